@@ -1,0 +1,47 @@
+/**
+ * The kernel boundary. The ES algorithms and the models call only these kernels; each backend (the
+ * plain TypeScript reference, WebAssembly SIMD, native OpenBLAS) implements all of them, and the
+ * conformance tests in test/backend check every backend against the reference.
+ *
+ * Layout: every matrix is dense, row-major and packed (no leading dimensions); pass a subarray to
+ * work on a part of a larger buffer.
+ *
+ * Contract shared by every backend, which determinism relies on: the value of one output row depends
+ * only on that row's inputs, never on how many rows are computed in the same call. So splitting a
+ * population over workers, or dropping members that are done, cannot change any member's result.
+ */
+export interface Backend {
+  readonly name: BackendName;
+
+  /**
+   * C ← alpha·op(A)·op(B) + beta·C, with op(A) m×k and op(B) k×n. A is stored m×k (or k×m when transA),
+   * B is stored k×n (or n×k when transB). beta = 0 overwrites C (its old contents, even NaN, are ignored).
+   */
+  sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void;
+
+  /** y ← alpha·op(A)·x + beta·y, A stored m×n; op(A) = Aᵀ (n×m) when trans. */
+  sgemv(trans: boolean, m: number, n: number, alpha: number, a: Float32Array, x: Float32Array, beta: number, y: Float32Array): void;
+
+  /**
+   * The low-rank half of EGGROLL's perturbed forward, for `rows` rows at once:
+   *   Y[i,:] += coef[i] · Σ_ρ (X[i,:] · Bt[p,ρ,:]) · At[p,ρ,:],   p = pair[i]
+   * X is rows×n, Y is rows×m, Bt is (pairs·r)×n and At is (pairs·r)×m (factor ρ of pair p in row p·r+ρ).
+   * coef[i] carries the antithetic sign and σ/√r; a row with coef 0 is left untouched.
+   */
+  lowRankAdd(rows: number, n: number, m: number, r: number, x: Float32Array, bt: Float32Array, at: Float32Array,
+    pair: Int32Array, coef: Float32Array, y: Float32Array): void;
+
+  /** Exact C(m×n, int32) ← A(m×k, int8) · B(n×k, int8)ᵀ; no saturation anywhere. */
+  igemm(m: number, n: number, k: number, a: Int8Array, b: Int8Array, c: Int32Array): void;
+
+  /**
+   * Typed arrays that kernels read and write without copying (wasm memory for the wasm backend) and
+   * that worker threads can share. Engine buffers that kernels touch should come from here.
+   */
+  allocF32(length: number): Float32Array;
+  allocI8(length: number): Int8Array;
+  allocI32(length: number): Int32Array;
+}
+
+export type BackendName = 'js' | 'wasm' | 'native';

@@ -1,0 +1,4 @@
+/** Every CLI command, in the order `eggroll --help` lists them. Add a command here. */
+import type { Command } from '../command.js';
+
+export const COMMANDS: Command[] = [];

@@ -1,0 +1,127 @@
+/**
+ * Flag parsing with one zod schema per flag as the single source of truth: the same spec gives the
+ * parser options, the --help text, the validation and its error message. Values can also come from a
+ * JSON config file (`--config`), whose keys are the flag names; flags on the command line win.
+ */
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { UsageError } from './errors.js';
+
+export interface FlagSpec {
+  schema: z.ZodType;
+  help: string;
+  /** Shown in --help and used when neither the command line nor a config file sets the flag. */
+  default?: string | number | boolean;
+  /** Boolean switches take no value. */
+  boolean?: boolean;
+  short?: string;
+}
+export type FlagTable = Record<string, FlagSpec>;
+export type FlagValues<T extends FlagTable> = { [K in keyof T]: z.infer<T[K]['schema']> };
+
+export interface PositionalSpec {
+  name: string;
+  help: string;
+  optional?: boolean;
+}
+
+export interface ParsedArgs<T extends FlagTable> {
+  flags: FlagValues<T>;
+  positionals: string[];
+  /** Which flags were given explicitly (on the command line or in the config file). */
+  explicit: Set<string>;
+}
+
+const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+function describeIssue(flag: string, err: z.ZodError, raw: unknown): string {
+  const issue = err.issues[0];
+  return `--${flag}: ${issue?.message ?? 'invalid value'} (got ${JSON.stringify(raw)})`;
+}
+
+export function parseFlags<T extends FlagTable>(argv: string[], table: T, positionals: PositionalSpec[] = [], allowConfig = false): ParsedArgs<T> {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const [name, spec] of Object.entries(table)) options[name] = { type: spec.boolean ? 'boolean' : 'string', ...(spec.short ? { short: spec.short } : {}) };
+  if (allowConfig) options.config = { type: 'string' };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    const msg = (e as Error).message.replace(/^.*?: /, '').split('\n')[0];
+    throw new UsageError(`${msg}; allowed flags: ${Object.keys(options).map((f) => `--${f}`).join(' ')}`);
+  }
+  const given: Record<string, unknown> = {};
+  const explicit = new Set<string>();
+  if (allowConfig && typeof parsed.values.config === 'string') {
+    const fromFile = readConfig(parsed.values.config);
+    for (const [key, value] of Object.entries(fromFile)) {
+      const name = Object.keys(table).find((f) => f === key || camel(f) === key);
+      if (!name) throw new UsageError(`config ${parsed.values.config}: unknown key '${key}'; allowed keys: ${Object.keys(table).join(', ')}`);
+      given[name] = value;
+      explicit.add(name);
+    }
+  }
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (name === 'config') continue;
+    given[name] = value;
+    explicit.add(name);
+  }
+  const flags: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(table)) {
+    const raw = name in given ? given[name] : spec.default;
+    const r = spec.schema.safeParse(raw);
+    if (!r.success) throw new UsageError(describeIssue(name, r.error, raw));
+    flags[name] = r.data;
+  }
+  const pos = parsed.positionals;
+  const required = positionals.filter((p) => !p.optional).length;
+  if (pos.length < required) throw new UsageError(`missing argument <${positionals[pos.length].name}>: ${positionals[pos.length].help}`);
+  if (pos.length > positionals.length) throw new UsageError(`unexpected argument '${pos[positionals.length]}'`);
+  return { flags: flags as FlagValues<T>, positionals: pos, explicit };
+}
+
+function readConfig(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`--config: cannot read '${path}'`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--config: '${path}' is not valid JSON (${(e as Error).message})`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`--config: '${path}' must hold one JSON object of flag names to values`);
+  return value as Record<string, unknown>;
+}
+
+export function flagHelp(table: FlagTable, allowConfig = false): string {
+  const rows: [string, string][] = Object.entries(table).map(([name, spec]) => {
+    const left = `  ${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.boolean ? '' : ' <value>'}`;
+    const def = spec.default === undefined ? '' : ` (default: ${spec.default})`;
+    return [left, spec.help + def];
+  });
+  if (allowConfig) rows.push(['  --config <file.json>', 'read flag values from a JSON object; command-line flags win']);
+  rows.push(['  -h, --help', 'show this help']);
+  const width = Math.max(...rows.map(([l]) => l.length)) + 2;
+  return rows.map(([l, r]) => l.padEnd(width) + r).join('\n');
+}
+
+/** Common schemas, with messages that name the allowed range. */
+export const num = {
+  int: (min: number, max = Number.MAX_SAFE_INTEGER) =>
+    z.coerce.number({ message: 'must be a number' }).int({ message: `must be an integer in [${min}, ${max}]` })
+      .min(min, { message: `must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}]` })
+      .max(max, { message: `must be an integer in [${min}, ${max}]` }),
+  positive: () => z.coerce.number({ message: 'must be a number' }).refine((v) => Number.isFinite(v) && v > 0, { message: 'must be a finite number > 0' }),
+  nonneg: () => z.coerce.number({ message: 'must be a number' }).refine((v) => Number.isFinite(v) && v >= 0, { message: 'must be a finite number ≥ 0' }),
+  range: (lo: number, hi: number) => z.coerce.number({ message: 'must be a number' }).refine((v) => v >= lo && v <= hi, { message: `must be a number in [${lo}, ${hi}]` }),
+  /** Accepts 1e8, 100000000 or 1_000_000 style counts. */
+  count: (min: number) => z.preprocess((v) => (typeof v === 'string' ? Number(v.replace(/_/g, '')) : v),
+    z.number({ message: 'must be a number' }).refine((v) => Number.isInteger(v) && v >= min, { message: `must be a whole number ≥ ${min} (e.g. 1e6)` })),
+};
+export const oneOf = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.enum(values, { message: `must be one of ${values.join(', ')}` });

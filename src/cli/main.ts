@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+/**
+ * The `eggroll` command line. Each command lives in commands/ and declares its flags once (see
+ * flags.ts); this file only dispatches, prints help and maps errors to exit codes:
+ * 0 success, 2 bad input (one line, no stack), 1 a failure at run time.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from './command.js';
+import { flagHelp } from './flags.js';
+import { UsageError } from './errors.js';
+import { COMMANDS } from './commands/index.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 4;
+  return [
+    'eggroll — backprop-free training: EGGROLL low-rank evolution strategies, OpenES, integer LMs, Boolean networks',
+    '',
+    'Usage: eggroll <command> [flags]      eggroll <command> --help',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    'Example: eggroll train cartpole --pop 512 --gens 40',
+  ].join('\n');
+}
+
+export function commandHelp(c: Command): string {
+  const pos = (c.positionals ?? []).map((p) => (p.optional ? `[${p.name}]` : `<${p.name}>`)).join(' ');
+  const lines = [`eggroll ${c.name} — ${c.summary}`, '', `Usage: eggroll ${c.name}${pos ? ' ' + pos : ''} [flags]`, ''];
+  for (const p of c.positionals ?? []) lines.push(`  <${p.name}>  ${p.help}`);
+  if (c.positionals?.length) lines.push('');
+  lines.push('Flags:', flagHelp(c.flags, c.config), '', `Example: ${c.example}`);
+  return lines.join('\n');
+}
+
+function find(argv: string[]): { cmd: Command; rest: string[] } | undefined {
+  if (argv.length >= 2) {
+    const two = COMMANDS.find((c) => c.name === `${argv[0]} ${argv[1]}`);
+    if (two) return { cmd: two, rest: argv.slice(2) };
+  }
+  const one = COMMANDS.find((c) => c.name === argv[0]);
+  return one ? { cmd: one, rest: argv.slice(1) } : undefined;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    process.stdout.write(mainHelp() + '\n');
+    return 0;
+  }
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    process.stdout.write(version() + '\n');
+    return 0;
+  }
+  const found = find(argv);
+  if (!found) {
+    const group = COMMANDS.filter((c) => c.name.startsWith(argv[0] + ' '));
+    if (group.length > 0) {
+      process.stderr.write(`eggroll ${argv[0]}: expected one of: ${group.map((c) => c.name.split(' ')[1]).join(', ')}\n`);
+    } else {
+      process.stderr.write(`eggroll: unknown command '${argv[0]}'; commands: ${[...new Set(COMMANDS.map((c) => c.name.split(' ')[0]))].join(', ')}\n`);
+    }
+    return 2;
+  }
+  const { cmd, rest } = found;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(commandHelp(cmd) + '\n');
+    return 0;
+  }
+  try {
+    await cmd.run(rest);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`eggroll ${cmd.name}: ${e.message}\n`);
+      return 2;
+    }
+    const err = e as Error;
+    process.stderr.write(`eggroll ${cmd.name}: error: ${err.message}\n`);
+    if (process.env.EGGROLL_DEBUG) process.stderr.write((err.stack ?? '') + '\n');
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e) => { process.stderr.write(`eggroll: ${(e as Error).message}\n`); process.exitCode = 1; },
+);

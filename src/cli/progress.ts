@@ -1,0 +1,59 @@
+/**
+ * Progress on stderr: a redrawn bar on a terminal, plain lines (at most one every few seconds) when
+ * stderr is a file or pipe, nothing with quiet. stdout stays free for results.
+ */
+export interface ProgressOptions {
+  total: number;
+  label?: string;
+  quiet?: boolean;
+  /** Seconds between plain lines when not on a terminal. */
+  plainEvery?: number;
+}
+
+export class Progress {
+  private readonly start = performance.now();
+  private lastDraw = 0;
+  private readonly tty = Boolean(process.stderr.isTTY);
+
+  constructor(private readonly opts: ProgressOptions) {}
+
+  update(done: number, fields: Record<string, string | number> = {}): void {
+    if (this.opts.quiet) return;
+    const now = performance.now();
+    const last = done >= this.opts.total;
+    const gap = this.tty ? 100 : (this.opts.plainEvery ?? 5) * 1000;
+    if (!last && now - this.lastDraw < gap && done !== 1) return;
+    this.lastDraw = now;
+    const secs = (now - this.start) / 1000;
+    const rate = done / Math.max(secs, 1e-9);
+    const eta = rate > 0 ? (this.opts.total - done) / rate : 0;
+    const info = Object.entries(fields).map(([k, v]) => `${k} ${typeof v === 'number' ? fmt(v) : v}`).join('  ');
+    const label = this.opts.label ? `${this.opts.label} ` : '';
+    if (this.tty) {
+      const width = 24;
+      const filled = Math.round((width * done) / Math.max(1, this.opts.total));
+      const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+      const line = `${label}${bar} ${done}/${this.opts.total}  ${info}  ${fmt(rate)}/s  ETA ${duration(eta)}`;
+      const cols = process.stderr.columns || 120;
+      process.stderr.write(`\r\x1b[2K${line.slice(0, cols - 1)}`);
+      if (last) process.stderr.write('\n');
+    } else {
+      process.stderr.write(`${label}${done}/${this.opts.total}  ${info}  ${fmt(rate)}/s  ETA ${duration(eta)}\n`);
+    }
+  }
+}
+
+export function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v);
+  const a = Math.abs(v);
+  if (a >= 1e5 || (a > 0 && a < 1e-3)) return v.toExponential(2);
+  return v.toFixed(a >= 100 ? 1 : a >= 1 ? 3 : 4);
+}
+
+export function duration(secs: number): string {
+  if (!Number.isFinite(secs)) return '?';
+  if (secs < 60) return `${secs.toFixed(0)}s`;
+  if (secs < 3600) return `${Math.floor(secs / 60)}m${String(Math.round(secs % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(secs / 3600)}h${String(Math.round((secs % 3600) / 60)).padStart(2, '0')}m`;
+}

@@ -1,0 +1,38 @@
+/**
+ * metrics.jsonl: one JSON object per line, appended as a run goes. On resume the file is cut back to the
+ * lines written up to the checkpoint, so a resumed run's file equals an uninterrupted run's.
+ */
+import { appendFileSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from './atomic.js';
+
+export class MetricsLog {
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+  }
+
+  append(record: Record<string, unknown>): void {
+    appendFileSync(this.path, JSON.stringify(record) + '\n');
+  }
+
+  /** Keeps only the records for which keep() is true (used on resume). */
+  truncate(keep: (record: Record<string, unknown>) => boolean): void {
+    if (!existsSync(this.path)) return;
+    const kept = readJsonl(this.path).filter(keep);
+    writeFileAtomic(this.path, kept.map((r) => JSON.stringify(r) + '\n').join(''));
+  }
+}
+
+export function readJsonl(path: string): Record<string, unknown>[] {
+  const text = readFileSync(path, 'utf8');
+  const out: Record<string, unknown>[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      // A line cut short by a crash mid-append is dropped; every complete line is kept.
+    }
+  }
+  return out;
+}

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { philox4x32, mulhi32 } from '../src/rng/philox.js';
+import { fillNormals } from '../src/rng/normal.js';
+
+const hex = (a: Uint32Array) => Array.from(a, (x) => x.toString(16).padStart(8, '0')).join(' ');
+
+test('Philox4x32-10 matches the Random123 known-answer vectors', () => {
+  const out = new Uint32Array(4);
+  philox4x32(0, 0, 0, 0, 0, 0, out);
+  assert.equal(hex(out), '6627e8d5 e169c58d bc57ac4c 9b00dbd8');
+  philox4x32(0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, out);
+  assert.equal(hex(out), '408f276d 41c83b0e a20bc7c6 6d5451fd');
+  philox4x32(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0, out);
+  assert.equal(hex(out), 'd16cfe09 94fdcceb 5001e420 24126ea1');
+});
+
+test('mulhi32 equals the BigInt product', () => {
+  const cases = [[0xffffffff, 0xffffffff], [0xd2511f53, 0x12345678], [1, 1], [0x80000000, 2], [0xcd9e8d57, 0xfedcba98]];
+  for (const [a, b] of cases) {
+    const want = Number((BigInt(a) * BigInt(b)) >> 32n);
+    assert.equal(mulhi32(a, b), want);
+  }
+});
+
+test('normals: moments within statistical bounds and slice-independent', () => {
+  const n = 200_000;
+  const z = new Float64Array(n);
+  const addr = { key0: 7, key1: 11, c1: 3, c2: 0, c3: 0 };
+  fillNormals(addr, 0, z, 0, n);
+  let s = 0, s2 = 0, s4 = 0;
+  for (const v of z) { s += v; s2 += v * v; s4 += v ** 4; }
+  const mean = s / n, v2 = s2 / n, k4 = s4 / n;
+  assert.ok(Math.abs(mean) < 5 / Math.sqrt(n), `mean ${mean}`);
+  assert.ok(Math.abs(v2 - 1) < 5 * Math.sqrt(2 / n), `var ${v2}`);
+  assert.ok(Math.abs(k4 - 3) < 0.1, `4th moment ${k4}`);
+  const part = new Float64Array(10);
+  fillNormals(addr, 1000, part, 0, 10);
+  assert.deepEqual(Array.from(part), Array.from(z.subarray(1000, 1010)));
+});
+
+test('same key gives the same stream in another process', () => {
+  const addr = { key0: 123, key1: 456, c1: 1, c2: 2, c3: 3 };
+  const here = new Float32Array(8);
+  fillNormals(addr, 0, here, 0, 8);
+  const code = `import('${new URL('../src/rng/normal.ts', import.meta.url).href}').then(m => { const o = new Float32Array(8); m.fillNormals(${JSON.stringify(addr)}, 0, o, 0, 8); console.log(JSON.stringify(Array.from(o))); })`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout.trim()), Array.from(here));
+});
