@@ -1,0 +1,242 @@
+/**
+ * Noisers: the only place where a model's matmuls meet the evolution strategy. A model's layers call
+ * `noiser.matmul(paramId, x, y, rows)` and `noiser.addBias(...)` for a whole population batch (one row
+ * per member-input); the noiser decides what perturbation each row sees. Plain inference, EGGROLL and
+ * OpenES are three noisers over the same model code (the shape HyperscaleES uses).
+ */
+import type { Backend } from '../backend/types.js';
+import type { ParamSet } from '../nn/params.js';
+import { sizeOf } from '../nn/params.js';
+import { denseNoise, lowRankFactors } from './noise.js';
+
+/**
+ * Which member each row of a population batch belongs to, resolved to the noise it needs: `pair[i]` is
+ * the pair's index local to the noiser's pair range, `sign[i]` is +1/−1 (antithetic), or 0 for a row
+ * that must see the unperturbed parameters.
+ */
+export interface RowMap {
+  count: number;
+  pair: Int32Array;
+  sign: Float32Array;
+  /** Rows grouped by local pair (counting sort): rows of pair p are order[start[p] .. start[p+1]). */
+  start: Int32Array;
+  order: Int32Array;
+}
+
+export interface Noiser {
+  readonly params: ParamSet;
+  readonly backend: Backend;
+  /** Y(rows×m) ← X(rows×n)·Wᵀ for W = params[pid] (m×n), each row with its member's perturbation. */
+  matmul(pid: number, x: Float32Array, y: Float32Array, rows: RowMap): void;
+  /** Y[i,:] += b for b = params[pid] (length m), each row with its member's perturbation. */
+  addBias(pid: number, y: Float32Array, rows: RowMap): void;
+  /** The parameter vector as row i should see it (for element-wise parameters such as norm gains). */
+  vectorFor(pid: number, row: number, rows: RowMap, out: Float32Array): Float32Array;
+}
+
+export interface MemberLayout {
+  /** Antithetic pairs: members 2k and 2k+1 share noise with opposite signs. */
+  antithetic: boolean;
+  /** First pair this noiser holds noise for (global index). */
+  pairStart: number;
+  pairCount: number;
+}
+
+export const pairOf = (member: number, antithetic: boolean) => (antithetic ? member >> 1 : member);
+export const signOf = (member: number, antithetic: boolean) => (antithetic && (member & 1) === 1 ? -1 : 1);
+
+/** Builds a RowMap for rows whose members are members[0..count); a member of −1 means "unperturbed". */
+export function makeRowMap(members: Int32Array, count: number, layout: MemberLayout, out?: RowMap): RowMap {
+  const cap = Math.max(count, 1);
+  const rm: RowMap = out && out.pair.length >= count && out.start.length >= layout.pairCount + 1
+    ? out
+    : { count, pair: new Int32Array(cap), sign: new Float32Array(cap), start: new Int32Array(layout.pairCount + 1), order: new Int32Array(cap) };
+  rm.count = count;
+  rm.start.fill(0);
+  for (let i = 0; i < count; i++) {
+    const mem = members[i];
+    if (mem < 0) { rm.pair[i] = 0; rm.sign[i] = 0; continue; }
+    const p = pairOf(mem, layout.antithetic) - layout.pairStart;
+    if (p < 0 || p >= layout.pairCount) throw new RangeError(`member ${mem} is outside this noiser's pairs [${layout.pairStart}, ${layout.pairStart + layout.pairCount})`);
+    rm.pair[i] = p;
+    rm.sign[i] = signOf(mem, layout.antithetic);
+    rm.start[p + 1]++;
+  }
+  for (let p = 0; p < layout.pairCount; p++) rm.start[p + 1] += rm.start[p];
+  const fill = rm.start.slice(0, layout.pairCount);
+  for (let i = 0; i < count; i++) if (rm.sign[i] !== 0) rm.order[fill[rm.pair[i]]++] = i;
+  return rm;
+}
+
+/** Rows 0..count-1 belong to consecutive members memberStart.. (each member `rowsPerMember` rows). */
+export function contiguousMembers(memberStart: number, members: number, rowsPerMember = 1): Int32Array {
+  const out = new Int32Array(members * rowsPerMember);
+  for (let i = 0; i < out.length; i++) out[i] = memberStart + Math.floor(i / rowsPerMember);
+  return out;
+}
+
+/** Unperturbed evaluation: Y = X Wᵀ (+ b). */
+export class InferenceNoiser implements Noiser {
+  constructor(readonly params: ParamSet, readonly backend: Backend) {}
+
+  matmul(pid: number, x: Float32Array, y: Float32Array, rows: RowMap): void {
+    const [m, n] = this.params.specs[pid].shape;
+    this.backend.sgemm(false, true, rows.count, m, n, 1, x, this.params.values[pid], 0, y);
+  }
+
+  addBias(pid: number, y: Float32Array, rows: RowMap): void {
+    const b = this.params.values[pid];
+    const m = b.length;
+    for (let i = 0; i < rows.count; i++) for (let j = 0; j < m; j++) y[i * m + j] += b[j];
+  }
+
+  vectorFor(pid: number): Float32Array {
+    return this.params.values[pid];
+  }
+}
+
+export interface PerturbedNoiserOptions extends MemberLayout {
+  seed: number;
+  epoch: number;
+  sigma: number;
+  rank: number;
+  /** OpenES: every 'lowrank' matrix is perturbed with dense noise instead. */
+  denseMatrices: boolean;
+  /**
+   * Dense noise is materialised once per generation while it fits in this many bytes; beyond that it is
+   * regenerated in every call (slower, bounded memory).
+   */
+  denseCacheBytes: number;
+}
+
+/**
+ * The population noiser for one generation and one range of pairs: EGGROLL's low-rank perturbation for
+ * 'lowrank' matrices, dense Gaussian noise for 'full' tensors (and for all matrices under OpenES).
+ * Factors are generated once, when the noiser is made, and reused by every forward call of the
+ * generation and by the update.
+ */
+export class PerturbedNoiser implements Noiser {
+  /** Per parameter: low-rank factors ((pairs·r)×m and (pairs·r)×n), or undefined. */
+  readonly at: (Float32Array | undefined)[];
+  readonly bt: (Float32Array | undefined)[];
+  /** Per parameter: dense noise for every pair (pairs × size), when cached. */
+  readonly dense: (Float32Array | undefined)[];
+  private coef: Float32Array = new Float32Array(0);
+  private scratchX: Float32Array = new Float32Array(0);
+  private scratchY: Float32Array = new Float32Array(0);
+  private scratchE: Float32Array = new Float32Array(0);
+
+  constructor(readonly params: ParamSet, readonly backend: Backend, readonly opts: PerturbedNoiserOptions) {
+    const { pairStart, pairCount, seed, epoch, rank } = opts;
+    this.at = []; this.bt = []; this.dense = [];
+    let denseBytes = 0;
+    params.specs.forEach((s, pid) => {
+      if (this.isLowRank(pid)) {
+        const [m, n] = s.shape;
+        const r = this.rankOf(pid);
+        const at = backend.allocF32(pairCount * r * m);
+        const bt = backend.allocF32(pairCount * r * n);
+        lowRankFactors(seed, pid, epoch, pairStart, pairCount, m, n, r, at, bt);
+        this.at[pid] = at; this.bt[pid] = bt;
+      } else if (this.isDense(pid)) {
+        const size = sizeOf(s.shape);
+        denseBytes += pairCount * size * 4;
+        if (denseBytes <= opts.denseCacheBytes) {
+          const e = new Float32Array(pairCount * size);
+          for (let k = 0; k < pairCount; k++) denseNoise(seed, pid, epoch, pairStart + k, e, k * size, size);
+          this.dense[pid] = e;
+        }
+      }
+    });
+  }
+
+  /**
+   * The rank used for one matrix: min(r, m, n). A rank-r perturbation of a matrix with fewer than r
+   * rows or columns is still of rank min(m, n), so a narrow layer (an output head with 2 actions) just
+   * uses its full rank rather than making the whole model's rank invalid.
+   */
+  rankOf(pid: number): number {
+    const [m, n] = this.params.specs[pid].shape;
+    return Math.min(this.opts.rank, m, n);
+  }
+
+  isLowRank(pid: number): boolean {
+    return this.params.specs[pid].mode === 'lowrank' && !this.opts.denseMatrices;
+  }
+
+  isDense(pid: number): boolean {
+    const mode = this.params.specs[pid].mode;
+    return mode === 'full' || (mode === 'lowrank' && this.opts.denseMatrices);
+  }
+
+  /** Dense noise of one local pair: the cached slice, or regenerated into scratch. */
+  denseFor(pid: number, localPair: number): Float32Array {
+    const size = sizeOf(this.params.specs[pid].shape);
+    const cached = this.dense[pid];
+    if (cached) return cached.subarray(localPair * size, (localPair + 1) * size);
+    if (this.scratchE.length < size) this.scratchE = new Float32Array(size);
+    denseNoise(this.opts.seed, pid, this.opts.epoch, this.opts.pairStart + localPair, this.scratchE, 0, size);
+    return this.scratchE.subarray(0, size);
+  }
+
+  matmul(pid: number, x: Float32Array, y: Float32Array, rows: RowMap): void {
+    const [m, n] = this.params.specs[pid].shape;
+    const W = this.params.values[pid];
+    // The shared GEMM: one call for the whole population.
+    this.backend.sgemm(false, true, rows.count, m, n, 1, x, W, 0, y);
+    if (this.isLowRank(pid)) {
+      if (this.coef.length < rows.count) this.coef = new Float32Array(rows.count);
+      const r = this.rankOf(pid);
+      const c = this.opts.sigma / Math.sqrt(r);
+      for (let i = 0; i < rows.count; i++) this.coef[i] = rows.sign[i] * c;
+      this.backend.lowRankAdd(rows.count, n, m, r, x, this.bt[pid]!, this.at[pid]!, rows.pair, this.coef, y);
+    } else if (this.isDense(pid)) {
+      this.denseMatmulAdd(pid, m, n, x, y, rows);
+    }
+  }
+
+  /** Naive-ES term: for each pair, Y_rows += σ·s·X_rows·E_pᵀ with the pair's full m×n noise matrix. */
+  private denseMatmulAdd(pid: number, m: number, n: number, x: Float32Array, y: Float32Array, rows: RowMap): void {
+    const sigma = this.opts.sigma;
+    for (let p = 0; p < this.opts.pairCount; p++) {
+      const lo = rows.start[p], hi = rows.start[p + 1];
+      const k = hi - lo;
+      if (k === 0) continue;
+      if (this.scratchX.length < k * n) this.scratchX = new Float32Array(k * n);
+      if (this.scratchY.length < k * m) this.scratchY = new Float32Array(k * m);
+      for (let t = 0; t < k; t++) this.scratchX.set(x.subarray(rows.order[lo + t] * n, rows.order[lo + t] * n + n), t * n);
+      const E = this.denseFor(pid, p);
+      this.backend.sgemm(false, true, k, m, n, 1, this.scratchX, E, 0, this.scratchY);
+      for (let t = 0; t < k; t++) {
+        const i = rows.order[lo + t];
+        const s = sigma * rows.sign[i];
+        for (let j = 0; j < m; j++) y[i * m + j] += s * this.scratchY[t * m + j];
+      }
+    }
+  }
+
+  addBias(pid: number, y: Float32Array, rows: RowMap): void {
+    const b = this.params.values[pid];
+    const m = b.length;
+    const dense = this.isDense(pid);
+    for (let i = 0; i < rows.count; i++) {
+      const yi = i * m;
+      if (!dense || rows.sign[i] === 0) {
+        for (let j = 0; j < m; j++) y[yi + j] += b[j];
+      } else {
+        const e = this.denseFor(pid, rows.pair[i]);
+        const s = this.opts.sigma * rows.sign[i];
+        for (let j = 0; j < m; j++) y[yi + j] += b[j] + s * e[j];
+      }
+    }
+  }
+
+  vectorFor(pid: number, row: number, rows: RowMap, out: Float32Array): Float32Array {
+    const b = this.params.values[pid];
+    if (!this.isDense(pid) || rows.sign[row] === 0) return b;
+    const e = this.denseFor(pid, rows.pair[row]);
+    const s = this.opts.sigma * rows.sign[row];
+    for (let j = 0; j < b.length; j++) out[j] = b[j] + s * e[j];
+    return out;
+  }
+}
