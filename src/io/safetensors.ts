@@ -79,8 +79,8 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
     if (!ctor) throw new Error(`safetensors: tensor '${name}' has unsupported dtype ${info.dtype}`);
     const [b, e] = info.data_offsets as [number, number];
     if (base + e > bytes.length || b > e) throw new Error(`safetensors: tensor '${name}' lies outside the file`);
-    // Copy into a fresh, aligned buffer.
-    const raw = bytes.slice(base + b, base + e);
+    // Copy into a fresh, aligned buffer (Buffer.slice would return a view of a pooled buffer).
+    const raw = new Uint8Array(bytes.subarray(base + b, base + e));
     const data = new ctor(raw.buffer, 0, (e - b) / ctor.BYTES_PER_ELEMENT);
     tensors[name] = { dtype: info.dtype, shape: info.shape, data };
   }

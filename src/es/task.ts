@@ -1,0 +1,41 @@
+/**
+ * A Task is what an experiment gives the trainer: a model's parameter layout and a fitness for a range
+ * of members. The same Task code runs on the main thread (1 worker) or inside each worker thread, so a
+ * task module exports `createTask(options, backend)` and the options must be plain JSON.
+ *
+ * Contract: the fitness (and aux row) of member i depends only on the parameters, the task state, the
+ * generation and i — never on which other members are evaluated in the same call. That is what makes
+ * results identical for any number of workers.
+ */
+import type { Backend } from '../backend/types.js';
+import type { Noiser } from './noiser.js';
+import type { ParamSet, ParamSpec } from '../nn/params.js';
+
+export interface Task {
+  readonly specs: ParamSpec[];
+  /** Per-member auxiliary values returned with the fitness (e.g. observation sums); 0 if none. */
+  readonly auxSize: number;
+  /** Length of the task's mutable state vector (e.g. observation normalisation statistics); 0 if none. */
+  readonly stateSize: number;
+  /** Writes initial parameter values; a pure function of the seed. */
+  init(params: ParamSet, seed: number): void;
+  /**
+   * Fitness of members [start, end) into fitness[start..end) and their aux rows into
+   * aux[(i·auxSize)..] (both indexed by global member number).
+   */
+  evaluate(noiser: Noiser, start: number, end: number, generation: number, fitness: Float64Array, aux: Float64Array): void;
+  /** The task's state vector (read and written by the trainer to sync workers and checkpoints). */
+  state(): Float64Array;
+  /** Folds the generation's aux rows (member order) into the state; runs on the main thread only. */
+  afterGeneration?(aux: Float64Array, popSize: number): void;
+}
+
+export interface TaskModule {
+  createTask(options: unknown, backend: Backend): Task | Promise<Task>;
+}
+
+/** Where workers load a task from: a module URL exporting createTask, and its JSON options. */
+export interface TaskRef {
+  module: string;
+  options: unknown;
+}

@@ -1,0 +1,122 @@
+/**
+ * The high-level loop over a Task: each step asks the strategy for this generation's noise, evaluates
+ * the whole population (on this thread, or split over worker threads), folds the task's aux values
+ * into its state, and tells the strategy the fitness. Checkpoints hold everything needed to continue
+ * bit for bit: parameters, optimiser moments and step, task state, generation.
+ */
+import type { Backend, BackendChoice } from '../backend/index.js';
+import { ParamSet } from '../nn/params.js';
+import { EvolutionStrategy, type StrategyConfig, type TellResult } from './strategy.js';
+import type { Task, TaskRef } from './task.js';
+import { EvalPool } from '../parallel/pool.js';
+import { saveCheckpoint, loadCheckpoint } from '../io/checkpoint.js';
+import type { SafeTensor } from '../io/safetensors.js';
+
+export interface TrainerSetup {
+  task: Task;
+  /** How worker threads rebuild the task; required when workers > 1. */
+  taskRef?: TaskRef;
+  strategy: StrategyConfig;
+  backend: Backend;
+  backendChoice?: BackendChoice;
+  workers?: number;
+}
+
+export interface StepResult extends TellResult {
+  /** Wall-clock seconds of the whole generation (noise, evaluation, update). */
+  seconds: number;
+  evalSeconds: number;
+}
+
+export class Trainer {
+  readonly params: ParamSet;
+  readonly es: EvolutionStrategy;
+  private readonly fitness: Float64Array;
+  private readonly aux: Float64Array;
+
+  private constructor(readonly setup: TrainerSetup, private readonly pool?: EvalPool) {
+    const { task, backend, strategy } = setup;
+    this.params = new ParamSet(task.specs, backend);
+    task.init(this.params, strategy.seed);
+    this.es = new EvolutionStrategy(this.params, backend, strategy);
+    this.fitness = new Float64Array(strategy.popSize);
+    this.aux = new Float64Array(strategy.popSize * task.auxSize);
+  }
+
+  static async create(setup: TrainerSetup): Promise<Trainer> {
+    const workers = setup.workers ?? 1;
+    let pool: EvalPool | undefined;
+    if (workers > 1) {
+      if (!setup.taskRef) throw new Error('workers > 1 needs a taskRef (module URL and options) so worker threads can build the task');
+      pool = await EvalPool.create(workers, {
+        task: setup.taskRef,
+        backend: setup.backendChoice ?? setup.backend.name,
+        strategy: setup.strategy,
+        paramSizes: setup.task.specs.map((s) => s.shape.reduce((a, b) => a * b, 1)),
+        stateSize: setup.task.stateSize,
+        auxSize: setup.task.auxSize,
+      });
+    }
+    return new Trainer(setup, pool);
+  }
+
+  get generation(): number {
+    return this.es.generation;
+  }
+
+  async step(): Promise<StepResult> {
+    const t0 = performance.now();
+    const { task, strategy } = this.setup;
+    const generation = this.es.generation;
+    if (this.pool) {
+      await this.pool.evaluate(this.params, task.state(), generation, this.fitness, this.aux);
+    } else {
+      task.evaluate(this.es.ask(), 0, strategy.popSize, generation, this.fitness, this.aux);
+    }
+    const t1 = performance.now();
+    task.afterGeneration?.(this.aux, strategy.popSize);
+    const info = this.es.tell(this.fitness);
+    return { ...info, seconds: (performance.now() - t0) / 1000, evalSeconds: (t1 - t0) / 1000 };
+  }
+
+  /** The last generation's raw fitness, member order. */
+  lastFitness(): Float64Array {
+    return this.fitness;
+  }
+
+  save(dir: string, extraState: Record<string, unknown> = {}): string {
+    const tensors: Record<string, SafeTensor> = this.params.toTensors('param/');
+    const opt = this.es.state.optimizer;
+    this.params.specs.forEach((s, i) => {
+      if (opt.m[i].length) tensors[`opt/m/${s.name}`] = { dtype: 'F32', shape: [opt.m[i].length], data: opt.m[i] };
+      if (opt.v[i].length) tensors[`opt/v/${s.name}`] = { dtype: 'F32', shape: [opt.v[i].length], data: opt.v[i] };
+    });
+    const st = this.setup.task.state();
+    if (st.length) tensors['task/state'] = { dtype: 'F64', shape: [st.length], data: st };
+    return saveCheckpoint(dir, {
+      generation: this.es.generation,
+      state: { optimizerStep: opt.step, seed: this.setup.strategy.seed, ...extraState },
+      tensors,
+    });
+  }
+
+  /** Restores the state written by save(); returns the sidecar's extra state. */
+  resume(dir: string): Record<string, unknown> {
+    const ck = loadCheckpoint(dir);
+    this.params.loadTensors(ck.tensors, 'param/');
+    const opt = this.es.state.optimizer;
+    this.params.specs.forEach((s, i) => {
+      if (opt.m[i].length) opt.m[i].set(ck.tensors[`opt/m/${s.name}`].data as Float32Array);
+      if (opt.v[i].length) opt.v[i].set(ck.tensors[`opt/v/${s.name}`].data as Float32Array);
+    });
+    const st = this.setup.task.state();
+    if (st.length) st.set(ck.tensors['task/state'].data as Float64Array);
+    opt.step = Number(ck.state.optimizerStep);
+    this.es.state.generation = ck.generation;
+    return ck.state;
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+}
