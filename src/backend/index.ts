@@ -12,8 +12,16 @@ export type BackendChoice = BackendName | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'js', 'wasm', 'native'];
 
 type Loader = () => Promise<Backend>;
+let wasmInstance: Backend | undefined;
+let nativeInstance: Backend | undefined;
 /** How each backend is loaded; lazy, so an unused backend costs nothing at start-up. */
-const loaders = new Map<BackendName, Loader>([['js', async () => jsBackend]]);
+const loaders = new Map<BackendName, Loader>([
+  ['js', async () => jsBackend],
+  // One shared instance per process: its memory holds the tensors, its threads start on first need.
+  ['wasm', async () => (wasmInstance ??= (await import('./wasm.js')).createWasmBackend())],
+  ['native', async () => (nativeInstance ??= (await import('./native.js')).createNativeBackend())],
+]);
+
 
 /** Preference order for `auto`: fastest first. */
 const AUTO_ORDER: BackendName[] = ['native', 'wasm', 'js'];

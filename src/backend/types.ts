@@ -42,6 +42,12 @@ export interface Backend {
   allocF32(length: number): Float32Array;
   allocI8(length: number): Int8Array;
   allocI32(length: number): Int32Array;
+
+  /** Returns a buffer from allocF32/allocI8/allocI32 to its allocator (optional; js lets the GC do it). */
+  free?(view: Float32Array | Int8Array | Int32Array): void;
+
+  /** Stops worker threads and the like (optional; no backend ever keeps the process alive). */
+  dispose?(): Promise<void>;
 }
 
 export type BackendName = 'js' | 'wasm' | 'native';

@@ -1,0 +1,162 @@
+/*
+ * eggroll's native backend: a thin N-API binding to OpenBLAS's cblas_sgemm / cblas_sgemv.
+ *
+ * It takes typed arrays (any backing store, including the wasm backend's SharedArrayBuffer memory,
+ * so tensors are shared with the wasm kernels without copies), checks their lengths, and calls BLAS
+ * synchronously on the calling thread. Row-major, packed (leading dimension = row length), matching
+ * src/backend/types.ts. Built by native/install.mjs when Debian's libopenblas-dev is present.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <cblas.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CHECK(call)                                                        \
+  do {                                                                     \
+    if ((call) != napi_ok) {                                               \
+      napi_throw_error(env, NULL, "eggroll_blas: N-API call failed: " #call); \
+      return NULL;                                                         \
+    }                                                                      \
+  } while (0)
+
+/* The float32 data of typed array argv[i], with at least `need` elements. */
+static float *f32_arg(napi_env env, napi_value v, size_t need, const char *what) {
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  napi_value buf;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, &buf, &offset) != napi_ok || type != napi_float32_array) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "eggroll_blas: %s must be a Float32Array", what);
+    napi_throw_type_error(env, NULL, msg);
+    return NULL;
+  }
+  if (length < need) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "eggroll_blas: %s has %zu elements, needs %zu", what, length, need);
+    napi_throw_range_error(env, NULL, msg);
+    return NULL;
+  }
+  /* An empty array may have a NULL data pointer; BLAS never touches it then, but keep it non-NULL. */
+  static float dummy;
+  return data ? (float *)data : &dummy;
+}
+
+static int get_i(napi_env env, napi_value v, int64_t *out) {
+  return napi_get_value_int64(env, v, out) == napi_ok;
+}
+static int get_d(napi_env env, napi_value v, double *out) {
+  return napi_get_value_double(env, v, out) == napi_ok;
+}
+static int get_b(napi_env env, napi_value v, bool *out) {
+  return napi_get_value_bool(env, v, out) == napi_ok;
+}
+
+/* sgemm(transA, transB, m, n, k, alpha, a, b, beta, c) */
+static napi_value sgemm(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  bool ta, tb;
+  int64_t m, n, k;
+  double alpha, beta;
+  if (argc < 10 || !get_b(env, argv[0], &ta) || !get_b(env, argv[1], &tb) || !get_i(env, argv[2], &m) ||
+      !get_i(env, argv[3], &n) || !get_i(env, argv[4], &k) || !get_d(env, argv[5], &alpha) || !get_d(env, argv[8], &beta)) {
+    napi_throw_type_error(env, NULL, "eggroll_blas.sgemm(transA, transB, m, n, k, alpha, a, b, beta, c): bad arguments");
+    return NULL;
+  }
+  if (m <= 0 || n <= 0 || k < 0 || m > INT32_MAX || n > INT32_MAX || k > INT32_MAX) return NULL;
+  float *a = f32_arg(env, argv[6], (size_t)(m * k), "A");
+  if (!a) return NULL;
+  float *b = f32_arg(env, argv[7], (size_t)(k * n), "B");
+  if (!b) return NULL;
+  float *c = f32_arg(env, argv[9], (size_t)(m * n), "C");
+  if (!c) return NULL;
+  if (k == 0) {
+    /* BLAS returns early for k = 0 without scaling C on some versions; do it here. */
+    for (int64_t i = 0; i < m * n; i++) c[i] = beta == 0 ? 0.0f : (float)(beta * c[i]);
+    return NULL;
+  }
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k,
+              (float)alpha, a, ta ? (int)m : (int)k, b, tb ? (int)k : (int)n, (float)beta, c, (int)n);
+  return NULL;
+}
+
+/* sgemv(trans, m, n, alpha, a, x, beta, y) */
+static napi_value sgemv(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  bool t;
+  int64_t m, n;
+  double alpha, beta;
+  if (argc < 8 || !get_b(env, argv[0], &t) || !get_i(env, argv[1], &m) || !get_i(env, argv[2], &n) ||
+      !get_d(env, argv[3], &alpha) || !get_d(env, argv[6], &beta)) {
+    napi_throw_type_error(env, NULL, "eggroll_blas.sgemv(trans, m, n, alpha, a, x, beta, y): bad arguments");
+    return NULL;
+  }
+  if (m < 0 || n < 0 || m > INT32_MAX || n > INT32_MAX) return NULL;
+  int64_t in = t ? m : n, out = t ? n : m;
+  if (out == 0) return NULL;
+  float *a = f32_arg(env, argv[4], (size_t)(m * n), "A");
+  if (!a) return NULL;
+  float *x = f32_arg(env, argv[5], (size_t)in, "x");
+  if (!x) return NULL;
+  float *y = f32_arg(env, argv[7], (size_t)out, "y");
+  if (!y) return NULL;
+  if (in == 0) {
+    for (int64_t i = 0; i < out; i++) y[i] = beta == 0 ? 0.0f : (float)(beta * y[i]);
+    return NULL;
+  }
+  if (beta == 0) {
+    /* BLAS may compute 0·y, turning a NaN in y into NaN; the contract says beta 0 ignores y. */
+    for (int64_t i = 0; i < out; i++) y[i] = 0.0f;
+  }
+  cblas_sgemv(CblasRowMajor, t ? CblasTrans : CblasNoTrans, (int)m, (int)n, (float)alpha, a, (int)n, x, 1, (float)beta, y, 1);
+  return NULL;
+}
+
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int64_t n;
+  if (argc < 1 || !get_i(env, argv[0], &n) || n < 1) {
+    napi_throw_range_error(env, NULL, "eggroll_blas.setThreads(n): n must be an integer >= 1");
+    return NULL;
+  }
+  openblas_set_num_threads((int)n);
+  return NULL;
+}
+
+static napi_value get_threads(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  CHECK(napi_create_int32(env, openblas_get_num_threads(), &r));
+  return r;
+}
+
+static napi_value config(napi_env env, napi_callback_info info) {
+  (void)info;
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s (core %s)", openblas_get_config(), openblas_get_corename());
+  napi_value r;
+  CHECK(napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &r));
+  return r;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL},
+    {"sgemv", NULL, sgemv, NULL, NULL, NULL, napi_default, NULL},
+    {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
+    {"getThreads", NULL, get_threads, NULL, NULL, NULL, napi_default, NULL},
+    {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,436 @@
+// WebAssembly SIMD128 kernels for the wasm backend (AssemblyScript; compiled by `npm run build:wasm`).
+//
+// Everything here works on raw byte addresses into ONE shared linear memory owned by the TypeScript
+// side (src/backend/wasm-memory.ts), which also allocates every buffer, including the packing scratch
+// each thread needs. No kernel keeps state or uses static data, so any number of threads can run
+// kernels on the same memory at once as long as their output ranges do not overlap.
+//
+// Determinism (the Backend contract in src/backend/types.ts): every f32 output element is one f32
+// accumulator summed in increasing k (mul, then add — no FMA, which wasm SIMD128 lacks anyway), then
+// alpha·acc + beta·c. Edge tiles are zero-padded during packing and run through the same micro-kernel,
+// so an element's value never depends on m, on where a row falls in a tile, or on the thread count.
+// int8 is exact integer arithmetic, so order does not matter there at all.
+
+// ---------------------------------------------------------------------------------------------------
+// f32 GEMM: C ← alpha·op(A)·op(B) + beta·C, with op(A) m×k and op(B) k×n, all row-major and packed.
+// The caller packs op(B) once (packB) and then runs sgemmPacked on one or more row ranges.
+
+const MR: i32 = 4; // rows of the micro-tile
+const NR: i32 = 8; // columns of the micro-tile (two f32x4)
+// Rows of A packed at once: the packed A block (MC·k·4 bytes) should stay in L2 (512 KiB on Zen 3)
+// while every B panel streams past it.
+const A_BLOCK_BYTES: i32 = 192 * 1024;
+
+/** Rows per packed A block for a given k (a multiple of MR, at least MR). */
+export function blockRows(k: i32): i32 {
+  let mc = A_BLOCK_BYTES / (max(k, 1) * 4);
+  mc = mc - (mc % MR);
+  return max(MR, min(mc, 256));
+}
+
+/** Bytes of scratch sgemmPacked needs for its packed A block. */
+export function apackBytes(k: i32): i32 {
+  return blockRows(k) * max(k, 1) * 4;
+}
+
+/** Bytes packB writes: ceil(n/NR) panels of k×NR floats. */
+export function bpackBytes(k: i32, n: i32): i32 {
+  return ((n + NR - 1) / NR) * NR * max(k, 1) * 4;
+}
+
+/**
+ * Pack op(B) (k×n) into panels of NR columns: panel jp holds, for p = 0..k-1, the NR floats
+ * op(B)[p][jp·NR .. jp·NR+NR); columns past n are zero. B is k×n, or n×k when transB.
+ */
+export function packB(transB: bool, k: i32, n: i32, b: usize, out: usize): void {
+  const panels = (n + NR - 1) / NR;
+  let dst = out;
+  for (let jp = 0; jp < panels; jp++) {
+    const j0 = jp * NR;
+    const w = min(NR, n - j0);
+    if (!transB) {
+      if (w == NR) {
+        for (let p = 0; p < k; p++) {
+          const src = b + ((<usize>p * <usize>n + <usize>j0) << 2);
+          v128.store(dst, v128.load(src));
+          v128.store(dst, v128.load(src, 16), 16);
+          dst += 32;
+        }
+      } else {
+        for (let p = 0; p < k; p++) {
+          const src = b + ((<usize>p * <usize>n + <usize>j0) << 2);
+          for (let q = 0; q < NR; q++) store<f32>(dst + (<usize>q << 2), q < w ? load<f32>(src + (<usize>q << 2)) : 0);
+          dst += 32;
+        }
+      }
+    } else {
+      for (let p = 0; p < k; p++) {
+        for (let q = 0; q < NR; q++) {
+          store<f32>(dst + (<usize>q << 2), q < w ? load<f32>(b + ((<usize>(j0 + q) * <usize>k + <usize>p) << 2)) : 0);
+        }
+        dst += 32;
+      }
+    }
+  }
+}
+
+/**
+ * Pack `rows` rows of op(A) starting at row i0 into groups of MR: group g holds, for p = 0..k-1, the
+ * MR floats op(A)[i0+g·MR .. +MR)[p]; rows past `rows` are zero. A is m×k, or k×lda when transA.
+ */
+function packA(transA: bool, rows: i32, k: i32, a: usize, lda: i32, i0: i32, out: usize): void {
+  const groups = (rows + MR - 1) / MR;
+  let dst = out;
+  for (let g = 0; g < groups; g++) {
+    const r0 = i0 + g * MR;
+    const h = min(MR, rows - g * MR);
+    if (transA) {
+      if (h == MR) {
+        for (let p = 0; p < k; p++) {
+          v128.store(dst, v128.load(a + ((<usize>p * <usize>lda + <usize>r0) << 2)));
+          dst += 16;
+        }
+      } else {
+        for (let p = 0; p < k; p++) {
+          for (let r = 0; r < MR; r++) store<f32>(dst + (<usize>r << 2), r < h ? load<f32>(a + ((<usize>p * <usize>lda + <usize>(r0 + r)) << 2)) : 0);
+          dst += 16;
+        }
+      }
+    } else {
+      const s0 = a + ((<usize>r0 * <usize>k) << 2);
+      const rs = <usize>k << 2;
+      if (h == MR) {
+        for (let p = 0; p < k; p++) {
+          const s = s0 + (<usize>p << 2);
+          store<f32>(dst, load<f32>(s));
+          store<f32>(dst, load<f32>(s + rs), 4);
+          store<f32>(dst, load<f32>(s + 2 * rs), 8);
+          store<f32>(dst, load<f32>(s + 3 * rs), 12);
+          dst += 16;
+        }
+      } else {
+        for (let p = 0; p < k; p++) {
+          const s = s0 + (<usize>p << 2);
+          for (let r = 0; r < MR; r++) store<f32>(dst + (<usize>r << 2), r < h ? load<f32>(s + <usize>r * rs) : 0);
+          dst += 16;
+        }
+      }
+    }
+  }
+}
+
+// @inline: the epilogue of one row of the micro-tile; w columns valid.
+@inline function storeRowF32(c: usize, v0: v128, v1: v128, w: i32, alpha: f32, beta: f32): void {
+  const va = f32x4.splat(alpha);
+  let r0 = f32x4.mul(va, v0);
+  let r1 = f32x4.mul(va, v1);
+  if (w == NR) {
+    if (beta != 0) {
+      const vb = f32x4.splat(beta);
+      r0 = f32x4.add(r0, f32x4.mul(vb, v128.load(c)));
+      r1 = f32x4.add(r1, f32x4.mul(vb, v128.load(c, 16)));
+    }
+    v128.store(c, r0);
+    v128.store(c, r1, 16);
+    return;
+  }
+  // Partial tile: the same arithmetic lane by lane (alpha·acc + beta·c in f32), so a column's value is
+  // the same whether it sits in a full or a partial tile.
+  storeLane(c, 0, f32x4.extract_lane(r0, 0), w, beta);
+  storeLane(c, 1, f32x4.extract_lane(r0, 1), w, beta);
+  storeLane(c, 2, f32x4.extract_lane(r0, 2), w, beta);
+  storeLane(c, 3, f32x4.extract_lane(r0, 3), w, beta);
+  storeLane(c, 4, f32x4.extract_lane(r1, 0), w, beta);
+  storeLane(c, 5, f32x4.extract_lane(r1, 1), w, beta);
+  storeLane(c, 6, f32x4.extract_lane(r1, 2), w, beta);
+}
+
+@inline function storeLane(c: usize, q: i32, v: f32, w: i32, beta: f32): void {
+  if (q < w) {
+    const at = c + (<usize>q << 2);
+    store<f32>(at, beta != 0 ? v + beta * load<f32>(at) : v);
+  }
+}
+
+/**
+ * C rows [i0, i0+rows) ← alpha·op(A)[i0.., :]·op(B) + beta·C, op(B) already packed by packB.
+ * `apack` is this thread's scratch of apackBytes(k) bytes. lda is the row count of the whole op(A)
+ * when transA (A is stored k×lda), ignored otherwise.
+ */
+export function sgemmPacked(transA: bool, i0: i32, rows: i32, n: i32, k: i32, alpha: f32,
+  a: usize, lda: i32, bpack: usize, beta: f32, c: usize, apack: usize): void {
+  const mc = blockRows(k);
+  const panels = (n + NR - 1) / NR;
+  const panelBytes = <usize>k * (NR * 4);
+  for (let ib = 0; ib < rows; ib += mc) {
+    const mb = min(mc, rows - ib);
+    packA(transA, mb, k, a, lda, i0 + ib, apack);
+    const groups = (mb + MR - 1) / MR;
+    for (let jp = 0; jp < panels; jp++) {
+      const bp0 = bpack + <usize>jp * panelBytes;
+      const j0 = jp * NR;
+      const w = min(NR, n - j0);
+      for (let g = 0; g < groups; g++) {
+        let ap = apack + <usize>g * <usize>k * (MR * 4);
+        let bp = bp0;
+        let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+        let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+        let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+        let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+        for (let p = 0; p < k; p++) {
+          const b0 = v128.load(bp);
+          const b1 = v128.load(bp, 16);
+          const a0 = v128.load32_splat(ap);
+          c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+          c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+          const a1 = v128.load32_splat(ap, 4);
+          c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+          c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+          const a2 = v128.load32_splat(ap, 8);
+          c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+          c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+          const a3 = v128.load32_splat(ap, 12);
+          c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+          c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+          ap += 16;
+          bp += 32;
+        }
+        const r = i0 + ib + g * MR;
+        const h = min(MR, mb - g * MR);
+        const crow = c + ((<usize>r * <usize>n + <usize>j0) << 2);
+        const rs = <usize>n << 2;
+        storeRowF32(crow, c00, c01, w, alpha, beta);
+        if (h > 1) storeRowF32(crow + rs, c10, c11, w, alpha, beta);
+        if (h > 2) storeRowF32(crow + 2 * rs, c20, c21, w, alpha, beta);
+        if (h > 3) storeRowF32(crow + 3 * rs, c30, c31, w, alpha, beta);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Dot products, GEMV and the EGGROLL low-rank update.
+
+// Sum of x[0..n)·y[0..n): two f32x4 accumulators over blocks of 8, their lanes summed in a fixed
+// order, then the tail in order. Deterministic for a given n, which is all the contract needs.
+@inline function dot(x: usize, y: usize, n: i32): f32 {
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const o = <usize>j << 2;
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(x + o), v128.load(y + o)));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
+  }
+  const s = f32x4.add(s0, s1);
+  let t: f32 = (f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1)) + (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
+  for (; j < n; j++) t += load<f32>(x + (<usize>j << 2)) * load<f32>(y + (<usize>j << 2));
+  return t;
+}
+
+// y[0..n) += t·x[0..n) (mul, then add).
+@inline function axpy(t: f32, x: usize, y: usize, n: i32): void {
+  const vt = f32x4.splat(t);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const o = <usize>j << 2;
+    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(vt, v128.load(x + o))));
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 2;
+    store<f32>(y + o, load<f32>(y + o) + t * load<f32>(x + o));
+  }
+}
+
+/** y[i] ← alpha·(A[i,:]·x) + beta·y[i] for rows [i0, i0+rows) of A (m×n). */
+export function sgemvN(i0: i32, rows: i32, n: i32, alpha: f32, a: usize, x: usize, beta: f32, y: usize): void {
+  for (let i = i0; i < i0 + rows; i++) {
+    const d = alpha * dot(a + ((<usize>i * <usize>n) << 2), x, n);
+    const at = y + (<usize>i << 2);
+    store<f32>(at, beta != 0 ? d + beta * load<f32>(at) : d);
+  }
+}
+
+/**
+ * y[j] ← alpha·Σ_i A[i,j]·x[i] + beta·y[j] for A m×n, columns [j0, j0+cols). acc is scratch of cols
+ * floats. Rows are added in increasing i.
+ */
+export function sgemvT(j0: i32, cols: i32, m: i32, n: i32, alpha: f32, a: usize, x: usize, beta: f32, y: usize, acc: usize): void {
+  memory.fill(acc, 0, <usize>cols << 2);
+  for (let i = 0; i < m; i++) {
+    axpy(load<f32>(x + (<usize>i << 2)), a + ((<usize>i * <usize>n + <usize>j0) << 2), acc, cols);
+  }
+  for (let j = 0; j < cols; j++) {
+    const at = y + (<usize>(j0 + j) << 2);
+    const v = alpha * load<f32>(acc + (<usize>j << 2));
+    store<f32>(at, beta != 0 ? v + beta * load<f32>(at) : v);
+  }
+}
+
+/**
+ * Y[i,:] += coef[i] · Σ_ρ (X[i,:]·Bt[p·r+ρ,:]) · At[p·r+ρ,:] with p = pair[i], for rows [i0, i0+rows).
+ * Rows with coef 0 are left untouched.
+ */
+export function lowRankAdd(i0: i32, rows: i32, n: i32, m: i32, r: i32, x: usize, bt: usize, at: usize,
+  pair: usize, coef: usize, y: usize): void {
+  for (let i = i0; i < i0 + rows; i++) {
+    const cf = load<f32>(coef + (<usize>i << 2));
+    if (cf == 0) continue;
+    const p = load<i32>(pair + (<usize>i << 2));
+    const xi = x + ((<usize>i * <usize>n) << 2);
+    const yi = y + ((<usize>i * <usize>m) << 2);
+    for (let rho = 0; rho < r; rho++) {
+      const f = <usize>(p * r + rho);
+      const t = cf * dot(xi, bt + ((f * <usize>n) << 2), n);
+      axpy(t, at + ((f * <usize>m) << 2), yi, m);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Exact int8 GEMM: C(m×n, i32) ← A(m×k, i8)·B(n×k, i8)ᵀ.
+// Operands are sign-extended to i16 while packing, pairs of k are multiplied and added by
+// i32x4.dot_i16x8_s (|a·b| ≤ 2^14, a pair ≤ 2^15), and accumulated in i32: exact for k < 2^16.
+// Layout: a packed B panel holds, per k-pair t, columns j0..j0+7 as (B[j][2t], B[j][2t+1]) i16 pairs
+// (32 bytes); a packed A group holds, per t, rows r0..r0+3 as the same pairs (16 bytes), so one
+// 32-bit splat of A's pair against one B vector gives four columns' partial dot products.
+
+const KP_PAD: i32 = 2;
+
+export function ipackBBytes(k: i32, n: i32): i32 {
+  return ((n + NR - 1) / NR) * NR * ((k + KP_PAD - 1) / KP_PAD) * 4;
+}
+
+export function iapackBytes(k: i32): i32 {
+  return iblockRows(k) * ((k + KP_PAD - 1) / KP_PAD) * 4;
+}
+
+function iblockRows(k: i32): i32 {
+  let mc = A_BLOCK_BYTES / (max((k + 1) >> 1, 1) * 4);
+  mc = mc - (mc % MR);
+  return max(MR, min(mc, 256));
+}
+
+@inline function pair16(lo: i32, hi: i32): i32 {
+  return (lo & 0xffff) | (hi << 16);
+}
+
+/** Pack B (n×k int8) into panels of NR columns of sign-extended i16 pairs; padding is zero. */
+export function ipackB(n: i32, k: i32, b: usize, out: usize): void {
+  const panels = (n + NR - 1) / NR;
+  const kp = (k + 1) >> 1;
+  let dst = out;
+  for (let jp = 0; jp < panels; jp++) {
+    const j0 = jp * NR;
+    const w = min(NR, n - j0);
+    for (let t = 0; t < kp; t++) {
+      const p = t << 1;
+      for (let q = 0; q < NR; q++) {
+        let v = 0;
+        if (q < w) {
+          const row = b + <usize>(j0 + q) * <usize>k + <usize>p;
+          const lo = <i32>load<i8>(row);
+          const hi = p + 1 < k ? <i32>load<i8>(row, 1) : 0;
+          v = pair16(lo, hi);
+        }
+        store<i32>(dst + (<usize>q << 2), v);
+      }
+      dst += 32;
+    }
+  }
+}
+
+function ipackA(rows: i32, k: i32, a: usize, i0: i32, out: usize): void {
+  const groups = (rows + MR - 1) / MR;
+  const kp = (k + 1) >> 1;
+  let dst = out;
+  for (let g = 0; g < groups; g++) {
+    const r0 = i0 + g * MR;
+    const h = min(MR, rows - g * MR);
+    for (let t = 0; t < kp; t++) {
+      const p = t << 1;
+      for (let r = 0; r < MR; r++) {
+        let v = 0;
+        if (r < h) {
+          const row = a + <usize>(r0 + r) * <usize>k + <usize>p;
+          const lo = <i32>load<i8>(row);
+          const hi = p + 1 < k ? <i32>load<i8>(row, 1) : 0;
+          v = pair16(lo, hi);
+        }
+        store<i32>(dst + (<usize>r << 2), v);
+      }
+      dst += 16;
+    }
+  }
+}
+
+@inline function storeRowI32(c: usize, v0: v128, v1: v128, w: i32): void {
+  if (w == NR) {
+    v128.store(c, v0);
+    v128.store(c, v1, 16);
+    return;
+  }
+  if (w > 0) store<i32>(c, i32x4.extract_lane(v0, 0));
+  if (w > 1) store<i32>(c, i32x4.extract_lane(v0, 1), 4);
+  if (w > 2) store<i32>(c, i32x4.extract_lane(v0, 2), 8);
+  if (w > 3) store<i32>(c, i32x4.extract_lane(v0, 3), 12);
+  if (w > 4) store<i32>(c, i32x4.extract_lane(v1, 0), 16);
+  if (w > 5) store<i32>(c, i32x4.extract_lane(v1, 1), 20);
+  if (w > 6) store<i32>(c, i32x4.extract_lane(v1, 2), 24);
+}
+
+/** C rows [i0, i0+rows) ← A[i0.., :]·Bᵀ with B packed by ipackB; iapack is iapackBytes(k) scratch. */
+export function igemmPacked(i0: i32, rows: i32, n: i32, k: i32, a: usize, bpack: usize, c: usize, iapack: usize): void {
+  const mc = iblockRows(k);
+  const kp = (k + 1) >> 1;
+  const panels = (n + NR - 1) / NR;
+  const panelBytes = <usize>kp * 32;
+  for (let ib = 0; ib < rows; ib += mc) {
+    const mb = min(mc, rows - ib);
+    ipackA(mb, k, a, i0 + ib, iapack);
+    const groups = (mb + MR - 1) / MR;
+    for (let jp = 0; jp < panels; jp++) {
+      const bp0 = bpack + <usize>jp * panelBytes;
+      const j0 = jp * NR;
+      const w = min(NR, n - j0);
+      for (let g = 0; g < groups; g++) {
+        let ap = iapack + <usize>g * <usize>kp * 16;
+        let bp = bp0;
+        let c00 = i32x4.splat(0), c01 = i32x4.splat(0);
+        let c10 = i32x4.splat(0), c11 = i32x4.splat(0);
+        let c20 = i32x4.splat(0), c21 = i32x4.splat(0);
+        let c30 = i32x4.splat(0), c31 = i32x4.splat(0);
+        for (let t = 0; t < kp; t++) {
+          const b0 = v128.load(bp);
+          const b1 = v128.load(bp, 16);
+          const a0 = v128.load32_splat(ap);
+          c00 = i32x4.add(c00, i32x4.dot_i16x8_s(a0, b0));
+          c01 = i32x4.add(c01, i32x4.dot_i16x8_s(a0, b1));
+          const a1 = v128.load32_splat(ap, 4);
+          c10 = i32x4.add(c10, i32x4.dot_i16x8_s(a1, b0));
+          c11 = i32x4.add(c11, i32x4.dot_i16x8_s(a1, b1));
+          const a2 = v128.load32_splat(ap, 8);
+          c20 = i32x4.add(c20, i32x4.dot_i16x8_s(a2, b0));
+          c21 = i32x4.add(c21, i32x4.dot_i16x8_s(a2, b1));
+          const a3 = v128.load32_splat(ap, 12);
+          c30 = i32x4.add(c30, i32x4.dot_i16x8_s(a3, b0));
+          c31 = i32x4.add(c31, i32x4.dot_i16x8_s(a3, b1));
+          ap += 16;
+          bp += 32;
+        }
+        const r = i0 + ib + g * MR;
+        const h = min(MR, mb - g * MR);
+        const crow = c + ((<usize>r * <usize>n + <usize>j0) << 2);
+        const rs = <usize>n << 2;
+        storeRowI32(crow, c00, c01, w);
+        if (h > 1) storeRowI32(crow + rs, c10, c11, w);
+        if (h > 2) storeRowI32(crow + 2 * rs, c20, c21, w);
+        if (h > 3) storeRowI32(crow + 3 * rs, c30, c31, w);
+      }
+    }
+  }
+}
+
+/** Where static data ends; the TypeScript allocator starts above it. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,47 @@
+/**
+ * Loads the compiled kernel module (build/kernels.wasm, made by `npm run build:wasm` from
+ * src/backend/assembly/kernels.ts). The same URL resolves from src/backend/*.ts under tsx and from
+ * dist/backend/*.js, because both sit two levels below the package root.
+ */
+import { readFileSync } from 'node:fs';
+import { Wasm, type WasmMemory, type WasmModule } from './wasm-api.js';
+
+/** The exports of kernels.wasm (booleans are passed as 0/1, pointers as byte addresses). */
+export interface KernelExports {
+  blockRows(k: number): number;
+  apackBytes(k: number): number;
+  bpackBytes(k: number, n: number): number;
+  packB(transB: number, k: number, n: number, b: number, out: number): void;
+  sgemmPacked(transA: number, i0: number, rows: number, n: number, k: number, alpha: number,
+    a: number, lda: number, bpack: number, beta: number, c: number, apack: number): void;
+  sgemvN(i0: number, rows: number, n: number, alpha: number, a: number, x: number, beta: number, y: number): void;
+  sgemvT(j0: number, cols: number, m: number, n: number, alpha: number, a: number, x: number, beta: number, y: number, acc: number): void;
+  lowRankAdd(i0: number, rows: number, n: number, m: number, r: number, x: number, bt: number, at: number,
+    pair: number, coef: number, y: number): void;
+  ipackBBytes(k: number, n: number): number;
+  iapackBytes(k: number): number;
+  ipackB(n: number, k: number, b: number, out: number): void;
+  igemmPacked(i0: number, rows: number, n: number, k: number, a: number, bpack: number, c: number, iapack: number): void;
+  heapBase(): number;
+}
+
+export const KERNELS_URL = new URL('../../build/kernels.wasm', import.meta.url);
+
+let cached: WasmModule | undefined;
+
+/** Compiles the module once per process (synchronously: it is small and compiles in milliseconds). */
+export function kernelModule(): WasmModule {
+  if (cached) return cached;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(KERNELS_URL);
+  } catch {
+    throw new Error(`wasm kernels not built (${KERNELS_URL.pathname} missing); run \`npm run build:wasm\``);
+  }
+  cached = new Wasm.Module(bytes);
+  return cached;
+}
+
+export function instantiate(memory: WasmMemory): KernelExports {
+  return new Wasm.Instance(kernelModule(), { env: { memory } }).exports as unknown as KernelExports;
+}

@@ -1,0 +1,198 @@
+/**
+ * The WebAssembly SIMD backend (the default). Kernels are in assembly/kernels.ts; this file moves
+ * arguments into wasm memory, packs, and splits large calls over worker threads by output rows.
+ *
+ * Zero copy: arrays from allocF32/allocI8/allocI32 are views into the kernel memory and are passed by
+ * address. Any other typed array is copied into per-argument scratch first (and outputs copied back),
+ * so callers never have to care — it is just slower.
+ *
+ * Threads: with `threads > 1`, a call whose work exceeds a threshold is split into row ranges, one per
+ * thread (the calling thread takes the first). Every output element is computed by the same
+ * instruction sequence whichever thread computes it, so results are bit-identical for any thread count.
+ */
+import { availableParallelism } from 'node:os';
+import type { Backend } from './types.js';
+import { WasmHeap, Scratch } from './wasm-memory.js';
+import { KernelPool } from './wasm-pool.js';
+import { instantiate, kernelModule, type KernelExports } from './wasm-module.js';
+
+export interface WasmBackendOptions {
+  /** Threads used for large calls, the calling one included (default: all cores, or EGGROLL_THREADS). */
+  threads?: number;
+  /** Calls with fewer multiply-adds than this run on the calling thread only (default 2²², ~4 M). */
+  minParallelWork?: number;
+}
+
+export interface WasmBackend extends Backend {
+  readonly name: 'wasm';
+  readonly threads: number;
+  /** Returns a buffer from allocF32/allocI8/allocI32 to the allocator (pass the view alloc returned). */
+  free(view: Float32Array | Int8Array | Int32Array): void;
+  /** Stops the worker threads (optional: they never keep the process alive). */
+  dispose(): Promise<void>;
+  /** Bytes of wasm memory reserved so far. */
+  readonly reservedBytes: number;
+}
+
+const MR = 4;
+/** The kernel exports a worker may run. */
+const POOL_OPS = ['sgemmPacked', 'igemmPacked', 'lowRankAdd'] as const;
+
+export function defaultThreads(): number {
+  const env = Number(process.env.EGGROLL_THREADS);
+  if (Number.isInteger(env) && env >= 1) return env;
+  return Math.max(1, availableParallelism());
+}
+
+export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
+  const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
+  const minWork = opts.minParallelWork ?? 1 << 22;
+  const module = kernelModule();
+  const heap = new WasmHeap(32);
+  const k: KernelExports = instantiate(heap.memory);
+  // Keep the module's static area (empty today, but AssemblyScript reserves 1 KiB) out of the heap.
+  heap.reserveBelow(k.heapBase());
+
+  let pool: KernelPool | undefined;
+  const getPool = (): KernelPool => (pool ??= new KernelPool(module, heap.memory, threads - 1, POOL_OPS));
+
+  // Per-thread packing scratch, per-argument staging for arrays that live outside wasm memory.
+  const apack = Array.from({ length: threads }, () => new Scratch(heap));
+  const bpack = new Scratch(heap);
+  const gemvAcc = new Scratch(heap);
+  const staging = new Map<string, Scratch>();
+  const stageScratch = (slot: string): Scratch => {
+    let s = staging.get(slot);
+    if (!s) staging.set(slot, (s = new Scratch(heap)));
+    return s;
+  };
+
+  type View = Float32Array | Int8Array | Int32Array;
+  /** The address of `view`'s first `length` elements in wasm memory, copying it there if needed. */
+  function addr(slot: string, view: View, length: number, what: string, copyIn = true): number {
+    if (view.length < length) throw new RangeError(`wasm backend: ${what} has ${view.length} elements, needs ${length}`);
+    if (heap.owns(view)) return view.byteOffset;
+    const bytes = length * view.BYTES_PER_ELEMENT;
+    const p = stageScratch(slot).get(bytes);
+    if (copyIn && bytes > 0) new Uint8Array(heap.buffer, p, bytes).set(new Uint8Array(view.buffer, view.byteOffset, bytes));
+    return p;
+  }
+  /** Copies an output back if it was staged. */
+  function writeBack(view: View, p: number, length: number): void {
+    if (heap.owns(view) || length === 0) return;
+    const bytes = length * view.BYTES_PER_ELEMENT;
+    new Uint8Array(view.buffer, view.byteOffset, bytes).set(new Uint8Array(heap.buffer, p, bytes));
+  }
+
+  /** How many row ranges to split `rows` into for `work` multiply-adds. */
+  function parts(rows: number, work: number): number {
+    if (threads === 1 || work < minWork) return 1;
+    return Math.max(1, Math.min(threads, Math.floor(rows / MR)));
+  }
+  /** Row ranges [i0, i0+rows) of roughly equal size, multiples of MR except the last. */
+  function split(rows: number, count: number): [number, number][] {
+    const per = Math.ceil(rows / count / MR) * MR;
+    const out: [number, number][] = [];
+    for (let i0 = 0; i0 < rows; i0 += per) out.push([i0, Math.min(per, rows - i0)]);
+    return out;
+  }
+  /** Runs fn(i0, rows, t) for each range: ranges 1.. on workers (via op/args), range 0 here. */
+  function parallelRows(rows: number, work: number, op: typeof POOL_OPS[number],
+    args: (i0: number, n: number, t: number) => number[], here: (i0: number, n: number) => void): void {
+    const count = parts(rows, work);
+    if (count === 1) {
+      here(0, rows);
+      return;
+    }
+    const ranges = split(rows, count);
+    const p = getPool();
+    for (let t = 1; t < ranges.length; t++) p.start(t - 1, op, args(ranges[t][0], ranges[t][1], t));
+    try {
+      here(ranges[0][0], ranges[0][1]);
+    } finally {
+      p.waitAll();
+    }
+  }
+
+  const backend: WasmBackend = {
+    name: 'wasm',
+    threads,
+
+    sgemm(transA, transB, m, n, kk, alpha, a, b, beta, c) {
+      if (m <= 0 || n <= 0) return;
+      const pa = addr('a', a, m * kk, 'A');
+      const pb = addr('b', b, kk * n, 'B');
+      const pc = addr('c', c, m * n, 'C', beta !== 0);
+      const pbp = bpack.get(k.bpackBytes(kk, n));
+      k.packB(transB ? 1 : 0, kk, n, pb, pbp);
+      const ta = transA ? 1 : 0;
+      const apackBytes = k.apackBytes(kk);
+      parallelRows(m, m * n * kk, 'sgemmPacked',
+        (i0, rows, t) => [ta, i0, rows, n, kk, alpha, pa, m, pbp, beta, pc, apack[t].get(apackBytes)],
+        (i0, rows) => k.sgemmPacked(ta, i0, rows, n, kk, alpha, pa, m, pbp, beta, pc, apack[0].get(apackBytes)));
+      writeBack(c, pc, m * n);
+    },
+
+    sgemv(trans, m, n, alpha, a, x, beta, y) {
+      if (m < 0 || n < 0) return;
+      const outLen = trans ? n : m;
+      const inLen = trans ? m : n;
+      if (outLen === 0) return;
+      const pa = addr('a', a, m * n, 'A');
+      const px = addr('x', x, inLen, 'x');
+      const py = addr('y', y, outLen, 'y', beta !== 0);
+      if (trans) k.sgemvT(0, n, m, n, alpha, pa, px, beta, py, gemvAcc.get(n * 4));
+      else k.sgemvN(0, m, n, alpha, pa, px, beta, py);
+      writeBack(y, py, outLen);
+    },
+
+    lowRankAdd(rows, n, m, r, x, bt, at, pair, coef, y) {
+      if (rows <= 0 || m <= 0) return;
+      let pairs = 0;
+      for (let i = 0; i < rows; i++) if (coef[i] !== 0 && pair[i] + 1 > pairs) pairs = pair[i] + 1;
+      const px = addr('x', x, rows * n, 'X');
+      const pbt = addr('bt', bt, pairs * r * n, 'Bt');
+      const pat = addr('at', at, pairs * r * m, 'At');
+      const pp = addr('pair', pair, rows, 'pair');
+      const pcf = addr('coef', coef, rows, 'coef');
+      const py = addr('y', y, rows * m, 'Y');
+      parallelRows(rows, rows * r * (n + m), 'lowRankAdd',
+        (i0, cnt) => [i0, cnt, n, m, r, px, pbt, pat, pp, pcf, py],
+        (i0, cnt) => k.lowRankAdd(i0, cnt, n, m, r, px, pbt, pat, pp, pcf, py));
+      writeBack(y, py, rows * m);
+    },
+
+    igemm(m, n, kk, a, b, c) {
+      if (m <= 0 || n <= 0) return;
+      const pa = addr('ia', a, m * kk, 'A');
+      const pb = addr('ib', b, n * kk, 'B');
+      const pc = addr('ic', c, m * n, 'C', false);
+      const pbp = bpack.get(k.ipackBBytes(kk, n));
+      k.ipackB(n, kk, pb, pbp);
+      const apackBytes = k.iapackBytes(kk);
+      parallelRows(m, m * n * kk, 'igemmPacked',
+        (i0, rows, t) => [i0, rows, n, kk, pa, pbp, pc, apack[t].get(apackBytes)],
+        (i0, rows) => k.igemmPacked(i0, rows, n, kk, pa, pbp, pc, apack[0].get(apackBytes)));
+      writeBack(c, pc, m * n);
+    },
+
+    allocF32: (length) => heap.f32(heap.alloc(length * 4), length),
+    allocI8: (length) => heap.i8(heap.alloc(length), length),
+    allocI32: (length) => heap.i32(heap.alloc(length * 4), length),
+
+    free(view) {
+      if (!heap.owns(view)) throw new Error('wasm backend: free() of an array that was not allocated here');
+      heap.free(view.byteOffset);
+    },
+
+    async dispose() {
+      await pool?.close();
+      pool = undefined;
+    },
+
+    get reservedBytes() {
+      return heap.reservedBytes;
+    },
+  };
+  return backend;
+}
