@@ -1,0 +1,70 @@
+/**
+ * The environment registry: canonical Gymnasium ids plus short aliases, all mapping to the same
+ * definition objects. `makeEnv(name, size)` is the usual entry point for a rollout.
+ */
+import { BatchEnv } from './batch.js';
+import { acrobot } from './acrobot.js';
+import { cartPole } from './cartpole.js';
+import { mountainCar, mountainCarContinuous } from './mountain-car.js';
+import { pendulum } from './pendulum.js';
+import type { EnvDefinition } from './types.js';
+
+export { BatchEnv, resetStream, resetUniforms } from './batch.js';
+export { actionDim, type ActionSpace, type BoxSpace, type DiscreteSpace, type EnvDefinition } from './types.js';
+export { acrobot, cartPole, mountainCar, mountainCarContinuous, pendulum };
+
+/** The built-in environments, in the order `eggroll envs` lists them. */
+export const BUILTIN_ENVS: readonly EnvDefinition[] = [cartPole, acrobot, mountainCar, mountainCarContinuous, pendulum];
+
+/** Every accepted name (canonical id or alias) → its definition. */
+export const ENVIRONMENTS: Record<string, EnvDefinition> = {};
+
+/** Canonical ids in registration order (no aliases). */
+const canonical: string[] = [];
+
+/**
+ * Adds an environment under its id and aliases. Throws if a name is taken or the definition is
+ * inconsistent (so a mistake shows at start-up, not as garbage returns mid-training).
+ */
+export function registerEnv(def: EnvDefinition): void {
+  const names = [def.id, ...(def.aliases ?? [])];
+  for (const name of names) {
+    if (Object.prototype.hasOwnProperty.call(ENVIRONMENTS, name)) throw new Error(`environment name '${name}' is already registered`);
+  }
+  const obs = def.observationSpace;
+  const checks: [boolean, string][] = [
+    [Number.isInteger(obs.dim) && obs.dim > 0 && obs.low.length === obs.dim && obs.high.length === obs.dim, 'observationSpace needs dim > 0 and low/high of length dim'],
+    [def.actionSpace.kind === 'discrete' ? Number.isInteger(def.actionSpace.n) && def.actionSpace.n > 0 : Number.isInteger(def.actionSpace.dim) && def.actionSpace.dim > 0 && def.actionSpace.low.length === def.actionSpace.dim && def.actionSpace.high.length === def.actionSpace.dim, 'actionSpace needs n > 0, or dim > 0 and low/high of length dim'],
+    [Number.isInteger(def.maxSteps) && def.maxSteps > 0, 'maxSteps must be a positive integer'],
+    [Number.isInteger(def.stateDim) && def.stateDim > 0, 'stateDim must be a positive integer'],
+    [Number.isInteger(def.resetUniforms) && def.resetUniforms >= 0, 'resetUniforms must be a non-negative integer'],
+  ];
+  for (const [ok, msg] of checks) if (!ok) throw new Error(`environment '${def.id}': ${msg}`);
+  for (const name of names) ENVIRONMENTS[name] = def;
+  canonical.push(def.id);
+}
+
+for (const def of BUILTIN_ENVS) registerEnv(def);
+
+/** Canonical ids of every registered environment. */
+export function envIds(): string[] {
+  return [...canonical];
+}
+
+/** The definition for an id or alias (case-sensitive for ids, aliases are lower-case); throws listing the choices. */
+export function resolveEnv(name: string): EnvDefinition {
+  const def = Object.prototype.hasOwnProperty.call(ENVIRONMENTS, name) ? ENVIRONMENTS[name] : undefined;
+  if (!def) {
+    const choices = canonical.map((id) => {
+      const aliases = ENVIRONMENTS[id].aliases ?? [];
+      return aliases.length ? `${id} (${aliases.join(', ')})` : id;
+    });
+    throw new RangeError(`unknown environment '${name}'; allowed: ${choices.join(', ')}`);
+  }
+  return def;
+}
+
+/** A batch of `size` copies of the named environment. */
+export function makeEnv(name: string, size: number): BatchEnv {
+  return new BatchEnv(resolveEnv(name), size);
+}

@@ -1,0 +1,67 @@
+/**
+ * Pendulum-v1, as Gymnasium's classic_control/pendulum.py: swing a pendulum up and hold it. Semi-implicit
+ * Euler with dt = 0.05, g = 10, m = l = 1, torque clipped to ±2, speed clipped to ±8; cost
+ * θ̂² + 0.1·θ̇² + 0.001·u² with θ̂ the angle normalised to [−π, π); never terminates, truncated at 200.
+ */
+import type { EnvDefinition } from './types.js';
+
+const MAX_SPEED = 8;
+const MAX_TORQUE = 2.0;
+const DT = 0.05;
+const G = 10.0;
+const M = 1.0;
+const L = 1.0;
+
+/** Python's float modulo (result has the divisor's sign), which NumPy's % also follows. */
+function pyMod(a: number, b: number): number {
+  const r = a % b;
+  return r !== 0 && r < 0 !== b < 0 ? r + b : r;
+}
+
+/** Gymnasium's angle_normalize: ((x + π) mod 2π) − π. */
+export function angleNormalize(x: number): number {
+  return pyMod(x + Math.PI, 2 * Math.PI) - Math.PI;
+}
+
+export const pendulum: EnvDefinition = {
+  id: 'Pendulum-v1',
+  aliases: ['pendulum'],
+  description: 'swing a pendulum upright and keep it there (1 continuous torque in [-2, 2], 200 steps)',
+  observationSpace: { kind: 'box', dim: 3, low: [-1, -1, -MAX_SPEED], high: [1, 1, MAX_SPEED] },
+  actionSpace: { kind: 'box', dim: 1, low: [-MAX_TORQUE], high: [MAX_TORQUE] },
+  maxSteps: 200,
+  rewardThreshold: null,
+  solvedThreshold: -250,
+  stateDim: 2,
+  resetUniforms: 2,
+
+  // θ uniform in [−π, π), θ̇ in [−1, 1).
+  reset(s, n, i, u) {
+    s[i] = -Math.PI + (Math.PI - -Math.PI) * u[0];
+    s[n + i] = -1.0 + (1.0 - -1.0) * u[1];
+  },
+
+  step(s, n, active, count, actions, reward, terminated) {
+    for (let j = 0; j < count; j++) {
+      const i = active[j];
+      const th = s[i];
+      const thdot = s[n + i];
+      const u = Math.min(Math.max(actions[i], -MAX_TORQUE), MAX_TORQUE);
+      const an = angleNormalize(th);
+      const costs = an * an + 0.1 * (thdot * thdot) + 0.001 * (u * u);
+      let newthdot = thdot + (((3 * G) / (2 * L)) * Math.sin(th) + (3.0 / (M * (L * L))) * u) * DT;
+      newthdot = Math.min(Math.max(newthdot, -MAX_SPEED), MAX_SPEED);
+      s[i] = th + newthdot * DT;
+      s[n + i] = newthdot;
+      reward[i] = -costs;
+      terminated[i] = 0;
+    }
+  },
+
+  observe(s, n, i, obs, o) {
+    const th = s[i];
+    obs[o] = Math.cos(th);
+    obs[o + 1] = Math.sin(th);
+    obs[o + 2] = s[n + i];
+  },
+};
