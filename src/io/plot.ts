@@ -93,6 +93,15 @@ export function formatTick(v: number): string {
   return String(clean);
 }
 
+/** Shortens s with an ellipsis so that it fits in maxWidth px (long legend names must not leave the canvas). */
+function fitText(s: string, maxWidth: number, size: number): string {
+  const maxChars = Math.max(1, Math.floor(maxWidth / (size * 0.6)));
+  return s.length <= maxChars ? s : `${s.slice(0, maxChars - 1)}…`;
+}
+
+/** The legend column never takes more than this many px from the plot area. */
+const LEGEND_MAX_W = 220;
+
 function textEl(x: number, y: number, s: string, attrs = ''): string {
   return `<text x="${c(x)}" y="${c(y)}" ${attrs}>${escapeXml(s)}</text>`;
 }
@@ -233,7 +242,7 @@ function legend(f: Frame, entries: { name: string; color: string; dashed: boolea
       f.parts.push(
         `<line x1="${c(x)}" y1="${c(y)}" x2="${c(x + 20)}" y2="${c(y)}" stroke="${e.color}" stroke-width="2"${e.dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
       );
-    f.parts.push(textEl(x + 26, y + 4, e.name));
+    f.parts.push(textEl(x + 26, y + 4, fitText(e.name, LEGEND_MAX_W - 44, 12)));
   });
   f.parts.push('</g>');
 }
@@ -245,7 +254,7 @@ function xyChart(opts: LinePlotOptions, kind: 'line' | 'scatter'): string {
   const height = opts.height ?? 440;
   const hLines = (opts.hLines ?? []).filter((h) => Number.isFinite(h.y) && (!opts.logY || h.y > 0));
   const legendNames = [...opts.series.map((s) => s.name), ...hLines.map((h) => h.label)];
-  const legendW = legendNames.length ? Math.min(220, 44 + Math.max(...legendNames.map((n) => textWidth(n, 12)))) : 0;
+  const legendW = legendNames.length ? Math.min(LEGEND_MAX_W, 44 + Math.max(...legendNames.map((n) => textWidth(n, 12)))) : 0;
   const f: Frame = { parts: [svgOpen(width, height)], left: 72, right: width - 20 - legendW, top: 40, bottom: height - 52 };
 
   // Domains from finite, plottable points only (a point needs both coordinates).

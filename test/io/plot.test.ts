@@ -138,6 +138,15 @@ test('line plot: all data non-finite still gives a valid SVG', () => {
   assert.equal(byClass(root, 'path', 'line').length, 0);
 });
 
+test('line plot: a very long legend name is shortened, the plot area keeps most of the width', () => {
+  const long = 'x'.repeat(200);
+  const root = parseXml(linePlotSvg({ ...base, series: [{ name: long, x, y: x }] }));
+  const legendText = texts(byClass(root, 'g', 'legend')[0])[0];
+  assert.ok(legendText.length < 40 && legendText.endsWith('…'), legendText);
+  const frame = all(root, (e) => e.name === 'rect' && e.attrs.fill === 'none')[0];
+  assert.ok(Number(frame.attrs.width) >= 720 - 72 - 20 - 220, `plot width ${frame.attrs.width}`);
+});
+
 test('log axes: ticks at powers of ten, non-positive values skipped', () => {
   const xs = [1, 10, 100, 1000, 0, -5];
   const svg = scatterPlotSvg({ ...base, series: [{ name: 'p', x: xs, y: [0.01, 0.1, 1, 10, 5, 5] }], logX: true, logY: true });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mix32 } from '../../src/rng/philox.js';
 import {
-  BatchEnv, ENVIRONMENTS, envIds, makeEnv, registerEnv, resolveEnv,
+  BatchEnv, ENVIRONMENTS, describeSpace, envIds, makeEnv, registerEnv, resolveEnv,
   type EnvDefinition,
 } from '../../src/rl/envs/index.js';
 import { pointMass } from '../../examples/custom-env.js';
@@ -417,6 +417,11 @@ test('registry: ids, aliases, spaces, limits, and errors', () => {
   assert.deepEqual(spec('MountainCarContinuous-v0'), [2, 'c1', 999, 90]);
   assert.deepEqual(spec('Pendulum-v1'), [3, 'c1', 200, null]);
   assert.deepEqual(resolveEnv('pendulum').actionSpace, { kind: 'box', dim: 1, low: [-2], high: [2] });
+  assert.equal(resolveEnv('CARTPOLE'), resolveEnv('CartPole-v1'));
+  assert.equal(resolveEnv('pendulum-v1'), resolveEnv('Pendulum-v1'));
+  assert.equal(describeSpace(resolveEnv('acrobot').actionSpace), 'Discrete(3)');
+  assert.equal(describeSpace(resolveEnv('mountaincar').observationSpace), 'Box(2) [-1.2, 0.6] × [-0.07, 0.07]');
+  assert.equal(describeSpace(resolveEnv('cartpole').observationSpace), 'Box(4) [-4.8, 4.8] × [-inf, inf] × [-0.4189, 0.4189] × [-inf, inf]');
   assert.throws(() => resolveEnv('cartpol'), /unknown environment 'cartpol'; allowed: CartPole-v1 \(cartpole\), Acrobot-v1/);
   assert.throws(() => resolveEnv('toString'), /unknown environment/);
   assert.throws(() => registerEnv(resolveEnv('cartpole')), /already registered/);

@@ -7,7 +7,7 @@ import { acrobot } from './acrobot.js';
 import { cartPole } from './cartpole.js';
 import { mountainCar, mountainCarContinuous } from './mountain-car.js';
 import { pendulum } from './pendulum.js';
-import type { EnvDefinition } from './types.js';
+import type { ActionSpace, BoxSpace, EnvDefinition } from './types.js';
 
 export { BatchEnv, resetStream, resetUniforms } from './batch.js';
 export { actionDim, type ActionSpace, type BoxSpace, type DiscreteSpace, type EnvDefinition } from './types.js';
@@ -51,9 +51,17 @@ export function envIds(): string[] {
   return [...canonical];
 }
 
-/** The definition for an id or alias (case-sensitive for ids, aliases are lower-case); throws listing the choices. */
+/**
+ * The definition for an id or alias. An exact match wins; otherwise a case-insensitive one is
+ * accepted ('CARTPOLE', 'pendulum-v1'). Throws a RangeError listing the choices.
+ */
 export function resolveEnv(name: string): EnvDefinition {
-  const def = Object.prototype.hasOwnProperty.call(ENVIRONMENTS, name) ? ENVIRONMENTS[name] : undefined;
+  let def = Object.prototype.hasOwnProperty.call(ENVIRONMENTS, name) ? ENVIRONMENTS[name] : undefined;
+  if (!def) {
+    const lower = name.toLowerCase();
+    const key = Object.keys(ENVIRONMENTS).find((k) => k.toLowerCase() === lower);
+    if (key !== undefined) def = ENVIRONMENTS[key];
+  }
   if (!def) {
     const choices = canonical.map((id) => {
       const aliases = ENVIRONMENTS[id].aliases ?? [];
@@ -67,4 +75,11 @@ export function resolveEnv(name: string): EnvDefinition {
 /** A batch of `size` copies of the named environment. */
 export function makeEnv(name: string, size: number): BatchEnv {
   return new BatchEnv(resolveEnv(name), size);
+}
+
+/** A short text form of a space for listings: 'Discrete(3)' or 'Box(2) [-1.2, 0.6] × [-0.07, 0.07]'. */
+export function describeSpace(space: ActionSpace | BoxSpace): string {
+  if (space.kind === 'discrete') return `Discrete(${space.n})`;
+  const fmt = (v: number) => (Math.abs(v) >= 3.4e38 ? (v > 0 ? 'inf' : '-inf') : String(Number(v.toPrecision(4))));
+  return `Box(${space.dim}) ${space.low.map((lo, k) => `[${fmt(lo)}, ${fmt(space.high[k])}]`).join(' × ')}`;
 }
