@@ -1,0 +1,228 @@
+/**
+ * Pretraining EGG with integer EGGROLL: the loop, its serialisable state and its checkpoints.
+ *
+ * One step (generation) t:
+ *   1. every group g of `groupSize` members reads its next window of T+1 bytes of the train stream
+ *      (contiguous across steps, from a seeded start), so members carry their recurrent state;
+ *   2. the population is evaluated (pool.ts: members split over workers), fitness = Σ log₂ p;
+ *   3. pair signs F, the P pairs' noise regenerated from (seed, t), one integer update (qeggroll.ts).
+ * The whole state is (params, states, t): a checkpoint stores the int8 params and states as
+ * safetensors (dtype I8) plus a JSON sidecar, and resuming from it is bit-identical.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Backend, BackendChoice } from '../backend/index.js';
+import { mix32 } from '../rng/philox.js';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
+import { encodeSafetensors, decodeSafetensors, tensor } from '../io/safetensors.js';
+import { EggArch, type EggShape } from './model.js';
+import { fillNormalI8, generatePairs, noiseKey } from './noise.js';
+import { IntegerUpdater, alphaAt, pairSigns, thresholdAt, type UpdateStats } from './qeggroll.js';
+import { ForwardCache, scoreStream, type PopulationInput } from './evaluate.js';
+import { EggPool } from './pool.js';
+
+export interface EggConfig extends EggShape {
+  pop: number;
+  groupSize: number;
+  /** Bytes per window (T). */
+  tokens: number;
+  sigmaShift: number;
+  alpha: number;
+  seed: number;
+}
+
+const INIT_PURPOSE = 1;
+const NOISE_PURPOSE = 2;
+const DATA_PURPOSE = 3;
+
+/** Fresh parameters: matrices round(16·N(0,1)) from the init stream, LN weights 16, biases 0. */
+export function initParams(arch: EggArch, seed: number, out: Int8Array): void {
+  const key = noiseKey(seed, INIT_PURPOSE);
+  arch.specs.forEach((spec, j) => {
+    if (spec.init === 'normal') fillNormalI8(key, 0, 0, j, out, spec.offset, spec.size);
+    else out.fill(spec.init === 'sixteen' ? 16 : 0, spec.offset, spec.offset + spec.size);
+  });
+}
+
+/** Where group g's window starts at step t (contiguous across steps, wrapping around the stream). */
+export function windowStart(seed: number, g: number, t: number, tokens: number, length: number): number {
+  const start = mix32(seed, DATA_PURPOSE, g) % length;
+  return (start + ((t * tokens) % length)) % length;
+}
+
+export function fillWindows(cfg: EggConfig, train: Uint8Array, t: number, out: Uint8Array): void {
+  const groups = cfg.pop / cfg.groupSize;
+  const T = cfg.tokens;
+  for (let g = 0; g < groups; g++) {
+    const s = windowStart(cfg.seed, g, t, T, train.length);
+    for (let k = 0; k <= T; k++) out[g * (T + 1) + k] = train[(s + k) % train.length];
+  }
+}
+
+export interface StepResult {
+  step: number;
+  /** Mean over the population of this step's window loss, bits per byte. */
+  pop_bpb: number;
+  alpha: number;
+  threshold: number;
+  moved: number;
+  clipped: number;
+  /** Fraction of pairs whose two members scored the same (F = 0). */
+  ties: number;
+  seconds: number;
+}
+
+function shared<T extends Int8Array | Uint8Array | Int32Array>(Ctor: new (b: SharedArrayBuffer) => T, bytes: number): T {
+  return new Ctor(new SharedArrayBuffer(Math.max(8, bytes)));
+}
+
+export class EggTrainer {
+  readonly arch: EggArch;
+  readonly params: Int8Array;
+  readonly states: Int8Array;
+  readonly windows: Uint8Array;
+  readonly fitness: Int32Array;
+  /** Steps completed. */
+  step = 0;
+  private readonly noiseAll: Int8Array;
+  private readonly updater: IntegerUpdater;
+  readonly cache: ForwardCache;
+  private pool: EggPool | undefined;
+  private readonly input: PopulationInput;
+
+  constructor(readonly cfg: EggConfig, readonly backend: Backend, readonly backendChoice: BackendChoice, readonly train: Uint8Array, readonly workers = 1) {
+    this.arch = new EggArch(cfg);
+    const D = cfg.width;
+    this.params = shared(Int8Array, this.arch.size);
+    this.states = shared(Int8Array, cfg.layers * cfg.pop * D);
+    this.windows = shared(Uint8Array, (cfg.pop / cfg.groupSize) * (cfg.tokens + 1));
+    this.fitness = shared(Int32Array, cfg.pop * 4);
+    this.noiseAll = new Int8Array((cfg.pop / 2) * this.arch.noise.perPair);
+    this.updater = new IntegerUpdater(this.arch, backend);
+    this.cache = new ForwardCache(this.arch, backend);
+    initParams(this.arch, cfg.seed, this.params);
+    this.input = {
+      arch: this.arch, params: this.params, states: this.states, windows: this.windows, pop: cfg.pop, groupSize: cfg.groupSize,
+      tokens: cfg.tokens, sigmaShift: cfg.sigmaShift, noiseKey: noiseKey(cfg.seed, NOISE_PURPOSE), epoch: 0,
+    };
+  }
+
+  private async ensurePool(): Promise<EggPool> {
+    this.pool ??= await EggPool.create({
+      shape: { layers: this.cfg.layers, width: this.cfg.width }, backend: this.backendChoice, params: this.params, states: this.states,
+      windows: this.windows, fitness: this.fitness, pop: this.cfg.pop, groupSize: this.cfg.groupSize, tokens: this.cfg.tokens,
+      sigmaShift: this.cfg.sigmaShift, noiseKey: this.input.noiseKey,
+    }, this.workers, this.cache, this.input);
+    return this.pool;
+  }
+
+  /** One generation: evaluate, vote, update. */
+  async trainStep(): Promise<StepResult> {
+    const t0 = performance.now();
+    const { cfg } = this;
+    const t = this.step;
+    fillWindows(cfg, this.train, t, this.windows);
+    const pool = await this.ensurePool();
+    await pool.evaluate(t);
+    let total = 0;
+    for (let i = 0; i < cfg.pop; i++) total += this.fitness[i];
+    const F = pairSigns(this.fitness, cfg.pop);
+    let ties = 0;
+    for (const f of F) if (f === 0) ties++;
+    generatePairs(this.arch.noise, this.input.noiseKey, t, 0, cfg.pop / 2, this.noiseAll);
+    const thr = thresholdAt(cfg.alpha, t);
+    const stats: UpdateStats = this.updater.apply(this.params, this.noiseAll, F, thr);
+    this.step = t + 1;
+    return {
+      step: this.step,
+      pop_bpb: -total / (16 * cfg.pop * cfg.tokens),
+      alpha: alphaAt(cfg.alpha, t),
+      threshold: thr,
+      moved: stats.moved,
+      clipped: stats.clipped,
+      ties: ties / F.length,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  }
+
+  /** Bits per byte of the unperturbed model on a stream (each of `rows` pieces from a zero state). */
+  score(stream: Uint8Array, rows = 64): number {
+    const s = scoreStream(this.arch, this.cache, this.params, stream, rows);
+    return s.bits16 / (16 * Math.max(1, s.count));
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+    this.pool = undefined;
+  }
+
+  // ------------------------------------------------------------------------------ checkpoints
+
+  /** Writes checkpoints/step-NNNNNN.{safetensors,json} and checkpoints/latest.json, all atomically. */
+  saveCheckpoint(runDir: string, extra: Record<string, unknown> = {}): string {
+    const dir = join(runDir, 'checkpoints');
+    const name = `step-${String(this.step).padStart(6, '0')}`;
+    writeFileAtomic(join(dir, `${name}.safetensors`), encodeModel(this.arch, this.params, this.states, this.cfg, this.step));
+    writeJsonAtomic(join(dir, `${name}.json`), {
+      step: this.step,
+      config: this.cfg,
+      // Noise and data are counter-based: the step number is the whole RNG and data-cursor position.
+      rng: { kind: 'philox4x32-10 counter', seed: this.cfg.seed, next_epoch: this.step },
+      data: { window_tokens: this.cfg.tokens, groups: this.cfg.pop / this.cfg.groupSize, next_window: this.step },
+      ...extra,
+    });
+    writeJsonAtomic(join(dir, 'latest.json'), { step: this.step, file: `${name}.safetensors` });
+    return join(dir, `${name}.safetensors`);
+  }
+
+  /** Restores params, states and step from a checkpoint written by saveCheckpoint. */
+  loadCheckpoint(file: string): void {
+    const m = decodeModel(readFileSync(file));
+    if (m.params.length !== this.params.length) throw new Error(`checkpoint ${file} has ${m.params.length} parameters, expected ${this.params.length}`);
+    this.params.set(m.params);
+    if (!m.states || m.states.length !== this.states.length) throw new Error(`checkpoint ${file} has no recurrent states for population ${this.cfg.pop}`);
+    this.states.set(m.states);
+    this.step = m.step;
+  }
+}
+
+/** The safetensors file of a model: one I8 tensor per parameter (named as in EggArch), plus `states`. */
+export function encodeModel(arch: EggArch, params: Int8Array, states: Int8Array | undefined, cfg: EggConfig, step: number): Uint8Array {
+  const tensors: Record<string, ReturnType<typeof tensor>> = {};
+  for (const s of arch.specs) {
+    tensors[s.name] = tensor(params.slice(s.offset, s.offset + s.size), s.kind === 'vector' ? [s.rows] : [s.rows, s.cols]);
+  }
+  if (states) tensors.states = tensor(states.slice(), [cfg.layers, cfg.pop, cfg.width]);
+  return encodeSafetensors(tensors, { format: 'eggroll-egg', config: JSON.stringify(cfg), step: String(step) });
+}
+
+export interface DecodedModel {
+  cfg: EggConfig;
+  arch: EggArch;
+  params: Int8Array;
+  states?: Int8Array;
+  step: number;
+}
+
+export function decodeModel(bytes: Uint8Array): DecodedModel {
+  const d = decodeSafetensors(bytes);
+  if (d.metadata.format !== 'eggroll-egg') throw new Error('not an EGG checkpoint (metadata format is not eggroll-egg)');
+  const cfg = JSON.parse(d.metadata.config) as EggConfig;
+  const arch = new EggArch(cfg);
+  const params = new Int8Array(arch.size);
+  for (const s of arch.specs) {
+    const t = d.tensors[s.name];
+    if (!t || t.dtype !== 'I8' || t.data.length !== s.size) throw new Error(`checkpoint: tensor '${s.name}' missing or not I8 of ${s.size} values`);
+    params.set(t.data as Int8Array, s.offset);
+  }
+  const st = d.tensors.states;
+  return { cfg, arch, params, states: st ? (st.data as Int8Array) : undefined, step: Number(d.metadata.step) };
+}
+
+/** The newest checkpoint of a run directory, or undefined. */
+export function latestCheckpoint(runDir: string): string | undefined {
+  const p = join(runDir, 'checkpoints', 'latest.json');
+  if (!existsSync(p)) return undefined;
+  const { file } = JSON.parse(readFileSync(p, 'utf8')) as { file: string };
+  return join(runDir, 'checkpoints', file);
+}
