@@ -1,10 +1,8 @@
 /** Every CLI command, in the order `eggroll --help` lists them. Add a command here. */
 import type { Command } from '../command.js';
-import { benchEsCommand } from './bench-es.js';
 import { lmTrainCommand, lmSampleCommand, lmEvalCommand } from './lm.js';
 
 export const COMMANDS: Command[] = [
-  benchEsCommand,
   lmTrainCommand,
   lmSampleCommand,
   lmEvalCommand,
