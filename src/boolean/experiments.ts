@@ -1,0 +1,110 @@
+/**
+ * Experiment plumbing shared by the CLI and the sweep: target specs, the paper's train/test splits
+ * (shuffle all 2^n inputs with a seeded stream, the first m train, the rest test — App. E.1), and
+ * one run of one learner.
+ */
+import { parseDnf, evalDnf } from './dnf.js';
+import { widthFor } from './dfcn.js';
+import { runEggroll } from './eggroll.js';
+import { runGreedy } from './greedy.js';
+import type { LearnResult, LogFn } from './learner.js';
+import { runMh } from './mcmc.js';
+import { runOracle } from './oracle.js';
+import { SeqRng, STREAM, } from './rng.js';
+import type { Task } from './state.js';
+import {
+  constant, entropy, fromBitString, majority, parity, randomFunction, randomPattern, tile, wordsFor, type TruthTable,
+} from './truth-table.js';
+import { mix32 } from '../rng/philox.js';
+
+export const TARGET_HELP = 'parity:k | entropy:t | repeat:l (random pattern of length l, tiled) | tile:PATTERN | majority | random | const:0|1 | table:BITS | dnf:EXPR';
+
+/**
+ * Builds a target from its spec. Random parts (entropy's ones, repeat's pattern, random) are drawn from
+ * the stream (seed, target, draw), so each of the sweep's draws gets its own function.
+ */
+export function makeTarget(spec: string, n: number, seed: number, draw = 0): TruthTable {
+  const [name, ...rest] = spec.split(':');
+  const arg = rest.join(':');
+  const rng = new SeqRng(seed, STREAM.target, draw, mix32(...Array.from(spec, (c) => c.charCodeAt(0))));
+  const int = (lo: number, hi: number, what: string) => {
+    const v = Number(arg);
+    if (!/^\d+$/.test(arg) || v < lo || v > hi) throw new RangeError(`target '${spec}': ${what} must be an integer in [${lo}, ${hi}] for n = ${n}`);
+    return v;
+  };
+  switch (name) {
+    case 'parity': { const k = int(0, n, 'k'); return parity(n, Array.from({ length: k }, (_, j) => j)); }
+    case 'entropy': return entropy(n, int(0, 2 ** n, 't'), rng);
+    case 'repeat': return tile(n, randomPattern(int(1, 2 ** n, 'l'), rng));
+    case 'tile':
+      if (!/^[01]+$/.test(arg)) throw new RangeError(`target '${spec}': tile needs a pattern of 0s and 1s, e.g. tile:1001`);
+      return tile(n, arg);
+    case 'majority': return majority(n);
+    case 'random': return randomFunction(n, rng);
+    case 'const': return constant(n, int(0, 1, 'the constant'));
+    case 'table': {
+      const t = fromBitString(arg);
+      if (t.n !== n) throw new RangeError(`target '${spec}': the table has length ${arg.length} = 2^${t.n} but --n is ${n} (need length ${2 ** n})`);
+      return t;
+    }
+    case 'dnf': return evalDnf(parseDnf(arg, n));
+    default:
+      throw new RangeError(`unknown target '${spec}'; allowed: ${TARGET_HELP}`);
+  }
+}
+
+/** The paper's split for draw `draw`: a seeded shuffle of all inputs, first m train, rest test. */
+export function makeTask(target: TruthTable, m: number, seed: number, draw = 0): Task {
+  const n = target.n, N = 1 << n;
+  if (!Number.isInteger(m) || m < 1 || m >= N) throw new RangeError(`m = ${m} must be an integer in [1, ${N - 1}] (at least one training and one test point for n = ${n})`);
+  const idx = new SeqRng(seed, STREAM.split, draw).shuffle(Uint32Array.from({ length: N }, (_, i) => i));
+  const W = wordsFor(n);
+  const train = new Uint32Array(W), test = new Uint32Array(W);
+  for (let k = 0; k < N; k++) {
+    const v = idx[k];
+    if (k < m) train[v >>> 5] |= 1 << (v & 31);
+    else test[v >>> 5] |= 1 << (v & 31);
+  }
+  return { target, train, test, m };
+}
+
+export type Algo = 'mh' | 'greedy' | 'oracle' | 'eggroll';
+export const ALGOS: [Algo, ...Algo[]] = ['mh', 'greedy', 'oracle', 'eggroll'];
+
+export interface RunConfig {
+  n: number;
+  target: string;
+  m: number;
+  algo: Algo;
+  lambda: number;
+  kappa: number;
+  steps: number;
+  widthMult: number;
+  seed: number;
+  draw: number;
+  logEvery: number;
+  batch?: number;
+  tieP: number;
+  pairs: number;
+  rank: number;
+  density: number;
+  alpha: number;
+  oracleBudget: number;
+}
+
+export function runOne(c: RunConfig, onLog?: LogFn): LearnResult {
+  const target = makeTarget(c.target, c.n, c.seed, c.draw);
+  const task = makeTask(target, c.m, c.seed, c.draw);
+  const H = widthFor(c.n, c.widthMult);
+  // Each draw's learner gets its own streams: mix the draw into the seed.
+  const seed = c.draw === 0 ? c.seed : mix32(c.seed, c.draw);
+  switch (c.algo) {
+    case 'mh': return runMh(c.n, H, task, { kappa: c.kappa, lambda: c.lambda, steps: c.steps, logEvery: c.logEvery, seed }, onLog);
+    case 'greedy': return runGreedy(c.n, H, task, { steps: c.steps, batch: c.batch ?? c.m, tieP: c.tieP, logEvery: c.logEvery, seed }, onLog);
+    case 'oracle': return runOracle(c.n, H, task, c.oracleBudget);
+    case 'eggroll': return runEggroll(c.n, H, task, {
+      generations: c.steps, pairs: c.pairs, rank: c.rank, density: c.density, alpha: c.alpha,
+      kappa: c.kappa, lambda: c.lambda, logEvery: c.logEvery, seed,
+    }, onLog);
+  }
+}

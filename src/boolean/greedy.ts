@@ -1,0 +1,78 @@
+/**
+ * The greedy "SGD-like" learner (paper Alg. 3): each step draws a minibatch of b training points,
+ * evaluates EVERY 1-hop neighbour (2Hn + H moves, each O(W) words with NetState.evalMove), keeps the
+ * set of neighbours with the fewest batch errors, and moves to one of them: with probability p to a
+ * uniform choice among that set's lowest-ℓ1 members, otherwise to a uniform member. The paper gives
+ * neither p nor b in the surviving text; our defaults (p = 0.5, b = m) are documented in the CLI.
+ */
+import { randomNet, toDnf, type Dfcn } from './dfcn.js';
+import type { LearnResult, LogFn, StepLog } from './learner.js';
+import { pick, snapshot } from './mcmc.js';
+import { SeqRng, STREAM } from './rng.js';
+import { NetState, type Task } from './state.js';
+
+export interface GreedyOptions {
+  steps: number;
+  batch: number;
+  tieP: number;
+  logEvery: number;
+  seed: number;
+  init?: Dfcn;
+}
+
+export function runGreedy(n: number, H: number, task: Task, o: GreedyOptions, onLog?: LogFn): LearnResult {
+  const net = o.init ?? randomNet(n, H, new SeqRng(o.seed, STREAM.init, 0), 'uniform');
+  const s = new NetState(net, task);
+  const rng = new SeqRng(o.seed, STREAM.greedy, 0);
+  const trainIdx: number[] = [];
+  for (let v = 0; v < 1 << n; v++) if ((task.train[v >>> 5] >>> (v & 31)) & 1) trainIdx.push(v);
+  const batchIdx = Uint32Array.from(trainIdx);
+  const mask = new Uint32Array(s.W);
+  const best = new Int32Array(s.moves);
+  const bestDn = new Int8Array(s.moves);
+  const log: StepLog[] = [];
+  let zeroStep = -1;
+  const emit = (step: number) => {
+    const e = snapshot(s, step, task.m);
+    if (zeroStep < 0 && s.trainErrors === 0) zeroStep = step;
+    log.push(e);
+    onLog?.(e);
+  };
+  emit(0);
+  for (let step = 1; step <= o.steps; step++) {
+    let m = s.train;
+    if (o.batch < task.m) {
+      // Partial Fisher–Yates: the first b entries become a uniform b-subset.
+      for (let i = 0; i < o.batch; i++) {
+        const j = i + rng.below(batchIdx.length - i);
+        const t = batchIdx[i]; batchIdx[i] = batchIdx[j]; batchIdx[j] = t;
+      }
+      mask.fill(0);
+      for (let i = 0; i < o.batch; i++) mask[batchIdx[i] >>> 5] |= 1 << (batchIdx[i] & 31);
+      m = mask;
+    }
+    let bestDe = Infinity, count = 0, minDn = 2;
+    for (let r = 0; r < s.moves; r++) {
+      const de = s.evalMove(r, m);
+      if (de < bestDe) { bestDe = de; count = 0; minDn = 2; }
+      if (de === bestDe) {
+        best[count] = r; bestDn[count] = s.lastDn; count++;
+        if (s.lastDn < minDn) minDn = s.lastDn;
+      }
+    }
+    let choice: number;
+    if (rng.uniform() < o.tieP) {
+      let k = 0;
+      for (let c = 0; c < count; c++) if (bestDn[c] === minDn) k++;
+      let t = rng.below(k);
+      choice = best[0];
+      for (let c = 0; c < count; c++) if (bestDn[c] === minDn && t-- === 0) { choice = best[c]; break; }
+    } else choice = best[rng.below(count)];
+    s.evalMove(choice, m);
+    s.applyLast();
+    if (step % o.logEvery === 0 || step === o.steps) emit(step);
+  }
+  const last = log[log.length - 1];
+  const final = s.toNet();
+  return { algo: 'greedy', net: final, dnf: toDnf(final), ...pick(last), steps: o.steps, zero_train_step: zeroStep, log };
+}

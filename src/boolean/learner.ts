@@ -1,0 +1,36 @@
+/** What every learner reports: a per-step log and the final network / formula. */
+import type { Dfcn } from './dfcn.js';
+import type { Dnf } from './dnf.js';
+
+export interface StepLog {
+  step: number;
+  train_acc: number;
+  test_acc: number;
+  /** ‖W¹‖₁ over all rows (what the paper plots). */
+  l1_w1: number;
+  /** ‖W¹‖₁ + ‖W²‖₁. */
+  l1_theta: number;
+  active_clauses: number;
+  /** Length of the DNF the network computes (literals in active rows). */
+  dnf_length: number;
+  accept_rate?: number;
+}
+
+export interface LearnResult {
+  algo: string;
+  net?: Dfcn;
+  dnf: Dnf;
+  train_acc: number;
+  test_acc: number;
+  l1_w1: number;
+  l1_theta: number;
+  active_clauses: number;
+  dnf_length: number;
+  steps: number;
+  /** First logged step with zero training error (−1 if never). */
+  zero_train_step: number;
+  log: StepLog[];
+  extra?: Record<string, unknown>;
+}
+
+export type LogFn = (entry: StepLog) => void;

@@ -1,0 +1,99 @@
+/**
+ * What the prior command reports: P(f) against K, K_θ, K_C, K_LZ; the Zipf rank plot; and the class
+ * probabilities of Theorem 3.2 (constant, t-entropy with t = 1 and 2^n − 1, k-parity) next to the
+ * paper's bounds (App. D), evaluated for the sampled width M = H.
+ */
+import { kClauses, kDnf, kLZ, kTheta } from './complexity.js';
+import type { Counts } from './prior.js';
+import { parity, popcount32, toBitString, validMask, type TruthTable } from './truth-table.js';
+
+export interface FunctionRow {
+  f: number;
+  bits: string;
+  count: number;
+  p: number;
+  K: number;
+  K_theta: number;
+  K_C: number;
+  K_LZ: number;
+}
+
+const table = (n: number, f: number): TruthTable => ({ n, words: Uint32Array.of(f >>> 0) });
+
+/** Complexities of the `limit` most frequent functions (all of them when limit ≥ #functions). */
+export function functionRows(n: number, counts: Counts, samples: number, limit: number): FunctionRow[] {
+  const entries = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, limit);
+  return entries.map(([f, count]) => {
+    const t = table(n, f);
+    return {
+      f, bits: toBitString(t), count, p: count / samples,
+      K: kDnf(t).value, K_theta: kTheta(t).value, K_C: kClauses(t).value, K_LZ: Number(kLZ(toBitString(t)).toFixed(3)),
+    };
+  });
+}
+
+export interface KRow { K: number; functions: number; hit: number; meanLog10P: number; maxLog10P: number; minLog10P: number }
+
+/** Per K value: how many functions exist (n ≤ 4: all enumerated), how many were hit, log10 P stats. */
+export function byK(n: number, rows: FunctionRow[]): KRow[] {
+  const all = new Map<number, number>();
+  if (n <= 4) for (let f = 0; f < 2 ** (2 ** n); f++) { const k = kDnf(table(n, f)).value; all.set(k, (all.get(k) ?? 0) + 1); }
+  const groups = new Map<number, number[]>();
+  for (const r of rows) { const g = groups.get(r.K) ?? []; g.push(Math.log10(r.p)); groups.set(r.K, g); }
+  const keys = [...new Set([...all.keys(), ...groups.keys()])].sort((a, b) => a - b);
+  return keys.map((K) => {
+    const g = groups.get(K) ?? [];
+    return {
+      K, functions: all.get(K) ?? NaN, hit: g.length,
+      meanLog10P: g.length ? g.reduce((a, b) => a + b, 0) / g.length : NaN,
+      maxLog10P: g.length ? Math.max(...g) : NaN, minLog10P: g.length ? Math.min(...g) : NaN,
+    };
+  });
+}
+
+export interface ClassRow { cls: string; members: number; measured: number; lower: number | null; upper: number | null; note: string }
+
+function subsets(n: number, k: number): number[][] {
+  const out: number[][] = [];
+  const rec = (start: number, acc: number[]) => {
+    if (acc.length === k) { out.push(acc.slice()); return; }
+    for (let j = start; j < n; j++) { acc.push(j); rec(j + 1, acc); acc.pop(); }
+  };
+  rec(0, []);
+  return out;
+}
+
+function lnFactorial(k: number): number { let s = 0; for (let i = 2; i <= k; i++) s += Math.log(i); return s; }
+
+/** Mean P(f) over each class's members, with the App. D bounds (per function, including the ½ for β). */
+export function classTable(n: number, H: number, counts: Counts, samples: number): ClassRow[] {
+  const P = (f: number) => (counts.get(f >>> 0) ?? 0) / samples;
+  const M = H, N = 2 ** n, p = (N - 1) / 3 ** n, mask = validMask(n);
+  const rows: ClassRow[] = [];
+  const lower0 = 0.5 * Math.max(0, 1 - N * (1 - p) ** M);
+  rows.push({ cls: 'constant 0', members: 1, measured: P(0), lower: lower0, upper: null, note: 'D.5: ½(1 − 2^n(1−p)^M)' });
+  rows.push({ cls: 'constant 1', members: 1, measured: P(mask), lower: lower0, upper: null, note: 'D.5' });
+  // t = 1 (one 1) and t = 2^n − 1 (one 0): the β = −1 / β = +1 representations, D.8 bounds.
+  let one = 0, zero = 0;
+  for (let v = 0; v < N; v++) { one += P(1 << v); zero += P((mask & ~(1 << v)) >>> 0); }
+  const up1 = 0.5 * (1 - p) ** M;
+  const lo1 = 0.5 * 3 ** (-n * n) * (1 - p) ** (M - n);
+  rows.push({ cls: 't-entropy t=1', members: N, measured: one / N, lower: lo1, upper: up1, note: 'D.8: ½·3^(−n²)(1−p)^(M−n) ≤ P ≤ ½(1−p)^M (+ the β=+1 share)' });
+  rows.push({ cls: `t-entropy t=${N - 1}`, members: N, measured: zero / N, lower: lo1, upper: up1, note: 'D.8 by symmetry' });
+  for (let k = 1; k <= n; k++) {
+    const subs = subsets(n, k);
+    let s = 0;
+    for (const S of subs) { const f = parity(n, S).words[0]; s += P(f) + P((~f & mask) >>> 0); }
+    const h = 2 ** (k - 1);
+    const upper = 0.5 * (h / 3 ** k) ** M * 2; // either polarity is a k-parity-type function of its own; per function
+    const lnLower = Math.log(0.5) - n * h * Math.log(3) + lnFactorial(h) + (M - h) * Math.log(h / 3 ** k);
+    rows.push({
+      cls: `${k}-parity (and complement)`, members: 2 * subs.length, measured: s / (2 * subs.length),
+      lower: M >= h ? Math.exp(lnLower) : null, upper: Math.min(1, upper),
+      note: 'D.9/D.10: ½·3^(−n2^(k−1))(2^(k−1))!(2^(k−1)/3^k)^(M−2^(k−1)) ≤ P ≤ (2^(k−1)/3^k)^M',
+    });
+  }
+  return rows;
+}
+
+export { popcount32 };

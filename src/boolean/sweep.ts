@@ -1,0 +1,99 @@
+/**
+ * The paper's grid as a list of jobs (target × m × draw × learner), run in worker threads or in this
+ * thread, and the aggregation into tables. Each job's result is a pure function of its config (seed,
+ * draw), and results are stored by job index, so the tables are identical for any worker count.
+ */
+import { formatDnf } from './dnf.js';
+import { runOne, type Algo, type RunConfig } from './experiments.js';
+import { startWorker } from './prior.js';
+
+export interface Learner { label: string; algo: Algo; lambda: number }
+
+/** "mh:0.01" → MH with λ = 0.01; "oracle"; "greedy"; "eggroll:0.01". */
+export function parseLearner(spec: string): Learner {
+  const [algo, lam] = spec.split(':');
+  if (!['mh', 'greedy', 'oracle', 'eggroll'].includes(algo)) throw new RangeError(`unknown learner '${spec}'; allowed: mh[:λ], greedy, oracle, eggroll[:λ]`);
+  const lambda = lam === undefined ? 0 : Number(lam);
+  if (!Number.isFinite(lambda) || lambda < 0) throw new RangeError(`learner '${spec}': λ must be a number ≥ 0`);
+  return { label: lam === undefined ? algo : `${algo} λ=${lambda}`, algo: algo as Algo, lambda };
+}
+
+export interface JobResult {
+  target: string; m: number; draw: number; learner: string;
+  train_acc: number; test_acc: number; l1_w1: number; dnf_length: number; active_clauses: number;
+  zero_train_step: number; seconds: number; dnf: string; exact?: boolean;
+}
+
+export function runJob(c: RunConfig, learner: string): JobResult {
+  const t0 = performance.now();
+  const r = runOne(c);
+  const dnf = formatDnf(r.dnf);
+  return {
+    target: c.target, m: c.m, draw: c.draw, learner,
+    train_acc: r.train_acc, test_acc: r.test_acc, l1_w1: r.l1_w1, dnf_length: r.dnf_length, active_clauses: r.active_clauses,
+    zero_train_step: r.zero_train_step, seconds: (performance.now() - t0) / 1000,
+    dnf: dnf.length > 400 ? dnf.slice(0, 400) + '…' : dnf,
+    ...(r.extra && 'exact' in r.extra ? { exact: Boolean(r.extra.exact) } : {}),
+  };
+}
+
+function workerUrl(): URL {
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return new URL(`./sweep-worker.${ext}`, import.meta.url);
+}
+
+export async function runJobs(jobs: { config: RunConfig; learner: string }[], workers: number, onDone?: (done: number, r: JobResult) => void): Promise<JobResult[]> {
+  const results: JobResult[] = new Array(jobs.length);
+  let done = 0;
+  if (workers <= 1) {
+    jobs.forEach((j, i) => { results[i] = runJob(j.config, j.learner); onDone?.(++done, results[i]); });
+    return results;
+  }
+  // Longest jobs first keeps both cores busy to the end; results go back to their index.
+  const order = jobs.map((_, i) => i).sort((a, b) => cost(jobs[b].config) - cost(jobs[a].config) || a - b);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, () => new Promise<void>((resolve, reject) => {
+    const w = startWorker(workerUrl(), null);
+    let current = -1;
+    const feed = () => {
+      if (next >= order.length) { void w.terminate().then(() => resolve()); return; }
+      current = order[next++];
+      w.postMessage(jobs[current]);
+    };
+    w.on('message', (r: JobResult) => { results[current] = r; onDone?.(++done, r); feed(); });
+    w.on('error', reject);
+    feed();
+  })));
+  return results;
+}
+
+function cost(c: RunConfig): number {
+  const H = Math.round(c.widthMult * 2 ** (c.n - 1));
+  const W = Math.max(1, 2 ** (c.n - 5));
+  if (c.algo === 'mh') return c.steps * W;
+  if (c.algo === 'greedy') return c.steps * H * c.n * W;
+  if (c.algo === 'eggroll') return c.steps * c.pairs * H * W;
+  return 2 ** c.n;
+}
+
+export interface Cell { mean: number; sd: number; count: number }
+
+export function cell(xs: number[]): Cell {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
+  return { mean, sd, count: xs.length };
+}
+
+/** Rows = targets, columns = m; one table per learner and metric. */
+export function gridTable(results: JobResult[], learner: string, targets: string[], ms: number[], metric: (r: JobResult) => number, fmt: (c: Cell) => string): string {
+  const head = `| target | ${ms.map((m) => `m=${m}`).join(' | ')} |`;
+  const sep = `|---|${ms.map(() => '---').join('|')}|`;
+  const lines = targets.map((t) => {
+    const cells = ms.map((m) => {
+      const xs = results.filter((r) => r.learner === learner && r.target === t && r.m === m).map(metric);
+      return xs.length ? fmt(cell(xs)) : '—';
+    });
+    return `| ${t} | ${cells.join(' | ')} |`;
+  });
+  return [head, sep, ...lines].join('\n');
+}
