@@ -54,33 +54,45 @@ static int get_b(napi_env env, napi_value v, bool *out) {
   return napi_get_value_bool(env, v, out) == napi_ok;
 }
 
-/* sgemm(transA, transB, m, n, k, alpha, a, b, beta, c) */
+/*
+ * sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, beta, c, cOff)
+ * C[cOff..] (m×n, row stride n) ← alpha·op(A)·op(B) + beta·C, where op(A) starts at element aOff of a
+ * with leading dimension lda (so a caller can pass a block of rows of op(A), also when transA).
+ */
 static napi_value sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
-  napi_value argv[10];
+  size_t argc = 13;
+  napi_value argv[13];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   bool ta, tb;
-  int64_t m, n, k;
+  int64_t m, n, k, aoff, lda, coff;
   double alpha, beta;
-  if (argc < 10 || !get_b(env, argv[0], &ta) || !get_b(env, argv[1], &tb) || !get_i(env, argv[2], &m) ||
-      !get_i(env, argv[3], &n) || !get_i(env, argv[4], &k) || !get_d(env, argv[5], &alpha) || !get_d(env, argv[8], &beta)) {
-    napi_throw_type_error(env, NULL, "eggroll_blas.sgemm(transA, transB, m, n, k, alpha, a, b, beta, c): bad arguments");
+  if (argc < 13 || !get_b(env, argv[0], &ta) || !get_b(env, argv[1], &tb) || !get_i(env, argv[2], &m) ||
+      !get_i(env, argv[3], &n) || !get_i(env, argv[4], &k) || !get_d(env, argv[5], &alpha) || !get_i(env, argv[7], &aoff) ||
+      !get_i(env, argv[8], &lda) || !get_d(env, argv[10], &beta) || !get_i(env, argv[12], &coff)) {
+    napi_throw_type_error(env, NULL, "eggroll_blas.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, beta, c, cOff): bad arguments");
     return NULL;
   }
   if (m <= 0 || n <= 0 || k < 0 || m > INT32_MAX || n > INT32_MAX || k > INT32_MAX) return NULL;
-  float *a = f32_arg(env, argv[6], (size_t)(m * k), "A");
+  if (aoff < 0 || coff < 0 || lda < (ta ? m : k) || lda < 1 || lda > INT32_MAX) {
+    napi_throw_range_error(env, NULL, "eggroll_blas.sgemm: bad offset or leading dimension");
+    return NULL;
+  }
+  /* Elements of a that op(A) touches: the last row (or column) starts at (rows-1)·lda. */
+  size_t aneed = k == 0 ? 0 : (size_t)(aoff + ((ta ? k : m) - 1) * lda + (ta ? m : k));
+  float *a = f32_arg(env, argv[6], aneed, "A");
   if (!a) return NULL;
-  float *b = f32_arg(env, argv[7], (size_t)(k * n), "B");
+  float *b = f32_arg(env, argv[9], (size_t)(k * n), "B");
   if (!b) return NULL;
-  float *c = f32_arg(env, argv[9], (size_t)(m * n), "C");
+  float *c = f32_arg(env, argv[11], (size_t)(coff + m * n), "C");
   if (!c) return NULL;
+  c += coff;
   if (k == 0) {
     /* BLAS returns early for k = 0 without scaling C on some versions; do it here. */
     for (int64_t i = 0; i < m * n; i++) c[i] = beta == 0 ? 0.0f : (float)(beta * c[i]);
     return NULL;
   }
   cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k,
-              (float)alpha, a, ta ? (int)m : (int)k, b, tb ? (int)k : (int)n, (float)beta, c, (int)n);
+              (float)alpha, a + aoff, (int)lda, b, tb ? (int)k : (int)n, (float)beta, c, (int)n);
   return NULL;
 }
 

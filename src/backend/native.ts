@@ -1,15 +1,30 @@
 /**
- * The native backend: f32 GEMM and GEMV through OpenBLAS (native/eggroll_blas.c, built at install time
- * by native/install.mjs when Debian's libopenblas-dev is present). Everything else — the allocator,
- * lowRankAdd and the exact int8 GEMM — is the wasm backend's: BLAS has no exact int8 GEMM, and sharing
- * the wasm memory means tensors pass between OpenBLAS and the wasm kernels without copies.
+ * The native backend: f32 GEMM through OpenBLAS (native/eggroll_blas.c, built at install time by
+ * native/install.mjs when Debian's libopenblas-dev is present). Everything else — the allocator, GEMV,
+ * lowRankAdd and the exact int8 GEMM — is the wasm backend's: BLAS has no exact int8 GEMM, GEMV is
+ * memory-bound (wasm SIMD is as fast), and sharing the wasm memory means tensors pass between OpenBLAS
+ * and the wasm kernels without copies.
+ *
+ * The row contract (src/backend/types.ts) and OpenBLAS: measured on OpenBLAS 0.3.21, a row's result
+ * DOES depend on m when sgemm is called plainly — small problems (m·n·k up to ~10⁶) take a separate
+ * "small matrix" kernel, and edge tiles in m take other paths — so splitting a population over workers
+ * would change results in the last bits. What we measured to be invariant: in a call whose m is a
+ * multiple of 128 and that is not "small", every row gives the same bits at any position and for 1 or
+ * 2 OpenBLAS threads. So blockedSgemm only makes such calls:
+ *  - n·k > 2¹⁷: one call for the first ⌊m/128⌋·128 rows (m·n·k > 1.6·10⁷, far above the small limit),
+ *    then the remaining rows padded with zero rows to a 128-row call in scratch;
+ *  - n·k ≤ 2¹⁷ (tiny layers, where a 128-row call could be "small" but a longer one not): every call is
+ *    exactly 128 rows (the last padded), so the kernel choice depends on (n, k) only.
+ * test/backend/conformance.test.ts checks split calls bit for bit in both regimes. The price: a call
+ * with few rows computes 128 rows.
  */
 import { createRequire } from 'node:module';
 import { createWasmBackend, defaultThreads, type WasmBackend } from './wasm.js';
 
 export interface BlasAddon {
+  /** C[cOff..] (m×n) ← alpha·op(A)·op(B) + beta·C, op(A) starting at a[aOff] with leading dimension lda. */
   sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-    a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void;
+    a: Float32Array, aOff: number, lda: number, b: Float32Array, beta: number, c: Float32Array, cOff: number): void;
   sgemv(trans: boolean, m: number, n: number, alpha: number, a: Float32Array, x: Float32Array, beta: number, y: Float32Array): void;
   setThreads(n: number): void;
   getThreads(): number;
@@ -41,8 +56,41 @@ function useThreads(a: BlasAddon, n: number): void {
   }
 }
 
+/** Rows per OpenBLAS call (or a multiple of it); a multiple of every OpenBLAS micro-tile height. */
+export const BLOCK_ROWS = 128;
+/** At or below this n·k, every call is exactly BLOCK_ROWS rows (see the top comment). */
+export const SMALL_NK = 1 << 17;
+
+// Scratch for the padded last block (plain memory is fine: OpenBLAS reads any memory).
+let padA = new Float32Array(0);
+let padC = new Float32Array(0);
+
+/** sgemm on BLOCK_ROWS-row blocks so that each row's bits never depend on m (see the top comment). */
+export function blockedSgemm(blas: BlasAddon, transA: boolean, transB: boolean, m: number, n: number, k: number,
+  alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void {
+  if (m <= 0 || n <= 0) return;
+  if (a.length < m * k) throw new RangeError(`native backend: A has ${a.length} elements, needs ${m * k}`);
+  if (c.length < m * n) throw new RangeError(`native backend: C has ${c.length} elements, needs ${m * n}`);
+  const lda = Math.max(1, transA ? m : k);
+  const full = m - (m % BLOCK_ROWS);
+  const step = n * k <= SMALL_NK ? BLOCK_ROWS : full;
+  for (let i0 = 0; i0 < full; i0 += step) {
+    blas.sgemm(transA, transB, step, n, k, alpha, a, transA ? i0 : i0 * k, lda, b, beta, c, i0 * n);
+  }
+  const rest = m - full;
+  if (rest === 0) return;
+  if (padA.length < BLOCK_ROWS * k) padA = new Float32Array(BLOCK_ROWS * k);
+  if (padC.length < BLOCK_ROWS * n) padC = new Float32Array(BLOCK_ROWS * n);
+  padA.fill(0, 0, BLOCK_ROWS * k);
+  if (!transA) padA.set(a.subarray(full * k, m * k));
+  else for (let p = 0; p < k; p++) padA.set(a.subarray(p * m + full, p * m + m), p * BLOCK_ROWS);
+  if (beta !== 0) padC.set(c.subarray(full * n, m * n));
+  blas.sgemm(transA, transB, BLOCK_ROWS, n, k, alpha, padA, 0, transA ? BLOCK_ROWS : Math.max(1, k), b, beta, padC, 0);
+  c.set(padC.subarray(0, rest * n), full * n);
+}
+
 export interface NativeBackendOptions {
-  /** Threads for OpenBLAS and for the wasm kernels it borrows (default: all cores, or EGGROLL_THREADS). */
+  /** Threads for OpenBLAS and for the wasm kernels it uses (default: all cores, or EGGROLL_THREADS). */
   threads?: number;
 }
 
@@ -64,13 +112,8 @@ export function createNativeBackend(opts: NativeBackendOptions = {}): NativeBack
       return wasm.reservedBytes;
     },
     sgemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
-      if (m <= 0 || n <= 0) return;
       useThreads(blas, threads);
-      blas.sgemm(transA, transB, m, n, k, alpha, a, b, beta, c);
-    },
-    sgemv(trans, m, n, alpha, a, x, beta, y) {
-      useThreads(blas, threads);
-      blas.sgemv(trans, m, n, alpha, a, x, beta, y);
+      blockedSgemm(blas, transA, transB, m, n, k, alpha, a, b, beta, c);
     },
   };
 }
