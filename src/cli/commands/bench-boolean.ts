@@ -13,6 +13,7 @@ import { makeTarget, makeTask } from '../../boolean/experiments.js';
 import { NetState, fullErrors } from '../../boolean/state.js';
 import { SeqRng, STREAM } from '../../boolean/rng.js';
 import { sampleRange } from '../../boolean/prior.js';
+import { mhStep } from '../../boolean/mcmc.js';
 import { literalPlanes } from '../../boolean/truth-table.js';
 
 const flags = {
@@ -37,18 +38,14 @@ export const benchBoolean: Command = {
     const records: BenchRecord[] = [];
     const opts = { warmup: 1, minRuns: 3, minSeconds: f['min-seconds'], maxSeconds: 30 };
 
-    // The MH inner loop exactly as in runMh (λ = 0.01, κ = 1000), with its accept/reject.
+    // The MH inner loop of runMh (mhStep, λ = 0.01, κ = 1000), with its accept/reject.
     const P = f.proposals;
     const s = new NetState(net, task);
     const rng = new SeqRng(f.seed, STREAM.chain, 0);
     const km = 1000 / task.m;
     let sink = 0;
     const inc = measure(() => {
-      for (let k = 0; k < P; k++) {
-        const de = s.evalMove(rng.below(s.moves));
-        const d = km * de + 0.01 * s.lastDn;
-        if (d <= 0 || rng.uniform() < Math.exp(-d)) s.applyLast();
-      }
+      for (let k = 0; k < P; k++) mhStep(s, rng, km, 0.01);
       sink += s.trainErrors;
     }, opts);
     records.push(record('boolean', `mh-incremental n=${n} H=${H}`, inc, { proposals: P, proposals_per_s: Math.round(P / inc.medianS), best_proposals_per_s: Math.round(P / inc.bestS) }));
