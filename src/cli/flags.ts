@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from './errors.js';
 
-export interface FlagSpec {
-  schema: z.ZodType;
+export interface FlagSpec<S extends z.ZodType = z.ZodType> {
+  schema: S;
   help: string;
   /** Shown in --help and used when neither the command line nor a config file sets the flag. */
   default?: string | number | boolean;
@@ -18,6 +18,9 @@ export interface FlagSpec {
   short?: string;
 }
 export type FlagTable = Record<string, FlagSpec>;
+
+/** Declares a flag keeping its schema's type, so parsed values are typed. */
+export const flag = <S extends z.ZodType>(spec: FlagSpec<S>): FlagSpec<S> => spec;
 export type FlagValues<T extends FlagTable> = { [K in keyof T]: z.infer<T[K]['schema']> };
 
 export interface PositionalSpec {

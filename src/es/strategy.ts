@@ -90,7 +90,8 @@ export class EvolutionStrategy {
   readonly antithetic: boolean;
   readonly pairs: number;
   state: StrategyState;
-  private current?: PerturbedNoiser;
+  /** The full-population noiser of the generation it was made for (reused by the forward and the update). */
+  private current?: { generation: number; noiser: PerturbedNoiser };
   private grads: Float32Array[];
   private scratch: Float32Array = new Float32Array(0);
 
@@ -118,7 +119,7 @@ export class EvolutionStrategy {
     const pairStart = this.antithetic ? memberStart >> 1 : memberStart;
     const pairEnd = this.antithetic ? (memberEnd + 1) >> 1 : memberEnd;
     const full = pairStart === 0 && pairEnd === this.pairs;
-    if (full && this.current) return this.current;
+    if (full && this.current?.generation === this.state.generation) return this.current.noiser;
     const noiser = new PerturbedNoiser(this.params, this.backend, {
       antithetic: this.antithetic,
       pairStart,
@@ -130,7 +131,7 @@ export class EvolutionStrategy {
       denseMatrices: this.config.algo === 'openes',
       denseCacheBytes: this.config.denseCacheBytes ?? 2 ** 30,
     });
-    if (full) this.current = noiser;
+    if (full) this.current = { generation: this.state.generation, noiser };
     return noiser;
   }
 

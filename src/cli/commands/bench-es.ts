@@ -1,0 +1,142 @@
+/**
+ * `eggroll bench es`: what a generation of EGGROLL costs next to plain batched inference and next to
+ * OpenES, on the same backend in the same run (ratios, so a noisy shared machine still gives a fair
+ * comparison). Two numbers answer two questions:
+ *   perturbed_forward_over_inference: throughput of one perturbed population forward (noise ready)
+ *     divided by that of unperturbed batched inference — the paper's "91% of inference" figure;
+ *   eggroll_speedup_over_openes: OpenES generation time ÷ EGGROLL generation time, where a generation is
+ *     noise + forward + update.
+ */
+import { z } from 'zod';
+import type { Command } from '../command.js';
+import { parseFlags, num } from '../flags.js';
+import { backendFlag, jsonFlag, seedFlag } from '../common-flags.js';
+import { log } from '../output.js';
+import { loadBackend, type Backend } from '../../backend/index.js';
+import { ParamSet, type ParamSpec } from '../../nn/params.js';
+import { Mlp, mlpSpecs, initMlp } from '../../nn/mlp.js';
+import { EvolutionStrategy, type Algo } from '../../es/strategy.js';
+import { InferenceNoiser, contiguousMembers, makeRowMap, type Noiser, type RowMap } from '../../es/noiser.js';
+import { initNormal } from '../../es/noise.js';
+import { measure, machineInfo, table, type Timing } from '../../bench/harness.js';
+
+const flags = {
+  cases: { schema: z.string(), default: 'linear1024-r1,linear1024-r4,mlp-64-256-256-8', help: 'comma-separated cases: linear1024-r1, linear1024-r4, mlp-64-256-256-8' },
+  'min-seconds': { schema: num.positive(), default: 1, help: 'keep timing each measurement for at least this long' },
+  'skip-openes': { schema: z.boolean(), boolean: true, default: false, help: 'skip the (slow) OpenES generation' },
+  backend: backendFlag,
+  seed: seedFlag,
+  json: jsonFlag,
+};
+
+interface Case {
+  name: string;
+  pop: number;
+  rank: number;
+  specs: ParamSpec[];
+  inputSize: number;
+  forward: (noiser: Noiser, x: Float32Array, rows: RowMap) => Float32Array;
+  init: (params: ParamSet) => void;
+}
+
+function makeCase(name: string, backend: Backend): Case {
+  const lin = /^linear(\d+)-r(\d+)$/.exec(name);
+  if (lin) {
+    const d = Number(lin[1]), rank = Number(lin[2]);
+    const specs: ParamSpec[] = [{ name: 'w', shape: [d, d], mode: 'lowrank' }];
+    const y = backend.allocF32(1024 * d);
+    return {
+      name, pop: 1024, rank, specs, inputSize: d,
+      forward: (noiser, x, rows) => { noiser.matmul(0, x, y, rows); return y; },
+      init: (params) => initNormal(1, 0, params.values[0], 1 / Math.sqrt(d)),
+    };
+  }
+  const mlp = /^mlp-([\d-]+)$/.exec(name);
+  if (mlp) {
+    const sizes = mlp[1].split('-').map(Number);
+    const cfg = { sizes, activation: 'tanh' as const, bias: 'full' as const };
+    const pop = 2048;
+    const model = new Mlp(cfg, backend, pop);
+    return {
+      name, pop, rank: 1, specs: mlpSpecs(cfg), inputSize: sizes[0],
+      forward: (noiser, x, rows) => model.forward(noiser, x, rows),
+      init: (params) => initMlp(params, 1),
+    };
+  }
+  throw new Error(`unknown case '${name}'`);
+}
+
+function generationTimer(c: Case, algo: Algo, backend: Backend, seed: number, x: Float32Array, rows: RowMap) {
+  const params = new ParamSet(c.specs, backend);
+  c.init(params);
+  const es = new EvolutionStrategy(params, backend, {
+    algo, popSize: c.pop, rank: c.rank, sigma: 0.01, lr: 1e-4, optimizer: { kind: 'sgd' }, shaping: { kind: 'centered-rank' }, seed,
+    denseCacheBytes: 3 * 2 ** 30,
+  });
+  const fitness = new Float64Array(c.pop);
+  const outSize = c.specs[c.specs.length - 1].shape[0];
+  return () => {
+    const noiser = es.ask();
+    const y = c.forward(noiser, x, rows);
+    for (let i = 0; i < c.pop; i++) fitness[i] = y[i * outSize];
+    es.tell(fitness);
+  };
+}
+
+export const benchEsCommand: Command = {
+  name: 'bench es',
+  summary: 'EGGROLL vs batched inference vs OpenES: forward throughput ratio and generation speed-up',
+  example: 'eggroll bench es --backend wasm --json',
+  flags,
+  async run(argv) {
+    const { flags: f } = parseFlags(argv, flags);
+    const backend = await loadBackend(f.backend, log);
+    const machine = await machineInfo();
+    const results: Record<string, unknown>[] = [];
+    for (const name of f.cases.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const c = makeCase(name, backend);
+      const x = backend.allocF32(c.pop * c.inputSize);
+      initNormal(f.seed, 1234, x, 1);
+      const layout = { antithetic: true, pairStart: 0, pairCount: c.pop / 2 };
+      const rows = makeRowMap(contiguousMembers(0, c.pop), c.pop, layout);
+      const params = new ParamSet(c.specs, backend);
+      c.init(params);
+      const opts = { minSeconds: f['min-seconds'], minRuns: 5, warmup: 1 };
+      const inference = new InferenceNoiser(params, backend);
+      const tInf = measure(() => c.forward(inference, x, rows), opts);
+      const es = new EvolutionStrategy(params, backend, { algo: 'eggroll', popSize: c.pop, rank: c.rank, sigma: 0.01, lr: 1e-4, optimizer: { kind: 'sgd' }, shaping: { kind: 'centered-rank' }, seed: f.seed });
+      const tNoise = measure(() => { es.state.generation++; es.ask(); }, { ...opts, minRuns: 3 });
+      const noiser = es.ask();
+      const tPert = measure(() => c.forward(noiser, x, rows), opts);
+      const tEgg = measure(generationTimer(c, 'eggroll', backend, f.seed, x, rows), { ...opts, minRuns: 3 });
+      let tOpen: Timing | undefined;
+      if (!f['skip-openes']) {
+        log(`${name}: timing one OpenES generation (dense noise for ${c.pop / 2} pairs; this takes a while)…`);
+        tOpen = measure(generationTimer(c, 'openes', backend, f.seed, x, rows), { warmup: 0, minRuns: 1, minSeconds: 0 });
+      }
+      const rec = {
+        bench: 'es', case: name, backend: backend.name, pop: c.pop, rank: c.rank,
+        inference_forward_s: tInf.medianS,
+        perturbed_forward_s: tPert.medianS,
+        noise_s: tNoise.medianS,
+        eggroll_generation_s: tEgg.medianS,
+        openes_generation_s: tOpen?.medianS ?? null,
+        perturbed_forward_over_inference: tInf.medianS / tPert.medianS,
+        eggroll_generation_over_inference: tInf.medianS / tEgg.medianS,
+        eggroll_speedup_over_openes: tOpen ? tOpen.medianS / tEgg.medianS : null,
+        machine,
+      };
+      results.push(rec);
+      if (f.json) process.stdout.write(JSON.stringify(rec) + '\n');
+      else log(`${name}: done`);
+    }
+    if (!f.json) {
+      process.stdout.write(table(
+        ['case', 'backend', 'pop', 'r', 'inference ms', 'perturbed ms', 'noise ms', 'EGGROLL gen ms', 'OpenES gen ms', 'fwd/inf', 'speed-up'],
+        results.map((r: any) => [r.case, r.backend, r.pop, r.rank, r.inference_forward_s * 1e3, r.perturbed_forward_s * 1e3, r.noise_s * 1e3,
+          r.eggroll_generation_s * 1e3, r.openes_generation_s === null ? '-' : r.openes_generation_s * 1e3,
+          r.perturbed_forward_over_inference, r.eggroll_speedup_over_openes ?? '-']),
+      ) + '\n');
+    }
+  },
+};

@@ -1,0 +1,171 @@
+/** `eggroll train`, `eggroll eval`, `eggroll envs`: tabula-rasa RL with EGGROLL or OpenES. */
+import { z } from 'zod';
+import { join } from 'node:path';
+import type { Command } from '../command.js';
+import { flag, num, oneOf, parseFlags } from '../flags.js';
+import { backendFlag, jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
+import { UsageError } from '../errors.js';
+import { log, makeRunDir, printResult } from '../output.js';
+import { BASE_PRESET, PRESETS } from '../../rl/presets.js';
+import { runRl, readRunConfig, type RlRunConfig } from '../../rl/run.js';
+import { describeSpace, envIds, resolveEnv, ENVIRONMENTS } from '../../rl/envs/index.js';
+import { ALGOS } from '../../es/strategy.js';
+import { OPTIMIZERS } from '../../es/optim.js';
+import { SHAPING_KINDS } from '../../es/shaping.js';
+import { ACTIVATIONS } from '../../nn/activations.js';
+import { ACTION_MODES } from '../../rl/policy.js';
+import { loadBackend } from '../../backend/index.js';
+import { createTask, type RlTask } from '../../rl/task.js';
+import { taskOptionsFor } from '../../rl/run.js';
+import { ParamSet } from '../../nn/params.js';
+import { loadCheckpoint } from '../../io/checkpoint.js';
+import { fmt } from '../progress.js';
+
+const hiddenSchema = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => Number(s.trim())) : v),
+  z.array(z.number().int().min(1).max(4096), { message: 'must be comma-separated layer widths, e.g. 64,64' }).min(1, { message: 'needs at least one hidden layer' }));
+
+/** Flags whose defaults come from the environment's preset; `undefined` means "use the preset". */
+const trainFlags = {
+  algo: flag({ schema: oneOf(ALGOS).optional(), help: `algorithm: ${ALGOS.join('|')} (default: eggroll)` }),
+  pop: flag({ schema: num.int(2, 1 << 20).optional(), help: 'population size, even (default: per environment)' }),
+  rank: flag({ schema: num.int(1, 4096).optional(), help: 'rank r of EGGROLL perturbations (default: 1)' }),
+  sigma: flag({ schema: num.positive().optional(), help: 'noise scale σ (default: per environment)' }),
+  'sigma-decay': flag({ schema: num.range(0.5, 1).optional(), help: 'σ multiplied by this every generation (default: 1)' }),
+  lr: flag({ schema: num.positive().optional(), help: 'learning rate (default: per environment)' }),
+  'lr-decay': flag({ schema: num.range(0.5, 1).optional(), help: 'learning rate multiplied by this every generation (default: 1)' }),
+  optimizer: flag({ schema: oneOf(OPTIMIZERS).optional(), help: `optimizer: ${OPTIMIZERS.join('|')} (default: adam)` }),
+  momentum: flag({ schema: num.range(0, 0.999).optional(), help: 'SGD momentum (default: 0)' }),
+  'weight-decay': flag({ schema: num.nonneg().optional(), help: 'AdamW weight decay (default: 0.01)' }),
+  shaping: flag({ schema: oneOf(SHAPING_KINDS).optional(), help: `fitness shaping: ${SHAPING_KINDS.join('|')} (default: centered-rank)` }),
+  'group-size': flag({ schema: num.int(2, 1 << 20).optional(), help: 'group size for --shaping group' }),
+  gens: flag({ schema: num.int(1, 1_000_000).optional(), help: 'generations (default: per environment)' }),
+  episodes: flag({ schema: num.int(1, 1000).optional(), help: 'episodes per member per generation; fitness is their mean return (default: 1)' }),
+  'eval-episodes': flag({ schema: num.int(1, 100_000).optional(), help: 'episodes of the final unperturbed evaluation (default: 100)' }),
+  hidden: flag({ schema: hiddenSchema.optional(), help: 'hidden layer widths (default: 64,64)' }),
+  activation: flag({ schema: oneOf(ACTIVATIONS).optional(), help: `hidden activation: ${ACTIVATIONS.join('|')} (default: tanh)` }),
+  bias: flag({ schema: oneOf(['full', 'frozen'] as const).optional(), help: 'biases evolved with dense noise (full) or frozen at 0 (default: full)' }),
+  'obs-norm': flag({ schema: z.boolean().optional(), boolean: true, help: 'running observation normalisation (default: per environment)' }),
+  action: flag({ schema: oneOf(ACTION_MODES).optional(), help: 'discrete actions: argmax|sample (default: argmax)' }),
+  'noise-reuse': flag({ schema: num.int(0, 1_000_000).optional(), help: 'keep noise for this many generations; 0 freezes it (default: 1)' }),
+  'checkpoint-every': flag({ schema: num.int(1, 1_000_000).optional(), help: 'generations between checkpoints (default: 10)' }),
+  seed: seedFlag,
+  workers: workersFlag,
+  backend: backendFlag,
+  out: outFlag,
+  resume: flag({ schema: z.string().min(1).optional(), help: 'continue the run in this directory from its latest checkpoint' }),
+  json: jsonFlag,
+  quiet: quietFlag,
+};
+
+const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Preset < config file < flags; validated once more as a whole (cross-field rules). */
+export function resolveConfig(env: string, flags: Record<string, unknown>): RlRunConfig {
+  let def;
+  try {
+    def = resolveEnv(env);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const cfg: Record<string, unknown> = { ...BASE_PRESET, ...PRESETS[def.id], env: def.id };
+  for (const [k, v] of Object.entries(flags)) {
+    if (v === undefined || ['out', 'resume', 'json', 'quiet'].includes(k)) continue;
+    cfg[camel(k)] = v;
+  }
+  const c = cfg as unknown as RlRunConfig;
+  if (c.pop % 2 !== 0) throw new UsageError(`--pop must be even (members come in antithetic ± pairs), got ${c.pop}`);
+  if (c.shaping === 'group' && (!c.groupSize || c.pop % c.groupSize !== 0)) throw new UsageError(`--shaping group needs --group-size dividing --pop ${c.pop}`);
+  const widest = Math.max(...[def.observationSpace.dim, ...c.hidden].map((a, i, arr) => (i + 1 < arr.length ? Math.min(a, arr[i + 1]) : 0)));
+  if (c.algo === 'eggroll' && c.rank > widest) throw new UsageError(`--rank must be in [1, ${widest}] for this policy (min(m, n) of its largest matrix), got ${c.rank}`);
+  return c;
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train a policy from scratch on an RL environment with EGGROLL or OpenES',
+  example: 'eggroll train cartpole --pop 256 --gens 30 --seed 1 --json',
+  flags: trainFlags,
+  positionals: [{ name: 'env', help: `environment id or alias (${envIds().join(', ')}); see eggroll envs`, optional: true }],
+  config: true,
+  async run(argv) {
+    const { flags, positionals } = parseFlags(argv, trainFlags, this.positionals, true);
+    let dir: string;
+    let config: RlRunConfig;
+    if (flags.resume) {
+      dir = flags.resume;
+      try {
+        config = readRunConfig(dir);
+      } catch (e) {
+        throw new UsageError(`--resume: ${(e as Error).message}`);
+      }
+      // A resumed run keeps its settings; only the number of generations, workers and backend may change.
+      if (flags.gens !== undefined) config.gens = flags.gens;
+      if (flags.workers !== undefined) config.workers = flags.workers;
+      if (flags.backend !== undefined) config.backend = flags.backend;
+    } else {
+      if (!positionals[0]) throw new UsageError(`missing <env>: one of ${envIds().join(', ')}`);
+      config = resolveConfig(positionals[0], flags);
+      dir = makeRunDir(flags.out, `${config.env}-${config.algo}`);
+    }
+    log(`run directory: ${dir}`);
+    const summary = await runRl(config, dir, Boolean(flags.resume), { quiet: flags.quiet, log });
+    printResult(summary as unknown as Record<string, unknown>, flags.json,
+      `${summary.env} ${summary.algo}: final population mean ${fmt(summary.final_mean_return)}, evaluation ${fmt(summary.eval_mean_return)} ± ${fmt(summary.eval_std_return)} over ${summary.eval_episodes} episodes${summary.solved ? ' (solved)' : ''}, ${fmt(summary.seconds)} s`);
+  },
+};
+
+const evalFlags = {
+  episodes: flag({ schema: num.int(1, 100_000), default: 100, help: 'evaluation episodes' }),
+  seed: flag({ schema: num.int(0, 2 ** 32 - 1).optional(), help: 'evaluation seed (default: the run\'s seed)' }),
+  backend: backendFlag,
+  json: jsonFlag,
+};
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'evaluate the latest checkpoint of a training run without noise',
+  example: 'eggroll eval runs/CartPole-v1-eggroll-20261129-040000 --episodes 100 --json',
+  flags: evalFlags,
+  positionals: [{ name: 'run-dir', help: 'a directory written by eggroll train' }],
+  async run(argv) {
+    const { flags, positionals } = parseFlags(argv, evalFlags, this.positionals);
+    const dir = positionals[0];
+    let config: RlRunConfig;
+    try {
+      config = readRunConfig(dir);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const backend = await loadBackend(flags.backend, log);
+    const task = createTask(taskOptionsFor(config), backend) as RlTask;
+    const params = new ParamSet(task.specs, backend);
+    const ck = loadCheckpoint(join(dir, 'checkpoints'));
+    params.loadTensors(ck.tensors, 'param/');
+    if (task.stateSize) task.state().set(ck.tensors['task/state'].data as Float64Array);
+    const returns = task.evaluatePolicy(params, flags.episodes, flags.seed ?? config.seed);
+    const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+    const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
+    const def = resolveEnv(config.env);
+    printResult({ env: def.id, run_dir: dir, generation: ck.generation, episodes: flags.episodes, eval_mean_return: mean, eval_std_return: std, min_return: Math.min(...returns), max_return: Math.max(...returns), solved: mean >= def.solvedThreshold },
+      flags.json, `${def.id} at generation ${ck.generation}: ${fmt(mean)} ± ${fmt(std)} over ${flags.episodes} episodes`);
+  },
+};
+
+const envsFlags = { json: jsonFlag };
+
+export const envsCommand: Command = {
+  name: 'envs',
+  summary: 'list the RL environments with their spaces, step limits and solved thresholds',
+  example: 'eggroll envs',
+  flags: envsFlags,
+  async run(argv) {
+    const { flags } = parseFlags(argv, envsFlags);
+    const defs = envIds().map((id) => ENVIRONMENTS[id]);
+    const rows = defs.map((d) => ({ id: d.id, aliases: d.aliases ?? [], observation: describeSpace(d.observationSpace), action: describeSpace(d.actionSpace), max_steps: d.maxSteps, solved: d.solvedThreshold, description: d.description }));
+    if (flags.json) {
+      for (const r of rows) process.stdout.write(JSON.stringify(r) + '\n');
+      return;
+    }
+    for (const r of rows) process.stdout.write(`${r.id.padEnd(26)} obs ${r.observation}\n${''.padEnd(26)} act ${r.action}, ${r.max_steps} steps, solved at ${r.solved}; aliases: ${r.aliases.join(', ')}\n${''.padEnd(26)} ${r.description}\n`);
+  },
+};

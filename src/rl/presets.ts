@@ -1,0 +1,22 @@
+/**
+ * Per-environment defaults, found by small sweeps on this project's 2-core reference machine (see
+ * docs/results/rl.md). Flags and config files override any of them; the paper likewise tuned
+ * hyperparameters per environment.
+ */
+import type { RlRunConfig } from './run.js';
+
+export type Preset = Partial<RlRunConfig>;
+
+export const BASE_PRESET: Omit<RlRunConfig, 'env' | 'seed' | 'workers' | 'backend'> = {
+  algo: 'eggroll', pop: 256, rank: 1, sigma: 0.1, sigmaDecay: 1, lr: 0.03, lrDecay: 1, optimizer: 'adam', momentum: 0, weightDecay: 0.01,
+  shaping: 'centered-rank', groupSize: 0, gens: 60, episodes: 1, evalEpisodes: 100, hidden: [64, 64], activation: 'tanh', bias: 'full',
+  obsNorm: false, action: 'argmax', noiseReuse: 1, checkpointEvery: 10,
+};
+
+export const PRESETS: Record<string, Preset> = {
+  'CartPole-v1': { pop: 256, gens: 30, sigma: 0.1, lr: 0.05 },
+  'Acrobot-v1': { pop: 256, gens: 60, sigma: 0.1, lr: 0.05 },
+  'MountainCar-v0': { pop: 512, gens: 100, sigma: 0.3, lr: 0.05, obsNorm: true },
+  'MountainCarContinuous-v0': { pop: 256, gens: 60, sigma: 0.3, lr: 0.05 },
+  'Pendulum-v1': { pop: 512, gens: 150, sigma: 0.1, lr: 0.03, episodes: 2 },
+};

@@ -1,0 +1,169 @@
+/**
+ * One RL training run from resolved settings to a finished run directory. Kept apart from the CLI so
+ * scripts (the results sweep) and tests can run it in-process.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadBackend, type BackendChoice } from '../backend/index.js';
+import { Trainer } from '../es/trainer.js';
+import type { StrategyConfig, Algo } from '../es/strategy.js';
+import type { Shaping } from '../es/shaping.js';
+import type { Schedule } from '../es/schedule.js';
+import type { OptimizerConfig } from '../es/optim.js';
+import type { Activation } from '../nn/activations.js';
+import { createTask, policyConfig, type RlTask, type RlTaskOptions } from './task.js';
+import type { ActionMode } from './policy.js';
+import { resolveEnv } from './envs/index.js';
+import { writeJsonAtomic } from '../io/atomic.js';
+import { MetricsLog, readJsonl } from '../io/metrics.js';
+import { hasCheckpoint } from '../io/checkpoint.js';
+import { linePlotSvg, writePlot } from '../io/plot.js';
+import { Progress } from '../cli/progress.js';
+
+/** Everything a run needs, as written to config.json (enough to rerun it). */
+export interface RlRunConfig {
+  env: string;
+  algo: Algo;
+  pop: number;
+  rank: number;
+  sigma: number;
+  sigmaDecay: number;
+  lr: number;
+  lrDecay: number;
+  optimizer: 'sgd' | 'adam' | 'adamw';
+  momentum: number;
+  weightDecay: number;
+  shaping: Shaping['kind'];
+  groupSize: number;
+  gens: number;
+  episodes: number;
+  evalEpisodes: number;
+  hidden: number[];
+  activation: Activation;
+  bias: 'full' | 'frozen';
+  obsNorm: boolean;
+  action: ActionMode;
+  noiseReuse: number;
+  seed: number;
+  workers: number;
+  backend: BackendChoice;
+  checkpointEvery: number;
+}
+
+export interface RlRunSummary {
+  env: string;
+  algo: Algo;
+  seed: number;
+  gens: number;
+  pop: number;
+  rank: number;
+  final_mean_return: number;
+  final_max_return: number;
+  eval_mean_return: number;
+  eval_std_return: number;
+  eval_episodes: number;
+  solved_threshold: number;
+  solved: boolean;
+  seconds: number;
+  seconds_per_generation: number;
+  backend: string;
+  workers: number;
+  run_dir: string;
+}
+
+export function strategyFor(c: RlRunConfig): StrategyConfig {
+  const sched = (v: number, decay: number): Schedule | number => (decay < 1 ? { kind: 'exp', value: v, decay } : v);
+  const optimizer: OptimizerConfig = c.optimizer === 'sgd' ? { kind: 'sgd', momentum: c.momentum }
+    : c.optimizer === 'adam' ? { kind: 'adam' } : { kind: 'adamw', weightDecay: c.weightDecay };
+  const shaping: Shaping = c.shaping === 'group' ? { kind: 'group', groupSize: c.groupSize } : { kind: c.shaping } as Shaping;
+  return { algo: c.algo, popSize: c.pop, rank: c.rank, sigma: sched(c.sigma, c.sigmaDecay), lr: sched(c.lr, c.lrDecay), optimizer, shaping, seed: c.seed, noiseReuse: c.noiseReuse };
+}
+
+export function taskOptionsFor(c: RlRunConfig): RlTaskOptions {
+  return { env: c.env, hidden: c.hidden, activation: c.activation, bias: c.bias, popSize: c.pop, episodes: c.episodes, seed: c.seed, obsNorm: c.obsNorm, actionMode: c.action };
+}
+
+export const TASK_MODULE = new URL(`./task${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+
+export interface RunHooks {
+  quiet?: boolean;
+  log?: (line: string) => void;
+}
+
+/** Trains (or resumes) into `dir`; returns the summary also written to dir/summary.json. */
+export async function runRl(config: RlRunConfig, dir: string, resume: boolean, hooks: RunHooks = {}): Promise<RlRunSummary> {
+  const log = hooks.log ?? (() => {});
+  const def = resolveEnv(config.env);
+  const backend = await loadBackend(config.backend, log);
+  const task = createTask(taskOptionsFor(config), backend) as RlTask;
+  const trainer = await Trainer.create({
+    task, taskRef: { module: TASK_MODULE, options: taskOptionsFor(config) }, strategy: strategyFor(config),
+    backend, backendChoice: config.backend, workers: config.workers,
+  });
+  const ckDir = join(dir, 'checkpoints');
+  const metrics = new MetricsLog(join(dir, 'metrics.jsonl'));
+  let priorSeconds = 0;
+  try {
+    if (resume && hasCheckpoint(ckDir)) {
+      const st = trainer.resume(ckDir);
+      priorSeconds = Number(st.seconds ?? 0);
+      metrics.truncate((r) => Number(r.gen) < trainer.generation);
+      log(`resumed ${dir} at generation ${trainer.generation}`);
+    } else {
+      writeJsonAtomic(join(dir, 'config.json'), { ...config, policy: policyConfig(def, config).sizes, env_id: def.id, version: 1 });
+      metrics.truncate(() => false);
+    }
+    const progress = new Progress({ total: config.gens, label: `${def.id} ${config.algo}`, quiet: hooks.quiet });
+    const t0 = performance.now();
+    let last = { mean: NaN, max: NaN };
+    while (trainer.generation < config.gens) {
+      const r = await trainer.step();
+      last = { mean: r.meanFitness, max: r.maxFitness };
+      metrics.append({ gen: r.generation, mean_return: r.meanFitness, max_return: r.maxFitness, min_return: r.minFitness, sigma: r.sigma, lr: r.lr, grad_norm: r.gradNorm, non_finite: r.nonFinite, seconds: r.seconds });
+      const seconds = priorSeconds + (performance.now() - t0) / 1000;
+      if (trainer.generation % config.checkpointEvery === 0 || trainer.generation === config.gens) trainer.save(ckDir, { seconds });
+      progress.update(trainer.generation, { mean: r.meanFitness, best: r.maxFitness });
+    }
+    const seconds = priorSeconds + (performance.now() - t0) / 1000;
+    const evalReturns = task.evaluatePolicy(trainer.params, config.evalEpisodes, config.seed);
+    const mean = evalReturns.reduce((a, b) => a + b, 0) / evalReturns.length;
+    const std = Math.sqrt(evalReturns.reduce((a, b) => a + (b - mean) ** 2, 0) / evalReturns.length);
+    if (Number.isNaN(last.mean)) {
+      const rows = readJsonl(join(dir, 'metrics.jsonl'));
+      const tail = rows[rows.length - 1];
+      last = { mean: Number(tail?.mean_return), max: Number(tail?.max_return) };
+    }
+    await plotLearningCurve(dir, def.id, config.algo, def.solvedThreshold);
+    const summary: RlRunSummary = {
+      env: def.id, algo: config.algo, seed: config.seed, gens: config.gens, pop: config.pop, rank: config.rank,
+      final_mean_return: last.mean, final_max_return: last.max,
+      eval_mean_return: mean, eval_std_return: std, eval_episodes: config.evalEpisodes,
+      solved_threshold: def.solvedThreshold, solved: mean >= def.solvedThreshold,
+      seconds, seconds_per_generation: seconds / config.gens, backend: backend.name, workers: config.workers, run_dir: dir,
+    };
+    writeJsonAtomic(join(dir, 'summary.json'), summary);
+    return summary;
+  } finally {
+    await trainer.close();
+  }
+}
+
+export async function plotLearningCurve(dir: string, envId: string, algo: string, solved: number): Promise<void> {
+  const rows = readJsonl(join(dir, 'metrics.jsonl'));
+  const gens = rows.map((r) => Number(r.gen));
+  const svg = linePlotSvg({
+    title: `${envId} — ${algo}`, xLabel: 'generation', yLabel: 'episode return',
+    series: [
+      { name: 'population mean', x: gens, y: rows.map((r) => Number(r.mean_return)) },
+      { name: 'population best', x: gens, y: rows.map((r) => Number(r.max_return)) },
+    ],
+    hLines: [{ y: solved, label: `solved (${solved})` }],
+  });
+  await writePlot(join(dir, 'plots', 'learning-curve'), svg);
+}
+
+export function readRunConfig(dir: string): RlRunConfig {
+  const path = join(dir, 'config.json');
+  if (!existsSync(path)) throw new Error(`${dir} is not a run directory (no config.json)`);
+  return JSON.parse(readFileSync(path, 'utf8')) as RlRunConfig;
+}

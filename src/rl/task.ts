@@ -1,0 +1,172 @@
+/**
+ * Reinforcement learning as an ES Task: a member's fitness is its mean episode return over `episodes`
+ * episodes. All members of a slice (× episodes) are stepped as one batch; members whose episodes have
+ * ended drop out of the batch, so they stop costing work. Episode starts are a pure function of
+ * (seed, member, generation·episodes + e), so a member's fitness does not depend on the batch it is in.
+ */
+import type { Backend } from '../backend/types.js';
+import type { Task } from '../es/task.js';
+import type { Noiser } from '../es/noiser.js';
+import { InferenceNoiser, makeRowMap, pairOf, type RowMap } from '../es/noiser.js';
+import { Mlp, mlpSpecs, initMlp, type MlpConfig } from '../nn/mlp.js';
+import type { ParamSet } from '../nn/params.js';
+import type { Activation } from '../nn/activations.js';
+import { makeEnv, resolveEnv, type BatchEnv, type EnvDefinition } from './envs/index.js';
+import { outputsToActions, ObsNormalizer, type ActionMode } from './policy.js';
+import { mix32 } from '../rng/philox.js';
+
+export interface RlTaskOptions {
+  env: string;
+  hidden: number[];
+  activation: Activation;
+  bias: 'full' | 'frozen';
+  popSize: number;
+  episodes: number;
+  seed: number;
+  obsNorm: boolean;
+  actionMode: ActionMode;
+}
+
+export function policyConfig(def: EnvDefinition, o: Pick<RlTaskOptions, 'hidden' | 'activation' | 'bias'>): MlpConfig {
+  const out = def.actionSpace.kind === 'discrete' ? def.actionSpace.n : def.actionSpace.dim;
+  return { sizes: [def.observationSpace.dim, ...o.hidden, out], activation: o.activation, bias: o.bias };
+}
+
+/** Buffers for one batch size, made on first use and reused every generation. */
+interface Rollout {
+  env: BatchEnv;
+  mlp: Mlp;
+  obs: Float32Array;
+  actions: Float64Array;
+  rowMember: Int32Array;
+  rowEpisode: Int32Array;
+  rowStep: Int32Array;
+  member: Int32Array;
+  episode: Int32Array;
+  rows?: RowMap;
+}
+
+export class RlTask implements Task {
+  readonly def: EnvDefinition;
+  readonly specs;
+  readonly auxSize: number;
+  readonly stateSize: number;
+  readonly norm: ObsNormalizer;
+  private readonly cfg: MlpConfig;
+  private readonly rollouts = new Map<number, Rollout>();
+
+  constructor(readonly options: RlTaskOptions, readonly backend: Backend) {
+    this.def = resolveEnv(options.env);
+    this.cfg = policyConfig(this.def, options);
+    this.specs = mlpSpecs(this.cfg);
+    this.norm = new ObsNormalizer(this.def.observationSpace.dim, options.obsNorm);
+    this.auxSize = this.norm.state.length;
+    this.stateSize = this.norm.state.length;
+  }
+
+  init(params: ParamSet, seed: number): void {
+    initMlp(params, seed);
+  }
+
+  state(): Float64Array {
+    return this.norm.state;
+  }
+
+  afterGeneration(aux: Float64Array, popSize: number): void {
+    this.norm.accumulate(aux, popSize);
+  }
+
+  private rollout(size: number): Rollout {
+    let r = this.rollouts.get(size);
+    if (!r) {
+      const env = makeEnv(this.def.id, size);
+      r = {
+        env,
+        mlp: new Mlp(this.cfg, this.backend, size),
+        obs: this.backend.allocF32(size * env.obsDim),
+        actions: new Float64Array(size * env.actionDim),
+        rowMember: new Int32Array(size), rowEpisode: new Int32Array(size), rowStep: new Int32Array(size),
+        member: new Int32Array(size), episode: new Int32Array(size),
+      };
+      this.rollouts.set(size, r);
+    }
+    return r;
+  }
+
+  /**
+   * Runs `rows` episodes to the end: row i belongs to ES member esMember[i] (−1: unperturbed) and starts
+   * from reset stream (resetMember[i], resetEpisode[i]). Returns the returns per row (env.episodeReturn).
+   */
+  runEpisodes(noiser: Noiser, esMember: Int32Array, resetMember: ArrayLike<number>, resetEpisode: ArrayLike<number>, rows: number,
+    pairStart: number, pairCount: number, aux?: Float64Array): Float64Array {
+    const ro = this.rollout(rows);
+    const { env } = ro;
+    env.resetEach(this.options.seed, resetMember, resetEpisode);
+    this.norm.refresh();
+    const od = env.obsDim;
+    const w = this.auxSize;
+    const layout = { antithetic: true, pairStart, pairCount };
+    let step = 0;
+    while (!env.done) {
+      const count = env.gatherActiveObs(ro.obs);
+      for (let j = 0; j < count; j++) {
+        const i = env.active[j];
+        ro.rowMember[j] = esMember[i];
+        ro.rowEpisode[j] = resetEpisode[i];
+        ro.rowStep[j] = step;
+        if (aux && w > 0 && esMember[i] >= 0) {
+          // Raw observation statistics for the running normaliser, per member.
+          const base = esMember[i] * w;
+          aux[base] += 1;
+          for (let k = 0; k < od; k++) {
+            const x = ro.obs[j * od + k];
+            aux[base + 1 + k] += x;
+            aux[base + 1 + od + k] += x * x;
+          }
+        }
+      }
+      this.norm.apply(ro.obs, count);
+      ro.rows = makeRowMap(ro.rowMember, count, layout, ro.rows);
+      const out = ro.mlp.forward(noiser, ro.obs, ro.rows);
+      outputsToActions(this.def.actionSpace, out, count, ro.mlp.outputSize, ro.actions, this.options.actionMode,
+        this.options.seed, ro.rowMember, ro.rowEpisode, ro.rowStep);
+      env.stepActive(ro.actions);
+      step++;
+    }
+    return env.episodeReturn;
+  }
+
+  evaluate(noiser: Noiser, start: number, end: number, generation: number, fitness: Float64Array, aux: Float64Array): void {
+    const k = this.options.episodes;
+    const rows = (end - start) * k;
+    const ro = this.rollout(rows);
+    for (let i = 0; i < rows; i++) {
+      ro.member[i] = start + Math.floor(i / k);
+      ro.episode[i] = generation * k + (i % k);
+    }
+    if (this.auxSize > 0) aux.fill(0, start * this.auxSize, end * this.auxSize);
+    const pairStart = pairOf(start, true);
+    const returns = this.runEpisodes(noiser, ro.member, ro.member, ro.episode, rows, pairStart, pairOf(end - 1, true) - pairStart + 1, aux);
+    for (let m = start; m < end; m++) {
+      let s = 0;
+      for (let e = 0; e < k; e++) s += returns[(m - start) * k + e];
+      fitness[m] = s / k;
+    }
+  }
+
+  /**
+   * Returns of the unperturbed policy over `episodes` evaluation episodes, drawn from a reset stream
+   * disjoint from training's (so evaluation never replays a training start).
+   */
+  evaluatePolicy(params: ParamSet, episodes: number, evalSeed: number): Float64Array {
+    const noiser = new InferenceNoiser(params, this.backend);
+    const esMember = new Int32Array(episodes).fill(-1);
+    const resetMember = Array.from({ length: episodes }, (_, i) => i);
+    const resetEpisode = new Array(episodes).fill(mix32(evalSeed, 0x6576616c) >>> 1);
+    return Float64Array.from(this.runEpisodes(noiser, esMember, resetMember, resetEpisode, episodes, 0, 1).subarray(0, episodes));
+  }
+}
+
+export function createTask(options: RlTaskOptions, backend: Backend): RlTask {
+  return new RlTask(options, backend);
+}
