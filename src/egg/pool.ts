@@ -46,14 +46,16 @@ export class EggPool {
     const fromSource = here.endsWith('.ts');
     const url = new URL(fromSource ? './worker.ts' : './worker.js', here);
     for (let i = 0; i < count; i++) {
-      const w = new Worker(url, {
-        workerData: {
-          shape: init.shape, backend: init.backend, params: init.params, states: init.states, windows: init.windows,
+      const workerData = {
+        shape: init.shape, backend: init.backend, params: init.params, states: init.states, windows: init.windows,
           fitness: init.fitness, pop: init.pop, groupSize: init.groupSize, tokens: init.tokens, sigmaShift: init.sigmaShift, noiseKey: init.noiseKey,
-        },
-        // From source (tsx), the worker needs the same TypeScript loader as the main thread.
-        execArgv: fromSource ? ['--import', 'tsx'] : [],
-      });
+      };
+      // The population split is the parallelism: each worker's kernels run single-threaded.
+      const env = { ...process.env, EGGROLL_THREADS: '1' };
+      // From source, the worker registers tsx's loader itself before importing the TypeScript module.
+      const w = fromSource
+        ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, workerData, env })
+        : new Worker(url, { workerData, env });
       w.unref();
       pool.workers.push(w);
     }

@@ -74,11 +74,14 @@ export function divTrunc(p: number, m: number): number {
 // CDF_U32[k] = ⌊2^32 · P(round(16Z) ≤ k − 127)⌋ for k = 0..253; a value v = k − 127 is produced when
 // CDF_U32[k−1] ≤ u < CDF_U32[k]. START[u >>> 20] is the first k whose interval can contain a word
 // with those top 12 bits, so the scan below takes 0–2 steps. The largest |v| reachable is where the
-// tail mass drops below 2^−32 (|v| ≈ 100), so clipping at ±127 never binds.
+// tail mass drops below 2^−32 (|v| = 100), so clipping at ±127 never binds.
 const NORM_LEVELS = 255; // values −127..127
 export const CDF_U32 = new Float64Array(NORM_LEVELS); // exact integers ≤ 2^32
 {
-  for (let k = 0; k < NORM_LEVELS - 1; k++) CDF_U32[k] = Math.floor(4294967296 * normalCdf((k - 127 + 0.5) / 16));
+  // The lower half from Φ at negative arguments (small, accurate numbers); the upper half mirrors it,
+  // P(X ≤ v) = 1 − P(X ≤ −v−1), so the integer distribution is exactly symmetric (mean 0).
+  for (let k = 0; k < 127; k++) CDF_U32[k] = Math.floor(4294967296 * normalCdf((k - 127 + 0.5) / 16));
+  for (let k = 127; k < NORM_LEVELS - 1; k++) CDF_U32[k] = 4294967296 - CDF_U32[NORM_LEVELS - 2 - k];
   CDF_U32[NORM_LEVELS - 1] = 4294967296;
 }
 const START = new Uint8Array(4096);

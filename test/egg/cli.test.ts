@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = mkdtempSync(join(tmpdir(), 'egg-cli-'));
+const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+
+test('bad input exits 2 with one line naming the problem', () => {
+  writeFileSync(join(dir, 'empty.txt'), '');
+  writeFileSync(join(dir, 'bin.txt'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1]));
+  const cases: [string[], RegExp][] = [
+    [['--width', '32'], /--width: must be a power of 4/],
+    [['--pop', '10', '--group-size', '4'], /--pop: must be divisible by --group-size 4/],
+    [['--group-size', '3', '--pop', '6'], /--group-size: must be even/],
+    [['--data', join(dir, 'empty.txt')], /is empty/],
+    [['--data', join(dir, 'bin.txt')], /binary/],
+    [['--pop', 'many'], /--pop: must be a number/],
+  ];
+  for (const [args, re] of cases) {
+    const r = cli('lm', 'train', ...args, '--out', join(dir, 'never'));
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+  const s = cli('lm', 'sample', join(dir, 'no-run'));
+  assert.equal(s.status, 2);
+});
+
+test('lm train → eval → sample on a tiny text, with a JSON summary as the last stdout line', () => {
+  const text = Array.from({ length: 12 }, (_, i) => `Verse ${i}. And the light shineth in darkness; and the darkness comprehended it not.`).join('\n\n');
+  writeFileSync(join(dir, 'tiny.txt'), text.repeat(3));
+  const out = join(dir, 'run');
+  const r = cli('lm', 'train', '--data', join(dir, 'tiny.txt'), '--width', '16', '--pop', '8', '--tokens', '16', '--steps', '3', '--eval-every', '2', '--out', out, '--json', '--quiet');
+  assert.equal(r.status, 0, r.stderr);
+  const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  for (const k of ['steps', 'pop', 'train_bpb', 'heldout_bpb', 'unigram_bpb', 'bigram_bpb', 'gzip_bpb', 'seconds']) assert.ok(k in summary, k);
+  assert.equal(summary.steps, 3);
+  assert.ok(existsSync(join(out, 'checkpoints', 'step-000003.safetensors')));
+  assert.ok(existsSync(join(out, 'plots', 'loss.svg')));
+  assert.equal(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length, 3);
+  const e = cli('lm', 'eval', out, '--json');
+  assert.equal(e.status, 0, e.stderr);
+  const ev = JSON.parse(e.stdout.trim().split('\n').pop()!);
+  assert.equal(ev.heldout_bpb, summary.heldout_bpb);
+  const s = cli('lm', 'sample', out, '--prompt', 'Verse', '--bytes', '20', '--json');
+  assert.equal(s.status, 0, s.stderr);
+  assert.equal(JSON.parse(s.stdout.trim().split('\n').pop()!).bytes, 20);
+  const again = cli('lm', 'sample', out, '--prompt', 'Verse', '--bytes', '20', '--json');
+  assert.equal(again.stdout, s.stdout);
+});
