@@ -2,12 +2,25 @@
 import type { Command } from '../command.js';
 import { BOOLEAN_COMMANDS } from './boolean.js';
 import { benchBoolean } from './bench-boolean.js';
+import { benchEsCommand } from './bench-es.js';
+import { demoCommand } from './demo.js';
+import { benchGemmCommand, benchInt8Command } from './bench-kernels.js';
+import { trainCommand, evalCommand, envsCommand } from './rl.js';
 import { lmTrainCommand, lmSampleCommand, lmEvalCommand } from './lm.js';
+import { benchEggCommand } from './bench-egg.js';
 
 export const COMMANDS: Command[] = [
+  demoCommand,
+  trainCommand,
+  evalCommand,
+  envsCommand,
+  benchEsCommand,
+  benchGemmCommand,
+  benchInt8Command,
   lmTrainCommand,
   lmSampleCommand,
   lmEvalCommand,
+  benchEggCommand,
   ...BOOLEAN_COMMANDS,
   benchBoolean,
 ];

@@ -69,7 +69,7 @@ export function resolveConfig(env: string, flags: Record<string, unknown>): RlRu
   }
   const cfg: Record<string, unknown> = { ...BASE_PRESET, ...PRESETS[def.id], env: def.id };
   for (const [k, v] of Object.entries(flags)) {
-    if (v === undefined || ['out', 'resume', 'json', 'quiet'].includes(k)) continue;
+    if (v === undefined || ['out', 'resume', 'json', 'quiet', 'config'].includes(k)) continue;
     cfg[camel(k)] = v;
   }
   const c = cfg as unknown as RlRunConfig;
@@ -88,7 +88,7 @@ export const trainCommand: Command = {
   positionals: [{ name: 'env', help: `environment id or alias (${envIds().join(', ')}); see eggroll envs`, optional: true }],
   config: true,
   async run(argv) {
-    const { flags, positionals } = parseFlags(argv, trainFlags, this.positionals, true);
+    const { flags, positionals, explicit } = parseFlags(argv, trainFlags, this.positionals, true);
     let dir: string;
     let config: RlRunConfig;
     if (flags.resume) {
@@ -99,9 +99,12 @@ export const trainCommand: Command = {
         throw new UsageError(`--resume: ${(e as Error).message}`);
       }
       // A resumed run keeps its settings; only the number of generations, workers and backend may change.
-      if (flags.gens !== undefined) config.gens = flags.gens;
-      if (flags.workers !== undefined) config.workers = flags.workers;
-      if (flags.backend !== undefined) config.backend = flags.backend;
+      // (Results are bit-identical for any worker count; a different backend may round differently.)
+      const others = [...explicit].filter((k) => !['gens', 'workers', 'backend', 'resume', 'json', 'quiet'].includes(k));
+      if (others.length) throw new UsageError(`--resume continues a run with its saved settings; only --gens, --workers, --backend may be given (got --${others.join(', --')})`);
+      if (explicit.has('gens')) config.gens = flags.gens!;
+      if (explicit.has('workers')) config.workers = flags.workers;
+      if (explicit.has('backend')) config.backend = flags.backend;
     } else {
       if (!positionals[0]) throw new UsageError(`missing <env>: one of ${envIds().join(', ')}`);
       config = resolveConfig(positionals[0], flags);

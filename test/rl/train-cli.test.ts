@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeSafetensors } from '../../src/io/safetensors.js';
+import { runRl } from '../../src/rl/run.js';
+import { resolveConfig } from '../../src/cli/commands/rl.js';
+
+const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+
+test('bad flags and config files exit with code 2 and one clear line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+  writeFileSync(join(dir, 'bad-key.json'), JSON.stringify({ population: 10 }));
+  writeFileSync(join(dir, 'bad-json.json'), '{ pop: ');
+  writeFileSync(join(dir, 'bad-value.json'), JSON.stringify({ sigma: -1 }));
+  const cases: [string[], RegExp][] = [
+    [['train', 'cartpole', '--pop', '7'], /--pop must be even/],
+    [['train', 'cartpole', '--algo', 'cma'], /--algo: must be one of eggroll, openes/],
+    [['train', 'cartpol'], /unknown environment 'cartpol'; allowed:/],
+    [['train', 'cartpole', '--sigma', '0'], /--sigma: must be a finite number > 0/],
+    [['train', 'cartpole', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['train', 'cartpole', '--rank', '99'], /--rank must be in \[1, 64\]/],
+    [['train', 'cartpole', '--config', join(dir, 'bad-key.json')], /unknown key 'population'; allowed keys:/],
+    [['train', 'cartpole', '--config', join(dir, 'bad-json.json')], /is not valid JSON/],
+    [['train', 'cartpole', '--config', join(dir, 'bad-value.json')], /--sigma: must be a finite number > 0/],
+    [['eval', join(dir, 'nothing-here')], /not a run directory/],
+  ];
+  for (const [args, want] of cases) {
+    const r = cli(args);
+    assert.equal(r.status, 2, `${args.join(' ')} → ${r.status}: ${r.stderr}`);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
+    assert.match(lines[0], want);
+  }
+});
+
+test('every command prints --help with an example', () => {
+  const r = cli(['--help']);
+  assert.equal(r.status, 0);
+  const names = [...r.stdout.matchAll(/^  (\S+(?: (?!\s)\S+)?)\s{2,}/gm)].map((m) => m[1]);
+  assert.ok(names.includes('train') && names.includes('demo'), r.stdout);
+  for (const name of names) {
+    const h = cli([...name.split(' '), '--help']);
+    assert.equal(h.status, 0, `${name} --help`);
+    assert.match(h.stdout, /Example: eggroll /, `${name} --help has an example`);
+  }
+});
+
+test('a short CartPole run learns', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-'));
+  const cfg = resolveConfig('cartpole', { pop: 64, gens: 12, hidden: [16], seed: 3, backend: 'auto', evalEpisodes: 20 });
+  const s = await runRl(cfg, dir, false, { quiet: true });
+  const rows = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(rows.length, 12);
+  assert.ok(s.final_mean_return > 3 * rows[0].mean_return && s.final_mean_return > 100, `mean return ${rows[0].mean_return} → ${s.final_mean_return}`);
+  for (const f of ['config.json', 'summary.json', 'plots/learning-curve.svg', 'plots/learning-curve.png', 'checkpoints/latest.json']) assert.ok(existsSync(join(dir, f)), f);
+});
+
+test('a run killed mid-way and resumed reaches the same parameters as an uninterrupted one', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'resume-'));
+  const args = (out: string) => ['train', 'cartpole', '--pop', '32', '--gens', '8', '--hidden', '16', '--seed', '9', '--checkpoint-every', '1', '--eval-episodes', '5', '--backend', 'js', '--quiet', '--out', out];
+  const straight = cli(args(join(base, 'a')));
+  assert.equal(straight.status, 0, straight.stderr);
+  // Start the same run, kill it once a mid-run checkpoint exists, then resume it.
+  const killed = join(base, 'b');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args(killed)], { stdio: 'ignore' });
+  await new Promise<void>((resolve) => {
+    const t = setInterval(() => {
+      const latest = join(killed, 'checkpoints', 'latest.json');
+      if (existsSync(latest) && JSON.parse(readFileSync(latest, 'utf8')).generation >= 3) { clearInterval(t); child.kill('SIGKILL'); resolve(); }
+    }, 5);
+  });
+  await new Promise((r) => child.on('exit', r));
+  const gen = JSON.parse(readFileSync(join(killed, 'checkpoints', 'latest.json'), 'utf8')).generation;
+  assert.ok(gen < 8, `killed before the end (at ${gen})`);
+  const resumed = cli(['train', '--resume', killed, '--quiet']);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  const load = (d: string) => decodeSafetensors(readFileSync(join(d, 'checkpoints', 'gen-0000008.safetensors'))).tensors;
+  const a = load(join(base, 'a')), b = load(killed);
+  for (const k of Object.keys(a)) assert.deepEqual(Buffer.from((b[k].data as Float32Array).buffer), Buffer.from((a[k].data as Float32Array).buffer), k);
+  const ma = readFileSync(join(base, 'a', 'metrics.jsonl'), 'utf8').split('\n').map((l) => l.replace(/"seconds":[^,}]*/, ''));
+  const mb = readFileSync(join(killed, 'metrics.jsonl'), 'utf8').split('\n').map((l) => l.replace(/"seconds":[^,}]*/, ''));
+  assert.deepEqual(mb, ma);
+});
