@@ -190,6 +190,17 @@ export function randomNet(n: number, H: number, rng: SeqRng, w2mode: 'prior' | '
   return d;
 }
 
+/**
+ * A learner's starting point: 'uniform' is Alg. 1 (W¹ uniform ternary, W² uniform in {0, β}); 'empty' is
+ * the all-zero network (the empty DNF, the minimum-norm point), with β a fair coin. Our addition: at
+ * n ≥ 10 a chain started from Alg. 1's 2^n-clause random network spends its whole budget pruning.
+ */
+export type InitKind = 'uniform' | 'empty';
+export function initNet(n: number, H: number, rng: SeqRng, kind: InitKind): Dfcn {
+  if (kind === 'uniform') return randomNet(n, H, rng, 'uniform');
+  return zeroNet(n, H, rng.u32() & 1 ? 1 : -1);
+}
+
 /** Ternary row code: Σ_j digit_j 3^j with digit 0 = absent, 1 = x_j, 2 = ¬x_j. Code 0 is the zero row. */
 export function digitOf(w: number): number {
   return w === 0 ? 0 : w === 1 ? 1 : 2;

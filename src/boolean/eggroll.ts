@@ -16,7 +16,7 @@
  * W¹, W² uniform in {0,1}). Members are evaluated by full bit-parallel forward passes (a perturbation
  * touches many rows at once, so the single-row incremental path does not apply).
  */
-import { activeClauses, activeLiterals, clauseTable, TABLE_MAX_N, digitOf, randomNet, toDnf, type Dfcn } from './dfcn.js';
+import { activeClauses, activeLiterals, clauseTable, TABLE_MAX_N, digitOf, initNet, toDnf, type Dfcn, type InitKind } from './dfcn.js';
 import { clausePlaneInto } from './dnf.js';
 import type { LearnResult, LogFn, StepLog } from './learner.js';
 import { pick } from './mcmc.js';
@@ -35,6 +35,7 @@ export interface EggrollOptions {
   lambda: number;
   logEvery: number;
   seed: number;
+  initKind?: InitKind;
 }
 
 /** Φ⁻¹(p) by Acklam's rational approximation (|error| < 1.2e−9), enough for a threshold. */
@@ -103,7 +104,7 @@ const clip01 = (x: number) => (x > 1 ? 1 : x < 0 ? 0 : x);
 const nnz = (x: ArrayLike<number>) => { let k = 0; for (let i = 0; i < x.length; i++) if (x[i] !== 0) k++; return k; };
 
 export function runEggroll(n: number, H: number, task: Task, o: EggrollOptions, onLog?: LogFn): LearnResult {
-  const init = randomNet(n, H, new SeqRng(o.seed, STREAM.init, 0), 'uniform');
+  const init = initNet(n, H, new SeqRng(o.seed, STREAM.init, 0), o.initKind ?? 'uniform');
   const { beta } = init;
   const w = init.w1, v = init.w2;
   const ev = new Evaluator(n, H, beta, task);

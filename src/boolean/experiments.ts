@@ -4,7 +4,7 @@
  * one run of one learner.
  */
 import { parseDnf, evalDnf } from './dnf.js';
-import { widthFor } from './dfcn.js';
+import { widthFor, type InitKind } from './dfcn.js';
 import { runEggroll } from './eggroll.js';
 import { runGreedy } from './greedy.js';
 import type { LearnResult, LogFn } from './learner.js';
@@ -90,6 +90,8 @@ export interface RunConfig {
   density: number;
   alpha: number;
   oracleBudget: number;
+  /** Starting network for mh / greedy / eggroll (default 'uniform', Alg. 1). */
+  init?: InitKind;
 }
 
 export function runOne(c: RunConfig, onLog?: LogFn): LearnResult {
@@ -99,12 +101,12 @@ export function runOne(c: RunConfig, onLog?: LogFn): LearnResult {
   // Each draw's learner gets its own streams: mix the draw into the seed.
   const seed = c.draw === 0 ? c.seed : mix32(c.seed, c.draw);
   switch (c.algo) {
-    case 'mh': return runMh(c.n, H, task, { kappa: c.kappa, lambda: c.lambda, steps: c.steps, logEvery: c.logEvery, seed }, onLog);
-    case 'greedy': return runGreedy(c.n, H, task, { steps: c.steps, batch: c.batch ?? c.m, tieP: c.tieP, logEvery: c.logEvery, seed }, onLog);
+    case 'mh': return runMh(c.n, H, task, { kappa: c.kappa, lambda: c.lambda, steps: c.steps, logEvery: c.logEvery, seed, initKind: c.init }, onLog);
+    case 'greedy': return runGreedy(c.n, H, task, { steps: c.steps, batch: c.batch ?? c.m, tieP: c.tieP, logEvery: c.logEvery, seed, initKind: c.init }, onLog);
     case 'oracle': return runOracle(c.n, H, task, c.oracleBudget);
     case 'eggroll': return runEggroll(c.n, H, task, {
       generations: c.steps, pairs: c.pairs, rank: c.rank, density: c.density, alpha: c.alpha,
-      kappa: c.kappa, lambda: c.lambda, logEvery: c.logEvery, seed,
+      kappa: c.kappa, lambda: c.lambda, logEvery: c.logEvery, seed, initKind: c.init,
     }, onLog);
   }
 }

@@ -5,7 +5,7 @@
  * uniform choice among that set's lowest-ℓ1 members, otherwise to a uniform member. The paper gives
  * neither p nor b in the surviving text; our defaults (p = 0.5, b = m) are documented in the CLI.
  */
-import { randomNet, toDnf, type Dfcn } from './dfcn.js';
+import { initNet, toDnf, type Dfcn, type InitKind } from './dfcn.js';
 import type { LearnResult, LogFn, StepLog } from './learner.js';
 import { pick, snapshot } from './mcmc.js';
 import { SeqRng, STREAM } from './rng.js';
@@ -18,10 +18,11 @@ export interface GreedyOptions {
   logEvery: number;
   seed: number;
   init?: Dfcn;
+  initKind?: InitKind;
 }
 
 export function runGreedy(n: number, H: number, task: Task, o: GreedyOptions, onLog?: LogFn): LearnResult {
-  const net = o.init ?? randomNet(n, H, new SeqRng(o.seed, STREAM.init, 0), 'uniform');
+  const net = o.init ?? initNet(n, H, new SeqRng(o.seed, STREAM.init, 0), o.initKind ?? 'uniform');
   const s = new NetState(net, task);
   const rng = new SeqRng(o.seed, STREAM.greedy, 0);
   const trainIdx: number[] = [];

@@ -6,7 +6,7 @@
  * Start: W¹ uniform ternary, β a fair coin, W² uniform in {0, β} (Alg. 1 header). Each proposal costs
  * O(2^n/32) words (NetState.evalMove).
  */
-import { randomNet, type Dfcn } from './dfcn.js';
+import { initNet, type Dfcn, type InitKind } from './dfcn.js';
 import { toDnf } from './dfcn.js';
 import type { LearnResult, LogFn, StepLog } from './learner.js';
 import { SeqRng, STREAM } from './rng.js';
@@ -21,6 +21,7 @@ export interface MhOptions {
   /** Which chain (several chains of one run use different streams). */
   chain?: number;
   init?: Dfcn;
+  initKind?: InitKind;
 }
 
 /** Acceptance probability of a move changing the error count by de (of m) and the ℓ1 norm by dn. */
@@ -63,7 +64,7 @@ export function mhStep(s: NetState, rng: SeqRng, km: number, lam: number): numbe
 /** Runs the chain; the inner loop allocates nothing. */
 export function runMh(n: number, H: number, task: Task, o: MhOptions, onLog?: LogFn): LearnResult {
   const initRng = new SeqRng(o.seed, STREAM.init, o.chain ?? 0);
-  const net = o.init ?? randomNet(n, H, initRng, 'uniform');
+  const net = o.init ?? initNet(n, H, initRng, o.initKind ?? 'uniform');
   const s = new NetState(net, task);
   const rng = new SeqRng(o.seed, STREAM.chain, o.chain ?? 0);
   const km = o.kappa / task.m, lam = o.lambda;

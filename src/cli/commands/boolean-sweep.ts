@@ -95,7 +95,7 @@ export async function runSweepCommand(argv: string[]): Promise<void> {
   const body = [
     `Command (${jobs.length} runs, ${seconds.toFixed(0)} s wall on ${f.workers} worker(s)):`,
     '', '```', argvLine, '```', '',
-    `n = ${n}, H = ${jobs[0]?.config ? Math.round(jobs[0].config.widthMult * 2 ** (n - 1)) : '?'}, κ = ${f.kappa}, steps: MH ${stepsFor.mh}, greedy ${stepsFor.greedy} (p = ${f['tie-p']}, full batch), EGGROLL ${stepsFor.eggroll} generations × ${f.pairs} pairs.` +
+    `n = ${n}, H = ${jobs[0]?.config ? Math.round(jobs[0].config.widthMult * 2 ** (n - 1)) : '?'}, κ = ${f.kappa}, steps: MH ${stepsFor.mh}, greedy ${stepsFor.greedy} (p = ${f['tie-p']}, full batch), EGGROLL ${stepsFor.eggroll} generations × ${f.pairs} pairs; start: ${f.init}.` +
       (inexact ? ` Oracle: ${inexact} of its runs hit the branch-and-bound budget (best cover found, not proven minimal).` : ''),
     '', ...sections.flatMap((s) => [s, '']),
   ].join('\n');

@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+
+test('bad input: one line on stderr naming what is wrong and what is allowed, exit 2', () => {
+  const cases: [string[], RegExp][] = [
+    [['boolean', 'train', '--n', '4', '--m', '8', '--target', 'table:0110011'], /--target: .*length 7; it must have length 2\^n/],
+    [['boolean', 'train', '--n', '20'], /--n: must be an integer in \[1, 14\]/],
+    [['boolean', 'train', '--target', 'wave:3'], /--target: unknown target 'wave:3'; allowed: parity:k/],
+    [['boolean', 'train', '--n', '4', '--m', '16'], /--m: m = 16 must be < 2\^n = 16 .*allowed: 1\.\.15/],
+    [['boolean', 'prior', '--n', '6'], /--n: must be an integer in \[1, 5\]/],
+    [['boolean', 'sweep', '--learners', 'sgd'], /--learners: unknown learner 'sgd'/],
+  ];
+  for (const [args, re] of cases) {
+    const r = cli(args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], re);
+  }
+});
+
+test('boolean train --json: last stdout line is the summary; the run dir holds config, metrics, DNF and plots', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'bool-')), 'run');
+  const r = cli(['boolean', 'train', '--n', '5', '--target', 'parity:2', '--m', '20', '--steps', '20000', '--seed', '2', '--out', dir, '--json', '--quiet']);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  const s = JSON.parse(lines[lines.length - 1]);
+  for (const k of ['target', 'n', 'm', 'algo', 'seed', 'train_acc', 'test_acc', 'l1_norm', 'dnf']) assert.ok(k in s, k);
+  for (const f of ['config.json', 'metrics.jsonl', 'final.dnf', 'final.json', 'plots/w1.svg', 'plots/w1.png', 'plots/dynamics.svg']) assert.ok(existsSync(join(dir, f)), f);
+  const metrics = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(metrics[metrics.length - 1].train_acc, s.train_acc);
+  assert.equal(readFileSync(join(dir, 'final.dnf'), 'utf8').trim(), s.dnf);
+  const help = cli(['boolean', 'train', '--help']);
+  assert.match(help.stdout, /Example: eggroll boolean train/);
+});
