@@ -48,8 +48,9 @@ export function loadBlasAddon(): BlasAddon {
 }
 
 // OpenBLAS's thread count is process-wide; remember what we set so each call only sets it on change.
+// Anything else that calls the addon directly (bench gemm's "openblas direct" line) goes through here.
 let blasThreads = -1;
-function useThreads(a: BlasAddon, n: number): void {
+export function useThreads(a: BlasAddon, n: number): void {
   if (n !== blasThreads) {
     a.setThreads(n);
     blasThreads = n;

@@ -31,12 +31,16 @@ export class WasmHeap {
   private readonly freeLists = new Map<number, number[]>();
   /** Start address → size class, for free(). */
   private readonly live = new Map<number, number>();
+  /** 8 bytes used by owns() to recognise a second buffer object over this memory. */
+  private probeAddr = 0;
 
   constructor(initialPages = 32, base = 0) {
     this.memory = new Wasm.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
     this.buffers.add(this.memory.buffer);
     // Address 0 stays unused so that a pointer of 0 is never a valid buffer.
     this.top = Math.max(ALIGN, roundUp(base, ALIGN));
+    // The probe slot is the first block, so it lies inside every buffer this memory ever hands out.
+    this.probeAddr = this.alloc(8);
   }
 
   /** The current buffer (after growth a new, longer SharedArrayBuffer). */
@@ -44,9 +48,29 @@ export class WasmHeap {
     return this.memory.buffer as unknown as SharedArrayBuffer;
   }
 
-  /** Whether this typed array is a view into this memory (then its byteOffset is its address). */
+  /**
+   * Whether this typed array is a view into this memory (then its byteOffset is its address).
+   * Identity of the SharedArrayBuffer object is the fast check, but V8 may hand out a fresh buffer
+   * object for the same shared memory (after a grow it re-creates the JS buffer when it next syncs the
+   * memory, apparently also when ANOTHER shared memory in the process grows), so an unknown
+   * SharedArrayBuffer is probed: write a random value into a reserved 8-byte slot
+   * of this memory and see whether it appears through the other buffer. A hit is remembered.
+   */
   owns(view: ArrayBufferView): boolean {
-    return this.buffers.has(view.buffer);
+    const buf = view.buffer;
+    if (this.buffers.has(buf)) return true;
+    if (!(buf instanceof SharedArrayBuffer)) return false;
+    if (buf.byteLength < this.probeAddr + 8) return false;
+    const mine = new Int32Array(this.memory.buffer, this.probeAddr, 2);
+    const theirs = new Int32Array(buf, this.probeAddr, 2);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const v = (Math.random() * 2 ** 31) | 0;
+      mine[0] = v;
+      mine[1] = ~v;
+      if (theirs[0] !== v || theirs[1] !== ~v) return false;
+    }
+    this.buffers.add(buf);
+    return true;
   }
 
   /** Allocates `bytes` bytes (contents undefined) and returns the address. */
@@ -84,8 +108,10 @@ export class WasmHeap {
 
   /** Keeps addresses below `addr` (a module's static data) out of the heap; call before any alloc. */
   reserveBelow(addr: number): void {
-    if (this.live.size > 0) throw new Error('wasm heap: reserveBelow after allocations');
+    if (this.live.size > 1) throw new Error('wasm heap: reserveBelow after allocations');
+    this.live.clear();
     this.top = Math.max(this.top, roundUp(addr, ALIGN));
+    this.probeAddr = this.alloc(8);
   }
 
   /** Bytes reserved from the memory so far (high-water mark), for diagnostics. */

@@ -9,7 +9,7 @@ import { Wasm, type WasmMemory, type WasmModule } from './wasm-api.js';
 /** The exports of kernels.wasm (booleans are passed as 0/1, pointers as byte addresses). */
 export interface KernelExports {
   blockRows(k: number): number;
-  apackBytes(k: number): number;
+  apackBytes(k: number, n: number): number;
   bpackBytes(k: number, n: number): number;
   packB(transB: number, k: number, n: number, b: number, out: number): void;
   sgemmPacked(transA: number, i0: number, rows: number, n: number, k: number, alpha: number,

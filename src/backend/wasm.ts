@@ -126,7 +126,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
       const pbp = bpack.get(k.bpackBytes(kk, n));
       k.packB(transB ? 1 : 0, kk, n, pb, pbp);
       const ta = transA ? 1 : 0;
-      const apackBytes = k.apackBytes(kk);
+      const apackBytes = k.apackBytes(kk, n);
       parallelRows(m, m * n * kk, 'sgemmPacked',
         (i0, rows, t) => [ta, i0, rows, n, kk, alpha, pa, m, pbp, beta, pc, apack[t].get(apackBytes)],
         (i0, rows) => k.sgemmPacked(ta, i0, rows, n, kk, alpha, pa, m, pbp, beta, pc, apack[0].get(apackBytes)));

@@ -130,8 +130,8 @@ for (const cand of candidates) {
 
     test('sgemm rows do not depend on the rows beside them (split calls are bit-identical)', () => {
       const r = rng(3);
-        // [300, 400, 400] takes native's other regime (n·k > 2¹⁷: one long OpenBLAS call plus a padded one).
-        for (const [m, n, k] of [[23, 19, 37], [64, 33, 130], [300, 24, 50], [300, 400, 400]] as const) {
+      // [300, 400, 400] takes native's other regime (n·k > 2¹⁷: one long OpenBLAS call plus a padded one).
+      for (const [m, n, k] of [[23, 19, 37], [64, 33, 130], [300, 24, 50], [300, 400, 400]] as const) {
         for (const ta of [false, true]) {
           for (const tb of [false, true]) {
             const a = randF32(m * k, r), b = randF32(k * n, r), c0 = randF32(m * n, r);
@@ -286,6 +286,19 @@ describe('wasm backend threads and memory', () => {
     be.sgemm(false, true, 1, 1, 4, 1, a, b, 0, c);
     assert.equal(c[0], 8);
     assert.throws(() => be.sgemm(false, false, 2, 2, 2, 1, new Float32Array(3), new Float32Array(4), 0, new Float32Array(4)), /A has 3 elements/);
+  });
+
+  test('arrays stay recognised as wasm memory (zero copy) when another wasm memory grows', () => {
+    // V8 may hand out a new buffer object for a shared memory when some other shared memory grows; the
+    // allocator must still recognise views made on it, or every call would silently copy them.
+    const one = createWasmBackend({ threads: 1 });
+    const two = createWasmBackend({ threads: 1 });
+    const before = one.allocF32(16);
+    two.allocF32(4 << 20); // grows the other memory
+    const after = one.allocF32(16);
+    const grown = one.allocF32(4 << 20); // grows this one
+    for (const v of [before, after, grown]) one.free(v); // free() throws for an array it does not recognise
+    assert.throws(() => one.free(new Float32Array(new SharedArrayBuffer(64))), /not allocated here/);
   });
 
   test('a program that used worker threads exits by itself', () => {

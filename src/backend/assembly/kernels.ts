@@ -17,20 +17,25 @@
 
 const MR: i32 = 4; // rows of the micro-tile
 const NR: i32 = 8; // columns of the micro-tile (two f32x4)
-// Rows of A packed at once: the packed A block (MC·k·4 bytes) should stay in L2 (512 KiB on Zen 3)
-// while every B panel streams past it.
+// Cache blocking for f32: rows of A are packed MC at a time, and k is walked in slices of KC so that a
+// B panel slice (KC·NR·4 = 8 KiB) stays in L1 while the MC rows' A slice (MC·KC·4 = 64 KiB) stays in
+// L2. Between k slices a tile's running sums are parked, exactly, in an f32 scratch — the same
+// sequence of f32 additions as one uninterrupted loop, so blocking never changes a result bit.
+const MC: i32 = 64;
+const KC: i32 = 256;
+// For int8 the packed A block (rows · k/2 · 4 bytes) should stay in L2.
 const A_BLOCK_BYTES: i32 = 192 * 1024;
 
-/** Rows per packed A block for a given k (a multiple of MR, at least MR). */
+/** Rows per packed A block (f32). */
 export function blockRows(k: i32): i32 {
-  let mc = A_BLOCK_BYTES / (max(k, 1) * 4);
-  mc = mc - (mc % MR);
-  return max(MR, min(mc, 256));
+  return MC;
 }
 
-/** Bytes of scratch sgemmPacked needs for its packed A block. */
-export function apackBytes(k: i32): i32 {
-  return blockRows(k) * max(k, 1) * 4;
+/** Bytes of per-thread scratch sgemmPacked needs: the packed A slice, then the parked partial sums. */
+export function apackBytes(k: i32, n: i32): i32 {
+  const slice = MC * min(max(k, 1), KC) * 4;
+  const partial = k > KC ? MC * ((n + NR - 1) / NR) * NR * 4 : 0;
+  return slice + partial;
 }
 
 /** Bytes packB writes: ceil(n/NR) panels of k×NR floats. */
@@ -75,10 +80,11 @@ export function packB(transB: bool, k: i32, n: i32, b: usize, out: usize): void 
 }
 
 /**
- * Pack `rows` rows of op(A) starting at row i0 into groups of MR: group g holds, for p = 0..k-1, the
- * MR floats op(A)[i0+g·MR .. +MR)[p]; rows past `rows` are zero. A is m×k, or k×lda when transA.
+ * Pack `rows` rows of op(A) starting at row i0, columns [kb, kb+kc), into groups of MR: group g holds,
+ * for p = 0..kc-1, the MR floats op(A)[i0+g·MR .. +MR)[kb+p]; rows past `rows` are zero.
+ * A is m×k (row stride k), or k×lda when transA.
  */
-function packA(transA: bool, rows: i32, k: i32, a: usize, lda: i32, i0: i32, out: usize): void {
+function packA(transA: bool, rows: i32, kb: i32, kc: i32, k: i32, a: usize, lda: i32, i0: i32, out: usize): void {
   const groups = (rows + MR - 1) / MR;
   let dst = out;
   for (let g = 0; g < groups; g++) {
@@ -86,21 +92,21 @@ function packA(transA: bool, rows: i32, k: i32, a: usize, lda: i32, i0: i32, out
     const h = min(MR, rows - g * MR);
     if (transA) {
       if (h == MR) {
-        for (let p = 0; p < k; p++) {
+        for (let p = kb; p < kb + kc; p++) {
           v128.store(dst, v128.load(a + ((<usize>p * <usize>lda + <usize>r0) << 2)));
           dst += 16;
         }
       } else {
-        for (let p = 0; p < k; p++) {
+        for (let p = kb; p < kb + kc; p++) {
           for (let r = 0; r < MR; r++) store<f32>(dst + (<usize>r << 2), r < h ? load<f32>(a + ((<usize>p * <usize>lda + <usize>(r0 + r)) << 2)) : 0);
           dst += 16;
         }
       }
     } else {
-      const s0 = a + ((<usize>r0 * <usize>k) << 2);
+      const s0 = a + ((<usize>r0 * <usize>k + <usize>kb) << 2);
       const rs = <usize>k << 2;
       if (h == MR) {
-        for (let p = 0; p < k; p++) {
+        for (let p = 0; p < kc; p++) {
           const s = s0 + (<usize>p << 2);
           store<f32>(dst, load<f32>(s));
           store<f32>(dst, load<f32>(s + rs), 4);
@@ -109,7 +115,7 @@ function packA(transA: bool, rows: i32, k: i32, a: usize, lda: i32, i0: i32, out
           dst += 16;
         }
       } else {
-        for (let p = 0; p < k; p++) {
+        for (let p = 0; p < kc; p++) {
           const s = s0 + (<usize>p << 2);
           for (let r = 0; r < MR; r++) store<f32>(dst + (<usize>r << 2), r < h ? load<f32>(s + <usize>r * rs) : 0);
           dst += 16;
@@ -154,55 +160,77 @@ function packA(transA: bool, rows: i32, k: i32, a: usize, lda: i32, i0: i32, out
 
 /**
  * C rows [i0, i0+rows) ← alpha·op(A)[i0.., :]·op(B) + beta·C, op(B) already packed by packB.
- * `apack` is this thread's scratch of apackBytes(k) bytes. lda is the row count of the whole op(A)
- * when transA (A is stored k×lda), ignored otherwise.
+ * `scratch` is this thread's apackBytes(k, n) bytes. lda is the row count of the whole op(A) when
+ * transA (A is stored k×lda), ignored otherwise.
  */
 export function sgemmPacked(transA: bool, i0: i32, rows: i32, n: i32, k: i32, alpha: f32,
-  a: usize, lda: i32, bpack: usize, beta: f32, c: usize, apack: usize): void {
-  const mc = blockRows(k);
+  a: usize, lda: i32, bpack: usize, beta: f32, c: usize, scratch: usize): void {
   const panels = (n + NR - 1) / NR;
-  const panelBytes = <usize>k * (NR * 4);
-  for (let ib = 0; ib < rows; ib += mc) {
-    const mb = min(mc, rows - ib);
-    packA(transA, mb, k, a, lda, i0 + ib, apack);
+  const apack = scratch;
+  // Parked partial sums: MC rows × (panels·NR) floats, after the packed A slice.
+  const part = scratch + <usize>MC * <usize>min(max(k, 1), KC) * 4;
+  const partRow = <usize>panels * (NR * 4);
+  for (let ib = 0; ib < rows; ib += MC) {
+    const mb = min(MC, rows - ib);
     const groups = (mb + MR - 1) / MR;
-    for (let jp = 0; jp < panels; jp++) {
-      const bp0 = bpack + <usize>jp * panelBytes;
-      const j0 = jp * NR;
-      const w = min(NR, n - j0);
-      for (let g = 0; g < groups; g++) {
-        let ap = apack + <usize>g * <usize>k * (MR * 4);
-        let bp = bp0;
-        let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-        let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-        let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-        let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-        for (let p = 0; p < k; p++) {
-          const b0 = v128.load(bp);
-          const b1 = v128.load(bp, 16);
-          const a0 = v128.load32_splat(ap);
-          c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-          c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-          const a1 = v128.load32_splat(ap, 4);
-          c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-          c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-          const a2 = v128.load32_splat(ap, 8);
-          c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-          c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-          const a3 = v128.load32_splat(ap, 12);
-          c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-          c31 = f32x4.add(c31, f32x4.mul(a3, b1));
-          ap += 16;
-          bp += 32;
+    // k = 0 still needs one pass to write alpha·0 + beta·C.
+    for (let kb = 0; kb < max(k, 1); kb += KC) {
+      const kc = min(KC, k - kb);
+      const first = kb == 0;
+      const last = kb + KC >= k;
+      packA(transA, mb, kb, kc, k, a, lda, i0 + ib, apack);
+      for (let jp = 0; jp < panels; jp++) {
+        const bp0 = bpack + (<usize>jp * <usize>k + <usize>kb) * (NR * 4);
+        const j0 = jp * NR;
+        const w = min(NR, n - j0);
+        for (let g = 0; g < groups; g++) {
+          let ap = apack + <usize>g * <usize>kc * (MR * 4);
+          let bp = bp0;
+          const pt = part + <usize>(g * MR) * partRow + <usize>jp * (NR * 4);
+          let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+          let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+          let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+          let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+          if (!first) {
+            c00 = v128.load(pt); c01 = v128.load(pt, 16);
+            c10 = v128.load(pt + partRow); c11 = v128.load(pt + partRow, 16);
+            c20 = v128.load(pt + 2 * partRow); c21 = v128.load(pt + 2 * partRow, 16);
+            c30 = v128.load(pt + 3 * partRow); c31 = v128.load(pt + 3 * partRow, 16);
+          }
+          for (let p = 0; p < kc; p++) {
+            const b0 = v128.load(bp);
+            const b1 = v128.load(bp, 16);
+            const a0 = v128.load32_splat(ap);
+            c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+            c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+            const a1 = v128.load32_splat(ap, 4);
+            c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+            c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+            const a2 = v128.load32_splat(ap, 8);
+            c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+            c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+            const a3 = v128.load32_splat(ap, 12);
+            c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+            c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+            ap += 16;
+            bp += 32;
+          }
+          if (!last) {
+            v128.store(pt, c00); v128.store(pt, c01, 16);
+            v128.store(pt + partRow, c10); v128.store(pt + partRow, c11, 16);
+            v128.store(pt + 2 * partRow, c20); v128.store(pt + 2 * partRow, c21, 16);
+            v128.store(pt + 3 * partRow, c30); v128.store(pt + 3 * partRow, c31, 16);
+            continue;
+          }
+          const r = i0 + ib + g * MR;
+          const h = min(MR, mb - g * MR);
+          const crow = c + ((<usize>r * <usize>n + <usize>j0) << 2);
+          const rs = <usize>n << 2;
+          storeRowF32(crow, c00, c01, w, alpha, beta);
+          if (h > 1) storeRowF32(crow + rs, c10, c11, w, alpha, beta);
+          if (h > 2) storeRowF32(crow + 2 * rs, c20, c21, w, alpha, beta);
+          if (h > 3) storeRowF32(crow + 3 * rs, c30, c31, w, alpha, beta);
         }
-        const r = i0 + ib + g * MR;
-        const h = min(MR, mb - g * MR);
-        const crow = c + ((<usize>r * <usize>n + <usize>j0) << 2);
-        const rs = <usize>n << 2;
-        storeRowF32(crow, c00, c01, w, alpha, beta);
-        if (h > 1) storeRowF32(crow + rs, c10, c11, w, alpha, beta);
-        if (h > 2) storeRowF32(crow + 2 * rs, c20, c21, w, alpha, beta);
-        if (h > 3) storeRowF32(crow + 3 * rs, c30, c31, w, alpha, beta);
       }
     }
   }
@@ -305,6 +333,7 @@ export function iapackBytes(k: i32): i32 {
 }
 
 function iblockRows(k: i32): i32 {
+  // (int8 is not k-blocked: its packed B panel is half the f32 one, and L1 holds it up to k ≈ 2000.)
   let mc = A_BLOCK_BYTES / (max((k + 1) >> 1, 1) * 4);
   mc = mc - (mc % MR);
   return max(MR, min(mc, 256));

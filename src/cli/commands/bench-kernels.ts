@@ -1,0 +1,265 @@
+/**
+ * `eggroll bench gemm` and `eggroll bench int8`: kernel throughput per backend and thread count, next to
+ * OpenBLAS called directly through the native addon (the practical limit of this machine) when it is
+ * built. All cases of one size are measured back to back, so the ratios in the summary compare numbers
+ * taken under the same machine load.
+ */
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import type { Command } from '../command.js';
+import { parseFlags, num } from '../flags.js';
+import { jsonFlag } from '../common-flags.js';
+import { log } from '../output.js';
+import { UsageError } from '../errors.js';
+import { jsBackend, type Backend } from '../../backend/index.js';
+import { createWasmBackend } from '../../backend/wasm.js';
+import { createNativeBackend, loadBlasAddon, useThreads, type BlasAddon } from '../../backend/native.js';
+import { measure, machineInfo, rate, table, type Timing } from '../../bench/harness.js';
+
+const list = (what: string) =>
+  z.string().regex(/^\d+(,\d+)*$/, { message: `must be a comma-separated list of positive integers (${what})` })
+    .transform((s) => s.split(',').map(Number))
+    .refine((v) => v.every((x) => x >= 1 && x <= 8192), { message: `${what} must be in [1, 8192]` });
+
+const ALL = availableParallelism();
+
+const commonFlags = {
+  sizes: { schema: list('sizes'), default: '64,256,512,1024', help: 'square sizes n for n×n×n products' },
+  threads: { schema: list('threads'), default: ALL > 1 ? `1,${ALL}` : '1', help: 'thread counts to measure (1 and all cores by default)' },
+  backends: { schema: z.string().regex(/^(js|wasm|native)(,(js|wasm|native))*$/, { message: 'must be a comma-separated subset of js,wasm,native' }), default: 'js,wasm,native', help: 'backends to measure (js only at sizes ≤ 256; native only if built)' },
+  'min-seconds': { schema: num.positive(), default: 0.4, help: 'keep timing each case for at least this long' },
+  json: jsonFlag,
+};
+const gemmFlags = { ...commonFlags, eggroll: { schema: z.boolean(), boolean: true, default: false, help: 'only the EGGROLL shapes (skip the square sizes)' } };
+
+interface Row {
+  bench: 'gemm' | 'int8';
+  case: string;
+  backend: string;
+  threads: number;
+  /** Multiply-adds ×2 per call. */
+  ops: number;
+  median_s: number;
+  best_s: number;
+  runs: number;
+  /** GFLOP/s (f32) or GOP/s (int8) at the median and best time. */
+  g_median: number;
+  g_best: number;
+  [extra: string]: unknown;
+}
+
+function fill(a: Float32Array | Int8Array, seed: number, int8 = false): void {
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < a.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    a[i] = int8 ? (s >>> 24) - 128 : s / 2 ** 31 - 1;
+  }
+}
+
+interface Subject {
+  label: string;
+  backend: string;
+  threads: number;
+  be?: Backend;
+  /** OpenBLAS called straight through the addon, no blocking or checks (the limit). */
+  direct?: BlasAddon;
+}
+
+function subjects(names: string[], threads: number[], note: (s: string) => void): Subject[] {
+  const out: Subject[] = [];
+  let blas: BlasAddon | undefined;
+  if (names.includes('native')) {
+    try {
+      blas = loadBlasAddon();
+    } catch (e) {
+      note(`${(e as Error).message}; native and openblas lines skipped`);
+    }
+  }
+  for (const t of threads) {
+    if (names.includes('js') && t === 1) out.push({ label: 'js', backend: 'js', threads: 1, be: jsBackend });
+    if (names.includes('wasm')) out.push({ label: `wasm t${t}`, backend: 'wasm', threads: t, be: createWasmBackend({ threads: t }) });
+    if (blas) {
+      out.push({ label: `native t${t}`, backend: 'native', threads: t, be: createNativeBackend({ threads: t }) });
+      out.push({ label: `openblas t${t}`, backend: 'openblas-direct', threads: t, direct: blas });
+    }
+  }
+  return out;
+}
+
+function row(bench: Row['bench'], name: string, s: Subject, ops: number, t: Timing, extra: Record<string, unknown> = {}): Row {
+  return {
+    bench, case: name, backend: s.backend, threads: s.threads, ops, median_s: t.medianS, best_s: t.bestS, runs: t.runs,
+    g_median: rate(ops, t.medianS) / 1e9, g_best: rate(ops, t.bestS) / 1e9, ...extra,
+  };
+}
+
+/** Prints a row (one JSON line with --json) and keeps it for the summary. */
+function emitter(json: boolean) {
+  const rows: Row[] = [];
+  return {
+    rows,
+    emit(r: Row) {
+      rows.push(r);
+      if (json) process.stdout.write(JSON.stringify(r) + '\n');
+      else log(`  ${r.case.padEnd(28)} ${(`${r.backend} t${r.threads}`).padEnd(22)} ${r.g_median.toFixed(1).padStart(7)} G/s median  ${r.g_best.toFixed(1).padStart(7)} best  (${r.runs} runs)`);
+    },
+  };
+}
+
+const find = (rows: Row[], c: string, backend: string, threads: number) =>
+  rows.find((r) => r.case === c && r.backend === backend && r.threads === threads);
+const ratio = (a?: Row, b?: Row) => (a && b ? Number((a.g_median / b.g_median).toFixed(3)) : null);
+
+// ---------------------------------------------------------------------------------------------------
+
+function benchSquare(subs: Subject[], n: number, opts: { minSeconds: number }, emit: (r: Row) => void): void {
+  // Every backend allocates its own operands (wasm memory for wasm/native), so no call copies.
+  const name = `sgemm NT ${n}³`;
+  const ops = 2 * n * n * n;
+  for (const s of subs) {
+    if (s.backend === 'js' && n > 256) continue;
+    const be = s.be ?? jsBackend;
+    const a = be.allocF32(n * n), b = be.allocF32(n * n), c = be.allocF32(n * n);
+    fill(a, 1);
+    fill(b, 2);
+    const call = s.direct
+      ? () => { useThreads(s.direct!, s.threads); s.direct!.sgemm(false, true, n, n, n, 1, a, 0, n, b, 0, c, 0); }
+      : () => be.sgemm(false, true, n, n, n, 1, a, b, 0, c);
+    const t = measure(call, { minSeconds: opts.minSeconds, minRuns: 5, warmup: 2, maxSeconds: 20 });
+    emit(row('gemm', name, s, ops, t, { m: n, n, k: n }));
+    be.free?.(a); be.free?.(b); be.free?.(c);
+  }
+}
+
+/**
+ * The EGGROLL shapes at kernel level: one 1024×1024 layer over a population of 1024 rows (shared GEMM
+ * X·Wᵀ, then lowRankAdd at rank r), and the MLP 64-256-256-8 over 2048 rows (three GEMMs, then
+ * lowRankAdd at rank 1 per layer). `perturbed_over_inference` = GEMM time ÷ (GEMM + lowRankAdd time),
+ * the kernel-level part of `bench es`'s ratio (noise generation not included).
+ */
+function benchEggroll(subs: Subject[], opts: { minSeconds: number }, emit: (r: Row) => void): void {
+  const layerCases: { name: string; rows: number; layers: [number, number][]; rank: number }[] = [
+    { name: 'eggroll 1024² pop1024 r1', rows: 1024, layers: [[1024, 1024]], rank: 1 },
+    { name: 'eggroll 1024² pop1024 r4', rows: 1024, layers: [[1024, 1024]], rank: 4 },
+    { name: 'eggroll mlp 64-256-256-8 pop2048', rows: 2048, layers: [[64, 256], [256, 256], [256, 8]], rank: 1 },
+  ];
+  for (const cs of layerCases) {
+    for (const s of subs) {
+      if (s.backend === 'js' || s.direct) continue;
+      const be = s.be!;
+      const pairs = cs.rows / 2;
+      const bufs = cs.layers.map(([n, m]) => {
+        const x = be.allocF32(cs.rows * n), w = be.allocF32(m * n), y = be.allocF32(cs.rows * m);
+        const bt = be.allocF32(pairs * cs.rank * n), at = be.allocF32(pairs * cs.rank * m);
+        fill(x, 3); fill(w, 4); fill(bt, 5); fill(at, 6);
+        return { n, m, x, w, y, bt, at };
+      });
+      const pair = new Int32Array(cs.rows).map((_, i) => i >> 1);
+      const coef = new Float32Array(cs.rows).map((_, i) => (i % 2 ? -0.01 : 0.01));
+      const gemm = () => { for (const l of bufs) be.sgemm(false, true, cs.rows, l.m, l.n, 1, l.x, l.w, 0, l.y); };
+      const low = () => { for (const l of bufs) be.lowRankAdd(cs.rows, l.n, l.m, cs.rank, l.x, l.bt, l.at, pair, coef, l.y); };
+      const both = () => { gemm(); low(); };
+      const gemmOps = bufs.reduce((acc, l) => acc + 2 * cs.rows * l.n * l.m, 0);
+      const lowOps = bufs.reduce((acc, l) => acc + 2 * cs.rows * cs.rank * (l.n + l.m), 0);
+      const mo = { minSeconds: opts.minSeconds, minRuns: 5, warmup: 2, maxSeconds: 20 };
+      const tg = measure(gemm, mo);
+      const tl = measure(low, mo);
+      const tb = measure(both, mo);
+      emit(row('gemm', `${cs.name} gemm`, s, gemmOps, tg));
+      emit(row('gemm', `${cs.name} lowRankAdd`, s, lowOps, tl));
+      emit(row('gemm', `${cs.name} perturbed`, s, gemmOps + lowOps, tb, {
+        perturbed_over_inference: Number((tg.medianS / tb.medianS).toFixed(3)),
+      }));
+      for (const l of bufs) for (const v of [l.x, l.w, l.y, l.bt, l.at]) be.free?.(v);
+    }
+  }
+}
+
+function benchInt8Square(subs: Subject[], n: number, opts: { minSeconds: number }, emit: (r: Row) => void): void {
+  const ops = 2 * n * n * n;
+  for (const s of subs) {
+    if (s.direct || s.backend === 'native') continue; // native's int8 is the wasm kernel
+    if (s.backend === 'js' && n > 256) continue;
+    const be = s.be!;
+    const a = be.allocI8(n * n), b = be.allocI8(n * n), c = be.allocI32(n * n);
+    fill(a, 7, true);
+    fill(b, 8, true);
+    const t = measure(() => be.igemm(n, n, n, a, b, c), { minSeconds: opts.minSeconds, minRuns: 5, warmup: 2, maxSeconds: 20 });
+    emit(row('int8', `igemm ${n}³`, s, ops, t, { m: n, n, k: n }));
+    // The same product in f32 on the same backend, for the int8 ÷ f32 ratio.
+    const fa = be.allocF32(n * n), fb = be.allocF32(n * n), fc = be.allocF32(n * n);
+    fill(fa, 1); fill(fb, 2);
+    const tf = measure(() => be.sgemm(false, true, n, n, n, 1, fa, fb, 0, fc), { minSeconds: opts.minSeconds, minRuns: 5, warmup: 2, maxSeconds: 20 });
+    emit(row('int8', `sgemm NT ${n}³ (f32 for comparison)`, s, ops, tf, { m: n, n, k: n }));
+    for (const v of [a, b, c, fa, fb, fc]) be.free?.(v);
+  }
+}
+
+async function finish(bench: 'gemm' | 'int8', rows: Row[], summary: Record<string, unknown>, json: boolean, threads: number[]): Promise<void> {
+  const machine = await machineInfo();
+  const out = { bench, summary: true, machine, threads, cases: rows.length, ...summary };
+  if (json) {
+    process.stdout.write(JSON.stringify(out) + '\n');
+    return;
+  }
+  const header = ['case', 'backend', 'threads', 'G/s median', 'G/s best', 'runs'];
+  process.stdout.write(table(header, rows.map((r) => [r.case, r.backend, r.threads, r.g_median, r.g_best, r.runs])) + '\n\n');
+  for (const [k, v] of Object.entries(summary)) process.stdout.write(`${k}: ${v}\n`);
+}
+
+export const benchGemmCommand: Command = {
+  name: 'bench gemm',
+  summary: 'f32 GEMM throughput per backend and thread count, with OpenBLAS direct as the limit',
+  example: 'eggroll bench gemm --sizes 256,512 --threads 1,2 --json',
+  flags: gemmFlags,
+  async run(argv) {
+    const { flags } = parseFlags(argv, gemmFlags);
+    const f = flags as unknown as { sizes: number[]; threads: number[]; backends: string; 'min-seconds': number; json: boolean; eggroll: boolean };
+    if (f.threads.some((t) => t > 64)) throw new UsageError('--threads: at most 64');
+    const subs = subjects(f.backends.split(','), f.threads, log);
+    const { rows, emit } = emitter(f.json);
+    const opts = { minSeconds: f['min-seconds'] };
+    if (!f.eggroll) for (const n of f.sizes) benchSquare(subs, n, opts, emit);
+    benchEggroll(subs, opts, emit);
+    const t1 = 1, tAll = Math.max(...f.threads);
+    const summary: Record<string, unknown> = {};
+    for (const n of f.sizes) {
+      const c = `sgemm NT ${n}³`;
+      summary[`wasm_over_openblas_${n}_t1`] = ratio(find(rows, c, 'wasm', t1), find(rows, c, 'openblas-direct', t1));
+      summary[`native_over_openblas_${n}_t1`] = ratio(find(rows, c, 'native', t1), find(rows, c, 'openblas-direct', t1));
+      if (tAll > 1) {
+        summary[`wasm_t${tAll}_over_t1_${n}`] = ratio(find(rows, c, 'wasm', tAll), find(rows, c, 'wasm', t1));
+        summary[`native_t${tAll}_over_t1_${n}`] = ratio(find(rows, c, 'native', tAll), find(rows, c, 'native', t1));
+      }
+      summary[`wasm_gflops_${n}_t1`] = find(rows, c, 'wasm', t1)?.g_median ?? null;
+    }
+    for (const r of rows) if (r.perturbed_over_inference !== undefined) summary[`perturbed_over_inference ${r.case.replace(/ perturbed$/, '')} ${r.backend} t${r.threads}`] = r.perturbed_over_inference;
+    await finish('gemm', rows, summary, f.json, f.threads);
+    for (const s of subs) await s.be?.dispose?.();
+  },
+};
+
+export const benchInt8Command: Command = {
+  name: 'bench int8',
+  summary: 'exact int8×int8→int32 GEMM throughput (GOP/s) per backend, next to f32 on the same backend',
+  example: 'eggroll bench int8 --sizes 512 --json',
+  flags: commonFlags,
+  async run(argv) {
+    const { flags } = parseFlags(argv, commonFlags);
+    const f = flags as unknown as { sizes: number[]; threads: number[]; backends: string; 'min-seconds': number; json: boolean };
+    const subs = subjects(f.backends.split(',').filter((b) => b !== 'native'), f.threads, log);
+    const { rows, emit } = emitter(f.json);
+    for (const n of f.sizes) benchInt8Square(subs, n, { minSeconds: f['min-seconds'] }, emit);
+    const summary: Record<string, unknown> = {};
+    const tAll = Math.max(...f.threads);
+    for (const n of f.sizes) {
+      const c = `igemm ${n}³`, cf = `sgemm NT ${n}³ (f32 for comparison)`;
+      summary[`int8_over_f32_${n}_t1`] = ratio(find(rows, c, 'wasm', 1), find(rows, cf, 'wasm', 1));
+      summary[`wasm_gops_${n}_t1`] = find(rows, c, 'wasm', 1)?.g_median ?? null;
+      if (tAll > 1) summary[`wasm_t${tAll}_over_t1_${n}`] = ratio(find(rows, c, 'wasm', tAll), find(rows, c, 'wasm', 1));
+      summary[`wasm_over_js_${n}`] = ratio(find(rows, c, 'wasm', 1), find(rows, c, 'js', 1));
+    }
+    await finish('int8', rows, summary, f.json, f.threads);
+    for (const s of subs) await s.be?.dispose?.();
+  },
+};
