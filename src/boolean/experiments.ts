@@ -11,7 +11,7 @@ import type { LearnResult, LogFn } from './learner.js';
 import { runMh } from './mcmc.js';
 import { runOracle } from './oracle.js';
 import { SeqRng, STREAM, } from './rng.js';
-import type { Task } from './state.js';
+import type { Domain, Task } from './state.js';
 import {
   constant, entropy, fromBitString, majority, parity, randomFunction, randomPattern, tile, wordsFor, type TruthTable,
 } from './truth-table.js';
@@ -92,6 +92,8 @@ export interface RunConfig {
   oracleBudget: number;
   /** Starting network for mh / greedy / eggroll (default 'uniform', Alg. 1). */
   init?: InitKind;
+  /** Plane domain for mh / greedy: 'all' inputs or only the 'train' inputs (same results, faster at large n). Default: train when n ≥ 9. */
+  domain?: Domain;
 }
 
 export function runOne(c: RunConfig, onLog?: LogFn): LearnResult {
@@ -100,9 +102,10 @@ export function runOne(c: RunConfig, onLog?: LogFn): LearnResult {
   const H = widthFor(c.n, c.widthMult);
   // Each draw's learner gets its own streams: mix the draw into the seed.
   const seed = c.draw === 0 ? c.seed : mix32(c.seed, c.draw);
+  const domain: Domain = c.domain ?? (c.n >= 9 ? 'train' : 'all');
   switch (c.algo) {
-    case 'mh': return runMh(c.n, H, task, { kappa: c.kappa, lambda: c.lambda, steps: c.steps, logEvery: c.logEvery, seed, initKind: c.init }, onLog);
-    case 'greedy': return runGreedy(c.n, H, task, { steps: c.steps, batch: c.batch ?? c.m, tieP: c.tieP, logEvery: c.logEvery, seed, initKind: c.init }, onLog);
+    case 'mh': return runMh(c.n, H, task, { kappa: c.kappa, lambda: c.lambda, steps: c.steps, logEvery: c.logEvery, seed, initKind: c.init, domain }, onLog);
+    case 'greedy': return runGreedy(c.n, H, task, { steps: c.steps, batch: c.batch ?? c.m, tieP: c.tieP, logEvery: c.logEvery, seed, initKind: c.init, domain }, onLog);
     case 'oracle': return runOracle(c.n, H, task, c.oracleBudget);
     case 'eggroll': return runEggroll(c.n, H, task, {
       generations: c.steps, pairs: c.pairs, rank: c.rank, density: c.density, alpha: c.alpha,

@@ -9,7 +9,7 @@ import { initNet, toDnf, type Dfcn, type InitKind } from './dfcn.js';
 import type { LearnResult, LogFn, StepLog } from './learner.js';
 import { pick, snapshot } from './mcmc.js';
 import { SeqRng, STREAM } from './rng.js';
-import { NetState, type Task } from './state.js';
+import { NetState, type Domain, type Task } from './state.js';
 
 export interface GreedyOptions {
   steps: number;
@@ -19,14 +19,17 @@ export interface GreedyOptions {
   seed: number;
   init?: Dfcn;
   initKind?: InitKind;
+  domain?: Domain;
 }
 
 export function runGreedy(n: number, H: number, task: Task, o: GreedyOptions, onLog?: LogFn): LearnResult {
   const net = o.init ?? initNet(n, H, new SeqRng(o.seed, STREAM.init, 0), o.initKind ?? 'uniform');
-  const s = new NetState(net, task);
+  const s = new NetState(net, task, o.domain ?? 'all');
   const rng = new SeqRng(o.seed, STREAM.greedy, 0);
   const trainIdx: number[] = [];
-  for (let v = 0; v < 1 << n; v++) if ((task.train[v >>> 5] >>> (v & 31)) & 1) trainIdx.push(v);
+  // Bit positions of the training points in the state's planes (input index, or rank in the training list).
+  if (s.domain === 'train') for (let k = 0; k < task.m; k++) trainIdx.push(k);
+  else for (let v = 0; v < 1 << n; v++) if ((task.train[v >>> 5] >>> (v & 31)) & 1) trainIdx.push(v);
   const batchIdx = Uint32Array.from(trainIdx);
   const mask = new Uint32Array(s.W);
   const best = new Int32Array(s.moves);

@@ -10,7 +10,7 @@ import { initNet, type Dfcn, type InitKind } from './dfcn.js';
 import { toDnf } from './dfcn.js';
 import type { LearnResult, LogFn, StepLog } from './learner.js';
 import { SeqRng, STREAM } from './rng.js';
-import { NetState, type Task } from './state.js';
+import { NetState, type Domain, type Task } from './state.js';
 
 export interface MhOptions {
   kappa: number;
@@ -22,6 +22,8 @@ export interface MhOptions {
   chain?: number;
   init?: Dfcn;
   initKind?: InitKind;
+  /** Planes over all inputs or only the training inputs (same chain, cheaper at large n). */
+  domain?: Domain;
 }
 
 /** Acceptance probability of a move changing the error count by de (of m) and the ℓ1 norm by dn. */
@@ -31,7 +33,7 @@ export function acceptProb(kappa: number, lambda: number, m: number, de: number,
 }
 
 export function snapshot(s: NetState, step: number, m: number, accept?: number): StepLog {
-  const nTest = s.test.reduce((a, x) => a + popc(x), 0);
+  const nTest = (1 << s.n) - m;
   return {
     step,
     train_acc: 1 - s.trainErrors / m,
@@ -65,7 +67,7 @@ export function mhStep(s: NetState, rng: SeqRng, km: number, lam: number): numbe
 export function runMh(n: number, H: number, task: Task, o: MhOptions, onLog?: LogFn): LearnResult {
   const initRng = new SeqRng(o.seed, STREAM.init, o.chain ?? 0);
   const net = o.init ?? initNet(n, H, initRng, o.initKind ?? 'uniform');
-  const s = new NetState(net, task);
+  const s = new NetState(net, task, o.domain ?? 'all');
   const rng = new SeqRng(o.seed, STREAM.chain, o.chain ?? 0);
   const km = o.kappa / task.m, lam = o.lambda;
   const log: StepLog[] = [];

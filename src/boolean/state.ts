@@ -14,10 +14,16 @@
  * For n ≤ 10 the clause plane of a row comes from a table indexed by its ternary code (3^n·W words),
  * otherwise it is recomputed from the literal planes (n·W ops).
  *
+ * Domain: by default the planes span all 2^n inputs. With `domain: 'train'` they span only the m
+ * training inputs (bit k = the k-th training input), so a proposal costs O(m/32 + n) words whatever n
+ * is — the acceptance decisions depend only on training errors and ℓ1, so the chain is bit-for-bit the
+ * same; test accuracy then comes from a full forward pass at logging time. This is what makes n = 10–14
+ * affordable.
+ *
  * Neighbourhood (Alg. 1): every W¹ entry to either of its two other values (2Hn moves) and every W²
  * entry flipped (H moves); β is not proposed. Move r ∈ [0, 2Hn + H).
  */
-import { TABLE_MAX_N, clauseTable, digitOf, type Dfcn } from './dfcn.js';
+import { TABLE_MAX_N, clauseTable, digitOf, evalNet, type Dfcn } from './dfcn.js';
 import { clausePlaneInto } from './dnf.js';
 import { literalPlanes, popcount32, validMask, wordsFor, type TruthTable } from './truth-table.js';
 
@@ -36,6 +42,32 @@ function sharedTable(n: number): Uint32Array {
   if (!t) { t = clauseTable(n); tableCache.set(n, t); }
   return t;
 }
+
+/** Clause planes over an arbitrary list of inputs, for every ternary code (when 3^n·W is small). */
+function domainTable(n: number, lit: Uint32Array, W: number, valid: Uint32Array): Uint32Array {
+  const count = 3 ** n;
+  const out = new Uint32Array(count * W);
+  for (let code = 1; code < count; code++) {
+    let pos = 0, neg = 0, c = code;
+    for (let j = 0; j < n; j++) { const d = c % 3; c = (c - d) / 3; if (d === 1) pos |= 1 << j; else if (d === 2) neg |= 1 << j; }
+    planeOver(n, lit, W, valid, pos, neg, out, code * W);
+  }
+  return out;
+}
+
+function planeOver(n: number, lit: Uint32Array, W: number, valid: Uint32Array, pos: number, neg: number, out: Uint32Array, off: number): void {
+  for (let w = 0; w < W; w++) {
+    let acc = valid[w];
+    for (let j = 0; j < n; j++) {
+      const b = 1 << j;
+      if (pos & b) acc &= lit[j * W + w];
+      else if (neg & b) acc &= ~lit[j * W + w];
+    }
+    out[off + w] = acc >>> 0;
+  }
+}
+
+export type Domain = 'all' | 'train';
 
 export class NetState {
   readonly n: number;
@@ -61,6 +93,11 @@ export class NetState {
   l1w2 = 0;
   private readonly table: Uint32Array | null;
   private readonly lit: Uint32Array;
+  /** Valid bits per word of the domain planes. */
+  private readonly valid: Uint32Array;
+  /** The task over all 2^n inputs (for test accuracy when the domain is the training set). */
+  private readonly fullTask: Task;
+  readonly domain: Domain;
   private readonly pow3: Int32Array;
   /** The plane of the last evaluated move, and its bookkeeping. */
   readonly scratch: Uint32Array;
@@ -70,9 +107,13 @@ export class NetState {
   private lastJ = 0;
   private lastNew = 0;
 
-  constructor(net: Dfcn, task: Task) {
+  constructor(net: Dfcn, task: Task, domain: Domain = 'all') {
     this.n = net.n; this.H = net.H; this.beta = net.beta;
-    this.W = wordsFor(net.n);
+    this.domain = domain;
+    this.fullTask = task;
+    const points: number[] = [];
+    if (domain === 'train') for (let v = 0; v < 1 << net.n; v++) if ((task.train[v >>> 5] >>> (v & 31)) & 1) points.push(v);
+    this.W = domain === 'all' ? wordsFor(net.n) : Math.max(1, Math.ceil(points.length / 32));
     this.w1 = net.w1.slice();
     this.w2 = net.w2.slice();
     this.code = new Int32Array(this.H);
@@ -82,12 +123,27 @@ export class NetState {
     this.U1 = new Uint32Array(this.W);
     this.U2 = new Uint32Array(this.W);
     this.err = new Uint32Array(this.W);
-    this.target = task.target.words.slice();
-    this.train = task.train.slice();
-    this.test = task.test.slice();
     this.moves = 2 * this.H * this.n + this.H;
-    this.table = this.n <= TABLE_MAX_N ? sharedTable(this.n) : null;
-    this.lit = literalPlanes(this.n);
+    if (domain === 'all') {
+      this.target = task.target.words.slice();
+      this.train = task.train.slice();
+      this.test = task.test.slice();
+      this.valid = new Uint32Array(this.W).fill(validMask(this.n));
+      this.table = this.n <= TABLE_MAX_N ? sharedTable(this.n) : null;
+      this.lit = literalPlanes(this.n);
+    } else {
+      const W = this.W;
+      this.target = new Uint32Array(W); this.train = new Uint32Array(W); this.test = new Uint32Array(W);
+      this.valid = new Uint32Array(W);
+      this.lit = new Uint32Array(this.n * W);
+      points.forEach((v, k) => {
+        const w = k >>> 5, b = 1 << (k & 31);
+        this.valid[w] |= b; this.train[w] |= b;
+        if ((task.target.words[v >>> 5] >>> (v & 31)) & 1) this.target[w] |= b;
+        for (let j = 0; j < this.n; j++) if ((v >>> j) & 1) this.lit[j * W + w] |= b;
+      });
+      this.table = 3 ** this.n * W <= 1 << 23 ? domainTable(this.n, this.lit, W, this.valid) : null;
+    }
     this.pow3 = new Int32Array(this.n);
     for (let j = 0; j < this.n; j++) this.pow3[j] = 3 ** j;
     this.scratch = new Uint32Array(this.W);
@@ -142,7 +198,7 @@ export class NetState {
         if (d === 1) pos |= 1 << j; else if (d === 2) neg |= 1 << j;
       }
     }
-    clausePlaneInto(this.n, this.lit, pos, neg, out, 0);
+    planeOver(this.n, this.lit, W, this.valid, pos, neg, out, 0);
   }
 
   private add(w: number, m: number): void {
@@ -176,7 +232,7 @@ export class NetState {
   }
 
   outWord(w: number): number {
-    return this.beta === 1 ? this.U1[w] : (~this.U1[w] & validMask(this.n)) >>> 0;
+    return this.beta === 1 ? this.U1[w] : (~this.U1[w] & this.valid[w]) >>> 0;
   }
 
   /**
@@ -249,14 +305,21 @@ export class NetState {
     }
   }
 
-  /** Output plane over all inputs. */
+  /** Output plane over all 2^n inputs. */
   output(): Uint32Array {
+    if (this.domain !== 'all') return evalNet(this.toNet()).words;
     const o = new Uint32Array(this.W);
     for (let w = 0; w < this.W; w++) o[w] = this.outWord(w);
     return o;
   }
 
   testErrors(): number {
+    if (this.domain !== 'all') {
+      const out = evalNet(this.toNet()).words, t = this.fullTask;
+      let e = 0;
+      for (let w = 0; w < out.length; w++) e += popcount32((out[w] ^ t.target.words[w]) & t.test[w]);
+      return e;
+    }
     let e = 0;
     for (let w = 0; w < this.W; w++) e += popcount32((this.outWord(w) ^ this.target[w]) & this.test[w]);
     return e;

@@ -104,3 +104,24 @@ test('MH is deterministic for a seed and learns 1-parity at n = 7', () => {
   assert.equal(a.train_acc, 1);
   assert.ok(a.test_acc > 0.7, `test ${a.test_acc}`);
 });
+
+test('planes over the training inputs only give the same chain, bit for bit, as planes over all inputs', () => {
+  for (const [n, H, m] of [[6, 32, 20], [9, 64, 50], [11, 40, 96]] as const) {
+    const task = makeTask(makeTarget('parity:2', n, 1), m, 1);
+    const o = { kappa: 1000, lambda: 0.05, steps: 40_000, logEvery: 5000, seed: 9 };
+    const a = runMh(n, H, task, { ...o, domain: 'all' });
+    const b = runMh(n, H, task, { ...o, domain: 'train' });
+    assert.deepEqual(b.log, a.log, `n=${n}`);
+    assert.deepEqual(Array.from(b.net!.w1), Array.from(a.net!.w1));
+  }
+  // And the incremental evaluation on the training domain equals full re-evaluation.
+  const n = 10, task = makeTask(makeTarget('random', n, 2), 77, 2);
+  const rng = new SeqRng(5, 5);
+  const s = new NetState(randomNet(n, 30, rng, 'uniform'), task, 'train');
+  const lit = literalPlanes(n);
+  let errs = fullErrors(s.toNet(), task, lit);
+  for (let k = 0; k < 2000; k++) {
+    const de = s.evalMove(rng.below(s.moves));
+    if (rng.u32() & 1) { s.applyLast(); const now = fullErrors(s.toNet(), task, lit); assert.equal(now - errs, de); errs = now; }
+  }
+});
