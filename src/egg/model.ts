@@ -281,7 +281,13 @@ export class EggForward {
         let dot = 0;
         for (let c = 0; c < n; c++) dot += x[xi + c] * nz[v + c];
         const t = sg * dot;
-        for (let r = 0; r < m; r++) out[ci + r] = i8((acc[ci + r] + Math.floor(t * nz[at + r] * scale)) >> shift);
+        if (n <= 1024) {
+          // |t·u| ≤ 127³·1024 < 2^31: the product fits int32 and ≫ is the exact floor division.
+          const k = 4 + rn.sigmaShift;
+          for (let r = 0; r < m; r++) out[ci + r] = i8((acc[ci + r] + (Math.imul(t, nz[at + r]) >> k)) >> shift);
+        } else {
+          for (let r = 0; r < m; r++) out[ci + r] = i8((acc[ci + r] + Math.floor(t * nz[at + r] * scale)) >> shift);
+        }
       } else {
         for (let r = 0; r < m; r++) out[ci + r] = i8(acc[ci + r] >> shift);
       }

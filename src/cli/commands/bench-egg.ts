@@ -100,7 +100,7 @@ export const benchEggCommand: Command = {
       machine: await machineInfo(),
     };
     printResult(summary, f.json, [
-      `EGG ${f.layers}L×${f.width}D (${arch.size} int8 params), pop ${f.pop}, T ${f.tokens}, backend ${backend.name}, one thread`,
+      `EGG ${f.layers}L×${f.width}D (${arch.size} int8 params), pop ${f.pop}, T ${f.tokens}, backend ${backend.name}, one process (no population workers; the wasm backend may split large GEMMs over its threads)`,
       table(['part', 'median s', 'share'], [
         ['perturbed forward', tPert.medianS.toFixed(4), (tPert.medianS / genS).toFixed(3)],
         ['noise (all pairs)', tNoise.medianS.toFixed(4), (tNoise.medianS / genS).toFixed(3)],

@@ -36,6 +36,7 @@ const trainFlags = {
   'eval-every': { schema: num.int(1, 1e9), default: 25, help: 'held-out evaluation every this many steps (and at the end)' },
   'eval-bytes': { schema: num.int(64, 1 << 30), default: 32768, help: 'bytes of held-out (and of train) scored at each evaluation' },
   'ckpt-every': { schema: num.int(1, 1e9), default: 50, help: 'checkpoint every this many steps (and at the end)' },
+  'max-seconds': { schema: num.nonneg(), default: 0, help: 'stop (with a checkpoint) at the first step boundary after this many seconds; 0 = no limit' },
   resume: { schema: z.string().min(1).optional(), help: 'continue the run in this directory from its latest checkpoint (bit-identical)' },
   seed: seedFlag,
   workers: workersFlag,
@@ -46,7 +47,7 @@ const trainFlags = {
 };
 
 /** Flags that may differ on --resume (they do not change the result). */
-const RESUME_FREE = new Set(['resume', 'steps', 'workers', 'backend', 'json', 'quiet', 'out', 'eval-every', 'ckpt-every']);
+const RESUME_FREE = new Set(['resume', 'steps', 'max-seconds', 'workers', 'backend', 'json', 'quiet', 'out', 'eval-every', 'ckpt-every']);
 
 interface RunConfig extends EggConfig {
   data: string;
@@ -120,11 +121,13 @@ async function trainRun(argv: string[]): Promise<void> {
   let heldoutBpb = NaN, trainBpb = NaN, last: Record<string, unknown> = {};
   let members = 0;
   try {
+    const limitMs = f['max-seconds'] * 1000;
     while (trainer.step < cfg.steps) {
       const r = await trainer.trainStep();
+      const outOfTime = limitMs > 0 && performance.now() - started >= limitMs;
       members += cfg.pop * cfg.tokens;
       const rec: Record<string, unknown> = { ...r, tokens_members_per_s: (cfg.pop * cfg.tokens) / r.seconds };
-      if (r.step % cfg.evalEvery === 0 || r.step === cfg.steps) {
+      if (r.step % cfg.evalEvery === 0 || r.step === cfg.steps || outOfTime) {
         heldoutBpb = trainer.score(heldout);
         trainBpb = trainer.score(trainSample);
         rec.heldout_bpb = heldoutBpb;
@@ -132,9 +135,13 @@ async function trainRun(argv: string[]): Promise<void> {
       }
       metrics.append(rec);
       last = rec;
-      if (r.step % cfg.ckptEvery === 0 || r.step === cfg.steps) trainer.saveCheckpoint(runDir, { heldout_bpb: heldoutBpb });
+      if (r.step % cfg.ckptEvery === 0 || r.step === cfg.steps || outOfTime) trainer.saveCheckpoint(runDir, { heldout_bpb: heldoutBpb });
       const secs = (performance.now() - started) / 1000;
       progress.update(r.step, { pop: r.pop_bpb, train: trainBpb, heldout: heldoutBpb, 'tok·mem/s': members / secs });
+      if (outOfTime) {
+        log(`--max-seconds ${f['max-seconds']} reached at step ${r.step}; resume with --resume ${runDir}`);
+        break;
+      }
     }
   } finally {
     await trainer.close();
