@@ -1,5 +1,5 @@
 /**
- * `eggroll bench egg`: what one generation of integer EGGROLL on EGG costs, by part, on one thread:
+ * `eggroll bench egg`: what one generation of integer EGGROLL on EGG costs, by part, in one process (no population workers):
  *   perturbed population forward (T bytes × pop members), the same forward unperturbed (inference),
  *   noise generation for all pairs, and the integer update; throughput in tokens·members per second
  *   and the share of the forward spent inside the int8 GEMM (backend.igemm).
