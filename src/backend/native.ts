@@ -41,8 +41,9 @@ export function loadBlasAddon(): BlasAddon {
     addon = createRequire(import.meta.url)(ADDON_PATH) as BlasAddon;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'MODULE_NOT_FOUND' ? 'addon not built; apt-get install -y libopenblas-dev, then npm run build:native' : (e as Error).message.split('\n')[0];
-    throw new Error(`native OpenBLAS backend unavailable (${why})`);
+    throw new Error(code === 'MODULE_NOT_FOUND'
+      ? 'OpenBLAS addon not built; apt-get install -y libopenblas-dev, then npm run build:native'
+      : `OpenBLAS addon failed to load: ${(e as Error).message.split('\n')[0]}`);
   }
   return addon;
 }
