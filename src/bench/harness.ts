@@ -99,6 +99,35 @@ export async function measureAsync(fn: () => Promise<void>, opts: MeasureOptions
   return summarise(samples);
 }
 
+/**
+ * Times two functions in alternation (a, b, a, b, …) so that both see the same machine load; use it
+ * for a ratio between them on a shared, noisy machine. Stops when both have minRuns samples and
+ * minSeconds have passed in total.
+ */
+export function measureInterleaved(a: () => void, b: () => void, opts: MeasureOptions = {}): [Timing, Timing] {
+  const l = limits(opts);
+  for (let i = 0; i < l.warmup; i++) {
+    a();
+    b();
+  }
+  const sa: number[] = [];
+  const sb: number[] = [];
+  const start = now();
+  while (sa.length < l.maxRuns) {
+    let t0 = now();
+    a();
+    sa.push(now() - t0);
+    t0 = now();
+    b();
+    const t1 = now();
+    sb.push(t1 - t0);
+    const spent = t1 - start;
+    if (spent >= l.maxSeconds) break;
+    if (sa.length >= l.minRuns && spent >= l.minSeconds) break;
+  }
+  return [summarise(sa), summarise(sb)];
+}
+
 /** Work per second, e.g. rate(2*m*n*k, t.medianS) / 1e9 = GFLOP/s. */
 export function rate(work: number, seconds: number): number {
   return seconds > 0 ? work / seconds : Infinity;
@@ -139,7 +168,7 @@ export function table(header: string[], rows: (string | number)[][]): string {
 }
 
 function formatNum(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
+  if (!Number.isFinite(v) || Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
   if (a >= 100) return v.toFixed(1);
   if (a >= 1) return v.toFixed(2);
