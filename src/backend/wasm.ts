@@ -11,13 +11,14 @@
  * instruction sequence whichever thread computes it, so results are bit-identical for any thread count.
  */
 import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import type { Backend } from './types.js';
 import { WasmHeap, Scratch } from './wasm-memory.js';
 import { KernelPool } from './wasm-pool.js';
 import { instantiate, kernelModule, type KernelExports } from './wasm-module.js';
 
 export interface WasmBackendOptions {
-  /** Threads used for large calls, the calling one included (default: all cores, or EGGROLL_THREADS). */
+  /** Threads used for large calls, the calling one included (default: defaultThreads()). */
   threads?: number;
   /** Calls with fewer multiply-adds than this run on the calling thread only (default 2²², ~4 M). */
   minParallelWork?: number;
@@ -38,9 +39,15 @@ const MR = 4;
 /** The kernel exports a worker may run. */
 const POOL_OPS = ['sgemmPacked', 'igemmPacked', 'lowRankAdd'] as const;
 
+/**
+ * EGGROLL_THREADS if set; otherwise all cores on the main thread, but 1 inside a worker thread: there
+ * the engine's own pool (--workers) already spreads the population over the cores, and kernel threads
+ * on top would only oversubscribe them.
+ */
 export function defaultThreads(): number {
   const env = Number(process.env.EGGROLL_THREADS);
   if (Number.isInteger(env) && env >= 1) return env;
+  if (!isMainThread) return 1;
   return Math.max(1, availableParallelism());
 }
 
