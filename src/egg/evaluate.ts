@@ -25,6 +25,11 @@ export interface PopulationInput {
   sigmaShift: number;
   noiseKey: [number, number];
   epoch: number;
+  /**
+   * Optional (pop/2) × perPair buffer (shared memory with workers): each evaluation writes the noise
+   * of its own pairs here, so the update reuses it instead of generating it a second time.
+   */
+  noise?: Int8Array;
 }
 
 /** Keeps one EggForward per row count, so a loop allocates nothing after its first generation. */
@@ -52,13 +57,15 @@ export function evaluateMembers(inp: PopulationInput, cache: ForwardCache, r0: n
     const rows = c1 - c0;
     const fwd = cache.get(rows);
     const p0 = c0 >> 1, p1 = (c1 + 1) >> 1;
-    const noise = new Int8Array((p1 - p0) * perPair);
-    generatePairs(arch.noise, inp.noiseKey, inp.epoch, p0, p1, noise);
+    // Into the shared buffer at the pairs' global offsets, or into a local one.
+    const writeAt = inp.noise ? p0 : 0; // first pair's slot in `noise`
+    const noise = inp.noise ?? new Int8Array((p1 - p0) * perPair);
+    generatePairs(arch.noise, inp.noiseKey, inp.epoch, p0, p1, noise.subarray(writeAt * perPair));
     const rn: RowNoise = { sign: new Int8Array(rows), noiseAt: new Int32Array(rows), noise, sigmaShift: inp.sigmaShift };
     for (let i = 0; i < rows; i++) {
       const m = c0 + i;
       rn.sign[i] = (m & 1) === 0 ? 1 : -1;
-      rn.noiseAt[i] = ((m >> 1) - p0) * perPair;
+      rn.noiseAt[i] = ((m >> 1) - p0 + writeAt) * perPair;
     }
     fwd.setWeights(inp.params);
     fwd.setNoise(rn);

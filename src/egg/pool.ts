@@ -16,6 +16,8 @@ export interface PoolInit {
   states: Int8Array;
   windows: Uint8Array;
   fitness: Int32Array;
+  /** (pop/2) × perPair shared noise buffer, filled by the evaluations. */
+  noise: Int8Array;
   pop: number;
   groupSize: number;
   tokens: number;
@@ -48,7 +50,7 @@ export class EggPool {
     for (let i = 0; i < count; i++) {
       const workerData = {
         shape: init.shape, backend: init.backend, params: init.params, states: init.states, windows: init.windows,
-          fitness: init.fitness, pop: init.pop, groupSize: init.groupSize, tokens: init.tokens, sigmaShift: init.sigmaShift, noiseKey: init.noiseKey,
+          fitness: init.fitness, noise: init.noise, pop: init.pop, groupSize: init.groupSize, tokens: init.tokens, sigmaShift: init.sigmaShift, noiseKey: init.noiseKey,
       };
       // The population split is the parallelism: each worker's kernels run single-threaded.
       const env = { ...process.env, EGGROLL_THREADS: '1' };

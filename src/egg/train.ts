@@ -16,7 +16,7 @@ import { mix32 } from '../rng/philox.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
 import { encodeSafetensors, decodeSafetensors, tensor } from '../io/safetensors.js';
 import { EggArch, type EggShape } from './model.js';
-import { fillNormalI8, generatePairs, noiseKey } from './noise.js';
+import { fillNormalI8, noiseKey } from './noise.js';
 import { IntegerUpdater, alphaAt, pairSigns, thresholdAt, type UpdateStats } from './qeggroll.js';
 import { ForwardCache, scoreStream, type PopulationInput } from './evaluate.js';
 import { EggPool } from './pool.js';
@@ -84,7 +84,7 @@ export class EggTrainer {
   readonly fitness: Int32Array;
   /** Steps completed. */
   step = 0;
-  private readonly noiseAll: Int8Array;
+  readonly noiseAll: Int8Array;
   private readonly updater: IntegerUpdater;
   readonly cache: ForwardCache;
   private pool: EggPool | undefined;
@@ -97,20 +97,21 @@ export class EggTrainer {
     this.states = shared(Int8Array, cfg.layers * cfg.pop * D);
     this.windows = shared(Uint8Array, (cfg.pop / cfg.groupSize) * (cfg.tokens + 1));
     this.fitness = shared(Int32Array, cfg.pop * 4);
-    this.noiseAll = new Int8Array((cfg.pop / 2) * this.arch.noise.perPair);
+    this.noiseAll = shared(Int8Array, (cfg.pop / 2) * this.arch.noise.perPair);
     this.updater = new IntegerUpdater(this.arch, backend);
     this.cache = new ForwardCache(this.arch, backend);
     initParams(this.arch, cfg.seed, this.params);
     this.input = {
       arch: this.arch, params: this.params, states: this.states, windows: this.windows, pop: cfg.pop, groupSize: cfg.groupSize,
       tokens: cfg.tokens, sigmaShift: cfg.sigmaShift, noiseKey: noiseKey(cfg.seed, NOISE_PURPOSE), epoch: 0,
+      noise: this.noiseAll,
     };
   }
 
   private async ensurePool(): Promise<EggPool> {
     this.pool ??= await EggPool.create({
       shape: { layers: this.cfg.layers, width: this.cfg.width }, backend: this.backendChoice, params: this.params, states: this.states,
-      windows: this.windows, fitness: this.fitness, pop: this.cfg.pop, groupSize: this.cfg.groupSize, tokens: this.cfg.tokens,
+      windows: this.windows, fitness: this.fitness, noise: this.noiseAll, pop: this.cfg.pop, groupSize: this.cfg.groupSize, tokens: this.cfg.tokens,
       sigmaShift: this.cfg.sigmaShift, noiseKey: this.input.noiseKey,
     }, this.workers, this.cache, this.input);
     return this.pool;
@@ -129,7 +130,8 @@ export class EggTrainer {
     const F = pairSigns(this.fitness, cfg.pop);
     let ties = 0;
     for (const f of F) if (f === 0) ties++;
-    generatePairs(this.arch.noise, this.input.noiseKey, t, 0, cfg.pop / 2, this.noiseAll);
+    // noiseAll now holds every pair's noise for epoch t, written by the evaluations (noise.ts is a pure
+    // function, so this equals generatePairs(…, t, 0, P) — checked in test/egg/train.test.ts).
     const thr = thresholdAt(cfg.alpha, t);
     const stats: UpdateStats = this.updater.apply(this.params, this.noiseAll, F, thr);
     this.step = t + 1;

@@ -6,7 +6,7 @@ import { ForwardCache, evaluateMembers, type PopulationInput } from './evaluate.
 
 const d = workerData as {
   shape: { layers: number; width: number }; backend: 'auto' | 'js' | 'wasm' | 'native';
-  params: Int8Array; states: Int8Array; windows: Uint8Array; fitness: Int32Array;
+  params: Int8Array; states: Int8Array; windows: Uint8Array; fitness: Int32Array; noise: Int8Array;
   pop: number; groupSize: number; tokens: number; sigmaShift: number; noiseKey: [number, number];
 };
 
@@ -15,7 +15,7 @@ const arch = new EggArch(d.shape);
 const cache = new ForwardCache(arch, backend);
 const input: PopulationInput = {
   arch, params: d.params, states: d.states, windows: d.windows, pop: d.pop, groupSize: d.groupSize,
-  tokens: d.tokens, sigmaShift: d.sigmaShift, noiseKey: d.noiseKey, epoch: 0,
+  tokens: d.tokens, sigmaShift: d.sigmaShift, noiseKey: d.noiseKey, epoch: 0, noise: d.noise,
 };
 parentPort!.on('message', (m: { epoch: number; r0: number; r1: number }) => {
   try {

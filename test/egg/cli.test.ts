@@ -51,3 +51,12 @@ test('lm train → eval → sample on a tiny text, with a JSON summary as the la
   const again = cli('lm', 'sample', out, '--prompt', 'Verse', '--bytes', '20', '--json');
   assert.equal(again.stdout, s.stdout);
 });
+
+test('bench egg --json reports throughput and the GEMM share', () => {
+  const r = cli('bench', 'egg', '--width', '16', '--pop', '8', '--tokens', '4', '--min-seconds', '0.01', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.ok(s.tokens_members_per_s > 0);
+  assert.ok(s.gemm_share_of_forward > 0 && s.gemm_share_of_forward < 1);
+  assert.equal(cli('bench', 'egg', '--width', '8').status, 2);
+});

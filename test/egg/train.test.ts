@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadBackend } from '../../src/backend/index.js';
 import { EggTrainer, latestCheckpoint, type EggConfig } from '../../src/egg/train.js';
 import { splitMembers } from '../../src/egg/pool.js';
+import { generatePairs, noiseKey } from '../../src/egg/noise.js';
 
 const text = new TextEncoder().encode(('\0' + 'In the beginning was the Word, and the Word was with God. ').repeat(40));
 const cfg: EggConfig = { layers: 1, width: 16, pop: 16, groupSize: 4, tokens: 12, sigmaShift: 4, alpha: 4, seed: 5 };
@@ -36,6 +37,11 @@ test('training is identical for 1 and 2 workers (weights, states, losses)', asyn
   assert.deepEqual(a.results.map((r) => [r.pop_bpb, r.moved, r.ties]), b.results.map((r) => [r.pop_bpb, r.moved, r.ties]));
   // The run actually changes the model.
   assert.ok(a.results[0].moved > 0);
+  // The noise the update used (written by the evaluations, in workers for b) is the pure function's.
+  const want = new Int8Array(a.tr.noiseAll.length);
+  generatePairs(a.tr.arch.noise, noiseKey(cfg.seed, 2), 2, 0, cfg.pop / 2, want);
+  assert.deepEqual(new Int8Array(a.tr.noiseAll), want);
+  assert.deepEqual(new Int8Array(b.tr.noiseAll), want);
 });
 
 test('resume is bit-identical: 2 steps + checkpoint + 2 more equals 4 straight', async () => {
