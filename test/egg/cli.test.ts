@@ -60,3 +60,25 @@ test('bench egg --json reports throughput and the GEMM share', () => {
   assert.ok(s.gemm_share_of_forward > 0 && s.gemm_share_of_forward < 1);
   assert.equal(cli('bench', 'egg', '--width', '8').status, 2);
 });
+
+test('lm train --resume: 2 steps + resume to 4 gives the same checkpoint bytes and metrics as 4 straight', () => {
+  const text = Array.from({ length: 12 }, (_, i) => `Chapter ${i}. Blessed are the meek: for they shall inherit the earth.`).join('\n\n');
+  writeFileSync(join(dir, 'resume.txt'), text.repeat(3));
+  const common = ['--data', join(dir, 'resume.txt'), '--width', '16', '--pop', '8', '--tokens', '8', '--eval-every', '1', '--ckpt-every', '2', '--quiet'];
+  const a = join(dir, 'a'), b = join(dir, 'b');
+  assert.equal(cli('lm', 'train', ...common, '--steps', '2', '--out', a).status, 0);
+  const r = cli('lm', 'train', '--resume', a, '--steps', '4', '--quiet');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(cli('lm', 'train', ...common, '--steps', '4', '--out', b).status, 0);
+  const ck = (d: string) => readFileSync(join(d, 'checkpoints', 'step-000004.safetensors'));
+  assert.deepEqual(ck(a), ck(b));
+  const strip = (d: string) => readFileSync(join(d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => {
+    const { seconds: _s, tokens_members_per_s: _t, ...rest } = JSON.parse(l) as Record<string, unknown>;
+    return rest;
+  });
+  assert.deepEqual(strip(a), strip(b));
+  // A flag that would change the result is refused on resume.
+  const bad = cli('lm', 'train', '--resume', a, '--pop', '16');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /cannot change on resume/);
+});
