@@ -22,6 +22,11 @@ export interface KernelExports {
   iapackBytes(k: number): number;
   ipackB(n: number, k: number, b: number, out: number): void;
   igemmPacked(i0: number, rows: number, n: number, k: number, a: number, bpack: number, c: number, iapack: number): void;
+  sgemmShared(counter: number, chunk: number, m: number, transA: number, n: number, k: number, alpha: number,
+    a: number, lda: number, bpack: number, beta: number, c: number, scratch: number): void;
+  igemmShared(counter: number, chunk: number, m: number, n: number, k: number, a: number, bpack: number, c: number, iapack: number): void;
+  lowRankAddShared(counter: number, chunk: number, rows: number, n: number, m: number, r: number, x: number, bt: number,
+    at: number, pair: number, coef: number, y: number): void;
   heapBase(): number;
 }
 

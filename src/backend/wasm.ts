@@ -6,8 +6,8 @@
  * address. Any other typed array is copied into per-argument scratch first (and outputs copied back),
  * so callers never have to care — it is just slower.
  *
- * Threads: with `threads > 1`, a call whose work exceeds a threshold is split into row ranges, one per
- * thread (the calling thread takes the first). Every output element is computed by the same
+ * Threads: with `threads > 1`, a call whose work exceeds a threshold is split into chunks of rows that
+ * the threads (the calling one included) take from a shared counter until none are left. Every output element is computed by the same
  * instruction sequence whichever thread computes it, so results are bit-identical for any thread count.
  */
 import { availableParallelism } from 'node:os';
@@ -37,7 +37,7 @@ export interface WasmBackend extends Backend {
 
 const MR = 4;
 /** The kernel exports a worker may run. */
-const POOL_OPS = ['sgemmPacked', 'igemmPacked', 'lowRankAdd'] as const;
+const POOL_OPS = ['sgemmShared', 'igemmShared', 'lowRankAddShared'] as const;
 
 /**
  * EGGROLL_THREADS if set; otherwise all cores on the main thread, but 1 inside a worker thread: there
@@ -91,31 +91,23 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     new Uint8Array(view.buffer, view.byteOffset, bytes).set(new Uint8Array(heap.buffer, p, bytes));
   }
 
-  /** How many row ranges to split `rows` into for `work` multiply-adds. */
-  function parts(rows: number, work: number): number {
-    if (threads === 1 || work < minWork) return 1;
-    return Math.max(1, Math.min(threads, Math.floor(rows / MR)));
-  }
-  /** Row ranges [i0, i0+rows) of roughly equal size, multiples of MR except the last. */
-  function split(rows: number, count: number): [number, number][] {
-    const per = Math.ceil(rows / count / MR) * MR;
-    const out: [number, number][] = [];
-    for (let i0 = 0; i0 < rows; i0 += per) out.push([i0, Math.min(per, rows - i0)]);
-    return out;
-  }
-  /** Runs fn(i0, rows, t) for each range: ranges 1.. on workers (via op/args), range 0 here. */
-  function parallelRows(rows: number, work: number, op: typeof POOL_OPS[number],
-    args: (i0: number, n: number, t: number) => number[], here: (i0: number, n: number) => void): void {
-    const count = parts(rows, work);
-    if (count === 1) {
-      here(0, rows);
+  // Multi-threaded calls: every thread (this one included) runs the same *Shared export, which takes
+  // chunks of rows from a counter in wasm memory until none are left (dynamic scheduling copes with a
+  // busy shared machine better than fixed ranges). t is the thread index, for per-thread scratch.
+  const counter = heap.alloc(64);
+  function parallel(rows: number, work: number, op: typeof POOL_OPS[number],
+    args: (chunk: number, t: number) => number[], single: () => void): void {
+    if (threads === 1 || work < minWork || rows < 2 * MR) {
+      single();
       return;
     }
-    const ranges = split(rows, count);
+    // Chunks small enough to balance (≥ 4 per thread), at most 64 rows (one packed A block).
+    const chunk = Math.min(64, Math.max(MR, Math.ceil(rows / (threads * 4) / MR) * MR));
     const p = getPool();
-    for (let t = 1; t < ranges.length; t++) p.start(t - 1, op, args(ranges[t][0], ranges[t][1], t));
+    Atomics.store(heap.i32(counter, 1), 0, 0);
+    for (let t = 1; t < threads; t++) p.start(t - 1, op, args(chunk, t));
     try {
-      here(ranges[0][0], ranges[0][1]);
+      (k[op] as (...a: number[]) => void)(...args(chunk, 0));
     } finally {
       p.waitAll();
     }
@@ -134,9 +126,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
       k.packB(transB ? 1 : 0, kk, n, pb, pbp);
       const ta = transA ? 1 : 0;
       const apackBytes = k.apackBytes(kk, n);
-      parallelRows(m, m * n * kk, 'sgemmPacked',
-        (i0, rows, t) => [ta, i0, rows, n, kk, alpha, pa, m, pbp, beta, pc, apack[t].get(apackBytes)],
-        (i0, rows) => k.sgemmPacked(ta, i0, rows, n, kk, alpha, pa, m, pbp, beta, pc, apack[0].get(apackBytes)));
+      parallel(m, m * n * kk, 'sgemmShared',
+        (chunk, t) => [counter, chunk, m, ta, n, kk, alpha, pa, m, pbp, beta, pc, apack[t].get(apackBytes)],
+        () => k.sgemmPacked(ta, 0, m, n, kk, alpha, pa, m, pbp, beta, pc, apack[0].get(apackBytes)));
       writeBack(c, pc, m * n);
     },
 
@@ -163,9 +155,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
       const pp = addr('pair', pair, rows, 'pair');
       const pcf = addr('coef', coef, rows, 'coef');
       const py = addr('y', y, rows * m, 'Y');
-      parallelRows(rows, rows * r * (n + m), 'lowRankAdd',
-        (i0, cnt) => [i0, cnt, n, m, r, px, pbt, pat, pp, pcf, py],
-        (i0, cnt) => k.lowRankAdd(i0, cnt, n, m, r, px, pbt, pat, pp, pcf, py));
+      parallel(rows, rows * r * (n + m), 'lowRankAddShared',
+        (chunk) => [counter, chunk, rows, n, m, r, px, pbt, pat, pp, pcf, py],
+        () => k.lowRankAdd(0, rows, n, m, r, px, pbt, pat, pp, pcf, py));
       writeBack(y, py, rows * m);
     },
 
@@ -177,9 +169,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
       const pbp = bpack.get(k.ipackBBytes(kk, n));
       k.ipackB(n, kk, pb, pbp);
       const apackBytes = k.iapackBytes(kk);
-      parallelRows(m, m * n * kk, 'igemmPacked',
-        (i0, rows, t) => [i0, rows, n, kk, pa, pbp, pc, apack[t].get(apackBytes)],
-        (i0, rows) => k.igemmPacked(i0, rows, n, kk, pa, pbp, pc, apack[0].get(apackBytes)));
+      parallel(m, m * n * kk, 'igemmShared',
+        (chunk, t) => [counter, chunk, m, n, kk, pa, pbp, pc, apack[t].get(apackBytes)],
+        () => k.igemmPacked(0, m, n, kk, pa, pbp, pc, apack[0].get(apackBytes)));
       writeBack(c, pc, m * n);
     },
 

@@ -463,3 +463,33 @@ export function igemmPacked(i0: i32, rows: i32, n: i32, k: i32, a: usize, bpack:
 export function heapBase(): usize {
   return __heap_base;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Dynamic row scheduling for several threads: every thread runs the same call, and each takes the next
+// `chunk` rows from a shared counter until none are left. A thread that the OS puts aside (the machine
+// is shared) then simply takes fewer chunks instead of holding up the whole call. Which thread
+// computes a row never changes its value (see the contract at the top), so results stay bit-identical.
+
+@inline function nextRows(counter: usize, chunk: i32): i32 {
+  return atomic.add<i32>(counter, chunk);
+}
+
+export function sgemmShared(counter: usize, chunk: i32, m: i32, transA: bool, n: i32, k: i32, alpha: f32,
+  a: usize, lda: i32, bpack: usize, beta: f32, c: usize, scratch: usize): void {
+  for (let i0 = nextRows(counter, chunk); i0 < m; i0 = nextRows(counter, chunk)) {
+    sgemmPacked(transA, i0, min(chunk, m - i0), n, k, alpha, a, lda, bpack, beta, c, scratch);
+  }
+}
+
+export function igemmShared(counter: usize, chunk: i32, m: i32, n: i32, k: i32, a: usize, bpack: usize, c: usize, iapack: usize): void {
+  for (let i0 = nextRows(counter, chunk); i0 < m; i0 = nextRows(counter, chunk)) {
+    igemmPacked(i0, min(chunk, m - i0), n, k, a, bpack, c, iapack);
+  }
+}
+
+export function lowRankAddShared(counter: usize, chunk: i32, rows: i32, n: i32, m: i32, r: i32, x: usize, bt: usize, at: usize,
+  pair: usize, coef: usize, y: usize): void {
+  for (let i0 = nextRows(counter, chunk); i0 < rows; i0 = nextRows(counter, chunk)) {
+    lowRankAdd(i0, min(chunk, rows - i0), n, m, r, x, bt, at, pair, coef, y);
+  }
+}
