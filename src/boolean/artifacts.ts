@@ -15,7 +15,7 @@ export async function writeW1Heatmap(path: string, net: Dfcn, title: string): Pr
   order.forEach((i, r) => {
     for (let j = 0; j < net.n; j++) values[r * net.n + j] = net.w1[i * net.n + j] * (active(i) ? 1 : 0.4);
   });
-  await writePlot(path, heatmapSvg({ title, rows: net.H, cols: net.n, values, rowLabel: 'hidden unit (active first)', colLabel: 'input x_j', colorScale: 'diverging', min: -1, max: 1 }));
+  await writePlot(path, heatmapSvg({ title, rows: net.H, cols: net.n, values, rowLabel: 'hidden unit (active rows first; pale = inactive)', colLabel: 'column j = input x_(j+1)', colorScale: 'diverging', min: -1, max: 1 }));
 }
 
 export async function writeRunArtifacts(dir: string, r: LearnResult, label: string): Promise<void> {
@@ -24,7 +24,7 @@ export async function writeRunArtifacts(dir: string, r: LearnResult, label: stri
     dnf: formatDnf(r.dnf), beta: r.dnf.beta, dnf_length: dnfLength(r.dnf), clauses: r.dnf.clauses.length,
     ...(r.net ? { H: r.net.H, n: r.net.n, w1: Array.from(r.net.w1), w2: Array.from(r.net.w2) } : {}),
   });
-  if (r.net) await writeW1Heatmap(join(dir, 'plots', 'w1'), r.net, `W¹ after ${r.algo} — ${label} (red +1, blue −1, pale: inactive row)`);
+  if (r.net) await writeW1Heatmap(join(dir, 'plots', 'w1'), r.net, `W¹ (${r.algo})`);
   if (r.log.length > 1) {
     const x = r.log.map((e) => e.step);
     await writePlot(join(dir, 'plots', 'dynamics'), linePlotSvg({

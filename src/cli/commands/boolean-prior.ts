@@ -44,17 +44,25 @@ export async function runPriorCommand(argv: string[]): Promise<void> {
   writeJsonAtomic(join(dir, 'by-K.json'), ks);
   writeJsonAtomic(join(dir, 'classes.json'), classes);
   // Figures: P vs each complexity, and the Zipf rank plot with the "optimal" 1/(2^n ln2 R) line.
+  // Plot thinning keeps the SVGs small: one point per (complexity, log10 P to 0.01) and ~400 log-spaced ranks.
+  const thin = (xs: number[], ys: number[]) => {
+    const seen = new Set<string>(), x: number[] = [], y: number[] = [];
+    xs.forEach((v, i) => { const k = `${v}|${Math.log10(ys[i]).toFixed(2)}`; if (!seen.has(k)) { seen.add(k); x.push(v); y.push(ys[i]); } });
+    return { x, y };
+  };
   for (const [key, label] of [['K', 'K (min DNF literals)'], ['K_theta', 'K_θ (literals + clauses)'], ['K_C', 'K_C (2 × clauses)'], ['K_LZ', 'K_LZ (Lempel–Ziv)']] as const) {
     await writePlot(join(dir, 'plots', `p-vs-${key}`), scatterPlotSvg({
       title: `P(f) vs ${label}, n=${n}, H=${H}, ${f.samples.toExponential(0)} samples`, xLabel: label, yLabel: 'P(f)', logY: true,
-      series: [{ name: 'sampled functions', x: rows.map((x) => x[key]), y: rows.map((x) => x.p) }],
+      series: [{ name: 'sampled functions (distinct points)', ...thin(rows.map((x) => x[key]), rows.map((x) => x.p)) }],
     }));
   }
-  const rank = rows.map((_, i) => i + 1);
+  const rank: number[] = [];
+  for (let r = 1; r <= rows.length; r = Math.max(r + 1, Math.floor(r * 1.02))) rank.push(r);
+  if (rank[rank.length - 1] !== rows.length && rows.length > 0) rank.push(rows.length);
   await writePlot(join(dir, 'plots', 'zipf'), linePlotSvg({
     title: `Rank plot of P(f), n=${n}, H=${H}`, xLabel: 'rank R', yLabel: 'P(f)', logX: true, logY: true,
     series: [
-      { name: 'sampled', x: rank, y: rows.map((x) => x.p) },
+      { name: 'sampled', x: rank, y: rank.map((r) => rows[r - 1].p) },
       { name: 'Zipf 1/(2^n ln2 · R)', x: rank, y: rank.map((k) => 1 / (2 ** n * Math.LN2 * k)) },
     ],
   }));

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Regenerates docs/results/boolean.md's measured sections: the exact commands behind every table.
+// Long (about an hour on 2 shared cores); each step can also be run on its own.
+// Usage: node scripts/boolean-results.mjs [prior|n7|n7-eggroll|n10|n12|bench]...
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+
+const E = ['--import', 'tsx', 'src/cli/main.ts'];
+const run = (args) => {
+  console.error(`$ eggroll ${args.join(' ')}`);
+  const r = spawnSync(process.execPath, [...E, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+const grid = 'parity:1,parity:2,parity:3,parity:4,parity:7,entropy:4,entropy:64,repeat:2,repeat:5';
+const steps = {
+  prior() {
+    for (const n of [4, 3, 2]) run(['boolean', 'prior', '--n', `${n}`, '--samples', '1e8', '--workers', '2', '--seed', '1', '--out', `runs/boolean/prior-n${n}`, '--json', '--quiet']);
+    run(['boolean', 'prior', '--n', '5', '--samples', '1e7', '--k-limit', '20000', '--workers', '2', '--seed', '1', '--out', 'runs/boolean/prior-n5', '--json', '--quiet']);
+    for (const n of [2, 3, 4, 5]) {
+      mkdirSync(`docs/results/boolean/prior-n${n}`, { recursive: true });
+      for (const f of readdirSync(`runs/boolean/prior-n${n}/plots`)) if (f.endsWith('.png')) cpSync(`runs/boolean/prior-n${n}/plots/${f}`, `docs/results/boolean/prior-n${n}/${f}`);
+      cpSync(`runs/boolean/prior-n${n}/report.md`, `docs/results/boolean/prior-n${n}/report.md`);
+    }
+  },
+  n7: () => run(['boolean', 'sweep', '--n', '7', '--draws', '10', '--learners', 'mh:0,mh:0.01,mh:1,greedy,oracle', '--mh-steps', '2e6', '--greedy-steps', '1500', '--workers', '2', '--seed', '1', '--out', 'runs/boolean/sweep-n7', '--figures', 'docs/results/boolean/n7', '--doc', 'docs/results/boolean.md', '--json']),
+  'n7-eggroll': () => run(['boolean', 'sweep', '--n', '7', '--targets', 'parity:1,parity:2,parity:3,parity:4,parity:5,parity:6,parity:7', '--draws', '3', '--learners', 'eggroll', '--eggroll-steps', '300', '--pairs', '32', '--workers', '1', '--seed', '1', '--out', 'runs/boolean/sweep-n7-eggroll', '--figures', 'docs/results/boolean/n7-eggroll', '--doc', 'docs/results/boolean.md', '--section', 'n7-eggroll', '--json']),
+  n10: () => run(['boolean', 'sweep', '--n', '10', '--width-mult', '0.5', '--targets', grid, '--draws', '3', '--learners', 'mh:0.01,mh:1,oracle', '--mh-steps', '2e6', '--workers', '1', '--seed', '1', '--out', 'runs/boolean/sweep-n10', '--figures', 'docs/results/boolean/n10', '--doc', 'docs/results/boolean.md', '--json']),
+  n12: () => run(['boolean', 'sweep', '--n', '12', '--width-mult', '0.125', '--targets', grid, '--draws', '3', '--learners', 'mh:0.01,mh:1,oracle', '--mh-steps', '2e6', '--workers', '1', '--seed', '1', '--out', 'runs/boolean/sweep-n12', '--figures', 'docs/results/boolean/n12', '--doc', 'docs/results/boolean.md', '--json']),
+  bench: () => run(['bench', 'boolean', '--json']),
+};
+const which = process.argv.slice(2);
+for (const k of which.length ? which : Object.keys(steps)) {
+  if (!steps[k]) { console.error(`unknown step '${k}'; steps: ${Object.keys(steps).join(', ')}`); process.exit(2); }
+  steps[k]();
+}
