@@ -7,8 +7,9 @@
  * so callers never have to care — it is just slower.
  *
  * Threads: with `threads > 1`, a call whose work exceeds a threshold is split into chunks of rows that
- * the threads (the calling one included) take from a shared counter until none are left. Every output element is computed by the same
- * instruction sequence whichever thread computes it, so results are bit-identical for any thread count.
+ * the threads (the calling one included) take from a shared counter until none are left. Every output
+ * element is computed by the same instruction sequence whichever thread computes it, so results are
+ * bit-identical for any thread count.
  */
 import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
