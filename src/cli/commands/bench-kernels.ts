@@ -30,6 +30,10 @@ const commonFlags = {
   'min-seconds': { schema: num.positive(), default: 0.4, help: 'keep timing each case for at least this long' },
   json: jsonFlag,
 };
+const int8Flags = {
+  ...commonFlags,
+  backends: { schema: z.string().regex(/^(js|wasm)(,(js|wasm))*$/, { message: 'must be a comma-separated subset of js,wasm (native uses the wasm int8 kernel)' }), default: 'js,wasm', help: 'backends to measure (js only at sizes ≤ 256; native runs int8 on the wasm kernel)' },
+};
 const gemmFlags = { ...commonFlags, eggroll: { schema: z.boolean(), boolean: true, default: false, help: 'only the EGGROLL shapes (skip the square sizes)' } };
 
 interface Row {
@@ -244,11 +248,11 @@ export const benchInt8Command: Command = {
   name: 'bench int8',
   summary: 'exact int8×int8→int32 GEMM throughput (GOP/s) per backend, next to f32 on the same backend',
   example: 'eggroll bench int8 --sizes 512 --json',
-  flags: commonFlags,
+  flags: int8Flags,
   async run(argv) {
-    const { flags } = parseFlags(argv, commonFlags);
+    const { flags } = parseFlags(argv, int8Flags);
     const f = flags as unknown as { sizes: number[]; threads: number[]; backends: string; 'min-seconds': number; json: boolean };
-    const subs = subjects(f.backends.split(',').filter((b) => b !== 'native'), f.threads, log);
+    const subs = subjects(f.backends.split(','), f.threads, log);
     const { rows, emit } = emitter(f.json);
     for (const n of f.sizes) benchInt8Square(subs, n, { minSeconds: f['min-seconds'] }, emit);
     const summary: Record<string, unknown> = {};
