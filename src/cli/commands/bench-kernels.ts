@@ -34,7 +34,10 @@ const int8Flags = {
   ...commonFlags,
   backends: { schema: z.string().regex(/^(js|wasm)(,(js|wasm))*$/, { message: 'must be a comma-separated subset of js,wasm (native uses the wasm int8 kernel)' }), default: 'js,wasm', help: 'backends to measure (js only at sizes ≤ 256; native runs int8 on the wasm kernel)' },
 };
-const gemmFlags = { ...commonFlags, eggroll: { schema: z.boolean(), boolean: true, default: false, help: 'only the EGGROLL shapes (skip the square sizes)' } };
+const gemmFlags = {
+  ...commonFlags,
+  shapes: { schema: z.enum(['all', 'squares', 'eggroll'], { message: 'must be one of all, squares, eggroll' }), default: 'all', help: 'square sizes, the EGGROLL shapes, or both' },
+};
 
 interface Row {
   bench: 'gemm' | 'int8';
@@ -219,13 +222,13 @@ export const benchGemmCommand: Command = {
   flags: gemmFlags,
   async run(argv) {
     const { flags } = parseFlags(argv, gemmFlags);
-    const f = flags as unknown as { sizes: number[]; threads: number[]; backends: string; 'min-seconds': number; json: boolean; eggroll: boolean };
+    const f = flags as unknown as { sizes: number[]; threads: number[]; backends: string; 'min-seconds': number; json: boolean; shapes: string };
     if (f.threads.some((t) => t > 64)) throw new UsageError('--threads: at most 64');
     const subs = subjects(f.backends.split(','), f.threads, log);
     const { rows, emit } = emitter(f.json);
     const opts = { minSeconds: f['min-seconds'] };
-    if (!f.eggroll) for (const n of f.sizes) benchSquare(subs, n, opts, emit);
-    benchEggroll(subs, opts, emit);
+    if (f.shapes !== 'eggroll') for (const n of f.sizes) benchSquare(subs, n, opts, emit);
+    if (f.shapes !== 'squares') benchEggroll(subs, opts, emit);
     const t1 = 1, tAll = Math.max(...f.threads);
     const summary: Record<string, unknown> = {};
     for (const n of f.sizes) {
