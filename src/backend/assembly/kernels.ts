@@ -294,22 +294,56 @@ export function sgemvT(j0: i32, cols: i32, m: i32, n: i32, alpha: f32, a: usize,
   }
 }
 
+// y[0..n) += t0·x0 + t1·x1 + … for q = 2..4 factor rows, added one after another for each element —
+// the same sequence of f32 operations as q separate axpys, with one pass over y instead of q.
+@inline function axpy4(q: i32, t0: f32, t1: f32, t2: f32, t3: f32, x0: usize, x1: usize, x2: usize, x3: usize, y: usize, n: i32): void {
+  const v0 = f32x4.splat(t0), v1 = f32x4.splat(t1), v2 = f32x4.splat(t2), v3 = f32x4.splat(t3);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const o = <usize>j << 2;
+    let acc = f32x4.add(v128.load(y + o), f32x4.mul(v0, v128.load(x0 + o)));
+    acc = f32x4.add(acc, f32x4.mul(v1, v128.load(x1 + o)));
+    if (q > 2) acc = f32x4.add(acc, f32x4.mul(v2, v128.load(x2 + o)));
+    if (q > 3) acc = f32x4.add(acc, f32x4.mul(v3, v128.load(x3 + o)));
+    v128.store(y + o, acc);
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 2;
+    let acc = load<f32>(y + o) + t0 * load<f32>(x0 + o);
+    acc = acc + t1 * load<f32>(x1 + o);
+    if (q > 2) acc = acc + t2 * load<f32>(x2 + o);
+    if (q > 3) acc = acc + t3 * load<f32>(x3 + o);
+    store<f32>(y + o, acc);
+  }
+}
+
 /**
  * Y[i,:] += coef[i] · Σ_ρ (X[i,:]·Bt[p·r+ρ,:]) · At[p·r+ρ,:] with p = pair[i], for rows [i0, i0+rows).
- * Rows with coef 0 are left untouched.
+ * Rows with coef 0 are left untouched. Factors are taken four at a time, so Y is read once per four.
  */
 export function lowRankAdd(i0: i32, rows: i32, n: i32, m: i32, r: i32, x: usize, bt: usize, at: usize,
   pair: usize, coef: usize, y: usize): void {
+  const bs = <usize>n << 2;
+  const as = <usize>m << 2;
   for (let i = i0; i < i0 + rows; i++) {
     const cf = load<f32>(coef + (<usize>i << 2));
     if (cf == 0) continue;
     const p = load<i32>(pair + (<usize>i << 2));
     const xi = x + ((<usize>i * <usize>n) << 2);
     const yi = y + ((<usize>i * <usize>m) << 2);
-    for (let rho = 0; rho < r; rho++) {
+    for (let rho = 0; rho < r; rho += 4) {
+      const q = min(4, r - rho);
       const f = <usize>(p * r + rho);
-      const t = cf * dot(xi, bt + ((f * <usize>n) << 2), n);
-      axpy(t, at + ((f * <usize>m) << 2), yi, m);
+      const b0 = bt + f * bs, a0 = at + f * as;
+      const t0 = cf * dot(xi, b0, n);
+      if (q == 1) {
+        axpy(t0, a0, yi, m);
+        continue;
+      }
+      const t1 = cf * dot(xi, b0 + bs, n);
+      const t2: f32 = q > 2 ? cf * dot(xi, b0 + 2 * bs, n) : 0;
+      const t3: f32 = q > 3 ? cf * dot(xi, b0 + 3 * bs, n) : 0;
+      axpy4(q, t0, t1, t2, t3, a0, a0 + as, a0 + 2 * as, a0 + 3 * as, yi, m);
     }
   }
 }
