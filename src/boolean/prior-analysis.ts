@@ -97,3 +97,25 @@ export function classTable(n: number, H: number, counts: Counts, samples: number
 }
 
 export { popcount32 };
+
+/** Pearson correlation of log10 P(f) with each complexity measure, and the slope of log2 P on K. */
+export function correlations(rows: FunctionRow[], minCount = 100): Record<string, number> {
+  const lp = rows.map((r) => Math.log10(r.p));
+  const corr = (a: number[], b: number[]) => {
+    const n = a.length, ma = a.reduce((s, x) => s + x, 0) / n, mb = b.reduce((s, x) => s + x, 0) / n;
+    let sab = 0, saa = 0, sbb = 0;
+    for (let i = 0; i < n; i++) { sab += (a[i] - ma) * (b[i] - mb); saa += (a[i] - ma) ** 2; sbb += (b[i] - mb) ** 2; }
+    return sab / Math.sqrt(saa * sbb);
+  };
+  const out: Record<string, number> = {};
+  for (const k of ['K', 'K_theta', 'K_C', 'K_LZ'] as const) out[`corr_log10P_${k}`] = Number(corr(rows.map((r) => r[k]), lp).toFixed(3));
+  // Slope of log2 P on K over well-sampled functions (count ≥ minCount, so the floor does not bias it).
+  const sel = rows.filter((r) => r.count >= minCount);
+  const x = sel.map((r) => r.K), y = sel.map((r) => Math.log2(r.p));
+  const mx = x.reduce((s, v) => s + v, 0) / x.length, my = y.reduce((s, v) => s + v, 0) / y.length;
+  let sxy = 0, sxx = 0;
+  for (let i = 0; i < x.length; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) ** 2; }
+  out.slope_log2P_per_K = Number((sxy / sxx).toFixed(3));
+  out.slope_functions = sel.length;
+  return out;
+}

@@ -10,7 +10,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../../io/atomic.js';
 import { linePlotSvg, scatterPlotSvg, writePlot } from '../../io/plot.js';
 import { widthFor } from '../../boolean/dfcn.js';
 import { PRIOR_MAX_N, samplePrior } from '../../boolean/prior.js';
-import { byK, classTable, functionRows } from '../../boolean/prior-analysis.js';
+import { byK, classTable, correlations, functionRows } from '../../boolean/prior-analysis.js';
 
 export const priorFlags = {
   n: { schema: num.int(1, PRIOR_MAX_N), default: 4, help: `number of inputs (1–${PRIOR_MAX_N}: a truth table must fit one 32-bit word)` },
@@ -39,6 +39,7 @@ export async function runPriorCommand(argv: string[]): Promise<void> {
   const rows = functionRows(n, r.counts, f.samples, f['k-limit']);
   const ks = byK(n, rows);
   const classes = classTable(n, H, r.counts, f.samples);
+  const corr = correlations(rows);
   const total = 2 ** (2 ** n);
   writeFileAtomic(join(dir, 'functions.csv'), 'truth_table,count,P,K,K_theta,K_C,K_LZ\n' + rows.map((x) => `${x.bits},${x.count},${x.p},${x.K},${x.K_theta},${x.K_C},${x.K_LZ}`).join('\n') + '\n');
   writeJsonAtomic(join(dir, 'by-K.json'), ks);
@@ -70,13 +71,13 @@ export async function runPriorCommand(argv: string[]): Promise<void> {
     ...ks.map((k) => `| ${k.K} | ${Number.isNaN(k.functions) ? '—' : k.functions} | ${k.hit} | ${k.meanLog10P.toFixed(2)} | ${k.maxLog10P.toFixed(2)} | ${k.minLog10P.toFixed(2)} |`)].join('\n');
   const cTable = ['| class | members | measured P (mean per function) | lower bound | upper bound |', '|---|---|---|---|---|',
     ...classes.map((c) => `| ${c.cls} | ${c.members} | ${fmtP(c.measured)} | ${fmtP(c.lower)} | ${fmtP(c.upper)} |`)].join('\n');
-  writeFileAtomic(join(dir, 'report.md'), `# Prior, n = ${n}, H = ${H}, ${f.samples} samples, seed ${f.seed}\n\n${kTable}\n\n${cTable}\n`);
+  writeFileAtomic(join(dir, 'report.md'), `# Prior, n = ${n}, H = ${H}, ${f.samples} samples, seed ${f.seed}\n\n${kTable}\n\n${cTable}\n\nCorrelations of log10 P with the complexity measures: ${JSON.stringify(corr)}\n`);
   const summary = {
     n, H, samples: f.samples, seed: f.seed, workers: f.workers, distinct_functions: r.counts.size,
     functions_total: total, never_hit: n <= 5 ? total - r.counts.size : null,
     p_const0: (r.counts.get(0) ?? 0) / f.samples, p_const1: (r.counts.get(n >= 5 ? 0xffffffff : 2 ** (2 ** n) - 1) ?? 0) / f.samples,
     sample_seconds: Number(sampleSeconds.toFixed(2)), samples_per_s: Math.round(f.samples / sampleSeconds),
-    by_K: ks, classes, run_dir: dir,
+    ...corr, by_K: ks, classes, run_dir: dir,
   };
   printResult(summary, f.json, `prior n=${n} H=${H}: ${r.counts.size} of ${total} functions hit in ${f.samples} samples (${sampleSeconds.toFixed(1)} s)\n\n${kTable}\n\n${cTable}\nrun dir: ${dir}`);
 }

@@ -27,7 +27,7 @@ const PAPER_TARGETS = [
 
 export const sweepFlags = {
   n: { schema: num.int(1, TRAIN_MAX_N), default: 7, help: `number of inputs (1–${TRAIN_MAX_N})` },
-  targets: { schema: z.string().min(1), default: PAPER_TARGETS, help: 'comma-separated target specs (default: the paper\'s parity/entropy/repeat grid)' },
+  targets: { schema: z.string().min(1), default: PAPER_TARGETS, help: 'comma-separated target specs (the default is the paper\'s parity/entropy/repeat grid)' },
   ms: { schema: z.string().regex(/^\d+(,\d+)*$/, { message: 'must be a comma-separated list of integers, e.g. 16,32,64,96' }), default: '16,32,64,96', help: 'training-set sizes' },
   draws: { schema: num.int(1, 1000), default: 10, help: 'independent draws (target randomness, split, learner streams) per cell' },
   learners: { schema: z.string().min(1), default: 'mh:0,mh:0.01,greedy,oracle,eggroll', help: 'comma-separated learners: mh[:λ], greedy, oracle, eggroll[:λ]' },
