@@ -1,9 +1,10 @@
 /**
  * The native backend: f32 GEMM through OpenBLAS (native/eggroll_blas.c, built at install time by
- * native/install.mjs when Debian's libopenblas-dev is present). Everything else — the allocator, GEMV,
- * lowRankAdd and the exact int8 GEMM — is the wasm backend's: BLAS has no exact int8 GEMM, GEMV is
- * memory-bound (wasm SIMD is as fast), and sharing the wasm memory means tensors pass between OpenBLAS
- * and the wasm kernels without copies.
+ * native/install.mjs when Debian's libopenblas-dev is present), and the exact int8 GEMM through the
+ * addon's own AVX-512 VNNI kernel on CPUs that have it (BLAS has no int8 GEMM). Everything else — the
+ * allocator, GEMV, lowRankAdd, and int8 on other CPUs — is the wasm backend's: GEMV is memory-bound
+ * (wasm SIMD is as fast), and sharing the wasm memory means tensors pass between the addon and the wasm
+ * kernels without copies.
  *
  * The row contract (src/backend/types.ts) and OpenBLAS: measured on OpenBLAS 0.3.21, a row's result
  * DOES depend on m when sgemm is called plainly — small problems (m·n·k up to ~10⁶) take a separate
@@ -26,6 +27,9 @@ export interface BlasAddon {
   sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: Float32Array, aOff: number, lda: number, b: Float32Array, beta: number, c: Float32Array, cOff: number): void;
   sgemv(trans: boolean, m: number, n: number, alpha: number, a: Float32Array, x: Float32Array, beta: number, y: Float32Array): void;
+  /** Exact int8 GEMM with AVX-512 VNNI; call only when igemmSupported(). */
+  igemm(m: number, n: number, k: number, a: Int8Array, b: Int8Array, c: Int32Array): void;
+  igemmSupported(): boolean;
   setThreads(n: number): void;
   getThreads(): number;
   config(): string;
@@ -99,20 +103,30 @@ export interface NativeBackendOptions {
 export interface NativeBackend extends Omit<WasmBackend, 'name'> {
   readonly name: 'native';
   readonly blasConfig: string;
+  /** Which int8 kernel igemm uses: the addon's AVX-512 VNNI one, or the wasm one. */
+  readonly int8Kernel: 'avx512-vnni' | 'wasm';
 }
 
 export function createNativeBackend(opts: NativeBackendOptions = {}): NativeBackend {
   const blas = loadBlasAddon();
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
   const wasm = createWasmBackend({ threads });
+  const vnni = blas.igemmSupported();
+  // The VNNI kernel is single-threaded but ~3× the wasm kernel per core (bench int8), so it wins even
+  // against wasm on all cores of a small machine. Exact either way, so the choice never changes a bit.
+  const igemm: NativeBackend['igemm'] = vnni
+    ? (m, n, k, a, b, c) => { if (m > 0 && n > 0) blas.igemm(m, n, k, a, b, c); }
+    : wasm.igemm;
   return {
     ...wasm,
     name: 'native',
     threads,
     blasConfig: blas.config(),
+    int8Kernel: vnni ? 'avx512-vnni' : 'wasm',
     get reservedBytes() {
       return wasm.reservedBytes;
     },
+    igemm,
     sgemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
       useThreads(blas, threads);
       blockedSgemm(blas, transA, transB, m, n, k, alpha, a, b, beta, c);
