@@ -32,7 +32,7 @@ const commonFlags = {
 };
 const int8Flags = {
   ...commonFlags,
-  backends: { schema: z.string().regex(/^(js|wasm)(,(js|wasm))*$/, { message: 'must be a comma-separated subset of js,wasm (native uses the wasm int8 kernel)' }), default: 'js,wasm', help: 'backends to measure (js only at sizes ≤ 256; native runs int8 on the wasm kernel)' },
+  backends: { schema: z.string().regex(/^(js|wasm|native)(,(js|wasm|native))*$/, { message: 'must be a comma-separated subset of js,wasm,native' }), default: 'js,wasm,native', help: 'backends to measure (js only at sizes ≤ 256; native: AVX-512 VNNI kernel where the CPU has it, else wasm)' },
 };
 const gemmFlags = {
   ...commonFlags,
@@ -186,7 +186,9 @@ function benchEggroll(subs: Subject[], opts: { minSeconds: number }, emit: (r: R
 function benchInt8Square(subs: Subject[], n: number, opts: { minSeconds: number }, emit: (r: Row) => void): void {
   const ops = 2 * n * n * n;
   for (const s of subs) {
-    if (s.direct || s.backend === 'native') continue; // native's int8 is the wasm kernel
+    if (s.direct) continue;
+    // The VNNI kernel is single-threaded: measure it once.
+    if (s.backend === 'native' && s.threads > 1 && (s.be as { int8Kernel?: string }).int8Kernel === 'avx512-vnni') continue;
     if (s.backend === 'js' && n > 256) continue;
     const be = s.be!;
     const a = be.allocI8(n * n), b = be.allocI8(n * n), c = be.allocI32(n * n);
@@ -257,6 +259,7 @@ export const benchInt8Command: Command = {
     const f = flags as unknown as { sizes: number[]; threads: number[]; backends: string; 'min-seconds': number; json: boolean };
     const subs = subjects(f.backends.split(','), f.threads, log);
     const { rows, emit } = emitter(f.json);
+    for (const s of subs) if (s.backend === 'native') log(`native int8 kernel: ${(s.be as { int8Kernel?: string }).int8Kernel}`);
     for (const n of f.sizes) benchInt8Square(subs, n, { minSeconds: f['min-seconds'] }, emit);
     const summary: Record<string, unknown> = {};
     const tAll = Math.max(...f.threads);
@@ -266,6 +269,7 @@ export const benchInt8Command: Command = {
       summary[`wasm_gops_${n}_t1`] = find(rows, c, 'wasm', 1)?.g_median ?? null;
       if (tAll > 1) summary[`wasm_t${tAll}_over_t1_${n}`] = ratio(find(rows, c, 'wasm', tAll), find(rows, c, 'wasm', 1));
       summary[`wasm_over_js_${n}`] = ratio(find(rows, c, 'wasm', 1), find(rows, c, 'js', 1));
+      summary[`native_over_wasm_${n}_t1`] = ratio(find(rows, c, 'native', 1), find(rows, c, 'wasm', 1));
     }
     await finish('int8', rows, summary, f.json, f.threads);
     for (const s of subs) await s.be?.dispose?.();
