@@ -96,7 +96,10 @@ export function blockedSgemm(blas: BlasAddon, transA: boolean, transB: boolean, 
 }
 
 export interface NativeBackendOptions {
-  /** Threads for OpenBLAS and for the wasm kernels it uses (default: all cores, or EGGROLL_THREADS). */
+  /**
+   * Threads for the wasm kernels it uses (default: defaultThreads()). OpenBLAS itself always runs on one
+   * thread, because its multi-threaded sgemm does not give the same bits as its single-threaded one.
+   */
   threads?: number;
 }
 
@@ -128,7 +131,9 @@ export function createNativeBackend(opts: NativeBackendOptions = {}): NativeBack
     },
     igemm,
     sgemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
-      useThreads(blas, threads);
+      // One OpenBLAS thread, always: with 2 threads OpenBLAS 0.3.21 changed last bits for some shapes
+      // (517×400×400, measured), which would make results depend on the thread count.
+      useThreads(blas, 1);
       blockedSgemm(blas, transA, transB, m, n, k, alpha, a, b, beta, c);
     },
   };

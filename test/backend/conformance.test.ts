@@ -266,6 +266,24 @@ describe('wasm backend threads and memory', () => {
     }
   });
 
+  test('native: threads 1 and threads 2 give bit-identical results', { skip: nativeSkip }, () => {
+    const one = createNativeBackend({ threads: 1 });
+    const two = createNativeBackend({ threads: 2 });
+    const r = rng(8);
+    // Both blocking regimes of blockedSgemm (n·k ≤ 2¹⁷ and above), several transposes.
+    for (const [m, n, k] of [[300, 24, 50], [517, 400, 400], [1000, 64, 64]] as const) {
+      for (const [ta, tb] of [[false, true], [true, false], [false, false]] as const) {
+        const a = one.allocF32(m * k), b = one.allocF32(k * n);
+        a.set(randF32(m * k, r));
+        b.set(randF32(k * n, r));
+        const c1 = one.allocF32(m * n), c2 = one.allocF32(m * n);
+        one.sgemm(ta, tb, m, n, k, 1, a, b, 0, c1);
+        two.sgemm(ta, tb, m, n, k, 1, a, b, 0, c2);
+        assertBitEqual(c2, c1, `native sgemm ${ta ? 'T' : 'N'}${tb ? 'T' : 'N'} ${m}×${n}×${k}`);
+      }
+    }
+  });
+
   test('views survive memory growth; freed blocks are reused; foreign arrays are left as they were', () => {
     const be = createWasmBackend({ threads: 1 });
     const first = be.allocF32(1000).fill(3.5);
