@@ -20,7 +20,8 @@
  * with few rows computes 128 rows.
  */
 import { createRequire } from 'node:module';
-import { createWasmBackend, defaultThreads, type WasmBackend } from './wasm.js';
+import { fileURLToPath } from 'node:url';
+import { createWasmBackend, defaultThreads, WASM_INTERNALS, type WasmBackend, type WasmInternals } from './wasm.js';
 
 export interface BlasAddon {
   /** C[cOff..] (m×n) ← alpha·op(A)·op(B) + beta·C, op(A) starting at a[aOff] with leading dimension lda. */
@@ -36,6 +37,7 @@ export interface BlasAddon {
 }
 
 const ADDON_PATH = '../../native/build/Release/eggroll_blas.node';
+const ADDON_FILE = fileURLToPath(new URL(ADDON_PATH, import.meta.url));
 let addon: BlasAddon | undefined;
 
 /** The OpenBLAS addon, or an Error saying why it is not there. */
@@ -75,14 +77,29 @@ let padC = new Float32Array(0);
 export function blockedSgemm(blas: BlasAddon, transA: boolean, transB: boolean, m: number, n: number, k: number,
   alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void {
   if (m <= 0 || n <= 0) return;
-  if (a.length < m * k) throw new RangeError(`native backend: A has ${a.length} elements, needs ${m * k}`);
-  if (c.length < m * n) throw new RangeError(`native backend: C has ${c.length} elements, needs ${m * n}`);
+  checkLengths(m, n, k, a, c);
   const lda = Math.max(1, transA ? m : k);
   const full = m - (m % BLOCK_ROWS);
-  const step = n * k <= SMALL_NK ? BLOCK_ROWS : full;
+  const step = callRows(n, k, full);
   for (let i0 = 0; i0 < full; i0 += step) {
     blas.sgemm(transA, transB, step, n, k, alpha, a, transA ? i0 : i0 * k, lda, b, beta, c, i0 * n);
   }
+  paddedTail(blas, transA, transB, m, n, k, alpha, a, b, beta, c, full);
+}
+
+function checkLengths(m: number, n: number, k: number, a: Float32Array, c: Float32Array): void {
+  if (a.length < m * k) throw new RangeError(`native backend: A has ${a.length} elements, needs ${m * k}`);
+  if (c.length < m * n) throw new RangeError(`native backend: C has ${c.length} elements, needs ${m * n}`);
+}
+
+/** Rows per OpenBLAS call for `rows` (a multiple of BLOCK_ROWS) rows: all at once unless the layer is tiny. */
+function callRows(n: number, k: number, rows: number): number {
+  return n * k <= SMALL_NK ? BLOCK_ROWS : rows;
+}
+
+/** Rows [full, m) as one BLOCK_ROWS-row call on a zero-padded copy. */
+function paddedTail(blas: BlasAddon, transA: boolean, transB: boolean, m: number, n: number, k: number,
+  alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array, full: number): void {
   const rest = m - full;
   if (rest === 0) return;
   if (padA.length < BLOCK_ROWS * k) padA = new Float32Array(BLOCK_ROWS * k);
@@ -95,10 +112,45 @@ export function blockedSgemm(blas: BlasAddon, transA: boolean, transB: boolean, 
   c.set(padC.subarray(0, rest * n), full * n);
 }
 
+/**
+ * Several threads: rows [0, full) are split into one range per thread, each a multiple of BLOCK_ROWS
+ * (so every OpenBLAS call is again of a shape whose rows are invariant), computed by single-threaded
+ * OpenBLAS calls in the wasm backend's workers on the shared wasm memory; the padded tail runs here.
+ */
+function threadedSgemm(blas: BlasAddon, w: WasmInternals, threads: number, transA: boolean, transB: boolean,
+  m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void {
+  checkLengths(m, n, k, a, c);
+  const full = m - (m % BLOCK_ROWS);
+  const pa = w.stage('a', a, m * k, 'A');
+  const pb = w.stage('b', b, k * n, 'B');
+  const pc = w.stage('c', c, m * n, 'C', beta !== 0);
+  const per = Math.ceil(full / BLOCK_ROWS / threads) * BLOCK_ROWS;
+  const lda = Math.max(1, transA ? m : k);
+  const rowStride = transA ? 1 : k;
+  const job = (i0: number, rows: number) =>
+    [transA ? 1 : 0, transB ? 1 : 0, rows, n, k, alpha, pa / 4 + i0 * rowStride, rowStride, lda, pb, beta, pc + i0 * n * 4, callRows(n, k, rows)];
+  const pool = w.pool();
+  let t = 0;
+  for (let i0 = per; i0 < full; i0 += per) pool.start(t++, 'blasSgemmRows', job(i0, Math.min(per, full - i0)));
+  try {
+    const f = w.memoryF32();
+    const rows0 = Math.min(per, full);
+    const step = callRows(n, k, rows0);
+    for (let i0 = 0; i0 < rows0; i0 += step) {
+      blas.sgemm(transA, transB, step, n, k, alpha, f, pa / 4 + i0 * rowStride, lda, f.subarray(pb / 4), beta, f, pc / 4 + i0 * n);
+    }
+  } finally {
+    pool.waitAll();
+  }
+  w.writeBack(c, pc, full * n);
+  paddedTail(blas, transA, transB, m, n, k, alpha, a, b, beta, c, full);
+}
+
 export interface NativeBackendOptions {
   /**
-   * Threads for the wasm kernels it uses (default: defaultThreads()). OpenBLAS itself always runs on one
-   * thread, because its multi-threaded sgemm does not give the same bits as its single-threaded one.
+   * Threads (default: defaultThreads()). Large GEMMs are split by rows over the wasm backend's workers,
+   * each making single-threaded OpenBLAS calls: OpenBLAS's own threading does not give the same bits as
+   * its single-threaded sgemm.
    */
   threads?: number;
 }
@@ -113,7 +165,8 @@ export interface NativeBackend extends Omit<WasmBackend, 'name'> {
 export function createNativeBackend(opts: NativeBackendOptions = {}): NativeBackend {
   const blas = loadBlasAddon();
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
-  const wasm = createWasmBackend({ threads });
+  const wasm = createWasmBackend({ threads, addonPath: ADDON_FILE });
+  const internals = wasm[WASM_INTERNALS];
   const vnni = blas.igemmSupported();
   // The VNNI kernel is single-threaded but ~3× the wasm kernel per core (bench int8), so it wins even
   // against wasm on all cores of a small machine. Exact either way, so the choice never changes a bit.
@@ -131,10 +184,14 @@ export function createNativeBackend(opts: NativeBackendOptions = {}): NativeBack
     },
     igemm,
     sgemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
-      // One OpenBLAS thread, always: with 2 threads OpenBLAS 0.3.21 changed last bits for some shapes
-      // (517×400×400, measured), which would make results depend on the thread count.
+      // OpenBLAS's own threading is never used: with 2 threads OpenBLAS 0.3.21 changed last bits for
+      // some shapes (517×400×400, measured). Threads here are ours: row ranges of single-threaded calls.
       useThreads(blas, 1);
-      blockedSgemm(blas, transA, transB, m, n, k, alpha, a, b, beta, c);
+      if (threads > 1 && m >= 2 * BLOCK_ROWS && m * n * k >= internals.minParallelWork) {
+        threadedSgemm(blas, internals, threads, transA, transB, m, n, k, alpha, a, b, beta, c);
+      } else {
+        blockedSgemm(blas, transA, transB, m, n, k, alpha, a, b, beta, c);
+      }
     },
   };
 }

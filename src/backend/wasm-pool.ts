@@ -27,9 +27,22 @@ const MAX_ARGS = 20;
 // Plain JavaScript run with `eval: true`, so it loads the same way from src/ under tsx and from dist/.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl, ops } = workerData;
+const { module, memory, ctrl, ops, addonPath } = workerData;
 const exports_ = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const fns = ops.map((name) => exports_[name]);
+// The native backend's workers also call OpenBLAS (one thread each) on views of the same memory.
+const blas = addonPath ? require(addonPath) : null;
+if (blas) blas.setThreads(1);
+const js = {
+  // Rows [0, rows) of op(A)·op(B), as OpenBLAS calls of "step" rows each (addresses in bytes, aBase in floats).
+  blasSgemmRows(ta, tb, rows, n, k, alpha, aBase, aRowStride, lda, bAddr, beta, cAddr, step) {
+    const f = new Float32Array(memory.buffer);
+    const b = f.subarray(bAddr / 4);
+    for (let i0 = 0; i0 < rows; i0 += step) {
+      blas.sgemm(!!ta, !!tb, step, n, k, alpha, f, aBase + i0 * aRowStride, lda, b, beta, f, cAddr / 4 + i0 * n);
+    }
+  },
+};
+const fns = ops.map((name) => exports_[name] || js[name]);
 const flags = new Int32Array(ctrl, 0, 4);
 const args = new Float64Array(ctrl, 16, ${MAX_ARGS + 2});
 Atomics.store(flags, ${READY}, 1);
@@ -67,13 +80,14 @@ export class KernelPool {
   private ready = false;
 
   /** `workers` threads besides the calling one; `ops` the export names jobs may call. */
-  constructor(module: WasmModule, memory: WasmMemory, workers: number, ops: readonly string[]) {
+  /** `addonPath`: the native addon to load in each worker too (for the native backend's sgemm). */
+  constructor(module: WasmModule, memory: WasmMemory, workers: number, ops: readonly string[], addonPath?: string) {
     this.opIndex = new Map(ops.map((o, i) => [o, i]));
     for (let w = 0; w < workers; w++) {
       const ctrl = new SharedArrayBuffer(16 + 8 * (MAX_ARGS + 2));
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { module, memory, ctrl, ops: [...ops] },
+        workerData: { module, memory, ctrl, ops: [...ops], addonPath },
         // The worker needs no loader hooks (tsx) and must not inherit --inspect and the like.
         execArgv: [],
         stdout: false,

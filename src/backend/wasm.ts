@@ -23,7 +23,22 @@ export interface WasmBackendOptions {
   threads?: number;
   /** Calls with fewer multiply-adds than this run on the calling thread only (default 2²², ~4 M). */
   minParallelWork?: number;
+  /** Also load this native addon in the worker threads (the native backend's threaded sgemm). */
+  addonPath?: string;
 }
+
+/** What the native backend borrows from the wasm backend it is built on. */
+export interface WasmInternals {
+  /** The address of a view's first `length` elements in wasm memory, copied into scratch if needed. */
+  stage(slot: string, view: Float32Array | Int8Array | Int32Array, length: number, what: string, copyIn?: boolean): number;
+  /** Copies the first `length` elements back into `view` if stage() had to copy it. */
+  writeBack(view: Float32Array | Int8Array | Int32Array, addr: number, length: number): void;
+  /** A Float32Array over the whole memory as it is now. */
+  memoryF32(): Float32Array;
+  pool(): KernelPool;
+  readonly minParallelWork: number;
+}
+export const WASM_INTERNALS = Symbol('eggroll.wasmInternals');
 
 export interface WasmBackend extends Backend {
   readonly name: 'wasm';
@@ -34,11 +49,12 @@ export interface WasmBackend extends Backend {
   dispose(): Promise<void>;
   /** Bytes of wasm memory reserved so far. */
   readonly reservedBytes: number;
+  readonly [WASM_INTERNALS]: WasmInternals;
 }
 
 const MR = 4;
 /** The kernel exports a worker may run. */
-const POOL_OPS = ['sgemmShared', 'igemmShared', 'lowRankAddShared'] as const;
+const POOL_OPS = ['sgemmShared', 'igemmShared', 'lowRankAddShared', 'blasSgemmRows'] as const;
 
 /**
  * EGGROLL_THREADS if set; otherwise all cores on the main thread, but 1 inside a worker thread: there
@@ -62,7 +78,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
   heap.reserveBelow(k.heapBase());
 
   let pool: KernelPool | undefined;
-  const getPool = (): KernelPool => (pool ??= new KernelPool(module, heap.memory, threads - 1, POOL_OPS));
+  const getPool = (): KernelPool => (pool ??= new KernelPool(module, heap.memory, threads - 1, POOL_OPS, opts.addonPath));
 
   // Per-thread packing scratch, per-argument staging for arrays that live outside wasm memory.
   const apack = Array.from({ length: threads }, () => new Scratch(heap));
@@ -96,7 +112,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
   // chunks of rows from a counter in wasm memory until none are left (dynamic scheduling copes with a
   // busy shared machine better than fixed ranges). t is the thread index, for per-thread scratch.
   const counter = heap.alloc(64);
-  function parallel(rows: number, work: number, op: typeof POOL_OPS[number],
+  function parallel(rows: number, work: number, op: Exclude<typeof POOL_OPS[number], 'blasSgemmRows'>,
     args: (chunk: number, t: number) => number[], single: () => void): void {
     if (threads === 1 || work < minWork || rows < 2 * MR) {
       single();
@@ -192,6 +208,14 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
 
     get reservedBytes() {
       return heap.reservedBytes;
+    },
+
+    [WASM_INTERNALS]: {
+      stage: addr,
+      writeBack,
+      memoryF32: () => new Float32Array(heap.buffer),
+      pool: getPool,
+      minParallelWork: minWork,
     },
   };
   return backend;
