@@ -29,8 +29,10 @@ export interface EggrollOptions {
   pairs: number;
   rank: number;
   density: number;
-  /** Two-sided test level α; the z threshold is Φ⁻¹(1 − α/2). */
+  /** Two-sided test level α; the z threshold is Φ⁻¹(1 − α_t/2). */
   alpha: number;
+  /** α_t = α / (1 + decay·t), nano-egg's schedule shape (decay 0.015 there); 0 = constant α. */
+  alphaDecay?: number;
   kappa: number;
   lambda: number;
   logEvery: number;
@@ -109,7 +111,6 @@ export function runEggroll(n: number, H: number, task: Task, o: EggrollOptions, 
   const w = init.w1, v = init.w2;
   const ev = new Evaluator(n, H, beta, task);
   const nTest = task.test.reduce((a, x) => a + popcount32(x), 0);
-  const z = normInv(1 - o.alpha / 2);
   const E = new Int8Array(H * n), e2 = new Int8Array(H);
   const a = new Int8Array(H), b = new Int8Array(n);
   const wp = new Int8Array(H * n), wm = new Int8Array(H * n), vp = new Uint8Array(H), vm = new Uint8Array(H);
@@ -131,6 +132,7 @@ export function runEggroll(n: number, H: number, task: Task, o: EggrollOptions, 
   };
   emit(0);
   for (let g = 1; g <= o.generations; g++) {
+    const z = normInv(1 - o.alpha / (1 + (o.alphaDecay ?? 0) * g) / 2);
     Z.fill(0); V.fill(0); Z2.fill(0); V2.fill(0);
     for (let p = 0; p < o.pairs; p++) {
       // The pair's noise is a pure function of (seed, generation, pair): regenerated, never stored.

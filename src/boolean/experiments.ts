@@ -89,6 +89,7 @@ export interface RunConfig {
   rank: number;
   density: number;
   alpha: number;
+  alphaDecay?: number;
   oracleBudget: number;
   /** Starting network for mh / greedy / eggroll (default 'uniform', Alg. 1). */
   init?: InitKind;
@@ -108,7 +109,7 @@ export function runOne(c: RunConfig, onLog?: LogFn): LearnResult {
     case 'greedy': return runGreedy(c.n, H, task, { steps: c.steps, batch: c.batch ?? c.m, tieP: c.tieP, logEvery: c.logEvery, seed, initKind: c.init, domain }, onLog);
     case 'oracle': return runOracle(c.n, H, task, c.oracleBudget);
     case 'eggroll': return runEggroll(c.n, H, task, {
-      generations: c.steps, pairs: c.pairs, rank: c.rank, density: c.density, alpha: c.alpha,
+      generations: c.steps, pairs: c.pairs, rank: c.rank, density: c.density, alpha: c.alpha, alphaDecay: c.alphaDecay,
       kappa: c.kappa, lambda: c.lambda, logEvery: c.logEvery, seed, initKind: c.init,
     }, onLog);
   }

@@ -18,6 +18,7 @@ export const learnerFlags = {
   rank: { schema: num.int(1, 64), default: 1, help: 'eggroll: rank of each ternary perturbation' },
   density: { schema: num.range(0, 1), default: 0.03, help: 'eggroll: probability a row takes part in a perturbation' },
   alpha: { schema: num.range(1e-9, 1), default: 0.1, help: 'eggroll: z-test level; entries move where |Z| > Φ⁻¹(1−α/2)·sd' },
+  'alpha-decay': { schema: num.nonneg(), default: 0, help: 'eggroll: α_t = α/(1 + decay·t) (nano-egg\'s schedule shape; 0 = constant)' },
   init: { schema: oneOf(['uniform', 'empty'] as const), default: 'uniform', help: 'start: uniform = Alg. 1 (random W¹, W² in {0,β}); empty = the all-zero network (the empty DNF)' },
   'oracle-budget': { schema: num.count(1), default: 200000, help: 'oracle: branch-and-bound nodes before settling for the best cover found' },
 } satisfies FlagTable;
@@ -35,7 +36,7 @@ export function resolveRun(f: Record<string, unknown>, base: Partial<RunConfig> 
     draw: (base.draw ?? f.draw ?? 0) as number,
     logEvery: (f['log-every'] as number) || Math.max(1, Math.floor(steps / 100)),
     batch: (f.batch as number) || undefined, tieP: f['tie-p'] as number, pairs: f.pairs as number, rank: f.rank as number,
-    density: f.density as number, alpha: f.alpha as number, oracleBudget: f['oracle-budget'] as number, init: f.init as RunConfig['init'],
+    density: f.density as number, alpha: f.alpha as number, oracleBudget: f['oracle-budget'] as number, alphaDecay: f['alpha-decay'] as number, init: f.init as RunConfig['init'],
   };
   if (c.batch !== undefined && c.batch > m) throw new UsageError(`--batch: ${c.batch} is larger than the training set m = ${m}; allowed: 1..${m} (0 = full batch)`);
   try {
