@@ -100,32 +100,34 @@ export async function measureAsync(fn: () => Promise<void>, opts: MeasureOptions
 }
 
 /**
- * Times two functions in alternation (a, b, a, b, …) so that both see the same machine load; use it
- * for a ratio between them on a shared, noisy machine. Stops when both have minRuns samples and
- * minSeconds have passed in total.
+ * Times several functions round-robin (f0, f1, …, f0, f1, …) so that all of them see the same machine
+ * load: use it for ratios between them on a shared, noisy machine. Each round times every function
+ * once; it stops when there are minRuns rounds and minSeconds have passed in total (or at maxSeconds).
  */
-export function measureInterleaved(a: () => void, b: () => void, opts: MeasureOptions = {}): [Timing, Timing] {
+export function measureRoundRobin(fns: (() => void)[], opts: MeasureOptions = {}): Timing[] {
   const l = limits(opts);
-  for (let i = 0; i < l.warmup; i++) {
-    a();
-    b();
-  }
-  const sa: number[] = [];
-  const sb: number[] = [];
+  for (let i = 0; i < l.warmup; i++) for (const f of fns) f();
+  const samples: number[][] = fns.map(() => []);
   const start = now();
-  while (sa.length < l.maxRuns) {
-    let t0 = now();
-    a();
-    sa.push(now() - t0);
-    t0 = now();
-    b();
-    const t1 = now();
-    sb.push(t1 - t0);
+  for (let round = 0; round < l.maxRuns; round++) {
+    let t1 = now();
+    for (let j = 0; j < fns.length; j++) {
+      const t0 = now();
+      fns[j]();
+      t1 = now();
+      samples[j].push(t1 - t0);
+    }
     const spent = t1 - start;
     if (spent >= l.maxSeconds) break;
-    if (sa.length >= l.minRuns && spent >= l.minSeconds) break;
+    if (round + 1 >= l.minRuns && spent >= l.minSeconds) break;
   }
-  return [summarise(sa), summarise(sb)];
+  return samples.map(summarise);
+}
+
+/** measureRoundRobin for two functions. */
+export function measureInterleaved(a: () => void, b: () => void, opts: MeasureOptions = {}): [Timing, Timing] {
+  const [ta, tb] = measureRoundRobin([a, b], opts);
+  return [ta, tb];
 }
 
 /** Work per second, e.g. rate(2*m*n*k, t.medianS) / 1e9 = GFLOP/s. */

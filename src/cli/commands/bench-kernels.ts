@@ -1,8 +1,8 @@
 /**
  * `eggroll bench gemm` and `eggroll bench int8`: kernel throughput per backend and thread count, next to
  * OpenBLAS called directly through the native addon (the practical limit of this machine) when it is
- * built. All cases of one size are measured back to back, so the ratios in the summary compare numbers
- * taken under the same machine load.
+ * built. All subjects of one size are timed round-robin (and GEMM vs GEMM + lowRankAdd in alternation),
+ * so the ratios in the summary compare numbers taken under the same machine load.
  */
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
@@ -14,7 +14,7 @@ import { UsageError } from '../errors.js';
 import { jsBackend, type Backend } from '../../backend/index.js';
 import { createWasmBackend } from '../../backend/wasm.js';
 import { createNativeBackend, loadBlasAddon, useThreads, type BlasAddon } from '../../backend/native.js';
-import { measure, measureInterleaved, machineInfo, rate, table, type Timing } from '../../bench/harness.js';
+import { measure, measureInterleaved, measureRoundRobin, machineInfo, rate, table, type Timing } from '../../bench/harness.js';
 
 const list = (what: string) =>
   z.string().regex(/^\d+(,\d+)*$/, { message: `must be a comma-separated list of positive integers (${what})` })
@@ -120,11 +120,12 @@ const ratio = (a?: Row, b?: Row) => (a && b ? Number((a.g_median / b.g_median).t
 // ---------------------------------------------------------------------------------------------------
 
 function benchSquare(subs: Subject[], n: number, opts: { minSeconds: number }, emit: (r: Row) => void): void {
-  // Every backend allocates its own operands (wasm memory for wasm/native), so no call copies.
+  // Every backend allocates its own operands (wasm memory for wasm/native), so no call copies. All
+  // subjects of one size are timed round-robin, so their ratios see the same machine load.
   const name = `sgemm NT ${n}³`;
   const ops = 2 * n * n * n;
-  for (const s of subs) {
-    if (s.backend === 'js' && n > 256) continue;
+  const here = subs.filter((s) => !(s.backend === 'js' && n > 256));
+  const calls = here.map((s) => {
     const be = s.be ?? jsBackend;
     const a = be.allocF32(n * n), b = be.allocF32(n * n), c = be.allocF32(n * n);
     fill(a, 1);
@@ -132,10 +133,11 @@ function benchSquare(subs: Subject[], n: number, opts: { minSeconds: number }, e
     const call = s.direct
       ? () => { useThreads(s.direct!, s.threads); s.direct!.sgemm(false, true, n, n, n, 1, a, 0, n, b, 0, c, 0); }
       : () => be.sgemm(false, true, n, n, n, 1, a, b, 0, c);
-    const t = measure(call, { minSeconds: opts.minSeconds, minRuns: 5, warmup: 2, maxSeconds: 20 });
-    emit(row('gemm', name, s, ops, t, { m: n, n, k: n }));
-    be.free?.(a); be.free?.(b); be.free?.(c);
-  }
+    return { call, free: () => { be.free?.(a); be.free?.(b); be.free?.(c); } };
+  });
+  const times = measureRoundRobin(calls.map((c) => c.call), { minSeconds: opts.minSeconds * here.length, minRuns: 5, warmup: 1, maxSeconds: 30 });
+  here.forEach((s, i) => emit(row('gemm', name, s, ops, times[i], { m: n, n, k: n })));
+  for (const c of calls) c.free();
 }
 
 /**
@@ -185,24 +187,31 @@ function benchEggroll(subs: Subject[], opts: { minSeconds: number }, emit: (r: R
 
 function benchInt8Square(subs: Subject[], n: number, opts: { minSeconds: number }, emit: (r: Row) => void): void {
   const ops = 2 * n * n * n;
-  for (const s of subs) {
-    if (s.direct) continue;
+  const here = subs.filter((s) => {
+    if (s.direct) return false;
+    if (s.backend === 'js' && n > 256) return false;
     // The VNNI kernel is single-threaded: measure it once.
-    if (s.backend === 'native' && s.threads > 1 && (s.be as { int8Kernel?: string }).int8Kernel === 'avx512-vnni') continue;
-    if (s.backend === 'js' && n > 256) continue;
+    return !(s.backend === 'native' && s.threads > 1 && (s.be as { int8Kernel?: string }).int8Kernel === 'avx512-vnni');
+  });
+  // For each subject: igemm, and the same product in f32 on the same backend (for int8 ÷ f32); all
+  // timed round-robin so the ratios see the same machine load.
+  const calls = here.flatMap((s) => {
     const be = s.be!;
     const a = be.allocI8(n * n), b = be.allocI8(n * n), c = be.allocI32(n * n);
     fill(a, 7, true);
     fill(b, 8, true);
-    const t = measure(() => be.igemm(n, n, n, a, b, c), { minSeconds: opts.minSeconds, minRuns: 5, warmup: 2, maxSeconds: 20 });
-    emit(row('int8', `igemm ${n}³`, s, ops, t, { m: n, n, k: n }));
-    // The same product in f32 on the same backend, for the int8 ÷ f32 ratio.
     const fa = be.allocF32(n * n), fb = be.allocF32(n * n), fc = be.allocF32(n * n);
-    fill(fa, 1); fill(fb, 2);
-    const tf = measure(() => be.sgemm(false, true, n, n, n, 1, fa, fb, 0, fc), { minSeconds: opts.minSeconds, minRuns: 5, warmup: 2, maxSeconds: 20 });
-    emit(row('int8', `sgemm NT ${n}³ (f32 for comparison)`, s, ops, tf, { m: n, n, k: n }));
-    for (const v of [a, b, c, fa, fb, fc]) be.free?.(v);
-  }
+    fill(fa, 1);
+    fill(fb, 2);
+    const free = () => { for (const v of [a, b, c, fa, fb, fc]) be.free?.(v); };
+    return [
+      { s, name: `igemm ${n}³`, call: () => be.igemm(n, n, n, a, b, c), free },
+      { s, name: `sgemm NT ${n}³ (f32 for comparison)`, call: () => be.sgemm(false, true, n, n, n, 1, fa, fb, 0, fc), free: () => {} },
+    ];
+  });
+  const times = measureRoundRobin(calls.map((c) => c.call), { minSeconds: opts.minSeconds * calls.length, minRuns: 5, warmup: 1, maxSeconds: 30 });
+  calls.forEach((c, i) => emit(row('int8', c.name, c.s, ops, times[i], { m: n, n, k: n })));
+  for (const c of calls) c.free();
 }
 
 async function finish(bench: 'gemm' | 'int8', rows: Row[], summary: Record<string, unknown>, json: boolean, threads: number[]): Promise<void> {
