@@ -9,9 +9,9 @@
  * The row contract (src/backend/types.ts) and OpenBLAS: measured on OpenBLAS 0.3.21, a row's result
  * DOES depend on m when sgemm is called plainly — small problems (m·n·k up to ~10⁶) take a separate
  * "small matrix" kernel, and edge tiles in m take other paths — so splitting a population over workers
- * would change results in the last bits. What we measured to be invariant: in a call whose m is a
- * multiple of 128 and that is not "small", every row gives the same bits at any position and for 1 or
- * 2 OpenBLAS threads. So blockedSgemm only makes such calls:
+ * would change results in the last bits. What we measured to be invariant (single-threaded OpenBLAS,
+ * which is all this backend uses): in a call whose m is a multiple of 128 and that is not "small", every
+ * row gives the same bits at any position. So blockedSgemm only makes such calls:
  *  - n·k > 2¹⁷: one call for the first ⌊m/128⌋·128 rows (m·n·k > 1.6·10⁷, far above the small limit),
  *    then the remaining rows padded with zero rows to a 128-row call in scratch;
  *  - n·k ≤ 2¹⁷ (tiny layers, where a 128-row call could be "small" but a longer one not): every call is
@@ -168,8 +168,8 @@ export function createNativeBackend(opts: NativeBackendOptions = {}): NativeBack
   const wasm = createWasmBackend({ threads, addonPath: ADDON_FILE });
   const internals = wasm[WASM_INTERNALS];
   const vnni = blas.igemmSupported();
-  // The VNNI kernel is single-threaded but ~3× the wasm kernel per core (bench int8), so it wins even
-  // against wasm on all cores of a small machine. Exact either way, so the choice never changes a bit.
+  // The VNNI kernel is single-threaded but ~2× the wasm kernel per core (bench int8), so it at least
+  // matches wasm on both cores of a 2-core machine. Exact either way, so the choice never changes a bit.
   const igemm: NativeBackend['igemm'] = vnni
     ? (m, n, k, a, b, c) => { if (m > 0 && n > 0) blas.igemm(m, n, k, a, b, c); }
     : wasm.igemm;
