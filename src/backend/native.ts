@@ -146,6 +146,26 @@ function threadedSgemm(blas: BlasAddon, w: WasmInternals, threads: number, trans
   paddedTail(blas, transA, transB, m, n, k, alpha, a, b, beta, c, full);
 }
 
+/** int8 GEMM split into one row range per thread; the workers call the same VNNI kernel. */
+function threadedIgemm(blas: BlasAddon, w: WasmInternals, threads: number, m: number, n: number, k: number,
+  a: Int8Array, b: Int8Array, c: Int32Array): void {
+  const pa = w.stage('ia', a, m * k, 'A');
+  const pb = w.stage('ib', b, n * k, 'B');
+  const pc = w.stage('ic', c, m * n, 'C', false);
+  const per = Math.ceil(m / threads);
+  const pool = w.pool();
+  let t = 0;
+  for (let i0 = per; i0 < m; i0 += per) pool.start(t++, 'blasIgemmRows', [i0, Math.min(per, m - i0), n, k, pa, pb, pc]);
+  try {
+    const buf = w.memoryF32().buffer;
+    const rows = Math.min(per, m);
+    blas.igemm(rows, n, k, new Int8Array(buf, pa, rows * k), new Int8Array(buf, pb, n * k), new Int32Array(buf, pc, rows * n));
+  } finally {
+    pool.waitAll();
+  }
+  w.writeBack(c, pc, m * n);
+}
+
 export interface NativeBackendOptions {
   /**
    * Threads (default: defaultThreads()). Large GEMMs are split by rows over the wasm backend's workers,
@@ -168,10 +188,14 @@ export function createNativeBackend(opts: NativeBackendOptions = {}): NativeBack
   const wasm = createWasmBackend({ threads, addonPath: ADDON_FILE });
   const internals = wasm[WASM_INTERNALS];
   const vnni = blas.igemmSupported();
-  // The VNNI kernel is single-threaded but ~2× the wasm kernel per core (bench int8), so it at least
-  // matches wasm on both cores of a 2-core machine. Exact either way, so the choice never changes a bit.
+  // The VNNI kernel is ~2× the wasm kernel per core (bench int8); large calls are split by rows over the
+  // workers like sgemm. Exact integer arithmetic either way, so no choice here ever changes a bit.
   const igemm: NativeBackend['igemm'] = vnni
-    ? (m, n, k, a, b, c) => { if (m > 0 && n > 0) blas.igemm(m, n, k, a, b, c); }
+    ? (m, n, k, a, b, c) => {
+      if (m <= 0 || n <= 0) return;
+      if (threads > 1 && m >= 2 * threads && m * n * k >= internals.minParallelWork) threadedIgemm(blas, internals, threads, m, n, k, a, b, c);
+      else blas.igemm(m, n, k, a, b, c);
+    }
     : wasm.igemm;
   return {
     ...wasm,

@@ -42,6 +42,11 @@ const js = {
     }
   },
 };
+js.blasIgemmRows = (i0, rows, n, k, aAddr, bAddr, cAddr) => {
+  const buf = memory.buffer;
+  blas.igemm(rows, n, k, new Int8Array(buf, aAddr + i0 * k, rows * k), new Int8Array(buf, bAddr, n * k),
+    new Int32Array(buf, cAddr + i0 * n * 4, rows * n));
+};
 const fns = ops.map((name) => exports_[name] || js[name]);
 const flags = new Int32Array(ctrl, 0, 4);
 const args = new Float64Array(ctrl, 16, ${MAX_ARGS + 2});

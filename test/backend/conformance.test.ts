@@ -282,6 +282,15 @@ describe('wasm backend threads and memory', () => {
         assertBitEqual(c2, c1, `native sgemm ${ta ? 'T' : 'N'}${tb ? 'T' : 'N'} ${m}×${n}×${k}`);
       }
     }
+    // int8, large enough to be split over the threads, checked against the reference too.
+    const [m, n, k] = [301, 200, 101];
+    const a = randI8(m * k, r), b = randI8(n * k, r);
+    const want = new Int32Array(m * n), i1 = new Int32Array(m * n), i2 = new Int32Array(m * n);
+    jsBackend.igemm(m, n, k, a, b, want);
+    one.igemm(m, n, k, a, b, i1);
+    two.igemm(m, n, k, a, b, i2);
+    assertBitEqual(i1, want, 'native igemm 1 thread');
+    assertBitEqual(i2, want, 'native igemm 2 threads');
   });
 
   test('views survive memory growth; freed blocks are reused; foreign arrays are left as they were', () => {

@@ -187,12 +187,7 @@ function benchEggroll(subs: Subject[], opts: { minSeconds: number }, emit: (r: R
 
 function benchInt8Square(subs: Subject[], n: number, opts: { minSeconds: number }, emit: (r: Row) => void): void {
   const ops = 2 * n * n * n;
-  const here = subs.filter((s) => {
-    if (s.direct) return false;
-    if (s.backend === 'js' && n > 256) return false;
-    // The VNNI kernel is single-threaded: measure it once.
-    return !(s.backend === 'native' && s.threads > 1 && (s.be as { int8Kernel?: string }).int8Kernel === 'avx512-vnni');
-  });
+  const here = subs.filter((s) => !s.direct && !(s.backend === 'js' && n > 256));
   // For each subject: igemm, and the same product in f32 on the same backend (for int8 ÷ f32); all
   // timed round-robin so the ratios see the same machine load.
   const calls = here.flatMap((s) => {
