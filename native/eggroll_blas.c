@@ -1,5 +1,6 @@
 /*
- * eggroll's native backend: a thin N-API binding to OpenBLAS's cblas_sgemm / cblas_sgemv.
+ * eggroll's native backend: a thin N-API binding to OpenBLAS's cblas_sgemm / cblas_sgemv, plus an
+ * exact int8 GEMM of our own for CPUs with AVX-512 VNNI (BLAS has none).
  *
  * It takes typed arrays (any backing store, including the wasm backend's SharedArrayBuffer memory,
  * so tensors are shared with the wasm kernels without copies), checks their lengths, and calls BLAS
