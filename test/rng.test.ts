@@ -49,3 +49,33 @@ test('same key gives the same stream in another process', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout.trim()), Array.from(here));
 });
+
+test('the wasm noise kernel gives the same bits as the TypeScript reference', async () => {
+  const { fillNormalsRef, fillNormals } = await import('../src/rng/normal.js');
+  const { wasmNoiseAvailable } = await import('../src/rng/noise-wasm.js');
+  if (!wasmNoiseAvailable()) {
+    // The build step produces build/noise.wasm; without it fillNormals is the reference itself.
+    console.log('# build/noise.wasm not built: only the reference is checked');
+  }
+  for (const [start, count] of [[0, 1], [0, 7], [4, 4], [400, 1001], [0, 200003]] as const) {
+    const addr = { key0: 0x9e3779b9, key1: start, c1: count, c2: 5, c3: 0xffffffff };
+    const a = new Float32Array(count + 3), b = new Float32Array(count + 3);
+    fillNormalsRef(addr, start, a, 1, count);
+    fillNormals(addr, start, b, 1, count);
+    assert.deepEqual(Buffer.from(b.buffer), Buffer.from(a.buffer), `start ${start} count ${count}`);
+  }
+});
+
+test('the arithmetic-only log, cos and sin are accurate to ~1e-14', async () => {
+  const { logWordPlusOne, cosSinTurn } = await import('../src/rng/normal.js');
+  for (const w of [0, 1, 2, 3, 1000, 123456789, 0x7fffffff, 0x80000000, 0xb504f333, 0xfffffffe, 0xffffffff]) {
+    assert.ok(Math.abs(logWordPlusOne(w) - Math.log(w + 1)) <= 1e-14 * Math.max(1, Math.log(w + 1)), `log(${w} + 1)`);
+  }
+  const cs = new Float64Array(2);
+  for (let i = 0; i < 20000; i++) {
+    const w = Math.imul(i, 0x9e3779b1) >>> 0;
+    cosSinTurn(w, cs);
+    const th = (2 * Math.PI * w) / 2 ** 32;
+    assert.ok(Math.abs(cs[0] - Math.cos(th)) < 1e-14 && Math.abs(cs[1] - Math.sin(th)) < 1e-14, `angle ${w}`);
+  }
+});

@@ -11,13 +11,16 @@ const W0 = 0x9e3779b9;
 const W1 = 0xbb67ae85;
 
 /**
- * High 32 bits of the 64-bit product a·b (both unsigned 32-bit). JS numbers hold 53 bits exactly, so
- * a is split into 16-bit halves: each partial product is below 2^48 and exact.
+ * High 32 bits of the 64-bit product a·b (both unsigned 32-bit), by schoolbook multiplication of 16-bit
+ * halves: every partial product is below 2^32, so it stays on V8's fast integer/double paths.
  */
 export function mulhi32(a: number, b: number): number {
-  const lo = (a & 0xffff) * b; // < 2^48
-  const hi = (a >>> 16) * b; // < 2^48
-  return Math.floor((hi + Math.floor(lo / 65536)) / 65536) >>> 0;
+  const al = a & 0xffff, ah = a >>> 16, bl = b & 0xffff, bh = b >>> 16;
+  const ll = al * bl;
+  const m1 = ah * bl;
+  const m2 = al * bh;
+  const carry = ((ll >>> 16) + (m1 & 0xffff) + (m2 & 0xffff)) >>> 16;
+  return (ah * bh + (m1 >>> 16) + (m2 >>> 16) + carry) >>> 0;
 }
 
 /**

@@ -1,0 +1,53 @@
+/**
+ * Loads build/noise.wasm (Philox + Box–Muller, bit-identical to fillNormalsRef) synchronously on first
+ * use. When the file is missing (a build without the wasm step) or EGGROLL_NOISE=js is set, callers fall
+ * back to the TypeScript reference and get the same numbers, only slower.
+ */
+import { readFileSync } from 'node:fs';
+import type { StreamAddress } from './normal.js';
+import { Wasm, type WasmMemory } from '../backend/wasm-api.js';
+
+interface NoiseExports {
+  normals(key0: number, key1: number, c1: number, c2: number, c3: number, b0: number, blocks: number, out: number): void;
+  heapBase(): number;
+  memory: WasmMemory;
+}
+
+let kernel: NoiseExports | null | undefined;
+let base = 0;
+
+function load(): NoiseExports | null {
+  if (kernel !== undefined) return kernel;
+  kernel = null;
+  if (process.env.EGGROLL_NOISE === 'js') return kernel;
+  try {
+    const bytes = readFileSync(new URL('../../build/noise.wasm', import.meta.url));
+    const instance = new Wasm.Instance(new Wasm.Module(bytes), { env: { abort: () => { throw new Error('noise.wasm abort'); } } });
+    kernel = instance.exports as unknown as NoiseExports;
+    base = kernel.heapBase();
+  } catch {
+    kernel = null;
+  }
+  return kernel;
+}
+
+/** Whether the wasm noise kernel is in use (for reports). */
+export function wasmNoiseAvailable(): boolean {
+  return load() !== null;
+}
+
+/** Fills out[offset..offset+count) from Philox block b0 on; returns false if the kernel is unavailable. */
+export function wasmNormals(addr: StreamAddress, b0: number, out: Float32Array, offset: number, count: number): boolean {
+  const k = load();
+  if (!k) return false;
+  const CHUNK = 1 << 16; // normals per call: bounds the kernel's memory to 256 KiB
+  for (let done = 0; done < count; done += CHUNK) {
+    const n = Math.min(CHUNK, count - done);
+    const blocks = Math.ceil(n / 4);
+    const need = base + blocks * 16;
+    if (k.memory.buffer.byteLength < need) k.memory.grow(Math.ceil((need - k.memory.buffer.byteLength) / 65536));
+    k.normals(addr.key0 >>> 0, addr.key1 >>> 0, addr.c1 >>> 0, addr.c2 >>> 0, addr.c3 >>> 0, (b0 + done / 4) >>> 0, blocks, base);
+    out.set(new Float32Array(k.memory.buffer, base, n), offset + done);
+  }
+  return true;
+}
