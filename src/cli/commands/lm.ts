@@ -162,7 +162,7 @@ export async function writeLossPlot(runDir: string, base: Baselines): Promise<vo
   const rows = readJsonl(join(runDir, 'metrics.jsonl'));
   const evals = rows.filter((r) => typeof r.heldout_bpb === 'number');
   const series = [
-    { name: 'population (noisy members, train windows)', x: rows.map((r) => Number(r.step)), y: rows.map((r) => Number(r.pop_bpb)) },
+    { name: 'population (perturbed)', x: rows.map((r) => Number(r.step)), y: rows.map((r) => Number(r.pop_bpb)) },
     { name: 'train (unperturbed)', x: evals.map((r) => Number(r.step)), y: evals.map((r) => Number(r.train_bpb)) },
     { name: 'held-out (unperturbed)', x: evals.map((r) => Number(r.step)), y: evals.map((r) => Number(r.heldout_bpb)) },
   ];
