@@ -33,7 +33,7 @@ const steps = {
   'n10-wide': () => run(['boolean', 'sweep', '--n', '10', '--width-mult', '2', '--targets', 'parity:1,parity:2,parity:3', '--ms', '32,96', '--draws', '2', '--learners', 'mh:1', '--mh-steps', '5e6', '--workers', '1', '--seed', '1', '--out', 'runs/boolean/sweep-n10-wide', '--json']),
   n10: () => run(['boolean', 'sweep', '--n', '10', '--width-mult', '0.5', '--targets', grid, '--draws', '3', '--learners', 'mh:0.01,mh:1,oracle', '--mh-steps', '2e6', '--workers', '1', '--seed', '1', '--out', 'runs/boolean/sweep-n10', '--figures', 'docs/results/boolean/n10', '--doc', 'docs/results/boolean.md', '--json']),
   n12: () => run(['boolean', 'sweep', '--n', '12', '--width-mult', '0.125', '--targets', grid, '--draws', '3', '--learners', 'mh:0.01,mh:1,oracle', '--mh-steps', '2e6', '--workers', '1', '--seed', '1', '--out', 'runs/boolean/sweep-n12', '--figures', 'docs/results/boolean/n12', '--doc', 'docs/results/boolean.md', '--json']),
-  bench: () => run(['bench', 'boolean', '--json']),
+  bench: () => { run(['bench', 'boolean', '--json']); run(['bench', 'boolean', '--n', '12', '--width-mult', '0.125', '--proposals', '2e5', '--json']); },
 };
 const which = process.argv.slice(2);
 for (const k of which.length ? which : Object.keys(steps)) {
