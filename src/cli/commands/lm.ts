@@ -117,7 +117,9 @@ async function trainRun(argv: string[]): Promise<void> {
     log(`run dir ${runDir}`);
   }
   const started = performance.now();
-  const progress = new Progress({ total: cfg.steps, label: 'lm train', quiet: f.quiet });
+  // On resume the bar counts this session's steps, so its rate and ETA are right.
+  const startStep = trainer.step;
+  const progress = new Progress({ total: Math.max(1, cfg.steps - startStep), label: startStep > 0 ? `lm train (from step ${startStep})` : 'lm train', quiet: f.quiet });
   let heldoutBpb = NaN, trainBpb = NaN, last: Record<string, unknown> = {};
   let members = 0;
   try {
@@ -137,7 +139,7 @@ async function trainRun(argv: string[]): Promise<void> {
       last = rec;
       if (r.step % cfg.ckptEvery === 0 || r.step === cfg.steps || outOfTime) trainer.saveCheckpoint(runDir, { heldout_bpb: heldoutBpb });
       const secs = (performance.now() - started) / 1000;
-      progress.update(r.step, { pop: r.pop_bpb, train: trainBpb, heldout: heldoutBpb, 'tok·mem/s': members / secs });
+      progress.update(r.step - startStep, { step: r.step, pop: r.pop_bpb, train: trainBpb, heldout: heldoutBpb, 'tok·mem/s': members / secs });
       if (outOfTime) {
         log(`--max-seconds ${f['max-seconds']} reached at step ${r.step}; resume with --resume ${runDir}`);
         break;
