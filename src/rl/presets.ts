@@ -17,6 +17,6 @@ export const PRESETS: Record<string, Preset> = {
   'CartPole-v1': { pop: 256, gens: 30, sigma: 0.1, lr: 0.05 },
   'Acrobot-v1': { pop: 256, gens: 60, sigma: 0.1, lr: 0.05 },
   'MountainCar-v0': { pop: 512, gens: 100, sigma: 0.3, lr: 0.05, obsNorm: true },
-  'MountainCarContinuous-v0': { pop: 256, gens: 60, sigma: 0.3, lr: 0.05 },
+  'MountainCarContinuous-v0': { pop: 512, gens: 60, sigma: 0.5, lr: 0.05, obsNorm: true },
   'Pendulum-v1': { pop: 512, gens: 150, sigma: 0.1, lr: 0.03, episodes: 2 },
 };
