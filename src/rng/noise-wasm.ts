@@ -1,5 +1,5 @@
 /**
- * Loads build/noise.wasm (Philox + Box–Muller, bit-identical to fillNormalsRef) synchronously on first
+ * Loads build/noise.wasm (Philox + Box–Muller with SIMD, bit-identical to fillNormalsRef) synchronously on first
  * use. When the file is missing (a build without the wasm step) or EGGROLL_NOISE=js is set, callers fall
  * back to the TypeScript reference and get the same numbers, only slower.
  */
@@ -8,6 +8,8 @@ import type { StreamAddress } from './normal.js';
 import { Wasm, type WasmMemory } from '../backend/wasm-api.js';
 
 interface NoiseExports {
+  /** SIMD version (4 Philox blocks at a time), same bits as `normals`. */
+  normalsSimd(key0: number, key1: number, c1: number, c2: number, c3: number, b0: number, blocks: number, out: number): void;
   normals(key0: number, key1: number, c1: number, c2: number, c3: number, b0: number, blocks: number, out: number): void;
   heapBase(): number;
   memory: WasmMemory;
@@ -46,7 +48,7 @@ export function wasmNormals(addr: StreamAddress, b0: number, out: Float32Array, 
     const blocks = Math.ceil(n / 4);
     const need = base + blocks * 16;
     if (k.memory.buffer.byteLength < need) k.memory.grow(Math.ceil((need - k.memory.buffer.byteLength) / 65536));
-    k.normals(addr.key0 >>> 0, addr.key1 >>> 0, addr.c1 >>> 0, addr.c2 >>> 0, addr.c3 >>> 0, (b0 + done / 4) >>> 0, blocks, base);
+    k.normalsSimd(addr.key0 >>> 0, addr.key1 >>> 0, addr.c1 >>> 0, addr.c2 >>> 0, addr.c3 >>> 0, (b0 + done / 4) >>> 0, blocks, base);
     out.set(new Float32Array(k.memory.buffer, base, n), offset + done);
   }
   return true;
