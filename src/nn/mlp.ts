@@ -11,7 +11,7 @@ import { initNormal } from '../es/noise.js';
 
 export interface MlpConfig {
   /** Layer widths from input to output, e.g. [4, 256, 256, 2]. */
-  sizes: number[];
+  sizes: readonly number[];
   activation: Activation;
   /** How biases evolve: 'full' (dense noise) or 'frozen' (kept at 0). */
   bias: Exclude<EvolveMode, 'lowrank'>;

@@ -1,0 +1,9 @@
+/** The integer-only language model's public API (see docs/results/egg.md). */
+export * from './model.js';
+export * from './tables.js';
+export * from './noise.js';
+export * from './qeggroll.js';
+export * from './data.js';
+export * from './baselines.js';
+export * from './train.js';
+export * from './sample.js';
