@@ -95,6 +95,9 @@ export class InferenceNoiser implements Noiser {
   }
 }
 
+/** Dense-noise caches up to this size live in the backend's kernel memory. */
+const KERNEL_CACHE_BYTES = 256 * 2 ** 20;
+
 export interface PerturbedNoiserOptions extends MemberLayout {
   seed: number;
   epoch: number;
@@ -142,7 +145,8 @@ export class PerturbedNoiser implements Noiser {
         const size = sizeOf(s.shape);
         denseBytes += pairCount * size * 4;
         if (denseBytes <= opts.denseCacheBytes) {
-          const e = new Float32Array(pairCount * size);
+          // In kernel memory when it is modest (the wasm backend then reads it without copying), else plain.
+          const e = pairCount * size * 4 <= KERNEL_CACHE_BYTES ? backend.allocF32(pairCount * size) : new Float32Array(pairCount * size);
           for (let k = 0; k < pairCount; k++) denseNoise(seed, pid, epoch, pairStart + k, e, k * size, size);
           this.dense[pid] = e;
         }
@@ -174,7 +178,7 @@ export class PerturbedNoiser implements Noiser {
     const size = sizeOf(this.params.specs[pid].shape);
     const cached = this.dense[pid];
     if (cached) return cached.subarray(localPair * size, (localPair + 1) * size);
-    if (this.scratchE.length < size) this.scratchE = new Float32Array(size);
+    if (this.scratchE.length < size) this.scratchE = this.backend.allocF32(size);
     denseNoise(this.opts.seed, pid, this.opts.epoch, this.opts.pairStart + localPair, this.scratchE, 0, size);
     return this.scratchE.subarray(0, size);
   }
@@ -202,8 +206,8 @@ export class PerturbedNoiser implements Noiser {
       const lo = rows.start[p], hi = rows.start[p + 1];
       const k = hi - lo;
       if (k === 0) continue;
-      if (this.scratchX.length < k * n) this.scratchX = new Float32Array(k * n);
-      if (this.scratchY.length < k * m) this.scratchY = new Float32Array(k * m);
+      if (this.scratchX.length < k * n) this.scratchX = this.backend.allocF32(Math.max(k * n, 2 * n));
+      if (this.scratchY.length < k * m) this.scratchY = this.backend.allocF32(Math.max(k * m, 2 * m));
       for (let t = 0; t < k; t++) this.scratchX.set(x.subarray(rows.order[lo + t] * n, rows.order[lo + t] * n + n), t * n);
       const E = this.denseFor(pid, p);
       this.backend.sgemm(false, true, k, m, n, 1, this.scratchX, E, 0, this.scratchY);
