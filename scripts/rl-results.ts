@@ -1,0 +1,101 @@
+/**
+ * Trains EGGROLL and OpenES on every classic-control environment for several seeds at equal population
+ * and writes docs/results/rl.md (mean ± std over seeds of the final 100-episode evaluation, wall-clock)
+ * with a bar chart and learning curves. Finished runs are reused (runs/rl-results/<env>-<algo>-s<seed>),
+ * so the script can be stopped and restarted.
+ *
+ * Run: npx tsx scripts/rl-results.ts [--seeds 5] [--envs cartpole,acrobot,...] [--algos eggroll,openes] [--backend wasm]
+ *      [--only-existing true]   (aggregate finished runs only)
+ */
+import { existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { runRl, type RlRunSummary } from '../src/rl/run.js';
+import { resolveConfig } from '../src/cli/commands/rl.js';
+import { resolveEnv } from '../src/rl/envs/index.js';
+import { readJsonl } from '../src/io/metrics.js';
+import { barChartSvg, linePlotSvg, writePlot } from '../src/io/plot.js';
+import { writeFileAtomic } from '../src/io/atomic.js';
+import { machineInfo } from '../src/bench/harness.js';
+
+const args = new Map<string, string>();
+for (let i = 2; i + 1 < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
+const seeds = Number(args.get('seeds') ?? 5);
+const envs = (args.get('envs') ?? 'cartpole,acrobot,mountaincar,mountaincar-continuous,pendulum').split(',');
+const algos = (args.get('algos') ?? 'eggroll,openes').split(',') as ('eggroll' | 'openes')[];
+const backend = (args.get('backend') ?? 'wasm') as 'wasm';
+// --only-existing: aggregate the runs that have finished, train nothing (to write the table mid-sweep).
+const onlyExisting = args.get('only-existing') === 'true';
+const root = 'runs/rl-results';
+mkdirSync(root, { recursive: true });
+
+const results: { env: string; algo: string; runs: RlRunSummary[] }[] = [];
+for (const env of envs) {
+  for (const algo of algos) {
+    const runs: RlRunSummary[] = [];
+    for (let seed = 0; seed < seeds; seed++) {
+      const cfg = resolveConfig(env, { algo, seed, backend });
+      const dir = join(root, `${cfg.env}-${algo}-s${seed}`);
+      const done = join(dir, 'summary.json');
+      let s: RlRunSummary;
+      if (existsSync(done)) s = JSON.parse(readFileSync(done, 'utf8'));
+      else if (onlyExisting) continue;
+      else {
+        mkdirSync(dir, { recursive: true });
+        s = await runRl(cfg, dir, existsSync(join(dir, 'checkpoints', 'latest.json')), { quiet: true });
+      }
+      console.error(`${cfg.env} ${algo} seed ${seed}: eval ${s.eval_mean_return.toFixed(1)}, ${s.seconds.toFixed(1)} s`);
+      runs.push(s);
+    }
+    if (runs.length > 0) results.push({ env: resolveEnv(env).id, algo, runs });
+  }
+}
+
+const stat = (xs: number[]) => {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { mean: m, std: Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length) };
+};
+
+mkdirSync('docs/results/rl', { recursive: true });
+const rows: string[] = [];
+for (const r of results) {
+  const ev = stat(r.runs.map((s) => s.eval_mean_return));
+  const secs = stat(r.runs.map((s) => s.seconds));
+  const spg = stat(r.runs.map((s) => s.seconds_per_generation));
+  const def = resolveEnv(r.env);
+  const cfg = resolveConfig(r.env, { algo: r.algo as 'eggroll' });
+  rows.push(`| ${r.env} | ${r.algo} | ${cfg.pop} | ${cfg.gens} | ${ev.mean.toFixed(1)} ± ${ev.std.toFixed(1)} (${r.runs.length} seeds) | ${r.runs.filter((s) => s.solved).length}/${r.runs.length} | ${def.solvedThreshold} | ${secs.mean.toFixed(1)} | ${(spg.mean * 1000).toFixed(0)} | ${r.runs[0].backend} |`);
+}
+await writePlot('docs/results/rl/final-eval', barChartSvg({
+  title: 'Final evaluation return (100 episodes, mean ± std over seeds)', yLabel: 'return',
+  bars: results.map((r) => { const s = stat(r.runs.map((x) => x.eval_mean_return)); return { label: `${r.env.replace(/-v\d$/, '')} ${r.algo}`, value: s.mean, err: s.std }; }),
+}));
+for (const env of [...new Set(results.map((r) => r.env))]) {
+  const series = results.filter((r) => r.env === env).map((r) => {
+    const curves = r.runs.map((s) => readJsonl(join(s.run_dir, 'metrics.jsonl')).map((m) => Number(m.mean_return)));
+    const len = Math.min(...curves.map((c) => c.length));
+    const mean = Array.from({ length: len }, (_, g) => curves.reduce((a, c) => a + c[g], 0) / curves.length);
+    const sd = Array.from({ length: len }, (_, g) => Math.sqrt(curves.reduce((a, c) => a + (c[g] - mean[g]) ** 2, 0) / curves.length));
+    return { name: r.algo, x: mean.map((_, g) => g), y: mean, band: { lo: mean.map((m, g) => m - sd[g]), hi: mean.map((m, g) => m + sd[g]) } };
+  });
+  await writePlot(`docs/results/rl/${env}`, linePlotSvg({ title: `${env}: population mean return (mean ± std over ${seeds} seeds)`, xLabel: 'generation', yLabel: 'return', series, hLines: [{ y: resolveEnv(env).solvedThreshold, label: 'solved' }] }));
+}
+const machine = await machineInfo();
+const md = [
+  '# Tabula-rasa RL: EGGROLL vs OpenES',
+  '',
+  `Command: \`npx tsx scripts/rl-results.ts --seeds ${seeds} --envs ${envs.join(',')} --algos ${algos.join(',')}\``,
+  '',
+  `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (shared with other jobs while it ran, so wall-clock is indicative; compare the two algorithms within a row pair).`,
+  'Each run uses the environment preset (src/rl/presets.ts) with the same population, σ, learning rate and generations for both algorithms; OpenES perturbs every matrix with dense Gaussian noise, EGGROLL with rank-1 A·Bᵀ/√r. "eval" is the mean return of the final parameters, unperturbed, over 100 episodes from starts never used in training; the table gives its mean ± std over seeds.',
+  '',
+  '| environment | algorithm | population | generations | eval return (mean ± std over seeds) | seeds solved | solved at | seconds per run | ms per generation | backend |',
+  '|---|---|---|---|---|---|---|---|---|---|',
+  ...rows,
+  '',
+  '![final evaluation](rl/final-eval.svg)',
+  '',
+  ...[...new Set(results.map((r) => r.env))].map((env) => `![${env}](rl/${env}.svg)`),
+  '',
+];
+writeFileAtomic('docs/results/rl.md', md.join('\n'));
+console.log(md.join('\n'));
