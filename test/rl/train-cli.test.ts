@@ -84,3 +84,15 @@ test('a run killed mid-way and resumed reaches the same parameters as an uninter
   const mb = readFileSync(join(killed, 'metrics.jsonl'), 'utf8').split('\n').map((l) => l.replace(/"seconds":[^,}]*/, ''));
   assert.deepEqual(mb, ma);
 });
+
+test('RL training with observation normalisation gives identical parameters on 1 and 2 workers', async () => {
+  const run = async (workers: number) => {
+    const dir = mkdtempSync(join(tmpdir(), `w${workers}-`));
+    const cfg = resolveConfig('acrobot', { pop: 16, gens: 3, hidden: [8], seed: 4, backend: 'wasm', evalEpisodes: 2, obsNorm: true, workers, episodes: 2 });
+    await runRl(cfg, dir, false, { quiet: true });
+    return decodeSafetensors(readFileSync(join(dir, 'checkpoints', 'gen-0000003.safetensors'))).tensors;
+  };
+  const a = await run(1), b = await run(2);
+  assert.ok(Object.keys(a).includes('task/state'));
+  for (const k of Object.keys(a)) assert.deepEqual(Buffer.from(b[k].data.buffer), Buffer.from(a[k].data.buffer), k);
+});
