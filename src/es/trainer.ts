@@ -69,7 +69,11 @@ export class Trainer {
     const { task, strategy } = this.setup;
     const generation = this.es.generation;
     if (this.pool) {
-      await this.pool.evaluate(this.params, task.state(), generation, this.fitness, this.aux);
+      // evaluate() posts the work synchronously; while the workers run, this thread builds the whole
+      // population's noise, which the update needs anyway.
+      const pending = this.pool.evaluate(this.params, task.state(), generation, this.fitness, this.aux);
+      this.es.ask();
+      await pending;
     } else {
       task.evaluate(this.es.ask(), 0, strategy.popSize, generation, this.fitness, this.aux);
     }
