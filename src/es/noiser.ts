@@ -128,6 +128,31 @@ export class PerturbedNoiser implements Noiser {
   private scratchX: Float32Array = new Float32Array(0);
   private scratchY: Float32Array = new Float32Array(0);
   private scratchE: Float32Array = new Float32Array(0);
+  /** Arrays taken from the backend's allocator, handed back by dispose(). */
+  private readonly owned: Float32Array[] = [];
+  private disposed = false;
+
+  /** An array from the backend's kernel memory, remembered so dispose() can return it. */
+  private alloc(length: number): Float32Array {
+    const a = this.backend.allocF32(length);
+    this.owned.push(a);
+    return a;
+  }
+
+  /**
+   * Returns this generation's buffers to the backend. Kernel memory (wasm) is not garbage-collected, so
+   * a noiser must be disposed when its generation is over; EvolutionStrategy does this for its own.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.backend.free) for (const a of this.owned) this.backend.free(a);
+    this.owned.length = 0;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
 
   constructor(readonly params: ParamSet, readonly backend: Backend, readonly opts: PerturbedNoiserOptions) {
     const { pairStart, pairCount, seed, epoch, rank } = opts;
@@ -137,8 +162,8 @@ export class PerturbedNoiser implements Noiser {
       if (this.isLowRank(pid)) {
         const [m, n] = s.shape;
         const r = this.rankOf(pid);
-        const at = backend.allocF32(pairCount * r * m);
-        const bt = backend.allocF32(pairCount * r * n);
+        const at = this.alloc(pairCount * r * m);
+        const bt = this.alloc(pairCount * r * n);
         lowRankFactors(seed, pid, epoch, pairStart, pairCount, m, n, r, at, bt);
         this.at[pid] = at; this.bt[pid] = bt;
       } else if (this.isDense(pid)) {
@@ -146,7 +171,7 @@ export class PerturbedNoiser implements Noiser {
         denseBytes += pairCount * size * 4;
         if (denseBytes <= opts.denseCacheBytes) {
           // In kernel memory when it is modest (the wasm backend then reads it without copying), else plain.
-          const e = pairCount * size * 4 <= KERNEL_CACHE_BYTES ? backend.allocF32(pairCount * size) : new Float32Array(pairCount * size);
+          const e = pairCount * size * 4 <= KERNEL_CACHE_BYTES ? this.alloc(pairCount * size) : new Float32Array(pairCount * size);
           for (let k = 0; k < pairCount; k++) denseNoise(seed, pid, epoch, pairStart + k, e, k * size, size);
           this.dense[pid] = e;
         }
@@ -178,7 +203,7 @@ export class PerturbedNoiser implements Noiser {
     const size = sizeOf(this.params.specs[pid].shape);
     const cached = this.dense[pid];
     if (cached) return cached.subarray(localPair * size, (localPair + 1) * size);
-    if (this.scratchE.length < size) this.scratchE = this.backend.allocF32(size);
+    if (this.scratchE.length < size) this.scratchE = this.alloc(size);
     denseNoise(this.opts.seed, pid, this.opts.epoch, this.opts.pairStart + localPair, this.scratchE, 0, size);
     return this.scratchE.subarray(0, size);
   }
@@ -206,8 +231,8 @@ export class PerturbedNoiser implements Noiser {
       const lo = rows.start[p], hi = rows.start[p + 1];
       const k = hi - lo;
       if (k === 0) continue;
-      if (this.scratchX.length < k * n) this.scratchX = this.backend.allocF32(Math.max(k * n, 2 * n));
-      if (this.scratchY.length < k * m) this.scratchY = this.backend.allocF32(Math.max(k * m, 2 * m));
+      if (this.scratchX.length < k * n) this.scratchX = this.alloc(Math.max(k * n, 2 * n));
+      if (this.scratchY.length < k * m) this.scratchY = this.alloc(Math.max(k * m, 2 * m));
       for (let t = 0; t < k; t++) this.scratchX.set(x.subarray(rows.order[lo + t] * n, rows.order[lo + t] * n + n), t * n);
       const E = this.denseFor(pid, p);
       this.backend.sgemm(false, true, k, m, n, 1, this.scratchX, E, 0, this.scratchY);

@@ -119,7 +119,8 @@ export class EvolutionStrategy {
     const pairStart = this.antithetic ? memberStart >> 1 : memberStart;
     const pairEnd = this.antithetic ? (memberEnd + 1) >> 1 : memberEnd;
     const full = pairStart === 0 && pairEnd === this.pairs;
-    if (full && this.current?.generation === this.state.generation) return this.current.noiser;
+    if (full && this.current?.generation === this.state.generation && !this.current.noiser.isDisposed) return this.current.noiser;
+    if (full) this.release();
     const noiser = new PerturbedNoiser(this.params, this.backend, {
       antithetic: this.antithetic,
       pairStart,
@@ -172,8 +173,17 @@ export class EvolutionStrategy {
     finishStep(this.state.optimizer);
     const generation = this.state.generation;
     this.state.generation++;
-    this.current = undefined;
+    this.release();
     return { generation, meanFitness: sum / N, maxFitness: max, minFitness: min, nonFinite, gradNorm: Math.sqrt(g2), sigma, lr };
+  }
+
+  /**
+   * Hands the cached generation's noise buffers back to the backend (kernel memory is not
+   * garbage-collected). A noiser for a slice — ask(start, end) — is the caller's to dispose.
+   */
+  release(): void {
+    this.current?.noiser.dispose();
+    this.current = undefined;
   }
 
   /**

@@ -29,6 +29,9 @@ async function start() {
       es.state.generation = msg.generation;
       const noiser = es.ask(msg.start, msg.end);
       task.evaluate(noiser, msg.start, msg.end, msg.generation, fitness, aux);
+      // Kernel memory is not garbage-collected: give the slice's noise back (a full-range slice is the cached one).
+      noiser.dispose();
+      es.release();
       port.postMessage({ type: 'done' });
     } catch (e) {
       port.postMessage({ type: 'error', message: (e as Error).message });
