@@ -31,7 +31,7 @@ const trainFlags = {
   'group-size': { schema: num.int(2, 1 << 20), default: 2, help: 'members sharing one byte sequence (even)' },
   tokens: { schema: num.int(1, 4096), default: 100, help: 'bytes per window and step (T); hidden state carries across windows' },
   'sigma-shift': { schema: num.int(0, 8), default: 4, help: 'σ = 2^−s: the perturbation is (u·vᵀ) ≫ (4+s)' },
-  alpha: { schema: num.positive(), default: 4, help: 'update fraction: a > 1 decays α_t = 1/((2^a−1)t/1000+1) (4: 1/(0.015t+1)); a ≤ 1 is constant' },
+  alpha: { schema: num.positive(), default: 3, help: 'update fraction: a > 1 decays α_t = 1/((2^a−1)t/1000+1) (3: 1/(0.007t+1)); a ≤ 1 is constant' },
   steps: { schema: num.int(1, 1e9), default: 300, help: 'generations to train (total, counting those before a resume)' },
   'eval-every': { schema: num.int(1, 1e9), default: 25, help: 'held-out evaluation every this many steps (and at the end)' },
   'eval-bytes': { schema: num.int(64, 1 << 30), default: 32768, help: 'bytes of held-out (and of train) scored at each evaluation' },
