@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runRl, type RlRunSummary } from '../src/rl/run.js';
+import { runRl, meanStd, type RlRunSummary } from '../src/rl/run.js';
 import { resolveConfig } from '../src/cli/commands/rl.js';
 import { resolveEnv } from '../src/rl/envs/index.js';
 import { readJsonl } from '../src/io/metrics.js';
@@ -50,10 +50,7 @@ for (const env of envs) {
   }
 }
 
-const stat = (xs: number[]) => {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return { mean: m, std: Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length) };
-};
+const stat = meanStd;
 
 mkdirSync('docs/results/rl', { recursive: true });
 const rows: string[] = [];
@@ -110,7 +107,7 @@ const md = [
     '',
     'Both sweeps ran at the same time on the same 2 cores (with other jobs), so their per-generation times saw similar load.',
     'On a CPU the per-member dense matmul of OpenES costs about as much as the shared GEMM per row; what EGGROLL saves is',
-    'the dense noise (m·n normals per pair) and the per-pair small GEMMs, which for these small policies is a 2–3× difference,',
+    'the dense noise (m·n normals per pair) and the per-pair small GEMMs — for these small policies the per-generation ratio in the table above,',
     'not the paper\'s GPU-bandwidth-bound 100×.',
     '',
   ] : []),

@@ -81,24 +81,6 @@ export function measure(fn: () => void, opts: MeasureOptions = {}): Timing {
   return summarise(samples);
 }
 
-/** Same as measure, for work that completes asynchronously (worker pools, I/O). */
-export async function measureAsync(fn: () => Promise<void>, opts: MeasureOptions = {}): Promise<Timing> {
-  const l = limits(opts);
-  for (let i = 0; i < l.warmup; i++) await fn();
-  const samples: number[] = [];
-  const start = now();
-  while (samples.length < l.maxRuns) {
-    const t0 = now();
-    await fn();
-    const t1 = now();
-    samples.push(t1 - t0);
-    const spent = t1 - start;
-    if (spent >= l.maxSeconds) break;
-    if (samples.length >= l.minRuns && spent >= l.minSeconds) break;
-  }
-  return summarise(samples);
-}
-
 /**
  * Times several functions round-robin (f0, f1, …, f0, f1, …) so that all of them see the same machine
  * load: use it for ratios between them on a shared, noisy machine. Each round times every function

@@ -21,6 +21,8 @@ export interface RowMap {
   /** Rows grouped by local pair (counting sort): rows of pair p are order[start[p] .. start[p+1]). */
   start: Int32Array;
   order: Int32Array;
+  /** Scratch for the counting sort, kept with the map so rebuilding it each step allocates nothing. */
+  cursor: Int32Array;
 }
 
 export interface Noiser {
@@ -50,7 +52,7 @@ export function makeRowMap(members: Int32Array, count: number, layout: MemberLay
   const cap = Math.max(count, 1);
   const rm: RowMap = out && out.pair.length >= count && out.start.length >= layout.pairCount + 1
     ? out
-    : { count, pair: new Int32Array(cap), sign: new Float32Array(cap), start: new Int32Array(layout.pairCount + 1), order: new Int32Array(cap) };
+    : { count, pair: new Int32Array(cap), sign: new Float32Array(cap), start: new Int32Array(layout.pairCount + 1), order: new Int32Array(cap), cursor: new Int32Array(layout.pairCount + 1) };
   rm.count = count;
   rm.start.fill(0);
   for (let i = 0; i < count; i++) {
@@ -63,7 +65,8 @@ export function makeRowMap(members: Int32Array, count: number, layout: MemberLay
     rm.start[p + 1]++;
   }
   for (let p = 0; p < layout.pairCount; p++) rm.start[p + 1] += rm.start[p];
-  const fill = rm.start.slice(0, layout.pairCount);
+  const fill = rm.cursor;
+  fill.set(rm.start.subarray(0, layout.pairCount));
   for (let i = 0; i < count; i++) if (rm.sign[i] !== 0) rm.order[fill[rm.pair[i]]++] = i;
   return rm;
 }
@@ -214,7 +217,8 @@ export class PerturbedNoiser implements Noiser {
     // The shared GEMM: one call for the whole population.
     this.backend.sgemm(false, true, rows.count, m, n, 1, x, W, 0, y);
     if (this.isLowRank(pid)) {
-      if (this.coef.length < rows.count) this.coef = new Float32Array(rows.count);
+      // In kernel memory, so the wasm backend reads it without a copy on every call.
+      if (this.coef.length < rows.count) this.coef = this.alloc(rows.count);
       const r = this.rankOf(pid);
       const c = this.opts.sigma / Math.sqrt(r);
       for (let i = 0; i < rows.count; i++) this.coef[i] = rows.sign[i] * c;
@@ -253,9 +257,12 @@ export class PerturbedNoiser implements Noiser {
       if (!dense || rows.sign[i] === 0) {
         for (let j = 0; j < m; j++) y[yi + j] += b[j];
       } else {
-        const e = this.denseFor(pid, rows.pair[i]);
+        // Cached noise is read in place (no subarray per row); otherwise regenerated into scratch.
+        const cached = this.dense[pid];
+        const e = cached ?? this.denseFor(pid, rows.pair[i]);
+        const eo = cached ? rows.pair[i] * m : 0;
         const s = this.opts.sigma * rows.sign[i];
-        for (let j = 0; j < m; j++) y[yi + j] += b[j] + s * e[j];
+        for (let j = 0; j < m; j++) y[yi + j] += b[j] + s * e[eo + j];
       }
     }
   }

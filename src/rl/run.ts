@@ -71,6 +71,16 @@ export interface RlRunSummary {
   run_dir: string;
 }
 
+/** Mean and population standard deviation (returns over episodes, or over seeds). */
+export function meanStd(xs: ArrayLike<number>): { mean: number; std: number } {
+  let m = 0;
+  for (let i = 0; i < xs.length; i++) m += xs[i];
+  m /= xs.length;
+  let v = 0;
+  for (let i = 0; i < xs.length; i++) v += (xs[i] - m) ** 2;
+  return { mean: m, std: Math.sqrt(v / xs.length) };
+}
+
 export function strategyFor(c: RlRunConfig): StrategyConfig {
   const sched = (v: number, decay: number): Schedule | number => (decay < 1 ? { kind: 'exp', value: v, decay } : v);
   const optimizer: OptimizerConfig = c.optimizer === 'sgd' ? { kind: 'sgd', momentum: c.momentum }
@@ -126,8 +136,7 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
     }
     const seconds = priorSeconds + (performance.now() - t0) / 1000;
     const evalReturns = task.evaluatePolicy(trainer.params, config.evalEpisodes, config.seed);
-    const mean = evalReturns.reduce((a, b) => a + b, 0) / evalReturns.length;
-    const std = Math.sqrt(evalReturns.reduce((a, b) => a + (b - mean) ** 2, 0) / evalReturns.length);
+    const { mean, std } = meanStd(evalReturns);
     if (Number.isNaN(last.mean)) {
       const rows = readJsonl(join(dir, 'metrics.jsonl'));
       const tail = rows[rows.length - 1];

@@ -16,7 +16,7 @@ import { ACTIVATIONS } from '../../nn/activations.js';
 import { ACTION_MODES } from '../../rl/policy.js';
 import { loadBackend } from '../../backend/index.js';
 import { createTask, type RlTask } from '../../rl/task.js';
-import { taskOptionsFor } from '../../rl/run.js';
+import { taskOptionsFor, meanStd } from '../../rl/run.js';
 import { ParamSet } from '../../nn/params.js';
 import { loadCheckpoint } from '../../io/checkpoint.js';
 import { fmt } from '../progress.js';
@@ -146,8 +146,7 @@ export const evalCommand: Command = {
     params.loadTensors(ck.tensors, 'param/');
     if (task.stateSize) task.state().set(ck.tensors['task/state'].data as Float64Array);
     const returns = task.evaluatePolicy(params, flags.episodes, flags.seed ?? config.seed);
-    const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
-    const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
+    const { mean, std } = meanStd(returns);
     const def = resolveEnv(config.env);
     printResult({ env: def.id, run_dir: dir, generation: ck.generation, episodes: flags.episodes, eval_mean_return: mean, eval_std_return: std, min_return: Math.min(...returns), max_return: Math.max(...returns), solved: mean >= def.solvedThreshold },
       flags.json, `${def.id} at generation ${ck.generation}: ${fmt(mean)} ± ${fmt(std)} over ${flags.episodes} episodes`);
