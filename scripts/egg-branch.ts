@@ -8,7 +8,7 @@
  * (as at a document start); use --zero-states for the same-population control.
  *
  * Usage: npx tsx scripts/egg-branch.ts --from runs/egg-main --step 1000 --dest /tmp/eggx/a2
- *        [--alpha A] [--pop P] [--tokens T] [--zero-states]
+ *        [--alpha A] [--sigma-shift S] [--pop P] [--tokens T] [--zero-states]
  */
 import { readFileSync, writeFileSync, mkdirSync, copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,16 +18,17 @@ import { decodeModel, encodeModel } from '../src/egg/train.js';
 const { values } = parseArgs({
   options: {
     from: { type: 'string' }, step: { type: 'string' }, dest: { type: 'string' },
-    alpha: { type: 'string' }, pop: { type: 'string' }, tokens: { type: 'string' }, 'zero-states': { type: 'boolean', default: false },
+    alpha: { type: 'string' }, 'sigma-shift': { type: 'string' }, pop: { type: 'string' }, tokens: { type: 'string' }, 'zero-states': { type: 'boolean', default: false },
   },
 });
-if (!values.from || !values.step || !values.dest) throw new Error('usage: --from <run-dir> --step <n> --dest <dir> [--alpha A] [--pop P] [--tokens T] [--zero-states]');
+if (!values.from || !values.step || !values.dest) throw new Error('usage: --from <run-dir> --step <n> --dest <dir> [--alpha A] [--sigma-shift S] [--pop P] [--tokens T] [--zero-states]');
 const step = Number(values.step);
 const name = `step-${String(step).padStart(6, '0')}.safetensors`;
 const src = join(values.from, 'checkpoints', name);
 if (!existsSync(src)) throw new Error(`no checkpoint ${src}`);
 const cfg = JSON.parse(readFileSync(join(values.from, 'config.json'), 'utf8')) as Record<string, unknown>;
 if (values.alpha) cfg.alpha = Number(values.alpha);
+if (values['sigma-shift']) cfg.sigmaShift = Number(values['sigma-shift']);
 if (values.tokens) cfg.tokens = Number(values.tokens);
 const popChanged = values.pop !== undefined && Number(values.pop) !== cfg.pop;
 if (values.pop) cfg.pop = Number(values.pop);
@@ -40,4 +41,4 @@ writeFileSync(join(values.dest, 'checkpoints', 'latest.json'), JSON.stringify({ 
 copyFileSync(join(values.from, 'baselines.json'), join(values.dest, 'baselines.json'));
 const metrics = readFileSync(join(values.from, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as { step: number }).step <= step);
 writeFileSync(join(values.dest, 'metrics.jsonl'), metrics.map((l) => l + '\n').join(''));
-process.stderr.write(`egg-branch: ${src} → ${values.dest} (alpha ${cfg.alpha}, pop ${cfg.pop}, tokens ${cfg.tokens}, states ${states === m.states ? 'kept' : 'zero'})\n`);
+process.stderr.write(`egg-branch: ${src} → ${values.dest} (alpha ${cfg.alpha}, sigma-shift ${cfg.sigmaShift}, pop ${cfg.pop}, tokens ${cfg.tokens}, states ${states === m.states ? 'kept' : 'zero'})\n`);

@@ -17,6 +17,7 @@ import type { Backend } from './types.js';
 import { WasmHeap, Scratch } from './wasm-memory.js';
 import { KernelPool } from './wasm-pool.js';
 import { instantiate, kernelModule, type KernelExports } from './wasm-module.js';
+import type { WasmMemory } from './wasm-api.js';
 
 export interface WasmBackendOptions {
   /** Threads used for large calls, the calling one included (default: defaultThreads()). */
@@ -37,6 +38,12 @@ export interface WasmInternals {
   memoryF32(): Float32Array;
   pool(): KernelPool;
   readonly minParallelWork: number;
+  /** The shared memory every kernel buffer lives in (other kernel modules may import it). */
+  readonly memory: WasmMemory;
+  /** Whether a view lies in that memory (then its byteOffset is its address). */
+  owns(view: ArrayBufferView): boolean;
+  /** Bytes at the bottom of the memory kept out of the heap for static data; another module on this memory must need no more. */
+  readonly staticBytes: number;
 }
 export const WASM_INTERNALS = Symbol('eggroll.wasmInternals');
 
@@ -216,6 +223,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
       memoryF32: () => new Float32Array(heap.buffer),
       pool: getPool,
       minParallelWork: minWork,
+      memory: heap.memory,
+      owns: (view) => heap.owns(view),
+      staticBytes: k.heapBase(),
     },
   };
   return backend;

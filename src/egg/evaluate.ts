@@ -5,8 +5,9 @@
  * own recurrent state — never on which other rows share the GEMM (the backend contract) or the chunk.
  */
 import type { Backend } from '../backend/types.js';
-import { EggArch, EggForward, logProb16, type RowNoise } from './model.js';
+import { EggArch, EggForward, type RowNoise } from './model.js';
 import { generatePairs } from './noise.js';
+import type { EggKernels } from './kernels.js';
 
 /** Rows per forward pass: bounds memory; results do not depend on it. */
 export const CHUNK_ROWS = 512;
@@ -35,10 +36,11 @@ export interface PopulationInput {
 /** Keeps one EggForward per row count, so a loop allocates nothing after its first generation. */
 export class ForwardCache {
   private readonly map = new Map<number, EggForward>();
-  constructor(readonly arch: EggArch, readonly backend: Backend) {}
+  /** `kernels`: the per-row kernels to use (default: the backend's best, see kernels.ts). */
+  constructor(readonly arch: EggArch, readonly backend: Backend, readonly kernels?: EggKernels) {}
   get(rows: number): EggForward {
     let f = this.map.get(rows);
-    if (!f) { f = new EggForward(this.arch, this.backend, rows); this.map.set(rows, f); }
+    if (!f) { f = new EggForward(this.arch, this.backend, rows, this.kernels); this.map.set(rows, f); }
     return f;
   }
   gemmNs(): number { let s = 0; for (const f of this.map.values()) s += f.gemmNs; return s; }
@@ -71,14 +73,15 @@ export function evaluateMembers(inp: PopulationInput, cache: ForwardCache, r0: n
     fwd.setNoise(rn);
     fwd.loadStates(inp.states, pop, c0);
     const input = new Uint8Array(rows);
+    const target = new Uint8Array(rows);
     const fit = new Int32Array(rows);
+    const windowAt = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) windowAt[i] = Math.floor((c0 + i) / groupSize) * (T + 1);
     for (let t = 0; t < T; t++) {
-      for (let i = 0; i < rows; i++) input[i] = inp.windows[Math.floor((c0 + i) / groupSize) * (T + 1) + t];
+      for (let i = 0; i < rows; i++) { input[i] = inp.windows[windowAt[i] + t]; target[i] = inp.windows[windowAt[i] + t + 1]; }
       fwd.step(input);
-      for (let i = 0; i < rows; i++) {
-        const target = inp.windows[Math.floor((c0 + i) / groupSize) * (T + 1) + t + 1];
-        fit[i] += logProb16(fwd.logits, i * 256, target);
-      }
+      const lp = fwd.logProbs(target);
+      for (let i = 0; i < rows; i++) fit[i] += lp[i];
     }
     fwd.saveStates(inp.states, pop, c0);
     fitness.set(fit, c0);
@@ -106,14 +109,13 @@ export function scoreStream(arch: EggArch, cache: ForwardCache, params: Int8Arra
   fwd.resetStates();
   fwd.setNoise({ sign: new Int8Array(rows), noiseAt: new Int32Array(rows), noise: new Int8Array(0), sigmaShift: 0 });
   const input = new Uint8Array(rows);
+  const next = new Uint8Array(rows);
   let bits16 = 0, count = 0;
   for (let t = 0; t < len; t++) {
-    for (let i = 0; i < rows; i++) { const p = i * len + t; input[i] = p < targets ? stream[p] : 0; }
+    for (let i = 0; i < rows; i++) { const p = i * len + t; input[i] = p < targets ? stream[p] : 0; next[i] = p < targets ? stream[p + 1] : 0; }
     fwd.step(input);
-    for (let i = 0; i < rows; i++) {
-      const p = i * len + t;
-      if (p < targets) { bits16 -= logProb16(fwd.logits, i * 256, stream[p + 1]); count++; }
-    }
+    const lp = fwd.logProbs(next);
+    for (let i = 0; i < rows; i++) if (i * len + t < targets) { bits16 -= lp[i]; count++; }
   }
   return { bits16, count };
 }

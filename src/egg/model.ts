@@ -24,7 +24,8 @@
  * n ≤ 4^6; widths are limited to D ≤ 1024 (MLP n = 4D ≤ 4^6).
  */
 import type { Backend } from '../backend/types.js';
-import { i8, divTrunc, EXP2, log2Fix16 } from './tables.js';
+import { i8 } from './tables.js';
+import { eggKernelsFor, logProb16, type EggKernels } from './kernels.js';
 import type { NoiseLayout } from './noise.js';
 
 export const VOCAB = 256;
@@ -122,64 +123,97 @@ export interface RowNoise {
 }
 
 /**
- * The batched forward pass for a fixed number of rows, with every buffer allocated once. Kernel inputs
- * and outputs live in backend memory (allocI8/allocI32) so a wasm backend needs no copies.
+ * The batched forward pass for a fixed number of rows, with every buffer allocated once. All kernel
+ * inputs and outputs live in backend memory (allocI8/allocI32), so the int8 GEMMs (the backend's) and
+ * the per-row integer work (kernels.ts: wasm SIMD on the wasm and native backends, the TypeScript
+ * reference on js) run on the same buffers with no copies.
  */
 export class EggForward {
   readonly D: number;
-  private readonly w: Int8Array; // weights, in backend memory
+  readonly kernels: EggKernels;
+  private readonly w: Int8Array; // weights
   private readonly y: Int8Array; // residual stream rows × D
-  private readonly u: Int8Array; // normalised input rows × D (kernel input)
-  private readonly states: Int8Array[]; // per layer rows × D (kernel input)
-  private readonly fh: Int8Array; // rows × D (kernel input)
-  private readonly m1: Int8Array; // rows × 4D (kernel input)
+  private readonly u: Int8Array; // normalised input rows × D
+  private readonly states: Int8Array[]; // per layer rows × D
+  private readonly fh: Int8Array; // rows × D
+  private readonly m1: Int8Array; // rows × 4D
   private readonly acc: Int32Array; // GEMM output rows × max(4D, 256)
   private readonly a: Int8Array;
   private readonly b: Int8Array;
   private readonly f: Int8Array;
   readonly logits: Int8Array; // rows × 256
+  private readonly tokens: Uint8Array; // this step's input byte per row
+  private readonly targets: Uint8Array;
+  private readonly lp: Int32Array; // log-probabilities per row
+  private readonly sign: Int8Array; // per row: antithetic sign, 0 = unperturbed
+  private readonly noiseAt: Int32Array; // per row: its pair's noise in `noise`
+  private noise: Int8Array; // the rows' pairs' noise, copied in by setNoise
   /** Per vector parameter id: each row's perturbed copy (rows × R), built once per window by setNoise. */
   private readonly vec = new Map<number, Int8Array>();
-  private rn: RowNoise | undefined;
+  private sigmaShift = -1;
   /** Nanoseconds spent inside backend.igemm, for the benchmark's GEMM share. */
   gemmNs = 0;
   timeGemm = false;
 
-  constructor(readonly arch: EggArch, readonly backend: Backend, readonly rows: number) {
+  constructor(readonly arch: EggArch, readonly backend: Backend, readonly rows: number, kernels?: EggKernels) {
     const D = arch.shape.width;
     this.D = D;
-    this.w = backend.allocI8(arch.size);
-    this.y = new Int8Array(rows * D);
-    this.u = backend.allocI8(rows * D);
-    this.states = arch.layerIds.map(() => backend.allocI8(rows * D));
-    this.fh = backend.allocI8(rows * D);
-    this.m1 = backend.allocI8(rows * 4 * D);
+    this.kernels = kernels ?? eggKernelsFor(backend);
+    const i8s = (n: number): Int8Array => backend.allocI8(Math.max(n, 16));
+    this.w = i8s(arch.size);
+    this.y = i8s(rows * D);
+    this.u = i8s(rows * D);
+    this.states = arch.layerIds.map(() => i8s(rows * D));
+    this.fh = i8s(rows * D);
+    this.m1 = i8s(rows * 4 * D);
     this.acc = backend.allocI32(rows * Math.max(4 * D, VOCAB));
-    this.a = new Int8Array(rows * D);
-    this.b = new Int8Array(rows * D);
-    this.f = new Int8Array(rows * D);
-    this.logits = backend.allocI8(rows * VOCAB);
-    arch.specs.forEach((spec, id) => { if (spec.kind === 'vector') this.vec.set(id, new Int8Array(rows * spec.rows)); });
+    this.a = i8s(rows * D);
+    this.b = i8s(rows * D);
+    this.f = i8s(rows * D);
+    this.logits = i8s(rows * VOCAB);
+    this.tokens = asBytes(i8s(rows));
+    this.targets = asBytes(i8s(rows));
+    this.lp = backend.allocI32(rows);
+    this.sign = i8s(rows);
+    this.noiseAt = backend.allocI32(rows);
+    this.noise = i8s(0);
+    arch.specs.forEach((spec, id) => { if (spec.kind === 'vector') this.vec.set(id, i8s(rows * spec.rows)); });
   }
 
   /**
-   * Fixes the rows' perturbations for the following steps (a window): the perturbed vectors
-   * I8(w_j + (sign·u_j·v_j ≫ (4+σ̂))) do not change within a window, so they are built once here.
-   * Call after setWeights.
+   * Fixes the rows' perturbations for the following steps (a window): copies the rows' pairs' noise
+   * into backend memory, and builds the perturbed vectors I8(w_j + (sign·u_j·v_j ≫ (4+σ̂))), which
+   * do not change within a window. Call after setWeights.
    */
   setNoise(rn: RowNoise): void {
-    this.rn = rn;
-    const scale = 1 / 2 ** (4 + rn.sigmaShift);
+    const { rows } = this;
+    const perPair = this.arch.noise.perPair;
+    // Only the span of pairs these rows use is copied (the source may hold a whole population's).
+    let lo = Infinity, hi = 0;
+    for (let i = 0; i < rows; i++) if (rn.sign[i] !== 0) { lo = Math.min(lo, rn.noiseAt[i]); hi = Math.max(hi, rn.noiseAt[i] + perPair); }
+    if (hi === 0) lo = 0;
+    if (this.noise.length < hi - lo) {
+      this.backend.free?.(this.noise);
+      this.noise = this.backend.allocI8(hi - lo);
+    }
+    this.noise.set(rn.noise.subarray(lo, hi));
+    for (let i = 0; i < rows; i++) {
+      this.sign[i] = rn.sign[i];
+      this.noiseAt[i] = rn.sign[i] !== 0 ? rn.noiseAt[i] - lo : 0;
+    }
+    this.sigmaShift = rn.sigmaShift;
+    const k = 4 + rn.sigmaShift;
+    const nz = this.noise;
     for (const [id, out] of this.vec) {
       const spec = this.arch.specs[id];
       const R = spec.rows;
       const w = this.w.subarray(spec.offset, spec.offset + R);
       const nOff = this.arch.noise.offsets[id];
-      for (let i = 0; i < this.rows; i++) {
-        const sg = rn.sign[i];
+      for (let i = 0; i < rows; i++) {
+        const sg = this.sign[i];
         if (sg === 0) { out.set(w, i * R); continue; }
-        const at = rn.noiseAt[i] + nOff;
-        for (let j = 0; j < R; j++) out[i * R + j] = i8(w[j] + Math.floor(sg * rn.noise[at + j] * rn.noise[at + R + j] * scale));
+        const at = this.noiseAt[i] + nOff;
+        for (let j = 0; j < R; j++) out[i * R + j] = i8(w[j] + ((sg * nz[at + j] * nz[at + R + j]) >> k));
       }
     }
   }
@@ -205,122 +239,64 @@ export class EggForward {
 
   /** One byte for every row: tokens[i] is row i's input byte; leaves the logits in `logits`. */
   step(tokens: Uint8Array | number[]): void {
-    const { arch, D, rows } = this;
-    const rn = this.rn;
-    if (!rn) throw new Error('EggForward.step: call setNoise first');
+    const { arch, D, rows, kernels: K } = this;
+    if (this.sigmaShift < 0) throw new Error('EggForward.step: call setNoise first');
+    const len = rows * D;
     // A document starts with byte 0: the recurrent state of that row starts from zero.
-    for (let i = 0; i < rows; i++) if (tokens[i] === 0) for (const s of this.states) s.fill(0, i * D, (i + 1) * D);
-    this.embed(tokens, rn);
+    for (let i = 0; i < rows; i++) {
+      const t = tokens[i];
+      this.tokens[i] = t;
+      if (t === 0) for (const s of this.states) s.fill(0, i * D, (i + 1) * D);
+    }
+    const emb = arch.specs[arch.emb];
+    K.embed(rows, D, this.tokens, this.w.subarray(emb.offset, emb.offset + emb.size), this.noise, this.sign, this.noiseAt,
+      arch.noise.offsets[arch.emb], 4 + this.sigmaShift, this.y);
+    const { y, u, a, b, f, fh } = this;
     for (let l = 0; l < arch.layerIds.length; l++) {
       const ids = arch.layerIds[l];
       const s = this.states[l];
-      this.layerNorm(this.y, ids.ln1, this.u);
-      this.matmul(this.u, ids.wf, rn, this.a);
-      this.matmul(s, ids.uf, rn, this.b);
-      this.addBias3(this.a, this.b, ids.bf, this.f);
-      const { f, fh } = this;
-      for (let k = 0; k < rows * D; k++) fh[k] = i8(((f[k] + 127) * s[k]) >> 8);
-      this.matmul(this.u, ids.wh, rn, this.a);
-      this.matmul(fh, ids.uh, rn, this.b);
-      this.addBias3(this.a, this.b, ids.bh, this.a); // a ← ĥ
-      const { a, y } = this;
-      for (let k = 0; k < rows * D; k++) {
-        const h = i8(s[k] + i8(((f[k] + 127) * (a[k] - s[k])) >> 8));
-        s[k] = h;
-        y[k] = i8(y[k] + h);
-      }
-      this.layerNorm(this.y, ids.ln2, this.u);
-      this.matmul(this.u, ids.w1, rn, this.m1);
-      this.matmul(this.m1, ids.w2, rn, this.a);
-      for (let k = 0; k < rows * D; k++) y[k] = i8(y[k] + this.a[k]);
+      K.layerNorm(rows, D, arch.logD, y, this.vec.get(ids.ln1)!, u);
+      this.matmul(u, ids.wf, a);
+      this.matmul(s, ids.uf, b);
+      K.add3(len, a, b, this.vec.get(ids.bf)!, f); // f: the gate
+      K.gruReset(len, f, s, fh);
+      this.matmul(u, ids.wh, a);
+      this.matmul(fh, ids.uh, b);
+      K.add3(len, a, b, this.vec.get(ids.bh)!, a); // a: ĥ
+      K.gruUpdate(len, f, a, s, y);
+      K.layerNorm(rows, D, arch.logD, y, this.vec.get(ids.ln2)!, u);
+      this.matmul(u, ids.w1, this.m1);
+      this.matmul(this.m1, ids.w2, a);
+      K.addInto(len, y, a);
     }
-    this.layerNorm(this.y, arch.lnOut, this.u);
-    this.matmul(this.u, arch.head, rn, this.logits);
+    K.layerNorm(rows, D, arch.logD, y, this.vec.get(arch.lnOut)!, u);
+    this.matmul(u, arch.head, this.logits);
   }
 
-  /** y[i] = I8(E[t_i] + (sign·u[t_i]·v ≫ (4+σ̂))). */
-  private embed(tokens: Uint8Array | number[], rn: RowNoise): void {
-    const { D, rows, y, w } = this;
-    const spec = this.arch.specs[this.arch.emb];
-    const nOff = this.arch.noise.offsets[this.arch.emb];
-    const scale = 1 / 2 ** (4 + rn.sigmaShift);
-    for (let i = 0; i < rows; i++) {
-      const t = tokens[i];
-      const base = spec.offset + t * D;
-      const sg = rn.sign[i];
-      if (sg === 0) {
-        for (let j = 0; j < D; j++) y[i * D + j] = w[base + j];
-      } else {
-        const nz = rn.noise, at = rn.noiseAt[i] + nOff;
-        const ut = sg * nz[at + t];
-        const v = at + VOCAB;
-        for (let j = 0; j < D; j++) y[i * D + j] = i8(w[base + j] + Math.floor(ut * nz[v + j] * scale));
-      }
-    }
+  /**
+   * After step(): each row's log₂-probability of its target byte in 1/16 bit (a view, valid until the
+   * next call).
+   */
+  logProbs(targets: Uint8Array | number[]): Int32Array {
+    for (let i = 0; i < this.rows; i++) this.targets[i] = targets[i];
+    this.kernels.logProbs(this.rows, this.logits, this.targets, this.lp);
+    return this.lp;
   }
 
   /** out = x@W for parameter `id` (shape m × n): one shared GEMM, then the per-row rank-1 term. */
-  private matmul(x: Int8Array, id: number, rn: RowNoise, out: Int8Array): void {
+  private matmul(x: Int8Array, id: number, out: Int8Array): void {
     const spec = this.arch.specs[id];
     const m = spec.rows, n = spec.cols, rows = this.rows;
-    const acc = this.acc;
     const t0 = this.timeGemm ? process.hrtime.bigint() : 0n;
-    this.backend.igemm(rows, m, n, x.subarray(0, rows * n), this.w.subarray(spec.offset, spec.offset + spec.size), acc);
+    this.backend.igemm(rows, m, n, x.subarray(0, rows * n), this.w.subarray(spec.offset, spec.offset + spec.size), this.acc);
     if (this.timeGemm) this.gemmNs += Number(process.hrtime.bigint() - t0);
-    const shift = spec.shift;
-    const scale = 1 / 2 ** (4 + rn.sigmaShift);
-    const nOff = this.arch.noise.offsets[id];
-    const nz = rn.noise;
-    for (let i = 0; i < rows; i++) {
-      const sg = rn.sign[i];
-      const ci = i * m;
-      if (sg !== 0) {
-        const at = rn.noiseAt[i] + nOff; // u: m values, then v: n values
-        const v = at + m;
-        const xi = i * n;
-        let dot = 0;
-        for (let c = 0; c < n; c++) dot += x[xi + c] * nz[v + c];
-        const t = sg * dot;
-        if (n <= 1024) {
-          // |t·u| ≤ 127³·1024 < 2^31: the product fits int32 and ≫ is the exact floor division.
-          const k = 4 + rn.sigmaShift;
-          for (let r = 0; r < m; r++) out[ci + r] = i8((acc[ci + r] + (Math.imul(t, nz[at + r]) >> k)) >> shift);
-        } else {
-          for (let r = 0; r < m; r++) out[ci + r] = i8((acc[ci + r] + Math.floor(t * nz[at + r] * scale)) >> shift);
-        }
-      } else {
-        for (let r = 0; r < m; r++) out[ci + r] = i8(acc[ci + r] >> shift);
-      }
-    }
-  }
-
-  /** out = I8(a + b + bias) per element (a, b already int8, summed in int32). */
-  private addBias3(a: Int8Array, b: Int8Array, id: number, out: Int8Array): void {
-    const bias = this.vec.get(id)!;
-    for (let k = 0; k < this.rows * this.D; k++) out[k] = i8(a[k] + b[k] + bias[k]);
-  }
-
-  /** L1 layer norm: out_j = I8(trunc(x_j·w_j / max(1, I8(Σ|x| ≫ log₂D)))). */
-  private layerNorm(x: Int8Array, id: number, out: Int8Array): void {
-    const { D, rows } = this;
-    const wv = this.vec.get(id)!;
-    const logD = this.arch.logD;
-    for (let i = 0; i < rows; i++) {
-      const xi = i * D;
-      let sum = 0;
-      for (let j = 0; j < D; j++) { const v = x[xi + j]; sum += v < 0 ? -v : v; }
-      const mav = Math.max(1, i8(sum >> logD));
-      for (let j = 0; j < D; j++) out[xi + j] = i8(divTrunc(x[xi + j] * wv[xi + j], mav));
-    }
+    this.kernels.matmulEpilogue(rows, m, n, x, this.acc, this.noise, this.sign, this.noiseAt, this.arch.noise.offsets[id],
+      4 + this.sigmaShift, spec.shift, out);
   }
 }
 
-/**
- * Log-probability of `target` under int8 logits, in 1/16-bit units (≤ 0 up to table rounding):
- * o = y'[target] − LOG2[Σ_k EXP2[y'_k]] with y' = logit + 128 — a base-2 log-softmax in integers.
- */
-export function logProb16(logits: Int8Array, at: number, target: number): number {
-  let sum = 0;
-  for (let k = 0; k < VOCAB; k++) sum += EXP2[logits[at + k] + 128];
-  return logits[at + target] + 128 - log2Fix16(sum);
+function asBytes(v: Int8Array): Uint8Array {
+  return new Uint8Array(v.buffer, v.byteOffset, v.length);
 }
+
+export { logProb16 };

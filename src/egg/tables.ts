@@ -35,7 +35,7 @@ for (let i = 0; i < 256; i++) EXP2[i] = Math.round(16 * 2 ** (i / 16));
 // rounding remains. test/egg/tables.test.ts measures the mismatch rate exhaustively for s < 2^22 and
 // checks |error| ≤ 1 on a random sample of the full 28-bit range.
 const MANT_BITS = 16;
-const MANT = new Int32Array(1 << MANT_BITS);
+export const MANT = new Int32Array(1 << MANT_BITS);
 for (let j = 0; j < MANT.length; j++) MANT[j] = Math.round(65536 * 16 * Math.log2(1 + j / 65536));
 
 /** Approximately round(16·log2(s/16)) (the paper's LOG2 table) for integer 1 ≤ s < 2^31. */
@@ -62,6 +62,8 @@ export function log2Reference(s: number): number {
 const RECIP = new Float64Array(128);
 for (let m = 1; m < 128; m++) RECIP[m] = Math.ceil(2 ** 21 / m);
 const INV_2_21 = 1 / 2 ** 21; // exact power of two
+/** RECIP as int32 (every entry ≤ 2^21), for the wasm kernels. */
+export const RECIP_I32 = Int32Array.from(RECIP);
 
 /** trunc(p / m) for |p| < 2^14 and 1 ≤ m ≤ 127, through the reciprocal table. */
 export function divTrunc(p: number, m: number): number {

@@ -13,6 +13,7 @@ import { loadBackend, type BackendChoice } from '../../backend/index.js';
 import { measure, machineInfo, record, table } from '../../bench/harness.js';
 import { EggArch, EggForward, isPowerOf4 } from '../../egg/model.js';
 import { ForwardCache, evaluateMembers, CHUNK_ROWS, type PopulationInput } from '../../egg/evaluate.js';
+import { tsEggKernels } from '../../egg/kernels.js';
 import { generatePairs, noiseKey } from '../../egg/noise.js';
 import { IntegerUpdater } from '../../egg/qeggroll.js';
 import { initParams, fillWindows, type EggConfig } from '../../egg/train.js';
@@ -56,6 +57,10 @@ export const benchEggCommand: Command = {
     const work = f.pop * f.tokens;
 
     const tPert = measure(() => { inp.epoch++; evaluateMembers(inp, cache, 0, f.pop, fitness); }, opts);
+    // The same forward with the plain TypeScript per-row kernels (the reference), when the backend's are wasm.
+    const kernels = cache.get(Math.min(f.pop, CHUNK_ROWS)).kernels.name;
+    const refCache = new ForwardCache(arch, backend, tsEggKernels);
+    const tRef = kernels === 'ts' ? tPert : measure(() => { inp.epoch++; evaluateMembers(inp, refCache, 0, f.pop, fitness); }, opts);
     cache.setTiming(true);
     const t0 = performance.now();
     evaluateMembers(inp, cache, 0, f.pop, fitness);
@@ -89,12 +94,15 @@ export const benchEggCommand: Command = {
       inference_tokens_per_s: work / tInf.medianS,
       perturbed_forward_over_inference: tInf.medianS / tPert.medianS,
       gemm_share_of_forward: gemmShare,
+      per_row_kernels: kernels,
+      ts_kernels_tokens_members_per_s: work / tRef.medianS,
+      forward_speedup_over_ts_kernels: tRef.medianS / tPert.medianS,
       generation_s: genS,
       generation_tokens_members_per_s: work / genS,
       noise_share_of_generation: tNoise.medianS / genS,
       update_share_of_generation: tUpd.medianS / genS,
       records: [
-        record('egg', 'perturbed-forward', tPert), record('egg', 'inference-forward', tInf),
+        record('egg', 'perturbed-forward', tPert), record('egg', 'perturbed-forward-ts-kernels', tRef), record('egg', 'inference-forward', tInf),
         record('egg', 'noise-all-pairs', tNoise, { values: noise.length }), record('egg', 'integer-update', tUpd),
       ],
       machine: await machineInfo(),
@@ -106,8 +114,9 @@ export const benchEggCommand: Command = {
         ['noise (all pairs)', tNoise.medianS.toFixed(4), (tNoise.medianS / genS).toFixed(3)],
         ['integer update', tUpd.medianS.toFixed(4), (tUpd.medianS / genS).toFixed(3)],
         ['inference forward', tInf.medianS.toFixed(4), '—'],
+        ['perturbed forward, TypeScript per-row kernels', tRef.medianS.toFixed(4), '—'],
       ]),
-      `tokens·members/s ${(work / tPert.medianS).toFixed(0)} (forward), ${(work / genS).toFixed(0)} (whole generation); GEMM share of forward ${(100 * gemmShare).toFixed(1)}%; perturbed/inference throughput ${(tInf.medianS / tPert.medianS).toFixed(2)}`,
+      `tokens·members/s ${(work / tPert.medianS).toFixed(0)} (forward), ${(work / genS).toFixed(0)} (whole generation); GEMM share of forward ${(100 * gemmShare).toFixed(1)}%; perturbed/inference throughput ${(tInf.medianS / tPert.medianS).toFixed(2)}; per-row kernels ${kernels}, ${(tRef.medianS / tPert.medianS).toFixed(2)}× the forward with the TypeScript ones`,
     ].join('\n'));
   },
 };
