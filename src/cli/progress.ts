@@ -8,6 +8,8 @@ export interface ProgressOptions {
   quiet?: boolean;
   /** Seconds between plain lines when not on a terminal. */
   plainEvery?: number;
+  /** A time limit (the run stops at whichever comes first): the ETA and the bar follow it when it is nearer. */
+  maxSeconds?: number;
 }
 
 export class Progress {
@@ -26,12 +28,15 @@ export class Progress {
     this.lastDraw = now;
     const secs = (now - this.start) / 1000;
     const rate = done / Math.max(secs, 1e-9);
-    const eta = rate > 0 ? (this.opts.total - done) / rate : 0;
+    let eta = rate > 0 ? (this.opts.total - done) / rate : 0;
+    let frac = done / Math.max(1, this.opts.total);
+    const limit = this.opts.maxSeconds ?? 0;
+    if (limit > 0 && limit - secs < eta) { eta = Math.max(0, limit - secs); frac = Math.min(1, secs / limit); }
     const info = Object.entries(fields).map(([k, v]) => `${k} ${typeof v === 'number' ? fmt(v) : v}`).join('  ');
     const label = this.opts.label ? `${this.opts.label} ` : '';
     if (this.tty) {
       const width = 24;
-      const filled = Math.round((width * done) / Math.max(1, this.opts.total));
+      const filled = Math.min(width, Math.round(width * frac));
       const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
       const line = `${label}${bar} ${done}/${this.opts.total}  ${info}  ${fmt(rate)}/s  ETA ${duration(eta)}`;
       const cols = process.stderr.columns || 120;
@@ -44,6 +49,7 @@ export class Progress {
 }
 
 export function fmt(v: number): string {
+  if (Number.isNaN(v)) return '—'; // not measured yet
   if (!Number.isFinite(v)) return String(v);
   if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v);
   const a = Math.abs(v);

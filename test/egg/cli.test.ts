@@ -58,6 +58,8 @@ test('bench egg --json reports throughput and the GEMM share', () => {
   const s = JSON.parse(r.stdout.trim().split('\n').pop()!);
   assert.ok(s.tokens_members_per_s > 0);
   assert.ok(s.gemm_share_of_forward > 0 && s.gemm_share_of_forward < 1);
+  assert.ok(['ts', 'wasm'].includes(s.per_row_kernels));
+  assert.ok(s.forward_speedup_over_ts_kernels > 0 && s.ts_kernels_tokens_members_per_s > 0);
   assert.equal(cli('bench', 'egg', '--width', '8').status, 2);
 });
 

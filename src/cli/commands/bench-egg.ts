@@ -21,9 +21,9 @@ import { loadCorpus, defaultCorpusPath } from '../../egg/data.js';
 
 const flags = {
   layers: { schema: num.int(1, 16), default: 1, help: 'blocks' },
-  width: { schema: num.int(4, 1024), default: 64, help: 'hidden width D (power of 4)' },
-  pop: { schema: num.int(2, 1 << 20), default: 512, help: 'population size (even)' },
-  tokens: { schema: num.int(1, 4096), default: 25, help: 'bytes per window (T)' },
+  width: { schema: num.int(4, 1024), default: 16, help: 'hidden width D (power of 4)' },
+  pop: { schema: num.int(2, 1 << 20), default: 8192, help: 'population size (even)' },
+  tokens: { schema: num.int(1, 4096), default: 100, help: 'bytes per window (T)' },
   'min-seconds': { schema: num.positive(), default: 1, help: 'keep timing each part for at least this long' },
   backend: backendFlag,
   seed: seedFlag,
@@ -33,7 +33,7 @@ const flags = {
 export const benchEggCommand: Command = {
   name: 'bench egg',
   summary: 'integer EGGROLL on EGG: tokens·members/s, GEMM share, forward vs inference, noise and update cost',
-  example: 'eggroll bench egg --width 64 --pop 512 --json',
+  example: 'eggroll bench egg --width 16 --pop 8192 --tokens 100 --json',
   flags,
   async run(argv) {
     const { flags: f } = parseFlags(argv, flags);

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { Command } from '../command.js';
 import { parseFlags, num } from '../flags.js';
@@ -26,20 +27,21 @@ import { sampleBytes } from '../../egg/sample.js';
 const trainFlags = {
   data: { schema: z.string().min(1).optional(), help: 'UTF-8 text file or folder of .txt files (default: the bundled KJV New Testament, public domain)' },
   layers: { schema: num.int(1, 16), default: 1, help: 'number of blocks (minGRU + MLP)' },
-  width: { schema: num.int(4, 1024), default: 64, help: 'hidden width D, a power of 4 (4, 16, 64, 256, 1024)' },
-  pop: { schema: num.int(2, 1 << 20), default: 512, help: 'population size (even; divisible by --group-size)' },
+  width: { schema: num.int(4, 1024), default: 16, help: 'hidden width D, a power of 4 (4, 16, 64, 256, 1024)' },
+  pop: { schema: num.int(2, 1 << 20), default: 8192, help: 'population size (even; divisible by --group-size)' },
   'group-size': { schema: num.int(2, 1 << 20), default: 2, help: 'members sharing one byte sequence (even)' },
   tokens: { schema: num.int(1, 4096), default: 100, help: 'bytes per window and step (T); hidden state carries across windows' },
   'sigma-shift': { schema: num.int(0, 8), default: 4, help: 'σ = 2^−s: the perturbation is (u·vᵀ) ≫ (4+s)' },
   alpha: { schema: num.positive(), default: 3, help: 'update fraction: a > 1 decays α_t = 1/((2^a−1)t/1000+1) (3: 1/(0.007t+1)); a ≤ 1 is constant' },
-  steps: { schema: num.int(1, 1e9), default: 300, help: 'generations to train (total, counting those before a resume)' },
+  steps: { schema: num.int(1, 1e9), default: 1000, help: 'generations to train (total, counting those before a resume)' },
   'eval-every': { schema: num.int(1, 1e9), default: 25, help: 'held-out evaluation every this many steps (and at the end)' },
   'eval-bytes': { schema: num.int(64, 1 << 30), default: 32768, help: 'bytes of held-out (and of train) scored at each evaluation' },
   'ckpt-every': { schema: num.int(1, 1e9), default: 50, help: 'checkpoint every this many steps (and at the end)' },
   'max-seconds': { schema: num.nonneg(), default: 0, help: 'stop (with a checkpoint) at the first step boundary after this many seconds; 0 = no limit' },
   resume: { schema: z.string().min(1).optional(), help: 'continue the run in this directory from its latest checkpoint (bit-identical)' },
   seed: seedFlag,
-  workers: workersFlag,
+  // Every core by default: the population split never changes a result.
+  workers: { ...workersFlag, default: availableParallelism() },
   backend: backendFlag,
   out: outFlag,
   json: jsonFlag,
@@ -119,7 +121,7 @@ async function trainRun(argv: string[]): Promise<void> {
   const started = performance.now();
   // On resume the bar counts this session's steps, so its rate and ETA are right.
   const startStep = trainer.step;
-  const progress = new Progress({ total: Math.max(1, cfg.steps - startStep), label: startStep > 0 ? `lm train (from step ${startStep})` : 'lm train', quiet: f.quiet });
+  const progress = new Progress({ total: Math.max(1, cfg.steps - startStep), label: startStep > 0 ? `lm train (from step ${startStep})` : 'lm train', quiet: f.quiet, maxSeconds: f['max-seconds'] });
   let heldoutBpb = NaN, trainBpb = NaN, last: Record<string, unknown> = {};
   let members = 0;
   try {
@@ -202,7 +204,7 @@ const evalFlags = {
 export const lmTrainCommand: Command = {
   name: 'lm train',
   summary: 'pretrain the integer-only language model EGG with integer EGGROLL on a text file or folder',
-  example: 'eggroll lm train --steps 300 --pop 512 --workers 2 --out runs/egg',
+  example: 'eggroll lm train --steps 1000 --pop 8192 --width 16 --out runs/egg',
   flags: trainFlags,
   config: true,
   run: trainRun,
