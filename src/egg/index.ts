@@ -1,5 +1,6 @@
 /** The integer-only language model's public API (see docs/results/egg.md). */
 export * from './model.js';
+export * from './kernels.js';
 export * from './tables.js';
 export * from './noise.js';
 export * from './qeggroll.js';

@@ -25,7 +25,7 @@
  */
 import type { Backend } from '../backend/types.js';
 import { i8 } from './tables.js';
-import { eggKernelsFor, logProb16, type EggKernels } from './kernels.js';
+import { eggKernelsFor, type EggKernels } from './kernels.js';
 import type { NoiseLayout } from './noise.js';
 
 export const VOCAB = 256;
@@ -299,4 +299,3 @@ function asBytes(v: Int8Array): Uint8Array {
   return new Uint8Array(v.buffer, v.byteOffset, v.length);
 }
 
-export { logProb16 };

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jsBackend, loadBackend, type Backend } from '../../src/backend/index.js';
-import { EggArch, EggForward, logProb16, type RowNoise } from '../../src/egg/model.js';
+import { EggArch, EggForward, type RowNoise } from '../../src/egg/model.js';
+import { logProb16 } from '../../src/egg/kernels.js';
 import { generatePairs, noiseKey } from '../../src/egg/noise.js';
 import { initParams } from '../../src/egg/train.js';
 import { EXP2, log2Fix16 } from '../../src/egg/tables.js';
