@@ -189,11 +189,14 @@ export function createNativeBackend(opts: NativeBackendOptions = {}): NativeBack
   const internals = wasm[WASM_INTERNALS];
   const vnni = blas.igemmSupported();
   // The VNNI kernel is ~2× the wasm kernel per core (bench int8); large calls are split by rows over the
-  // workers like sgemm. Exact integer arithmetic either way, so no choice here ever changes a bit.
+  // workers like sgemm. Below k = 64 it is the slower one (512 rows, k = 16: 7–8 GOP/s against wasm's
+  // 11–27, measured for n = 16…256), which is EGG's width-16 case, so short k goes to wasm. Exact integer
+  // arithmetic either way, so no choice here ever changes a bit.
   const igemm: NativeBackend['igemm'] = vnni
     ? (m, n, k, a, b, c) => {
       if (m <= 0 || n <= 0) return;
-      if (threads > 1 && m >= 2 * threads && m * n * k >= internals.minParallelWork) threadedIgemm(blas, internals, threads, m, n, k, a, b, c);
+      if (k < 64) wasm.igemm(m, n, k, a, b, c);
+      else if (threads > 1 && m >= 2 * threads && m * n * k >= internals.minParallelWork) threadedIgemm(blas, internals, threads, m, n, k, a, b, c);
       else blas.igemm(m, n, k, a, b, c);
     }
     : wasm.igemm;
