@@ -26,16 +26,17 @@
     }                                                                      \
   } while (0)
 
-/* The float32 data of typed array argv[i], with at least `need` elements. */
-static float *f32_arg(napi_env env, napi_value v, size_t need, const char *what) {
+/* The data of typed array `v` if it has type `want` (named `want_name` in the error) and at least `need`
+ * elements; otherwise a JS exception is pending and the result is NULL. */
+static void *typed_data(napi_env env, napi_value v, napi_typedarray_type want, const char *want_name, size_t need, const char *what) {
   napi_typedarray_type type;
   size_t length;
   void *data;
   napi_value buf;
   size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, &length, &data, &buf, &offset) != napi_ok || type != napi_float32_array) {
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, &buf, &offset) != napi_ok || type != want) {
     char msg[96];
-    snprintf(msg, sizeof msg, "eggroll_blas: %s must be a Float32Array", what);
+    snprintf(msg, sizeof msg, "eggroll_blas: %s must be a %s", what, want_name);
     napi_throw_type_error(env, NULL, msg);
     return NULL;
   }
@@ -45,9 +46,13 @@ static float *f32_arg(napi_env env, napi_value v, size_t need, const char *what)
     napi_throw_range_error(env, NULL, msg);
     return NULL;
   }
-  /* An empty array may have a NULL data pointer; BLAS never touches it then, but keep it non-NULL. */
-  static float dummy;
-  return data ? (float *)data : &dummy;
+  /* An empty array may have a NULL data pointer; kernels never touch it then, but keep it non-NULL. */
+  static int64_t dummy;
+  return data ? data : &dummy;
+}
+
+static float *f32_arg(napi_env env, napi_value v, size_t need, const char *what) {
+  return (float *)typed_data(env, v, napi_float32_array, "Float32Array", need, what);
 }
 
 static int get_i(napi_env env, napi_value v, int64_t *out) {
@@ -198,28 +203,6 @@ static bool vnni_supported(void) {
 #endif
 }
 
-static const void *typed_data(napi_env env, napi_value v, napi_typedarray_type want, size_t need, const char *what) {
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-  napi_value buf;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, &length, &data, &buf, &offset) != napi_ok || type != want) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "eggroll_blas: %s has the wrong typed-array type", what);
-    napi_throw_type_error(env, NULL, msg);
-    return NULL;
-  }
-  if (length < need) {
-    char msg[128];
-    snprintf(msg, sizeof msg, "eggroll_blas: %s has %zu elements, needs %zu", what, length, need);
-    napi_throw_range_error(env, NULL, msg);
-    return NULL;
-  }
-  static int64_t dummy;
-  return data ? data : &dummy;
-}
-
 /* igemm(m, n, k, a: Int8Array, b: Int8Array, c: Int32Array); only when igemmSupported(). */
 static napi_value igemm(napi_env env, napi_callback_info info) {
   size_t argc = 6;
@@ -234,11 +217,11 @@ static napi_value igemm(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "eggroll_blas.igemm: this CPU has no AVX-512 VNNI");
     return NULL;
   }
-  const int8_t *a = typed_data(env, argv[3], napi_int8_array, (size_t)(m * k), "A");
+  const int8_t *a = typed_data(env, argv[3], napi_int8_array, "Int8Array", (size_t)(m * k), "A");
   if (!a) return NULL;
-  const int8_t *b = typed_data(env, argv[4], napi_int8_array, (size_t)(n * k), "B");
+  const int8_t *b = typed_data(env, argv[4], napi_int8_array, "Int8Array", (size_t)(n * k), "B");
   if (!b) return NULL;
-  int32_t *c = (int32_t *)typed_data(env, argv[5], napi_int32_array, (size_t)(m * n), "C");
+  int32_t *c = (int32_t *)typed_data(env, argv[5], napi_int32_array, "Int32Array", (size_t)(m * n), "C");
   if (!c) return NULL;
   if (m == 0 || n == 0) return NULL;
 #ifdef HAVE_VNNI_KERNEL

@@ -132,6 +132,7 @@ export class EggForward {
   readonly D: number;
   readonly kernels: EggKernels;
   private readonly w: Int8Array; // weights
+  private readonly weights: Int8Array[]; // per parameter id: its view of w
   private readonly y: Int8Array; // residual stream rows × D
   private readonly u: Int8Array; // normalised input rows × D
   private readonly states: Int8Array[]; // per layer rows × D
@@ -159,8 +160,10 @@ export class EggForward {
     const D = arch.shape.width;
     this.D = D;
     this.kernels = kernels ?? eggKernelsFor(backend);
+    // Never a zero-length buffer: the noise of an unperturbed batch is empty but still passed by address.
     const i8s = (n: number): Int8Array => backend.allocI8(Math.max(n, 16));
     this.w = i8s(arch.size);
+    this.weights = arch.specs.map((spec) => this.w.subarray(spec.offset, spec.offset + spec.size));
     this.y = i8s(rows * D);
     this.u = i8s(rows * D);
     this.states = arch.layerIds.map(() => i8s(rows * D));
@@ -207,7 +210,7 @@ export class EggForward {
     for (const [id, out] of this.vec) {
       const spec = this.arch.specs[id];
       const R = spec.rows;
-      const w = this.w.subarray(spec.offset, spec.offset + R);
+      const w = this.weights[id];
       const nOff = this.arch.noise.offsets[id];
       for (let i = 0; i < rows; i++) {
         const sg = this.sign[i];
@@ -248,8 +251,7 @@ export class EggForward {
       this.tokens[i] = t;
       if (t === 0) for (const s of this.states) s.fill(0, i * D, (i + 1) * D);
     }
-    const emb = arch.specs[arch.emb];
-    K.embed(rows, D, this.tokens, this.w.subarray(emb.offset, emb.offset + emb.size), this.noise, this.sign, this.noiseAt,
+    K.embed(rows, D, this.tokens, this.weights[arch.emb], this.noise, this.sign, this.noiseAt,
       arch.noise.offsets[arch.emb], 4 + this.sigmaShift, this.y);
     const { y, u, a, b, f, fh } = this;
     for (let l = 0; l < arch.layerIds.length; l++) {
@@ -288,7 +290,7 @@ export class EggForward {
     const spec = this.arch.specs[id];
     const m = spec.rows, n = spec.cols, rows = this.rows;
     const t0 = this.timeGemm ? process.hrtime.bigint() : 0n;
-    this.backend.igemm(rows, m, n, x.subarray(0, rows * n), this.w.subarray(spec.offset, spec.offset + spec.size), this.acc);
+    this.backend.igemm(rows, m, n, x, this.weights[id], this.acc);
     if (this.timeGemm) this.gemmNs += Number(process.hrtime.bigint() - t0);
     this.kernels.matmulEpilogue(rows, m, n, x, this.acc, this.noise, this.sign, this.noiseAt, this.arch.noise.offsets[id],
       4 + this.sigmaShift, spec.shift, out);

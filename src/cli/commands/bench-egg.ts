@@ -59,8 +59,11 @@ export const benchEggCommand: Command = {
     const tPert = measure(() => { inp.epoch++; evaluateMembers(inp, cache, 0, f.pop, fitness); }, opts);
     // The same forward with the plain TypeScript per-row kernels (the reference), when the backend's are wasm.
     const kernels = cache.get(Math.min(f.pop, CHUNK_ROWS)).kernels.name;
-    const refCache = new ForwardCache(arch, backend, tsEggKernels);
-    const tRef = kernels === 'ts' ? tPert : measure(() => { inp.epoch++; evaluateMembers(inp, refCache, 0, f.pop, fitness); }, opts);
+    let tRef = tPert;
+    if (kernels !== 'ts') {
+      const refCache = new ForwardCache(arch, backend, tsEggKernels);
+      tRef = measure(() => { inp.epoch++; evaluateMembers(inp, refCache, 0, f.pop, fitness); }, opts);
+    }
     cache.setTiming(true);
     const t0 = performance.now();
     evaluateMembers(inp, cache, 0, f.pop, fitness);
