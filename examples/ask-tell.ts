@@ -21,9 +21,11 @@ export async function main(generations = 200, log = console.log): Promise<{ befo
   for (let k = 0; k < pop; k++) inputs.set(xs, k * points);
   const mlp = new Mlp(cfg, backend, pop * points);
   const rows = makeRowMap(contiguousMembers(0, pop, points), pop * points, { antithetic: true, pairStart: 0, pairCount: pop / 2 });
+  // The unperturbed model on the first `points` rows (member −1: no noise), for the progress lines.
+  const single = makeRowMap(new Int32Array(points).fill(-1), points, { antithetic: true, pairStart: 0, pairCount: 1 });
+  const inference = new InferenceNoiser(params, backend);
   const mse = () => {
-    const single = makeRowMap(new Int32Array(points).fill(-1), points, { antithetic: true, pairStart: 0, pairCount: 1 });
-    const out = mlp.forward(new InferenceNoiser(params, backend), inputs, single);
+    const out = mlp.forward(inference, inputs, single);
     return ys.reduce((s, y, i) => s + (out[i] - y) ** 2, 0) / points;
   };
   const before = mse();

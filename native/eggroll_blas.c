@@ -153,10 +153,11 @@ static napi_value sgemv(napi_env env, napi_callback_info info) {
 #if defined(__x86_64__) && defined(__GNUC__)
 #define HAVE_VNNI_KERNEL 1
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
-static void igemm_vnni(int64_t m, int64_t n, int64_t k, const int8_t *a, const int8_t *b, int32_t *c) {
+static bool igemm_vnni(int64_t m, int64_t n, int64_t k, const int8_t *a, const int8_t *b, int32_t *c) {
   const __m512i flip = _mm512_set1_epi8((char)0x80);
   /* 128·Σ_p B[j][p], the offset correction per column. */
   int32_t *bsum = (int32_t *)malloc(sizeof(int32_t) * (size_t)(n > 0 ? n : 1));
+  if (!bsum) return false;
   for (int64_t j = 0; j < n; j++) {
     int32_t s = 0;
     for (int64_t p = 0; p < k; p++) s += b[j * k + p];
@@ -191,13 +192,19 @@ static void igemm_vnni(int64_t m, int64_t n, int64_t k, const int8_t *a, const i
   }
   }
   free(bsum);
+  return true;
 }
 #endif
 
 static bool vnni_supported(void) {
 #ifdef HAVE_VNNI_KERNEL
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni");
+  /* Asked once per process, at load (igemm checks it on every call); the answer never changes. */
+  static int known = -1;
+  if (known < 0) {
+    __builtin_cpu_init();
+    known = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni");
+  }
+  return known;
 #else
   return false;
 #endif
@@ -225,7 +232,7 @@ static napi_value igemm(napi_env env, napi_callback_info info) {
   if (!c) return NULL;
   if (m == 0 || n == 0) return NULL;
 #ifdef HAVE_VNNI_KERNEL
-  igemm_vnni(m, n, k, a, b, c);
+  if (!igemm_vnni(m, n, k, a, b, c)) napi_throw_error(env, NULL, "eggroll_blas.igemm: out of memory");
 #endif
   return NULL;
 }
@@ -267,6 +274,8 @@ static napi_value config(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+  /* The main thread loads the addon first, so the CPU check is cached before any worker thread uses it. */
+  (void)vnni_supported();
   napi_property_descriptor props[] = {
     {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL},
     {"sgemv", NULL, sgemv, NULL, NULL, NULL, napi_default, NULL},

@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-interface ClassRow { cls: string; measured: number; lower: number | null; upper: number | null }
+import { formatProbability as e, type ClassRow } from '../src/boolean/prior-analysis.js';
+
 const dirs = process.argv.slice(2);
 const runs = dirs.map((d) => ({
   cfg: JSON.parse(readFileSync(join(d, 'config.json'), 'utf8')) as { n: number; H: number; samples: number },
   classes: JSON.parse(readFileSync(join(d, 'classes.json'), 'utf8')) as ClassRow[],
 }));
-const e = (x: number | null) => (x === null ? '—' : x === 0 ? '0' : x.toExponential(2));
 const names = ['constant 0', 't-entropy t=1', '1-parity (and complement)', '2-parity (and complement)', '3-parity (and complement)'];
 const lines = ['| class | ' + runs.map((r) => `n=${r.cfg.n} (M=${r.cfg.H}, ${r.cfg.samples.toExponential(0)} draws)`).join(' | ') + ' |', '|---|' + runs.map(() => '---').join('|') + '|'];
 for (const name of names) {

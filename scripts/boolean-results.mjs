@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Regenerates docs/results/boolean.md's measured sections: the exact commands behind every table.
-// Long (about an hour on 2 shared cores); each step can also be run on its own.
-// Usage: node scripts/boolean-results.mjs [prior|n7|n7-eggroll|n10|n12|bench]...
+// Long: all steps together take several hours on 2 shared cores (p4 alone is three 5·10⁷-proposal chains);
+// each step can also be run on its own.
+// Usage: node scripts/boolean-results.mjs [step ...]   (no step: all of them, in the order of `steps` below;
+//        an unknown step lists them)
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 

@@ -50,41 +50,40 @@ for (const env of envs) {
   }
 }
 
-const stat = meanStd;
-
 mkdirSync('docs/results/rl', { recursive: true });
 const rows: string[] = [];
 for (const r of results) {
-  const ev = stat(r.runs.map((s) => s.eval_mean_return));
-  const secs = stat(r.runs.map((s) => s.seconds));
-  const spg = stat(r.runs.map((s) => s.seconds_per_generation));
-  const def = resolveEnv(r.env);
-  const cfg = resolveConfig(r.env, { algo: r.algo as 'eggroll' });
-  rows.push(`| ${r.env} | ${r.algo} | ${cfg.pop} | ${cfg.gens} | ${ev.mean.toFixed(1)} ± ${ev.std.toFixed(1)} (${r.runs.length} seeds) | ${r.runs.filter((s) => s.solved).length}/${r.runs.length} | ${def.solvedThreshold} | ${secs.mean.toFixed(1)} | ${(spg.mean * 1000).toFixed(0)} | ${r.runs[0].backend} |`);
+  const ev = meanStd(r.runs.map((s) => s.eval_mean_return));
+  const secs = meanStd(r.runs.map((s) => s.seconds));
+  const spg = meanStd(r.runs.map((s) => s.seconds_per_generation));
+  // Population, generations and threshold as the runs recorded them (a preset may have changed since).
+  const run0 = r.runs[0];
+  rows.push(`| ${r.env} | ${r.algo} | ${run0.pop} | ${run0.gens} | ${ev.mean.toFixed(1)} ± ${ev.std.toFixed(1)} (${r.runs.length} seeds) | ${r.runs.filter((s) => s.solved).length}/${r.runs.length} | ${run0.solved_threshold} | ${secs.mean.toFixed(1)} | ${(spg.mean * 1000).toFixed(0)} | ${r.runs[0].backend} |`);
 }
 await writePlot('docs/results/rl/final-eval', barChartSvg({
   title: 'Final evaluation return (100 episodes, mean ± std over seeds)', yLabel: 'return',
-  bars: results.map((r) => { const s = stat(r.runs.map((x) => x.eval_mean_return)); return { label: `${r.env.replace(/-v\d$/, '')} ${r.algo}`, value: s.mean, err: s.std }; }),
+  bars: results.map((r) => { const s = meanStd(r.runs.map((x) => x.eval_mean_return)); return { label: `${r.env.replace(/-v\d$/, '')} ${r.algo}`, value: s.mean, err: s.std }; }),
 }));
 for (const env of [...new Set(results.map((r) => r.env))]) {
   const series = results.filter((r) => r.env === env).map((r) => {
     const curves = r.runs.map((s) => readJsonl(join(s.run_dir, 'metrics.jsonl')).map((m) => Number(m.mean_return)));
     const len = Math.min(...curves.map((c) => c.length));
-    const mean = Array.from({ length: len }, (_, g) => curves.reduce((a, c) => a + c[g], 0) / curves.length);
-    const sd = Array.from({ length: len }, (_, g) => Math.sqrt(curves.reduce((a, c) => a + (c[g] - mean[g]) ** 2, 0) / curves.length));
-    return { name: r.algo, x: mean.map((_, g) => g), y: mean, band: { lo: mean.map((m, g) => m - sd[g]), hi: mean.map((m, g) => m + sd[g]) } };
+    const perGen = Array.from({ length: len }, (_, g) => meanStd(curves.map((c) => c[g])));
+    const mean = perGen.map((s) => s.mean);
+    return { name: r.algo, x: mean.map((_, g) => g), y: mean, band: { lo: perGen.map((s) => s.mean - s.std), hi: perGen.map((s) => s.mean + s.std) } };
   });
-  await writePlot(`docs/results/rl/${env}`, linePlotSvg({ title: `${env}: population mean return (mean ± std over ${seeds} seeds)`, xLabel: 'generation', yLabel: 'return', series, hLines: [{ y: resolveEnv(env).solvedThreshold, label: 'solved' }] }));
+  const nRuns = Math.min(...results.filter((r) => r.env === env).map((r) => r.runs.length));
+  await writePlot(`docs/results/rl/${env}`, linePlotSvg({ title: `${env}: population mean return (mean ± std over ${nRuns} seeds)`, xLabel: 'generation', yLabel: 'return', series, hLines: [{ y: resolveEnv(env).solvedThreshold, label: 'solved' }] }));
 }
 // Per-generation speed at equal population: OpenES ms/gen ÷ EGGROLL ms/gen, and whether EGGROLL is no worse
-// than OpenES within the seeds' spread (its mean ≥ OpenES mean − OpenES std).
+// than OpenES within the seeds' spread (its mean ≥ OpenES mean − the larger of the two stds).
 const speedRows: string[] = [];
 for (const env of [...new Set(results.map((r) => r.env))]) {
   const e = results.find((r) => r.env === env && r.algo === 'eggroll');
   const o = results.find((r) => r.env === env && r.algo === 'openes');
   if (!e || !o) continue;
-  const es = stat(e.runs.map((x) => x.eval_mean_return)), os = stat(o.runs.map((x) => x.eval_mean_return));
-  const eg = stat(e.runs.map((x) => x.seconds_per_generation)).mean, og = stat(o.runs.map((x) => x.seconds_per_generation)).mean;
+  const es = meanStd(e.runs.map((x) => x.eval_mean_return)), os = meanStd(o.runs.map((x) => x.eval_mean_return));
+  const eg = meanStd(e.runs.map((x) => x.seconds_per_generation)).mean, og = meanStd(o.runs.map((x) => x.seconds_per_generation)).mean;
   speedRows.push(`| ${env} | ${(og / eg).toFixed(2)}× | ${es.mean >= os.mean - Math.max(os.std, es.std) ? 'yes' : 'no'} (${es.mean.toFixed(1)} vs ${os.mean.toFixed(1)}) |`);
 }
 const machine = await machineInfo();

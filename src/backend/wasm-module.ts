@@ -1,5 +1,5 @@
 /**
- * Loads the compiled kernel module (build/kernels.wasm, made by `npm run build:wasm` from
+ * Loads the compiled wasm modules (build/*.wasm, made by `npm run build:wasm`; the backend's kernels.wasm from
  * src/backend/assembly/kernels.ts). The same URL resolves from src/backend/*.ts under tsx and from
  * dist/backend/*.js, because both sit two levels below the package root.
  */
@@ -32,19 +32,29 @@ export interface KernelExports {
 
 export const KERNELS_URL = new URL('../../build/kernels.wasm', import.meta.url);
 
-let cached: WasmModule | undefined;
+const modules = new Map<string, WasmModule | null>();
 
-/** Compiles the module once per process (synchronously: it is small and compiles in milliseconds). */
-export function kernelModule(): WasmModule {
-  if (cached) return cached;
-  let bytes: Buffer;
+/**
+ * A module built by `npm run build:wasm`, compiled once per process (synchronously: these are small and
+ * compile in milliseconds); null when the file is missing or does not compile.
+ */
+export function loadBuiltModule(url: URL): WasmModule | null {
+  let m = modules.get(url.href);
+  if (m !== undefined) return m;
   try {
-    bytes = readFileSync(KERNELS_URL);
+    m = new Wasm.Module(readFileSync(url));
   } catch {
-    throw new Error(`wasm kernels not built (${KERNELS_URL.pathname} missing); run \`npm run build:wasm\``);
+    m = null;
   }
-  cached = new Wasm.Module(bytes);
-  return cached;
+  modules.set(url.href, m);
+  return m;
+}
+
+/** The backend's kernels (required: the wasm backend cannot work without them). */
+export function kernelModule(): WasmModule {
+  const m = loadBuiltModule(KERNELS_URL);
+  if (!m) throw new Error(`wasm kernels not built (${KERNELS_URL.pathname} missing); run \`npm run build:wasm\``);
+  return m;
 }
 
 export function instantiate(memory: WasmMemory): KernelExports {

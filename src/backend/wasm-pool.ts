@@ -84,8 +84,10 @@ export class KernelPool {
   private readonly opIndex: Map<string, number>;
   private ready = false;
 
-  /** `workers` threads besides the calling one; `ops` the export names jobs may call. */
-  /** `addonPath`: the native addon to load in each worker too (for the native backend's sgemm). */
+  /**
+   * `workers` threads besides the calling one; `ops` the export names jobs may call; `addonPath` the
+   * native addon to load in each worker too (for the native backend's threaded sgemm and igemm).
+   */
   constructor(module: WasmModule, memory: WasmMemory, workers: number, ops: readonly string[], addonPath?: string) {
     this.opIndex = new Map(ops.map((o, i) => [o, i]));
     for (let w = 0; w < workers; w++) {

@@ -24,7 +24,7 @@ export interface WasmBackendOptions {
   threads?: number;
   /** Calls with fewer multiply-adds than this run on the calling thread only (default 2²², ~4 M). */
   minParallelWork?: number;
-  /** Also load this native addon in the worker threads (the native backend's threaded sgemm). */
+  /** Also load this native addon in the worker threads (the native backend's threaded sgemm and igemm). */
   addonPath?: string;
 }
 

@@ -106,12 +106,6 @@ export function measureRoundRobin(fns: (() => void)[], opts: MeasureOptions = {}
   return samples.map(summarise);
 }
 
-/** measureRoundRobin for two functions. */
-export function measureInterleaved(a: () => void, b: () => void, opts: MeasureOptions = {}): [Timing, Timing] {
-  const [ta, tb] = measureRoundRobin([a, b], opts);
-  return [ta, tb];
-}
-
 /** Work per second, e.g. rate(2*m*n*k, t.medianS) / 1e9 = GFLOP/s. */
 export function rate(work: number, seconds: number): number {
   return seconds > 0 ? work / seconds : Infinity;

@@ -171,5 +171,5 @@ export function runEggroll(n: number, H: number, task: Task, o: EggrollOptions, 
   }
   const net: Dfcn = { n, H, beta, w1: w.slice(), w2: v.slice() };
   const last = log[log.length - 1];
-  return { algo: 'eggroll', net, dnf: toDnf(net), ...pick(last), steps: o.generations, zero_train_step: zeroStep, log, extra: { pairs: o.pairs, rank: o.rank, density: o.density, alpha: o.alpha } };
+  return { algo: 'eggroll', net, dnf: toDnf(net), ...pick(last), steps: o.generations, zero_train_step: zeroStep, log, extra: { pairs: o.pairs, rank: o.rank, density: o.density, alpha: o.alpha, alpha_decay: o.alphaDecay ?? 0 } };
 }

@@ -51,6 +51,11 @@ export function byK(n: number, rows: FunctionRow[]): KRow[] {
   });
 }
 
+/** A probability for a report table: 2 significant digits in exponent form, '0', or '—' when not available. */
+export function formatProbability(x: number | null): string {
+  return x === null ? '—' : x === 0 ? '0' : x.toExponential(2);
+}
+
 export interface ClassRow { cls: string; members: number; measured: number; lower: number | null; upper: number | null; note: string }
 
 function subsets(n: number, k: number): number[][] {

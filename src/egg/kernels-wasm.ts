@@ -4,10 +4,10 @@
  * instance per backend (and so per thread); the lookup tables are copied into that memory once.
  * Returns null when the backend has no wasm memory (js) or the module was not built.
  */
-import { readFileSync } from 'node:fs';
 import type { Backend } from '../backend/types.js';
 import { WASM_INTERNALS, type WasmInternals } from '../backend/wasm.js';
-import { Wasm, type WasmModule } from '../backend/wasm-api.js';
+import { Wasm } from '../backend/wasm-api.js';
+import { loadBuiltModule } from '../backend/wasm-module.js';
 import { EXP2, MANT, RECIP_I32 } from './tables.js';
 import type { EggKernels } from './kernels.js';
 
@@ -25,17 +25,6 @@ interface EggExports {
 }
 
 const EGG_WASM_URL = new URL('../../build/egg.wasm', import.meta.url);
-let module: WasmModule | null | undefined;
-
-function eggModule(): WasmModule | null {
-  if (module !== undefined) return module;
-  try {
-    module = new Wasm.Module(readFileSync(EGG_WASM_URL));
-  } catch {
-    module = null;
-  }
-  return module;
-}
 
 const cache = new WeakMap<Backend, EggKernels>();
 
@@ -43,7 +32,7 @@ export function wasmEggKernels(backend: Backend): EggKernels | null {
   const hit = cache.get(backend);
   if (hit) return hit;
   const internals = (backend as unknown as { [WASM_INTERNALS]?: WasmInternals })[WASM_INTERNALS];
-  const mod = eggModule();
+  const mod = loadBuiltModule(EGG_WASM_URL);
   if (!internals || !mod) return null;
   const k = new Wasm.Instance(mod, { env: { memory: internals.memory } }).exports as unknown as EggExports;
   // The module has no static data, but it must not claim any of the heap either.

@@ -168,9 +168,8 @@ export class EggTrainer {
     writeJsonAtomic(join(dir, `${name}.json`), {
       step: this.step,
       config: this.cfg,
-      // Noise and data are counter-based: the step number is the whole RNG and data-cursor position.
-      rng: { kind: 'philox4x32-10 counter', seed: this.cfg.seed, next_epoch: this.step },
-      data: { window_tokens: this.cfg.tokens, groups: this.cfg.pop / this.cfg.groupSize, next_window: this.step },
+      // Noise (Philox4x32-10) and data windows are counter-based: with the config's seed, the step number is
+      // the whole RNG and data-cursor position.
       ...extra,
     });
     writeJsonAtomic(join(dir, 'latest.json'), { step: this.step, file: `${name}.safetensors` });

@@ -142,6 +142,14 @@ export class PerturbedNoiser implements Noiser {
     return a;
   }
 
+  /** `old` if it holds `length` values, else a new kernel array (the old one goes back to the backend at once). */
+  private grow(old: Float32Array, length: number): Float32Array {
+    if (old.length >= length) return old;
+    const at = this.owned.indexOf(old);
+    if (at >= 0) { this.owned.splice(at, 1); this.backend.free?.(old); }
+    return this.alloc(length);
+  }
+
   /**
    * Returns this generation's buffers to the backend. Kernel memory (wasm) is not garbage-collected, so
    * a noiser must be disposed when its generation is over; EvolutionStrategy does this for its own.
@@ -206,7 +214,7 @@ export class PerturbedNoiser implements Noiser {
     const size = sizeOf(this.params.specs[pid].shape);
     const cached = this.dense[pid];
     if (cached) return cached.subarray(localPair * size, (localPair + 1) * size);
-    if (this.scratchE.length < size) this.scratchE = this.alloc(size);
+    this.scratchE = this.grow(this.scratchE, size);
     denseNoise(this.opts.seed, pid, this.opts.epoch, this.opts.pairStart + localPair, this.scratchE, 0, size);
     return this.scratchE.subarray(0, size);
   }
@@ -218,7 +226,7 @@ export class PerturbedNoiser implements Noiser {
     this.backend.sgemm(false, true, rows.count, m, n, 1, x, W, 0, y);
     if (this.isLowRank(pid)) {
       // In kernel memory, so the wasm backend reads it without a copy on every call.
-      if (this.coef.length < rows.count) this.coef = this.alloc(rows.count);
+      this.coef = this.grow(this.coef, rows.count);
       const r = this.rankOf(pid);
       const c = this.opts.sigma / Math.sqrt(r);
       for (let i = 0; i < rows.count; i++) this.coef[i] = rows.sign[i] * c;
@@ -235,8 +243,8 @@ export class PerturbedNoiser implements Noiser {
       const lo = rows.start[p], hi = rows.start[p + 1];
       const k = hi - lo;
       if (k === 0) continue;
-      if (this.scratchX.length < k * n) this.scratchX = this.alloc(Math.max(k * n, 2 * n));
-      if (this.scratchY.length < k * m) this.scratchY = this.alloc(Math.max(k * m, 2 * m));
+      if (this.scratchX.length < k * n) this.scratchX = this.grow(this.scratchX, Math.max(k * n, 2 * n));
+      if (this.scratchY.length < k * m) this.scratchY = this.grow(this.scratchY, Math.max(k * m, 2 * m));
       for (let t = 0; t < k; t++) this.scratchX.set(x.subarray(rows.order[lo + t] * n, rows.order[lo + t] * n + n), t * n);
       const E = this.denseFor(pid, p);
       this.backend.sgemm(false, true, k, m, n, 1, this.scratchX, E, 0, this.scratchY);

@@ -99,8 +99,8 @@ export class Trainer {
     if (st.length) tensors['task/state'] = { dtype: 'F64', shape: [st.length], data: st };
     return saveCheckpoint(dir, {
       generation: this.es.generation,
-      // The RNG position: all noise is counter-based, so (seed, generation) is the whole of it.
-      state: { optimizerStep: opt.step, seed: this.setup.strategy.seed, rng: { kind: 'philox4x32-10', seed: this.setup.strategy.seed, generation: this.es.generation }, ...extraState },
+      // The RNG position: all noise is counter-based (Philox4x32-10), so (seed, generation) is the whole of it.
+      state: { optimizerStep: opt.step, seed: this.setup.strategy.seed, ...extraState },
       tensors,
     });
   }

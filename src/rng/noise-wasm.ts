@@ -3,9 +3,9 @@
  * use. When the file is missing (a build without the wasm step) or EGGROLL_NOISE=js is set, callers fall
  * back to the TypeScript reference and get the same numbers, only slower.
  */
-import { readFileSync } from 'node:fs';
 import type { StreamAddress } from './normal.js';
 import { Wasm, type WasmMemory } from '../backend/wasm-api.js';
+import { loadBuiltModule } from '../backend/wasm-module.js';
 
 interface NoiseExports {
   /** SIMD version (4 Philox blocks at a time), same bits as `normals`. */
@@ -23,8 +23,9 @@ function load(): NoiseExports | null {
   kernel = null;
   if (process.env.EGGROLL_NOISE === 'js') return kernel;
   try {
-    const bytes = readFileSync(new URL('../../build/noise.wasm', import.meta.url));
-    const instance = new Wasm.Instance(new Wasm.Module(bytes), { env: { abort: () => { throw new Error('noise.wasm abort'); } } });
+    const mod = loadBuiltModule(new URL('../../build/noise.wasm', import.meta.url));
+    if (!mod) return kernel;
+    const instance = new Wasm.Instance(mod, { env: { abort: () => { throw new Error('noise.wasm abort'); } } });
     kernel = instance.exports as unknown as NoiseExports;
     base = kernel.heapBase();
   } catch {

@@ -73,13 +73,13 @@ export function cosSinTurn(w: number, out: Float64Array): void {
 }
 
 const cs = new Float64Array(2);
+const z = new Float64Array(4);
 
 /** The reference implementation of fillNormals (plain TypeScript). */
 export function fillNormalsRef(addr: StreamAddress, start: number, out: Float32Array | Float64Array, offset: number, count: number): void {
   if (start % 4 !== 0) throw new RangeError(`fillNormals: start must be a multiple of 4, got ${start}`);
   let b = start / 4;
   let i = 0;
-  const z = new Float64Array(4);
   while (i < count) {
     philox4x32(b, addr.c1, addr.c2, addr.c3, addr.key0, addr.key1, block, 0);
     b++;

@@ -18,7 +18,7 @@ import { Mlp, mlpSpecs, initMlp } from '../../nn/mlp.js';
 import { EvolutionStrategy, type Algo } from '../../es/strategy.js';
 import { InferenceNoiser, contiguousMembers, makeRowMap, type Noiser, type RowMap } from '../../es/noiser.js';
 import { initNormal } from '../../es/noise.js';
-import { measure, measureInterleaved, machineInfo, table, type Timing } from '../../bench/harness.js';
+import { measure, measureRoundRobin, machineInfo, table, type Timing } from '../../bench/harness.js';
 
 const flags = {
   cases: { schema: z.string(), default: 'linear1024-r1,linear1024-r4,mlp-64-256-256-8', help: 'comma-separated cases: linear1024-r1, linear1024-r4, mlp-64-256-256-8' },
@@ -107,7 +107,7 @@ export const benchEsCommand: Command = {
       const tNoise = measure(() => { es.state.generation++; es.ask(); }, { ...opts, minRuns: 3 });
       const noiser = es.ask();
       // Inference and the perturbed forward alternate, so load on a shared machine hits both alike.
-      const [tInf, tPert] = measureInterleaved(() => c.forward(inference, x, rows), () => c.forward(noiser, x, rows), { ...opts, minSeconds: 2 * opts.minSeconds });
+      const [tInf, tPert] = measureRoundRobin([() => c.forward(inference, x, rows), () => c.forward(noiser, x, rows)], { ...opts, minSeconds: 2 * opts.minSeconds });
       const tEgg = measure(generationTimer(c, 'eggroll', backend, f.seed, x, rows), { ...opts, minRuns: 3 });
       let tOpen: Timing | undefined;
       if (!f['skip-openes']) {

@@ -1,7 +1,7 @@
 /**
  * `eggroll bench gemm` and `eggroll bench int8`: kernel throughput per backend and thread count, next to
  * OpenBLAS called directly through the native addon (the practical limit of this machine) when it is
- * built. All subjects of one size are timed round-robin (and GEMM vs GEMM + lowRankAdd in alternation),
+ * built. All subjects of one size are timed round-robin (and GEMM, lowRankAdd and both together likewise),
  * so the ratios in the summary compare numbers taken under the same machine load.
  */
 import { availableParallelism } from 'node:os';

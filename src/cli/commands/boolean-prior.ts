@@ -10,7 +10,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../../io/atomic.js';
 import { linePlotSvg, scatterPlotSvg, writePlot } from '../../io/plot.js';
 import { widthFor } from '../../boolean/dfcn.js';
 import { PRIOR_MAX_N, samplePrior } from '../../boolean/prior.js';
-import { byK, classTable, correlations, functionRows } from '../../boolean/prior-analysis.js';
+import { byK, classTable, correlations, formatProbability, functionRows } from '../../boolean/prior-analysis.js';
 
 export const priorFlags = {
   n: { schema: num.int(1, PRIOR_MAX_N), default: 4, help: `number of inputs (1–${PRIOR_MAX_N}: a truth table must fit one 32-bit word)` },
@@ -24,7 +24,7 @@ export const priorFlags = {
   quiet: quietFlag,
 } satisfies FlagTable;
 
-const fmtP = (x: number | null) => (x === null ? '—' : x === 0 ? '0' : x.toExponential(2));
+
 
 export async function runPriorCommand(argv: string[]): Promise<void> {
   const { flags: f } = parseFlags(argv, priorFlags);
@@ -70,7 +70,7 @@ export async function runPriorCommand(argv: string[]): Promise<void> {
   const kTable = ['| K | functions with this K | hit | mean log10 P | max log10 P | min log10 P |', '|---|---|---|---|---|---|',
     ...ks.map((k) => `| ${k.K} | ${Number.isNaN(k.functions) ? '—' : k.functions} | ${k.hit} | ${k.meanLog10P.toFixed(2)} | ${k.maxLog10P.toFixed(2)} | ${k.minLog10P.toFixed(2)} |`)].join('\n');
   const cTable = ['| class | members | measured P (mean per function) | lower bound | upper bound |', '|---|---|---|---|---|',
-    ...classes.map((c) => `| ${c.cls} | ${c.members} | ${fmtP(c.measured)} | ${fmtP(c.lower)} | ${fmtP(c.upper)} |`)].join('\n');
+    ...classes.map((c) => `| ${c.cls} | ${c.members} | ${formatProbability(c.measured)} | ${formatProbability(c.lower)} | ${formatProbability(c.upper)} |`)].join('\n');
   writeFileAtomic(join(dir, 'report.md'), `# Prior, n = ${n}, H = ${H}, ${f.samples} samples, seed ${f.seed}\n\n${kTable}\n\n${cTable}\n\nCorrelations of log10 P with the complexity measures: ${JSON.stringify(corr)}\n`);
   const summary = {
     n, H, samples: f.samples, seed: f.seed, workers: f.workers, distinct_functions: r.counts.size,

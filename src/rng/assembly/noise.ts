@@ -1,7 +1,8 @@
 // Philox4x32-10 + arithmetic-only Box–Muller, the same algorithm as src/rng/normal.ts (fillNormalsRef),
 // operation for operation, so both give bit-identical float32 normals. Compiled to build/noise.wasm.
-// Scalar code: wasm's i64 multiply gives Philox's 32×32→64 product in one instruction, which is where
-// most of the speed over the TypeScript reference comes from.
+// `normalsSimd` (four Philox blocks per step in i64x2/f64x2 lanes) is the one the loader uses; the
+// scalar `normals` produces the last 1–3 blocks of a call. wasm's i64 multiply gives Philox's
+// 32×32→64 product in one instruction, which is where much of the speed over the reference comes from.
 
 const M0: u64 = 0xd2511f53;
 const M1: u64 = 0xcd9e8d57;
