@@ -11,7 +11,8 @@ export { jsBackend } from './js.js';
 export type BackendChoice = BackendName | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'js', 'wasm', 'native'];
 
-type Loader = () => Promise<Backend>;
+/** `explicit`: the user named this backend (so native may load even if its row-contract check failed). */
+type Loader = (explicit: boolean) => Promise<Backend>;
 let wasmInstance: Backend | undefined;
 let nativeInstance: Backend | undefined;
 /** How each backend is loaded; lazy, so an unused backend costs nothing at start-up. */
@@ -19,8 +20,20 @@ const loaders = new Map<BackendName, Loader>([
   ['js', async () => jsBackend],
   // One shared instance per process: its memory holds the tensors, its threads start on first need.
   ['wasm', async () => (wasmInstance ??= (await import('./wasm.js')).createWasmBackend())],
-  ['native', async () => (nativeInstance ??= (await import('./native.js')).createNativeBackend())],
+  ['native', async (explicit) => {
+    if (nativeInstance && (explicit || !nondeterminism(nativeInstance))) return nativeInstance;
+    const { createNativeBackend } = await import('./native.js');
+    return (nativeInstance = createNativeBackend({ allowNondeterministic: explicit }));
+  }],
 ]);
+
+/**
+ * Why this backend's results may depend on threads or workers (its load-time row-contract check
+ * failed), or undefined when the contract holds. Commands record it in config.json.
+ */
+export function nondeterminism(b: Backend): string | undefined {
+  return (b as { nondeterministic?: string }).nondeterministic;
+}
 
 
 /** Preference order for `auto`: fastest first. */
@@ -30,13 +43,16 @@ export async function loadBackend(choice: BackendChoice = 'auto', onNote?: (line
   if (choice !== 'auto') {
     const load = loaders.get(choice);
     if (!load) throw new Error(`backend '${choice}' is not available in this build (available: ${[...loaders.keys()].join(', ')})`);
-    return load();
+    const b = await load(true);
+    const why = nondeterminism(b);
+    if (why) onNote?.(`warning: backend ${b.name} failed its row-contract check (${why}); proceeding because it was asked for, but results may differ with --workers and threads`);
+    return b;
   }
   for (const name of AUTO_ORDER) {
     const load = loaders.get(name);
     if (!load) continue;
     try {
-      return await load();
+      return await load(false);
     } catch (e) {
       onNote?.(`backend ${name} unavailable (${(e as Error).message}); trying the next one`);
     }

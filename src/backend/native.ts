@@ -1,90 +1,81 @@
 /**
- * The native backend: f32 GEMM through OpenBLAS (native/eggroll_blas.c, built at install time by
- * native/install.mjs when Debian's libopenblas-dev is present), and the exact int8 GEMM through the
- * addon's own AVX-512 VNNI kernel on CPUs that have it (BLAS has no int8 GEMM). Everything else — the
- * allocator, GEMV, lowRankAdd, and int8 on other CPUs — is the wasm backend's: GEMV is memory-bound
- * (wasm SIMD is as fast), and sharing the wasm memory means tensors pass between the addon and the wasm
- * kernels without copies.
+ * The native backend: our own f32 GEMM in C (native/eggroll_native.c, AVX-512 or AVX2+FMA, built at
+ * install time by native/install.mjs), and the exact int8 GEMM through the addon's AVX-512 VNNI kernel
+ * on CPUs that have it. Everything else — the allocator, GEMV, lowRankAdd, and int8 elsewhere — is the
+ * wasm backend's: GEMV is memory-bound (wasm SIMD is as fast), and sharing the wasm memory means tensors
+ * pass between the addon and the wasm kernels without copies.
  *
- * The row contract (src/backend/types.ts) and OpenBLAS: measured on OpenBLAS 0.3.21, a row's result
- * DOES depend on m when sgemm is called plainly — small problems (m·n·k up to ~10⁶) take a separate
- * "small matrix" kernel, and edge tiles in m take other paths — so splitting a population over workers
- * would change results in the last bits. What we measured to be invariant (single-threaded OpenBLAS,
- * which is all this backend uses): in a call whose m is a multiple of 128 and that is not "small", every
- * row gives the same bits at any position. So blockedSgemm only makes such calls:
- *  - n·k > 2¹⁷: one call for the first ⌊m/128⌋·128 rows (m·n·k > 1.6·10⁷, far above the small limit),
- *    then the remaining rows padded with zero rows to a 128-row call in scratch;
- *  - n·k ≤ 2¹⁷ (tiny layers, where a 128-row call could be "small" but a longer one not): every call is
- *    exactly 128 rows (the last padded), so the kernel choice depends on (n, k) only.
- * test/backend/conformance.test.ts checks split calls bit for bit in both regimes. The price: a call
- * with few rows computes 128 rows.
+ * The row contract (src/backend/types.ts) holds by construction: the C kernel computes every element as
+ * one f32 FMA chain over k in increasing order, then alpha and beta, whatever the call's row count, the
+ * row's position in it, the thread or the instruction set. So calls are split freely — by threads into
+ * chunks of rows taken from a shared counter, like the wasm backend — and need no padding.
+ *
+ * Why not OpenBLAS's sgemm: with some of its kernels a row's bits depend on its position in the call
+ * (OpenBLAS 0.3.21 under OPENBLAS_CORETYPE=Haswell: a row at position 7 of a 128-row call differs from
+ * the same row at position 0), so no way of calling it is invariant by construction. OpenBLAS, when
+ * installed, is linked only so `bench gemm` can show what determinism costs (`blasSgemm`).
+ *
+ * Belt and braces: createNativeBackend() checks the contract on a few small shapes at load (about a
+ * millisecond). If the check fails, `auto` falls back to wasm; `--backend native` proceeds, with a warning,
+ * and the backend reports `nondeterministic` (commands record it in config.json).
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createWasmBackend, defaultThreads, WASM_INTERNALS, type WasmBackend, type WasmInternals } from './wasm.js';
 
-export interface BlasAddon {
-  /** C[cOff..] (m×n) ← alpha·op(A)·op(B) + beta·C, op(A) starting at a[aOff] with leading dimension lda. */
+export interface NativeAddon {
+  /**
+   * Our deterministic kernel: C[cOff..] (m×n) ← alpha·op(A)·op(B) + beta·C, op(A) starting at a[aOff]
+   * with leading dimension lda. Throws when gemmKernel() is 'none'.
+   */
   sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: Float32Array, aOff: number, lda: number, b: Float32Array, beta: number, c: Float32Array, cOff: number): void;
-  sgemv(trans: boolean, m: number, n: number, alpha: number, a: Float32Array, x: Float32Array, beta: number, y: Float32Array): void;
+  /** Which f32 kernel this CPU runs ('avx512' | 'avx2' | 'none'); EGGROLL_GEMM_ISA=avx2 forces the narrower one. */
+  gemmKernel(): 'avx512' | 'avx2' | 'none';
+  /** OpenBLAS's cblas_sgemm with sgemm's arguments; present only when OpenBLAS was linked. Not row-invariant. */
+  blasSgemm?: NativeAddon['sgemm'];
+  /** OpenBLAS's own thread count (a no-op without OpenBLAS). */
+  setBlasThreads(n: number): void;
+  /** OpenBLAS's build and core, or '' when it is not linked. */
+  blasConfig(): string;
   /** Exact int8 GEMM with AVX-512 VNNI; call only when igemmSupported(). */
   igemm(m: number, n: number, k: number, a: Int8Array, b: Int8Array, c: Int32Array): void;
   igemmSupported(): boolean;
-  setThreads(n: number): void;
-  getThreads(): number;
-  config(): string;
 }
 
-const ADDON_PATH = '../../native/build/Release/eggroll_blas.node';
+const ADDON_PATH = '../../native/build/Release/eggroll_native.node';
 const ADDON_FILE = fileURLToPath(new URL(ADDON_PATH, import.meta.url));
-let addon: BlasAddon | undefined;
+let addon: NativeAddon | undefined;
 
-/** The OpenBLAS addon, or an Error saying why it is not there. */
-export function loadBlasAddon(): BlasAddon {
+/** The native addon, or an Error saying why it is not there. */
+export function loadNativeAddon(): NativeAddon {
   if (addon) return addon;
   try {
-    addon = createRequire(import.meta.url)(ADDON_PATH) as BlasAddon;
+    addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new Error(code === 'MODULE_NOT_FOUND'
-      ? 'OpenBLAS addon not built; apt-get install -y libopenblas-dev, then npm run build:native'
-      : `OpenBLAS addon failed to load: ${(e as Error).message.split('\n')[0]}`);
+      ? 'native addon not built (it needs a C compiler: run npm run build:native to see why)'
+      : `native addon failed to load: ${(e as Error).message.split('\n')[0]}`);
   }
   return addon;
 }
 
 // OpenBLAS's thread count is process-wide; remember what we set so each call only sets it on change.
-// Anything else that calls the addon directly (bench gemm's "openblas direct" line) goes through here.
 let blasThreads = -1;
-export function useThreads(a: BlasAddon, n: number): void {
+export function useBlasThreads(a: NativeAddon, n: number): void {
   if (n !== blasThreads) {
-    a.setThreads(n);
+    a.setBlasThreads(n);
     blasThreads = n;
   }
 }
 
-/** Rows per OpenBLAS call (or a multiple of it); a multiple of every OpenBLAS micro-tile height. */
-export const BLOCK_ROWS = 128;
-/** At or below this n·k, every call is exactly BLOCK_ROWS rows (see the top comment). */
-export const SMALL_NK = 1 << 17;
-
-// Scratch for the padded last block (plain memory is fine: OpenBLAS reads any memory).
-let padA = new Float32Array(0);
-let padC = new Float32Array(0);
-
-/** sgemm on BLOCK_ROWS-row blocks so that each row's bits never depend on m (see the top comment). */
-export function blockedSgemm(blas: BlasAddon, transA: boolean, transB: boolean, m: number, n: number, k: number,
-  alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void {
+/** Plain sgemm on the addon (packed operands, one call). */
+function addonSgemm(a: NativeAddon, transA: boolean, transB: boolean, m: number, n: number, k: number,
+  alpha: number, av: Float32Array, b: Float32Array, beta: number, c: Float32Array): void {
   if (m <= 0 || n <= 0) return;
-  checkLengths(m, n, k, a, c);
-  const lda = Math.max(1, transA ? m : k);
-  const full = m - (m % BLOCK_ROWS);
-  const step = callRows(n, k, full);
-  for (let i0 = 0; i0 < full; i0 += step) {
-    blas.sgemm(transA, transB, step, n, k, alpha, a, transA ? i0 : i0 * k, lda, b, beta, c, i0 * n);
-  }
-  paddedTail(blas, transA, transB, m, n, k, alpha, a, b, beta, c, full);
+  checkLengths(m, n, k, av, c);
+  a.sgemm(transA, transB, m, n, k, alpha, av, 0, Math.max(1, transA ? m : k), b, beta, c, 0);
 }
 
 function checkLengths(m: number, n: number, k: number, a: Float32Array, c: Float32Array): void {
@@ -92,62 +83,84 @@ function checkLengths(m: number, n: number, k: number, a: Float32Array, c: Float
   if (c.length < m * n) throw new RangeError(`native backend: C has ${c.length} elements, needs ${m * n}`);
 }
 
-/** Rows per OpenBLAS call for `rows` (a multiple of BLOCK_ROWS) rows: all at once unless the layer is tiny. */
-function callRows(n: number, k: number, rows: number): number {
-  return n * k <= SMALL_NK ? BLOCK_ROWS : rows;
-}
-
-/** Rows [full, m) as one BLOCK_ROWS-row call on a zero-padded copy. */
-function paddedTail(blas: BlasAddon, transA: boolean, transB: boolean, m: number, n: number, k: number,
-  alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array, full: number): void {
-  const rest = m - full;
-  if (rest === 0) return;
-  if (padA.length < BLOCK_ROWS * k) padA = new Float32Array(BLOCK_ROWS * k);
-  if (padC.length < BLOCK_ROWS * n) padC = new Float32Array(BLOCK_ROWS * n);
-  padA.fill(0, 0, BLOCK_ROWS * k);
-  if (!transA) padA.set(a.subarray(full * k, m * k));
-  else for (let p = 0; p < k; p++) padA.set(a.subarray(p * m + full, p * m + m), p * BLOCK_ROWS);
-  if (beta !== 0) padC.set(c.subarray(full * n, m * n));
-  blas.sgemm(transA, transB, BLOCK_ROWS, n, k, alpha, padA, 0, transA ? BLOCK_ROWS : Math.max(1, k), b, beta, padC, 0);
-  c.set(padC.subarray(0, rest * n), full * n);
+/**
+ * The row contract on a few small shapes (every transpose; splits at rows 1, 5 and 9; each row alone;
+ * alpha and beta): undefined when it holds, else what differed. About a millisecond.
+ */
+export function checkRowContract(sgemm: NativeAddon['sgemm']): string | undefined {
+  let x = 0x9e3779b9;
+  const rand = (len: number) => Float32Array.from({ length: len }, () => {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    return ((x >>> 0) / 2 ** 32 - 0.5) * 4;
+  });
+  for (const [m, n, k] of [[23, 19, 37], [17, 40, 70], [12, 33, 129]]) {
+    for (const ta of [false, true]) {
+      for (const tb of [false, true]) {
+        const a = rand(m * k), b = rand(k * n), c0 = rand(m * n);
+        const lda = ta ? m : k;
+        const whole = c0.slice();
+        sgemm(ta, tb, m, n, k, 0.75, a, 0, lda, b, 0.5, whole, 0);
+        for (const split of [1, 5, 9, -1]) {
+          const got = c0.slice();
+          if (split < 0) {
+            for (let i = 0; i < m; i++) sgemm(ta, tb, 1, n, k, 0.75, a, ta ? i : i * k, lda, b, 0.5, got, i * n);
+          } else {
+            sgemm(ta, tb, split, n, k, 0.75, a, 0, lda, b, 0.5, got, 0);
+            sgemm(ta, tb, m - split, n, k, 0.75, a, ta ? split : split * k, lda, b, 0.5, got, split * n);
+          }
+          for (let e = 0; e < m * n; e++) {
+            if (!Object.is(got[e], whole[e])) {
+              const how = split < 0 ? 'one row per call' : `split at row ${split}`;
+              return `sgemm ${ta ? 'T' : 'N'}${tb ? 'T' : 'N'} ${m}×${n}×${k}, ${how}: element ${e} is ${got[e]}, whole call gave ${whole[e]}`;
+            }
+          }
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 /**
- * Several threads: rows [0, full) are split into one range per thread, each a multiple of BLOCK_ROWS
- * (so every OpenBLAS call is again of a shape whose rows are invariant), computed by single-threaded
- * OpenBLAS calls in the wasm backend's workers on the shared wasm memory; the padded tail runs here.
+ * Rows per chunk that threads take from the shared counter: about 2 chunks per thread (each chunk packs
+ * op(B) again, so more chunks cost more packing), a multiple of the kernel's 12-row tile, at least 48.
  */
-function threadedSgemm(blas: BlasAddon, w: WasmInternals, threads: number, transA: boolean, transB: boolean,
+function chunkRows(m: number, threads: number): number {
+  return Math.max(48, Math.ceil(m / (threads * 2) / 12) * 12);
+}
+
+/**
+ * Several threads: every thread (this one included) takes chunks of rows from a counter in the shared
+ * memory and computes them with the addon, on the wasm backend's memory (the workers load the addon
+ * too). Dynamic, so a busy core slows only its own chunks; any split gives the same bits.
+ */
+function threadedSgemm(blas: NativeAddon, w: WasmInternals, counter: Int32Array, threads: number, transA: boolean, transB: boolean,
   m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void {
   checkLengths(m, n, k, a, c);
-  const full = m - (m % BLOCK_ROWS);
   const pa = w.stage('a', a, m * k, 'A');
   const pb = w.stage('b', b, k * n, 'B');
   const pc = w.stage('c', c, m * n, 'C', beta !== 0);
-  const per = Math.ceil(full / BLOCK_ROWS / threads) * BLOCK_ROWS;
   const lda = Math.max(1, transA ? m : k);
   const rowStride = transA ? 1 : k;
-  const job = (i0: number, rows: number) =>
-    [transA ? 1 : 0, transB ? 1 : 0, rows, n, k, alpha, pa / 4 + i0 * rowStride, rowStride, lda, pb, beta, pc + i0 * n * 4, callRows(n, k, rows)];
+  const chunk = chunkRows(m, threads);
+  Atomics.store(counter, 0, 0);
+  const args = [transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa / 4, rowStride, lda, pb, beta, pc, chunk, counter.byteOffset];
   const pool = w.pool();
-  let t = 0;
-  for (let i0 = per; i0 < full; i0 += per) pool.start(t++, 'blasSgemmRows', job(i0, Math.min(per, full - i0)));
+  for (let t = 1; t < threads; t++) pool.start(t - 1, 'nativeSgemmChunks', args);
   try {
     const f = w.memoryF32();
-    const rows0 = Math.min(per, full);
-    const step = callRows(n, k, rows0);
-    for (let i0 = 0; i0 < rows0; i0 += step) {
-      blas.sgemm(transA, transB, step, n, k, alpha, f, pa / 4 + i0 * rowStride, lda, f.subarray(pb / 4), beta, f, pc / 4 + i0 * n);
+    const bv = f.subarray(pb / 4);
+    for (let i0 = Atomics.add(counter, 0, chunk); i0 < m; i0 = Atomics.add(counter, 0, chunk)) {
+      blas.sgemm(transA, transB, Math.min(chunk, m - i0), n, k, alpha, f, pa / 4 + i0 * rowStride, lda, bv, beta, f, pc / 4 + i0 * n);
     }
   } finally {
     pool.waitAll();
   }
-  w.writeBack(c, pc, full * n);
-  paddedTail(blas, transA, transB, m, n, k, alpha, a, b, beta, c, full);
+  w.writeBack(c, pc, m * n);
 }
 
 /** int8 GEMM split into one row range per thread; the workers call the same VNNI kernel. */
-function threadedIgemm(blas: BlasAddon, w: WasmInternals, threads: number, m: number, n: number, k: number,
+function threadedIgemm(blas: NativeAddon, w: WasmInternals, threads: number, m: number, n: number, k: number,
   a: Int8Array, b: Int8Array, c: Int32Array): void {
   const pa = w.stage('ia', a, m * k, 'A');
   const pb = w.stage('ib', b, n * k, 'B');
@@ -155,7 +168,7 @@ function threadedIgemm(blas: BlasAddon, w: WasmInternals, threads: number, m: nu
   const per = Math.ceil(m / threads);
   const pool = w.pool();
   let t = 0;
-  for (let i0 = per; i0 < m; i0 += per) pool.start(t++, 'blasIgemmRows', [i0, Math.min(per, m - i0), n, k, pa, pb, pc]);
+  for (let i0 = per; i0 < m; i0 += per) pool.start(t++, 'nativeIgemmRows', [i0, Math.min(per, m - i0), n, k, pa, pb, pc]);
   try {
     const buf = w.memoryF32().buffer;
     const rows = Math.min(per, m);
@@ -168,25 +181,42 @@ function threadedIgemm(blas: BlasAddon, w: WasmInternals, threads: number, m: nu
 
 export interface NativeBackendOptions {
   /**
-   * Threads (default: defaultThreads()). Large GEMMs are split by rows over the wasm backend's workers,
-   * each making single-threaded OpenBLAS calls: OpenBLAS's own threading does not give the same bits as
-   * its single-threaded sgemm.
+   * Threads (default: defaultThreads()). Large GEMMs are split into chunks of rows computed by the addon
+   * in the wasm backend's worker threads and this one.
    */
   threads?: number;
+  /**
+   * Use the f32 kernel even if the load-time row-contract check fails (default false: then loading
+   * fails with the reason). The backend's `nondeterministic` says why results may vary with threads.
+   */
+  allowNondeterministic?: boolean;
+  /** The addon to use (default: the built one); tests pass a wrapped one to exercise the check. */
+  addon?: NativeAddon;
 }
 
 export interface NativeBackend extends Omit<WasmBackend, 'name'> {
   readonly name: 'native';
+  /** The f32 GEMM kernel ('avx512' | 'avx2'), and OpenBLAS's config when it is linked (for bench only). */
+  readonly gemmKernel: 'avx512' | 'avx2';
   readonly blasConfig: string;
   /** Which int8 kernel igemm uses: the addon's AVX-512 VNNI one, or the wasm one. */
   readonly int8Kernel: 'avx512-vnni' | 'wasm';
+  /** Set only when the load-time check found the row contract broken: what differed. */
+  readonly nondeterministic?: string;
 }
 
 export function createNativeBackend(opts: NativeBackendOptions = {}): NativeBackend {
-  const blas = loadBlasAddon();
+  const blas = opts.addon ?? loadNativeAddon();
+  const gemmKernel = blas.gemmKernel();
+  if (gemmKernel === 'none') throw new Error('this CPU has neither AVX-512 nor AVX2+FMA, which the native f32 kernel needs');
+  const broken = checkRowContract(blas.sgemm);
+  if (broken && !opts.allowNondeterministic) {
+    throw new Error(`its f32 GEMM failed the load-time row-contract check, so results would depend on threads and workers (${broken})`);
+  }
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
   const wasm = createWasmBackend({ threads, addonPath: ADDON_FILE });
   const internals = wasm[WASM_INTERNALS];
+  const counter = wasm.allocI32(16);
   const vnni = blas.igemmSupported();
   // The VNNI kernel is ~2× the wasm kernel per core (bench int8); large calls are split by rows over the
   // workers like sgemm. Below k = 64 it is the slower one (512 rows, k = 16: 7–8 GOP/s against wasm's
@@ -204,20 +234,20 @@ export function createNativeBackend(opts: NativeBackendOptions = {}): NativeBack
     ...wasm,
     name: 'native',
     threads,
-    blasConfig: blas.config(),
+    gemmKernel,
+    blasConfig: blas.blasConfig(),
     int8Kernel: vnni ? 'avx512-vnni' : 'wasm',
+    ...(broken ? { nondeterministic: broken } : {}),
     get reservedBytes() {
       return wasm.reservedBytes;
     },
     igemm,
     sgemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
-      // OpenBLAS's own threading is never used: with 2 threads OpenBLAS 0.3.21 changed last bits for
-      // some shapes (517×400×400, measured). Threads here are ours: row ranges of single-threaded calls.
-      useThreads(blas, 1);
-      if (threads > 1 && m >= 2 * BLOCK_ROWS && m * n * k >= internals.minParallelWork) {
-        threadedSgemm(blas, internals, threads, transA, transB, m, n, k, alpha, a, b, beta, c);
+      // The kernel is ~4× wasm's per core, so a call is worth splitting only from ~4× wasm's threshold.
+      if (threads > 1 && m >= 96 && m * n * k >= 4 * internals.minParallelWork) {
+        threadedSgemm(blas, internals, counter, threads, transA, transB, m, n, k, alpha, a, b, beta, c);
       } else {
-        blockedSgemm(blas, transA, transB, m, n, k, alpha, a, b, beta, c);
+        addonSgemm(blas, transA, transB, m, n, k, alpha, a, b, beta, c);
       }
     },
   };

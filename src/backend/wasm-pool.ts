@@ -29,20 +29,21 @@ const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, ctrl, ops, addonPath } = workerData;
 const exports_ = new WebAssembly.Instance(module, { env: { memory } }).exports;
-// The native backend's workers also call OpenBLAS (one thread each) on views of the same memory.
+// The native backend's workers also call its addon, on views of the same memory.
 const blas = addonPath ? require(addonPath) : null;
-if (blas) blas.setThreads(1);
 const js = {
-  // Rows [0, rows) of op(A)·op(B), as OpenBLAS calls of "step" rows each (addresses in bytes, aBase in floats).
-  blasSgemmRows(ta, tb, rows, n, k, alpha, aBase, aRowStride, lda, bAddr, beta, cAddr, step) {
+  // Chunks of rows of op(A)·op(B) taken from the shared counter at counterAddr until none are left
+  // (addresses in bytes, aBase in floats); the calling thread runs the same loop (src/backend/native.ts).
+  nativeSgemmChunks(ta, tb, m, n, k, alpha, aBase, aRowStride, lda, bAddr, beta, cAddr, chunk, counterAddr) {
     const f = new Float32Array(memory.buffer);
     const b = f.subarray(bAddr / 4);
-    for (let i0 = 0; i0 < rows; i0 += step) {
-      blas.sgemm(!!ta, !!tb, step, n, k, alpha, f, aBase + i0 * aRowStride, lda, b, beta, f, cAddr / 4 + i0 * n);
+    const counter = new Int32Array(memory.buffer, counterAddr, 1);
+    for (let i0 = Atomics.add(counter, 0, chunk); i0 < m; i0 = Atomics.add(counter, 0, chunk)) {
+      blas.sgemm(!!ta, !!tb, Math.min(chunk, m - i0), n, k, alpha, f, aBase + i0 * aRowStride, lda, b, beta, f, cAddr / 4 + i0 * n);
     }
   },
 };
-js.blasIgemmRows = (i0, rows, n, k, aAddr, bAddr, cAddr) => {
+js.nativeIgemmRows = (i0, rows, n, k, aAddr, bAddr, cAddr) => {
   const buf = memory.buffer;
   blas.igemm(rows, n, k, new Int8Array(buf, aAddr + i0 * k, rows * k), new Int8Array(buf, bAddr, n * k),
     new Int32Array(buf, cAddr + i0 * n * 4, rows * n));

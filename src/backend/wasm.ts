@@ -61,7 +61,7 @@ export interface WasmBackend extends Backend {
 
 const MR = 4;
 /** The kernel exports a worker may run. */
-const POOL_OPS = ['sgemmShared', 'igemmShared', 'lowRankAddShared', 'blasSgemmRows', 'blasIgemmRows'] as const;
+const POOL_OPS = ['sgemmShared', 'igemmShared', 'lowRankAddShared', 'nativeSgemmChunks', 'nativeIgemmRows'] as const;
 
 /**
  * EGGROLL_THREADS if set; otherwise all cores on the main thread, but 1 inside a worker thread: there
@@ -119,7 +119,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
   // chunks of rows from a counter in wasm memory until none are left (dynamic scheduling copes with a
   // busy shared machine better than fixed ranges). t is the thread index, for per-thread scratch.
   const counter = heap.alloc(64);
-  function parallel(rows: number, work: number, op: Exclude<typeof POOL_OPS[number], 'blasSgemmRows' | 'blasIgemmRows'>,
+  function parallel(rows: number, work: number, op: Exclude<typeof POOL_OPS[number], 'nativeSgemmChunks' | 'nativeIgemmRows'>,
     args: (chunk: number, t: number) => number[], single: () => void): void {
     if (threads === 1 || work < minWork || rows < 2 * MR) {
       single();

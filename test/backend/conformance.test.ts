@@ -5,7 +5,7 @@
  * values (|error| ≤ c·(k+4)·2⁻²⁴·(|α|·|A||B| + |β||C|)), int8 must be exact, and every backend must
  * honour the contract in src/backend/types.ts: a row's result does not depend on how many rows are in
  * the call (checked bit for bit by splitting calls), and the wasm backend gives bit-identical results
- * for any thread count. Backends that cannot load here (native without OpenBLAS) are skipped visibly.
+ * for any thread count. Backends that cannot load here (native without its addon) are skipped visibly.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -270,7 +270,7 @@ describe('wasm backend threads and memory', () => {
     const one = createNativeBackend({ threads: 1 });
     const two = createNativeBackend({ threads: 2 });
     const r = rng(8);
-    // Both blocking regimes of blockedSgemm (n·k ≤ 2¹⁷ and above), several transposes.
+    // Tiny and large layers, several transposes, row counts that are not multiples of the 12-row tile.
     for (const [m, n, k] of [[300, 24, 50], [517, 400, 400], [1000, 80, 64]] as const) {
       for (const [ta, tb] of [[false, true], [true, false], [false, false]] as const) {
         const a = one.allocF32(m * k), b = one.allocF32(k * n);

@@ -13,7 +13,7 @@ import { log } from '../output.js';
 import { UsageError } from '../errors.js';
 import { jsBackend, type Backend } from '../../backend/index.js';
 import { createWasmBackend } from '../../backend/wasm.js';
-import { createNativeBackend, loadBlasAddon, useThreads, type BlasAddon } from '../../backend/native.js';
+import { createNativeBackend, loadNativeAddon, useBlasThreads, type NativeAddon } from '../../backend/native.js';
 import { measureRoundRobin, machineInfo, rate, table, type Timing } from '../../bench/harness.js';
 
 const list = (what: string) =>
@@ -68,16 +68,17 @@ interface Subject {
   backend: string;
   threads: number;
   be?: Backend;
-  /** OpenBLAS called straight through the addon, no blocking or checks (the limit). */
-  direct?: BlasAddon;
+  /** OpenBLAS's cblas_sgemm called straight through the addon (not row-invariant; the speed to compare with). */
+  direct?: NativeAddon['sgemm'];
 }
 
 function subjects(names: string[], threads: number[], note: (s: string) => void): Subject[] {
   const out: Subject[] = [];
-  let blas: BlasAddon | undefined;
+  let addon: NativeAddon | undefined;
   if (names.includes('native')) {
     try {
-      blas = loadBlasAddon();
+      addon = loadNativeAddon();
+      if (!addon.blasSgemm) note('OpenBLAS not linked into the native addon (apt-get install -y libopenblas-dev, then npm run build:native); openblas lines skipped');
     } catch (e) {
       note(`${(e as Error).message}; native and openblas lines skipped`);
     }
@@ -85,9 +86,11 @@ function subjects(names: string[], threads: number[], note: (s: string) => void)
   for (const t of threads) {
     if (names.includes('js') && t === 1) out.push({ label: 'js', backend: 'js', threads: 1, be: jsBackend });
     if (names.includes('wasm')) out.push({ label: `wasm t${t}`, backend: 'wasm', threads: t, be: createWasmBackend({ threads: t }) });
-    if (blas) {
-      out.push({ label: `native t${t}`, backend: 'native', threads: t, be: createNativeBackend({ threads: t }) });
-      out.push({ label: `openblas t${t}`, backend: 'openblas-direct', threads: t, direct: blas });
+    if (addon) out.push({ label: `native t${t}`, backend: 'native', threads: t, be: createNativeBackend({ threads: t }) });
+    const blasSgemm = addon?.blasSgemm;
+    if (blasSgemm) {
+      const direct: NativeAddon['sgemm'] = (...args) => { useBlasThreads(addon!, t); blasSgemm(...args); };
+      out.push({ label: `openblas t${t}`, backend: 'openblas-direct', threads: t, direct });
     }
   }
   return out;
@@ -131,7 +134,7 @@ function benchSquare(subs: Subject[], n: number, opts: { minSeconds: number }, e
     fill(a, 1);
     fill(b, 2);
     const call = s.direct
-      ? () => { useThreads(s.direct!, s.threads); s.direct!.sgemm(false, true, n, n, n, 1, a, 0, n, b, 0, c, 0); }
+      ? () => s.direct!(false, true, n, n, n, 1, a, 0, n, b, 0, c, 0)
       : () => be.sgemm(false, true, n, n, n, 1, a, b, 0, c);
     return { call, free: () => { be.free?.(a); be.free?.(b); be.free?.(c); } };
   });

@@ -1,0 +1,492 @@
+/*
+ * eggroll's native backend: an N-API addon with our own deterministic f32 GEMM (AVX-512 or AVX2+FMA,
+ * see "Deterministic f32 GEMM" below) and an exact int8 GEMM for CPUs with AVX-512 VNNI. When Debian's
+ * OpenBLAS is installed it is linked too, only so that `eggroll bench gemm` can put cblas_sgemm beside
+ * our kernel.
+ *
+ * It takes typed arrays (any backing store, including the wasm backend's SharedArrayBuffer memory,
+ * so tensors are shared with the wasm kernels without copies), checks their lengths, and computes
+ * synchronously on the calling thread. Row-major, packed (leading dimension = row length), matching
+ * src/backend/types.ts. Built by native/install.mjs whenever a C compiler and node-gyp are there.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#ifdef EGGROLL_OPENBLAS
+#include <cblas.h>
+#endif
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#define CHECK(call)                                                        \
+  do {                                                                     \
+    if ((call) != napi_ok) {                                               \
+      napi_throw_error(env, NULL, "eggroll_native: N-API call failed: " #call); \
+      return NULL;                                                         \
+    }                                                                      \
+  } while (0)
+
+/* The data of typed array `v` if it has type `want` (named `want_name` in the error) and at least `need`
+ * elements; otherwise a JS exception is pending and the result is NULL. */
+static void *typed_data(napi_env env, napi_value v, napi_typedarray_type want, const char *want_name, size_t need, const char *what) {
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  napi_value buf;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, &buf, &offset) != napi_ok || type != want) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "eggroll_native: %s must be a %s", what, want_name);
+    napi_throw_type_error(env, NULL, msg);
+    return NULL;
+  }
+  if (length < need) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "eggroll_native: %s has %zu elements, needs %zu", what, length, need);
+    napi_throw_range_error(env, NULL, msg);
+    return NULL;
+  }
+  /* An empty array may have a NULL data pointer; kernels never touch it then, but keep it non-NULL. */
+  static int64_t dummy;
+  return data ? data : &dummy;
+}
+
+static float *f32_arg(napi_env env, napi_value v, size_t need, const char *what) {
+  return (float *)typed_data(env, v, napi_float32_array, "Float32Array", need, what);
+}
+
+static int get_i(napi_env env, napi_value v, int64_t *out) {
+  return napi_get_value_int64(env, v, out) == napi_ok;
+}
+static int get_d(napi_env env, napi_value v, double *out) {
+  return napi_get_value_double(env, v, out) == napi_ok;
+}
+static int get_b(napi_env env, napi_value v, bool *out) {
+  return napi_get_value_bool(env, v, out) == napi_ok;
+}
+
+/* ---- Deterministic f32 GEMM -----------------------------------------------------------------------
+ *
+ * Why our own kernel and not cblas_sgemm: the row contract (src/backend/types.ts) says a row's bits may
+ * not depend on how many rows share the call, where the row sits in it, or how many threads run. OpenBLAS
+ * keeps that for some of its kernels and not for others (measured on 0.3.21: with OPENBLAS_CORETYPE=Haswell
+ * a row at position 7 of a 128-row call differs from the same row at position 0), so no calling pattern
+ * can make it hold by construction. Here every element of C is computed by the same operations whatever
+ * the call's shape, the instruction set, or the thread:
+ *
+ *     acc = +0;  for p = 0 … k−1:  acc = fma(op(A)[i][p], op(B)[p][j], acc)      (f32, one rounding each)
+ *     C[i][j] = alpha·acc                    when beta = 0 (old C ignored, even NaN)
+ *     C[i][j] = fma(beta, C[i][j], alpha·acc) otherwise
+ *
+ * SIMD lanes are columns j, registers rows i; edge rows and columns are zero-padded while packing and
+ * computed like any other, then not stored. Nothing is reassociated, so AVX-512 and AVX2 give the same
+ * bits, and a row gives the same bits in any call.
+ *
+ * Layout (BLIS-like): op(B) is packed, NR columns a panel, for a group of columns whose panels fit in L2;
+ * each MR-row block of op(A) is packed p-major (MR floats per p) and passes over every panel of the group.
+ */
+#ifndef GROUP_BYTES
+#define GROUP_BYTES (512 * 1024)
+#endif
+typedef enum { ISA_NONE = 0, ISA_AVX2 = 1, ISA_AVX512 = 2 } gemm_isa;
+
+/* Per-thread packing buffers (the wasm pool's workers call this too), grown on demand, never shrunk. */
+static _Thread_local float *pack_a, *pack_b;
+static _Thread_local size_t pack_a_cap, pack_b_cap;
+
+static float *grow(float **buf, size_t *cap, size_t n) {
+  if (n <= *cap) return *buf;
+  free(*buf);
+  size_t bytes = ((n * sizeof(float) + 63) / 64) * 64;
+  *buf = (float *)aligned_alloc(64, bytes);
+  *cap = *buf ? n : 0;
+  return *buf;
+}
+
+/* op(A) rows [i0, i0+mr) into dst[p·MR + r], rows mr…MR−1 zero. A is m×k (lda = k), or k×m when ta (lda = m). */
+static void pack_rows(float *dst, const float *a, int64_t lda, bool ta, int64_t i0, int64_t mr, int64_t k, int MR) {
+  for (int64_t p = 0; p < k; p++) {
+    float *d = dst + p * MR;
+    for (int64_t r = 0; r < MR; r++) d[r] = r < mr ? (ta ? a[p * lda + i0 + r] : a[(i0 + r) * lda + p]) : 0.0f;
+  }
+}
+
+/* op(B) columns [j0, j0+nc) into panels of NR: dst[panel·k·NR + p·NR + jj], columns past nc zero.
+ * B is k×n (ldb = n), or n×k when tb (ldb = k). */
+static void pack_cols(float *dst, const float *b, int64_t ldb, bool tb, int64_t j0, int64_t nc, int64_t k, int NR) {
+  for (int64_t jp = 0; jp < nc; jp += NR) {
+    float *d = dst + (jp / NR) * k * NR;
+    const int64_t w = nc - jp < NR ? nc - jp : NR;
+    if (tb) {
+      /* B is n×k: walk each of the panel's columns (a row of B) contiguously. */
+      for (int64_t jj = 0; jj < NR; jj++) {
+        const float *src = b + (j0 + jp + jj) * ldb;
+        if (jj < w) for (int64_t p = 0; p < k; p++) d[p * NR + jj] = src[p];
+        else for (int64_t p = 0; p < k; p++) d[p * NR + jj] = 0.0f;
+      }
+    } else {
+      for (int64_t p = 0; p < k; p++) {
+        const float *src = b + p * ldb + j0 + jp;
+        for (int64_t jj = 0; jj < NR; jj++) d[p * NR + jj] = jj < w ? src[jj] : 0.0f;
+      }
+    }
+  }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_GEMM_KERNELS 1
+/* AVX-512: MR512 rows × NR512 columns (NV512 vectors of 16), MR512·NV512 accumulators. */
+#ifndef MR512
+#define MR512 12
+#endif
+#ifndef NV512
+#define NV512 2
+#endif
+#define NR512 (16 * NV512)
+__attribute__((target("avx512f")))
+static void tile_avx512(int64_t k, const float *ap, const float *bp, float *c, int64_t ldc, int64_t mr, int64_t nr, float alpha, float beta) {
+  __m512 acc[MR512][NV512];
+  for (int r = 0; r < MR512; r++)
+    for (int q = 0; q < NV512; q++) acc[r][q] = _mm512_setzero_ps();
+  for (int64_t p = 0; p < k; p++) {
+    __m512 bv[NV512];
+    for (int q = 0; q < NV512; q++) bv[q] = _mm512_load_ps(bp + p * NR512 + 16 * q);
+    for (int r = 0; r < MR512; r++) {
+      const __m512 a = _mm512_set1_ps(ap[p * MR512 + r]);
+      for (int q = 0; q < NV512; q++) acc[r][q] = _mm512_fmadd_ps(a, bv[q], acc[r][q]);
+    }
+  }
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  __mmask16 mask[NV512];
+  for (int q = 0; q < NV512; q++) {
+    const int64_t left = nr - 16 * q;
+    mask[q] = left >= 16 ? 0xFFFF : left <= 0 ? 0 : (__mmask16)((1u << left) - 1);
+  }
+  for (int r = 0; r < mr; r++) {
+    float *cr = c + r * ldc;
+    for (int q = 0; q < NV512; q++) {
+      __m512 v = _mm512_mul_ps(va, acc[r][q]);
+      if (beta != 0.0f) v = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask[q], cr + 16 * q), v);
+      _mm512_mask_storeu_ps(cr + 16 * q, mask[q], v);
+    }
+  }
+}
+
+/* AVX2 + FMA: 6 rows × 16 columns, 12 accumulators. Same operations per element as the AVX-512 tile. */
+#define MR256 6
+#define NR256 16
+__attribute__((target("avx2,fma")))
+static void tile_avx2(int64_t k, const float *ap, const float *bp, float *c, int64_t ldc, int64_t mr, int64_t nr, float alpha, float beta) {
+  __m256 acc[MR256][2];
+  for (int r = 0; r < MR256; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+  for (int64_t p = 0; p < k; p++) {
+    const __m256 b0 = _mm256_load_ps(bp + p * NR256), b1 = _mm256_load_ps(bp + p * NR256 + 8);
+    for (int r = 0; r < MR256; r++) {
+      const __m256 a = _mm256_broadcast_ss(ap + p * MR256 + r);
+      acc[r][0] = _mm256_fmadd_ps(a, b0, acc[r][0]);
+      acc[r][1] = _mm256_fmadd_ps(a, b1, acc[r][1]);
+    }
+  }
+  const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+  /* Lane masks for the last columns: lane l is on when l < nr (resp. l + 8 < nr). */
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(nr < 8 ? nr : 8)), lane);
+  const __m256i m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(nr < 8 ? 0 : nr - 8 < 8 ? nr - 8 : 8)), lane);
+  for (int r = 0; r < mr; r++) {
+    float *cr = c + r * ldc;
+    __m256 v0 = _mm256_mul_ps(va, acc[r][0]), v1 = _mm256_mul_ps(va, acc[r][1]);
+    if (beta != 0.0f) {
+      v0 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(cr, m0), v0);
+      v1 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(cr + 8, m1), v1);
+    }
+    _mm256_maskstore_ps(cr, m0, v0);
+    _mm256_maskstore_ps(cr + 8, m1, v1);
+  }
+}
+#endif
+
+static gemm_isa detect_isa(void) {
+#ifdef HAVE_GEMM_KERNELS
+  __builtin_cpu_init();
+  gemm_isa best = __builtin_cpu_supports("avx512f") ? ISA_AVX512
+    : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? ISA_AVX2 : ISA_NONE;
+  /* EGGROLL_GEMM_ISA=avx2 forces the narrower kernel (tests compare the two); it can never widen. */
+  const char *want = getenv("EGGROLL_GEMM_ISA");
+  if (want && strcmp(want, "avx2") == 0 && best >= ISA_AVX2) best = ISA_AVX2;
+  return best;
+#else
+  return ISA_NONE;
+#endif
+}
+static gemm_isa gemm_kernel = ISA_NONE; /* set once in init(), before any worker loads the addon */
+
+/* C (m×n, row stride ldc) per the formula above; returns false when out of memory. */
+static bool gemm_f32(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
+                     const float *b, float beta, float *c, int64_t ldc) {
+#ifdef HAVE_GEMM_KERNELS
+  const int MR = gemm_kernel == ISA_AVX512 ? MR512 : MR256, NR = gemm_kernel == ISA_AVX512 ? NR512 : NR256;
+  const int64_t ldb = tb ? k : n;
+  /* Columns per group: packed panels of about GROUP_BYTES, so they stay in L2 while the row blocks pass. */
+  int64_t nc = (GROUP_BYTES / 4) / (k > 0 ? k : 1);
+  nc = nc < NR ? NR : nc - nc % NR;
+  if (!grow(&pack_a, &pack_a_cap, (size_t)(MR * k)) || !grow(&pack_b, &pack_b_cap, (size_t)(nc * k))) return false;
+  for (int64_t j0 = 0; j0 < n; j0 += nc) {
+    const int64_t w = n - j0 < nc ? n - j0 : nc;
+    pack_cols(pack_b, b, ldb, tb, j0, w, k, NR);
+    for (int64_t i0 = 0; i0 < m; i0 += MR) {
+      const int64_t mr = m - i0 < MR ? m - i0 : MR;
+      pack_rows(pack_a, a, lda, ta, i0, mr, k, MR);
+      for (int64_t jp = 0; jp < w; jp += NR) {
+        const int64_t nr = w - jp < NR ? w - jp : NR;
+        float *ct = c + i0 * ldc + j0 + jp;
+        if (gemm_kernel == ISA_AVX512) tile_avx512(k, pack_a, pack_b + (jp / NR) * k * NR, ct, ldc, mr, nr, alpha, beta);
+        else tile_avx2(k, pack_a, pack_b + (jp / NR) * k * NR, ct, ldc, mr, nr, alpha, beta);
+      }
+    }
+  }
+  return true;
+#else
+  (void)ta; (void)tb; (void)m; (void)n; (void)k; (void)alpha; (void)a; (void)lda; (void)b; (void)beta; (void)c; (void)ldc;
+  return false;
+#endif
+}
+
+/* Reads sgemm's 13 arguments; returns false with a pending JS exception, or with *skip set for a no-op. */
+typedef struct {
+  bool ta, tb;
+  int64_t m, n, k, lda;
+  double alpha, beta;
+  float *a, *b, *c;
+} gemm_args;
+
+static bool read_gemm_args(napi_env env, napi_callback_info info, const char *name, gemm_args *g, bool *skip) {
+  size_t argc = 13;
+  napi_value argv[13];
+  *skip = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return false;
+  int64_t aoff, coff;
+  if (argc < 13 || !get_b(env, argv[0], &g->ta) || !get_b(env, argv[1], &g->tb) || !get_i(env, argv[2], &g->m) ||
+      !get_i(env, argv[3], &g->n) || !get_i(env, argv[4], &g->k) || !get_d(env, argv[5], &g->alpha) || !get_i(env, argv[7], &aoff) ||
+      !get_i(env, argv[8], &g->lda) || !get_d(env, argv[10], &g->beta) || !get_i(env, argv[12], &coff)) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "eggroll_native.%s(transA, transB, m, n, k, alpha, a, aOff, lda, b, beta, c, cOff): bad arguments", name);
+    napi_throw_type_error(env, NULL, msg);
+    return false;
+  }
+  if (g->m <= 0 || g->n <= 0 || g->k < 0 || g->m > INT32_MAX || g->n > INT32_MAX || g->k > INT32_MAX) {
+    *skip = true;
+    return true;
+  }
+  if (aoff < 0 || coff < 0 || g->lda < (g->ta ? g->m : g->k) || g->lda < 1 || g->lda > INT32_MAX) {
+    napi_throw_range_error(env, NULL, "eggroll_native: sgemm: bad offset or leading dimension");
+    return false;
+  }
+  /* Elements of a that op(A) touches: the last row (or column) starts at (rows-1)·lda. */
+  size_t aneed = g->k == 0 ? 0 : (size_t)(aoff + ((g->ta ? g->k : g->m) - 1) * g->lda + (g->ta ? g->m : g->k));
+  if (!(g->a = f32_arg(env, argv[6], aneed, "A"))) return false;
+  if (!(g->b = f32_arg(env, argv[9], (size_t)(g->k * g->n), "B"))) return false;
+  if (!(g->c = f32_arg(env, argv[11], (size_t)(coff + g->m * g->n), "C"))) return false;
+  g->a += aoff;
+  g->c += coff;
+  if (g->k == 0) {
+    /* Some BLAS return early for k = 0 without scaling C; the contract scales it (beta 0 clears it). */
+    for (int64_t i = 0; i < g->m * g->n; i++) g->c[i] = g->beta == 0 ? 0.0f : (float)(g->beta * g->c[i]);
+    *skip = true;
+  }
+  return true;
+}
+
+/*
+ * sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, beta, c, cOff) — our deterministic kernel.
+ * C[cOff..] (m×n, row stride n) ← alpha·op(A)·op(B) + beta·C, where op(A) starts at element aOff of a
+ * with leading dimension lda (so a caller can pass a block of rows of op(A), also when transA).
+ */
+static napi_value sgemm(napi_env env, napi_callback_info info) {
+  gemm_args g;
+  bool skip;
+  if (!read_gemm_args(env, info, "sgemm", &g, &skip) || skip) return NULL;
+  if (gemm_kernel == ISA_NONE) {
+    napi_throw_error(env, NULL, "eggroll_native.sgemm: this CPU has neither AVX-512 nor AVX2+FMA");
+    return NULL;
+  }
+  if (!gemm_f32(g.ta, g.tb, g.m, g.n, g.k, (float)g.alpha, g.a, g.lda, g.b, (float)g.beta, g.c, g.n))
+    napi_throw_error(env, NULL, "eggroll_native.sgemm: out of memory for packing buffers");
+  return NULL;
+}
+
+#ifdef EGGROLL_OPENBLAS
+/* blasSgemm(…same arguments…) — OpenBLAS's cblas_sgemm, for `bench gemm`'s comparison only: its rows are
+ * not invariant (see above), so no computing path of the backend uses it. */
+static napi_value blas_sgemm(napi_env env, napi_callback_info info) {
+  gemm_args g;
+  bool skip;
+  if (!read_gemm_args(env, info, "blasSgemm", &g, &skip) || skip) return NULL;
+  cblas_sgemm(CblasRowMajor, g.ta ? CblasTrans : CblasNoTrans, g.tb ? CblasTrans : CblasNoTrans, (int)g.m, (int)g.n, (int)g.k,
+              (float)g.alpha, g.a, (int)g.lda, g.b, g.tb ? (int)g.k : (int)g.n, (float)g.beta, g.c, (int)g.n);
+  return NULL;
+}
+#endif
+
+/*
+ * Exact int8 GEMM with AVX-512 VNNI: C(m×n, i32) = A(m×k, i8) · B(n×k, i8)ᵀ.
+ * vpdpbusd multiplies unsigned by signed bytes and adds groups of four into i32 lanes without
+ * saturation, so A is offset to unsigned (a ^ 0x80 = a + 128) and the offset is taken back exactly:
+ * Σ (a+128)·b = Σ a·b + 128·Σ b. Integer arithmetic, so the result is exact and the same for any row
+ * split. Tails of k are loaded with byte masks (zeros in B make A's tail irrelevant). Blocks of 4 rows of
+ * A × 3 rows of B keep 12 accumulators in registers. Compiled for that target only; used only when the
+ * CPU reports the features (igemmSupported()).
+ */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_VNNI_KERNEL 1
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static bool igemm_vnni(int64_t m, int64_t n, int64_t k, const int8_t *a, const int8_t *b, int32_t *c) {
+  const __m512i flip = _mm512_set1_epi8((char)0x80);
+  /* 128·Σ_p B[j][p], the offset correction per column. */
+  int32_t *bsum = (int32_t *)malloc(sizeof(int32_t) * (size_t)(n > 0 ? n : 1));
+  if (!bsum) return false;
+  for (int64_t j = 0; j < n; j++) {
+    int32_t s = 0;
+    for (int64_t p = 0; p < k; p++) s += b[j * k + p];
+    bsum[j] = 128 * s;
+  }
+  /* Columns of B in blocks of about 192 KiB, so a block stays in L2 while every row of A passes by. */
+  int64_t jb = (192 * 1024) / (k > 0 ? k : 1);
+  jb = jb < 3 ? 3 : jb - jb % 3;
+  for (int64_t jblk = 0; jblk < n; jblk += jb) {
+  int64_t jend = jblk + jb < n ? jblk + jb : n;
+  for (int64_t i0 = 0; i0 < m; i0 += 4) {
+    int64_t hi = m - i0 < 4 ? m - i0 : 4;
+    for (int64_t j0 = jblk; j0 < jend; j0 += 3) {
+      int64_t wj = jend - j0 < 3 ? jend - j0 : 3;
+      __m512i acc[4][3];
+      for (int r = 0; r < 4; r++)
+        for (int q = 0; q < 3; q++) acc[r][q] = _mm512_setzero_si512();
+      for (int64_t p = 0; p < k; p += 64) {
+        __mmask64 mask = k - p >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << (k - p)) - 1);
+        __m512i bv[3];
+        for (int q = 0; q < 3; q++)
+          bv[q] = q < wj ? _mm512_maskz_loadu_epi8(mask, b + (j0 + q) * k + p) : _mm512_setzero_si512();
+        for (int r = 0; r < 4; r++) {
+          if (r >= hi) break;
+          __m512i av = _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, a + (i0 + r) * k + p), flip);
+          for (int q = 0; q < 3; q++) acc[r][q] = _mm512_dpbusd_epi32(acc[r][q], av, bv[q]);
+        }
+      }
+      for (int r = 0; r < hi; r++)
+        for (int q = 0; q < wj; q++) c[(i0 + r) * n + j0 + q] = _mm512_reduce_add_epi32(acc[r][q]) - bsum[j0 + q];
+    }
+  }
+  }
+  free(bsum);
+  return true;
+}
+#endif
+
+static bool vnni_supported(void) {
+#ifdef HAVE_VNNI_KERNEL
+  /* Asked once per process, at load (igemm checks it on every call); the answer never changes. */
+  static int known = -1;
+  if (known < 0) {
+    __builtin_cpu_init();
+    known = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni");
+  }
+  return known;
+#else
+  return false;
+#endif
+}
+
+/* igemm(m, n, k, a: Int8Array, b: Int8Array, c: Int32Array); only when igemmSupported(). */
+static napi_value igemm(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int64_t m, n, k;
+  if (argc < 6 || !get_i(env, argv[0], &m) || !get_i(env, argv[1], &n) || !get_i(env, argv[2], &k) || m < 0 || n < 0 || k < 0) {
+    napi_throw_type_error(env, NULL, "eggroll_native.igemm(m, n, k, a, b, c): bad arguments");
+    return NULL;
+  }
+  if (!vnni_supported()) {
+    napi_throw_error(env, NULL, "eggroll_native.igemm: this CPU has no AVX-512 VNNI");
+    return NULL;
+  }
+  const int8_t *a = typed_data(env, argv[3], napi_int8_array, "Int8Array", (size_t)(m * k), "A");
+  if (!a) return NULL;
+  const int8_t *b = typed_data(env, argv[4], napi_int8_array, "Int8Array", (size_t)(n * k), "B");
+  if (!b) return NULL;
+  int32_t *c = (int32_t *)typed_data(env, argv[5], napi_int32_array, "Int32Array", (size_t)(m * n), "C");
+  if (!c) return NULL;
+  if (m == 0 || n == 0) return NULL;
+#ifdef HAVE_VNNI_KERNEL
+  if (!igemm_vnni(m, n, k, a, b, c)) napi_throw_error(env, NULL, "eggroll_native.igemm: out of memory");
+#endif
+  return NULL;
+}
+
+static napi_value igemm_supported(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  CHECK(napi_get_boolean(env, vnni_supported(), &r));
+  return r;
+}
+
+/* setBlasThreads(n): OpenBLAS's own thread count (bench's direct line; a no-op without OpenBLAS). */
+static napi_value set_blas_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int64_t n;
+  if (argc < 1 || !get_i(env, argv[0], &n) || n < 1) {
+    napi_throw_range_error(env, NULL, "eggroll_native.setBlasThreads(n): n must be an integer >= 1");
+    return NULL;
+  }
+#ifdef EGGROLL_OPENBLAS
+  openblas_set_num_threads((int)n);
+#endif
+  return NULL;
+}
+
+/* gemmKernel(): 'avx512' | 'avx2' | 'none' — which f32 GEMM kernel this CPU runs. */
+static napi_value gemm_kernel_name(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  CHECK(napi_create_string_utf8(env, gemm_kernel == ISA_AVX512 ? "avx512" : gemm_kernel == ISA_AVX2 ? "avx2" : "none", NAPI_AUTO_LENGTH, &r));
+  return r;
+}
+
+/* blasConfig(): OpenBLAS's build and core when linked, else "". */
+static napi_value blas_config(napi_env env, napi_callback_info info) {
+  (void)info;
+  char buf[256] = "";
+#ifdef EGGROLL_OPENBLAS
+  snprintf(buf, sizeof buf, "%s (core %s)", openblas_get_config(), openblas_get_corename());
+#endif
+  napi_value r;
+  CHECK(napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &r));
+  return r;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  /* The main thread loads the addon first, so the CPU checks are made before any worker thread uses them. */
+  (void)vnni_supported();
+  gemm_kernel = detect_isa();
+  napi_property_descriptor props[] = {
+    {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL},
+    {"gemmKernel", NULL, gemm_kernel_name, NULL, NULL, NULL, napi_default, NULL},
+#ifdef EGGROLL_OPENBLAS
+    {"blasSgemm", NULL, blas_sgemm, NULL, NULL, NULL, napi_default, NULL},
+#endif
+    {"setBlasThreads", NULL, set_blas_threads, NULL, NULL, NULL, napi_default, NULL},
+    {"blasConfig", NULL, blas_config, NULL, NULL, NULL, napi_default, NULL},
+    {"igemm", NULL, igemm, NULL, NULL, NULL, napi_default, NULL},
+    {"igemmSupported", NULL, igemm_supported, NULL, NULL, NULL, napi_default, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
