@@ -2,7 +2,7 @@
  * The low-level ask/tell loop on a regression: an MLP learns y = sin(3x) with EGGROLL, the whole population
  * evaluated as one batch per generation. Run: npx tsx examples/ask-tell.ts
  */
-import { loadBackend, ParamSet, EvolutionStrategy, Mlp, mlpSpecs, initMlp, makeRowMap, contiguousMembers, InferenceNoiser } from '../src/index.js';
+import { loadBackend, ParamSet, EvolutionStrategy, Mlp, mlpSpecs, initMlp, inference } from '../src/index.js';
 
 export async function main(generations = 200, log = console.log): Promise<{ before: number; after: number }> {
   const backend = await loadBackend('auto');
@@ -20,19 +20,16 @@ export async function main(generations = 200, log = console.log): Promise<{ befo
   const inputs = backend.allocF32(pop * points);
   for (let k = 0; k < pop; k++) inputs.set(xs, k * points);
   const mlp = new Mlp(cfg, backend, pop * points);
-  const rows = makeRowMap(contiguousMembers(0, pop, points), pop * points, { antithetic: true, pairStart: 0, pairCount: pop / 2 });
-  // The unperturbed model on the first `points` rows (member −1: no noise), for the progress lines.
-  const single = makeRowMap(new Int32Array(points).fill(-1), points, { antithetic: true, pairStart: 0, pairCount: 1 });
-  const inference = new InferenceNoiser(params, backend);
+  // The unperturbed model on the first `points` rows, for the progress lines.
+  const plain = inference(params, backend).unperturbed(points);
   const mse = () => {
-    const out = mlp.forward(inference, inputs, single);
+    const out = mlp.forward(plain, inputs);
     return ys.reduce((s, y, i) => s + (out[i] - y) ** 2, 0) / points;
   };
   const before = mse();
   const fitness = new Float64Array(pop);
   for (let gen = 0; gen < generations; gen++) {
-    const noiser = es.ask();
-    const out = mlp.forward(noiser, inputs, rows);
+    const out = mlp.forward(es.ask().all(points), inputs); // rows: (member, point), member-major
     fitness.fill(0);
     for (let r = 0; r < pop * points; r++) fitness[Math.floor(r / points)] -= (out[r] - ys[r % points]) ** 2;
     es.tell(fitness);

@@ -1,27 +1,46 @@
 /**
- * eggroll's library entry. The engine (noise, noisers, ask/tell strategies, optimisers, trainer), models,
- * backends and I/O are exported flat; the experiments are namespaces: `rl`, `egg`, `boolean`.
+ * eggroll's library entry: what a library user needs, each name with one meaning. The engine is
+ * exported flat (backends, parameters and models, the ask/tell strategies and their population handle,
+ * the trainer, I/O); the experiments are namespaces: `rl`, `egg`, `boolean`. Internals (kernel modules,
+ * row maps, noisers, plotting helpers, worker plumbing) stay internal.
+ *
+ *   const es = new EvolutionStrategy(params, backend, config);
+ *   for (;;) { const pop = es.ask(); es.tell(fitnessOf(model.forward(pop.all(), inputs))); }
  */
-export * from './rng/philox.js';
-export * from './rng/normal.js';
-export * from './backend/index.js';
-export * from './nn/params.js';
-export * from './nn/activations.js';
-export * from './nn/mlp.js';
-export * from './es/noise.js';
-export * from './es/noiser.js';
-export * from './es/shaping.js';
-export * from './es/schedule.js';
-export * from './es/optim.js';
-export * from './es/strategy.js';
-export * from './es/task.js';
-export * from './es/trainer.js';
-export * from './parallel/pool.js';
-export * from './io/safetensors.js';
-export * from './io/checkpoint.js';
-export * from './io/metrics.js';
-export * from './io/atomic.js';
-export * from './io/plot.js';
+
+// Compute backends (src/backend): pick one, allocate kernel arrays from it.
+export { loadBackend, nondeterminism, BACKEND_CHOICES, jsBackend } from './backend/index.js';
+export type { Backend, BackendName, BackendChoice } from './backend/index.js';
+
+// Counter-based randomness (src/rng): every random number is a pure function of a key and a counter.
+export { philox4x32, mix32 } from './rng/philox.js';
+export { fillNormals, type StreamAddress } from './rng/normal.js';
+
+// Parameters and models (src/nn).
+export { ParamSet, sizeOf, type ParamSpec, type EvolveMode } from './nn/params.js';
+export { Mlp, mlpSpecs, initMlp, type MlpConfig } from './nn/mlp.js';
+export { ACTIVATIONS, activate, type Activation } from './nn/activations.js';
+export { initNormal } from './nn/init.js';
+export type { Batch } from './nn/batch.js';
+
+// Evolution strategies (src/es): ask → evaluate a population handle → tell.
+export { EvolutionStrategy, validateStrategy, ALGOS, type Algo, type StrategyConfig, type StrategyState, type TellResult } from './es/strategy.js';
+export { Population, inference, UNPERTURBED } from './es/population.js';
+export { lowRankFactors, denseNoise, noiseEpoch } from './es/noise.js';
+export { shapeFitness, sanitizeFitness, SHAPING_KINDS, type Shaping } from './es/shaping.js';
+export { scheduleValue, type Schedule } from './es/schedule.js';
+export { OPTIMIZERS, type OptimizerConfig, type OptimizerState } from './es/optim.js';
+export { Trainer, type TrainerSetup, type StepResult } from './es/trainer.js';
+export type { Task, TaskModule, TaskRef } from './es/task.js';
+
+// Files (src/io): safetensors, checkpoints, metrics, atomic writes, plots.
+export { encodeSafetensors, decodeSafetensors, tensor, type SafeTensor, type SafeDType, type DecodedSafetensors } from './io/safetensors.js';
+export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type Checkpoint, type CheckpointMeta } from './io/checkpoint.js';
+export { MetricsLog, readJsonl } from './io/metrics.js';
+export { writeFileAtomic, writeJsonAtomic } from './io/atomic.js';
+export { linePlotSvg, scatterPlotSvg, heatmapSvg, barChartSvg, svgToPng, writePlot, type Series, type LinePlotOptions } from './io/plot.js';
+
+// Experiments.
 export * as rl from './rl/index.js';
 export * as egg from './egg/index.js';
 export * as boolean from './boolean/index.js';

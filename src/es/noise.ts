@@ -42,8 +42,5 @@ export function denseNoise(seed: number, paramId: number, epoch: number, pair: n
   fillNormals(address(seed, paramId, epoch, pair, STREAM_DENSE), 0, out, offset, size);
 }
 
-/** Deterministic initial values (N(0,1)·scale) for a parameter, on its own stream family. */
-export function initNormal(seed: number, paramId: number, out: Float32Array, scale: number): void {
-  fillNormals({ key0: mix32(seed, paramId, 0x696e), key1: mix32(paramId, seed, 0x6974), c1: 0, c2: 0, c3: 7 }, 0, out, 0, out.length);
-  if (scale !== 1) for (let i = 0; i < out.length; i++) out[i] *= scale;
-}
+// Initial values are a model's business (src/nn/init.ts); re-exported for callers that know them from here.
+export { initNormal } from '../nn/init.js';

@@ -1,8 +1,8 @@
 /**
  * The ask/tell interface shared by EGGROLL and OpenES (the shape of evosax's strategies):
- *   const noiser = es.ask();            // this generation's noise for the whole population
- *   const fitness = evaluate(noiser);   // the model runs every member in one batch
- *   es.tell(fitness);                   // shaping → one update per parameter → optimiser
+ *   const pop = es.ask();                       // this generation's population handle (its noise, its layout)
+ *   const fitness = evaluate(model, pop.all());  // the model runs every member in one batch
+ *   es.tell(fitness);                           // shaping → one update per parameter → optimiser
  * All state that must survive a restart (generation, optimiser moments) is in `es.state` and the
  * parameters; noise is regenerated from (seed, parameter, epoch, pair) whenever it is needed.
  *
@@ -13,7 +13,8 @@
 import type { Backend } from '../backend/types.js';
 import type { ParamSet } from '../nn/params.js';
 import { sizeOf } from '../nn/params.js';
-import { PerturbedNoiser } from './noiser.js';
+import { PerturbedNoiser, pairOf, signOf } from './noiser.js';
+import { Population } from './population.js';
 import { noiseEpoch } from './noise.js';
 import { sanitizeFitness, shapeFitness, type Shaping } from './shaping.js';
 import { scheduleValue, validateSchedule, type Schedule } from './schedule.js';
@@ -32,7 +33,10 @@ export interface StrategyConfig {
   optimizer: OptimizerConfig;
   shaping: Shaping;
   seed: number;
-  /** Mirrored sampling: members 2k and 2k+1 share noise with opposite signs (default true). */
+  /**
+   * Mirrored sampling: members 2k and 2k+1 share noise with opposite signs (default true). With false,
+   * every member has its own noise (pair = member, sign +1).
+   */
   antithetic?: boolean;
   /** Noise changes every `noiseReuse` generations; 0 freezes it (HyperscaleES semantics). Default 1. */
   noiseReuse?: number;
@@ -90,8 +94,9 @@ export class EvolutionStrategy {
   readonly antithetic: boolean;
   readonly pairs: number;
   state: StrategyState;
-  /** The full-population noiser of the generation it was made for (reused by the forward and the update). */
-  private current?: { generation: number; noiser: PerturbedNoiser };
+  /** The handles given out for `handlesGeneration`, by member range; all released when it ends. */
+  private handles = new Map<string, Population>();
+  private handlesGeneration = -1;
   private grads: Float32Array[];
   private scratch: Float32Array = new Float32Array(0);
 
@@ -112,31 +117,42 @@ export class EvolutionStrategy {
   }
 
   /**
-   * This generation's noiser for members [memberStart, memberEnd) (the whole population by default).
-   * A worker asks for its own slice; the noise of a member does not depend on the slice.
+   * This generation's population handle for members [memberStart, memberEnd) (the whole population by
+   * default). A worker asks for its own slice; a member's noise does not depend on the slice. Asking
+   * again for the same range in the same generation returns the same handle (its noise is made once).
+   * The strategy owns every handle: tell() releases them, and so does asking in a later generation.
    */
-  ask(memberStart = 0, memberEnd = this.config.popSize): PerturbedNoiser {
-    const pairStart = this.antithetic ? memberStart >> 1 : memberStart;
-    const pairEnd = this.antithetic ? (memberEnd + 1) >> 1 : memberEnd;
-    const full = pairStart === 0 && pairEnd === this.pairs;
-    if (full && this.current?.generation === this.state.generation && !this.current.noiser.isDisposed) return this.current.noiser;
-    if (full) this.release();
+  ask(memberStart = 0, memberEnd = this.config.popSize): Population {
+    const N = this.config.popSize;
+    if (!Number.isInteger(memberStart) || !Number.isInteger(memberEnd) || memberStart < 0 || memberEnd > N || memberStart >= memberEnd) {
+      throw new RangeError(`ask: member range [${memberStart}, ${memberEnd}) must be a non-empty range of integers inside [0, ${N})`);
+    }
+    const generation = this.state.generation;
+    if (generation !== this.handlesGeneration) {
+      this.release();
+      this.handlesGeneration = generation;
+    }
+    const key = `${memberStart}:${memberEnd}`;
+    const cached = this.handles.get(key);
+    if (cached && !cached.isReleased) return cached;
+    const pairStart = pairOf(memberStart, this.antithetic);
+    const pairCount = pairOf(memberEnd - 1, this.antithetic) - pairStart + 1;
+    const layout = { antithetic: this.antithetic, pairStart, pairCount };
     const noiser = new PerturbedNoiser(this.params, this.backend, {
-      antithetic: this.antithetic,
-      pairStart,
-      pairCount: pairEnd - pairStart,
+      ...layout,
       seed: this.config.seed,
-      epoch: noiseEpoch(this.state.generation, this.config.noiseReuse ?? 1),
+      epoch: noiseEpoch(generation, this.config.noiseReuse ?? 1),
       sigma: this.sigmaAt(),
       rank: this.config.rank,
       denseMatrices: this.config.algo === 'openes',
       denseCacheBytes: this.config.denseCacheBytes ?? 2 ** 30,
     });
-    if (full) this.current = { generation: this.state.generation, noiser };
-    return noiser;
+    const pop = new Population(noiser, generation, memberStart, memberEnd, layout);
+    this.handles.set(key, pop);
+    return pop;
   }
 
-  /** Takes one raw fitness per member (higher is better), updates the parameters, advances a generation. */
+  /** Takes one raw fitness per member (member order; higher is better), updates the parameters, advances a generation. */
   tell(rawFitness: Float64Array): TellResult {
     const N = this.config.popSize;
     if (rawFitness.length !== N) throw new RangeError(`tell: expected ${N} fitness values, got ${rawFitness.length}`);
@@ -148,13 +164,10 @@ export class EvolutionStrategy {
 
     // Per-pair weight w_p = Σ_{i in pair p} f_i·s_i: the only thing the update needs from the members.
     const w = new Float32Array(this.pairs);
-    for (let i = 0; i < N; i++) {
-      const p = this.antithetic ? i >> 1 : i;
-      w[p] += (this.antithetic && (i & 1) === 1 ? -1 : 1) * shaped[i];
-    }
+    for (let i = 0; i < N; i++) w[pairOf(i, this.antithetic)] += signOf(i, this.antithetic) * shaped[i];
     const sigma = this.sigmaAt();
     const lr = scheduleValue(this.config.lr, this.state.generation);
-    const noiser = this.ask();
+    const noiser = this.ask().noiser as PerturbedNoiser;
     let g2 = 0;
     this.params.specs.forEach((spec, pid) => {
       if (spec.mode === 'frozen') return;
@@ -178,12 +191,12 @@ export class EvolutionStrategy {
   }
 
   /**
-   * Hands the cached generation's noise buffers back to the backend (kernel memory is not
-   * garbage-collected). A noiser for a slice — ask(start, end) — is the caller's to dispose.
+   * Hands every handle of the current generation back (kernel memory is not garbage-collected). tell()
+   * does it; a worker that only evaluates a slice may call it, or leave it to its next ask().
    */
   release(): void {
-    this.current?.noiser.dispose();
-    this.current = undefined;
+    for (const h of this.handles.values()) h.release();
+    this.handles.clear();
   }
 
   /**

@@ -8,7 +8,7 @@
  * results identical for any number of workers.
  */
 import type { Backend } from '../backend/types.js';
-import type { Noiser } from './noiser.js';
+import type { Population } from './population.js';
 import type { ParamSet, ParamSpec } from '../nn/params.js';
 
 export interface Task {
@@ -20,10 +20,11 @@ export interface Task {
   /** Writes initial parameter values; a pure function of the seed. */
   init(params: ParamSet, seed: number): void;
   /**
-   * Fitness of members [start, end) into fitness[start..end) and their aux rows into
-   * aux[(i·auxSize)..] (both indexed by global member number).
+   * Fitness of the handle's members [pop.memberStart, pop.memberEnd) into fitness[…] and their aux rows
+   * into aux[(i·auxSize)..] (both indexed by global member number). The model runs on pop.all() or
+   * pop.rows(…); the handle's generation is pop.generation.
    */
-  evaluate(noiser: Noiser, start: number, end: number, generation: number, fitness: Float64Array, aux: Float64Array): void;
+  evaluate(pop: Population, fitness: Float64Array, aux: Float64Array): void;
   /** The task's state vector (read and written by the trainer to sync workers and checkpoints). */
   state(): Float64Array;
   /** Folds the generation's aux rows (member order) into the state; runs on the main thread only. */

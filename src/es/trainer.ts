@@ -75,7 +75,7 @@ export class Trainer {
       this.es.ask();
       await pending;
     } else {
-      task.evaluate(this.es.ask(), 0, strategy.popSize, generation, this.fitness, this.aux);
+      task.evaluate(this.es.ask(), this.fitness, this.aux);
     }
     const t1 = performance.now();
     task.afterGeneration?.(this.aux, strategy.popSize);

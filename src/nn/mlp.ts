@@ -1,13 +1,13 @@
 /**
  * A multilayer perceptron whose forward pass runs a whole population batch: each layer is one
- * `noiser.matmul` (shared GEMM + per-member perturbation) and one `noiser.addBias`. Weights are stored
+ * `batch.matmul` (shared GEMM + per-member perturbation) and one `batch.addBias`. Weights are stored
  * out×in and tagged 'lowrank'; biases are 'full' (perturbed densely) or 'frozen'.
  */
 import type { Backend } from '../backend/types.js';
-import type { Noiser, RowMap } from '../es/noiser.js';
+import type { Batch } from './batch.js';
 import { ParamSet, type EvolveMode, type ParamSpec } from './params.js';
 import { activate, type Activation } from './activations.js';
-import { initNormal } from '../es/noise.js';
+import { initNormal } from './init.js';
 
 export interface MlpConfig {
   /** Layer widths from input to output, e.g. [4, 256, 256, 2]. */
@@ -55,8 +55,9 @@ export class Mlp {
     this.outputSize = cfg.sizes[cfg.sizes.length - 1];
   }
 
-  /** Runs rows.count rows of x (rows×inputSize); returns a view of rows×outputSize, valid until the next call. */
-  forward(noiser: Noiser, x: Float32Array, rows: RowMap): Float32Array {
+  /** Runs batch.count rows of x (rows×inputSize); returns a view of rows×outputSize, valid until the next call. */
+  forward(batch: Batch, x: Float32Array): Float32Array {
+    const rows = batch;
     if (rows.count > this.maxRows) throw new RangeError(`MLP built for ${this.maxRows} rows, got ${rows.count}`);
     const L = this.cfg.sizes.length - 1;
     let input = x;
@@ -64,8 +65,8 @@ export class Mlp {
     for (let l = 0; l < L; l++) {
       const m = this.cfg.sizes[l + 1];
       const y = out.subarray(0, rows.count * m);
-      noiser.matmul(this.paramOffset + 2 * l, input, y, rows);
-      noiser.addBias(this.paramOffset + 2 * l + 1, y, rows);
+      batch.matmul(this.paramOffset + 2 * l, input, y);
+      batch.addBias(this.paramOffset + 2 * l + 1, y);
       activate(l + 1 === L ? this.cfg.outputActivation ?? 'identity' : this.cfg.activation, y, rows.count, m);
       input = y;
       out = out === this.bufA ? this.bufB : this.bufA;

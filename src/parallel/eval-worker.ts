@@ -27,10 +27,8 @@ async function start() {
       params.values.forEach((v, i) => v.set(new Float32Array(shared.params[i])));
       task.state().set(state.subarray(0, task.stateSize));
       es.state.generation = msg.generation;
-      const noiser = es.ask(msg.start, msg.end);
-      task.evaluate(noiser, msg.start, msg.end, msg.generation, fitness, aux);
-      // Kernel memory is not garbage-collected: give the slice's noise back (a full-range slice is the cached one).
-      noiser.dispose();
+      task.evaluate(es.ask(msg.start, msg.end), fitness, aux);
+      // Kernel memory is not garbage-collected: hand the slice's noise back now rather than at the next ask.
       es.release();
       port.postMessage({ type: 'done' });
     } catch (e) {

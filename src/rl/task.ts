@@ -6,8 +6,7 @@
  */
 import type { Backend } from '../backend/types.js';
 import type { Task } from '../es/task.js';
-import type { Noiser } from '../es/noiser.js';
-import { InferenceNoiser, makeRowMap, pairOf, type RowMap } from '../es/noiser.js';
+import { inference, type Population } from '../es/population.js';
 import { Mlp, mlpSpecs, initMlp, type MlpConfig } from '../nn/mlp.js';
 import type { ParamSet } from '../nn/params.js';
 import type { Activation } from '../nn/activations.js';
@@ -43,7 +42,6 @@ interface Rollout {
   rowStep: Int32Array;
   member: Int32Array;
   episode: Int32Array;
-  rows?: RowMap;
 }
 
 export class RlTask implements Task {
@@ -94,18 +92,18 @@ export class RlTask implements Task {
   }
 
   /**
-   * Runs `rows` episodes to the end: row i belongs to ES member esMember[i] (−1: unperturbed) and starts
-   * from reset stream (resetMember[i], resetEpisode[i]). Returns the returns per row (env.episodeReturn).
+   * Runs `rows` episodes to the end: row i belongs to ES member esMember[i] of `pop` (UNPERTURBED: the
+   * plain policy) and starts from reset stream (resetMember[i], resetEpisode[i]). Returns the returns per
+   * row (env.episodeReturn).
    */
-  runEpisodes(noiser: Noiser, esMember: Int32Array, resetMember: ArrayLike<number>, resetEpisode: ArrayLike<number>, rows: number,
-    pairStart: number, pairCount: number, aux?: Float64Array): Float64Array {
+  runEpisodes(pop: Population, esMember: Int32Array, resetMember: ArrayLike<number>, resetEpisode: ArrayLike<number>, rows: number,
+    aux?: Float64Array): Float64Array {
     const ro = this.rollout(rows);
     const { env } = ro;
     env.resetEach(this.options.seed, resetMember, resetEpisode);
     this.norm.refresh();
     const od = env.obsDim;
     const w = this.auxSize;
-    const layout = { antithetic: true, pairStart, pairCount };
     let step = 0;
     while (!env.done) {
       const count = env.gatherActiveObs(ro.obs);
@@ -126,8 +124,7 @@ export class RlTask implements Task {
         }
       }
       this.norm.apply(ro.obs, count);
-      ro.rows = makeRowMap(ro.rowMember, count, layout, ro.rows);
-      const out = ro.mlp.forward(noiser, ro.obs, ro.rows);
+      const out = ro.mlp.forward(pop.rows(ro.rowMember, count), ro.obs);
       outputsToActions(this.def.actionSpace, out, count, ro.mlp.outputSize, ro.actions, this.options.actionMode,
         this.options.seed, ro.rowMember, ro.rowEpisode, ro.rowStep);
       env.stepActive(ro.actions);
@@ -136,7 +133,8 @@ export class RlTask implements Task {
     return env.episodeReturn;
   }
 
-  evaluate(noiser: Noiser, start: number, end: number, generation: number, fitness: Float64Array, aux: Float64Array): void {
+  evaluate(pop: Population, fitness: Float64Array, aux: Float64Array): void {
+    const { memberStart: start, memberEnd: end, generation } = pop;
     const k = this.options.episodes;
     const rows = (end - start) * k;
     const ro = this.rollout(rows);
@@ -145,8 +143,7 @@ export class RlTask implements Task {
       ro.episode[i] = generation * k + (i % k);
     }
     if (this.auxSize > 0) aux.fill(0, start * this.auxSize, end * this.auxSize);
-    const pairStart = pairOf(start, true);
-    const returns = this.runEpisodes(noiser, ro.member, ro.member, ro.episode, rows, pairStart, pairOf(end - 1, true) - pairStart + 1, aux);
+    const returns = this.runEpisodes(pop, ro.member, ro.member, ro.episode, rows, aux);
     for (let m = start; m < end; m++) {
       let s = 0;
       for (let e = 0; e < k; e++) s += returns[(m - start) * k + e];
@@ -159,11 +156,10 @@ export class RlTask implements Task {
    * disjoint from training's (so evaluation never replays a training start).
    */
   evaluatePolicy(params: ParamSet, episodes: number, evalSeed: number): Float64Array {
-    const noiser = new InferenceNoiser(params, this.backend);
     const esMember = new Int32Array(episodes).fill(-1);
     const resetMember = Array.from({ length: episodes }, (_, i) => i);
     const resetEpisode = new Array(episodes).fill(mix32(evalSeed, 0x6576616c) >>> 1);
-    return Float64Array.from(this.runEpisodes(noiser, esMember, resetMember, resetEpisode, episodes, 0, 1).subarray(0, episodes));
+    return Float64Array.from(this.runEpisodes(inference(params, this.backend), esMember, resetMember, resetEpisode, episodes).subarray(0, episodes));
   }
 }
 

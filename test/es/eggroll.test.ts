@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { jsBackend } from '../../src/backend/js.js';
 import { ParamSet, type ParamSpec } from '../../src/nn/params.js';
 import { EvolutionStrategy, type StrategyConfig } from '../../src/es/strategy.js';
-import { contiguousMembers, makeRowMap } from '../../src/es/noiser.js';
+import type { PerturbedNoiser } from '../../src/es/noiser.js';
+import type { Population } from '../../src/es/population.js';
 import { lowRankFactors, initNormal } from '../../src/es/noise.js';
 import { matmulT, rank, maxRelErr } from './helpers.js';
 
@@ -15,6 +16,9 @@ function setup(m: number, n: number, extra: ParamSpec[] = []) {
   params.specs.forEach((s, i) => { if (i > 0) initNormal(1, i, params.values[i], 0.3); });
   return params;
 }
+
+/** The handle's noiser, for reading its factors (an internal the tests look behind). */
+const noiserOf = (pop: Population) => pop.noiser as PerturbedNoiser;
 
 function config(over: Partial<StrategyConfig> = {}): StrategyConfig {
   return { algo: 'eggroll', popSize: 8, rank: 2, sigma: 0.1, lr: 0.05, optimizer: { kind: 'sgd' }, shaping: { kind: 'raw' }, seed: 42, ...over };
@@ -53,14 +57,14 @@ test('the batched perturbed forward equals the forward with W + s·σ·E_i mater
   for (const [m, n, r, pop] of [[5, 7, 1, 6], [16, 9, 3, 10], [32, 32, 4, 4], [3, 40, 2, 8]]) {
     const params = setup(m, n);
     const es = new EvolutionStrategy(params, backend, config({ rank: r, popSize: pop, sigma: 0.3 }));
-    const noiser = es.ask();
+    const handle = es.ask();
+    const noiser = noiserOf(handle);
     const rowsPerMember = 3;
-    const members = contiguousMembers(0, pop, rowsPerMember);
-    const rows = makeRowMap(members, members.length, { antithetic: true, pairStart: 0, pairCount: pop / 2 });
-    const x = new Float32Array(members.length * n);
+    const rows = handle.all(rowsPerMember);
+    const x = new Float32Array(rows.count * n);
     initNormal(9, 99, x, 1);
-    const y = new Float32Array(members.length * m);
-    noiser.matmul(0, x, y, rows);
+    const y = new Float32Array(rows.count * m);
+    rows.matmul(0, x, y);
     for (let mem = 0; mem < pop; mem++) {
       const p = mem >> 1, s = mem & 1 ? -1 : 1;
       const E = explicitE(noiser.at[0]!, noiser.bt[0]!, p, m, n, r);
@@ -80,24 +84,25 @@ test('a worker slice of the population sees exactly the noise of the full popula
   const x = new Float32Array(6 * 10); initNormal(3, 3, x, 1);
   const yFull = new Float32Array(12 * 12), yPart = new Float32Array(6 * 12);
   const xFull = new Float32Array(12 * 10); xFull.set(x, 4 * 10);
-  full.matmul(0, xFull, yFull, makeRowMap(contiguousMembers(0, 12), 12, { antithetic: true, pairStart: 0, pairCount: 6 }));
-  part.matmul(0, x, yPart, makeRowMap(contiguousMembers(4, 6), 6, { antithetic: true, pairStart: 2, pairCount: 3 }));
+  full.all().matmul(0, xFull, yFull);
+  part.all().matmul(0, x, yPart);
   assert.deepEqual(Array.from(yPart), Array.from(yFull.subarray(4 * 12, 10 * 12)));
 });
 
-test('the update equals the explicit σ/√N·Σ f_i s_i E_i', () => {
+for (const antithetic of [true, false]) {
+test(`the update equals the explicit σ/√N·Σ f_i s_i E_i (antithetic ${antithetic})`, () => {
   const m = 9, n = 7, r = 2, pop = 10, sigma = 0.2, lr = 0.5;
   const params = setup(m, n, [{ name: 'b', shape: [m], mode: 'full' }]);
   const before = params.values.map((v) => Float64Array.from(v));
-  const es = new EvolutionStrategy(params, backend, config({ rank: r, popSize: pop, sigma, lr }));
-  const noiser = es.ask();
+  const es = new EvolutionStrategy(params, backend, config({ rank: r, popSize: pop, sigma, lr, antithetic }));
+  const noiser = noiserOf(es.ask());
   const f = Float64Array.from({ length: pop }, (_, i) => Math.sin(i * 1.7) + i * 0.1);
   const at = Float32Array.from(noiser.at[0]!), bt = Float32Array.from(noiser.bt[0]!);
-  const eps = Array.from({ length: pop / 2 }, (_, p) => Float64Array.from(noiser.denseFor(1, p)));
+  const eps = Array.from({ length: es.pairs }, (_, p) => Float64Array.from(noiser.denseFor(1, p)));
   es.tell(f);
   const G = new Float64Array(m * n), gb = new Float64Array(m);
   for (let i = 0; i < pop; i++) {
-    const p = i >> 1, s = i & 1 ? -1 : 1;
+    const p = antithetic ? i >> 1 : i, s = antithetic && i & 1 ? -1 : 1;
     const E = explicitE(at, bt, p, m, n, r);
     for (let j = 0; j < m * n; j++) G[j] += f[i] * s * E[j];
     for (let j = 0; j < m; j++) gb[j] += f[i] * s * eps[p][j];
@@ -108,6 +113,7 @@ test('the update equals the explicit σ/√N·Σ f_i s_i E_i', () => {
   assert.ok(maxRelErr(params.values[0].map((v, j) => v - before[0][j]), wantW.map((v, j) => v - before[0][j])) < 1e-5);
   assert.ok(maxRelErr(params.values[1].map((v, j) => v - before[1][j]), wantB.map((v, j) => v - before[1][j])) < 1e-5);
 });
+}
 
 test('the summed update is full-rank once N·r ≥ min(m, n)', () => {
   const m = 24, n = 16;
@@ -130,6 +136,42 @@ test('bad configurations are rejected with the field and the allowed range', () 
   assert.throws(() => new EvolutionStrategy(params, backend, config({ shaping: { kind: 'group', groupSize: 3 } })), /groupSize/);
   params.values[0][3] = NaN;
   assert.throws(() => new EvolutionStrategy(params, backend, config()), /parameter 'w' has a non-finite value/);
+});
+
+test('without antithetic sampling every member has its own noise, in the forward and in the update alike', () => {
+  const m = 6, n = 5, r = 1, pop = 5, sigma = 0.3;
+  const params = setup(m, n);
+  const es = new EvolutionStrategy(params, backend, config({ rank: r, popSize: pop, sigma, antithetic: false }));
+  const handle = es.ask();
+  const noiser = noiserOf(handle);
+  assert.equal(es.pairs, pop);
+  const x = new Float32Array(pop * n); initNormal(4, 4, x, 1);
+  const y = new Float32Array(pop * m);
+  handle.all().matmul(0, x, y);
+  for (let mem = 0; mem < pop; mem++) {
+    const E = explicitE(noiser.at[0]!, noiser.bt[0]!, mem, m, n, r);
+    const W = Float64Array.from(params.values[0], (v, i) => v + sigma * E[i]);
+    const want = matmulT(x.subarray(mem * n, (mem + 1) * n), 1, n, W, m);
+    assert.ok(maxRelErr(y.subarray(mem * m, (mem + 1) * m), want) < 1e-5, `member ${mem}`);
+  }
+});
+
+test('handles: rows outside the slice are refused, the strategy releases every handle at tell and on a new generation', () => {
+  const params = setup(6, 4);
+  const es = new EvolutionStrategy(params, backend, config({ popSize: 8 }));
+  const part = es.ask(2, 6);
+  assert.equal(es.ask(2, 6), part, 'the same range in the same generation is one handle');
+  assert.throws(() => part.rows([1, 2]), /member 1 is not in this handle's members \[2, 6\)/);
+  assert.equal(part.rows([5, -1, 2]).count, 3);
+  assert.throws(() => es.ask(3, 3), /non-empty range/);
+  const full = es.ask();
+  es.tell(new Float64Array(8));
+  assert.ok(part.isReleased && full.isReleased, 'tell released the generation\'s handles');
+  assert.throws(() => part.all(), /was released/);
+  const next = es.ask(0, 4);
+  es.state.generation++;
+  es.ask(0, 4);
+  assert.ok(next.isReleased, 'asking in a later generation released the old handle');
 });
 
 test('non-finite fitness counts as the worst value and never reaches the parameters', () => {

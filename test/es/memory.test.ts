@@ -18,7 +18,8 @@ test('generations give their noise buffers back: wasm kernel memory does not gro
     const f = new Float64Array(128);
     for (let g = 0; g < gens; g++) {
       es.ask();
-      es.ask(32, 96).dispose();
+      es.ask(32, 96).release();
+      es.ask(0, 64); // left to tell() to release
       for (let i = 0; i < 128; i++) f[i] = Math.sin(i + g);
       es.tell(f);
     }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { jsBackend } from '../../src/backend/js.js';
 import { ParamSet } from '../../src/nn/params.js';
 import { EvolutionStrategy, type Algo } from '../../src/es/strategy.js';
-import { contiguousMembers, makeRowMap, InferenceNoiser, type Noiser, type RowMap } from '../../src/es/noiser.js';
+import { inference } from '../../src/es/population.js';
+import type { Batch } from '../../src/nn/batch.js';
 import { Mlp, mlpSpecs, initMlp, type MlpConfig } from '../../src/nn/mlp.js';
 import { initNormal } from '../../src/es/noise.js';
 
@@ -23,21 +24,16 @@ function regression(algo: Algo, seed: number, gens: number) {
   const mlp = new Mlp(cfg, backend, pop * batch);
   const X = new Float32Array(pop * batch * 3);
   for (let k = 0; k < pop; k++) X.set(xs, k * batch * 3);
-  const members = contiguousMembers(0, pop, batch);
-  const mse = (noiser: Noiser, rows: RowMap, nMembers: number) => {
-    const out = mlp.forward(noiser, X, rows);
+  const mse = (rows: Batch, nMembers: number) => {
+    const out = mlp.forward(rows, X);
     const f = new Float64Array(nMembers);
     for (let i = 0; i < rows.count; i++) f[Math.floor(i / batch)] -= (out[i] - ys[i % batch]) ** 2 / batch;
     return f;
   };
-  const inferRows = makeRowMap(contiguousMembers(0, 1, batch).map(() => -1), batch, { antithetic: true, pairStart: 0, pairCount: 1 });
-  const initial = -mse(new InferenceNoiser(params, backend), inferRows, 1)[0];
-  for (let g = 0; g < gens; g++) {
-    const noiser = es.ask();
-    const rows = makeRowMap(members, members.length, { antithetic: true, pairStart: 0, pairCount: pop / 2 });
-    es.tell(mse(noiser, rows, pop));
-  }
-  const final = -mse(new InferenceNoiser(params, backend), inferRows, 1)[0];
+  const plain = inference(params, backend).unperturbed(batch);
+  const initial = -mse(plain, 1)[0];
+  for (let g = 0; g < gens; g++) es.tell(mse(es.ask().all(batch), pop));
+  const final = -mse(plain, 1)[0];
   return { initial, final, params };
 }
 
@@ -60,13 +56,11 @@ function rastrigin(algo: Algo, seed: number) {
   // Each member's perturbed matrix is read through the noiser: rows = unit vectors give (W + σsE)ᵀ.
   const X = new Float32Array(pop * n * n);
   for (let k = 0; k < pop; k++) for (let j = 0; j < n; j++) X[(k * n + j) * n + j] = 1;
-  const rowsArr = contiguousMembers(0, pop, n);
   const Y = new Float32Array(pop * n * m);
   const f = (v: ArrayLike<number>) => { let s = 0; for (let i = 0; i < v.length; i++) s += v[i] * v[i] - Math.cos(2 * Math.PI * v[i]) + 1; return s; };
   const start = f(params.values[0]);
   for (let g = 0; g < 300; g++) {
-    const noiser = es.ask();
-    noiser.matmul(0, X, Y, makeRowMap(rowsArr, rowsArr.length, { antithetic: true, pairStart: 0, pairCount: pop / 2 }));
+    es.ask().all(n).matmul(0, X, Y);
     const fit = new Float64Array(pop);
     for (let k = 0; k < pop; k++) fit[k] = -f(Y.subarray(k * n * m, (k + 1) * n * m));
     es.tell(fit);

@@ -16,8 +16,9 @@ import { loadBackend, type Backend } from '../../backend/index.js';
 import { ParamSet, type ParamSpec } from '../../nn/params.js';
 import { Mlp, mlpSpecs, initMlp } from '../../nn/mlp.js';
 import { EvolutionStrategy, type Algo } from '../../es/strategy.js';
-import { InferenceNoiser, contiguousMembers, makeRowMap, type Noiser, type RowMap } from '../../es/noiser.js';
-import { initNormal } from '../../es/noise.js';
+import { inference } from '../../es/population.js';
+import type { Batch } from '../../nn/batch.js';
+import { initNormal } from '../../nn/init.js';
 import { measure, measureRoundRobin, machineInfo, table, type Timing } from '../../bench/harness.js';
 
 const flags = {
@@ -35,7 +36,7 @@ interface Case {
   rank: number;
   specs: ParamSpec[];
   inputSize: number;
-  forward: (noiser: Noiser, x: Float32Array, rows: RowMap) => Float32Array;
+  forward: (batch: Batch, x: Float32Array) => Float32Array;
   init: (params: ParamSet) => void;
 }
 
@@ -47,7 +48,7 @@ function makeCase(name: string, backend: Backend): Case {
     const y = backend.allocF32(1024 * d);
     return {
       name, pop: 1024, rank, specs, inputSize: d,
-      forward: (noiser, x, rows) => { noiser.matmul(0, x, y, rows); return y; },
+      forward: (batch, x) => { batch.matmul(0, x, y); return y; },
       init: (params) => initNormal(1, 0, params.values[0], 1 / Math.sqrt(d)),
     };
   }
@@ -59,14 +60,14 @@ function makeCase(name: string, backend: Backend): Case {
     const model = new Mlp(cfg, backend, pop);
     return {
       name, pop, rank: 1, specs: mlpSpecs(cfg), inputSize: sizes[0],
-      forward: (noiser, x, rows) => model.forward(noiser, x, rows),
+      forward: (batch, x) => model.forward(batch, x),
       init: (params) => initMlp(params, 1),
     };
   }
   throw new Error(`unknown case '${name}'`);
 }
 
-function generationTimer(c: Case, algo: Algo, backend: Backend, seed: number, x: Float32Array, rows: RowMap) {
+function generationTimer(c: Case, algo: Algo, backend: Backend, seed: number, x: Float32Array) {
   const params = new ParamSet(c.specs, backend);
   c.init(params);
   const es = new EvolutionStrategy(params, backend, {
@@ -76,8 +77,7 @@ function generationTimer(c: Case, algo: Algo, backend: Backend, seed: number, x:
   const fitness = new Float64Array(c.pop);
   const outSize = c.specs[c.specs.length - 1].shape[0];
   return () => {
-    const noiser = es.ask();
-    const y = c.forward(noiser, x, rows);
+    const y = c.forward(es.ask().all(), x);
     for (let i = 0; i < c.pop; i++) fitness[i] = y[i * outSize];
     es.tell(fitness);
   };
@@ -97,22 +97,20 @@ export const benchEsCommand: Command = {
       const c = makeCase(name, backend);
       const x = backend.allocF32(c.pop * c.inputSize);
       initNormal(f.seed, 1234, x, 1);
-      const layout = { antithetic: true, pairStart: 0, pairCount: c.pop / 2 };
-      const rows = makeRowMap(contiguousMembers(0, c.pop), c.pop, layout);
       const params = new ParamSet(c.specs, backend);
       c.init(params);
       const opts = { minSeconds: f['min-seconds'], minRuns: 5, warmup: 1 };
-      const inference = new InferenceNoiser(params, backend);
+      const plain = inference(params, backend).unperturbed(c.pop);
       const es = new EvolutionStrategy(params, backend, { algo: 'eggroll', popSize: c.pop, rank: c.rank, sigma: 0.01, lr: 1e-4, optimizer: { kind: 'sgd' }, shaping: { kind: 'centered-rank' }, seed: f.seed });
       const tNoise = measure(() => { es.state.generation++; es.ask(); }, { ...opts, minRuns: 3 });
-      const noiser = es.ask();
+      const perturbed = es.ask().all();
       // Inference and the perturbed forward alternate, so load on a shared machine hits both alike.
-      const [tInf, tPert] = measureRoundRobin([() => c.forward(inference, x, rows), () => c.forward(noiser, x, rows)], { ...opts, minSeconds: 2 * opts.minSeconds });
-      const tEgg = measure(generationTimer(c, 'eggroll', backend, f.seed, x, rows), { ...opts, minRuns: 3 });
+      const [tInf, tPert] = measureRoundRobin([() => c.forward(plain, x), () => c.forward(perturbed, x)], { ...opts, minSeconds: 2 * opts.minSeconds });
+      const tEgg = measure(generationTimer(c, 'eggroll', backend, f.seed, x), { ...opts, minRuns: 3 });
       let tOpen: Timing | undefined;
       if (!f['skip-openes']) {
         log(`${name}: timing one OpenES generation (dense noise for ${c.pop / 2} pairs; this takes a while)…`);
-        tOpen = measure(generationTimer(c, 'openes', backend, f.seed, x, rows), { warmup: 0, minRuns: 1, minSeconds: 0 });
+        tOpen = measure(generationTimer(c, 'openes', backend, f.seed, x), { warmup: 0, minRuns: 1, minSeconds: 0 });
       }
       const rec = {
         bench: 'es', case: name, backend: backend.name, pop: c.pop, rank: c.rank,

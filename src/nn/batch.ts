@@ -1,0 +1,16 @@
+/**
+ * A population batch as a model sees it: `count` rows, each belonging to one member of the population
+ * (or to none, and then seeing the plain parameters), with the layer operations that apply each row's
+ * member's perturbation. Plain inference, EGGROLL and OpenES all provide one (src/es/population.ts);
+ * a model's forward only calls these, so it never knows which.
+ */
+export interface Batch {
+  /** Rows in this batch. */
+  readonly count: number;
+  /** Y(count×m) ← X(count×n)·Wᵀ for W = params[pid] (m×n), each row with its member's perturbation. */
+  matmul(pid: number, x: Float32Array, y: Float32Array): void;
+  /** Y[i,:] += b for b = params[pid] (length m), each row with its member's perturbation. */
+  addBias(pid: number, y: Float32Array): void;
+  /** The parameter vector as row i sees it (element-wise parameters such as norm gains); may be `out`. */
+  vectorFor(pid: number, row: number, out: Float32Array): Float32Array;
+}
