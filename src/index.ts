@@ -30,7 +30,7 @@ export { lowRankFactors, denseNoise, noiseEpoch } from './es/noise.js';
 export { shapeFitness, sanitizeFitness, SHAPING_KINDS, type Shaping } from './es/shaping.js';
 export { scheduleValue, type Schedule } from './es/schedule.js';
 export { OPTIMIZERS, type OptimizerConfig, type OptimizerState } from './es/optim.js';
-export { Trainer, type TrainerSetup, type StepResult } from './es/trainer.js';
+export { Trainer, type TrainerSetup, type StepResult } from './parallel/trainer.js';
 export type { Task, TaskModule, TaskRef } from './es/task.js';
 
 // Files (src/io): safetensors, checkpoints, metrics, atomic writes, plots.

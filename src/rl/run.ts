@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBackend, type BackendChoice } from '../backend/index.js';
-import { Trainer } from '../es/trainer.js';
+import { Trainer } from '../parallel/trainer.js';
 import type { StrategyConfig, Algo } from '../es/strategy.js';
 import type { Shaping } from '../es/shaping.js';
 import type { Schedule } from '../es/schedule.js';

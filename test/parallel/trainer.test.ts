@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsBackend } from '../../src/backend/js.js';
-import { Trainer } from '../../src/es/trainer.js';
+import { Trainer } from '../../src/parallel/trainer.js';
 import type { StrategyConfig } from '../../src/es/strategy.js';
 import { createTask } from '../fixtures/regression-task.js';
 import { splitMembers } from '../../src/parallel/pool.js';

@@ -6,9 +6,9 @@
  */
 import type { Backend, BackendChoice } from '../backend/index.js';
 import { ParamSet } from '../nn/params.js';
-import { EvolutionStrategy, type StrategyConfig, type TellResult } from './strategy.js';
-import type { Task, TaskRef } from './task.js';
-import { EvalPool } from '../parallel/pool.js';
+import { EvolutionStrategy, type StrategyConfig, type TellResult } from '../es/strategy.js';
+import type { Task, TaskRef } from '../es/task.js';
+import { EvalPool } from './pool.js';
 import { saveCheckpoint, loadCheckpoint } from '../io/checkpoint.js';
 import type { SafeTensor } from '../io/safetensors.js';
 
