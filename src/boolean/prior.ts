@@ -8,7 +8,7 @@
  * stream (seed, prior, c, n·1000 + H). Workers take whole chunks; counts are sums, so the merged counts
  * are identical for any --workers.
  */
-import { Worker } from 'node:worker_threads';
+import { WorkerGroup } from '../parallel/workers.js';
 import { clauseTable } from './dfcn.js';
 import { SeqRng, STREAM } from './rng.js';
 import { validMask } from './truth-table.js';
@@ -67,22 +67,6 @@ export function sampleRange(n: number, H: number, seed: number, samples: number,
   return out;
 }
 
-function workerUrl(): URL {
-  // From source (tsx) the sibling is .ts, from dist it is .js.
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  return new URL(`./prior-worker.${ext}`, import.meta.url);
-}
-
-/**
- * Starts a worker on a module URL. Running from source (tsx), a .ts worker needs tsx's loader, which
- * Node 20 does not run in workers: an eval bootstrap registers it, then imports the module (the same
- * trick as src/parallel/pool.ts).
- */
-export function startWorker(url: URL, workerData: unknown): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
-  return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, workerData });
-}
-
 /** Samples P(f) over `workers` threads (1 = this thread); onProgress(chunksDone, chunksTotal). */
 export async function samplePrior(n: number, H: number, samples: number, seed: number, workers: number, onProgress?: (done: number, total: number) => void): Promise<PriorResult> {
   if (n < 1 || n > PRIOR_MAX_N) throw new RangeError(`prior sampling needs n in [1, ${PRIOR_MAX_N}] (a truth table must fit one 32-bit word), got ${n}`);
@@ -97,21 +81,16 @@ export async function samplePrior(n: number, H: number, samples: number, seed: n
     }
   } else {
     // Dynamic hand-out of chunk indices; the result does not depend on who did which chunk.
-    let next = 0;
-    await Promise.all(Array.from({ length: Math.min(workers, total) }, () => new Promise<void>((resolve, reject) => {
-      const w = startWorker(workerUrl(), { n, H, seed, samples });
-      const feed = () => {
-        if (next >= total) { void w.terminate().then(() => resolve()); return; }
-        w.postMessage(next++);
-      };
-      w.on('message', (msg: { f: Float64Array; k: Float64Array }) => {
+    const group = await WorkerGroup.start(import.meta.url, 'prior-worker', Math.min(workers, total), { n, H, seed, samples });
+    try {
+      const chunks = Array.from({ length: total }, (_, c) => c);
+      await group.map<number, { f: Float64Array; k: Float64Array }>(chunks, (msg) => {
         for (let i = 0; i < msg.f.length; i++) merged.set(msg.f[i], (merged.get(msg.f[i]) ?? 0) + msg.k[i]);
         onProgress?.(++done, total);
-        feed();
       });
-      w.on('error', reject);
-      feed();
-    })));
+    } finally {
+      await group.close();
+    }
   }
   return { n, H, samples, counts: merged };
 }

@@ -5,7 +5,7 @@
  */
 import { formatDnf } from './dnf.js';
 import { runOne, type Algo, type RunConfig } from './experiments.js';
-import { startWorker } from './prior.js';
+import { WorkerGroup } from '../parallel/workers.js';
 
 export interface Learner { label: string; algo: Algo; lambda: number }
 
@@ -37,11 +37,6 @@ export function runJob(c: RunConfig, learner: string): JobResult {
   };
 }
 
-function workerUrl(): URL {
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  return new URL(`./sweep-worker.${ext}`, import.meta.url);
-}
-
 export async function runJobs(jobs: { config: RunConfig; learner: string }[], workers: number, onDone?: (done: number, r: JobResult) => void): Promise<JobResult[]> {
   const results: JobResult[] = new Array(jobs.length);
   let done = 0;
@@ -51,19 +46,15 @@ export async function runJobs(jobs: { config: RunConfig; learner: string }[], wo
   }
   // Longest jobs first keeps both cores busy to the end; results go back to their index.
   const order = jobs.map((_, i) => i).sort((a, b) => cost(jobs[b].config) - cost(jobs[a].config) || a - b);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, () => new Promise<void>((resolve, reject) => {
-    const w = startWorker(workerUrl(), null);
-    let current = -1;
-    const feed = () => {
-      if (next >= order.length) { void w.terminate().then(() => resolve()); return; }
-      current = order[next++];
-      w.postMessage(jobs[current]);
-    };
-    w.on('message', (r: JobResult) => { results[current] = r; onDone?.(++done, r); feed(); });
-    w.on('error', reject);
-    feed();
-  })));
+  const group = await WorkerGroup.start(import.meta.url, 'sweep-worker', Math.min(workers, jobs.length), null);
+  try {
+    await group.map<{ config: RunConfig; learner: string }, JobResult>(order.map((i) => jobs[i]), (r, k) => {
+      results[order[k]] = r;
+      onDone?.(++done, r);
+    });
+  } finally {
+    await group.close();
+  }
   return results;
 }
 

@@ -1,5 +1,6 @@
 /** A worker thread of EggPool: evaluates the member ranges it is sent, over shared memory. */
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
+import { serve } from '../parallel/workers.js';
 import { loadBackend } from '../backend/index.js';
 import { EggArch } from './model.js';
 import { ForwardCache, evaluateMembers, type PopulationInput } from './evaluate.js';
@@ -17,13 +18,7 @@ const input: PopulationInput = {
   arch, params: d.params, states: d.states, windows: d.windows, pop: d.pop, groupSize: d.groupSize,
   tokens: d.tokens, sigmaShift: d.sigmaShift, noiseKey: d.noiseKey, epoch: 0, noise: d.noise,
 };
-parentPort!.on('message', (m: { epoch: number; r0: number; r1: number }) => {
-  try {
-    input.epoch = m.epoch;
-    evaluateMembers(input, cache, m.r0, m.r1, d.fitness);
-    parentPort!.postMessage({ ok: true });
-  } catch (e) {
-    parentPort!.postMessage({ ok: false, error: (e as Error).message });
-  }
+serve((m: { epoch: number; r0: number; r1: number }) => {
+  input.epoch = m.epoch;
+  evaluateMembers(input, cache, m.r0, m.r1, d.fitness);
 });
-parentPort!.postMessage({ ok: true });

@@ -3,15 +3,15 @@
  * schedules, so `ask(start, end)` regenerates exactly the main thread's noise for that slice), then
  * evaluates member ranges on request.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { loadBackend } from '../backend/index.js';
 import { ParamSet } from '../nn/params.js';
 import { EvolutionStrategy } from '../es/strategy.js';
 import type { TaskModule } from '../es/task.js';
 import type { PoolInit } from './pool.js';
+import { reportStartFailure, serve } from './workers.js';
 
 const { init, shared } = workerData as { init: PoolInit; shared: { params: SharedArrayBuffer[]; state: SharedArrayBuffer; fitness: SharedArrayBuffer; aux: SharedArrayBuffer } };
-const port = parentPort!;
 
 async function start() {
   const backend = await loadBackend(init.backend);
@@ -22,20 +22,14 @@ async function start() {
   const fitness = new Float64Array(shared.fitness);
   const aux = new Float64Array(shared.aux);
   const state = new Float64Array(shared.state);
-  port.on('message', (msg: { type: string; generation: number; start: number; end: number }) => {
-    try {
-      params.values.forEach((v, i) => v.set(new Float32Array(shared.params[i])));
-      task.state().set(state.subarray(0, task.stateSize));
-      es.state.generation = msg.generation;
-      task.evaluate(es.ask(msg.start, msg.end), fitness, aux);
-      // Kernel memory is not garbage-collected: hand the slice's noise back now rather than at the next ask.
-      es.release();
-      port.postMessage({ type: 'done' });
-    } catch (e) {
-      port.postMessage({ type: 'error', message: (e as Error).message });
-    }
+  serve((msg: { generation: number; start: number; end: number }) => {
+    params.values.forEach((v, i) => v.set(new Float32Array(shared.params[i])));
+    task.state().set(state.subarray(0, task.stateSize));
+    es.state.generation = msg.generation;
+    task.evaluate(es.ask(msg.start, msg.end), fitness, aux);
+    // Kernel memory is not garbage-collected: hand the slice's noise back now rather than at the next ask.
+    es.release();
   });
-  port.postMessage({ type: 'ready' });
 }
 
-start().catch((e) => port.postMessage({ type: 'error', message: (e as Error).message }));
+start().catch(reportStartFailure);
