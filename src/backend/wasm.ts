@@ -11,13 +11,11 @@
  * element is computed by the same instruction sequence whichever thread computes it, so results are
  * bit-identical for any thread count.
  */
-import { availableParallelism } from 'node:os';
-import { isMainThread } from 'node:worker_threads';
-import type { Backend } from './types.js';
+import type { Backend, WasmMemoryCapability } from './types.js';
+import { defaultThreads } from './kernel-choice.js';
 import { WasmHeap, Scratch } from './wasm-memory.js';
 import { KernelPool } from './wasm-pool.js';
 import { instantiate, kernelModule, type KernelExports } from './wasm-module.js';
-import type { WasmMemory } from './wasm-api.js';
 
 export interface WasmBackendOptions {
   /** Threads used for large calls, the calling one included (default: defaultThreads()). */
@@ -28,7 +26,7 @@ export interface WasmBackendOptions {
   addonPath?: string;
 }
 
-/** What the native backend borrows from the wasm backend it is built on. */
+/** What the native backend borrows from the wasm backend it is built on (inside src/backend only). */
 export interface WasmInternals {
   /** The address of a view's first `length` elements in wasm memory, copied into scratch if needed. */
   stage(slot: string, view: Float32Array | Int8Array | Int32Array, length: number, what: string, copyIn?: boolean): number;
@@ -38,13 +36,11 @@ export interface WasmInternals {
   memoryF32(): Float32Array;
   pool(): KernelPool;
   readonly minParallelWork: number;
-  /** The shared memory every kernel buffer lives in (other kernel modules may import it). */
-  readonly memory: WasmMemory;
-  /** Whether a view lies in that memory (then its byteOffset is its address). */
-  owns(view: ArrayBufferView): boolean;
-  /** Bytes at the bottom of the memory kept out of the heap for static data; another module on this memory must need no more. */
-  readonly staticBytes: number;
 }
+/**
+ * Private to src/backend: the native backend builds on a wasm backend through it. Code above the
+ * backend layer uses the public `Backend.wasmMemory` capability instead.
+ */
 export const WASM_INTERNALS = Symbol('eggroll.wasmInternals');
 
 export interface WasmBackend extends Backend {
@@ -56,24 +52,13 @@ export interface WasmBackend extends Backend {
   dispose(): Promise<void>;
   /** Bytes of wasm memory reserved so far. */
   readonly reservedBytes: number;
+  readonly wasmMemory: WasmMemoryCapability;
   readonly [WASM_INTERNALS]: WasmInternals;
 }
 
 const MR = 4;
 /** The kernel exports a worker may run. */
 const POOL_OPS = ['sgemmShared', 'igemmShared', 'lowRankAddShared', 'nativeSgemmChunks', 'nativeIgemmRows'] as const;
-
-/**
- * EGGROLL_THREADS if set; otherwise all cores on the main thread, but 1 inside a worker thread: there
- * the engine's own pool (--workers) already spreads the population over the cores, and kernel threads
- * on top would only oversubscribe them.
- */
-export function defaultThreads(): number {
-  const env = Number(process.env.EGGROLL_THREADS);
-  if (Number.isInteger(env) && env >= 1) return env;
-  if (!isMainThread) return 1;
-  return Math.max(1, availableParallelism());
-}
 
 export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
@@ -217,15 +202,18 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
       return heap.reservedBytes;
     },
 
+    wasmMemory: {
+      memory: heap.memory,
+      owns: (view) => heap.owns(view),
+      staticBytes: k.heapBase(),
+    },
+
     [WASM_INTERNALS]: {
       stage: addr,
       writeBack,
       memoryF32: () => new Float32Array(heap.buffer),
       pool: getPool,
       minParallelWork: minWork,
-      memory: heap.memory,
-      owns: (view) => heap.owns(view),
-      staticBytes: k.heapBase(),
     },
   };
   return backend;
