@@ -21,7 +21,8 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { createWasmBackend, defaultThreads, WASM_INTERNALS, type WasmBackend, type WasmInternals } from './wasm.js';
+import { createWasmBackend, WASM_INTERNALS, type WasmBackend, type WasmInternals } from './wasm.js';
+import { defaultThreads } from './kernel-choice.js';
 
 export interface NativeAddon {
   /**

@@ -1,6 +1,6 @@
 /**
  * The kernel boundary. The ES algorithms and the models call only these kernels; each backend (the
- * plain TypeScript reference, WebAssembly SIMD, native OpenBLAS) implements all of them, and the
+ * plain TypeScript reference, WebAssembly SIMD, native AVX-512/AVX2) implements all of them, and the
  * conformance tests in test/backend check every backend against the reference.
  *
  * Layout: every matrix is dense, row-major and packed (no leading dimensions); pass a subarray to
@@ -10,8 +10,17 @@
  * only on that row's inputs, never on how many rows are computed in the same call. So splitting a
  * population over workers, or dropping members that are done, cannot change any member's result.
  */
+import type { WasmMemory } from './wasm-api.js';
+
 export interface Backend {
   readonly name: BackendName;
+
+  /**
+   * Present when this backend's tensors live in one WebAssembly memory (wasm, native; absent on js).
+   * Another kernel module (the language model's egg.wasm) may then instantiate itself on that memory
+   * and run on the backend's own buffers, by address, with no copies — without knowing the backend.
+   */
+  readonly wasmMemory?: WasmMemoryCapability;
 
   /**
    * C ← alpha·op(A)·op(B) + beta·C, with op(A) m×k and op(B) k×n. A is stored m×k (or k×m when transA),
@@ -51,3 +60,16 @@ export interface Backend {
 }
 
 export type BackendName = 'js' | 'wasm' | 'native';
+
+/** A backend's WebAssembly memory, as other kernel modules may use it (see Backend.wasmMemory). */
+export interface WasmMemoryCapability {
+  /** The shared memory every buffer from allocF32/allocI8/allocI32 lives in: import it as `env.memory`. */
+  readonly memory: WasmMemory;
+  /** Whether a view lies in that memory; then its byteOffset is its address there. */
+  owns(view: ArrayBufferView): boolean;
+  /**
+   * Bytes at the bottom of the memory kept out of the allocator for static data. A module instantiated
+   * on this memory must need no more (its heapBase() ≤ staticBytes), or it would overwrite tensors.
+   */
+  readonly staticBytes: number;
+}

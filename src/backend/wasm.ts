@@ -11,13 +11,11 @@
  * element is computed by the same instruction sequence whichever thread computes it, so results are
  * bit-identical for any thread count.
  */
-import { availableParallelism } from 'node:os';
-import { isMainThread } from 'node:worker_threads';
-import type { Backend } from './types.js';
+import type { Backend, WasmMemoryCapability } from './types.js';
+import { defaultThreads } from './kernel-choice.js';
 import { WasmHeap, Scratch } from './wasm-memory.js';
 import { KernelPool } from './wasm-pool.js';
 import { instantiate, kernelModule, type KernelExports } from './wasm-module.js';
-import type { WasmMemory } from './wasm-api.js';
 
 export interface WasmBackendOptions {
   /** Threads used for large calls, the calling one included (default: defaultThreads()). */
@@ -28,7 +26,7 @@ export interface WasmBackendOptions {
   addonPath?: string;
 }
 
-/** What the native backend borrows from the wasm backend it is built on. */
+/** What the native backend borrows from the wasm backend it is built on (inside src/backend only). */
 export interface WasmInternals {
   /** The address of a view's first `length` elements in wasm memory, copied into scratch if needed. */
   stage(slot: string, view: Float32Array | Int8Array | Int32Array, length: number, what: string, copyIn?: boolean): number;
@@ -38,13 +36,11 @@ export interface WasmInternals {
   memoryF32(): Float32Array;
   pool(): KernelPool;
   readonly minParallelWork: number;
-  /** The shared memory every kernel buffer lives in (other kernel modules may import it). */
-  readonly memory: WasmMemory;
-  /** Whether a view lies in that memory (then its byteOffset is its address). */
-  owns(view: ArrayBufferView): boolean;
-  /** Bytes at the bottom of the memory kept out of the heap for static data; another module on this memory must need no more. */
-  readonly staticBytes: number;
 }
+/**
+ * Private to src/backend: the native backend builds on a wasm backend through it. Code above the
+ * backend layer uses the public `Backend.wasmMemory` capability instead.
+ */
 export const WASM_INTERNALS = Symbol('eggroll.wasmInternals');
 
 export interface WasmBackend extends Backend {
@@ -56,6 +52,7 @@ export interface WasmBackend extends Backend {
   dispose(): Promise<void>;
   /** Bytes of wasm memory reserved so far. */
   readonly reservedBytes: number;
+  readonly wasmMemory: WasmMemoryCapability;
   readonly [WASM_INTERNALS]: WasmInternals;
 }
 
@@ -63,71 +60,95 @@ const MR = 4;
 /** The kernel exports a worker may run. */
 const POOL_OPS = ['sgemmShared', 'igemmShared', 'lowRankAddShared', 'nativeSgemmChunks', 'nativeIgemmRows'] as const;
 
+type View = Float32Array | Int8Array | Int32Array;
+type ParallelOp = Exclude<typeof POOL_OPS[number], 'nativeSgemmChunks' | 'nativeIgemmRows'>;
+
 /**
- * EGGROLL_THREADS if set; otherwise all cores on the main thread, but 1 inside a worker thread: there
- * the engine's own pool (--workers) already spreads the population over the cores, and kernel threads
- * on top would only oversubscribe them.
+ * One backend instance's kernel state, built in phases so each can be read on its own: the memory and
+ * the instantiated module (wasmCore), moving arguments into that memory (staging), splitting large
+ * calls over threads (rowParallel), and the four kernels on top (kernelMethods).
  */
-export function defaultThreads(): number {
-  const env = Number(process.env.EGGROLL_THREADS);
-  if (Number.isInteger(env) && env >= 1) return env;
-  if (!isMainThread) return 1;
-  return Math.max(1, availableParallelism());
+interface WasmCore {
+  readonly threads: number;
+  readonly minWork: number;
+  readonly heap: WasmHeap;
+  readonly k: KernelExports;
+  /** The worker threads, started on first need (the first call large enough to split). */
+  pool(): KernelPool;
+  dispose(): Promise<void>;
 }
 
-export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
+/** Phase 1: the shared memory, the kernel module instantiated on it, and a lazily started pool. */
+function wasmCore(opts: WasmBackendOptions): WasmCore {
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
-  const minWork = opts.minParallelWork ?? 1 << 22;
   const module = kernelModule();
   const heap = new WasmHeap(32);
   const k: KernelExports = instantiate(heap.memory);
   // Keep the module's static area (empty today, but AssemblyScript reserves 1 KiB) out of the heap.
   heap.reserveBelow(k.heapBase());
-
   let pool: KernelPool | undefined;
-  const getPool = (): KernelPool => (pool ??= new KernelPool(module, heap.memory, threads - 1, POOL_OPS, opts.addonPath));
+  return {
+    threads,
+    minWork: opts.minParallelWork ?? 1 << 22,
+    heap,
+    k,
+    pool: () => (pool ??= new KernelPool(module, heap.memory, threads - 1, POOL_OPS, opts.addonPath)),
+    async dispose() {
+      await pool?.close();
+      pool = undefined;
+    },
+  };
+}
 
-  // Per-thread packing scratch, per-argument staging for arrays that live outside wasm memory.
-  const apack = Array.from({ length: threads }, () => new Scratch(heap));
-  const bpack = new Scratch(heap);
-  const gemvAcc = new Scratch(heap);
-  const staging = new Map<string, Scratch>();
-  const stageScratch = (slot: string): Scratch => {
-    let s = staging.get(slot);
-    if (!s) staging.set(slot, (s = new Scratch(heap)));
+/**
+ * Phase 2: zero copy where possible. An array in our memory is passed by address; any other is copied
+ * into per-argument scratch (one per slot, reused across calls) and outputs are copied back.
+ */
+function staging(heap: WasmHeap): Pick<WasmInternals, 'stage' | 'writeBack'> {
+  const scratch = new Map<string, Scratch>();
+  const slotScratch = (slot: string): Scratch => {
+    let s = scratch.get(slot);
+    if (!s) scratch.set(slot, (s = new Scratch(heap)));
     return s;
   };
+  return {
+    /** The address of `view`'s first `length` elements in wasm memory, copying it there if needed. */
+    stage(slot: string, view: View, length: number, what: string, copyIn = true): number {
+      if (view.length < length) throw new RangeError(`wasm backend: ${what} has ${view.length} elements, needs ${length}`);
+      if (heap.owns(view)) return view.byteOffset;
+      const bytes = length * view.BYTES_PER_ELEMENT;
+      const p = slotScratch(slot).get(bytes);
+      if (copyIn && bytes > 0) new Uint8Array(heap.buffer, p, bytes).set(new Uint8Array(view.buffer, view.byteOffset, bytes));
+      return p;
+    },
+    /** Copies an output back if it was staged. */
+    writeBack(view: View, p: number, length: number): void {
+      if (heap.owns(view) || length === 0) return;
+      const bytes = length * view.BYTES_PER_ELEMENT;
+      new Uint8Array(view.buffer, view.byteOffset, bytes).set(new Uint8Array(heap.buffer, p, bytes));
+    },
+  };
+}
 
-  type View = Float32Array | Int8Array | Int32Array;
-  /** The address of `view`'s first `length` elements in wasm memory, copying it there if needed. */
-  function addr(slot: string, view: View, length: number, what: string, copyIn = true): number {
-    if (view.length < length) throw new RangeError(`wasm backend: ${what} has ${view.length} elements, needs ${length}`);
-    if (heap.owns(view)) return view.byteOffset;
-    const bytes = length * view.BYTES_PER_ELEMENT;
-    const p = stageScratch(slot).get(bytes);
-    if (copyIn && bytes > 0) new Uint8Array(heap.buffer, p, bytes).set(new Uint8Array(view.buffer, view.byteOffset, bytes));
-    return p;
-  }
-  /** Copies an output back if it was staged. */
-  function writeBack(view: View, p: number, length: number): void {
-    if (heap.owns(view) || length === 0) return;
-    const bytes = length * view.BYTES_PER_ELEMENT;
-    new Uint8Array(view.buffer, view.byteOffset, bytes).set(new Uint8Array(heap.buffer, p, bytes));
-  }
+/** Runs `op` over `rows` rows: on this thread alone, or split over all threads (see rowParallel). */
+type RowParallel = (rows: number, work: number, op: ParallelOp, args: (chunk: number, t: number) => number[], single: () => void) => void;
 
-  // Multi-threaded calls: every thread (this one included) runs the same *Shared export, which takes
-  // chunks of rows from a counter in wasm memory until none are left (dynamic scheduling copes with a
-  // busy shared machine better than fixed ranges). t is the thread index, for per-thread scratch.
-  const counter = heap.alloc(64);
-  function parallel(rows: number, work: number, op: Exclude<typeof POOL_OPS[number], 'nativeSgemmChunks' | 'nativeIgemmRows'>,
-    args: (chunk: number, t: number) => number[], single: () => void): void {
+/**
+ * Phase 3: multi-threaded calls. Every thread (this one included) runs the same *Shared export, which
+ * takes chunks of rows from a counter in wasm memory until none are left (dynamic scheduling copes with
+ * a busy shared machine better than fixed ranges). t is the thread index, for per-thread scratch. Small
+ * calls (under minWork multiply-adds, or too few rows to share) stay on the calling thread.
+ */
+function rowParallel(core: WasmCore, counter: number): RowParallel {
+  const { threads, minWork, heap, k } = core;
+  return (rows, work, op, args, single) => {
     if (threads === 1 || work < minWork || rows < 2 * MR) {
       single();
       return;
     }
     // Chunks small enough to balance (≥ 4 per thread), at most 64 rows (one packed A block).
     const chunk = Math.min(64, Math.max(MR, Math.ceil(rows / (threads * 4) / MR) * MR));
-    const p = getPool();
+    const p = core.pool();
     Atomics.store(heap.i32(counter, 1), 0, 0);
     for (let t = 1; t < threads; t++) p.start(t - 1, op, args(chunk, t));
     try {
@@ -135,12 +156,16 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     } finally {
       p.waitAll();
     }
-  }
+  };
+}
 
-  const backend: WasmBackend = {
-    name: 'wasm',
-    threads,
-
+/** Phase 4: the kernels — stage the arguments, pack op(B) once per call, run (maybe split), copy back. */
+function kernelMethods(core: WasmCore, io: ReturnType<typeof staging>, scratch: { apack: Scratch[]; bpack: Scratch; gemvAcc: Scratch },
+  counter: number, parallel: RowParallel): Pick<Backend, 'sgemm' | 'sgemv' | 'lowRankAdd' | 'igemm'> {
+  const { k } = core;
+  const { stage: addr, writeBack } = io;
+  const { apack, bpack, gemvAcc } = scratch;
+  return {
     sgemm(transA, transB, m, n, kk, alpha, a, b, beta, c) {
       if (m <= 0 || n <= 0) return;
       const pa = addr('a', a, m * kk, 'A');
@@ -198,6 +223,22 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
         () => k.igemmPacked(0, m, n, kk, pa, pbp, pc, apack[0].get(apackBytes)));
       writeBack(c, pc, m * n);
     },
+  };
+}
+
+export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
+  const core = wasmCore(opts);
+  const { heap, k, threads } = core;
+  // Per-thread A packing scratch, one B packing and one GEMV accumulator; the staging scratch is per argument.
+  const scratch = { apack: Array.from({ length: threads }, () => new Scratch(heap)), bpack: new Scratch(heap), gemvAcc: new Scratch(heap) };
+  const io = staging(heap);
+  const counter = heap.alloc(64); // the row-chunk counter the threads share
+  const parallel = rowParallel(core, counter);
+
+  return {
+    name: 'wasm',
+    threads,
+    ...kernelMethods(core, io, scratch, counter, parallel),
 
     allocF32: (length) => heap.f32(heap.alloc(length * 4), length),
     allocI8: (length) => heap.i8(heap.alloc(length), length),
@@ -208,25 +249,23 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
       heap.free(view.byteOffset);
     },
 
-    async dispose() {
-      await pool?.close();
-      pool = undefined;
-    },
+    dispose: () => core.dispose(),
 
     get reservedBytes() {
       return heap.reservedBytes;
     },
 
-    [WASM_INTERNALS]: {
-      stage: addr,
-      writeBack,
-      memoryF32: () => new Float32Array(heap.buffer),
-      pool: getPool,
-      minParallelWork: minWork,
+    wasmMemory: {
       memory: heap.memory,
       owns: (view) => heap.owns(view),
       staticBytes: k.heapBase(),
     },
+
+    [WASM_INTERNALS]: {
+      ...io,
+      memoryF32: () => new Float32Array(heap.buffer),
+      pool: core.pool,
+      minParallelWork: core.minWork,
+    },
   };
-  return backend;
 }

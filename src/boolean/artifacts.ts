@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { heatmapSvg, linePlotSvg, writePlot } from '../io/plot.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
 import { formatDnf, dnfLength } from './dnf.js';
-import type { Dfcn } from './dfcn.js';
+import { activeClauses, toDnf, type Dfcn } from './dfcn.js';
 import type { LearnResult } from './learner.js';
 
 export async function writeW1Heatmap(path: string, net: Dfcn, title: string): Promise<void> {
@@ -18,10 +18,17 @@ export async function writeW1Heatmap(path: string, net: Dfcn, title: string): Pr
   await writePlot(path, heatmapSvg({ title, rows: net.H, cols: net.n, values, rowLabel: 'hidden unit (active rows first; pale = inactive)', colLabel: 'column j = input x_(j+1)', colorScale: 'diverging', min: -1, max: 1 }));
 }
 
+/**
+ * final.dnf and final.json. When there is a network, both describe it — the formula is read back from
+ * the network (Prop. 2.7), so β, the weights, the formula and the clause count always agree with what
+ * the stored network computes (a formula with an empty clause, say, is not what a masked network holds).
+ * Without one (an oracle formula wider than H) they describe the formula.
+ */
 export async function writeRunArtifacts(dir: string, r: LearnResult, label: string): Promise<void> {
-  writeFileAtomic(join(dir, 'final.dnf'), `${formatDnf(r.dnf)}\n`);
+  const f = r.net ? toDnf(r.net) : r.dnf;
+  writeFileAtomic(join(dir, 'final.dnf'), `${formatDnf(f)}\n`);
   writeJsonAtomic(join(dir, 'final.json'), {
-    dnf: formatDnf(r.dnf), beta: r.dnf.beta, dnf_length: dnfLength(r.dnf), clauses: r.dnf.clauses.length,
+    dnf: formatDnf(f), beta: f.beta, dnf_length: dnfLength(f), clauses: r.net ? activeClauses(r.net) : f.clauses.length,
     ...(r.net ? { H: r.net.H, n: r.net.n, w1: Array.from(r.net.w1), w2: Array.from(r.net.w2) } : {}),
   });
   if (r.net) await writeW1Heatmap(join(dir, 'plots', 'w1'), r.net, `W¹ (${r.algo})`);

@@ -133,25 +133,55 @@ function clauseCost(c: Clause, kind: CostKind): number {
 }
 
 /**
+ * A set-cover instance: the required minterms (indices 0..R−1 into `reqList`), the candidate clauses
+ * with their cover sets as bitsets over those indices (RW words each) and their costs, and for each
+ * minterm the clauses covering it (cheapest, then widest, first).
+ */
+interface CoverProblem {
+  R: number;
+  RW: number;
+  primes: Clause[];
+  covers: Uint32Array[];
+  costs: number[];
+  byReq: number[][];
+}
+
+/**
  * Minimum-cost DNF (β = +1) covering every minterm of `required` and no input outside
- * required ∪ dontCare. Cost as chosen (default literals = the paper's L(Φ)).
+ * required ∪ dontCare. Cost as chosen (default literals = the paper's L(Φ)). The phases below: the
+ * candidate implicants, the cover instance (dominated candidates removed), a greedy cover as the first
+ * upper bound, then branch and bound.
  */
 export function minimumCover(required: TruthTable, dontCare: TruthTable | undefined, opts: MinimiseOptions = {}): MinDnfResult {
   const n = required.n;
   const kind = opts.cost ?? 'literals';
-  const budget = opts.nodeBudget ?? 200_000;
   const reqList: number[] = [];
   for (let v = 0; v < 1 << n; v++) if (getBit(required, v)) reqList.push(v);
   if (reqList.length === 0) return { dnf: { n, beta: 1, clauses: [] }, cost: 0, exact: true, primes: 0, nodes: 0 };
-  const allowed: TruthTable = { n, words: required.words.slice() };
-  if (dontCare) for (let w = 0; w < allowed.words.length; w++) allowed.words[w] |= dontCare.words[w];
   const heuristic = n > PRIME_DP_MAX_N;
-  let primes = heuristic ? greedyImplicants(required, allowed) : primeImplicants(required, allowed);
+  const problem = coverProblem(reqList, candidateImplicants(required, dontCare, heuristic), kind);
+  const greedy = greedyCover(problem);
+  const bb = branchAndBound(problem, greedy.cost, greedy.picks, opts.nodeBudget ?? 200_000);
+  return {
+    dnf: { n, beta: 1, clauses: bb.picks.map((p) => problem.primes[p]) },
+    cost: bb.cost,
+    exact: !bb.exhausted && !heuristic,
+    primes: problem.primes.length,
+    nodes: bb.nodes,
+  };
+}
 
+/** Candidate clauses: every prime implicant of required ∪ dontCare (exact), or greedily widened minterms above n = 13. */
+function candidateImplicants(required: TruthTable, dontCare: TruthTable | undefined, heuristic: boolean): Clause[] {
+  const allowed: TruthTable = { n: required.n, words: required.words.slice() };
+  if (dontCare) for (let w = 0; w < allowed.words.length; w++) allowed.words[w] |= dontCare.words[w];
+  return heuristic ? greedyImplicants(required, allowed) : primeImplicants(required, allowed);
+}
+
+/** The cover instance over `reqList`, with dominated candidates removed (they can never be needed). */
+function coverProblem(reqList: number[], candidates: Clause[], kind: CostKind): CoverProblem {
   const R = reqList.length;
   const RW = (R + 31) >>> 5;
-  const index = new Map<number, number>();
-  reqList.forEach((v, i) => index.set(v, i));
   // Cover sets as bitsets over the required list.
   const cover = (p: Clause): Uint32Array => {
     const s = new Uint32Array(RW);
@@ -159,62 +189,74 @@ export function minimumCover(required: TruthTable, dontCare: TruthTable | undefi
     for (let i = 0; i < R; i++) if ((reqList[i] & care) === p.pos) s[i >>> 5] |= 1 << (i & 31);
     return s;
   };
-  let covers = primes.map(cover);
-  let costs = primes.map((p) => clauseCost(p, kind));
-
-  // Remove dominated primes (cover ⊆ another's with cost ≥ its cost); quadratic, so only when small.
-  if (primes.length <= 3000) {
-    const keep = new Uint8Array(primes.length).fill(1);
-    for (let a = 0; a < primes.length; a++) {
-      if (!keep[a]) continue;
-      for (let b = 0; b < primes.length; b++) {
-        if (a === b || !keep[b] || costs[b] > costs[a]) continue;
-        let sub = true;
-        for (let w = 0; w < RW && sub; w++) if (covers[a][w] & ~covers[b][w]) sub = false;
-        if (!sub) continue;
-        // a ⊆ b and cost b ≤ cost a: drop a (if they are equal, drop the later one only).
-        let equal = costs[a] === costs[b];
-        for (let w = 0; w < RW && equal; w++) if (covers[a][w] !== covers[b][w]) equal = false;
-        if (equal && a < b) continue;
-        keep[a] = 0;
-        break;
-      }
-    }
-    primes = primes.filter((_, i) => keep[i]);
-    covers = covers.filter((_, i) => keep[i]);
-    costs = costs.filter((_, i) => keep[i]);
-  }
-  const P = primes.length;
+  const kept = dropDominated(candidates, candidates.map(cover), candidates.map((p) => clauseCost(p, kind)), RW);
+  const { primes, covers, costs } = kept;
   const byReq: number[][] = Array.from({ length: R }, () => []);
-  for (let p = 0; p < P; p++) for (let i = 0; i < R; i++) if ((covers[p][i >>> 5] >>> (i & 31)) & 1) byReq[i].push(p);
+  for (let p = 0; p < primes.length; p++) for (let i = 0; i < R; i++) if ((covers[p][i >>> 5] >>> (i & 31)) & 1) byReq[i].push(p);
+  // Cheapest first, then the widest: the order branch and bound tries them in, and the bound's pick.
   const coverCount = covers.map((s) => s.reduce((a, x) => a + popcount32(x), 0));
   for (const list of byReq) list.sort((a, b) => costs[a] - costs[b] || coverCount[b] - coverCount[a]);
+  return { R, RW, primes, covers, costs, byReq };
+}
 
-  // Greedy upper bound: best newly-covered per unit cost.
-  const covered = new Uint32Array(RW);
-  let best: number[] = [];
-  let bestCost = 0;
-  {
-    let left = R;
-    while (left > 0) {
-      let pick = -1, score = -1;
-      for (let p = 0; p < P; p++) {
-        let gain = 0;
-        for (let w = 0; w < RW; w++) gain += popcount32(covers[p][w] & ~covered[w]);
-        const s = gain / Math.max(costs[p], 1e-9);
-        if (gain > 0 && s > score) { score = s; pick = p; }
-      }
-      best.push(pick);
-      bestCost += costs[pick];
-      for (let w = 0; w < RW; w++) covered[w] |= covers[pick][w];
-      left = R - covered.reduce((a, x) => a + popcount32(x), 0);
+/**
+ * Removes dominated candidates (cover ⊆ another's with cost ≥ its cost; of two equal ones the later is
+ * dropped). Quadratic, so only when there are at most 3000; otherwise all are kept.
+ */
+function dropDominated(primes: Clause[], covers: Uint32Array[], costs: number[], RW: number): Pick<CoverProblem, 'primes' | 'covers' | 'costs'> {
+  if (primes.length > 3000) return { primes, covers, costs };
+  const keep = new Uint8Array(primes.length).fill(1);
+  for (let a = 0; a < primes.length; a++) {
+    if (!keep[a]) continue;
+    for (let b = 0; b < primes.length; b++) {
+      if (a === b || !keep[b] || costs[b] > costs[a]) continue;
+      let sub = true;
+      for (let w = 0; w < RW && sub; w++) if (covers[a][w] & ~covers[b][w]) sub = false;
+      if (!sub) continue;
+      // a ⊆ b and cost b ≤ cost a: drop a (if they are equal, drop the later one only).
+      let equal = costs[a] === costs[b];
+      for (let w = 0; w < RW && equal; w++) if (covers[a][w] !== covers[b][w]) equal = false;
+      if (equal && a < b) continue;
+      keep[a] = 0;
+      break;
     }
   }
+  return { primes: primes.filter((_, i) => keep[i]), covers: covers.filter((_, i) => keep[i]), costs: costs.filter((_, i) => keep[i]) };
+}
 
-  // Branch and bound.
+/** The first upper bound: repeatedly take the candidate covering the most new minterms per unit cost. */
+function greedyCover({ R, RW, covers, costs }: CoverProblem): { picks: number[]; cost: number } {
+  const covered = new Uint32Array(RW);
+  const picks: number[] = [];
+  let cost = 0;
+  let left = R;
+  while (left > 0) {
+    let pick = -1, score = -1;
+    for (let p = 0; p < covers.length; p++) {
+      let gain = 0;
+      for (let w = 0; w < RW; w++) gain += popcount32(covers[p][w] & ~covered[w]);
+      const s = gain / Math.max(costs[p], 1e-9);
+      if (gain > 0 && s > score) { score = s; pick = p; }
+    }
+    picks.push(pick);
+    cost += costs[pick];
+    for (let w = 0; w < RW; w++) covered[w] |= covers[pick][w];
+    left = R - covered.reduce((a, x) => a + popcount32(x), 0);
+  }
+  return { picks, cost };
+}
+
+/**
+ * Exact minimum cover by depth-first branch and bound, starting from the upper bound (bestCost, best):
+ * branch on the uncovered minterm with the fewest candidates; prune with a lower bound made of
+ * uncovered minterms no two of which share a candidate (each needs its own clause, at least its
+ * cheapest). Stops after `budget` nodes (`exhausted`: the best cover found so far, not proven minimal).
+ */
+function branchAndBound({ R, RW, covers, costs, byReq }: CoverProblem, bestCost: number, best: number[], budget: number):
+  { picks: number[]; cost: number; nodes: number; exhausted: boolean } {
   let nodes = 0;
   let exhausted = false;
-  const mark = new Int32Array(P);
+  const mark = new Int32Array(covers.length);
   let stamp = 0;
   const chosen: number[] = [];
   const lowerBound = (cov: Uint32Array): number => {
@@ -255,13 +297,7 @@ export function minimumCover(required: TruthTable, dontCare: TruthTable | undefi
     }
   };
   search(new Uint32Array(RW), 0);
-  return {
-    dnf: { n, beta: 1, clauses: best.map((p) => primes[p]) },
-    cost: bestCost,
-    exact: !exhausted && !heuristic,
-    primes: P,
-    nodes,
-  };
+  return { picks: best, cost: bestCost, nodes, exhausted };
 }
 
 /**

@@ -11,7 +11,7 @@
  *
  * We store w2[i] = |W²_i| ∈ {0,1}; the signed weight is β·w2[i].
  */
-import { clausePlaneInto, type Clause, type Dnf } from './dnf.js';
+import { clausePlaneInto, normalizeDnf, type Clause, type Dnf } from './dnf.js';
 import { emptyTable, literalPlanes, validMask, wordsFor, type TruthTable } from './truth-table.js';
 import type { SeqRng } from './rng.js';
 
@@ -133,14 +133,10 @@ export function toDnf(d: Dfcn): Dnf {
 /**
  * DNF → network of width H (Prop. 2.7): clause c → row c with W²=β, remaining rows zero with W²=0.
  * An empty clause (constant true inside the OR) is not a row the masked network can hold, so the
- * formula is first normalised: β[… ∨ 1 ∨ …] is the constant β·1, written as the empty DNF with −β.
+ * formula is first normalised (normalizeDnf): β[… ∨ 1 ∨ …] is the constant β·1, the empty DNF with −β.
  */
 export function fromDnf(f: Dnf, H: number): Dfcn {
-  let { beta, clauses } = f;
-  if (clauses.some((c) => (c.pos | c.neg) === 0)) {
-    beta = beta === 1 ? -1 : 1;
-    clauses = [];
-  }
+  const { beta, clauses } = normalizeDnf(f);
   if (clauses.length > H) throw new RangeError(`DNF has ${clauses.length} clauses but the network has only H = ${H} rows`);
   const d = zeroNet(f.n, H, beta);
   clauses.forEach((c, i) => {

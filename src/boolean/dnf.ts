@@ -18,6 +18,17 @@ export interface Dnf {
   clauses: Clause[];
 }
 
+/**
+ * The same function without an empty clause: an empty clause is constant true inside the OR, so
+ * β[… ∨ 1 ∨ …] is the constant β·1, which is the empty DNF with −β (`0` or `1` when printed). Other
+ * formulas are returned as they are. This is the form a masked network can hold (dfcn.ts: an all-zero
+ * row never contributes), so a formula that goes with a network must be in it.
+ */
+export function normalizeDnf(f: Dnf): Dnf {
+  if (!f.clauses.some((c) => (c.pos | c.neg) === 0)) return f;
+  return { n: f.n, beta: f.beta === 1 ? -1 : 1, clauses: [] };
+}
+
 /** L(Φ) (Def. 2.4): total number of literals. */
 export function dnfLength(d: Dnf): number {
   let k = 0;

@@ -105,16 +105,74 @@ const clip = (x: number) => (x > 1 ? 1 : x < -1 ? -1 : x);
 const clip01 = (x: number) => (x > 1 ? 1 : x < 0 ? 0 : x);
 const nnz = (x: ArrayLike<number>) => { let k = 0; for (let i = 0; i < x.length; i++) if (x[i] !== 0) k++; return k; };
 
+/** One pair's ternary noise: E (H×n) for W¹ and e2 (H) for W², plus the rank-1 factors' scratch. */
+interface PairNoise { E: Int8Array; e2: Int8Array; a: Int8Array; b: Int8Array }
+
+/**
+ * Pair p's noise for generation g: a pure function of (seed, g, p), regenerated, never stored.
+ * E = clip(Σ_r a_r b_rᵀ), e2 = clip(Σ_r a_r c_r), drawn in this order (the stream's order is the result).
+ */
+function pairNoise(o: EggrollOptions, H: number, n: number, g: number, p: number, out: PairNoise): void {
+  const { E, e2, a, b } = out;
+  const rng = new SeqRng(o.seed, STREAM.eggroll, g, p);
+  E.fill(0); e2.fill(0);
+  for (let r = 0; r < o.rank; r++) {
+    for (let i = 0; i < H; i++) a[i] = rng.uniform() < o.density ? (rng.u32() & 1 ? 1 : -1) : 0;
+    for (let j = 0; j < n; j++) b[j] = rng.below(3) - 1;
+    const c = rng.below(3) - 1;
+    for (let i = 0; i < H; i++) {
+      if (!a[i]) continue;
+      for (let j = 0; j < n; j++) if (b[j]) E[i * n + j] = clip(E[i * n + j] + a[i] * b[j]);
+      if (c) e2[i] = clip(e2[i] + a[i] * c);
+    }
+  }
+}
+
+/** A generation's integer vote: Z = Σ_p F_p E_p and V = #{p: F_p ≠ 0, E_p ≠ 0} per entry (W¹; Z2, V2 for W²). */
+interface Votes { Z: Int32Array; V: Int32Array; Z2: Int32Array; V2: Int32Array }
+
+/** Adds pair noise (E, e2) with fitness sign F to the vote. */
+function addVote(votes: Votes, F: number, E: Int8Array, e2: Int8Array): void {
+  const { Z, V, Z2, V2 } = votes;
+  for (let k = 0; k < E.length; k++) if (E[k] !== 0) { V[k]++; Z[k] += F * E[k]; }
+  for (let i = 0; i < e2.length; i++) if (e2[i] !== 0) { V2[i]++; Z2[i] += F * e2[i]; }
+}
+
+/**
+ * The z-test update: an entry moves one step in the vote's sign only where |Z| > z·√V (V = 0: no
+ * evidence). W¹ is clipped to {−1,0,1}, W² to {0,1}. Returns how many entries changed.
+ */
+function applyVotes(w: Int8Array, v: Uint8Array, votes: Votes, z: number): number {
+  const { Z, V, Z2, V2 } = votes;
+  let moved = 0;
+  for (let k = 0; k < w.length; k++) {
+    if (V[k] === 0 || Math.abs(Z[k]) <= z * Math.sqrt(V[k])) continue;
+    const nw = clip(w[k] + Math.sign(Z[k]));
+    if (nw !== w[k]) { w[k] = nw; moved++; }
+  }
+  for (let i = 0; i < v.length; i++) {
+    if (V2[i] === 0 || Math.abs(Z2[i]) <= z * Math.sqrt(V2[i])) continue;
+    const nv = clip01(v[i] + Math.sign(Z2[i]));
+    if (nv !== v[i]) { v[i] = nv; moved++; }
+  }
+  return moved;
+}
+
+/**
+ * The learner: start from Alg. 1's network, then per generation sample each pair's noise, score the
+ * antithetic members, vote, and move the entries the vote is significant for. Logs every logEvery
+ * generations (and the first and last).
+ */
 export function runEggroll(n: number, H: number, task: Task, o: EggrollOptions, onLog?: LogFn): LearnResult {
   const init = initNet(n, H, new SeqRng(o.seed, STREAM.init, 0), o.initKind ?? 'uniform');
   const { beta } = init;
   const w = init.w1, v = init.w2;
   const ev = new Evaluator(n, H, beta, task);
   const nTest = task.test.reduce((a, x) => a + popcount32(x), 0);
-  const E = new Int8Array(H * n), e2 = new Int8Array(H);
-  const a = new Int8Array(H), b = new Int8Array(n);
+  const noise: PairNoise = { E: new Int8Array(H * n), e2: new Int8Array(H), a: new Int8Array(H), b: new Int8Array(n) };
   const wp = new Int8Array(H * n), wm = new Int8Array(H * n), vp = new Uint8Array(H), vm = new Uint8Array(H);
-  const Z = new Int32Array(H * n), V = new Int32Array(H * n), Z2 = new Int32Array(H), V2 = new Int32Array(H);
+  const votes: Votes = { Z: new Int32Array(H * n), V: new Int32Array(H * n), Z2: new Int32Array(H), V2: new Int32Array(H) };
+  // The MH log-target: −κ·(training error fraction) − λ‖θ‖₁.
   const fit = (x: Int8Array, y: Uint8Array) => -(o.kappa * ev.errors(x, y, task.train)) / task.m - o.lambda * (nnz(x) + nnz(y));
   const log: StepLog[] = [];
   let zeroStep = -1, moved = 0;
@@ -130,43 +188,26 @@ export function runEggroll(n: number, H: number, task: Task, o: EggrollOptions, 
     log.push(e);
     onLog?.(e);
   };
+  /** F_p = sign(fit(θ + E_p) − fit(θ − E_p)), with W¹ clipped to {−1,0,1} and W² to {0,1}. */
+  const pairSign = (): number => {
+    const { E, e2 } = noise;
+    for (let k = 0; k < w.length; k++) { wp[k] = clip(w[k] + E[k]); wm[k] = clip(w[k] - E[k]); }
+    for (let i = 0; i < H; i++) { vp[i] = clip01(v[i] + e2[i]); vm[i] = clip01(v[i] - e2[i]); }
+    const d = fit(wp, vp) - fit(wm, vm);
+    return d > 0 ? 1 : d < 0 ? -1 : 0;
+  };
+
   emit(0);
   for (let g = 1; g <= o.generations; g++) {
     const z = normInv(1 - o.alpha / (1 + (o.alphaDecay ?? 0) * g) / 2);
-    Z.fill(0); V.fill(0); Z2.fill(0); V2.fill(0);
+    votes.Z.fill(0); votes.V.fill(0); votes.Z2.fill(0); votes.V2.fill(0);
     for (let p = 0; p < o.pairs; p++) {
-      // The pair's noise is a pure function of (seed, generation, pair): regenerated, never stored.
-      const rng = new SeqRng(o.seed, STREAM.eggroll, g, p);
-      E.fill(0); e2.fill(0);
-      for (let r = 0; r < o.rank; r++) {
-        for (let i = 0; i < H; i++) a[i] = rng.uniform() < o.density ? (rng.u32() & 1 ? 1 : -1) : 0;
-        for (let j = 0; j < n; j++) b[j] = rng.below(3) - 1;
-        const c = rng.below(3) - 1;
-        for (let i = 0; i < H; i++) {
-          if (!a[i]) continue;
-          for (let j = 0; j < n; j++) if (b[j]) E[i * n + j] = clip(E[i * n + j] + a[i] * b[j]);
-          if (c) e2[i] = clip(e2[i] + a[i] * c);
-        }
-      }
-      for (let k = 0; k < w.length; k++) { wp[k] = clip(w[k] + E[k]); wm[k] = clip(w[k] - E[k]); }
-      for (let i = 0; i < H; i++) { vp[i] = clip01(v[i] + e2[i]); vm[i] = clip01(v[i] - e2[i]); }
-      const d = fit(wp, vp) - fit(wm, vm);
-      const F = d > 0 ? 1 : d < 0 ? -1 : 0;
-      if (F === 0) continue; // contributes nothing to Z, and nothing to the null variance of a sign test
-      for (let k = 0; k < w.length; k++) if (E[k] !== 0) { V[k]++; Z[k] += F * E[k]; }
-      for (let i = 0; i < H; i++) if (e2[i] !== 0) { V2[i]++; Z2[i] += F * e2[i]; }
+      pairNoise(o, H, n, g, p, noise);
+      const F = pairSign();
+      // F = 0 contributes nothing to Z, and nothing to the null variance of a sign test.
+      if (F !== 0) addVote(votes, F, noise.E, noise.e2);
     }
-    moved = 0;
-    for (let k = 0; k < w.length; k++) {
-      if (V[k] === 0 || Math.abs(Z[k]) <= z * Math.sqrt(V[k])) continue;
-      const nw = clip(w[k] + Math.sign(Z[k]));
-      if (nw !== w[k]) { w[k] = nw; moved++; }
-    }
-    for (let i = 0; i < H; i++) {
-      if (V2[i] === 0 || Math.abs(Z2[i]) <= z * Math.sqrt(V2[i])) continue;
-      const nv = clip01(v[i] + Math.sign(Z2[i]));
-      if (nv !== v[i]) { v[i] = nv; moved++; }
-    }
+    moved = applyVotes(w, v, votes, z);
     if (g % o.logEvery === 0 || g === o.generations) emit(g);
   }
   const net: Dfcn = { n, H, beta, w1: w.slice(), w2: v.slice() };

@@ -1,11 +1,11 @@
 /**
- * Loads build/egg.wasm (source: assembly/kernels.ts) onto a wasm or native backend's memory, so the
- * EGG kernels read and write the very buffers the backend's int8 GEMM uses, with no copies. One
+ * Loads build/egg.wasm (source: assembly/kernels.ts) onto the memory of a backend that has one (its
+ * public `wasmMemory` capability: wasm, native), so the EGG kernels read and write the very buffers the
+ * backend's int8 GEMM uses, with no copies. One
  * instance per backend (and so per thread); the lookup tables are copied into that memory once.
  * Returns null when the backend has no wasm memory (js) or the module was not built.
  */
 import type { Backend } from '../backend/types.js';
-import { WASM_INTERNALS, type WasmInternals } from '../backend/wasm.js';
 import { Wasm } from '../backend/wasm-api.js';
 import { loadBuiltModule } from '../backend/wasm-module.js';
 import { EXP2, MANT, RECIP_I32 } from './tables.js';
@@ -31,18 +31,19 @@ const cache = new WeakMap<Backend, EggKernels>();
 export function wasmEggKernels(backend: Backend): EggKernels | null {
   const hit = cache.get(backend);
   if (hit) return hit;
-  const internals = (backend as unknown as { [WASM_INTERNALS]?: WasmInternals })[WASM_INTERNALS];
+  const mem = backend.wasmMemory;
+  if (!mem) return null;
   const mod = loadBuiltModule(EGG_WASM_URL);
-  if (!internals || !mod) return null;
-  const k = new Wasm.Instance(mod, { env: { memory: internals.memory } }).exports as unknown as EggExports;
+  if (!mod) return null;
+  const k = new Wasm.Instance(mod, { env: { memory: mem.memory } }).exports as unknown as EggExports;
   // The module has no static data, but it must not claim any of the heap either.
-  if (k.heapBase() > internals.staticBytes) throw new Error(`egg.wasm needs ${k.heapBase()} static bytes, the backend keeps ${internals.staticBytes}`);
+  if (k.heapBase() > mem.staticBytes) throw new Error(`egg.wasm needs ${k.heapBase()} static bytes, the backend keeps ${mem.staticBytes}`);
   const recip = backend.allocI32(RECIP_I32.length); recip.set(RECIP_I32);
   const exp2 = backend.allocI32(EXP2.length); exp2.set(EXP2);
   const mant = backend.allocI32(MANT.length); mant.set(MANT);
 
   const at = (view: ArrayBufferView, what: string): number => {
-    if (!internals.owns(view)) throw new Error(`egg kernels: ${what} must be allocated by the backend (allocI8/allocI32)`);
+    if (!mem.owns(view)) throw new Error(`egg kernels: ${what} must be allocated by the backend (allocI8/allocI32)`);
     return view.byteOffset;
   };
   const kernels: EggKernels = {

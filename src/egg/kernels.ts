@@ -9,6 +9,7 @@
  * arithmetic shift.
  */
 import type { Backend } from '../backend/types.js';
+import { kernelChoice } from '../backend/kernel-choice.js';
 import { i8, divTrunc, EXP2, log2Fix16 } from './tables.js';
 import { wasmEggKernels } from './kernels-wasm.js';
 
@@ -127,8 +128,11 @@ export function logProb16(logits: Int8Array, at: number, target: number): number
   return logits[at + target] + 128 - log2Fix16(sum);
 }
 
-/** The wasm kernels when the backend keeps its buffers in a wasm memory (wasm, native), else the reference. */
+/**
+ * The wasm kernels when the backend keeps its buffers in a wasm memory (wasm, native) and the kernel
+ * choice (backend/kernel-choice.ts: EGGROLL_EGG_KERNELS) does not ask for the reference; else the reference.
+ */
 export function eggKernelsFor(backend: Backend): EggKernels {
-  if (process.env.EGGROLL_EGG_KERNELS === 'ts') return tsEggKernels;
+  if (kernelChoice().eggKernels === 'ts') return tsEggKernels;
   return wasmEggKernels(backend) ?? tsEggKernels;
 }

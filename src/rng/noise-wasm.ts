@@ -1,11 +1,13 @@
 /**
  * Loads build/noise.wasm (Philox + Box–Muller with SIMD, bit-identical to fillNormalsRef) synchronously on first
- * use. When the file is missing (a build without the wasm step) or EGGROLL_NOISE=js is set, callers fall
- * back to the TypeScript reference and get the same numbers, only slower.
+ * use. When the file is missing (a build without the wasm step) or the kernel choice asks for the reference
+ * (backend/kernel-choice.ts: EGGROLL_NOISE=js), callers fall back to the TypeScript reference and get the
+ * same numbers, only slower.
  */
 import type { StreamAddress } from './normal.js';
 import { Wasm, type WasmMemory } from '../backend/wasm-api.js';
 import { loadBuiltModule } from '../backend/wasm-module.js';
+import { kernelChoice } from '../backend/kernel-choice.js';
 
 interface NoiseExports {
   /** SIMD version (4 Philox blocks at a time), same bits as `normals`. */
@@ -21,7 +23,7 @@ let base = 0;
 function load(): NoiseExports | null {
   if (kernel !== undefined) return kernel;
   kernel = null;
-  if (process.env.EGGROLL_NOISE === 'js') return kernel;
+  if (kernelChoice().noise === 'js') return kernel;
   try {
     const mod = loadBuiltModule(new URL('../../build/noise.wasm', import.meta.url));
     if (!mod) return kernel;

@@ -1,0 +1,68 @@
+/**
+ * Which implementation each kernel family uses: the one place that reads the environment for it.
+ * Every kernel module asks `kernelChoice()` instead of reading `process.env` itself, so the variables
+ * are parsed, documented and defaulted here only (README "Compute backends" lists them for users).
+ *
+ * | family                         | variable                 | values (default first)                          |
+ * |--------------------------------|--------------------------|-------------------------------------------------|
+ * | kernel threads per backend     | EGGROLL_THREADS          | unset: all cores on the main thread, 1 in a worker thread; n ≥ 1: n |
+ * | EGG's per-row integer kernels  | EGGROLL_EGG_KERNELS      | unset: egg.wasm when the backend keeps its tensors in a wasm memory; `ts`: the TypeScript reference |
+ * | Gaussian noise (Philox normals)| EGGROLL_NOISE            | unset: noise.wasm when it was built; `js`: the TypeScript reference |
+ * | native f32 GEMM instruction set| EGGROLL_GEMM_ISA         | unset: the widest the CPU has; `avx2`: the AVX2 kernel even on AVX-512 |
+ *
+ * Which backend runs the GEMMs is the `--backend` flag (`auto`: native, then wasm, then js; index.ts).
+ * EGGROLL_NATIVE is a build-time switch of `npm ci` (native/install.mjs), not a run-time choice.
+ *
+ * None of these choices changes a result bit: each alternative is tested equal bit for bit to the one
+ * it replaces (egg kernels, noise, the AVX2 and AVX-512 GEMMs, any thread count). They exist for
+ * tests, benchmarks and to rule a kernel out when hunting a problem.
+ *
+ * The environment is read once per thread, on first use. A worker thread has its own `process.env`
+ * (egg/pool.ts starts its workers with EGGROLL_THREADS=1), so it makes its own reading.
+ * EGGROLL_GEMM_ISA is also read by the native addon itself (native/eggroll_native.c), because the addon
+ * picks its kernel once when it is loaded, before any thread calls it; the value is reported here so
+ * that all the variables are described and parsed in one place.
+ */
+import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
+
+export interface KernelChoice {
+  /** Kernel threads per backend instance, the calling one included. */
+  readonly threads: number;
+  /** EGG's per-row integer kernels: egg.wasm where the backend has a wasm memory, or the TypeScript reference. */
+  readonly eggKernels: 'wasm' | 'ts';
+  /** Philox normals: noise.wasm where it was built, or the TypeScript reference. */
+  readonly noise: 'wasm' | 'js';
+  /** The native f32 GEMM: the widest kernel the CPU runs, or AVX2 (never wider than the CPU). */
+  readonly gemmIsa: 'best' | 'avx2';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The choice the given environment asks for (pure, for tests). `isMain`/`cores` describe the thread:
+ * kernel threads default to all cores on the main thread but 1 inside a worker thread, where the
+ * engine's own pool (--workers) already spreads the population over the cores and kernel threads on
+ * top would only oversubscribe them.
+ */
+export function kernelChoiceFrom(env: Env, isMain = isMainThread, cores = availableParallelism()): KernelChoice {
+  const t = Number(env.EGGROLL_THREADS);
+  return {
+    threads: Number.isInteger(t) && t >= 1 ? t : isMain ? Math.max(1, cores) : 1,
+    eggKernels: env.EGGROLL_EGG_KERNELS === 'ts' ? 'ts' : 'wasm',
+    noise: env.EGGROLL_NOISE === 'js' ? 'js' : 'wasm',
+    gemmIsa: env.EGGROLL_GEMM_ISA === 'avx2' ? 'avx2' : 'best',
+  };
+}
+
+let cached: KernelChoice | undefined;
+
+/** This thread's kernel choice, read from process.env on first use. */
+export function kernelChoice(): KernelChoice {
+  return (cached ??= kernelChoiceFrom(process.env));
+}
+
+/** Kernel threads for a backend created without an explicit count (kernelChoice().threads). */
+export function defaultThreads(): number {
+  return kernelChoice().threads;
+}

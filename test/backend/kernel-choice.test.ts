@@ -1,0 +1,52 @@
+/**
+ * The kernel choice (src/backend/kernel-choice.ts) is the one reading of the EGGROLL_* variables, and
+ * the wasm-memory capability is what kernel modules above the backend use instead of its internals.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { kernelChoiceFrom } from '../../src/backend/kernel-choice.js';
+import { jsBackend, loadBackend } from '../../src/backend/index.js';
+import { wasmEggKernels } from '../../src/egg/kernels-wasm.js';
+
+test('kernelChoiceFrom: defaults, each variable, and threads on the main thread vs a worker', () => {
+  assert.deepEqual(kernelChoiceFrom({}, true, 8), { threads: 8, eggKernels: 'wasm', noise: 'wasm', gemmIsa: 'best' });
+  assert.equal(kernelChoiceFrom({}, false, 8).threads, 1);
+  assert.equal(kernelChoiceFrom({ EGGROLL_THREADS: '3' }, false, 8).threads, 3);
+  for (const bad of ['0', '-2', '1.5', 'many', '']) assert.equal(kernelChoiceFrom({ EGGROLL_THREADS: bad }, true, 8).threads, 8, bad);
+  assert.equal(kernelChoiceFrom({ EGGROLL_EGG_KERNELS: 'ts' }).eggKernels, 'ts');
+  assert.equal(kernelChoiceFrom({ EGGROLL_NOISE: 'js' }).noise, 'js');
+  assert.equal(kernelChoiceFrom({ EGGROLL_GEMM_ISA: 'avx2' }).gemmIsa, 'avx2');
+});
+
+test('the variables reach the kernels: EGGROLL_EGG_KERNELS=ts, EGGROLL_NOISE=js, EGGROLL_THREADS=2 in a child', () => {
+  const script = `
+    const { loadBackend } = await import('./src/backend/index.ts');
+    const { eggKernelsFor } = await import('./src/egg/kernels.ts');
+    const { wasmNoiseAvailable } = await import('./src/rng/noise-wasm.ts');
+    const b = await loadBackend('wasm');
+    console.log(JSON.stringify({ egg: eggKernelsFor(b).name, noise: wasmNoiseAvailable(), threads: b.threads }));`;
+  const run = (env: Record<string, string>) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  };
+  assert.deepEqual(run({ EGGROLL_EGG_KERNELS: 'ts', EGGROLL_NOISE: 'js', EGGROLL_THREADS: '2' }), { egg: 'ts', noise: false, threads: 2 });
+  const dflt = run({ EGGROLL_THREADS: '1' });
+  assert.equal(dflt.egg, 'wasm');
+  assert.equal(dflt.threads, 1);
+});
+
+test('Backend.wasmMemory: wasm exposes its memory (its own arrays are recognised, others not); js has none', async () => {
+  assert.equal(jsBackend.wasmMemory, undefined);
+  assert.equal(wasmEggKernels(jsBackend), null);
+  const b = await loadBackend('wasm');
+  const mem = b.wasmMemory;
+  assert.ok(mem);
+  const own = b.allocI32(16);
+  assert.ok(mem.owns(own));
+  assert.ok(mem.owns(own.subarray(3, 9)));
+  assert.equal(mem.owns(new Int32Array(16)), false);
+  assert.ok(mem.staticBytes >= 0 && own.byteOffset >= mem.staticBytes);
+  assert.ok(wasmEggKernels(b));
+});
