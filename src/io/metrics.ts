@@ -5,6 +5,7 @@
 import { appendFileSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
+import { fsError } from './errors.js';
 
 export class MetricsLog {
   constructor(readonly path: string) {
@@ -12,7 +13,11 @@ export class MetricsLog {
   }
 
   append(record: Record<string, unknown>): void {
-    appendFileSync(this.path, JSON.stringify(record) + '\n');
+    try {
+      appendFileSync(this.path, JSON.stringify(record) + '\n');
+    } catch (e) {
+      throw fsError(e, this.path, 'append to');
+    }
   }
 
   /** Keeps only the records for which keep() is true (used on resume). */
