@@ -16,7 +16,7 @@ import type { Backend, BackendChoice } from '../backend/index.js';
 import { mix32 } from '../rng/philox.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
 import { encodeSafetensors, decodeSafetensors, tensor, SafetensorsError } from '../io/safetensors.js';
-import { BadFileError, readFileBounded, readJsonFile } from '../io/errors.js';
+import { BadFileError, fsError, readFileBounded, readJsonFile } from '../io/errors.js';
 import { EggArch, isPowerOf4, type EggShape } from './model.js';
 import { fillNormalI8, noiseKey } from './noise.js';
 import { IntegerUpdater, alphaAt, pairSigns, thresholdAt, type UpdateStats } from './qeggroll.js';
@@ -298,7 +298,13 @@ export function findCheckpoint(runDir: string, log?: (line: string) => void, che
     problems.push(e);
   }
   const stepOf = (f: string) => Number(/\d+/.exec(f)![0]);
-  const all = existsSync(dir) ? readdirSync(dir).filter((f) => /^step-\d{6,}\.safetensors$/.test(f)).sort((a, b) => stepOf(b) - stepOf(a)) : [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(e, dir, 'read the folder');
+  }
+  const all = names.filter((f) => /^step-\d{6,}\.safetensors$/.test(f)).sort((a, b) => stepOf(b) - stepOf(a));
   const candidates = [...new Set([...(first ? [first] : []), ...all])];
   if (candidates.length === 0 && problems.length === 0) return undefined;
   for (const name of candidates) {

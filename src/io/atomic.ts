@@ -5,12 +5,14 @@
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync, rmSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { fsError } from './errors.js';
+import { FsError, fsError } from './errors.js';
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
   } catch (e) {
+    // mkdir -p over a file says EEXIST; say what that means here.
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new FsError(dirname(path), 'create folder', 'EEXIST', 'a file of that name is in the way, not a folder (EEXIST)');
     throw fsError(e, dirname(path), 'create folder');
   }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, type SafeTensor } from './safetensors.js';
-import { BadFileError, readFileBounded, readJsonFile } from './errors.js';
+import { BadFileError, fsError, readFileBounded, readJsonFile } from './errors.js';
 
 export interface CheckpointMeta {
   generation: number;
@@ -69,8 +69,14 @@ export function hasCheckpoint(dir: string): boolean {
 
 /** Checkpoint stems in the folder, newest first. */
 function listCheckpoints(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => /^gen-\d+\.json$/.test(f)).map((f) => f.replace(/\.json$/, '')).sort((a, b) => genOf(b) - genOf(a));
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw fsError(e, dir, 'read the folder');
+  }
+  return names.filter((f) => /^gen-\d+\.json$/.test(f)).map((f) => f.replace(/\.json$/, '')).sort((a, b) => genOf(b) - genOf(a));
 }
 
 /** Loads one checkpoint by stem, validating sidecar and tensors; `check` adds the caller's own checks. */

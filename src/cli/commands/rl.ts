@@ -121,7 +121,7 @@ export const trainCommand: Command = {
       config = resolveConfig(positionals[0], flags);
       dir = prepareRunDir({ out: flags.out, force: flags.force, prefix: `${config.env}-${config.algo}`, kind: 'rl', command: 'train', log });
     }
-    log(`run directory: ${dir}`);
+    if (!flags.resume) log(`run directory: ${dir}`);
     const signals = catchStopSignals(log);
     let summary;
     try {
