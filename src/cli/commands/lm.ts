@@ -13,7 +13,7 @@ import { Interrupted, UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { checkRunKind, prepareRunDir } from '../run-dir.js';
 import { catchStopSignals } from '../signals.js';
-import { readJsonFile } from '../../io/errors.js';
+import { BadFileError, readJsonFile } from '../../io/errors.js';
 import { Progress, fmt } from '../progress.js';
 import { loadBackend, type BackendChoice } from '../../backend/index.js';
 import { writeJsonAtomic } from '../../io/atomic.js';
@@ -108,7 +108,11 @@ async function trainRun(argv: string[]): Promise<void> {
   }
   const corpus = corpusFor(cfg.data);
   // On resume, find the checkpoint before anything is written into the run.
-  const resumeFrom = f.resume ? findCheckpoint(runDir, log) : undefined;
+  const fits = (m: DecodedModel, file: string) => {
+    const c = m.cfg;
+    if (c.layers !== cfg.layers || c.width !== cfg.width || c.pop !== cfg.pop || !m.states) throw new BadFileError(file, `holds a ${c.layers}L×${c.width}D model for population ${c.pop}${m.states ? '' : ' without recurrent states'}; config.json says ${cfg.layers}L×${cfg.width}D, population ${cfg.pop}`);
+  };
+  const resumeFrom = f.resume ? findCheckpoint(runDir, log, fits) : undefined;
   if (f.resume && !resumeFrom) throw new UsageError(`--resume: '${f.resume}' has no checkpoint yet (checkpoints/latest.json); start a new run instead`);
   if (!f.resume) runDir = prepareRunDir({ out: f.out, force: f.force, prefix: 'lm', kind: 'lm', command: 'lm train', log });
   const backend = await loadBackend(f.backend as BackendChoice, log);
