@@ -433,6 +433,24 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     assert.deepEqual(ck(dir), ck(straight));
   });
 
+  test('a second Ctrl-C quits at once (exit 130), keeping the checkpoints already written', async () => {
+    const dir = join(root, 'sigint-twice');
+    let sent = false;
+    let second = false;
+    // Generations of ~0.5 s on 2 workers: the main thread waits on the workers, so the first Ctrl-C is seen
+    // mid-generation and the second arrives before that generation ends.
+    const r = await cli(['train', 'pendulum', '--pop', '256', '--hidden', '64,64', '--workers', '2', '--eval-episodes', '1', '--gens', '1000000', '--checkpoint-every', '1', '--out', dir], {
+      onStderr: (s, kill) => {
+        if (!sent && /\d+\/1000000/.test(s)) { sent = true; kill('SIGINT'); }
+        if (sent && !second && /Ctrl-C: finishing/.test(s)) { second = true; kill('SIGINT'); }
+      },
+    });
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /SIGINT again: quitting at once; the last checkpoint written is kept/);
+    const latest = JSON.parse(readFileSync(join(dir, 'checkpoints', 'latest.json'), 'utf8'));
+    assert.ok(existsSync(join(dir, 'checkpoints', `${latest.checkpoint}.safetensors`)));
+  });
+
   test('SIGTERM during lm train: checkpoint, resume hint, exit 143; the resumed run continues its metrics', async () => {
     const dir = join(root, 'sigterm-lm');
     let sent = false;
