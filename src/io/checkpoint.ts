@@ -126,7 +126,7 @@ export function loadCheckpoint(dir: string, opts: LoadOptions = {}): Checkpoint 
     }
   }
   const candidates = [...new Set([...(first ? [first] : []), ...listCheckpoints(dir)])];
-  if (candidates.length === 0 && problems.length === 0) throw new BadFileError(dir, 'holds no checkpoint (no latest.json); start a new run instead');
+  if (candidates.length === 0 && problems.length === 0) throw new BadFileError(dir, 'holds no checkpoint yet (no latest.json)');
   for (const stem of candidates) {
     try {
       const ck = readCheckpointFiles(dir, stem, opts.check);

@@ -20,6 +20,7 @@ import { decodeSafetensors, encodeSafetensors, SafetensorsError, tensor } from '
 import { loadCheckpoint, saveCheckpoint } from '../../src/io/checkpoint.js';
 import { writeFileAtomic } from '../../src/io/atomic.js';
 import { BadFileError, FsError } from '../../src/io/errors.js';
+import { MetricsLog } from '../../src/io/metrics.js';
 
 const root = mkdtempSync(join(tmpdir(), 'faults-'));
 const base = join(root, 'fixtures');
@@ -576,5 +577,10 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     saveCheckpoint(dir, { generation: 3, state: {}, tensors: { w: tensor(Float32Array.from([3])) } });
     writeFileSync(join(dir, `${ckName(3)}.json`), '{"generation":3,"state":[]}');
     assert.throws(() => loadCheckpoint(dir), (e) => e instanceof BadFileError && /gen-0000003\.json: field 'state'/.test(e.message));
+  });
+
+  test('a full disk while appending metrics: an FsError naming the file and the cause (exit 1 in the CLI)', { skip: !existsSync('/dev/full') }, () => {
+    const m = new MetricsLog('/dev/full');
+    assert.throws(() => m.append({ gen: 1 }), (e) => e instanceof FsError && e.message === 'cannot append to /dev/full: no space left on the device (disk full) (ENOSPC)');
   });
 });
