@@ -524,10 +524,11 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     oneLine(await cli(['boolean', 'train', '--n', '3', '--target', 'dnf:x1 & & !x2']), /^eggroll boolean train: --target: /);
   });
 
-  test('--resume refuses --force and --out (they would start another run)', async () => {
+  test('--resume refuses --force (and train --resume refuses --out): they would start another run', async () => {
     const dir = copy('rl');
     const before = hashDir(dir);
     oneLine(await cli(['train', '--resume', dir, '--force']), /only --gens, --max-seconds, --workers, --backend may be given \(got --force\)/);
+    oneLine(await cli(['train', '--resume', dir, '--out', join(root, 'elsewhere')]), /may be given \(got --out\)/);
     oneLine(await cli(['lm', 'train', '--resume', copy('lm'), '--force']), /--force cannot change on resume/);
     assert.deepEqual(hashDir(dir), before);
   });
