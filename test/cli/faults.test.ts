@@ -7,7 +7,7 @@
  *
  * Fixtures are three tiny runs (RL, LM, Boolean) made once; every case works on its own copy.
  */
-import { describe, test, before } from 'node:test';
+import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type StdioOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -117,6 +117,7 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     ]);
     for (const r of made) assert.equal(r.code, 0, r.stderr);
   });
+  after(() => rmSync(root, { recursive: true, force: true }));
 
   // ------------------------------------------------------------------ --out over an existing run
   test('train --out <existing run> is refused; the run is untouched', async () => {
