@@ -6,6 +6,7 @@ import { BACKEND_CHOICES } from '../backend/index.js';
 export const seedFlag = flag({ schema: num.int(0, 2 ** 32 - 1), default: 0, help: 'random seed; the same seed gives the same result bit for bit' });
 export const jsonFlag = flag({ schema: z.boolean(), boolean: true, default: false, help: 'make the last stdout line one JSON object summarising the run' });
 export const outFlag = flag({ schema: z.string().min(1).optional(), help: 'run directory (default: runs/<command>-<timestamp>)' });
+export const forceFlag = flag({ schema: z.boolean(), boolean: true, default: false, help: 'if --out is an existing non-empty folder, move it aside to <out>.old-<timestamp> and start afresh' });
 export const workersFlag = flag({ schema: num.int(1, 256), default: 1, help: 'worker threads; results are identical for any count' });
 export const backendFlag = flag({
   schema: oneOf(BACKEND_CHOICES as unknown as ['auto', 'js', 'wasm', 'native']),

@@ -2,3 +2,11 @@
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/** A run stopped by a signal after saving its work: printed as one line (how to resume), exit `code`. */
+export class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+  constructor(message: string, readonly code: number) {
+    super(message);
+  }
+}

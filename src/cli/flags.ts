@@ -4,9 +4,9 @@
  * JSON config file (`--config`), whose keys are the flag names; flags on the command line win.
  */
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from './errors.js';
+import { BadFileError, readFileBounded } from '../io/errors.js';
 
 export interface FlagSpec<S extends z.ZodType = z.ZodType> {
   schema: S;
@@ -49,8 +49,13 @@ export function parseFlags<T extends FlagTable>(argv: string[], table: T, positi
   if (allowConfig) options.config = { type: 'string' };
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: attachNegatives(argv, options), options, allowPositionals: true, strict: true });
   } catch (e) {
+    const ambiguous = /Option '(--?[\w-]+)[^']*' argument is ambiguous/.exec((e as Error).message);
+    if (ambiguous) {
+      const value = argv[argv.indexOf(ambiguous[1]) + 1] ?? '-…';
+      throw new UsageError(`${ambiguous[1]}: a value starting with '-' must be attached with '=': write ${ambiguous[1]}=${value}`);
+    }
     const msg = (e as Error).message.replace(/^.*?: /, '').split('\n')[0];
     throw new UsageError(`${msg}; allowed flags: ${Object.keys(options).map((f) => `--${f}`).join(' ')}`);
   }
@@ -84,12 +89,32 @@ export function parseFlags<T extends FlagTable>(argv: string[], table: T, positi
   return { flags: flags as FlagValues<T>, positionals: pos, explicit };
 }
 
+/** `--lr -1` means `--lr=-1`: a negative number after a flag that takes a value is that value. */
+function attachNegatives(argv: string[], options: Record<string, { type: 'string' | 'boolean' }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') { out.push(...argv.slice(i)); break; }
+    const name = /^--([\w-]+)$/.exec(a)?.[1];
+    if (name && options[name]?.type === 'string' && i + 1 < argv.length && /^-(\d|\.\d|Infinity$)/.test(argv[i + 1])) {
+      out.push(`${a}=${argv[++i]}`);
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+/** A config file is a small JSON object; this bounds what is read (e.g. --config /dev/zero). */
+const CONFIG_LIMIT = 1 << 20;
+
 function readConfig(path: string): Record<string, unknown> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UsageError(`--config: cannot read '${path}'`);
+    text = readFileBounded(path, CONFIG_LIMIT).toString('utf8');
+  } catch (e) {
+    if (e instanceof BadFileError) throw new UsageError(`--config: '${path}' ${e.problem}; expected a JSON file`);
+    throw new UsageError(`--config: cannot read '${path}' (${(e as Error).message.replace(/^cannot read [^:]*: /, '')})`);
   }
   let value: unknown;
   try {
@@ -122,9 +147,12 @@ export const num = {
   positive: () => z.coerce.number({ message: 'must be a number' }).refine((v) => Number.isFinite(v) && v > 0, { message: 'must be a finite number > 0' }),
   nonneg: () => z.coerce.number({ message: 'must be a number' }).refine((v) => Number.isFinite(v) && v >= 0, { message: 'must be a finite number ≥ 0' }),
   range: (lo: number, hi: number) => z.coerce.number({ message: 'must be a number' }).refine((v) => v >= lo && v <= hi, { message: `must be a number in [${lo}, ${hi}]` }),
-  /** Accepts 1e8, 100000000 or 1_000_000 style counts. */
-  count: (min: number) => z.preprocess((v) => (typeof v === 'string' ? Number(v.replace(/_/g, '')) : v),
-    z.number({ message: 'must be a number' }).refine((v) => Number.isInteger(v) && v >= min, { message: `must be a whole number ≥ ${min} (e.g. 1e6)` })),
+  /**
+   * Accepts 1e8, 100000000 or 1_000_000 style counts, up to `max` (default 1e12): a bound so that no count
+   * makes a run endless (beyond 2^53 a loop counter stops counting).
+   */
+  count: (min: number, max = 1e12) => z.preprocess((v) => (typeof v === 'string' ? Number(v.replace(/_/g, '')) : v),
+    z.number({ message: 'must be a number' }).refine((v) => Number.isInteger(v) && v >= min && v <= max, { message: `must be a whole number in [${min}, ${max.toExponential().replace('e+', 'e')}] (e.g. 1e6)` })),
 };
 export const oneOf = <T extends string>(values: readonly [T, ...T[]]) =>
   z.enum(values, { message: `must be one of ${values.join(', ')}` });

@@ -2,12 +2,14 @@
 /**
  * The `eggroll` command line. Each command lives in commands/ and declares its flags once (see
  * flags.ts); this file only dispatches, prints help and maps errors to exit codes:
- * 0 success, 2 bad input (one line, no stack), 1 a failure at run time.
+ * 0 success, 2 bad input (one line, no stack), 1 a failure at run time, 130/143 stopped by
+ * SIGINT/SIGTERM after a checkpoint. Output errors (a closed pipe, a full disk) end with one line, exit 1.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import type { Command } from './command.js';
 import { flagHelp } from './flags.js';
-import { UsageError } from './errors.js';
+import { Interrupted, UsageError } from './errors.js';
+import { BadFileError, FsError, describeCause, isSystemError } from '../io/errors.js';
 import { COMMANDS } from './commands/index.js';
 
 function version(): string {
@@ -75,16 +77,41 @@ export async function main(argv: string[]): Promise<number> {
     await cmd.run(rest);
     return 0;
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof BadFileError) {
       process.stderr.write(`eggroll ${cmd.name}: ${e.message}\n`);
       return 2;
     }
+    if (e instanceof Interrupted) {
+      process.stderr.write(`eggroll ${cmd.name}: ${e.message}\n`);
+      return e.code;
+    }
     const err = e as Error;
-    process.stderr.write(`eggroll ${cmd.name}: error: ${err.message}\n`);
+    // File-system errors name the path and the cause in words; others keep their message.
+    const message = e instanceof FsError ? err.message
+      : isSystemError(e) ? `${e.path ? `cannot ${e.syscall ?? 'use'} ${e.path}: ` : ''}${describeCause(e)}` : err.message;
+    process.stderr.write(`eggroll ${cmd.name}: error: ${message}\n`);
     if (process.env.EGGROLL_DEBUG) process.stderr.write((err.stack ?? '') + '\n');
     return 1;
   }
 }
+
+/**
+ * A closed pipe (EPIPE: `eggroll envs | head -1`) or a full disk (ENOSPC: `> /dev/full`) on stdout or
+ * stderr ends the process with one line on stderr (when it can still be written) and exit 1, never an
+ * unhandled 'error' event with a stack trace.
+ */
+function guardStream(stream: NodeJS.WriteStream, name: string): void {
+  stream.on('error', (e: Error) => {
+    try {
+      if (name !== 'stderr') writeSync(2, `eggroll: cannot write to ${name}: ${describeCause(e)}\n`);
+    } catch {
+      // stderr is gone too: the exit code is all that is left.
+    }
+    process.exit(1);
+  });
+}
+guardStream(process.stdout, 'stdout');
+guardStream(process.stderr, 'stderr');
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

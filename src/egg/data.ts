@@ -8,10 +8,14 @@
  * than a line). Held-out: every 10th document (index ≡ 9 mod 10), or the last one when there are fewer
  * than 10. Deterministic: file names are sorted by code point.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../cli/errors.js';
+import { BadFileError, readFileBounded } from '../io/errors.js';
+
+/** The most text one file may hold (a bound that also stops endless inputs such as /dev/zero or a FIFO). */
+export const MAX_TEXT_BYTES = 1 << 30;
 
 export interface Corpus {
   source: string;
@@ -36,9 +40,10 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export function readTextFile(path: string): Uint8Array {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readFileBounded(path, MAX_TEXT_BYTES);
   } catch (e) {
-    throw new UsageError(`--data: cannot read '${path}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a UTF-8 text file or a folder of .txt files`);
+    if (e instanceof BadFileError) throw new UsageError(`--data: '${path}' ${e.problem}; expected a UTF-8 text file (at most 1 GiB) or a folder of .txt files`);
+    throw new UsageError(`--data: cannot read '${path}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message.replace(/^cannot read [^:]*: /, '')}); expected a UTF-8 text file or a folder of .txt files`);
   }
   if (bytes.length === 0) throw new UsageError(`--data: '${path}' is empty; expected non-empty UTF-8 text`);
   if (bytes.includes(0)) throw new UsageError(`--data: '${path}' looks binary (contains NUL bytes); expected UTF-8 text`);

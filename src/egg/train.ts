@@ -9,13 +9,15 @@
  * The whole state is (params, states, t): a checkpoint stores the int8 params and states as
  * safetensors (dtype I8) plus a JSON sidecar, and resuming from it is bit-identical.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { Backend, BackendChoice } from '../backend/index.js';
 import { mix32 } from '../rng/philox.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
-import { encodeSafetensors, decodeSafetensors, tensor } from '../io/safetensors.js';
-import { EggArch, type EggShape } from './model.js';
+import { encodeSafetensors, decodeSafetensors, tensor, SafetensorsError } from '../io/safetensors.js';
+import { BadFileError, fsError, readFileBounded, readJsonFile } from '../io/errors.js';
+import { EggArch, isPowerOf4, type EggShape } from './model.js';
 import { fillNormalI8, noiseKey } from './noise.js';
 import { IntegerUpdater, alphaAt, pairSigns, thresholdAt, type UpdateStats } from './qeggroll.js';
 import { ForwardCache, scoreStream, type PopulationInput } from './evaluate.js';
@@ -30,6 +32,25 @@ export interface EggConfig extends EggShape {
   alpha: number;
   seed: number;
 }
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
+/** An EGG model's settings, as written into config.json, every sidecar and every checkpoint's metadata. */
+export const eggShapeFields = {
+  layers: int(1, 16),
+  width: int(4, 1024).refine(isPowerOf4, { message: 'must be a power of 4' }),
+  pop: int(2).refine((v) => v % 2 === 0, { message: 'must be even' }),
+  groupSize: int(2),
+  tokens: int(1, 4096),
+  sigmaShift: int(0, 8),
+  alpha: z.number().refine((v) => Number.isFinite(v) && v > 0, { message: 'must be a finite number > 0' }),
+  seed: int(0, 2 ** 32 - 1),
+};
+const divisible = (c: { pop: number; groupSize: number }) => c.pop % c.groupSize === 0;
+export const eggConfigSchema = z.object(eggShapeFields).passthrough().refine(divisible, { message: 'pop must be divisible by groupSize', path: ['pop'] });
+/** checkpoints/latest.json. */
+export const eggLatestSchema = z.object({ step: int(0), file: z.string().regex(/^step-\d{6,}\.safetensors$/, { message: 'must name a checkpoint like step-000050.safetensors' }) });
+/** checkpoints/step-NNNNNN.json (extra fields such as heldout_bpb are kept). */
+export const eggSidecarSchema = z.object({ step: int(0), config: z.record(z.string(), z.unknown()) }).passthrough();
 
 const INIT_PURPOSE = 1;
 const NOISE_PURPOSE = 2;
@@ -172,17 +193,27 @@ export class EggTrainer {
       // the whole RNG and data-cursor position.
       ...extra,
     });
-    writeJsonAtomic(join(dir, 'latest.json'), { step: this.step, file: `${name}.safetensors` });
+    const latest = { step: this.step, file: `${name}.safetensors` };
+    eggLatestSchema.parse(latest);
+    writeJsonAtomic(join(dir, 'latest.json'), latest);
     return join(dir, `${name}.safetensors`);
   }
 
   /** Restores params, states and step from a checkpoint written by saveCheckpoint. */
   loadCheckpoint(file: string): void {
-    const m = decodeModel(readFileSync(file));
-    if (m.params.length !== this.params.length) throw new Error(`checkpoint ${file} has ${m.params.length} parameters, expected ${this.params.length}`);
+    this.loadModel(decodeModel(readFileBounded(file, CHECKPOINT_LIMIT), file), file);
+  }
+
+  /** Throws a BadFileError when a decoded checkpoint does not fit this trainer. */
+  checkModel(m: DecodedModel, file: string): void {
+    if (m.params.length !== this.params.length) throw new BadFileError(file, `has ${m.params.length} parameters, expected ${this.params.length} (a checkpoint of a different model?)`);
+    if (!m.states || m.states.length !== this.states.length) throw new BadFileError(file, `has no recurrent states for population ${this.cfg.pop}`);
+  }
+
+  loadModel(m: DecodedModel, file: string): void {
+    this.checkModel(m, file);
     this.params.set(m.params);
-    if (!m.states || m.states.length !== this.states.length) throw new Error(`checkpoint ${file} has no recurrent states for population ${this.cfg.pop}`);
-    this.states.set(m.states);
+    this.states.set(m.states!);
     this.step = m.step;
   }
 }
@@ -205,25 +236,93 @@ export interface DecodedModel {
   step: number;
 }
 
-export function decodeModel(bytes: Uint8Array): DecodedModel {
-  const d = decodeSafetensors(bytes);
-  if (d.metadata.format !== 'eggroll-egg') throw new Error('not an EGG checkpoint (metadata format is not eggroll-egg)');
-  const cfg = JSON.parse(d.metadata.config) as EggConfig;
+/** Decodes and validates an EGG checkpoint; every problem is a BadFileError naming `file`. */
+export function decodeModel(bytes: Uint8Array, file = 'checkpoint'): DecodedModel {
+  let d;
+  try {
+    d = decodeSafetensors(bytes);
+  } catch (e) {
+    if (e instanceof SafetensorsError) throw new BadFileError(file, e.message);
+    throw e;
+  }
+  if (d.metadata.format !== 'eggroll-egg') throw new BadFileError(file, 'is not an EGG checkpoint (metadata format is not eggroll-egg)');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(d.metadata.config ?? '');
+  } catch {
+    throw new BadFileError(file, 'metadata config is not valid JSON');
+  }
+  const parsed = eggConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new BadFileError(file, `metadata config: ${parsed.error.issues[0]?.path.join('.') || 'value'} ${parsed.error.issues[0]?.message}`);
+  // The object as written (validated, not rebuilt), so re-encoding it gives the same bytes.
+  const cfg = raw as EggConfig;
+  const step = Number(d.metadata.step);
+  if (!Number.isSafeInteger(step) || step < 0) throw new BadFileError(file, `metadata step must be a whole number ≥ 0, got ${JSON.stringify(d.metadata.step)}`);
   const arch = new EggArch(cfg);
   const params = new Int8Array(arch.size);
   for (const s of arch.specs) {
     const t = d.tensors[s.name];
-    if (!t || t.dtype !== 'I8' || t.data.length !== s.size) throw new Error(`checkpoint: tensor '${s.name}' missing or not I8 of ${s.size} values`);
+    if (!t || t.dtype !== 'I8' || t.data.length !== s.size) throw new BadFileError(file, `tensor '${s.name}' missing or not I8 of ${s.size} values`);
     params.set(t.data as Int8Array, s.offset);
   }
   const st = d.tensors.states;
-  return { cfg, arch, params, states: st ? (st.data as Int8Array) : undefined, step: Number(d.metadata.step) };
+  if (st && (st.dtype !== 'I8' || st.data.length !== cfg.layers * cfg.pop * cfg.width)) throw new BadFileError(file, `tensor 'states' is not I8 of ${cfg.layers * cfg.pop * cfg.width} values`);
+  return { cfg, arch, params, states: st ? (st.data as Int8Array) : undefined, step };
 }
 
-/** The newest checkpoint of a run directory, or undefined. */
+/** Checkpoints are read with this bound (a guard against a corrupt size, not a limit on real models). */
+const CHECKPOINT_LIMIT = 2 ** 31 - 1;
+
+/** The file latest.json names (validated), or undefined when there is none. */
 export function latestCheckpoint(runDir: string): string | undefined {
   const p = join(runDir, 'checkpoints', 'latest.json');
   if (!existsSync(p)) return undefined;
-  const { file } = JSON.parse(readFileSync(p, 'utf8')) as { file: string };
-  return join(runDir, 'checkpoints', file);
+  return join(runDir, 'checkpoints', readJsonFile(p, eggLatestSchema).file);
+}
+
+/**
+ * The newest intact checkpoint of a run directory: the one latest.json names, or — when that (or
+ * latest.json) is damaged — the newest step-*.safetensors that decodes, with its sidecar, and passes
+ * `check`; one line to `log` says what was skipped. Undefined when the run has no checkpoint; a
+ * BadFileError (the newest problem) when none is intact.
+ */
+export function findCheckpoint(runDir: string, log?: (line: string) => void, check?: (m: DecodedModel, file: string) => void): { file: string; model: DecodedModel } | undefined {
+  const dir = join(runDir, 'checkpoints');
+  const problems: BadFileError[] = [];
+  let first: string | undefined;
+  try {
+    const f = latestCheckpoint(runDir);
+    first = f?.slice(dir.length + 1);
+  } catch (e) {
+    if (!(e instanceof BadFileError)) throw e;
+    problems.push(e);
+  }
+  const stepOf = (f: string) => Number(/\d+/.exec(f)![0]);
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(e, dir, 'read the folder');
+  }
+  const all = names.filter((f) => /^step-\d{6,}\.safetensors$/.test(f)).sort((a, b) => stepOf(b) - stepOf(a));
+  const candidates = [...new Set([...(first ? [first] : []), ...all])];
+  if (candidates.length === 0 && problems.length === 0) return undefined;
+  for (const name of candidates) {
+    const file = join(dir, name);
+    try {
+      if (!existsSync(file)) throw new BadFileError(file, 'is missing (latest.json points at it)');
+      const sidecar = file.replace(/\.safetensors$/, '.json');
+      if (!existsSync(sidecar)) throw new BadFileError(sidecar, 'is missing');
+      const meta = readJsonFile(sidecar, eggSidecarSchema);
+      const model = decodeModel(readFileBounded(file, CHECKPOINT_LIMIT), file);
+      if (meta.step !== model.step || stepOf(name) !== model.step) throw new BadFileError(sidecar, `says step ${meta.step}, but ${name} holds step ${model.step}`);
+      check?.(model, file);
+      if (problems.length) log?.(`warning: ${problems.map((p) => p.message).join('; ')} — using the newest intact checkpoint, ${name} (step ${model.step})`);
+      return { file, model };
+    } catch (e) {
+      if (!(e instanceof BadFileError)) throw e;
+      problems.push(e);
+    }
+  }
+  throw new BadFileError(problems[0].path, `${problems[0].problem}${candidates.length > 1 ? '; no older checkpoint is intact either' : ''}`);
 }

@@ -4,13 +4,18 @@
  * (generation, optimiser step, RNG position). Both are written atomically, then `latest.json` is
  * pointed at them, so a crash at any moment leaves the previous checkpoint intact and loadable.
  *
+ * Reading back validates every file with the schema below (the same one that describes what is
+ * written); a damaged newest checkpoint falls back to the newest intact one, and says so.
+ *
  * The RNG position is just (seed, generation): all noise is counter-based, so nothing else is needed
  * to continue the exact random sequence.
  */
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
-import { decodeSafetensors, encodeSafetensors, type SafeTensor } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors, SafetensorsError, type SafeTensor } from './safetensors.js';
+import { BadFileError, fsError, readFileBounded, readJsonFile } from './errors.js';
 
 export interface CheckpointMeta {
   generation: number;
@@ -22,18 +27,36 @@ export interface Checkpoint extends CheckpointMeta {
   tensors: Record<string, SafeTensor>;
 }
 
+const generationSchema = z.number({ message: 'must be a whole number' }).int({ message: 'must be a whole number' }).min(0, { message: 'must be ≥ 0' });
+/** The sidecar gen-NNNNNNN.json. */
+export const sidecarSchema = z.object({ generation: generationSchema, state: z.record(z.string(), z.unknown()) });
+/** latest.json. */
+export const latestSchema = z.object({
+  checkpoint: z.string().regex(/^gen-\d{7,}$/, { message: 'must name a checkpoint like gen-0000010' }),
+  generation: generationSchema,
+});
+
 const name = (generation: number) => `gen-${String(generation).padStart(7, '0')}`;
+const genOf = (stem: string) => Number(stem.slice(4));
+
+/** Checkpoint size limit when reading back (a bound on a corrupt header, not on real models). */
+const CHECKPOINT_LIMIT = 2 ** 31 - 1;
 
 export function saveCheckpoint(dir: string, ck: Checkpoint, keep = 3): string {
   const base = name(ck.generation);
   const meta = { generation: ck.generation, state: ck.state };
+  sidecarSchema.parse(meta);
   writeFileAtomic(join(dir, `${base}.safetensors`), encodeSafetensors(ck.tensors, { format: 'eggroll-checkpoint', generation: String(ck.generation) }));
   writeJsonAtomic(join(dir, `${base}.json`), meta);
-  writeJsonAtomic(join(dir, 'latest.json'), { checkpoint: base, generation: ck.generation });
-  // Older checkpoints beyond `keep` are removed only after the new one is complete.
-  const all = readdirSync(dir).filter((f) => /^gen-\d+\.json$/.test(f)).sort();
-  for (const f of all.slice(0, Math.max(0, all.length - keep))) {
-    const stem = f.replace(/\.json$/, '');
+  const latest = { checkpoint: base, generation: ck.generation };
+  latestSchema.parse(latest);
+  writeJsonAtomic(join(dir, 'latest.json'), latest);
+  // Older checkpoints beyond `keep` are removed only after the new one is complete. The one just written
+  // is never a candidate, nor are any with a higher generation (left by a resume that fell back past a
+  // damaged checkpoint: the run will overwrite them as it gets there).
+  const older = readdirSync(dir).filter((f) => /^gen-\d+\.json$/.test(f)).map((f) => f.replace(/\.json$/, ''))
+    .filter((stem) => genOf(stem) < ck.generation).sort((a, b) => genOf(a) - genOf(b));
+  for (const stem of older.slice(0, Math.max(0, older.length - (keep - 1)))) {
     rmSync(join(dir, `${stem}.json`), { force: true });
     rmSync(join(dir, `${stem}.safetensors`), { force: true });
   }
@@ -41,14 +64,78 @@ export function saveCheckpoint(dir: string, ck: Checkpoint, keep = 3): string {
 }
 
 export function hasCheckpoint(dir: string): boolean {
-  return existsSync(join(dir, 'latest.json'));
+  return existsSync(join(dir, 'latest.json')) || listCheckpoints(dir).length > 0;
 }
 
-export function loadCheckpoint(dir: string): Checkpoint {
+/** Checkpoint stems in the folder, newest first. */
+function listCheckpoints(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw fsError(e, dir, 'read the folder');
+  }
+  return names.filter((f) => /^gen-\d+\.json$/.test(f)).map((f) => f.replace(/\.json$/, '')).sort((a, b) => genOf(b) - genOf(a));
+}
+
+/** Loads one checkpoint by stem, validating sidecar and tensors; `check` adds the caller's own checks. */
+export function readCheckpointFiles(dir: string, stem: string, check?: (ck: Checkpoint, file: string) => void): Checkpoint {
+  const metaPath = join(dir, `${stem}.json`);
+  const file = join(dir, `${stem}.safetensors`);
+  for (const f of [metaPath, file]) if (!existsSync(f)) throw new BadFileError(f, 'is missing');
+  const meta = readJsonFile(metaPath, sidecarSchema);
+  if (name(meta.generation) !== stem) throw new BadFileError(metaPath, `field 'generation' is ${meta.generation}, but the file is ${stem}`);
+  let tensors: Record<string, SafeTensor>;
+  let metadata: Record<string, string>;
+  try {
+    ({ tensors, metadata } = decodeSafetensors(readFileBounded(file, CHECKPOINT_LIMIT)));
+  } catch (e) {
+    if (e instanceof SafetensorsError) throw new BadFileError(file, e.message);
+    throw e;
+  }
+  if (metadata.format !== undefined && metadata.format !== 'eggroll-checkpoint') throw new BadFileError(file, `is not an eggroll checkpoint (format '${metadata.format}')`);
+  if (metadata.generation !== undefined && Number(metadata.generation) !== meta.generation) throw new BadFileError(file, `holds generation ${metadata.generation}, but its sidecar says ${meta.generation}`);
+  const ck = { generation: meta.generation, state: meta.state, tensors };
+  check?.(ck, file);
+  return ck;
+}
+
+export interface LoadOptions {
+  /** The caller's checks of the content (tensor names and sizes); throw a BadFileError when it does not fit. */
+  check?: (ck: Checkpoint, file: string) => void;
+  /** Told, in one line, when a damaged newest checkpoint was skipped. */
+  log?: (line: string) => void;
+}
+
+/**
+ * The checkpoint latest.json points at, or — when it (or latest.json) is damaged — the newest intact
+ * one, with one line to `log` saying which was skipped and why. Throws the newest problem as a
+ * BadFileError when none is intact.
+ */
+export function loadCheckpoint(dir: string, opts: LoadOptions = {}): Checkpoint {
   const latestPath = join(dir, 'latest.json');
-  if (!existsSync(latestPath)) throw new Error(`no checkpoint in ${dir} (missing latest.json)`);
-  const latest = JSON.parse(readFileSync(latestPath, 'utf8')) as { checkpoint: string };
-  const meta = JSON.parse(readFileSync(join(dir, `${latest.checkpoint}.json`), 'utf8')) as CheckpointMeta;
-  const { tensors } = decodeSafetensors(readFileSync(join(dir, `${latest.checkpoint}.safetensors`)));
-  return { ...meta, tensors };
+  const problems: BadFileError[] = [];
+  let first: string | undefined;
+  if (existsSync(latestPath)) {
+    try {
+      first = readJsonFile(latestPath, latestSchema).checkpoint;
+    } catch (e) {
+      if (!(e instanceof BadFileError)) throw e;
+      problems.push(e);
+    }
+  }
+  const candidates = [...new Set([...(first ? [first] : []), ...listCheckpoints(dir)])];
+  if (candidates.length === 0 && problems.length === 0) throw new BadFileError(dir, 'holds no checkpoint yet (no latest.json)');
+  for (const stem of candidates) {
+    try {
+      const ck = readCheckpointFiles(dir, stem, opts.check);
+      if (problems.length) opts.log?.(`warning: ${problems.map((p) => p.message).join('; ')} — using the newest intact checkpoint, ${stem} (generation ${ck.generation})`);
+      return ck;
+    } catch (e) {
+      if (!(e instanceof BadFileError)) throw e;
+      problems.push(e);
+    }
+  }
+  throw new BadFileError(problems[0].path, `${problems[0].problem}${candidates.length > 1 ? '; no older checkpoint is intact either' : ''}`);
 }

@@ -2,17 +2,29 @@
  * metrics.jsonl: one JSON object per line, appended as a run goes. On resume the file is cut back to the
  * lines written up to the checkpoint, so a resumed run's file equals an uninterrupted run's.
  */
-import { appendFileSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
+import { fsError, readFileBounded } from './errors.js';
+
+/** metrics.jsonl is read back whole (resume, plots); this bounds a damaged or hostile one. */
+const METRICS_LIMIT = 1 << 30;
 
 export class MetricsLog {
   constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (e) {
+      throw fsError(e, dirname(path), 'create folder');
+    }
   }
 
   append(record: Record<string, unknown>): void {
-    appendFileSync(this.path, JSON.stringify(record) + '\n');
+    try {
+      appendFileSync(this.path, JSON.stringify(record) + '\n');
+    } catch (e) {
+      throw fsError(e, this.path, 'append to');
+    }
   }
 
   /** Keeps only the records for which keep() is true (used on resume). */
@@ -24,7 +36,7 @@ export class MetricsLog {
 }
 
 export function readJsonl(path: string): Record<string, unknown>[] {
-  const text = readFileSync(path, 'utf8');
+  const text = readFileBounded(path, METRICS_LIMIT).toString('utf8');
   const out: Record<string, unknown>[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;

@@ -64,25 +64,67 @@ export interface DecodedSafetensors {
   metadata: Record<string, string>;
 }
 
+/** A malformed safetensors file; the message says what is wrong (callers add the file name). */
+export class SafetensorsError extends Error {
+  override readonly name = 'SafetensorsError';
+}
+
+/** Headers beyond this are not something this library wrote (ours are a few KiB). */
+const MAX_HEADER = 100 << 20;
+
+/**
+ * Decodes and validates: the header must be a JSON object whose every tensor has a known dtype, a shape
+ * of whole numbers, and data offsets that lie inside the file, hold exactly shape × dtype bytes, and
+ * neither overlap nor leave gaps. Anything else throws a SafetensorsError saying what is wrong.
+ */
 export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
-  if (bytes.length < 8) throw new Error('safetensors: file shorter than its 8-byte header length');
+  const fail = (why: string): never => { throw new SafetensorsError(why); };
+  if (bytes.length < 8) fail(`file is ${bytes.length} bytes, shorter than its 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Number(view.getBigUint64(0, true));
-  if (8 + n > bytes.length) throw new Error(`safetensors: header length ${n} exceeds the file size ${bytes.length}`);
-  const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + n)).toString('utf8')) as Record<string, any>;
+  const big = view.getBigUint64(0, true);
+  if (big > BigInt(bytes.length - 8) || big > BigInt(MAX_HEADER)) fail(`header length ${big} exceeds the file size ${bytes.length} (truncated or not a safetensors file)`);
+  const n = Number(big);
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + n)).toString('utf8'));
+  } catch {
+    fail('header is not valid JSON (corrupted or not a safetensors file)');
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('header is not a JSON object');
   const base = 8 + n;
+  const dataBytes = bytes.length - base;
   const tensors: Record<string, SafeTensor> = {};
   let metadata: Record<string, string> = {};
-  for (const [name, info] of Object.entries(header)) {
-    if (name === '__metadata__') { metadata = info; continue; }
+  const spans: [number, number, string][] = [];
+  for (const [name, info] of Object.entries(header as Record<string, any>)) {
+    if (name === '__metadata__') {
+      if (info === null || typeof info !== 'object' || Array.isArray(info) || Object.values(info).some((v) => typeof v !== 'string')) fail('__metadata__ must map names to strings');
+      metadata = info;
+      continue;
+    }
+    if (info === null || typeof info !== 'object') fail(`tensor '${name}' has no dtype/shape/data_offsets`);
     const ctor = CTORS[info.dtype as SafeDType];
-    if (!ctor) throw new Error(`safetensors: tensor '${name}' has unsupported dtype ${info.dtype}`);
-    const [b, e] = info.data_offsets as [number, number];
-    if (base + e > bytes.length || b > e) throw new Error(`safetensors: tensor '${name}' lies outside the file`);
+    if (!ctor || !Object.hasOwn(CTORS, info.dtype)) fail(`tensor '${name}' has unsupported dtype ${JSON.stringify(info.dtype)}`);
+    const shape = info.shape;
+    if (!Array.isArray(shape) || !shape.every((d: unknown) => Number.isSafeInteger(d) && (d as number) >= 0)) fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+    const offs = info.data_offsets;
+    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((o: unknown) => Number.isSafeInteger(o) && (o as number) >= 0)) fail(`tensor '${name}' has invalid data_offsets ${JSON.stringify(offs)}`);
+    const [b, e] = offs as [number, number];
+    const count = (shape as number[]).reduce((x, y) => x * y, 1);
+    if (b > e || e > dataBytes) fail(`tensor '${name}' lies outside the file (bytes ${b}..${e} of ${dataBytes}; truncated?)`);
+    if (e - b !== count * ctor.BYTES_PER_ELEMENT) fail(`tensor '${name}' has ${e - b} bytes but shape [${shape}] × ${info.dtype} needs ${count * ctor.BYTES_PER_ELEMENT}`);
+    spans.push([b, e, name]);
     // Copy into a fresh, aligned buffer (Buffer.slice would return a view of a pooled buffer).
     const raw = new Uint8Array(bytes.subarray(base + b, base + e));
-    const data = new ctor(raw.buffer, 0, (e - b) / ctor.BYTES_PER_ELEMENT);
-    tensors[name] = { dtype: info.dtype, shape: info.shape, data };
+    const data = new ctor(raw.buffer, 0, count);
+    tensors[name] = { dtype: info.dtype, shape: shape as number[], data };
   }
+  spans.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  let at = 0;
+  for (const [b, e, name] of spans) {
+    if (b !== at) fail(b < at ? `tensor '${name}' overlaps another tensor's bytes` : `there is a gap before tensor '${name}'`);
+    at = e;
+  }
+  if (at !== dataBytes) fail(`the file has ${dataBytes - at} bytes after the last tensor (corrupted?)`);
   return { tensors, metadata };
 }

@@ -9,7 +9,8 @@ import { ParamSet } from '../nn/params.js';
 import { EvolutionStrategy, type StrategyConfig, type TellResult } from '../es/strategy.js';
 import type { Task, TaskRef } from '../es/task.js';
 import { EvalPool } from './pool.js';
-import { saveCheckpoint, loadCheckpoint } from '../io/checkpoint.js';
+import { saveCheckpoint, loadCheckpoint, type Checkpoint } from '../io/checkpoint.js';
+import { BadFileError } from '../io/errors.js';
 import type { SafeTensor } from '../io/safetensors.js';
 
 export interface TrainerSetup {
@@ -105,9 +106,37 @@ export class Trainer {
     });
   }
 
-  /** Restores the state written by save(); returns the sidecar's extra state. */
-  resume(dir: string): Record<string, unknown> {
-    const ck = loadCheckpoint(dir);
+  /** Which tensors a checkpoint of this trainer must hold, with their value counts. */
+  private expectedTensors(): Map<string, { dtype: string; count: number }> {
+    const want = new Map<string, { dtype: string; count: number }>();
+    const opt = this.es.state.optimizer;
+    this.params.specs.forEach((s, i) => {
+      want.set(`param/${s.name}`, { dtype: 'F32', count: s.shape.reduce((a, b) => a * b, 1) });
+      if (opt.m[i].length) want.set(`opt/m/${s.name}`, { dtype: 'F32', count: opt.m[i].length });
+      if (opt.v[i].length) want.set(`opt/v/${s.name}`, { dtype: 'F32', count: opt.v[i].length });
+    });
+    const st = this.setup.task.state();
+    if (st.length) want.set('task/state', { dtype: 'F64', count: st.length });
+    return want;
+  }
+
+  /** Throws a BadFileError when a checkpoint does not fit this trainer (another model, a damaged sidecar). */
+  checkCheckpoint(ck: Checkpoint, file: string): void {
+    for (const [key, w] of this.expectedTensors()) {
+      const t = ck.tensors[key];
+      if (!t) throw new BadFileError(file, `has no tensor '${key}' (a checkpoint of a different model?)`);
+      if (t.dtype !== w.dtype || t.data.length !== w.count) throw new BadFileError(file, `tensor '${key}' is ${t.dtype}×${t.data.length}, expected ${w.dtype}×${w.count} (a checkpoint of a different model?)`);
+    }
+    const step = ck.state.optimizerStep;
+    if (!Number.isSafeInteger(step) || (step as number) < 0) throw new BadFileError(file.replace(/\.safetensors$/, '.json'), `field 'state.optimizerStep' must be a whole number ≥ 0, got ${JSON.stringify(step)}`);
+  }
+
+  /**
+   * Restores the state written by save() from the newest intact checkpoint in `dir` (a damaged newest
+   * one is skipped with a line to `log`); returns the sidecar's extra state.
+   */
+  resume(dir: string, log?: (line: string) => void): Record<string, unknown> {
+    const ck = loadCheckpoint(dir, { check: (c, f) => this.checkCheckpoint(c, f), log });
     this.params.loadTensors(ck.tensors, 'param/');
     const opt = this.es.state.optimizer;
     this.params.specs.forEach((s, i) => {

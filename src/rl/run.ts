@@ -2,8 +2,16 @@
  * One RL training run from resolved settings to a finished run directory. Kept apart from the CLI so
  * scripts (the results sweep) and tests can run it in-process.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { ALGOS } from '../es/strategy.js';
+import { OPTIMIZERS } from '../es/optim.js';
+import { SHAPING_KINDS } from '../es/shaping.js';
+import { ACTIVATIONS } from '../nn/activations.js';
+import { ACTION_MODES } from './policy.js';
+import { BACKEND_CHOICES } from '../backend/index.js';
+import { BadFileError, readJsonFile } from '../io/errors.js';
 import { loadBackend, type BackendChoice } from '../backend/index.js';
 import { Trainer } from '../parallel/trainer.js';
 import type { StrategyConfig, Algo } from '../es/strategy.js';
@@ -49,6 +57,20 @@ export interface RlRunConfig {
   backend: BackendChoice;
   checkpointEvery: number;
 }
+
+const int = (min: number) => z.number().int().min(min);
+const pos = () => z.number().refine((v) => Number.isFinite(v) && v > 0, { message: 'must be a finite number > 0' });
+/**
+ * config.json of an RL run: validated when written and when read back (eval, --resume). Extra fields
+ * (policy sizes, env_id, version) are kept.
+ */
+export const rlRunConfigSchema = z.object({
+  env: z.string().min(1), algo: z.enum(ALGOS), pop: int(2), rank: int(1), sigma: pos(), sigmaDecay: z.number(), lr: pos(), lrDecay: z.number(),
+  optimizer: z.enum(OPTIMIZERS), momentum: z.number(), weightDecay: z.number(), shaping: z.enum(SHAPING_KINDS), groupSize: int(0).optional(),
+  gens: int(1), episodes: int(1), evalEpisodes: int(1), hidden: z.array(int(1)).min(1), activation: z.enum(ACTIVATIONS), bias: z.enum(['full', 'frozen']),
+  obsNorm: z.boolean(), action: z.enum(ACTION_MODES), noiseReuse: int(0), seed: int(0), workers: int(1).optional(),
+  backend: z.enum(BACKEND_CHOICES as unknown as ['auto', 'js', 'wasm', 'native']), checkpointEvery: int(1),
+}).passthrough();
 
 export interface RlRunSummary {
   env: string;
@@ -98,6 +120,18 @@ export const TASK_MODULE = new URL(`./task${import.meta.url.endsWith('.ts') ? '.
 export interface RunHooks {
   quiet?: boolean;
   log?: (line: string) => void;
+  /** Checked at every generation boundary: when it returns a reason, the run saves a checkpoint and stops. */
+  shouldStop?: () => string | undefined;
+  /** Stop (with a checkpoint) at the first generation boundary after this many seconds; 0 = no limit. */
+  maxSeconds?: number;
+}
+
+/** A run stopped early (Ctrl-C, a signal) after writing a checkpoint at `generation`. */
+export class RunStopped extends Error {
+  override readonly name = 'RunStopped';
+  constructor(readonly reason: string, readonly generation: number, readonly dir: string) {
+    super(`${reason}: stopped at generation ${generation} with a checkpoint`);
+  }
 }
 
 /** Trains (or resumes) into `dir`; returns the summary also written to dir/summary.json. */
@@ -115,24 +149,38 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
   let priorSeconds = 0;
   try {
     if (resume && hasCheckpoint(ckDir)) {
-      const st = trainer.resume(ckDir);
+      const st = trainer.resume(ckDir, log);
       priorSeconds = Number(st.seconds ?? 0);
       metrics.truncate((r) => Number(r.gen) < trainer.generation);
       log(`resumed ${dir} at generation ${trainer.generation}`);
     } else {
-      writeJsonAtomic(join(dir, 'config.json'), { ...config, policy: policyConfig(def, config).sizes, env_id: def.id, version: 1 });
+      const written = { ...config, policy: policyConfig(def, config).sizes, env_id: def.id, version: 1 };
+      rlRunConfigSchema.parse(written); // the schema that reads it back must accept it
+      writeJsonAtomic(join(dir, 'config.json'), written);
       metrics.truncate(() => false);
     }
     const progress = new Progress({ total: config.gens, label: `${def.id} ${config.algo}`, quiet: hooks.quiet });
     const t0 = performance.now();
     let last = { mean: NaN, max: NaN };
+    const limitMs = (hooks.maxSeconds ?? 0) * 1000;
+    let stoppedEarly = false;
     while (trainer.generation < config.gens) {
       const r = await trainer.step();
       last = { mean: r.meanFitness, max: r.maxFitness };
       metrics.append({ gen: r.generation, mean_return: r.meanFitness, max_return: r.maxFitness, min_return: r.minFitness, sigma: r.sigma, lr: r.lr, grad_norm: r.gradNorm, non_finite: r.nonFinite, seconds: r.seconds });
       const seconds = priorSeconds + (performance.now() - t0) / 1000;
-      if (trainer.generation % config.checkpointEvery === 0 || trainer.generation === config.gens) trainer.save(ckDir, { seconds });
       progress.update(trainer.generation, { mean: r.meanFitness, best: r.maxFitness });
+      // Let a pending signal handler run (the loop above may never yield to the event loop otherwise).
+      if (hooks.shouldStop) await new Promise((res) => setImmediate(res));
+      const stop = hooks.shouldStop?.();
+      const outOfTime = limitMs > 0 && performance.now() - t0 >= limitMs && trainer.generation < config.gens;
+      if (trainer.generation % config.checkpointEvery === 0 || trainer.generation === config.gens || stop || outOfTime) trainer.save(ckDir, { seconds });
+      if (stop) throw new RunStopped(stop, trainer.generation, dir);
+      if (outOfTime) {
+        stoppedEarly = true;
+        log(`--max-seconds ${hooks.maxSeconds} reached at generation ${trainer.generation} of ${config.gens}; resume with: eggroll train --resume ${dir}`);
+        break;
+      }
     }
     const seconds = priorSeconds + (performance.now() - t0) / 1000;
     const evalReturns = task.evaluatePolicy(trainer.params, config.evalEpisodes, config.seed);
@@ -144,11 +192,11 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
     }
     await plotLearningCurve(dir, def.id, config.algo, def.solvedThreshold);
     const summary: RlRunSummary = {
-      env: def.id, algo: config.algo, seed: config.seed, gens: config.gens, pop: config.pop, rank: config.rank,
+      env: def.id, algo: config.algo, seed: config.seed, gens: stoppedEarly ? trainer.generation : config.gens, pop: config.pop, rank: config.rank,
       final_mean_return: last.mean, final_max_return: last.max,
       eval_mean_return: mean, eval_std_return: std, eval_episodes: config.evalEpisodes,
       solved_threshold: def.solvedThreshold, solved: mean >= def.solvedThreshold,
-      seconds, seconds_per_generation: seconds / config.gens, backend: backend.name, workers: config.workers, run_dir: dir,
+      seconds, seconds_per_generation: seconds / (stoppedEarly ? Math.max(1, trainer.generation) : config.gens), backend: backend.name, workers: config.workers, run_dir: dir,
     };
     writeJsonAtomic(join(dir, 'summary.json'), summary);
     return summary;
@@ -171,8 +219,15 @@ export async function plotLearningCurve(dir: string, envId: string, algo: string
   await writePlot(join(dir, 'plots', 'learning-curve'), svg);
 }
 
+/** Reads and validates an RL run's config.json (BadFileError naming the file and field when it is damaged). */
 export function readRunConfig(dir: string): RlRunConfig {
   const path = join(dir, 'config.json');
-  if (!existsSync(path)) throw new Error(`${dir} is not a run directory (no config.json)`);
-  return JSON.parse(readFileSync(path, 'utf8')) as RlRunConfig;
+  if (!existsSync(path)) throw new BadFileError(dir, 'is not a run directory (no config.json)');
+  const c = readJsonFile(path, rlRunConfigSchema) as unknown as RlRunConfig;
+  try {
+    resolveEnv(c.env);
+  } catch (e) {
+    throw new BadFileError(path, `field 'env': ${(e as Error).message}`);
+  }
+  return c;
 }

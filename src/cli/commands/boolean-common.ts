@@ -27,6 +27,13 @@ export const learnerFlags = {
 export function resolveRun(f: Record<string, unknown>, base: Partial<RunConfig> = {}): RunConfig {
   const n = f.n as number;
   const m = (base.m ?? f.m) as number;
+  // The target is checked first: a malformed --target must not be reported as a problem with --m.
+  const target = (base.target ?? f.target) as string;
+  try {
+    makeTarget(target, n, f.seed as number, (base.draw ?? f.draw ?? 0) as number);
+  } catch (e) {
+    throw new UsageError(`--target: ${(e as Error).message}`);
+  }
   if (m >= 2 ** n) throw new UsageError(`--m: m = ${m} must be < 2^n = ${2 ** n} (at least one test point); allowed: 1..${2 ** n - 1} for n = ${n}`);
   const algo = (base.algo ?? f.algo) as RunConfig['algo'];
   const steps = (f.steps as number) || DEFAULT_STEPS[algo];

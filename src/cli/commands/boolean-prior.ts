@@ -2,9 +2,10 @@
 import { join } from 'node:path';
 import type { FlagTable } from '../flags.js';
 import { num, parseFlags } from '../flags.js';
-import { jsonFlag, outFlag, quietFlag, seedFlag } from '../common-flags.js';
+import { forceFlag, jsonFlag, outFlag, quietFlag, seedFlag } from '../common-flags.js';
+import { prepareRunDir } from '../run-dir.js';
 import { UsageError } from '../errors.js';
-import { makeRunDir, printResult } from '../output.js';
+import { log, printResult } from '../output.js';
 import { Progress } from '../progress.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../io/atomic.js';
 import { linePlotSvg, scatterPlotSvg, writePlot } from '../../io/plot.js';
@@ -14,12 +15,13 @@ import { byK, classTable, correlations, formatProbability, functionRows } from '
 
 export const priorFlags = {
   n: { schema: num.int(1, PRIOR_MAX_N), default: 4, help: `number of inputs (1–${PRIOR_MAX_N}: a truth table must fit one 32-bit word)` },
-  samples: { schema: num.count(1), default: 1e7, help: 'i.i.d. parameter draws (e.g. 1e8)' },
+  samples: { schema: num.count(1, 1e11), default: 1e7, help: 'i.i.d. parameter draws (e.g. 1e8)' },
   'width-mult': { schema: num.positive(), default: 1, help: 'α_w: hidden width H = α_w·2^(n−1)' },
   'k-limit': { schema: num.count(1), default: 70000, help: 'compute K, K_θ, K_C, K_LZ for at most this many most-frequent functions' },
   workers: { schema: num.int(1, 256), default: 2, help: 'worker threads; the counts are identical for any number' },
   seed: seedFlag,
   out: outFlag,
+  force: forceFlag,
   json: jsonFlag,
   quiet: quietFlag,
 } satisfies FlagTable;
@@ -30,7 +32,7 @@ export async function runPriorCommand(argv: string[]): Promise<void> {
   const { flags: f } = parseFlags(argv, priorFlags);
   const n = f.n, H = widthFor(n, f['width-mult']);
   if (f.samples > 1e11) throw new UsageError(`--samples: ${f.samples} is more than this command is meant for; allowed: 1..1e11`);
-  const dir = makeRunDir(f.out, `boolean-prior-n${n}`);
+  const dir = prepareRunDir({ out: f.out, force: f.force, prefix: `boolean-prior-n${n}`, kind: 'boolean', command: 'boolean prior', log });
   writeJsonAtomic(join(dir, 'config.json'), { command: 'boolean prior', n, H, samples: f.samples, widthMult: f['width-mult'], seed: f.seed, workers: f.workers });
   const progress = new Progress({ total: Math.ceil(f.samples / (1 << 20)), label: `prior n=${n} H=${H}`, quiet: f.quiet });
   const t0 = performance.now();

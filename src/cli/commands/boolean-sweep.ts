@@ -9,9 +9,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import type { FlagTable } from '../flags.js';
 import { num, parseFlags } from '../flags.js';
-import { jsonFlag, outFlag, quietFlag, seedFlag } from '../common-flags.js';
+import { forceFlag, jsonFlag, outFlag, quietFlag, seedFlag } from '../common-flags.js';
+import { prepareRunDir } from '../run-dir.js';
 import { UsageError } from '../errors.js';
-import { makeRunDir, printResult } from '../output.js';
+import { log, printResult } from '../output.js';
 import { Progress } from '../progress.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../io/atomic.js';
 import { linePlotSvg, writePlot } from '../../io/plot.js';
@@ -31,9 +32,9 @@ export const sweepFlags = {
   ms: { schema: z.string().regex(/^\d+(,\d+)*$/, { message: 'must be a comma-separated list of integers, e.g. 16,32,64,96' }), default: '16,32,64,96', help: 'training-set sizes' },
   draws: { schema: num.int(1, 1000), default: 10, help: 'independent draws (target randomness, split, learner streams) per cell' },
   learners: { schema: z.string().min(1), default: 'mh:0,mh:0.01,greedy,oracle,eggroll', help: 'comma-separated learners: mh[:λ], greedy, oracle, eggroll[:λ]' },
-  'mh-steps': { schema: num.count(1), default: 1_000_000, help: 'MH proposals per run' },
-  'greedy-steps': { schema: num.count(1), default: 2000, help: 'greedy steps per run' },
-  'eggroll-steps': { schema: num.count(1), default: 500, help: 'EGGROLL generations per run' },
+  'mh-steps': { schema: num.count(1, 1e10), default: 1_000_000, help: 'MH proposals per run' },
+  'greedy-steps': { schema: num.count(1, 1e10), default: 2000, help: 'greedy steps per run' },
+  'eggroll-steps': { schema: num.count(1, 1e10), default: 500, help: 'EGGROLL generations per run' },
   ...learnerFlags,
   workers: { schema: num.int(1, 256), default: 2, help: 'worker threads; results are identical for any number' },
   doc: { schema: z.string().min(1).optional(), help: 'markdown file whose sweep section to (re)write' },
@@ -41,6 +42,7 @@ export const sweepFlags = {
   figures: { schema: z.string().min(1).optional(), help: 'directory for figures (default: <run dir>/plots)' },
   seed: seedFlag,
   out: outFlag,
+  force: forceFlag,
   json: jsonFlag,
   quiet: quietFlag,
 } satisfies FlagTable;
@@ -59,7 +61,7 @@ export async function runSweepCommand(argv: string[]): Promise<void> {
     const config = resolveRun({ ...f, n, target, m, algo: l.algo, lambda: l.lambda, steps: stepsFor[l.algo] || 1, draw, 'log-every': Math.max(1, stepsFor[l.algo]) }, {});
     jobs.push({ config, learner: l.label });
   }
-  const dir = makeRunDir(f.out, `boolean-sweep-n${n}`);
+  const dir = prepareRunDir({ out: f.out, force: f.force, prefix: `boolean-sweep-n${n}`, kind: 'boolean', command: 'boolean sweep', log });
   const argvLine = `eggroll boolean sweep ${argv.join(' ')}`;
   writeJsonAtomic(join(dir, 'config.json'), { command: argvLine, n, targets, ms, draws: f.draws, learners: learners.map((l) => l.label), steps: stepsFor, seed: f.seed, jobs: jobs.length });
   const progress = new Progress({ total: jobs.length, label: `sweep n=${n}`, quiet: f.quiet });

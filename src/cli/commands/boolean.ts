@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Command } from '../command.js';
 import { parseFlags, num, oneOf, type FlagTable } from '../flags.js';
-import { jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
-import { makeRunDir, printResult } from '../output.js';
+import { forceFlag, jsonFlag, outFlag, quietFlag, seedFlag } from '../common-flags.js';
+import { log, printResult } from '../output.js';
+import { prepareRunDir } from '../run-dir.js';
 import { Progress } from '../progress.js';
 import { writeJsonAtomic } from '../../io/atomic.js';
 import { MetricsLog } from '../../io/metrics.js';
@@ -25,12 +26,13 @@ const trainFlags = {
   m: { schema: num.int(1), default: 64, help: 'training-set size (must be < 2^n; the rest is the test set)' },
   algo: { schema: oneOf(ALGOS), default: 'mh', help: 'learner: mh | greedy | oracle | eggroll' },
   lambda: { schema: num.nonneg(), default: 0, help: 'ℓ1 weight decay λ in π(θ) ∝ exp(−κL − λ‖θ‖₁)' },
-  steps: { schema: num.count(0), default: 0, help: `proposals (mh), steps (greedy) or generations (eggroll); 0 = ${Object.entries(DEFAULT_STEPS).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ')}` },
-  'log-every': { schema: num.count(0), default: 0, help: 'steps between metrics lines (0 = 100 lines per run)' },
+  steps: { schema: num.count(0, 1e10), default: 0, help: `proposals (mh), steps (greedy) or generations (eggroll); 0 = ${Object.entries(DEFAULT_STEPS).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ')}` },
+  'log-every': { schema: num.count(0, 1e10), default: 0, help: 'steps between metrics lines (0 = 100 lines per run)' },
   draw: { schema: num.int(0, 1e6), default: 0, help: 'which random draw of target/split/learner streams (the sweep uses 0..9)' },
   ...learnerFlags,
   seed: seedFlag,
   out: outFlag,
+  force: forceFlag,
   json: jsonFlag,
   quiet: quietFlag,
 } satisfies FlagTable;
@@ -44,7 +46,7 @@ const train: Command = {
   async run(argv) {
     const { flags: f } = parseFlags(argv, trainFlags, [], true);
     const c = resolveRun(f);
-    const dir = makeRunDir(f.out, `boolean-${c.algo}`);
+    const dir = prepareRunDir({ out: f.out, force: f.force, prefix: `boolean-${c.algo}`, kind: 'boolean', command: 'boolean train', log });
     const H = widthFor(c.n, c.widthMult);
     writeJsonAtomic(join(dir, 'config.json'), { command: 'boolean train', ...c, H });
     const metrics = new MetricsLog(join(dir, 'metrics.jsonl'));

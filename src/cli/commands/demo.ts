@@ -1,13 +1,14 @@
 /** `eggroll demo`: the quick first run — EGGROLL trains a CartPole policy from scratch and reports. */
 import type { Command } from '../command.js';
 import { parseFlags } from '../flags.js';
-import { backendFlag, jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
-import { log, makeRunDir, printResult } from '../output.js';
+import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
+import { log, printResult } from '../output.js';
+import { prepareRunDir } from '../run-dir.js';
 import { resolveConfig } from './rl.js';
 import { runRl } from '../../rl/run.js';
 import { fmt } from '../progress.js';
 
-const flags = { seed: seedFlag, workers: workersFlag, backend: backendFlag, out: outFlag, json: jsonFlag, quiet: quietFlag };
+const flags = { seed: seedFlag, workers: workersFlag, backend: backendFlag, out: outFlag, force: forceFlag, json: jsonFlag, quiet: quietFlag };
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -17,7 +18,7 @@ export const demoCommand: Command = {
   async run(argv) {
     const { flags: f } = parseFlags(argv, flags);
     const config = resolveConfig('CartPole-v1', { seed: f.seed, workers: f.workers, backend: f.backend });
-    const dir = makeRunDir(f.out, 'demo-CartPole-v1');
+    const dir = prepareRunDir({ out: f.out, force: f.force, prefix: 'demo-CartPole-v1', kind: 'rl', command: 'demo', log });
     log(`EGGROLL demo: CartPole-v1, population ${config.pop}, rank ${config.rank}, ${config.gens} generations; run directory ${dir}`);
     const s = await runRl(config, dir, false, { quiet: f.quiet, log });
     printResult(s as unknown as Record<string, unknown>, f.json, [

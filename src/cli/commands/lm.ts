@@ -3,15 +3,17 @@
  * EGGROLL on any UTF-8 text (src/egg). Train writes a run directory (config.json, metrics.jsonl,
  * checkpoints/ as int8 safetensors + JSON sidecars, plots/loss.{svg,png}); sample and eval read one.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { Command } from '../command.js';
 import { parseFlags, num } from '../flags.js';
-import { backendFlag, jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
-import { UsageError } from '../errors.js';
-import { log, makeRunDir, printResult } from '../output.js';
+import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
+import { Interrupted, UsageError } from '../errors.js';
+import { log, printResult } from '../output.js';
+import { checkRunKind, prepareRunDir } from '../run-dir.js';
+import { catchStopSignals } from '../signals.js';
+import { BadFileError, readJsonFile } from '../../io/errors.js';
 import { Progress, fmt } from '../progress.js';
 import { loadBackend, type BackendChoice } from '../../backend/index.js';
 import { writeJsonAtomic } from '../../io/atomic.js';
@@ -20,7 +22,7 @@ import { linePlotSvg, writePlot } from '../../io/plot.js';
 import { isPowerOf4, EggForward } from '../../egg/model.js';
 import { loadCorpus, defaultCorpusPath, type Corpus } from '../../egg/data.js';
 import { computeBaselines, type Baselines } from '../../egg/baselines.js';
-import { EggTrainer, latestCheckpoint, decodeModel, type EggConfig } from '../../egg/train.js';
+import { EggTrainer, findCheckpoint, eggShapeFields, type DecodedModel, type EggConfig } from '../../egg/train.js';
 import { ForwardCache, scoreStream } from '../../egg/evaluate.js';
 import { sampleBytes } from '../../egg/sample.js';
 
@@ -44,6 +46,7 @@ const trainFlags = {
   workers: { ...workersFlag, default: availableParallelism() },
   backend: backendFlag,
   out: outFlag,
+  force: forceFlag,
   json: jsonFlag,
   quiet: quietFlag,
 };
@@ -57,6 +60,16 @@ interface RunConfig extends EggConfig {
   evalEvery: number;
   evalBytes: number;
   ckptEvery: number;
+}
+
+const whole = (min: number) => z.number().int().min(min);
+/** config.json of an LM run: validated when written and when read back (resume, sample, eval). */
+const runConfigSchema = z.object({
+  ...eggShapeFields, data: z.string().min(1), steps: whole(1), evalEvery: whole(1), evalBytes: whole(1), ckptEvery: whole(1),
+}).passthrough().refine((c) => c.pop % c.groupSize === 0, { message: 'pop must be divisible by groupSize', path: ['pop'] });
+
+function readRunConfig(runDir: string): RunConfig {
+  return readJsonFile(join(runDir, 'config.json'), runConfigSchema) as RunConfig;
 }
 
 function validateShape(width: number, pop: number, groupSize: number): void {
@@ -78,11 +91,10 @@ async function trainRun(argv: string[]): Promise<void> {
   let runDir: string;
   if (f.resume) {
     runDir = resolve(f.resume);
-    const cfgPath = join(runDir, 'config.json');
-    if (!existsSync(cfgPath)) throw new UsageError(`--resume: '${f.resume}' has no config.json; expected a run directory written by eggroll lm train`);
     const bad = [...explicit].filter((k) => !RESUME_FREE.has(k));
     if (bad.length) throw new UsageError(`--resume: ${bad.map((k) => `--${k}`).join(', ')} cannot change on resume (the run's config.json fixes them); allowed: ${[...RESUME_FREE].map((k) => `--${k}`).join(' ')}`);
-    cfg = { ...(JSON.parse(readFileSync(cfgPath, 'utf8')) as RunConfig), steps: f.steps };
+    checkRunKind(f.resume, 'lm', '--resume');
+    cfg = { ...readRunConfig(runDir), steps: f.steps };
     if (explicit.has('eval-every')) cfg.evalEvery = f['eval-every'];
     if (explicit.has('ckpt-every')) cfg.ckptEvery = f['ckpt-every'];
   } else {
@@ -95,20 +107,28 @@ async function trainRun(argv: string[]): Promise<void> {
     runDir = '';
   }
   const corpus = corpusFor(cfg.data);
-  if (!f.resume) runDir = makeRunDir(f.out, 'lm');
+  // On resume, find the checkpoint before anything is written into the run.
+  const fits = (m: DecodedModel, file: string) => {
+    const c = m.cfg;
+    if (c.layers !== cfg.layers || c.width !== cfg.width || c.pop !== cfg.pop || !m.states) throw new BadFileError(file, `holds a ${c.layers}L×${c.width}D model for population ${c.pop}${m.states ? '' : ' without recurrent states'}; config.json says ${cfg.layers}L×${cfg.width}D, population ${cfg.pop}`);
+  };
+  const resumeFrom = f.resume ? findCheckpoint(runDir, log, fits) : undefined;
+  if (f.resume && !resumeFrom) throw new UsageError(`--resume: '${f.resume}' has no checkpoint yet (checkpoints/latest.json); start a new run instead`);
+  if (!f.resume) runDir = prepareRunDir({ out: f.out, force: f.force, prefix: 'lm', kind: 'lm', command: 'lm train', log });
   const backend = await loadBackend(f.backend as BackendChoice, log);
   const heldout = slice(corpus.heldout, cfg.evalBytes);
   const trainSample = slice(corpus.train, cfg.evalBytes);
   const base = computeBaselines(corpus.train, heldout, trainSample);
-  if (!f.resume) writeJsonAtomic(join(runDir, 'config.json'), cfg);
+  if (!f.resume) {
+    runConfigSchema.parse(cfg); // the schema that reads it back must accept it
+    writeJsonAtomic(join(runDir, 'config.json'), cfg);
+  }
   writeJsonAtomic(join(runDir, 'baselines.json'), { ...base, heldout_bytes: heldout.length, train_bytes: corpus.train.length, documents: corpus.documents, heldout_docs: corpus.heldoutDocs });
 
   const trainer = new EggTrainer(cfg, backend, f.backend as BackendChoice, corpus.train, f.workers);
   const metrics = new MetricsLog(join(runDir, 'metrics.jsonl'));
-  if (f.resume) {
-    const ck = latestCheckpoint(runDir);
-    if (!ck) throw new UsageError(`--resume: '${f.resume}' has no checkpoint yet (checkpoints/latest.json); start a new run instead`);
-    trainer.loadCheckpoint(ck);
+  if (resumeFrom) {
+    trainer.loadModel(resumeFrom.model, resumeFrom.file);
     metrics.truncate((r) => Number(r.step) <= trainer.step);
     log(`resuming ${runDir} at step ${trainer.step}`);
   }
@@ -124,10 +144,15 @@ async function trainRun(argv: string[]): Promise<void> {
   const progress = new Progress({ total: Math.max(1, cfg.steps - startStep), label: startStep > 0 ? `lm train (from step ${startStep})` : 'lm train', quiet: f.quiet, maxSeconds: f['max-seconds'] });
   let heldoutBpb = NaN, trainBpb = NaN, last: Record<string, unknown> = {};
   let members = 0;
+  let stopped: string | undefined;
+  const signals = catchStopSignals(log, 'step');
   try {
     const limitMs = f['max-seconds'] * 1000;
     while (trainer.step < cfg.steps) {
       const r = await trainer.trainStep();
+      // Let a pending signal handler run (the loop may never yield to the event loop otherwise).
+      await new Promise((res) => setImmediate(res));
+      stopped = signals.reason();
       const outOfTime = limitMs > 0 && performance.now() - started >= limitMs;
       members += cfg.pop * cfg.tokens;
       const rec: Record<string, unknown> = { ...r, tokens_members_per_s: (cfg.pop * cfg.tokens) / r.seconds };
@@ -139,19 +164,22 @@ async function trainRun(argv: string[]): Promise<void> {
       }
       metrics.append(rec);
       last = rec;
-      if (r.step % cfg.ckptEvery === 0 || r.step === cfg.steps || outOfTime) trainer.saveCheckpoint(runDir, { heldout_bpb: heldoutBpb });
+      if (r.step % cfg.ckptEvery === 0 || r.step === cfg.steps || outOfTime || stopped) trainer.saveCheckpoint(runDir, { heldout_bpb: heldoutBpb });
       const secs = (performance.now() - started) / 1000;
       progress.update(r.step - startStep, { step: r.step, pop: r.pop_bpb, train: trainBpb, heldout: heldoutBpb, 'tok·mem/s': members / secs });
+      if (stopped) break;
       if (outOfTime) {
-        log(`--max-seconds ${f['max-seconds']} reached at step ${r.step}; resume with --resume ${runDir}`);
+        log(`--max-seconds ${f['max-seconds']} reached at step ${r.step}; resume with: eggroll lm train --resume ${runDir}`);
         break;
       }
     }
   } finally {
+    signals.dispose();
     await trainer.close();
   }
   const seconds = (performance.now() - started) / 1000;
   await writeLossPlot(runDir, base);
+  if (stopped) throw new Interrupted(`${stopped}: checkpoint written at step ${trainer.step}; resume with: eggroll lm train --resume ${runDir}`, signals.exitCode());
   const summary = {
     run_dir: runDir, steps: trainer.step, pop: cfg.pop, layers: cfg.layers, width: cfg.width, params: trainer.arch.size,
     group_size: cfg.groupSize, tokens: cfg.tokens, backend: backend.name, workers: f.workers,
@@ -177,13 +205,13 @@ export async function writeLossPlot(runDir: string, base: Baselines): Promise<vo
   await writePlot(join(runDir, 'plots', 'loss'), svg);
 }
 
-function loadRun(dir: string): { cfg: RunConfig; file: string } {
+function loadRun(dir: string): { cfg: RunConfig; file: string; model: DecodedModel } {
+  checkRunKind(dir, 'lm', '<run-dir>');
   const runDir = resolve(dir);
-  const cfgPath = join(runDir, 'config.json');
-  if (!existsSync(cfgPath)) throw new UsageError(`<run-dir>: '${dir}' has no config.json; expected a directory written by eggroll lm train`);
-  const file = latestCheckpoint(runDir);
-  if (!file || !existsSync(file)) throw new UsageError(`<run-dir>: '${dir}' has no checkpoint (checkpoints/latest.json)`);
-  return { cfg: JSON.parse(readFileSync(cfgPath, 'utf8')) as RunConfig, file };
+  const cfg = readRunConfig(runDir);
+  const found = findCheckpoint(runDir, log);
+  if (!found) throw new UsageError(`<run-dir>: '${dir}' has no checkpoint (checkpoints/latest.json)`);
+  return { cfg, ...found };
 }
 
 const sampleFlags = {
@@ -218,8 +246,7 @@ export const lmSampleCommand: Command = {
   positionals: [{ name: 'run-dir', help: 'a directory written by eggroll lm train' }],
   async run(argv) {
     const { flags: f, positionals } = parseFlags(argv, sampleFlags, this.positionals);
-    const { file } = loadRun(positionals[0]);
-    const m = decodeModel(readFileSync(file));
+    const { model: m } = loadRun(positionals[0]);
     const backend = await loadBackend(f.backend as BackendChoice, log);
     const prompt = new TextEncoder().encode(f.prompt);
     if (prompt.includes(0)) throw new UsageError('--prompt: must not contain NUL bytes');
@@ -238,9 +265,8 @@ export const lmEvalCommand: Command = {
   positionals: [{ name: 'run-dir', help: 'a directory written by eggroll lm train' }],
   async run(argv) {
     const { flags: f, positionals } = parseFlags(argv, evalFlags, this.positionals);
-    const { cfg, file } = loadRun(positionals[0]);
+    const { cfg, file, model: m } = loadRun(positionals[0]);
     const corpus = corpusFor(f.data ?? cfg.data);
-    const m = decodeModel(readFileSync(file));
     const backend = await loadBackend(f.backend as BackendChoice, log);
     const n = f['eval-bytes'] ?? cfg.evalBytes;
     const heldout = slice(corpus.heldout, n), trainSample = slice(corpus.train, n);

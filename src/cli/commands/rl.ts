@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { flag, num, oneOf, parseFlags } from '../flags.js';
-import { backendFlag, jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
-import { UsageError } from '../errors.js';
-import { log, makeRunDir, printResult } from '../output.js';
+import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
+import { Interrupted, UsageError } from '../errors.js';
+import { log, printResult } from '../output.js';
+import { prepareRunDir, checkRunKind } from '../run-dir.js';
+import { catchStopSignals } from '../signals.js';
 import { BASE_PRESET, PRESETS } from '../../rl/presets.js';
-import { runRl, readRunConfig, type RlRunConfig } from '../../rl/run.js';
+import { runRl, readRunConfig, RunStopped, type RlRunConfig } from '../../rl/run.js';
 import { describeSpace, envIds, resolveEnv, ENVIRONMENTS } from '../../rl/envs/index.js';
 import { ALGOS } from '../../es/strategy.js';
 import { OPTIMIZERS } from '../../es/optim.js';
@@ -18,7 +20,8 @@ import { loadBackend } from '../../backend/index.js';
 import { createTask, type RlTask } from '../../rl/task.js';
 import { taskOptionsFor, meanStd } from '../../rl/run.js';
 import { ParamSet } from '../../nn/params.js';
-import { loadCheckpoint } from '../../io/checkpoint.js';
+import { loadCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
+import { BadFileError } from '../../io/errors.js';
 import { fmt } from '../progress.js';
 
 const hiddenSchema = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => Number(s.trim())) : v),
@@ -51,8 +54,10 @@ const trainFlags = {
   seed: seedFlag,
   workers: workersFlag,
   backend: backendFlag,
+  'max-seconds': flag({ schema: num.nonneg(), default: 0, help: 'stop (with a checkpoint) at the first generation boundary after this many seconds; 0 = no limit' }),
   out: outFlag,
-  resume: flag({ schema: z.string().min(1).optional(), help: 'continue the run in this directory from its latest checkpoint' }),
+  force: forceFlag,
+  resume: flag({ schema: z.string().min(1).optional(), help: 'continue the run in this directory from its latest checkpoint (falls back to the newest intact one)' }),
   json: jsonFlag,
   quiet: quietFlag,
 };
@@ -69,7 +74,7 @@ export function resolveConfig(env: string, flags: Record<string, unknown>): RlRu
   }
   const cfg: Record<string, unknown> = { ...BASE_PRESET, ...PRESETS[def.id], env: def.id };
   for (const [k, v] of Object.entries(flags)) {
-    if (v === undefined || ['out', 'resume', 'json', 'quiet', 'config'].includes(k)) continue;
+    if (v === undefined || ['out', 'resume', 'json', 'quiet', 'config', 'force', 'max-seconds'].includes(k)) continue;
     cfg[camel(k)] = v;
   }
   const c = cfg as unknown as RlRunConfig;
@@ -93,25 +98,40 @@ export const trainCommand: Command = {
     let config: RlRunConfig;
     if (flags.resume) {
       dir = flags.resume;
-      try {
-        config = readRunConfig(dir);
-      } catch (e) {
-        throw new UsageError(`--resume: ${(e as Error).message}`);
-      }
-      // A resumed run keeps its settings; only the number of generations, workers and backend may change.
+      // A resumed run keeps its settings; only the number of generations, the time limit, workers and backend may change.
       // (Results are bit-identical for any worker count; a different backend may round differently.)
-      const others = [...explicit].filter((k) => !['gens', 'workers', 'backend', 'resume', 'json', 'quiet'].includes(k));
-      if (others.length) throw new UsageError(`--resume continues a run with its saved settings; only --gens, --workers, --backend may be given (got --${others.join(', --')})`);
+      const others = [...explicit].filter((k) => !['gens', 'workers', 'backend', 'resume', 'json', 'quiet', 'max-seconds'].includes(k));
+      if (others.length) throw new UsageError(`--resume continues a run with its saved settings; only --gens, --max-seconds, --workers, --backend may be given (got --${others.join(', --')})`);
+      checkRunKind(dir, 'rl', '--resume');
+      config = readRunConfig(dir);
+      if (positionals[0]) {
+        let env: string;
+        try {
+          env = resolveEnv(positionals[0]).id;
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
+        if (env !== resolveEnv(config.env).id) throw new UsageError(`--resume: '${dir}' is a ${config.env} run, not ${env}; leave out <env> to continue it, or start a new run with --out`);
+      }
       if (explicit.has('gens')) config.gens = flags.gens!;
       if (explicit.has('workers')) config.workers = flags.workers;
       if (explicit.has('backend')) config.backend = flags.backend;
     } else {
       if (!positionals[0]) throw new UsageError(`missing <env>: one of ${envIds().join(', ')}`);
       config = resolveConfig(positionals[0], flags);
-      dir = makeRunDir(flags.out, `${config.env}-${config.algo}`);
+      dir = prepareRunDir({ out: flags.out, force: flags.force, prefix: `${config.env}-${config.algo}`, kind: 'rl', command: 'train', log });
     }
-    log(`run directory: ${dir}`);
-    const summary = await runRl(config, dir, Boolean(flags.resume), { quiet: flags.quiet, log });
+    if (!flags.resume) log(`run directory: ${dir}`);
+    const signals = catchStopSignals(log);
+    let summary;
+    try {
+      summary = await runRl(config, dir, Boolean(flags.resume), { quiet: flags.quiet, log, shouldStop: signals.reason, maxSeconds: flags['max-seconds'] });
+    } catch (e) {
+      if (e instanceof RunStopped) throw new Interrupted(`${e.reason}: checkpoint written at generation ${e.generation}; resume with: eggroll train --resume ${e.dir}`, signals.exitCode());
+      throw e;
+    } finally {
+      signals.dispose();
+    }
     printResult(summary as unknown as Record<string, unknown>, flags.json,
       `${summary.env} ${summary.algo}: final population mean ${fmt(summary.final_mean_return)}, evaluation ${fmt(summary.eval_mean_return)} ± ${fmt(summary.eval_std_return)} over ${summary.eval_episodes} episodes${summary.solved ? ' (solved)' : ''}, ${fmt(summary.seconds)} s`);
   },
@@ -133,16 +153,19 @@ export const evalCommand: Command = {
   async run(argv) {
     const { flags, positionals } = parseFlags(argv, evalFlags, this.positionals);
     const dir = positionals[0];
-    let config: RlRunConfig;
-    try {
-      config = readRunConfig(dir);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    checkRunKind(dir, 'rl', '<run-dir>');
+    const config = readRunConfig(dir);
     const backend = await loadBackend(flags.backend, log);
     const task = createTask(taskOptionsFor(config), backend) as RlTask;
     const params = new ParamSet(task.specs, backend);
-    const ck = loadCheckpoint(join(dir, 'checkpoints'));
+    const check = (ck: Checkpoint, file: string) => {
+      for (const s of task.specs) {
+        const t = ck.tensors[`param/${s.name}`];
+        if (!t || t.dtype !== 'F32' || t.shape.join('x') !== s.shape.join('x')) throw new BadFileError(file, `tensor 'param/${s.name}' is missing or not F32[${s.shape}] (a checkpoint of a different model?)`);
+      }
+      if (task.stateSize && ck.tensors['task/state']?.data.length !== task.stateSize) throw new BadFileError(file, `tensor 'task/state' is missing or not ${task.stateSize} values`);
+    };
+    const ck = loadCheckpoint(join(dir, 'checkpoints'), { check, log });
     params.loadTensors(ck.tensors, 'param/');
     if (task.stateSize) task.state().set(ck.tensors['task/state'].data as Float64Array);
     const returns = task.evaluatePolicy(params, flags.episodes, flags.seed ?? config.seed);
