@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 
-const E = ['--import', 'tsx', 'src/cli/main.ts'];
+const E = ['--import', 'tsx', 'src/cli/bin.ts'];
 const run = (args) => {
   console.error(`$ eggroll ${args.join(' ')}`);
   const r = spawnSync(process.execPath, [...E, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });

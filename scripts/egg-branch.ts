@@ -3,7 +3,7 @@
  * be compared from the same weights at equal step counts (docs/results/egg.md, "Levers tried").
  * Writes a new run directory holding config.json (the source run's, with the overrides), the
  * checkpoint as its latest, the source's metrics up to that step and its baselines; continue it with
- *   npx tsx src/cli/main.ts lm train --resume <dest> --steps N --workers 1 --backend wasm --json
+ *   npx tsx src/cli/bin.ts lm train --resume <dest> --steps N --workers 1 --backend wasm --json
  * When --pop changes, the recurrent states (one per member) cannot be carried: they start from zero
  * (as at a document start); use --zero-states for the same-population control.
  *

@@ -30,7 +30,7 @@ const { values } = parseArgs({
 const pops = values.pops!.split(',').map(Number);
 const rows: Record<string, unknown>[] = [];
 for (const pop of pops) {
-  const args = ['--import', 'tsx', 'src/cli/main.ts', 'lm', 'train', '--pop', String(pop), '--steps', values.steps!, '--tokens', values.tokens!,
+  const args = ['--import', 'tsx', 'src/cli/bin.ts', 'lm', 'train', '--pop', String(pop), '--steps', values.steps!, '--tokens', values.tokens!,
     '--layers', '1', '--width', values.width!, '--eval-every', values.steps!, '--ckpt-every', values.steps!, '--workers', values.workers!,
     '--seed', values.seed!, '--backend', 'wasm', '--out', join(values.out!, `pop-${pop}`), '--json', '--quiet'];
   process.stderr.write(`egg-sweep: pop ${pop}: eggroll ${args.slice(3).join(' ')}\n`);

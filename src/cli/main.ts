@@ -1,11 +1,12 @@
-#!/usr/bin/env node
 /**
- * The `eggroll` command line. Each command lives in commands/ and declares its flags once (see
- * flags.ts); this file only dispatches, prints help and maps errors to exit codes:
+ * The `eggroll` command line as a function: `main(argv)` resolves to the exit code and has no other
+ * effect on the process (bin.ts is the executable that calls it; tests call it in-process). Each
+ * command lives in commands/ and declares its flags once (see flags.ts); this file only dispatches,
+ * prints help and maps errors to exit codes:
  * 0 success, 2 bad input (one line, no stack), 1 a failure at run time, 130/143 stopped by
  * SIGINT/SIGTERM after a checkpoint. Output errors (a closed pipe, a full disk) end with one line, exit 1.
  */
-import { readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from './command.js';
 import { flagHelp } from './flags.js';
 import { Interrupted, UsageError } from './errors.js';
@@ -94,26 +95,3 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-
-/**
- * A closed pipe (EPIPE: `eggroll envs | head -1`) or a full disk (ENOSPC: `> /dev/full`) on stdout or
- * stderr ends the process with one line on stderr (when it can still be written) and exit 1, never an
- * unhandled 'error' event with a stack trace.
- */
-function guardStream(stream: NodeJS.WriteStream, name: string): void {
-  stream.on('error', (e: Error) => {
-    try {
-      if (name !== 'stderr') writeSync(2, `eggroll: cannot write to ${name}: ${describeCause(e)}\n`);
-    } catch {
-      // stderr is gone too: the exit code is all that is left.
-    }
-    process.exit(1);
-  });
-}
-guardStream(process.stdout, 'stdout');
-guardStream(process.stderr, 'stderr');
-
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (e) => { process.stderr.write(`eggroll: ${(e as Error).message}\n`); process.exitCode = 1; },
-);

@@ -4,14 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { runCli } from '../helpers/cli.js';
 
-const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', main, ...args], { encoding: 'utf8', timeout: 60_000 });
+/** The CLI in-process (test/helpers/cli.ts); `status` as spawnSync names it. */
+const run = async (...args: string[]) => { const r = await runCli(args); return { status: r.code, stdout: r.stdout, stderr: r.stderr }; };
 
-test('bench gemm --json prints one parsable line per case and a summary last', () => {
-  const r = run('bench', 'gemm', '--shapes', 'squares', '--sizes', '8,13', '--threads', '1,2', '--backends', 'js,wasm', '--min-seconds', '0.01', '--json');
+test('bench gemm --json prints one parsable line per case and a summary last', async () => {
+  const r = await run('bench', 'gemm', '--shapes', 'squares', '--sizes', '8,13', '--threads', '1,2', '--backends', 'js,wasm', '--min-seconds', '0.01', '--json');
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   const cases = lines.slice(0, -1);
@@ -27,16 +26,16 @@ test('bench gemm --json prints one parsable line per case and a summary last', (
   assert.equal(typeof summary.wasm_gflops_13_t1, 'number');
 });
 
-test('bench int8 --json reports igemm next to f32 and their ratio', () => {
-  const r = run('bench', 'int8', '--sizes', '16', '--threads', '1', '--backends', 'wasm', '--min-seconds', '0.01', '--json');
+test('bench int8 --json reports igemm next to f32 and their ratio', async () => {
+  const r = await run('bench', 'int8', '--sizes', '16', '--threads', '1', '--backends', 'wasm', '--min-seconds', '0.01', '--json');
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.deepEqual(lines.slice(0, -1).map((c) => c.case), ['igemm 16³', 'sgemm NT 16³ (f32 for comparison)']);
   assert.equal(typeof lines[lines.length - 1].int8_over_f32_16_t1, 'number');
 });
 
-test('bench gemm rejects bad flags with exit 2 and one line', () => {
-  const r = run('bench', 'gemm', '--sizes', '64,x');
+test('bench gemm rejects bad flags with exit 2 and one line', async () => {
+  const r = await run('bench', 'gemm', '--sizes', '64,x');
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--sizes: must be a comma-separated list/);
   assert.equal(r.stderr.trim().split('\n').length, 1);

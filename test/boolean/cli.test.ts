@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+import { runCli } from '../helpers/cli.js';
+/** The CLI in-process (test/helpers/cli.ts); `status` as spawnSync names it. */
+const cli = async (args: string[]) => { const r = await runCli(args); return { status: r.code, stdout: r.stdout, stderr: r.stderr }; };
 
-test('bad input: one line on stderr naming what is wrong and what is allowed, exit 2', () => {
+test('bad input: one line on stderr naming what is wrong and what is allowed, exit 2', async () => {
   const cases: [string[], RegExp][] = [
     [['boolean', 'train', '--n', '4', '--m', '8', '--target', 'table:0110011'], /--target: .*length 7; it must have length 2\^n/],
     [['boolean', 'train', '--n', '20'], /--n: must be an integer in \[1, 14\]/],
@@ -17,7 +18,7 @@ test('bad input: one line on stderr naming what is wrong and what is allowed, ex
     [['boolean', 'sweep', '--learners', 'sgd'], /--learners: unknown learner 'sgd'/],
   ];
   for (const [args, re] of cases) {
-    const r = cli(args);
+    const r = await cli(args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, r.stderr);
@@ -25,9 +26,9 @@ test('bad input: one line on stderr naming what is wrong and what is allowed, ex
   }
 });
 
-test('boolean train --json: last stdout line is the summary; the run dir holds config, metrics, DNF and plots', () => {
+test('boolean train --json: last stdout line is the summary; the run dir holds config, metrics, DNF and plots', async () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'bool-')), 'run');
-  const r = cli(['boolean', 'train', '--n', '5', '--target', 'parity:2', '--m', '20', '--steps', '20000', '--seed', '2', '--out', dir, '--json', '--quiet']);
+  const r = await cli(['boolean', 'train', '--n', '5', '--target', 'parity:2', '--m', '20', '--steps', '20000', '--seed', '2', '--out', dir, '--json', '--quiet']);
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   const s = JSON.parse(lines[lines.length - 1]);
@@ -36,6 +37,6 @@ test('boolean train --json: last stdout line is the summary; the run dir holds c
   const metrics = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(metrics[metrics.length - 1].train_acc, s.train_acc);
   assert.equal(readFileSync(join(dir, 'final.dnf'), 'utf8').trim(), s.dnf);
-  const help = cli(['boolean', 'train', '--help']);
+  const help = await cli(['boolean', 'train', '--help']);
   assert.match(help.stdout, /Example: eggroll boolean train/);
 });

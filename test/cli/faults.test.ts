@@ -21,6 +21,7 @@ import { loadCheckpoint, saveCheckpoint } from '../../src/io/checkpoint.js';
 import { writeFileAtomic } from '../../src/io/atomic.js';
 import { BadFileError, FsError } from '../../src/io/errors.js';
 import { MetricsLog } from '../../src/io/metrics.js';
+import { runCli } from '../helpers/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'faults-'));
 const base = join(root, 'fixtures');
@@ -38,8 +39,8 @@ function newestSource(dir: string): number {
   }
   return t;
 }
-const dist = 'dist/cli/main.js';
-const ENTRY = existsSync(dist) && statSync(dist).mtimeMs >= newestSource('src') ? [dist] : ['--import', 'tsx', 'src/cli/main.ts'];
+const dist = 'dist/cli/bin.js';
+const ENTRY = existsSync(dist) && statSync(dist).mtimeMs >= newestSource('src') ? [dist] : ['--import', 'tsx', 'src/cli/bin.ts'];
 
 interface Result { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
@@ -51,9 +52,19 @@ interface CliOptions {
   onStderr?: (text: string, kill: (s: NodeJS.Signals) => void) => void;
   /** Called every 20 ms while the child runs. */
   poll?: (kill: (s: NodeJS.Signals) => void) => void;
+  /** Run as a child process even though nothing above needs one. */
+  process?: boolean;
 }
 
-function cli(args: string[], opts: CliOptions = {}): Promise<Result> {
+/**
+ * Runs the CLI: in this process (test/helpers/cli.ts) unless the case needs a real one — an fd for
+ * stdout, a signal to send, a kill — or `process: true`.
+ */
+async function cli(args: string[], opts: CliOptions = {}): Promise<Result> {
+  if (opts.stdout === undefined && !opts.onStderr && !opts.poll && !opts.process) {
+    const r = await runCli(args);
+    return { code: r.code, signal: null, stdout: r.stdout, stderr: r.stderr };
+  }
   return new Promise((resolve) => {
     const stdio: StdioOptions = ['ignore', opts.stdout ?? 'pipe', 'pipe'];
     const child = spawn(process.execPath, [...ENTRY, ...args], { stdio });

@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const dir = mkdtempSync(join(tmpdir(), 'egg-cli-'));
-const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+import { runCli } from '../helpers/cli.js';
+/** The CLI in-process (test/helpers/cli.ts); `status` as spawnSync names it. */
+const cli = async (...args: string[]) => { const r = await runCli(args); return { status: r.code, stdout: r.stdout, stderr: r.stderr }; };
 
-test('bad input exits 2 with one line naming the problem', () => {
+test('bad input exits 2 with one line naming the problem', async () => {
   writeFileSync(join(dir, 'empty.txt'), '');
   writeFileSync(join(dir, 'bin.txt'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1]));
   const cases: [string[], RegExp][] = [
@@ -20,20 +21,20 @@ test('bad input exits 2 with one line naming the problem', () => {
     [['--pop', 'many'], /--pop: must be a number/],
   ];
   for (const [args, re] of cases) {
-    const r = cli('lm', 'train', ...args, '--out', join(dir, 'never'));
+    const r = await cli('lm', 'train', ...args, '--out', join(dir, 'never'));
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, re);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
-  const s = cli('lm', 'sample', join(dir, 'no-run'));
+  const s = await cli('lm', 'sample', join(dir, 'no-run'));
   assert.equal(s.status, 2);
 });
 
-test('lm train → eval → sample on a tiny text, with a JSON summary as the last stdout line', () => {
+test('lm train → eval → sample on a tiny text, with a JSON summary as the last stdout line', async () => {
   const text = Array.from({ length: 12 }, (_, i) => `Verse ${i}. And the light shineth in darkness; and the darkness comprehended it not.`).join('\n\n');
   writeFileSync(join(dir, 'tiny.txt'), text.repeat(3));
   const out = join(dir, 'run');
-  const r = cli('lm', 'train', '--data', join(dir, 'tiny.txt'), '--width', '16', '--pop', '8', '--tokens', '16', '--steps', '3', '--eval-every', '2', '--out', out, '--json', '--quiet');
+  const r = await cli('lm', 'train', '--data', join(dir, 'tiny.txt'), '--width', '16', '--pop', '8', '--tokens', '16', '--steps', '3', '--eval-every', '2', '--out', out, '--json', '--quiet');
   assert.equal(r.status, 0, r.stderr);
   const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
   for (const k of ['steps', 'pop', 'train_bpb', 'heldout_bpb', 'unigram_bpb', 'bigram_bpb', 'gzip_bpb', 'seconds']) assert.ok(k in summary, k);
@@ -41,37 +42,37 @@ test('lm train → eval → sample on a tiny text, with a JSON summary as the la
   assert.ok(existsSync(join(out, 'checkpoints', 'step-000003.safetensors')));
   assert.ok(existsSync(join(out, 'plots', 'loss.svg')));
   assert.equal(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length, 3);
-  const e = cli('lm', 'eval', out, '--json');
+  const e = await cli('lm', 'eval', out, '--json');
   assert.equal(e.status, 0, e.stderr);
   const ev = JSON.parse(e.stdout.trim().split('\n').pop()!);
   assert.equal(ev.heldout_bpb, summary.heldout_bpb);
-  const s = cli('lm', 'sample', out, '--prompt', 'Verse', '--bytes', '20', '--json');
+  const s = await cli('lm', 'sample', out, '--prompt', 'Verse', '--bytes', '20', '--json');
   assert.equal(s.status, 0, s.stderr);
   assert.equal(JSON.parse(s.stdout.trim().split('\n').pop()!).bytes, 20);
-  const again = cli('lm', 'sample', out, '--prompt', 'Verse', '--bytes', '20', '--json');
+  const again = await cli('lm', 'sample', out, '--prompt', 'Verse', '--bytes', '20', '--json');
   assert.equal(again.stdout, s.stdout);
 });
 
-test('bench egg --json reports throughput and the GEMM share', () => {
-  const r = cli('bench', 'egg', '--width', '16', '--pop', '8', '--tokens', '4', '--min-seconds', '0.01', '--json');
+test('bench egg --json reports throughput and the GEMM share', async () => {
+  const r = await cli('bench', 'egg', '--width', '16', '--pop', '8', '--tokens', '4', '--min-seconds', '0.01', '--json');
   assert.equal(r.status, 0, r.stderr);
   const s = JSON.parse(r.stdout.trim().split('\n').pop()!);
   assert.ok(s.tokens_members_per_s > 0);
   assert.ok(s.gemm_share_of_forward > 0 && s.gemm_share_of_forward < 1);
   assert.ok(['ts', 'wasm'].includes(s.per_row_kernels));
   assert.ok(s.forward_speedup_over_ts_kernels > 0 && s.ts_kernels_tokens_members_per_s > 0);
-  assert.equal(cli('bench', 'egg', '--width', '8').status, 2);
+  assert.equal((await cli('bench', 'egg', '--width', '8')).status, 2);
 });
 
-test('lm train --resume: 2 steps + resume to 4 gives the same checkpoint bytes and metrics as 4 straight', () => {
+test('lm train --resume: 2 steps + resume to 4 gives the same checkpoint bytes and metrics as 4 straight', async () => {
   const text = Array.from({ length: 12 }, (_, i) => `Chapter ${i}. Blessed are the meek: for they shall inherit the earth.`).join('\n\n');
   writeFileSync(join(dir, 'resume.txt'), text.repeat(3));
   const common = ['--data', join(dir, 'resume.txt'), '--width', '16', '--pop', '8', '--tokens', '8', '--eval-every', '1', '--ckpt-every', '2', '--quiet'];
   const a = join(dir, 'a'), b = join(dir, 'b');
-  assert.equal(cli('lm', 'train', ...common, '--steps', '2', '--out', a).status, 0);
-  const r = cli('lm', 'train', '--resume', a, '--steps', '4', '--quiet');
+  assert.equal((await cli('lm', 'train', ...common, '--steps', '2', '--out', a)).status, 0);
+  const r = await cli('lm', 'train', '--resume', a, '--steps', '4', '--quiet');
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(cli('lm', 'train', ...common, '--steps', '4', '--out', b).status, 0);
+  assert.equal((await cli('lm', 'train', ...common, '--steps', '4', '--out', b)).status, 0);
   const ck = (d: string) => readFileSync(join(d, 'checkpoints', 'step-000004.safetensors'));
   assert.deepEqual(ck(a), ck(b));
   const strip = (d: string) => readFileSync(join(d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => {
@@ -80,7 +81,7 @@ test('lm train --resume: 2 steps + resume to 4 gives the same checkpoint bytes a
   });
   assert.deepEqual(strip(a), strip(b));
   // A flag that would change the result is refused on resume.
-  const bad = cli('lm', 'train', '--resume', a, '--pop', '16');
+  const bad = await cli('lm', 'train', '--resume', a, '--pop', '16');
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /cannot change on resume/);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +8,11 @@ import { decodeSafetensors } from '../../src/io/safetensors.js';
 import { runRl } from '../../src/rl/run.js';
 import { resolveConfig } from '../../src/cli/commands/rl.js';
 
-const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+import { runCli } from '../helpers/cli.js';
+/** The CLI in-process (test/helpers/cli.ts); `status` as spawnSync names it. */
+const cli = async (args: string[]) => { const r = await runCli(args); return { status: r.code, stdout: r.stdout, stderr: r.stderr }; };
 
-test('bad flags and config files exit with code 2 and one clear line', () => {
+test('bad flags and config files exit with code 2 and one clear line', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
   writeFileSync(join(dir, 'bad-key.json'), JSON.stringify({ population: 10 }));
   writeFileSync(join(dir, 'bad-json.json'), '{ pop: ');
@@ -28,7 +30,7 @@ test('bad flags and config files exit with code 2 and one clear line', () => {
     [['eval', join(dir, 'nothing-here')], /not a run directory/],
   ];
   for (const [args, want] of cases) {
-    const r = cli(args);
+    const r = await cli(args);
     assert.equal(r.status, 2, `${args.join(' ')} → ${r.status}: ${r.stderr}`);
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
@@ -36,13 +38,13 @@ test('bad flags and config files exit with code 2 and one clear line', () => {
   }
 });
 
-test('every command prints --help with an example', () => {
-  const r = cli(['--help']);
+test('every command prints --help with an example', async () => {
+  const r = await cli(['--help']);
   assert.equal(r.status, 0);
   const names = [...r.stdout.matchAll(/^  (\S+(?: (?!\s)\S+)?)\s{2,}/gm)].map((m) => m[1]);
   assert.ok(names.includes('train') && names.includes('demo'), r.stdout);
   for (const name of names) {
-    const h = cli([...name.split(' '), '--help']);
+    const h = await cli([...name.split(' '), '--help']);
     assert.equal(h.status, 0, `${name} --help`);
     assert.match(h.stdout, /Example: eggroll /, `${name} --help has an example`);
   }
@@ -61,11 +63,11 @@ test('a short CartPole run learns', async () => {
 test('a run killed mid-way and resumed reaches the same parameters as an uninterrupted one', async () => {
   const base = mkdtempSync(join(tmpdir(), 'resume-'));
   const args = (out: string) => ['train', 'cartpole', '--pop', '32', '--gens', '8', '--hidden', '16', '--seed', '9', '--checkpoint-every', '1', '--eval-episodes', '5', '--backend', 'js', '--quiet', '--out', out];
-  const straight = cli(args(join(base, 'a')));
+  const straight = await cli(args(join(base, 'a')));
   assert.equal(straight.status, 0, straight.stderr);
   // Start the same run, kill it once a mid-run checkpoint exists, then resume it.
   const killed = join(base, 'b');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args(killed)], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args(killed)], { stdio: 'ignore' });
   await new Promise<void>((resolve) => {
     const t = setInterval(() => {
       const latest = join(killed, 'checkpoints', 'latest.json');
@@ -75,7 +77,7 @@ test('a run killed mid-way and resumed reaches the same parameters as an uninter
   await new Promise((r) => child.on('exit', r));
   const gen = JSON.parse(readFileSync(join(killed, 'checkpoints', 'latest.json'), 'utf8')).generation;
   assert.ok(gen < 8, `killed before the end (at ${gen})`);
-  const resumed = cli(['train', '--resume', killed, '--quiet']);
+  const resumed = await cli(['train', '--resume', killed, '--quiet']);
   assert.equal(resumed.status, 0, resumed.stderr);
   const load = (d: string) => decodeSafetensors(readFileSync(join(d, 'checkpoints', 'gen-0000008.safetensors'))).tensors;
   const a = load(join(base, 'a')), b = load(killed);
