@@ -41,7 +41,7 @@ for (const env of envs) {
       else if (onlyExisting) continue;
       else {
         mkdirSync(dir, { recursive: true });
-        s = await runRl(cfg, dir, existsSync(join(dir, 'checkpoints', 'latest.json')), { quiet: true });
+        s = await runRl(cfg, dir, existsSync(join(dir, 'checkpoints', 'latest.json')), {});
       }
       console.error(`${cfg.env} ${algo} seed ${seed}: eval ${s.eval_mean_return.toFixed(1)}, ${s.seconds.toFixed(1)} s`);
       runs.push(s);

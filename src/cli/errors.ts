@@ -1,5 +1,7 @@
+import { InputError } from '../io/errors.js';
+
 /** Bad input from the user: printed as one line, exit code 2, no stack trace. */
-export class UsageError extends Error {
+export class UsageError extends InputError {
   override readonly name = 'UsageError';
 }
 

@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from './command.js';
 import { flagHelp } from './flags.js';
-import { Interrupted, UsageError } from './errors.js';
-import { BadFileError, FsError, describeCause, isSystemError } from '../io/errors.js';
+import { Interrupted } from './errors.js';
+import { BadFileError, FsError, InputError, describeCause, isSystemError } from '../io/errors.js';
 import { COMMANDS } from './commands/index.js';
 
 function version(): string {
@@ -78,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     await cmd.run(rest);
     return 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof BadFileError) {
+    if (e instanceof InputError || e instanceof BadFileError) {
       process.stderr.write(`eggroll ${cmd.name}: ${e.message}\n`);
       return 2;
     }

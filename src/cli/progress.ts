@@ -63,3 +63,12 @@ export function duration(secs: number): string {
   if (secs < 3600) return `${Math.floor(secs / 60)}m${String(Math.round(secs % 60)).padStart(2, '0')}s`;
   return `${Math.floor(secs / 3600)}h${String(Math.round((secs % 3600) / 60)).padStart(2, '0')}m`;
 }
+
+/** A run loop's onGeneration hook that draws this progress bar (nothing with quiet). */
+export function generationProgress(label: string, quiet: boolean): (p: { generation: number; total: number; mean: number; best: number }) => void {
+  let bar: Progress | undefined;
+  return (p) => {
+    bar ??= new Progress({ total: p.total, label, quiet });
+    bar.update(p.generation, { mean: p.mean, best: p.best });
+  };
+}

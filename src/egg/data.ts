@@ -11,8 +11,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../cli/errors.js';
-import { BadFileError, readFileBounded } from '../io/errors.js';
+import { BadFileError, InputError, readFileBounded } from '../io/errors.js';
 
 /** The most text one file may hold (a bound that also stops endless inputs such as /dev/zero or a FIFO). */
 export const MAX_TEXT_BYTES = 1 << 30;
@@ -42,15 +41,15 @@ export function readTextFile(path: string): Uint8Array {
   try {
     bytes = readFileBounded(path, MAX_TEXT_BYTES);
   } catch (e) {
-    if (e instanceof BadFileError) throw new UsageError(`--data: '${path}' ${e.problem}; expected a UTF-8 text file (at most 1 GiB) or a folder of .txt files`);
-    throw new UsageError(`--data: cannot read '${path}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message.replace(/^cannot read [^:]*: /, '')}); expected a UTF-8 text file or a folder of .txt files`);
+    if (e instanceof BadFileError) throw new InputError(`--data: '${path}' ${e.problem}; expected a UTF-8 text file (at most 1 GiB) or a folder of .txt files`);
+    throw new InputError(`--data: cannot read '${path}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message.replace(/^cannot read [^:]*: /, '')}); expected a UTF-8 text file or a folder of .txt files`);
   }
-  if (bytes.length === 0) throw new UsageError(`--data: '${path}' is empty; expected non-empty UTF-8 text`);
-  if (bytes.includes(0)) throw new UsageError(`--data: '${path}' looks binary (contains NUL bytes); expected UTF-8 text`);
+  if (bytes.length === 0) throw new InputError(`--data: '${path}' is empty; expected non-empty UTF-8 text`);
+  if (bytes.includes(0)) throw new InputError(`--data: '${path}' looks binary (contains NUL bytes); expected UTF-8 text`);
   try {
     decoder.decode(bytes);
   } catch {
-    throw new UsageError(`--data: '${path}' is not valid UTF-8; expected UTF-8 text`);
+    throw new InputError(`--data: '${path}' is not valid UTF-8; expected UTF-8 text`);
   }
   return bytes;
 }
@@ -82,18 +81,18 @@ export function loadCorpus(path: string): Corpus {
   try {
     st = statSync(path);
   } catch {
-    throw new UsageError(`--data: '${path}' does not exist; expected a UTF-8 text file or a folder of .txt files`);
+    throw new InputError(`--data: '${path}' does not exist; expected a UTF-8 text file or a folder of .txt files`);
   }
   let docs: Uint8Array[];
   if (st.isDirectory()) {
     const names = readdirSync(path).filter((n) => n.endsWith('.txt')).sort();
-    if (names.length === 0) throw new UsageError(`--data: folder '${path}' has no .txt files; expected a folder of UTF-8 .txt files`);
+    if (names.length === 0) throw new InputError(`--data: folder '${path}' has no .txt files; expected a folder of UTF-8 .txt files`);
     docs = names.map((n) => readTextFile(join(path, n)));
     if (docs.length === 1) docs = splitParagraphs(docs[0]);
   } else {
     docs = splitParagraphs(readTextFile(path));
   }
-  if (docs.length < 2) throw new UsageError(`--data: '${path}' holds one document; need at least 2 (blank-line-separated paragraphs totalling > ${MIN_DOC_BYTES} bytes, or several .txt files) to split train from held-out`);
+  if (docs.length < 2) throw new InputError(`--data: '${path}' holds one document; need at least 2 (blank-line-separated paragraphs totalling > ${MIN_DOC_BYTES} bytes, or several .txt files) to split train from held-out`);
   const held = (i: number): boolean => (docs.length < 10 ? i === docs.length - 1 : i % 10 === 9);
   const train = docs.filter((_, i) => !held(i));
   const heldout = docs.filter((_, i) => held(i));

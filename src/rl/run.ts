@@ -26,7 +26,6 @@ import { writeJsonAtomic } from '../io/atomic.js';
 import { MetricsLog, readJsonl } from '../io/metrics.js';
 import { hasCheckpoint } from '../io/checkpoint.js';
 import { linePlotSvg, writePlot } from '../io/plot.js';
-import { Progress } from '../cli/progress.js';
 
 /** Everything a run needs, as written to config.json (enough to rerun it). */
 export interface RlRunConfig {
@@ -117,9 +116,11 @@ export function taskOptionsFor(c: RlRunConfig): RlTaskOptions {
 
 export const TASK_MODULE = new URL(`./task${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
+/** How a caller (the CLI, a script) follows a run: the run loop itself prints nothing. */
 export interface RunHooks {
-  quiet?: boolean;
   log?: (line: string) => void;
+  /** After every generation (the CLI draws its progress bar from it). */
+  onGeneration?: (p: { generation: number; total: number; mean: number; best: number }) => void;
   /** Checked at every generation boundary: when it returns a reason, the run saves a checkpoint and stops. */
   shouldStop?: () => string | undefined;
   /** Stop (with a checkpoint) at the first generation boundary after this many seconds; 0 = no limit. */
@@ -159,7 +160,6 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
       writeJsonAtomic(join(dir, 'config.json'), written);
       metrics.truncate(() => false);
     }
-    const progress = new Progress({ total: config.gens, label: `${def.id} ${config.algo}`, quiet: hooks.quiet });
     const t0 = performance.now();
     let last = { mean: NaN, max: NaN };
     const limitMs = (hooks.maxSeconds ?? 0) * 1000;
@@ -169,7 +169,7 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
       last = { mean: r.meanFitness, max: r.maxFitness };
       metrics.append({ gen: r.generation, mean_return: r.meanFitness, max_return: r.maxFitness, min_return: r.minFitness, sigma: r.sigma, lr: r.lr, grad_norm: r.gradNorm, non_finite: r.nonFinite, seconds: r.seconds });
       const seconds = priorSeconds + (performance.now() - t0) / 1000;
-      progress.update(trainer.generation, { mean: r.meanFitness, best: r.maxFitness });
+      hooks.onGeneration?.({ generation: trainer.generation, total: config.gens, mean: r.meanFitness, best: r.maxFitness });
       // Let a pending signal handler run (the loop above may never yield to the event loop otherwise).
       if (hooks.shouldStop) await new Promise((res) => setImmediate(res));
       const stop = hooks.shouldStop?.();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCorpus, defaultCorpusPath } from '../../src/egg/data.js';
 import { NgramModel, gzipBpb } from '../../src/egg/baselines.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/io/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'egg-data-'));
 
@@ -30,7 +30,7 @@ test('one file: split at blank lines into documents of ≥ 2 KiB; the last is he
   assert.equal(c.heldoutDocs, 1);
 });
 
-test('bad data: empty, binary, invalid UTF-8, missing, single document → UsageError naming the problem', () => {
+test('bad data: empty, binary, invalid UTF-8, missing, single document → InputError naming the problem', () => {
   const cases: [string, string | Uint8Array, RegExp][] = [
     ['empty.txt', '', /empty/],
     ['bin.txt', Uint8Array.from([1, 2, 0, 3]), /binary/],
@@ -40,9 +40,9 @@ test('bad data: empty, binary, invalid UTF-8, missing, single document → Usage
   for (const [name, content, re] of cases) {
     const p = join(dir, name);
     writeFileSync(p, content);
-    assert.throws(() => loadCorpus(p), (e: Error) => e instanceof UsageError && re.test(e.message), name);
+    assert.throws(() => loadCorpus(p), (e: Error) => e instanceof InputError && re.test(e.message), name);
   }
-  assert.throws(() => loadCorpus(join(dir, 'nope')), (e: Error) => e instanceof UsageError && /does not exist/.test(e.message));
+  assert.throws(() => loadCorpus(join(dir, 'nope')), (e: Error) => e instanceof InputError && /does not exist/.test(e.message));
 });
 
 test('the bundled default corpus loads: 27 books, held-out by document', () => {

@@ -53,7 +53,7 @@ test('every command prints --help with an example', async () => {
 test('a short CartPole run learns', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cp-'));
   const cfg = resolveConfig('cartpole', { pop: 64, gens: 12, hidden: [16], seed: 3, backend: 'auto', evalEpisodes: 20 });
-  const s = await runRl(cfg, dir, false, { quiet: true });
+  const s = await runRl(cfg, dir, false, {});
   const rows = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(rows.length, 12);
   assert.ok(s.final_mean_return > 3 * rows[0].mean_return && s.final_mean_return > 100, `mean return ${rows[0].mean_return} → ${s.final_mean_return}`);
@@ -91,7 +91,7 @@ test('RL training with observation normalisation gives identical parameters on 1
   const run = async (workers: number) => {
     const dir = mkdtempSync(join(tmpdir(), `w${workers}-`));
     const cfg = resolveConfig('acrobot', { pop: 16, gens: 3, hidden: [8], seed: 4, backend: 'wasm', evalEpisodes: 2, obsNorm: true, workers, episodes: 2 });
-    await runRl(cfg, dir, false, { quiet: true });
+    await runRl(cfg, dir, false, {});
     return decodeSafetensors(readFileSync(join(dir, 'checkpoints', 'gen-0000003.safetensors'))).tensors;
   };
   const a = await run(1), b = await run(2);

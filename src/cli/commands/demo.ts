@@ -6,7 +6,7 @@ import { log, printResult } from '../output.js';
 import { prepareRunDir } from '../run-dir.js';
 import { resolveConfig } from './rl.js';
 import { runRl } from '../../rl/run.js';
-import { fmt } from '../progress.js';
+import { fmt, generationProgress } from '../progress.js';
 
 const flags = { seed: seedFlag, workers: workersFlag, backend: backendFlag, out: outFlag, force: forceFlag, json: jsonFlag, quiet: quietFlag };
 
@@ -20,7 +20,7 @@ export const demoCommand: Command = {
     const config = resolveConfig('CartPole-v1', { seed: f.seed, workers: f.workers, backend: f.backend });
     const dir = prepareRunDir({ out: f.out, force: f.force, prefix: 'demo-CartPole-v1', kind: 'rl', command: 'demo', log });
     log(`EGGROLL demo: CartPole-v1, population ${config.pop}, rank ${config.rank}, ${config.gens} generations; run directory ${dir}`);
-    const s = await runRl(config, dir, false, { quiet: f.quiet, log });
+    const s = await runRl(config, dir, false, { onGeneration: generationProgress('CartPole-v1 eggroll', f.quiet), log });
     printResult(s as unknown as Record<string, unknown>, f.json, [
       `CartPole-v1 with EGGROLL (rank ${s.rank}, population ${s.pop}, ${s.gens} generations, backend ${s.backend}):`,
       `  final population mean return ${fmt(s.final_mean_return)}`,

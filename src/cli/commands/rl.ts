@@ -22,7 +22,7 @@ import { taskOptionsFor, meanStd } from '../../rl/run.js';
 import { ParamSet } from '../../nn/params.js';
 import { loadCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
 import { BadFileError } from '../../io/errors.js';
-import { fmt } from '../progress.js';
+import { fmt, generationProgress } from '../progress.js';
 
 const hiddenSchema = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => Number(s.trim())) : v),
   z.array(z.number().int().min(1).max(4096), { message: 'must be comma-separated layer widths, e.g. 64,64' }).min(1, { message: 'needs at least one hidden layer' }));
@@ -125,7 +125,8 @@ export const trainCommand: Command = {
     const signals = catchStopSignals(log);
     let summary;
     try {
-      summary = await runRl(config, dir, Boolean(flags.resume), { quiet: flags.quiet, log, shouldStop: signals.reason, maxSeconds: flags['max-seconds'] });
+      const onGeneration = generationProgress(`${resolveEnv(config.env).id} ${config.algo}`, flags.quiet);
+      summary = await runRl(config, dir, Boolean(flags.resume), { onGeneration, log, shouldStop: signals.reason, maxSeconds: flags['max-seconds'] });
     } catch (e) {
       if (e instanceof RunStopped) throw new Interrupted(`${e.reason}: checkpoint written at generation ${e.generation}; resume with: eggroll train --resume ${e.dir}`, signals.exitCode());
       throw e;
