@@ -7,4 +7,5 @@ export * from './qeggroll.js';
 export * from './data.js';
 export * from './baselines.js';
 export * from './train.js';
+export * from './run.js';
 export * from './sample.js';

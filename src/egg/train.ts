@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Backend, BackendChoice } from '../backend/index.js';
 import { mix32 } from '../rng/philox.js';
-import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
-import { encodeSafetensors, decodeSafetensors, tensor, SafetensorsError } from '../io/safetensors.js';
-import { BadFileError, fsError, readFileBounded, readJsonFile } from '../io/errors.js';
+import { encodeSafetensors, decodeSafetensors, tensor, SafetensorsError, type SafeTensor } from '../io/safetensors.js';
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { BadFileError, readFileBounded, readJsonFile } from '../io/errors.js';
 import { EggArch, isPowerOf4, type EggShape } from './model.js';
 import { fillNormalI8, noiseKey } from './noise.js';
 import { IntegerUpdater, alphaAt, pairSigns, thresholdAt, type UpdateStats } from './qeggroll.js';
@@ -47,10 +47,6 @@ export const eggShapeFields = {
 };
 const divisible = (c: { pop: number; groupSize: number }) => c.pop % c.groupSize === 0;
 export const eggConfigSchema = z.object(eggShapeFields).passthrough().refine(divisible, { message: 'pop must be divisible by groupSize', path: ['pop'] });
-/** checkpoints/latest.json. */
-export const eggLatestSchema = z.object({ step: int(0), file: z.string().regex(/^step-\d{6,}\.safetensors$/, { message: 'must name a checkpoint like step-000050.safetensors' }) });
-/** checkpoints/step-NNNNNN.json (extra fields such as heldout_bpb are kept). */
-export const eggSidecarSchema = z.object({ step: int(0), config: z.record(z.string(), z.unknown()) }).passthrough();
 
 const INIT_PURPOSE = 1;
 const NOISE_PURPOSE = 2;
@@ -181,27 +177,22 @@ export class EggTrainer {
 
   // ------------------------------------------------------------------------------ checkpoints
 
-  /** Writes checkpoints/step-NNNNNN.{safetensors,json} and checkpoints/latest.json, all atomically. */
+  /**
+   * A checkpoint through the one checkpoint module (src/io/checkpoint.ts: atomic files, latest.json,
+   * the same pruning as every run type): the model's I8 tensors and states, its config in the
+   * safetensors metadata (so the file alone describes the model) and in the sidecar's state.
+   * Returns the .safetensors path.
+   */
   saveCheckpoint(runDir: string, extra: Record<string, unknown> = {}): string {
-    const dir = join(runDir, 'checkpoints');
-    const name = `step-${String(this.step).padStart(6, '0')}`;
-    writeFileAtomic(join(dir, `${name}.safetensors`), encodeModel(this.arch, this.params, this.states, this.cfg, this.step));
-    writeJsonAtomic(join(dir, `${name}.json`), {
-      step: this.step,
-      config: this.cfg,
-      // Noise (Philox4x32-10) and data windows are counter-based: with the config's seed, the step number is
-      // the whole RNG and data-cursor position.
-      ...extra,
+    // Noise (Philox4x32-10) and data windows are counter-based: with the config's seed, the step number is
+    // the whole RNG and data-cursor position.
+    const stem = saveCheckpoint(join(runDir, 'checkpoints'), {
+      generation: this.step,
+      state: { config: this.cfg, ...extra },
+      tensors: modelTensors(this.arch, this.params, this.states, this.cfg),
+      metadata: { model: 'egg', config: JSON.stringify(this.cfg) },
     });
-    const latest = { step: this.step, file: `${name}.safetensors` };
-    eggLatestSchema.parse(latest);
-    writeJsonAtomic(join(dir, 'latest.json'), latest);
-    return join(dir, `${name}.safetensors`);
-  }
-
-  /** Restores params, states and step from a checkpoint written by saveCheckpoint. */
-  loadCheckpoint(file: string): void {
-    this.loadModel(decodeModel(readFileBounded(file, CHECKPOINT_LIMIT), file), file);
+    return `${stem}.safetensors`;
   }
 
   /** Throws a BadFileError when a decoded checkpoint does not fit this trainer. */
@@ -218,14 +209,19 @@ export class EggTrainer {
   }
 }
 
-/** The safetensors file of a model: one I8 tensor per parameter (named as in EggArch), plus `states`. */
-export function encodeModel(arch: EggArch, params: Int8Array, states: Int8Array | undefined, cfg: EggConfig, step: number): Uint8Array {
-  const tensors: Record<string, ReturnType<typeof tensor>> = {};
+/** One I8 tensor per parameter (named as in EggArch), plus `states` when given. */
+function modelTensors(arch: EggArch, params: Int8Array, states: Int8Array | undefined, cfg: EggConfig): Record<string, SafeTensor> {
+  const tensors: Record<string, SafeTensor> = {};
   for (const s of arch.specs) {
     tensors[s.name] = tensor(params.slice(s.offset, s.offset + s.size), s.kind === 'vector' ? [s.rows] : [s.rows, s.cols]);
   }
   if (states) tensors.states = tensor(states.slice(), [cfg.layers, cfg.pop, cfg.width]);
-  return encodeSafetensors(tensors, { format: 'eggroll-egg', config: JSON.stringify(cfg), step: String(step) });
+  return tensors;
+}
+
+/** A standalone model file (format eggroll-egg): the model's tensors, config and step, nothing else. */
+export function encodeModel(arch: EggArch, params: Int8Array, states: Int8Array | undefined, cfg: EggConfig, step: number): Uint8Array {
+  return encodeSafetensors(modelTensors(arch, params, states, cfg), { format: 'eggroll-egg', config: JSON.stringify(cfg), step: String(step) });
 }
 
 export interface DecodedModel {
@@ -236,7 +232,7 @@ export interface DecodedModel {
   step: number;
 }
 
-/** Decodes and validates an EGG checkpoint; every problem is a BadFileError naming `file`. */
+/** Decodes and validates a model file (eggroll-egg, or an earlier run's checkpoint); every problem is a BadFileError naming `file`. */
 export function decodeModel(bytes: Uint8Array, file = 'checkpoint'): DecodedModel {
   let d;
   try {
@@ -246,9 +242,14 @@ export function decodeModel(bytes: Uint8Array, file = 'checkpoint'): DecodedMode
     throw e;
   }
   if (d.metadata.format !== 'eggroll-egg') throw new BadFileError(file, 'is not an EGG checkpoint (metadata format is not eggroll-egg)');
+  return modelFrom(d.tensors, d.metadata, d.metadata.step, file);
+}
+
+/** The model in a checkpoint's tensors and metadata (config JSON), validated. */
+function modelFrom(tensors: Record<string, SafeTensor>, metadata: Record<string, string>, stepText: string | undefined, file: string): DecodedModel {
   let raw: unknown;
   try {
-    raw = JSON.parse(d.metadata.config ?? '');
+    raw = JSON.parse(metadata.config ?? '');
   } catch {
     throw new BadFileError(file, 'metadata config is not valid JSON');
   }
@@ -256,16 +257,16 @@ export function decodeModel(bytes: Uint8Array, file = 'checkpoint'): DecodedMode
   if (!parsed.success) throw new BadFileError(file, `metadata config: ${parsed.error.issues[0]?.path.join('.') || 'value'} ${parsed.error.issues[0]?.message}`);
   // The object as written (validated, not rebuilt), so re-encoding it gives the same bytes.
   const cfg = raw as EggConfig;
-  const step = Number(d.metadata.step);
-  if (!Number.isSafeInteger(step) || step < 0) throw new BadFileError(file, `metadata step must be a whole number ≥ 0, got ${JSON.stringify(d.metadata.step)}`);
+  const step = Number(stepText);
+  if (!Number.isSafeInteger(step) || step < 0) throw new BadFileError(file, `metadata step must be a whole number ≥ 0, got ${JSON.stringify(stepText)}`);
   const arch = new EggArch(cfg);
   const params = new Int8Array(arch.size);
   for (const s of arch.specs) {
-    const t = d.tensors[s.name];
+    const t = tensors[s.name];
     if (!t || t.dtype !== 'I8' || t.data.length !== s.size) throw new BadFileError(file, `tensor '${s.name}' missing or not I8 of ${s.size} values`);
     params.set(t.data as Int8Array, s.offset);
   }
-  const st = d.tensors.states;
+  const st = tensors.states;
   if (st && (st.dtype !== 'I8' || st.data.length !== cfg.layers * cfg.pop * cfg.width)) throw new BadFileError(file, `tensor 'states' is not I8 of ${cfg.layers * cfg.pop * cfg.width} values`);
   return { cfg, arch, params, states: st ? (st.data as Int8Array) : undefined, step };
 }
@@ -273,38 +274,59 @@ export function decodeModel(bytes: Uint8Array, file = 'checkpoint'): DecodedMode
 /** Checkpoints are read with this bound (a guard against a corrupt size, not a limit on real models). */
 const CHECKPOINT_LIMIT = 2 ** 31 - 1;
 
-/** The file latest.json names (validated), or undefined when there is none. */
-export function latestCheckpoint(runDir: string): string | undefined {
-  const p = join(runDir, 'checkpoints', 'latest.json');
-  if (!existsSync(p)) return undefined;
-  return join(runDir, 'checkpoints', readJsonFile(p, eggLatestSchema).file);
-}
-
 /**
- * The newest intact checkpoint of a run directory: the one latest.json names, or — when that (or
- * latest.json) is damaged — the newest step-*.safetensors that decodes, with its sidecar, and passes
- * `check`; one line to `log` says what was skipped. Undefined when the run has no checkpoint; a
- * BadFileError (the newest problem) when none is intact.
+ * The newest intact checkpoint of a run directory (src/io/checkpoint.ts: the one latest.json names, or
+ * — when that is damaged — the newest intact one, with one line to `log`), decoded and passed through
+ * `check`. Undefined when the run has no checkpoint; a BadFileError when none is intact. Runs written
+ * before the LM used the shared checkpoint module (step-NNNNNN files) are still read.
  */
 export function findCheckpoint(runDir: string, log?: (line: string) => void, check?: (m: DecodedModel, file: string) => void): { file: string; model: DecodedModel } | undefined {
   const dir = join(runDir, 'checkpoints');
-  const problems: BadFileError[] = [];
-  let first: string | undefined;
-  try {
-    const f = latestCheckpoint(runDir);
-    first = f?.slice(dir.length + 1);
-  } catch (e) {
-    if (!(e instanceof BadFileError)) throw e;
-    problems.push(e);
-  }
-  const stepOf = (f: string) => Number(/\d+/.exec(f)![0]);
-  let names: string[] = [];
+  if (isLegacyLayout(dir)) return findLegacyCheckpoint(dir, log, check);
+  if (!hasCheckpoint(dir)) return undefined;
+  let found: { file: string; model: DecodedModel } | undefined;
+  loadCheckpoint(dir, {
+    log,
+    check: (ck, file) => {
+      if (ck.metadata?.model !== 'egg') throw new BadFileError(file, 'is not an EGG checkpoint (no model: egg in its metadata)');
+      const model = modelFrom(ck.tensors, ck.metadata, String(ck.generation), file);
+      check?.(model, file);
+      found = { file, model };
+    },
+  });
+  return found;
+}
+
+// ---------------------------------------------------------------------- runs from before the shared module
+
+/** The LM's earlier layout: step-NNNNNN.{safetensors,json} and latest.json {step, file}. */
+const legacyLatestSchema = z.object({ step: int(0), file: z.string().regex(/^step-\d{6,}\.safetensors$/, { message: 'must name a checkpoint like step-000050.safetensors' }) });
+const legacySidecarSchema = z.object({ step: int(0), config: z.record(z.string(), z.unknown()) }).passthrough();
+
+function isLegacyLayout(dir: string): boolean {
+  let names: string[];
   try {
     names = readdirSync(dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(e, dir, 'read the folder');
+  } catch {
+    return false;
   }
-  const all = names.filter((f) => /^step-\d{6,}\.safetensors$/.test(f)).sort((a, b) => stepOf(b) - stepOf(a));
+  return names.some((f) => /^step-\d{6,}\.(safetensors|json)$/.test(f)) && !names.some((f) => /^gen-\d+\.json$/.test(f));
+}
+
+function findLegacyCheckpoint(dir: string, log?: (line: string) => void, check?: (m: DecodedModel, file: string) => void): { file: string; model: DecodedModel } | undefined {
+  const problems: BadFileError[] = [];
+  let first: string | undefined;
+  const latest = join(dir, 'latest.json');
+  if (existsSync(latest)) {
+    try {
+      first = readJsonFile(latest, legacyLatestSchema).file;
+    } catch (e) {
+      if (!(e instanceof BadFileError)) throw e;
+      problems.push(e);
+    }
+  }
+  const stepOf = (f: string) => Number(/\d+/.exec(f)![0]);
+  const all = readdirSync(dir).filter((f) => /^step-\d{6,}\.safetensors$/.test(f)).sort((a, b) => stepOf(b) - stepOf(a));
   const candidates = [...new Set([...(first ? [first] : []), ...all])];
   if (candidates.length === 0 && problems.length === 0) return undefined;
   for (const name of candidates) {
@@ -313,7 +335,7 @@ export function findCheckpoint(runDir: string, log?: (line: string) => void, che
       if (!existsSync(file)) throw new BadFileError(file, 'is missing (latest.json points at it)');
       const sidecar = file.replace(/\.safetensors$/, '.json');
       if (!existsSync(sidecar)) throw new BadFileError(sidecar, 'is missing');
-      const meta = readJsonFile(sidecar, eggSidecarSchema);
+      const meta = readJsonFile(sidecar, legacySidecarSchema);
       const model = decodeModel(readFileBounded(file, CHECKPOINT_LIMIT), file);
       if (meta.step !== model.step || stepOf(name) !== model.step) throw new BadFileError(sidecar, `says step ${meta.step}, but ${name} holds step ${model.step}`);
       check?.(model, file);

@@ -25,6 +25,11 @@ export interface CheckpointMeta {
 
 export interface Checkpoint extends CheckpointMeta {
   tensors: Record<string, SafeTensor>;
+  /**
+   * Extra safetensors header metadata (strings), e.g. a model's configuration so that the file alone
+   * describes the model; `format` and `generation` are the module's own keys.
+   */
+  metadata?: Record<string, string>;
 }
 
 const generationSchema = z.number({ message: 'must be a whole number' }).int({ message: 'must be a whole number' }).min(0, { message: 'must be ≥ 0' });
@@ -46,7 +51,7 @@ export function saveCheckpoint(dir: string, ck: Checkpoint, keep = 3): string {
   const base = name(ck.generation);
   const meta = { generation: ck.generation, state: ck.state };
   sidecarSchema.parse(meta);
-  writeFileAtomic(join(dir, `${base}.safetensors`), encodeSafetensors(ck.tensors, { format: 'eggroll-checkpoint', generation: String(ck.generation) }));
+  writeFileAtomic(join(dir, `${base}.safetensors`), encodeSafetensors(ck.tensors, { ...ck.metadata, format: 'eggroll-checkpoint', generation: String(ck.generation) }));
   writeJsonAtomic(join(dir, `${base}.json`), meta);
   const latest = { checkpoint: base, generation: ck.generation };
   latestSchema.parse(latest);
@@ -96,7 +101,7 @@ export function readCheckpointFiles(dir: string, stem: string, check?: (ck: Chec
   }
   if (metadata.format !== undefined && metadata.format !== 'eggroll-checkpoint') throw new BadFileError(file, `is not an eggroll checkpoint (format '${metadata.format}')`);
   if (metadata.generation !== undefined && Number(metadata.generation) !== meta.generation) throw new BadFileError(file, `holds generation ${metadata.generation}, but its sidecar says ${meta.generation}`);
-  const ck = { generation: meta.generation, state: meta.state, tensors };
+  const ck = { generation: meta.generation, state: meta.state, tensors, metadata };
   check?.(ck, file);
   return ck;
 }

@@ -22,6 +22,7 @@ import { writeFileAtomic } from '../../src/io/atomic.js';
 import { BadFileError, FsError } from '../../src/io/errors.js';
 import { MetricsLog } from '../../src/io/metrics.js';
 import { runCli } from '../helpers/cli.js';
+import { encodeModel, findCheckpoint } from '../../src/egg/train.js';
 
 const root = mkdtempSync(join(tmpdir(), 'faults-'));
 const base = join(root, 'fixtures');
@@ -301,25 +302,48 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     writeFileSync(join(dir, 'checkpoints', 'latest.json'), 'nonsense');
     const r = await cli(['lm', 'sample', dir, '--bytes', '4', '--json']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /latest\.json: is not valid JSON.*step-000002\.safetensors/);
+    assert.match(r.stderr, /latest\.json: is not valid JSON.*gen-0000002/);
     assert.equal(JSON.parse(r.stdout.trim().split('\n').pop()!).step, 2);
   });
 
   test('lm: damaged newest sidecar: resume falls back to step 1 and says so', async () => {
     const dir = copy('lm');
-    writeFileSync(join(dir, 'checkpoints', 'step-000002.json'), '{"step":"banana"}');
+    writeFileSync(join(dir, 'checkpoints', `${ckName(2)}.json`), '{"generation":"banana"}');
     const r = await cli(['lm', 'train', '--resume', dir, '--steps', '2', '--quiet']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /step-000002\.json: field 'step'.*using the newest intact checkpoint, step-000001/);
+    assert.match(r.stderr, /gen-0000002\.json: field 'generation'.*using the newest intact checkpoint, gen-0000001/);
   });
 
   test('lm: every checkpoint corrupted: exit 2 naming the file, run untouched', async () => {
     const dir = copy('lm');
-    for (const s of [1, 2]) writeFileSync(join(dir, 'checkpoints', `step-00000${s}.safetensors`), Buffer.alloc(64, 0xff));
+    for (const g of [1, 2]) writeFileSync(join(dir, 'checkpoints', `${ckName(g)}.safetensors`), Buffer.alloc(64, 0xff));
     const before = hashDir(dir);
-    oneLine(await cli(['lm', 'eval', dir]), /step-000002\.safetensors: header length .* exceeds the file size/);
-    oneLine(await cli(['lm', 'train', '--resume', dir]), /step-000002\.safetensors: /);
+    oneLine(await cli(['lm', 'eval', dir]), /gen-0000002\.safetensors: header length .* exceeds the file size/);
+    oneLine(await cli(['lm', 'train', '--resume', dir]), /gen-0000002\.safetensors: /);
     assert.deepEqual(hashDir(dir), before);
+  });
+
+  test('lm: a run written before the shared checkpoint module (step-NNNNNN files) still evaluates, samples and resumes', async () => {
+    const dir = copy('lm');
+    const ckDir = join(dir, 'checkpoints');
+    // Rewrite the fixture's checkpoints in the old layout: eggroll-egg model files, {step, config} sidecars, latest {step, file}.
+    for (const g of [1, 2]) {
+      const { model } = findCheckpoint(dir)!;
+      const stem = `step-${String(g).padStart(6, '0')}`;
+      const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+      const shape = { layers: cfg.layers, width: cfg.width, pop: cfg.pop, groupSize: cfg.groupSize, tokens: cfg.tokens, sigmaShift: cfg.sigmaShift, alpha: cfg.alpha, seed: cfg.seed };
+      writeFileSync(join(ckDir, `${stem}.safetensors`), encodeModel(model.arch, model.params, model.states, shape, g));
+      writeFileSync(join(ckDir, `${stem}.json`), JSON.stringify({ step: g, config: shape }));
+      writeFileSync(join(ckDir, 'latest.json'), JSON.stringify({ step: g, file: `${stem}.safetensors` }));
+    }
+    for (const f of readdirSync(ckDir)) if (f.startsWith('gen-')) rmSync(join(ckDir, f));
+    const e = await cli(['lm', 'eval', dir, '--json']);
+    assert.equal(e.code, 0, e.stderr);
+    assert.match(JSON.parse(e.stdout.trim().split('\n').pop()!).checkpoint, /step-000002\.safetensors$/);
+    assert.equal((await cli(['lm', 'sample', dir, '--bytes', '4'])).code, 0);
+    const r = await cli(['lm', 'train', '--resume', dir, '--steps', '3', '--quiet', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout.trim().split('\n').pop()!).steps, 3);
   });
 
   test('lm: config.json with a bad width: exit 2 naming config.json and the field', async () => {
@@ -472,7 +496,7 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     });
     assert.equal(r.code, 143, r.stderr);
     assert.match(r.stderr.trim().split('\n').pop()!, /terminated \(SIGTERM\): checkpoint written at step \d+; resume with: eggroll lm train --resume /);
-    const s = JSON.parse(readFileSync(join(dir, 'checkpoints', 'latest.json'), 'utf8')).step as number;
+    const s = JSON.parse(readFileSync(join(dir, 'checkpoints', 'latest.json'), 'utf8')).generation as number;
     const resumed = await cli(['lm', 'train', '--resume', dir, '--steps', String(s + 1), '--quiet']);
     assert.equal(resumed.code, 0, resumed.stderr);
     const steps = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
@@ -487,8 +511,8 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
       poll: (kill) => { if (!sent && existsSync(latest)) { sent = true; kill('SIGKILL'); } },
     });
     assert.equal(r.signal, 'SIGKILL');
-    writeFileSync(join(dir, 'checkpoints', '.step-000099.safetensors.1.1.tmp'), 'half a file');
-    const s = JSON.parse(readFileSync(latest, 'utf8')).step as number;
+    writeFileSync(join(dir, 'checkpoints', '.gen-0000099.safetensors.1.1.tmp'), 'half a file');
+    const s = JSON.parse(readFileSync(latest, 'utf8')).generation as number;
     const resumed = await cli(['lm', 'train', '--resume', dir, '--steps', String(s + 2), '--quiet', '--json']);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.equal(JSON.parse(resumed.stdout.trim().split('\n').pop()!).steps, s + 2);

@@ -39,7 +39,7 @@ test('lm train → eval → sample on a tiny text, with a JSON summary as the la
   const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
   for (const k of ['steps', 'pop', 'train_bpb', 'heldout_bpb', 'unigram_bpb', 'bigram_bpb', 'gzip_bpb', 'seconds']) assert.ok(k in summary, k);
   assert.equal(summary.steps, 3);
-  assert.ok(existsSync(join(out, 'checkpoints', 'step-000003.safetensors')));
+  assert.ok(existsSync(join(out, 'checkpoints', 'gen-0000003.safetensors')));
   assert.ok(existsSync(join(out, 'plots', 'loss.svg')));
   assert.equal(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length, 3);
   const e = await cli('lm', 'eval', out, '--json');
@@ -73,7 +73,7 @@ test('lm train --resume: 2 steps + resume to 4 gives the same checkpoint bytes a
   const r = await cli('lm', 'train', '--resume', a, '--steps', '4', '--quiet');
   assert.equal(r.status, 0, r.stderr);
   assert.equal((await cli('lm', 'train', ...common, '--steps', '4', '--out', b)).status, 0);
-  const ck = (d: string) => readFileSync(join(d, 'checkpoints', 'step-000004.safetensors'));
+  const ck = (d: string) => readFileSync(join(d, 'checkpoints', 'gen-0000004.safetensors'));
   assert.deepEqual(ck(a), ck(b));
   const strip = (d: string) => readFileSync(join(d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => {
     const { seconds: _s, tokens_members_per_s: _t, ...rest } = JSON.parse(l) as Record<string, unknown>;

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBackend } from '../../src/backend/index.js';
-import { EggTrainer, latestCheckpoint, type EggConfig } from '../../src/egg/train.js';
+import { EggTrainer, findCheckpoint, type EggConfig } from '../../src/egg/train.js';
 import { splitMembers } from '../../src/egg/pool.js';
 import { generatePairs, noiseKey } from '../../src/egg/noise.js';
 
@@ -14,7 +14,10 @@ const cfg: EggConfig = { layers: 1, width: 16, pop: 16, groupSize: 4, tokens: 12
 async function run(workers: number, steps: number, resumeFrom?: string, saveTo?: string) {
   const backend = await loadBackend('wasm');
   const tr = new EggTrainer(cfg, backend, 'wasm', text, workers);
-  if (resumeFrom) tr.loadCheckpoint(latestCheckpoint(resumeFrom)!);
+  if (resumeFrom) {
+    const found = findCheckpoint(resumeFrom)!;
+    tr.loadModel(found.model, found.file);
+  }
   const results = [];
   try {
     while (tr.step < steps) results.push(await tr.trainStep());

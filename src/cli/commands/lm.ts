@@ -13,16 +13,14 @@ import { Interrupted, UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { checkRunKind, prepareRunDir } from '../run-dir.js';
 import { catchStopSignals } from '../signals.js';
-import { BadFileError, readJsonFile } from '../../io/errors.js';
+import { BadFileError } from '../../io/errors.js';
 import { Progress, fmt } from '../progress.js';
 import { loadBackend, type BackendChoice } from '../../backend/index.js';
-import { writeJsonAtomic } from '../../io/atomic.js';
-import { MetricsLog, readJsonl } from '../../io/metrics.js';
-import { linePlotSvg, writePlot } from '../../io/plot.js';
 import { isPowerOf4, EggForward } from '../../egg/model.js';
 import { loadCorpus, defaultCorpusPath, type Corpus } from '../../egg/data.js';
-import { computeBaselines, type Baselines } from '../../egg/baselines.js';
-import { EggTrainer, findCheckpoint, eggShapeFields, type DecodedModel, type EggConfig } from '../../egg/train.js';
+import { computeBaselines } from '../../egg/baselines.js';
+import { findCheckpoint, type DecodedModel } from '../../egg/train.js';
+import { runLm, readLmRunConfig, scoredSlice, LmRunStopped, type LmRunConfig, type LmRunHooks, type LmRunSummary } from '../../egg/run.js';
 import { ForwardCache, scoreStream } from '../../egg/evaluate.js';
 import { sampleBytes } from '../../egg/sample.js';
 
@@ -54,32 +52,11 @@ const trainFlags = {
 /** Flags that may differ on --resume (they do not change the result). */
 const RESUME_FREE = new Set(['resume', 'steps', 'max-seconds', 'workers', 'backend', 'json', 'quiet', 'out', 'eval-every', 'ckpt-every']);
 
-interface RunConfig extends EggConfig {
-  data: string;
-  steps: number;
-  evalEvery: number;
-  evalBytes: number;
-  ckptEvery: number;
-}
-
-const whole = (min: number) => z.number().int().min(min);
-/** config.json of an LM run: validated when written and when read back (resume, sample, eval). */
-const runConfigSchema = z.object({
-  ...eggShapeFields, data: z.string().min(1), steps: whole(1), evalEvery: whole(1), evalBytes: whole(1), ckptEvery: whole(1),
-}).passthrough().refine((c) => c.pop % c.groupSize === 0, { message: 'pop must be divisible by groupSize', path: ['pop'] });
-
-function readRunConfig(runDir: string): RunConfig {
-  return readJsonFile(join(runDir, 'config.json'), runConfigSchema) as RunConfig;
-}
-
 function validateShape(width: number, pop: number, groupSize: number): void {
   if (!isPowerOf4(width)) throw new UsageError(`--width: must be a power of 4 (4, 16, 64, 256 or 1024), got ${width}`);
   if (groupSize % 2 !== 0) throw new UsageError(`--group-size: must be even (antithetic pairs share a sequence), got ${groupSize}`);
   if (pop % groupSize !== 0) throw new UsageError(`--pop: must be divisible by --group-size ${groupSize}, got ${pop}`);
 }
-
-/** The first `n` bytes of a stream, as the scored slice (baselines and the model use the same one). */
-const slice = (s: Uint8Array, n: number): Uint8Array => s.subarray(0, Math.min(s.length, n));
 
 function corpusFor(path: string | undefined): Corpus {
   return loadCorpus(path ?? defaultCorpusPath());
@@ -87,14 +64,14 @@ function corpusFor(path: string | undefined): Corpus {
 
 async function trainRun(argv: string[]): Promise<void> {
   const { flags: f, explicit } = parseFlags(argv, trainFlags);
-  let cfg: RunConfig;
+  let cfg: LmRunConfig;
   let runDir: string;
   if (f.resume) {
     runDir = resolve(f.resume);
     const bad = [...explicit].filter((k) => !RESUME_FREE.has(k));
     if (bad.length) throw new UsageError(`--resume: ${bad.map((k) => `--${k}`).join(', ')} cannot change on resume (the run's config.json fixes them); allowed: ${[...RESUME_FREE].map((k) => `--${k}`).join(' ')}`);
     checkRunKind(f.resume, 'lm', '--resume');
-    cfg = { ...readRunConfig(runDir), steps: f.steps };
+    cfg = { ...readLmRunConfig(runDir), steps: f.steps };
     if (explicit.has('eval-every')) cfg.evalEvery = f['eval-every'];
     if (explicit.has('ckpt-every')) cfg.ckptEvery = f['ckpt-every'];
   } else {
@@ -116,99 +93,32 @@ async function trainRun(argv: string[]): Promise<void> {
   if (f.resume && !resumeFrom) throw new UsageError(`--resume: '${f.resume}' has no checkpoint yet (checkpoints/latest.json); start a new run instead`);
   if (!f.resume) runDir = prepareRunDir({ out: f.out, force: f.force, prefix: 'lm', kind: 'lm', command: 'lm train', log });
   const backend = await loadBackend(f.backend as BackendChoice, log);
-  const heldout = slice(corpus.heldout, cfg.evalBytes);
-  const trainSample = slice(corpus.train, cfg.evalBytes);
-  const base = computeBaselines(corpus.train, heldout, trainSample);
-  if (!f.resume) {
-    runConfigSchema.parse(cfg); // the schema that reads it back must accept it
-    writeJsonAtomic(join(runDir, 'config.json'), cfg);
-  }
-  writeJsonAtomic(join(runDir, 'baselines.json'), { ...base, heldout_bytes: heldout.length, train_bytes: corpus.train.length, documents: corpus.documents, heldout_docs: corpus.heldoutDocs });
-
-  const trainer = new EggTrainer(cfg, backend, f.backend as BackendChoice, corpus.train, f.workers);
-  const metrics = new MetricsLog(join(runDir, 'metrics.jsonl'));
-  if (resumeFrom) {
-    trainer.loadModel(resumeFrom.model, resumeFrom.file);
-    metrics.truncate((r) => Number(r.step) <= trainer.step);
-    log(`resuming ${runDir} at step ${trainer.step}`);
-  }
-  if (!f.quiet) {
-    log(`EGG ${cfg.layers}L×${cfg.width}D (${trainer.arch.size} int8 params), pop ${cfg.pop}, group ${cfg.groupSize}, T ${cfg.tokens}, backend ${backend.name}, workers ${f.workers}`);
-    log(`data ${corpus.source}: ${corpus.documents} docs, train ${corpus.train.length} B, held-out ${corpus.heldout.length} B (scored: ${heldout.length} B)`);
-    log(`baselines held-out bits/byte: unigram ${base.unigram_bpb.toFixed(3)}  bigram ${base.bigram_bpb.toFixed(3)}  gzip -9 ${base.gzip_bpb.toFixed(3)}`);
-    log(`run dir ${runDir}`);
-  }
-  const started = performance.now();
-  // On resume the bar counts this session's steps, so its rate and ETA are right.
-  const startStep = trainer.step;
-  const progress = new Progress({ total: Math.max(1, cfg.steps - startStep), label: startStep > 0 ? `lm train (from step ${startStep})` : 'lm train', quiet: f.quiet, maxSeconds: f['max-seconds'] });
-  let heldoutBpb = NaN, trainBpb = NaN, last: Record<string, unknown> = {};
-  let members = 0;
-  let stopped: string | undefined;
+  if (!f.quiet) log(`run dir ${runDir}`);
+  let progress: Progress | undefined;
+  const onStep: LmRunHooks['onStep'] = (p) => {
+    // On resume the bar counts this session's steps, so its rate and ETA are right.
+    progress ??= new Progress({ total: Math.max(1, p.total - p.startStep), label: p.startStep > 0 ? `lm train (from step ${p.startStep})` : 'lm train', quiet: f.quiet, maxSeconds: f['max-seconds'] });
+    progress.update(p.step - p.startStep, { step: p.step, pop: p.pop_bpb, train: p.train_bpb, heldout: p.heldout_bpb, 'tok·mem/s': p.tokens_members_per_s });
+  };
   const signals = catchStopSignals(log, 'step');
+  let summary: LmRunSummary;
   try {
-    const limitMs = f['max-seconds'] * 1000;
-    while (trainer.step < cfg.steps) {
-      const r = await trainer.trainStep();
-      // Let a pending signal handler run (the loop may never yield to the event loop otherwise).
-      await new Promise((res) => setImmediate(res));
-      stopped = signals.reason();
-      const outOfTime = limitMs > 0 && performance.now() - started >= limitMs;
-      members += cfg.pop * cfg.tokens;
-      const rec: Record<string, unknown> = { ...r, tokens_members_per_s: (cfg.pop * cfg.tokens) / r.seconds };
-      if (r.step % cfg.evalEvery === 0 || r.step === cfg.steps || outOfTime) {
-        heldoutBpb = trainer.score(heldout);
-        trainBpb = trainer.score(trainSample);
-        rec.heldout_bpb = heldoutBpb;
-        rec.train_bpb = trainBpb;
-      }
-      metrics.append(rec);
-      last = rec;
-      if (r.step % cfg.ckptEvery === 0 || r.step === cfg.steps || outOfTime || stopped) trainer.saveCheckpoint(runDir, { heldout_bpb: heldoutBpb });
-      const secs = (performance.now() - started) / 1000;
-      progress.update(r.step - startStep, { step: r.step, pop: r.pop_bpb, train: trainBpb, heldout: heldoutBpb, 'tok·mem/s': members / secs });
-      if (stopped) break;
-      if (outOfTime) {
-        log(`--max-seconds ${f['max-seconds']} reached at step ${r.step}; resume with: eggroll lm train --resume ${runDir}`);
-        break;
-      }
-    }
+    summary = await runLm(cfg, runDir, { backend, backendChoice: f.backend as BackendChoice, workers: f.workers, corpus, resumeFrom },
+      { log, info: f.quiet ? () => {} : log, onStep, shouldStop: signals.reason, maxSeconds: f['max-seconds'] });
+  } catch (e) {
+    if (e instanceof LmRunStopped) throw new Interrupted(`${e.reason}: checkpoint written at step ${e.step}; resume with: eggroll lm train --resume ${e.dir}`, signals.exitCode());
+    throw e;
   } finally {
     signals.dispose();
-    await trainer.close();
   }
-  const seconds = (performance.now() - started) / 1000;
-  await writeLossPlot(runDir, base);
-  if (stopped) throw new Interrupted(`${stopped}: checkpoint written at step ${trainer.step}; resume with: eggroll lm train --resume ${runDir}`, signals.exitCode());
-  const summary = {
-    run_dir: runDir, steps: trainer.step, pop: cfg.pop, layers: cfg.layers, width: cfg.width, params: trainer.arch.size,
-    group_size: cfg.groupSize, tokens: cfg.tokens, backend: backend.name, workers: f.workers,
-    pop_bpb: last.pop_bpb, train_bpb: trainBpb, heldout_bpb: heldoutBpb,
-    ...base, seconds, tokens_members_per_s: members / seconds,
-  };
-  printResult(summary, f.json, `lm train: ${trainer.step} steps in ${seconds.toFixed(1)} s; held-out ${fmt(heldoutBpb)} bits/byte (bigram ${base.bigram_bpb.toFixed(3)}, unigram ${base.unigram_bpb.toFixed(3)}, gzip ${base.gzip_bpb.toFixed(3)}); run dir ${runDir}`);
+  const s = summary;
+  printResult(s as unknown as Record<string, unknown>, f.json, `lm train: ${s.steps} steps in ${s.seconds.toFixed(1)} s; held-out ${fmt(s.heldout_bpb)} bits/byte (bigram ${s.bigram_bpb.toFixed(3)}, unigram ${s.unigram_bpb.toFixed(3)}, gzip ${s.gzip_bpb.toFixed(3)}); run dir ${runDir}`);
 }
 
-/** plots/loss.{svg,png}: population, train and held-out bits/byte against the baselines. */
-export async function writeLossPlot(runDir: string, base: Baselines): Promise<void> {
-  const rows = readJsonl(join(runDir, 'metrics.jsonl'));
-  const evals = rows.filter((r) => typeof r.heldout_bpb === 'number');
-  const series = [
-    { name: 'population (perturbed)', x: rows.map((r) => Number(r.step)), y: rows.map((r) => Number(r.pop_bpb)) },
-    { name: 'train (unperturbed)', x: evals.map((r) => Number(r.step)), y: evals.map((r) => Number(r.train_bpb)) },
-    { name: 'held-out (unperturbed)', x: evals.map((r) => Number(r.step)), y: evals.map((r) => Number(r.heldout_bpb)) },
-  ];
-  const svg = linePlotSvg({
-    title: 'EGG pretraining with integer EGGROLL', xLabel: 'step', yLabel: 'bits per byte', series,
-    hLines: [{ y: base.unigram_bpb, label: 'unigram (held-out)' }, { y: base.bigram_bpb, label: 'bigram (held-out)' }, { y: base.gzip_bpb, label: 'gzip -9 (held-out)' }],
-  });
-  await writePlot(join(runDir, 'plots', 'loss'), svg);
-}
-
-function loadRun(dir: string): { cfg: RunConfig; file: string; model: DecodedModel } {
+function loadRun(dir: string): { cfg: LmRunConfig; file: string; model: DecodedModel } {
   checkRunKind(dir, 'lm', '<run-dir>');
   const runDir = resolve(dir);
-  const cfg = readRunConfig(runDir);
+  const cfg = readLmRunConfig(runDir);
   const found = findCheckpoint(runDir, log);
   if (!found) throw new UsageError(`<run-dir>: '${dir}' has no checkpoint (checkpoints/latest.json)`);
   return { cfg, ...found };
@@ -269,7 +179,7 @@ export const lmEvalCommand: Command = {
     const corpus = corpusFor(f.data ?? cfg.data);
     const backend = await loadBackend(f.backend as BackendChoice, log);
     const n = f['eval-bytes'] ?? cfg.evalBytes;
-    const heldout = slice(corpus.heldout, n), trainSample = slice(corpus.train, n);
+    const heldout = scoredSlice(corpus.heldout, n), trainSample = scoredSlice(corpus.train, n);
     const cache = new ForwardCache(m.arch, backend);
     const score = (s: Uint8Array) => { const r = scoreStream(m.arch, cache, m.params, s); return r.bits16 / (16 * Math.max(1, r.count)); };
     const t0 = performance.now();

@@ -1,0 +1,172 @@
+/**
+ * One language-model training run from a resolved config to a finished run directory (config.json,
+ * baselines.json, metrics.jsonl, checkpoints/, plots/loss.{svg,png}). Kept below the CLI, like
+ * rl/run.ts, so scripts and tests run it in-process; the caller follows it through hooks.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Backend, BackendChoice } from '../backend/index.js';
+import { writeJsonAtomic } from '../io/atomic.js';
+import { readJsonFile } from '../io/errors.js';
+import { MetricsLog, readJsonl } from '../io/metrics.js';
+import { linePlotSvg, writePlot } from '../io/plot.js';
+import { computeBaselines, type Baselines } from './baselines.js';
+import type { Corpus } from './data.js';
+import { EggTrainer, eggShapeFields, type DecodedModel, type EggConfig } from './train.js';
+
+/** Everything a run needs, as written to config.json (enough to rerun it). */
+export interface LmRunConfig extends EggConfig {
+  data: string;
+  steps: number;
+  evalEvery: number;
+  evalBytes: number;
+  ckptEvery: number;
+}
+
+const whole = (min: number) => z.number().int().min(min);
+/** config.json of an LM run: validated when written and when read back (resume, sample, eval). */
+export const lmRunConfigSchema = z.object({
+  ...eggShapeFields, data: z.string().min(1), steps: whole(1), evalEvery: whole(1), evalBytes: whole(1), ckptEvery: whole(1),
+}).passthrough().refine((c) => c.pop % c.groupSize === 0, { message: 'pop must be divisible by groupSize', path: ['pop'] });
+
+export function readLmRunConfig(runDir: string): LmRunConfig {
+  return readJsonFile(join(runDir, 'config.json'), lmRunConfigSchema) as LmRunConfig;
+}
+
+/** The first `n` bytes of a stream, as the scored slice (baselines and the model use the same one). */
+export const scoredSlice = (s: Uint8Array, n: number): Uint8Array => s.subarray(0, Math.min(s.length, n));
+
+export interface LmRunHooks {
+  /** Notices and warnings (resuming, a time limit reached). */
+  log?: (line: string) => void;
+  /** Descriptive lines at the start (model, data, baselines); the CLI drops them with --quiet. */
+  info?: (line: string) => void;
+  /** After every step; `startStep` is where this session began (a resumed run's bar counts from there). */
+  onStep?: (p: { step: number; total: number; startStep: number; pop_bpb: number; train_bpb: number; heldout_bpb: number; tokens_members_per_s: number }) => void;
+  /** Checked after every step: when it returns a reason, the run writes a checkpoint and stops (LmRunStopped). */
+  shouldStop?: () => string | undefined;
+  /** Stop, with a checkpoint, at the first step boundary after this many seconds; 0 = no limit. */
+  maxSeconds?: number;
+}
+
+export interface LmRunOptions {
+  backend: Backend;
+  /** What workers load (they each load their own backend). */
+  backendChoice: BackendChoice;
+  workers: number;
+  corpus: Corpus;
+  /** Continue from this checkpoint (found and checked by the caller before anything is written). */
+  resumeFrom?: { file: string; model: DecodedModel };
+}
+
+/** A run stopped early (Ctrl-C, a signal) after writing a checkpoint at `step`. */
+export class LmRunStopped extends Error {
+  override readonly name = 'LmRunStopped';
+  constructor(readonly reason: string, readonly step: number, readonly dir: string) {
+    super(`${reason}: stopped at step ${step} with a checkpoint`);
+  }
+}
+
+export interface LmRunSummary extends Baselines {
+  run_dir: string;
+  steps: number;
+  pop: number;
+  layers: number;
+  width: number;
+  params: number;
+  group_size: number;
+  tokens: number;
+  backend: string;
+  workers: number;
+  pop_bpb: unknown;
+  train_bpb: number;
+  heldout_bpb: number;
+  seconds: number;
+  tokens_members_per_s: number;
+}
+
+/** Trains (or resumes) into `runDir`; writes config.json on a new run, baselines, metrics, checkpoints and the plot. */
+export async function runLm(cfg: LmRunConfig, runDir: string, opts: LmRunOptions, hooks: LmRunHooks = {}): Promise<LmRunSummary> {
+  const log = hooks.log ?? (() => {});
+  const { corpus, backend } = opts;
+  const heldout = scoredSlice(corpus.heldout, cfg.evalBytes);
+  const trainSample = scoredSlice(corpus.train, cfg.evalBytes);
+  const base = computeBaselines(corpus.train, heldout, trainSample);
+  if (!opts.resumeFrom) {
+    lmRunConfigSchema.parse(cfg); // the schema that reads it back must accept it
+    writeJsonAtomic(join(runDir, 'config.json'), cfg);
+  }
+  writeJsonAtomic(join(runDir, 'baselines.json'), { ...base, heldout_bytes: heldout.length, train_bytes: corpus.train.length, documents: corpus.documents, heldout_docs: corpus.heldoutDocs });
+
+  const trainer = new EggTrainer(cfg, backend, opts.backendChoice, corpus.train, opts.workers);
+  const metrics = new MetricsLog(join(runDir, 'metrics.jsonl'));
+  if (opts.resumeFrom) {
+    trainer.loadModel(opts.resumeFrom.model, opts.resumeFrom.file);
+    metrics.truncate((r) => Number(r.step) <= trainer.step);
+    log(`resuming ${runDir} at step ${trainer.step}`);
+  }
+  const info = hooks.info ?? log;
+  info(`EGG ${cfg.layers}L×${cfg.width}D (${trainer.arch.size} int8 params), pop ${cfg.pop}, group ${cfg.groupSize}, T ${cfg.tokens}, backend ${backend.name}, workers ${opts.workers}`);
+  info(`data ${corpus.source}: ${corpus.documents} docs, train ${corpus.train.length} B, held-out ${corpus.heldout.length} B (scored: ${heldout.length} B)`);
+  info(`baselines held-out bits/byte: unigram ${base.unigram_bpb.toFixed(3)}  bigram ${base.bigram_bpb.toFixed(3)}  gzip -9 ${base.gzip_bpb.toFixed(3)}`);
+  const started = performance.now();
+  const startStep = trainer.step;
+  let heldoutBpb = NaN, trainBpb = NaN, last: Record<string, unknown> = {};
+  let members = 0;
+  let stopped: string | undefined;
+  try {
+    const limitMs = (hooks.maxSeconds ?? 0) * 1000;
+    while (trainer.step < cfg.steps) {
+      const r = await trainer.trainStep();
+      // Let a pending signal handler run (the loop may never yield to the event loop otherwise).
+      if (hooks.shouldStop) await new Promise((res) => setImmediate(res));
+      stopped = hooks.shouldStop?.();
+      const outOfTime = limitMs > 0 && performance.now() - started >= limitMs;
+      members += cfg.pop * cfg.tokens;
+      const rec: Record<string, unknown> = { ...r, tokens_members_per_s: (cfg.pop * cfg.tokens) / r.seconds };
+      if (r.step % cfg.evalEvery === 0 || r.step === cfg.steps || outOfTime) {
+        heldoutBpb = trainer.score(heldout);
+        trainBpb = trainer.score(trainSample);
+        rec.heldout_bpb = heldoutBpb;
+        rec.train_bpb = trainBpb;
+      }
+      metrics.append(rec);
+      last = rec;
+      if (r.step % cfg.ckptEvery === 0 || r.step === cfg.steps || outOfTime || stopped) trainer.saveCheckpoint(runDir, { heldout_bpb: heldoutBpb });
+      const secs = (performance.now() - started) / 1000;
+      hooks.onStep?.({ step: r.step, total: cfg.steps, startStep, pop_bpb: r.pop_bpb, train_bpb: trainBpb, heldout_bpb: heldoutBpb, tokens_members_per_s: members / secs });
+      if (stopped) break;
+      if (outOfTime) {
+        log(`--max-seconds ${hooks.maxSeconds} reached at step ${r.step}; resume with: eggroll lm train --resume ${runDir}`);
+        break;
+      }
+    }
+  } finally {
+    await trainer.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await writeLossPlot(runDir, base);
+  if (stopped) throw new LmRunStopped(stopped, trainer.step, runDir);
+  return {
+    run_dir: runDir, steps: trainer.step, pop: cfg.pop, layers: cfg.layers, width: cfg.width, params: trainer.arch.size,
+    group_size: cfg.groupSize, tokens: cfg.tokens, backend: backend.name, workers: opts.workers,
+    pop_bpb: last.pop_bpb, train_bpb: trainBpb, heldout_bpb: heldoutBpb,
+    ...base, seconds, tokens_members_per_s: members / seconds,
+  };
+}
+
+/** plots/loss.{svg,png}: population, train and held-out bits/byte against the baselines. */
+export async function writeLossPlot(runDir: string, base: Baselines): Promise<void> {
+  const rows = readJsonl(join(runDir, 'metrics.jsonl'));
+  const evals = rows.filter((r) => typeof r.heldout_bpb === 'number');
+  const series = [
+    { name: 'population (perturbed)', x: rows.map((r) => Number(r.step)), y: rows.map((r) => Number(r.pop_bpb)) },
+    { name: 'train (unperturbed)', x: evals.map((r) => Number(r.step)), y: evals.map((r) => Number(r.train_bpb)) },
+    { name: 'held-out (unperturbed)', x: evals.map((r) => Number(r.step)), y: evals.map((r) => Number(r.heldout_bpb)) },
+  ];
+  const svg = linePlotSvg({
+    title: 'EGG pretraining with integer EGGROLL', xLabel: 'step', yLabel: 'bits per byte', series,
+    hLines: [{ y: base.unigram_bpb, label: 'unigram (held-out)' }, { y: base.bigram_bpb, label: 'bigram (held-out)' }, { y: base.gzip_bpb, label: 'gzip -9 (held-out)' }],
+  });
+  await writePlot(join(runDir, 'plots', 'loss'), svg);
+}
