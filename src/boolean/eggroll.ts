@@ -21,7 +21,7 @@ import { clausePlaneInto } from './dnf.js';
 import type { LearnResult, LogFn, StepLog } from './learner.js';
 import { pick } from './mcmc.js';
 import { SeqRng, STREAM } from './rng.js';
-import type { Task } from './state.js';
+import type { BooleanTask } from './state.js';
 import { literalPlanes, popcount32, validMask, wordsFor } from './truth-table.js';
 
 export interface EggrollOptions {
@@ -62,7 +62,7 @@ class Evaluator {
   private readonly lit: Uint32Array;
   private readonly acc: Uint32Array;
   private readonly tmp: Uint32Array;
-  constructor(private readonly n: number, private readonly H: number, private readonly beta: 1 | -1, private readonly task: Task) {
+  constructor(private readonly n: number, private readonly H: number, private readonly beta: 1 | -1, private readonly task: BooleanTask) {
     this.W = wordsFor(n);
     this.table = n <= TABLE_MAX_N ? clauseTable(n) : null;
     this.lit = literalPlanes(n);
@@ -163,7 +163,7 @@ function applyVotes(w: Int8Array, v: Uint8Array, votes: Votes, z: number): numbe
  * antithetic members, vote, and move the entries the vote is significant for. Logs every logEvery
  * generations (and the first and last).
  */
-export function runEggroll(n: number, H: number, task: Task, o: EggrollOptions, onLog?: LogFn): LearnResult {
+export function runEggroll(n: number, H: number, task: BooleanTask, o: EggrollOptions, onLog?: LogFn): LearnResult {
   const init = initNet(n, H, new SeqRng(o.seed, STREAM.init, 0), o.initKind ?? 'uniform');
   const { beta } = init;
   const w = init.w1, v = init.w2;

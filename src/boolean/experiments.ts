@@ -11,7 +11,7 @@ import type { LearnResult, LogFn } from './learner.js';
 import { runMh } from './mcmc.js';
 import { runOracle } from './oracle.js';
 import { SeqRng, STREAM, } from './rng.js';
-import type { Domain, Task } from './state.js';
+import type { Domain, BooleanTask } from './state.js';
 import {
   constant, entropy, fromBitString, majority, parity, randomFunction, randomPattern, tile, wordsFor, type TruthTable,
 } from './truth-table.js';
@@ -54,7 +54,7 @@ export function makeTarget(spec: string, n: number, seed: number, draw = 0): Tru
 }
 
 /** The paper's split for draw `draw`: a seeded shuffle of all inputs, first m train, rest test. */
-export function makeTask(target: TruthTable, m: number, seed: number, draw = 0): Task {
+export function makeTask(target: TruthTable, m: number, seed: number, draw = 0): BooleanTask {
   const n = target.n, N = 1 << n;
   if (!Number.isInteger(m) || m < 1 || m >= N) throw new RangeError(`m = ${m} must be an integer in [1, ${N - 1}] (at least one training and one test point for n = ${n})`);
   const idx = new SeqRng(seed, STREAM.split, draw).shuffle(Uint32Array.from({ length: N }, (_, i) => i));
@@ -68,14 +68,14 @@ export function makeTask(target: TruthTable, m: number, seed: number, draw = 0):
   return { target, train, test, m };
 }
 
-export type Algo = 'mh' | 'greedy' | 'oracle' | 'eggroll';
-export const ALGOS: [Algo, ...Algo[]] = ['mh', 'greedy', 'oracle', 'eggroll'];
+export type BooleanAlgo = 'mh' | 'greedy' | 'oracle' | 'eggroll';
+export const ALGOS: [BooleanAlgo, ...BooleanAlgo[]] = ['mh', 'greedy', 'oracle', 'eggroll'];
 
 export interface RunConfig {
   n: number;
   target: string;
   m: number;
-  algo: Algo;
+  algo: BooleanAlgo;
   lambda: number;
   kappa: number;
   steps: number;

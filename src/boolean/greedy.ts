@@ -9,7 +9,7 @@ import { initNet, toDnf, type Dfcn, type InitKind } from './dfcn.js';
 import type { LearnResult, LogFn, StepLog } from './learner.js';
 import { pick, snapshot } from './mcmc.js';
 import { SeqRng, STREAM } from './rng.js';
-import { NetState, type Domain, type Task } from './state.js';
+import { NetState, type Domain, type BooleanTask } from './state.js';
 
 export interface GreedyOptions {
   steps: number;
@@ -22,7 +22,7 @@ export interface GreedyOptions {
   domain?: Domain;
 }
 
-export function runGreedy(n: number, H: number, task: Task, o: GreedyOptions, onLog?: LogFn): LearnResult {
+export function runGreedy(n: number, H: number, task: BooleanTask, o: GreedyOptions, onLog?: LogFn): LearnResult {
   const net = o.init ?? initNet(n, H, new SeqRng(o.seed, STREAM.init, 0), o.initKind ?? 'uniform');
   const s = new NetState(net, task, o.domain ?? 'all');
   const rng = new SeqRng(o.seed, STREAM.greedy, 0);

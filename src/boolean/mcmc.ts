@@ -10,7 +10,7 @@ import { initNet, type Dfcn, type InitKind } from './dfcn.js';
 import { toDnf } from './dfcn.js';
 import type { LearnResult, LogFn, StepLog } from './learner.js';
 import { SeqRng, STREAM } from './rng.js';
-import { NetState, type Domain, type Task } from './state.js';
+import { NetState, type Domain, type BooleanTask } from './state.js';
 
 export interface MhOptions {
   kappa: number;
@@ -64,7 +64,7 @@ export function mhStep(s: NetState, rng: SeqRng, km: number, lam: number): numbe
 }
 
 /** Runs the chain; the inner loop allocates nothing. */
-export function runMh(n: number, H: number, task: Task, o: MhOptions, onLog?: LogFn): LearnResult {
+export function runMh(n: number, H: number, task: BooleanTask, o: MhOptions, onLog?: LogFn): LearnResult {
   const initRng = new SeqRng(o.seed, STREAM.init, o.chain ?? 0);
   const net = o.init ?? initNet(n, H, initRng, o.initKind ?? 'uniform');
   const s = new NetState(net, task, o.domain ?? 'all');

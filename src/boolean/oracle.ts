@@ -9,9 +9,9 @@ import { fromDnf } from './dfcn.js';
 import { minimumDnf } from './complexity.js';
 import type { LearnResult } from './learner.js';
 import { popcount32 } from './truth-table.js';
-import type { Task } from './state.js';
+import type { BooleanTask } from './state.js';
 
-export function runOracle(n: number, H: number, task: Task, nodeBudget = 200_000): LearnResult {
+export function runOracle(n: number, H: number, task: BooleanTask, nodeBudget = 200_000): LearnResult {
   const r = minimumDnf(task.target, { n, words: task.test.slice() }, { cost: 'literals', nodeBudget });
   return oracleResult(r.dnf, H, task, { exact: r.exact, primes: r.primes, nodes: r.nodes });
 }
@@ -22,7 +22,7 @@ export function runOracle(n: number, H: number, task: Task, nodeBudget = 200_000
  * empty clause (an all-zero row is masked), so the formula is normalised first and the DNF, the
  * network and every count (clauses, ‖θ‖₁) describe the same function: the one the network computes.
  */
-export function oracleResult(f: Dnf, H: number, task: Task, extra: Record<string, unknown> = {}): LearnResult {
+export function oracleResult(f: Dnf, H: number, task: BooleanTask, extra: Record<string, unknown> = {}): LearnResult {
   const dnf = normalizeDnf(f);
   const out = evalDnf(dnf);
   let trainErr = 0, testErr = 0, nTest = 0;

@@ -27,7 +27,7 @@ import { TABLE_MAX_N, clauseTable, digitOf, evalNet, type Dfcn } from './dfcn.js
 import { clausePlaneInto } from './dnf.js';
 import { literalPlanes, popcount32, validMask, wordsFor, type TruthTable } from './truth-table.js';
 
-export interface Task {
+export interface BooleanTask {
   target: TruthTable;
   /** Training inputs as a plane. */
   train: Uint32Array;
@@ -96,7 +96,7 @@ export class NetState {
   /** Valid bits per word of the domain planes. */
   private readonly valid: Uint32Array;
   /** The task over all 2^n inputs (for test accuracy when the domain is the training set). */
-  private readonly fullTask: Task;
+  private readonly fullTask: BooleanTask;
   readonly domain: Domain;
   private readonly pow3: Int32Array;
   /** The plane of the last evaluated move, and its bookkeeping. */
@@ -107,7 +107,7 @@ export class NetState {
   private lastJ = 0;
   private lastNew = 0;
 
-  constructor(net: Dfcn, task: Task, domain: Domain = 'all') {
+  constructor(net: Dfcn, task: BooleanTask, domain: Domain = 'all') {
     this.n = net.n; this.H = net.H; this.beta = net.beta;
     this.domain = domain;
     this.fullTask = task;
@@ -347,7 +347,7 @@ export class NetState {
 }
 
 /** Training-set error count of a network by a full bit-parallel forward pass (the baseline). */
-export function fullErrors(net: Dfcn, task: Task, lit: Uint32Array): number {
+export function fullErrors(net: Dfcn, task: BooleanTask, lit: Uint32Array): number {
   const W = wordsFor(net.n);
   const acc = new Uint32Array(W);
   const tmp = new Uint32Array(W);

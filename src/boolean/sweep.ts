@@ -4,10 +4,10 @@
  * draw), and results are stored by job index, so the tables are identical for any worker count.
  */
 import { formatDnf } from './dnf.js';
-import { runOne, type Algo, type RunConfig } from './experiments.js';
+import { runOne, type BooleanAlgo, type RunConfig } from './experiments.js';
 import { WorkerGroup } from '../parallel/workers.js';
 
-export interface Learner { label: string; algo: Algo; lambda: number }
+export interface Learner { label: string; algo: BooleanAlgo; lambda: number }
 
 /** "mh:0.01" → MH with λ = 0.01; "oracle"; "greedy"; "eggroll:0.01". */
 export function parseLearner(spec: string): Learner {
@@ -15,7 +15,7 @@ export function parseLearner(spec: string): Learner {
   if (!['mh', 'greedy', 'oracle', 'eggroll'].includes(algo)) throw new RangeError(`unknown learner '${spec}'; allowed: mh[:λ], greedy, oracle, eggroll[:λ]`);
   const lambda = lam === undefined ? 0 : Number(lam);
   if (!Number.isFinite(lambda) || lambda < 0) throw new RangeError(`learner '${spec}': λ must be a number ≥ 0`);
-  return { label: lam === undefined ? algo : `${algo} λ=${lambda}`, algo: algo as Algo, lambda };
+  return { label: lam === undefined ? algo : `${algo} λ=${lambda}`, algo: algo as BooleanAlgo, lambda };
 }
 
 export interface JobResult {

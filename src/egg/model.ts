@@ -38,7 +38,7 @@ export interface EggShape {
 
 export type ParamKind = 'embedding' | 'matrix' | 'vector';
 
-export interface ParamSpec {
+export interface EggParamSpec {
   name: string;
   kind: ParamKind;
   /** Stored rows × cols, row-major. A matmul weight is out × in; the embedding and head are 256 × D. */
@@ -61,7 +61,7 @@ export function isPowerOf4(n: number): boolean {
 
 /** The parameter list of EGG: 513·D + L·(4·D + 12·D²) int8 values. */
 export class EggArch {
-  readonly specs: ParamSpec[] = [];
+  readonly specs: EggParamSpec[] = [];
   readonly layerIds: LayerIds[] = [];
   readonly emb: number;
   readonly lnOut: number;
@@ -77,7 +77,7 @@ export class EggArch {
     if (!Number.isInteger(shape.layers) || shape.layers < 1) throw new RangeError(`layers must be an integer ≥ 1, got ${shape.layers}`);
     this.logD = 31 - Math.clz32(D);
     let offset = 0;
-    const add = (name: string, kind: ParamKind, rows: number, cols: number, init: ParamSpec['init']): number => {
+    const add = (name: string, kind: ParamKind, rows: number, cols: number, init: EggParamSpec['init']): number => {
       const size = kind === 'vector' ? rows : rows * cols;
       const shift = kind === 'matrix' ? 4 + (31 - Math.clz32(cols)) / 2 : 0;
       this.specs.push({ name, kind, rows, cols: kind === 'vector' ? rows : cols, offset, size, shift, init });

@@ -9,7 +9,7 @@ import type { BackendChoice } from '../backend/index.js';
 import type { EggShape } from './model.js';
 import { evaluateMembers, type ForwardCache, type PopulationInput } from './evaluate.js';
 
-export interface PoolInit {
+export interface EggPoolInit {
   shape: EggShape;
   backend: BackendChoice;
   params: Int8Array;
@@ -28,10 +28,10 @@ export interface PoolInit {
 export { splitMembers } from '../parallel/workers.js';
 
 export class EggPool {
-  private constructor(readonly init: PoolInit, private readonly workers: WorkerGroup | undefined,
+  private constructor(readonly init: EggPoolInit, private readonly workers: WorkerGroup | undefined,
     readonly inline: { input: PopulationInput; cache: ForwardCache } | undefined) {}
 
-  static async create(init: PoolInit, count: number, inlineCache: ForwardCache, inlineInput: PopulationInput): Promise<EggPool> {
+  static async create(init: EggPoolInit, count: number, inlineCache: ForwardCache, inlineInput: PopulationInput): Promise<EggPool> {
     if (count <= 1) return new EggPool(init, undefined, { input: inlineInput, cache: inlineCache });
     const workerData = {
       shape: init.shape, backend: init.backend, params: init.params, states: init.states, windows: init.windows,

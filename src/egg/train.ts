@@ -76,7 +76,7 @@ export function fillWindows(cfg: EggConfig, train: Uint8Array, t: number, out: U
   }
 }
 
-export interface StepResult {
+export interface EggStepResult {
   step: number;
   /** Mean over the population of this step's window loss, bits per byte. */
   pop_bpb: number;
@@ -135,7 +135,7 @@ export class EggTrainer {
   }
 
   /** One generation: evaluate, vote, update. */
-  async trainStep(): Promise<StepResult> {
+  async trainStep(): Promise<EggStepResult> {
     const t0 = performance.now();
     const { cfg } = this;
     const t = this.step;
