@@ -1,8 +1,9 @@
-/** The integer-only language model's public API (see docs/results/egg.md). */
+/**
+ * The integer-only language model's public API (see docs/results/egg.md): the model, integer EGGROLL,
+ * data and baselines, one training step, whole runs, sampling. Kernels, tables and the int8 noise
+ * streams are internals.
+ */
 export * from './model.js';
-export * from './kernels.js';
-export * from './tables.js';
-export * from './noise.js';
 export * from './qeggroll.js';
 export * from './data.js';
 export * from './baselines.js';
