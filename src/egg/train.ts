@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { Backend, BackendChoice } from '../backend/index.js';
 import { mix32 } from '../rng/philox.js';
 import { encodeSafetensors, decodeSafetensors, tensor, SafetensorsError, type SafeTensor } from '../io/safetensors.js';
-import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { firstIntact, hasCheckpoint, loadCheckpoint, readLatest, saveCheckpoint } from '../io/checkpoint.js';
 import { BadFileError, readFileBounded, readJsonFile } from '../io/errors.js';
 import { EggArch, isPowerOf4, type EggShape } from './model.js';
 import { fillNormalI8, noiseKey } from './noise.js';
@@ -314,37 +314,20 @@ function isLegacyLayout(dir: string): boolean {
 }
 
 function findLegacyCheckpoint(dir: string, log?: (line: string) => void, check?: (m: DecodedModel, file: string) => void): { file: string; model: DecodedModel } | undefined {
-  const problems: BadFileError[] = [];
-  let first: string | undefined;
-  const latest = join(dir, 'latest.json');
-  if (existsSync(latest)) {
-    try {
-      first = readJsonFile(latest, legacyLatestSchema).file;
-    } catch (e) {
-      if (!(e instanceof BadFileError)) throw e;
-      problems.push(e);
-    }
-  }
+  const { first, problems } = readLatest(join(dir, 'latest.json'), legacyLatestSchema, (l) => l.file);
   const stepOf = (f: string) => Number(/\d+/.exec(f)![0]);
   const all = readdirSync(dir).filter((f) => /^step-\d{6,}\.safetensors$/.test(f)).sort((a, b) => stepOf(b) - stepOf(a));
   const candidates = [...new Set([...(first ? [first] : []), ...all])];
   if (candidates.length === 0 && problems.length === 0) return undefined;
-  for (const name of candidates) {
+  return firstIntact(candidates, problems, (name) => {
     const file = join(dir, name);
-    try {
-      if (!existsSync(file)) throw new BadFileError(file, 'is missing (latest.json points at it)');
-      const sidecar = file.replace(/\.safetensors$/, '.json');
-      if (!existsSync(sidecar)) throw new BadFileError(sidecar, 'is missing');
-      const meta = readJsonFile(sidecar, legacySidecarSchema);
-      const model = decodeModel(readFileBounded(file, CHECKPOINT_LIMIT), file);
-      if (meta.step !== model.step || stepOf(name) !== model.step) throw new BadFileError(sidecar, `says step ${meta.step}, but ${name} holds step ${model.step}`);
-      check?.(model, file);
-      if (problems.length) log?.(`warning: ${problems.map((p) => p.message).join('; ')} — using the newest intact checkpoint, ${name} (step ${model.step})`);
-      return { file, model };
-    } catch (e) {
-      if (!(e instanceof BadFileError)) throw e;
-      problems.push(e);
-    }
-  }
-  throw new BadFileError(problems[0].path, `${problems[0].problem}${candidates.length > 1 ? '; no older checkpoint is intact either' : ''}`);
+    if (!existsSync(file)) throw new BadFileError(file, 'is missing (latest.json points at it)');
+    const sidecar = file.replace(/\.safetensors$/, '.json');
+    if (!existsSync(sidecar)) throw new BadFileError(sidecar, 'is missing');
+    const meta = readJsonFile(sidecar, legacySidecarSchema);
+    const model = decodeModel(readFileBounded(file, CHECKPOINT_LIMIT), file);
+    if (meta.step !== model.step || stepOf(name) !== model.step) throw new BadFileError(sidecar, `says step ${meta.step}, but ${name} holds step ${model.step}`);
+    check?.(model, file);
+    return { file, model };
+  }, log, (name, found) => `${name} (step ${found.model.step})`);
 }

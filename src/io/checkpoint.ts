@@ -119,24 +119,35 @@ export interface LoadOptions {
  * BadFileError when none is intact.
  */
 export function loadCheckpoint(dir: string, opts: LoadOptions = {}): Checkpoint {
-  const latestPath = join(dir, 'latest.json');
-  const problems: BadFileError[] = [];
-  let first: string | undefined;
-  if (existsSync(latestPath)) {
-    try {
-      first = readJsonFile(latestPath, latestSchema).checkpoint;
-    } catch (e) {
-      if (!(e instanceof BadFileError)) throw e;
-      problems.push(e);
-    }
-  }
+  const { first, problems } = readLatest(join(dir, 'latest.json'), latestSchema, (l) => l.checkpoint);
   const candidates = [...new Set([...(first ? [first] : []), ...listCheckpoints(dir)])];
   if (candidates.length === 0 && problems.length === 0) throw new BadFileError(dir, 'holds no checkpoint yet (no latest.json)');
-  for (const stem of candidates) {
+  return firstIntact(candidates, problems, (stem) => readCheckpointFiles(dir, stem, opts.check), opts.log, (stem, ck) => `${stem} (generation ${ck.generation})`);
+}
+
+/** What a latest.json names (undefined when there is none), or its problem, to be reported if a fall-back is needed. */
+export function readLatest<T>(path: string, schema: z.ZodType<T>, pick: (latest: T) => string): { first?: string; problems: BadFileError[] } {
+  if (!existsSync(path)) return { problems: [] };
+  try {
+    return { first: pick(readJsonFile(path, schema)), problems: [] };
+  } catch (e) {
+    if (!(e instanceof BadFileError)) throw e;
+    return { problems: [e] };
+  }
+}
+
+/**
+ * The first candidate (newest first) that `read` accepts; every BadFileError on the way is a problem.
+ * One line to `log` names what was skipped when it was not the first choice; with none intact, the
+ * first problem is thrown. The one fall-back rule for every kind of checkpoint.
+ */
+export function firstIntact<T>(candidates: string[], problems: BadFileError[], read: (candidate: string) => T,
+  log: ((line: string) => void) | undefined, describe: (candidate: string, found: T) => string): T {
+  for (const c of candidates) {
     try {
-      const ck = readCheckpointFiles(dir, stem, opts.check);
-      if (problems.length) opts.log?.(`warning: ${problems.map((p) => p.message).join('; ')} — using the newest intact checkpoint, ${stem} (generation ${ck.generation})`);
-      return ck;
+      const found = read(c);
+      if (problems.length) log?.(`warning: ${problems.map((p) => p.message).join('; ')} — using the newest intact checkpoint, ${describe(c, found)}`);
+      return found;
     } catch (e) {
       if (!(e instanceof BadFileError)) throw e;
       problems.push(e);
