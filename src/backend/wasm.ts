@@ -16,6 +16,7 @@ import { defaultThreads } from './kernel-choice.js';
 import { WasmHeap, Scratch } from './wasm-memory.js';
 import { KernelPool } from './wasm-pool.js';
 import { instantiate, kernelModule, type KernelExports } from './wasm-module.js';
+import { ACT_CODE } from './epilogue.js';
 
 export interface WasmBackendOptions {
   /** Threads used for large calls, the calling one included (default: defaultThreads()). */
@@ -58,7 +59,7 @@ export interface WasmBackend extends Backend {
 
 const MR = 4;
 /** The kernel exports a worker may run. */
-const POOL_OPS = ['sgemmShared', 'igemmShared', 'lowRankAddShared', 'nativeSgemmChunks', 'nativeIgemmRows'] as const;
+const POOL_OPS = ['sgemmShared', 'igemmShared', 'lowRankAddShared', 'biasActShared', 'nativeSgemmChunks', 'nativeIgemmRows'] as const;
 
 type View = Float32Array | Int8Array | Int32Array;
 type ParallelOp = Exclude<typeof POOL_OPS[number], 'nativeSgemmChunks' | 'nativeIgemmRows'>;
@@ -161,7 +162,7 @@ function rowParallel(core: WasmCore, counter: number): RowParallel {
 
 /** Phase 4: the kernels — stage the arguments, pack op(B) once per call, run (maybe split), copy back. */
 function kernelMethods(core: WasmCore, io: ReturnType<typeof staging>, scratch: { apack: Scratch[]; bpack: Scratch; gemvAcc: Scratch },
-  counter: number, parallel: RowParallel): Pick<Backend, 'sgemm' | 'sgemv' | 'lowRankAdd' | 'igemm'> {
+  counter: number, parallel: RowParallel): Pick<Backend, 'sgemm' | 'sgemv' | 'lowRankAdd' | 'biasAct' | 'igemm'> {
   const { k } = core;
   const { stage: addr, writeBack } = io;
   const { apack, bpack, gemvAcc } = scratch;
@@ -207,6 +208,27 @@ function kernelMethods(core: WasmCore, io: ReturnType<typeof staging>, scratch: 
       parallel(rows, rows * r * (n + m), 'lowRankAddShared',
         (chunk) => [counter, chunk, rows, n, m, r, px, pbt, pat, pp, pcf, py],
         () => k.lowRankAdd(0, rows, n, m, r, px, pbt, pat, pp, pcf, py));
+      writeBack(y, py, rows * m);
+    },
+
+    biasAct(act, rows, m, y, bias, pair, noise, coef) {
+      if (rows <= 0 || m <= 0) return;
+      const code = ACT_CODE[act];
+      if (code === undefined) throw new RangeError(`biasAct: unknown activation ${act}`);
+      const py = addr('y', y, rows * m, 'Y');
+      const pb = addr('bias', bias, m, 'bias');
+      let pp = 0, pn = 0, pcf = 0;
+      if (noise && coef && pair) {
+        let pairs = 0;
+        for (let i = 0; i < rows; i++) if (coef[i] !== 0 && pair[i] + 1 > pairs) pairs = pair[i] + 1;
+        pp = addr('pair', pair, rows, 'pair');
+        pn = addr('noise', noise, pairs * m, 'noise');
+        pcf = addr('coef', coef, rows, 'coef');
+      }
+      // ~30 operations per element for tanh; worth threads only for large blocks.
+      parallel(rows, rows * m * 32, 'biasActShared',
+        (chunk) => [counter, chunk, rows, m, code, py, pb, pp, pn, pcf],
+        () => k.biasAct(0, rows, m, code, py, pb, pp, pn, pcf));
       writeBack(y, py, rows * m);
     },
 
