@@ -107,6 +107,8 @@ function wasmCore(opts: WasmBackendOptions): WasmCore {
  */
 function staging(heap: WasmHeap): Pick<WasmInternals, 'stage' | 'writeBack'> {
   const scratch = new Map<string, Scratch>();
+  let u32: Uint32Array | undefined;
+  let f32: Float32Array | undefined;
   const slotScratch = (slot: string): Scratch => {
     let s = scratch.get(slot);
     if (!s) scratch.set(slot, (s = new Scratch(heap)));
@@ -119,7 +121,18 @@ function staging(heap: WasmHeap): Pick<WasmInternals, 'stage' | 'writeBack'> {
       if (heap.owns(view)) return view.byteOffset;
       const bytes = length * view.BYTES_PER_ELEMENT;
       const p = slotScratch(slot).get(bytes);
-      if (copyIn && bytes > 0) new Uint8Array(heap.buffer, p, bytes).set(new Uint8Array(view.buffer, view.byteOffset, bytes));
+      if (copyIn && bytes > 0) {
+        if (length <= 4096 && view.BYTES_PER_ELEMENT === 4) {
+          // Small arrays (a batch's row → pair map, every step of a rollout): an element loop through
+          // cached views allocates nothing, where two fresh Uint8Array views per call would.
+          if (!u32 || u32.buffer !== heap.buffer) { u32 = new Uint32Array(heap.buffer); f32 = new Float32Array(heap.buffer); }
+          const o = p >>> 2;
+          if (view instanceof Float32Array) for (let i = 0; i < length; i++) f32![o + i] = view[i];
+          else for (let i = 0; i < length; i++) u32[o + i] = view[i];
+        } else {
+          new Uint8Array(heap.buffer, p, bytes).set(new Uint8Array(view.buffer, view.byteOffset, bytes));
+        }
+      }
       return p;
     },
     /** Copies an output back if it was staged. */
