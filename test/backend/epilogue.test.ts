@@ -78,13 +78,13 @@ describe('tanhF32', () => {
     }
   });
 
-  test('is odd, and monotone up to 1 ulp (an approximation a few ulps wide can step back by one), on a fine grid', () => {
+  test('is odd, and monotone up to 4 ulps (two approximations each within 2 ulps can step back by that much), on a fine grid', () => {
     let prev = -1;
     for (let x = -10; x <= 10; x += 1 / 1024) {
       const v = Math.fround(x);
       const t = tanhF32(v);
       assert.ok(Object.is(tanhF32(-v), -t) || (v === 0), `odd at ${v}`);
-      assert.ok(t >= prev || ulps(t, prev) <= 1, `monotone at ${v}`);
+      assert.ok(t >= prev || ulps(t, prev) <= 4, `monotone at ${v}`);
       prev = Math.max(prev, t);
     }
   });
