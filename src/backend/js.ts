@@ -4,6 +4,7 @@
  * independent of the number of rows in a call.
  */
 import type { Backend } from './types.js';
+import { biasActRef } from './epilogue.js';
 
 function shared(bytes: number): SharedArrayBuffer {
   return new SharedArrayBuffer(Math.max(8, bytes));
@@ -68,6 +69,8 @@ export const jsBackend: Backend = {
       }
     }
   },
+
+  biasAct: biasActRef,
 
   igemm(m, n, k, a, b, c) {
     for (let i = 0; i < m; i++) {

@@ -11,6 +11,7 @@
  * population over workers, or dropping members that are done, cannot change any member's result.
  */
 import type { WasmMemory } from './wasm-api.js';
+import type { Activation } from './epilogue.js';
 
 export interface Backend {
   readonly name: BackendName;
@@ -40,6 +41,16 @@ export interface Backend {
    */
   lowRankAdd(rows: number, n: number, m: number, r: number, x: Float32Array, bt: Float32Array, at: Float32Array,
     pair: Int32Array, coef: Float32Array, y: Float32Array): void;
+
+  /**
+   * The layer epilogue, in place over a rows×m block: Y[i,:] ← act(Y[i,:] + b_i) with
+   *   b_i[j] = bias[j] + coef[i]·noise[pair[i]·m + j]   when noise is given and coef[i] ≠ 0 (dense bias noise),
+   *   b_i[j] = bias[j]                                  otherwise.
+   * Every backend computes exactly the reference in src/backend/epilogue.ts (float32, fixed order, its own
+   * tanh), so the result bits are the same on js, wasm and native.
+   */
+  biasAct(act: Activation, rows: number, m: number, y: Float32Array, bias: Float32Array,
+    pair: Int32Array | null, noise: Float32Array | null, coef: Float32Array | null): void;
 
   /** Exact C(m×n, int32) ← A(m×k, int8) · B(n×k, int8)ᵀ; no saturation anywhere. */
   igemm(m: number, n: number, k: number, a: Int8Array, b: Int8Array, c: Int32Array): void;

@@ -27,6 +27,9 @@ export interface KernelExports {
   igemmShared(counter: number, chunk: number, m: number, n: number, k: number, a: number, bpack: number, c: number, iapack: number): void;
   lowRankAddShared(counter: number, chunk: number, rows: number, n: number, m: number, r: number, x: number, bt: number,
     at: number, pair: number, coef: number, y: number): void;
+  biasAct(i0: number, rows: number, m: number, act: number, y: number, bias: number, pair: number, noise: number, coef: number): void;
+  biasActShared(counter: number, chunk: number, rows: number, m: number, act: number, y: number, bias: number, pair: number,
+    noise: number, coef: number): void;
   heapBase(): number;
 }
 

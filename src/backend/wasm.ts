@@ -16,6 +16,7 @@ import { defaultThreads } from './kernel-choice.js';
 import { WasmHeap, Scratch } from './wasm-memory.js';
 import { KernelPool } from './wasm-pool.js';
 import { instantiate, kernelModule, type KernelExports } from './wasm-module.js';
+import { ACT_CODE } from './epilogue.js';
 
 export interface WasmBackendOptions {
   /** Threads used for large calls, the calling one included (default: defaultThreads()). */
@@ -58,7 +59,7 @@ export interface WasmBackend extends Backend {
 
 const MR = 4;
 /** The kernel exports a worker may run. */
-const POOL_OPS = ['sgemmShared', 'igemmShared', 'lowRankAddShared', 'nativeSgemmChunks', 'nativeIgemmRows'] as const;
+const POOL_OPS = ['sgemmShared', 'igemmShared', 'lowRankAddShared', 'biasActShared', 'nativeSgemmChunks', 'nativeIgemmRows'] as const;
 
 type View = Float32Array | Int8Array | Int32Array;
 type ParallelOp = Exclude<typeof POOL_OPS[number], 'nativeSgemmChunks' | 'nativeIgemmRows'>;
@@ -106,6 +107,8 @@ function wasmCore(opts: WasmBackendOptions): WasmCore {
  */
 function staging(heap: WasmHeap): Pick<WasmInternals, 'stage' | 'writeBack'> {
   const scratch = new Map<string, Scratch>();
+  let u32: Uint32Array | undefined;
+  let f32: Float32Array | undefined;
   const slotScratch = (slot: string): Scratch => {
     let s = scratch.get(slot);
     if (!s) scratch.set(slot, (s = new Scratch(heap)));
@@ -118,7 +121,18 @@ function staging(heap: WasmHeap): Pick<WasmInternals, 'stage' | 'writeBack'> {
       if (heap.owns(view)) return view.byteOffset;
       const bytes = length * view.BYTES_PER_ELEMENT;
       const p = slotScratch(slot).get(bytes);
-      if (copyIn && bytes > 0) new Uint8Array(heap.buffer, p, bytes).set(new Uint8Array(view.buffer, view.byteOffset, bytes));
+      if (copyIn && bytes > 0) {
+        if (length <= 4096 && view.BYTES_PER_ELEMENT === 4) {
+          // Small arrays (a batch's row → pair map, every step of a rollout): an element loop through
+          // cached views allocates nothing, where two fresh Uint8Array views per call would.
+          if (!u32 || u32.buffer !== heap.buffer) { u32 = new Uint32Array(heap.buffer); f32 = new Float32Array(heap.buffer); }
+          const o = p >>> 2;
+          if (view instanceof Float32Array) for (let i = 0; i < length; i++) f32![o + i] = view[i];
+          else for (let i = 0; i < length; i++) u32[o + i] = view[i];
+        } else {
+          new Uint8Array(heap.buffer, p, bytes).set(new Uint8Array(view.buffer, view.byteOffset, bytes));
+        }
+      }
       return p;
     },
     /** Copies an output back if it was staged. */
@@ -161,7 +175,7 @@ function rowParallel(core: WasmCore, counter: number): RowParallel {
 
 /** Phase 4: the kernels — stage the arguments, pack op(B) once per call, run (maybe split), copy back. */
 function kernelMethods(core: WasmCore, io: ReturnType<typeof staging>, scratch: { apack: Scratch[]; bpack: Scratch; gemvAcc: Scratch },
-  counter: number, parallel: RowParallel): Pick<Backend, 'sgemm' | 'sgemv' | 'lowRankAdd' | 'igemm'> {
+  counter: number, parallel: RowParallel): Pick<Backend, 'sgemm' | 'sgemv' | 'lowRankAdd' | 'biasAct' | 'igemm'> {
   const { k } = core;
   const { stage: addr, writeBack } = io;
   const { apack, bpack, gemvAcc } = scratch;
@@ -207,6 +221,27 @@ function kernelMethods(core: WasmCore, io: ReturnType<typeof staging>, scratch: 
       parallel(rows, rows * r * (n + m), 'lowRankAddShared',
         (chunk) => [counter, chunk, rows, n, m, r, px, pbt, pat, pp, pcf, py],
         () => k.lowRankAdd(0, rows, n, m, r, px, pbt, pat, pp, pcf, py));
+      writeBack(y, py, rows * m);
+    },
+
+    biasAct(act, rows, m, y, bias, pair, noise, coef) {
+      if (rows <= 0 || m <= 0) return;
+      const code = ACT_CODE[act];
+      if (code === undefined) throw new RangeError(`biasAct: unknown activation ${act}`);
+      const py = addr('y', y, rows * m, 'Y');
+      const pb = addr('bias', bias, m, 'bias');
+      let pp = 0, pn = 0, pcf = 0;
+      if (noise && coef && pair) {
+        let pairs = 0;
+        for (let i = 0; i < rows; i++) if (coef[i] !== 0 && pair[i] + 1 > pairs) pairs = pair[i] + 1;
+        pp = addr('pair', pair, rows, 'pair');
+        pn = addr('noise', noise, pairs * m, 'noise');
+        pcf = addr('coef', coef, rows, 'coef');
+      }
+      // ~30 operations per element for tanh; worth threads only for large blocks.
+      parallel(rows, rows * m * 32, 'biasActShared',
+        (chunk) => [counter, chunk, rows, m, code, py, pb, pp, pn, pcf],
+        () => k.biasAct(0, rows, m, code, py, pb, pp, pn, pcf));
       writeBack(y, py, rows * m);
     },
 

@@ -5,6 +5,7 @@
  * OpenES are three noisers over the same model code (the shape HyperscaleES uses).
  */
 import type { Backend } from '../backend/types.js';
+import type { Activation } from '../backend/epilogue.js';
 import type { ParamSet } from '../nn/params.js';
 import { sizeOf } from '../nn/params.js';
 import { denseNoise, lowRankFactors } from './noise.js';
@@ -32,6 +33,8 @@ export interface Noiser {
   matmul(pid: number, x: Float32Array, y: Float32Array, rows: RowMap): void;
   /** Y[i,:] += b for b = params[pid] (length m), each row with its member's perturbation. */
   addBias(pid: number, y: Float32Array, rows: RowMap): void;
+  /** Y[i,:] ← act(Y[i,:] + b) for b = params[pid], each row with its member's perturbation (Backend.biasAct). */
+  biasAct(pid: number, y: Float32Array, act: Activation, rows: RowMap): void;
   /** The parameter vector as row i should see it (for element-wise parameters such as norm gains). */
   vectorFor(pid: number, row: number, rows: RowMap, out: Float32Array): Float32Array;
 }
@@ -93,6 +96,11 @@ export class InferenceNoiser implements Noiser {
     for (let i = 0; i < rows.count; i++) for (let j = 0; j < m; j++) y[i * m + j] += b[j];
   }
 
+  biasAct(pid: number, y: Float32Array, act: Activation, rows: RowMap): void {
+    const b = this.params.values[pid];
+    this.backend.biasAct(act, rows.count, b.length, y, b, null, null, null);
+  }
+
   vectorFor(pid: number): Float32Array {
     return this.params.values[pid];
   }
@@ -128,6 +136,8 @@ export class PerturbedNoiser implements Noiser {
   /** Per parameter: dense noise for every pair (pairs × size), when cached. */
   readonly dense: (Float32Array | undefined)[];
   private coef: Float32Array = new Float32Array(0);
+  private biasCoef: Float32Array = new Float32Array(0);
+  private negZero: Float32Array = new Float32Array(0);
   private scratchX: Float32Array = new Float32Array(0);
   private scratchY: Float32Array = new Float32Array(0);
   private scratchE: Float32Array = new Float32Array(0);
@@ -273,6 +283,37 @@ export class PerturbedNoiser implements Noiser {
         for (let j = 0; j < m; j++) y[yi + j] += b[j] + s * e[eo + j];
       }
     }
+  }
+
+  /**
+   * Bias, its dense noise and the activation in one backend pass. Each perturbed row adds
+   * b + (σ·sign)·ε_pair (float32, mul then add); unperturbed rows add b. When the generation's dense noise
+   * is not cached (beyond denseCacheBytes), the noisy bias rows are added here first, in the same float32
+   * operations, and the backend then adds −0 (the identity of addition) before the activation.
+   */
+  biasAct(pid: number, y: Float32Array, act: Activation, rows: RowMap): void {
+    const b = this.params.values[pid];
+    const m = b.length;
+    if (!this.isDense(pid)) {
+      this.backend.biasAct(act, rows.count, m, y, b, null, null, null);
+      return;
+    }
+    const cached = this.dense[pid];
+    this.biasCoef = this.grow(this.biasCoef, rows.count);
+    const s = Math.fround(this.opts.sigma);
+    for (let i = 0; i < rows.count; i++) this.biasCoef[i] = rows.sign[i] * s;
+    if (cached) {
+      this.backend.biasAct(act, rows.count, m, y, b, rows.pair, cached, this.biasCoef);
+      return;
+    }
+    const f = Math.fround;
+    for (let i = 0; i < rows.count; i++) {
+      const cf = this.biasCoef[i];
+      const e = cf !== 0 ? this.denseFor(pid, rows.pair[i]) : undefined;
+      for (let j = 0; j < m; j++) y[i * m + j] = f(y[i * m + j] + (e ? f(b[j] + f(cf * e[j])) : b[j]));
+    }
+    if (this.negZero.length !== m) this.negZero = new Float32Array(m).fill(-0);
+    this.backend.biasAct(act, rows.count, m, y, this.negZero, null, null, null);
   }
 
   vectorFor(pid: number, row: number, rows: RowMap, out: Float32Array): Float32Array {

@@ -13,6 +13,7 @@
  */
 import type { Backend } from '../backend/types.js';
 import type { Batch } from '../nn/batch.js';
+import type { Activation } from '../backend/epilogue.js';
 import type { ParamSet } from '../nn/params.js';
 import { InferenceNoiser, makeRowMap, type MemberLayout, type Noiser, type PerturbedNoiser, type RowMap } from './noiser.js';
 
@@ -30,6 +31,9 @@ class RowBatch implements Batch {
   }
   addBias(pid: number, y: Float32Array): void {
     this.noiser.addBias(pid, y, this.rows);
+  }
+  biasAct(pid: number, y: Float32Array, act: Activation): void {
+    this.noiser.biasAct(pid, y, act, this.rows);
   }
   vectorFor(pid: number, row: number, out: Float32Array): Float32Array {
     return this.noiser.vectorFor(pid, row, this.rows, out);

@@ -4,6 +4,8 @@
  * member's perturbation. Plain inference, EGGROLL and OpenES all provide one (src/es/population.ts);
  * a model's forward only calls these, so it never knows which.
  */
+import type { Activation } from '../backend/epilogue.js';
+
 export interface Batch {
   /** Rows in this batch. */
   readonly count: number;
@@ -11,6 +13,11 @@ export interface Batch {
   matmul(pid: number, x: Float32Array, y: Float32Array): void;
   /** Y[i,:] += b for b = params[pid] (length m), each row with its member's perturbation. */
   addBias(pid: number, y: Float32Array): void;
+  /**
+   * Y[i,:] ← act(Y[i,:] + b) for b = params[pid] (length m), each row with its member's perturbation: the
+   * bias add fused with the activation in one pass (Backend.biasAct).
+   */
+  biasAct(pid: number, y: Float32Array, act: Activation): void;
   /** The parameter vector as row i sees it (element-wise parameters such as norm gains); may be `out`. */
   vectorFor(pid: number, row: number, out: Float32Array): Float32Array;
 }

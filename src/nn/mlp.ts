@@ -1,12 +1,13 @@
 /**
  * A multilayer perceptron whose forward pass runs a whole population batch: each layer is one
- * `batch.matmul` (shared GEMM + per-member perturbation) and one `batch.addBias`. Weights are stored
+ * `batch.matmul` (shared GEMM + per-member perturbation) and one `batch.biasAct` (bias, its noise and the
+ * activation in one pass). Weights are stored
  * out×in and tagged 'lowrank'; biases are 'full' (perturbed densely) or 'frozen'.
  */
 import type { Backend } from '../backend/types.js';
 import type { Batch } from './batch.js';
 import { ParamSet, type EvolveMode, type ParamSpec } from './params.js';
-import { activate, type Activation } from './activations.js';
+import type { Activation } from './activations.js';
 import { initNormal } from './init.js';
 
 export interface MlpConfig {
@@ -66,8 +67,7 @@ export class Mlp {
       const m = this.cfg.sizes[l + 1];
       const y = out.subarray(0, rows.count * m);
       batch.matmul(this.paramOffset + 2 * l, input, y);
-      batch.addBias(this.paramOffset + 2 * l + 1, y);
-      activate(l + 1 === L ? this.cfg.outputActivation ?? 'identity' : this.cfg.activation, y, rows.count, m);
+      batch.biasAct(this.paramOffset + 2 * l + 1, y, l + 1 === L ? this.cfg.outputActivation ?? 'identity' : this.cfg.activation);
       input = y;
       out = out === this.bufA ? this.bufB : this.bufA;
     }

@@ -52,6 +52,11 @@ export class RlTask implements Task {
   readonly norm: ObsNormalizer;
   private readonly cfg: MlpConfig;
   private readonly rollouts = new Map<number, Rollout>();
+  /**
+   * When set (bench rl), runEpisodes adds to it: [policy forward ms (MLP + outputs → actions), environment
+   * step ms, whole rollout ms, member-steps]. Costs two clock reads per step; null (the default) costs nothing.
+   */
+  profile: Float64Array | null = null;
 
   constructor(readonly options: RlTaskOptions, readonly backend: Backend) {
     this.def = resolveEnv(options.env);
@@ -105,6 +110,8 @@ export class RlTask implements Task {
     const od = env.obsDim;
     const w = this.auxSize;
     let step = 0;
+    const prof = this.profile;
+    const t0 = prof ? performance.now() : 0;
     while (!env.done) {
       const count = env.gatherActiveObs(ro.obs);
       for (let j = 0; j < count; j++) {
@@ -124,12 +131,20 @@ export class RlTask implements Task {
         }
       }
       this.norm.apply(ro.obs, count);
+      const ta = prof ? performance.now() : 0;
       const out = ro.mlp.forward(pop.rows(ro.rowMember, count), ro.obs);
       outputsToActions(this.def.actionSpace, out, count, ro.mlp.outputSize, ro.actions, this.options.actionMode,
         this.options.seed, ro.rowMember, ro.rowEpisode, ro.rowStep);
+      const tb = prof ? performance.now() : 0;
       env.stepActive(ro.actions);
+      if (prof) {
+        prof[0] += tb - ta;
+        prof[1] += performance.now() - tb;
+        prof[3] += count;
+      }
       step++;
     }
+    if (prof) prof[2] += performance.now() - t0;
     return env.episodeReturn;
   }
 

@@ -349,6 +349,139 @@ export function lowRankAdd(i0: i32, rows: i32, n: i32, m: i32, r: i32, x: usize,
 }
 
 // ---------------------------------------------------------------------------------------------------
+// The layer epilogue: Y[i,:] ← act(Y[i,:] + b_i), b_i = bias (+ coef[i]·noise[pair[i],:] for a row with
+// dense bias noise). The same function, bit for bit, as the TypeScript reference biasActRef in
+// src/backend/epilogue.ts (read its header for the tanh formula and pqn's summation order): only f32
+// +, −, ×, ÷, √, floor, compares and selects, in the same order, and no FMA.
+
+const ACT_IDENTITY: i32 = 0;
+const ACT_TANH: i32 = 1;
+const ACT_RELU: i32 = 2;
+const ACT_PQN: i32 = 3;
+
+@inline function tanh4(x: v128): v128 {
+  const a = f32x4.abs(x);
+  const cut = f32x4.splat(9.1);
+  const ok = f32x4.lt(a, cut); // false for NaN and for |x| ≥ 9.1
+  const ac = v128.and(a, ok);
+  const y = f32x4.add(ac, ac);
+  const k = f32x4.floor(f32x4.add(f32x4.mul(y, f32x4.splat(<f32>1.4426950408889634)), f32x4.splat(0.5)));
+  const r = f32x4.sub(f32x4.sub(y, f32x4.mul(k, f32x4.splat(<f32>0.693145751953125))), f32x4.mul(k, f32x4.splat(<f32>1.428606765330187e-6)));
+  let q = f32x4.splat(<f32>(1.0 / 40320.0));
+  q = f32x4.add(f32x4.splat(<f32>(1.0 / 5040.0)), f32x4.mul(r, q));
+  q = f32x4.add(f32x4.splat(<f32>(1.0 / 720.0)), f32x4.mul(r, q));
+  q = f32x4.add(f32x4.splat(<f32>(1.0 / 120.0)), f32x4.mul(r, q));
+  q = f32x4.add(f32x4.splat(<f32>(1.0 / 24.0)), f32x4.mul(r, q));
+  q = f32x4.add(f32x4.splat(<f32>(1.0 / 6.0)), f32x4.mul(r, q));
+  q = f32x4.add(f32x4.splat(<f32>0.5), f32x4.mul(r, q));
+  const p = f32x4.add(r, f32x4.mul(f32x4.mul(r, r), q));
+  const s = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23); // 2^k, exact
+  const one = f32x4.splat(1);
+  const t = f32x4.add(f32x4.mul(s, p), f32x4.sub(s, one));
+  let v = f32x4.div(t, f32x4.add(t, f32x4.splat(2)));
+  v = v128.bitselect(one, v, f32x4.ge(a, cut));
+  v = v128.or(v, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(x, v, f32x4.ne(x, x));
+}
+
+@inline function act4(act: i32, z: v128): v128 {
+  if (act == ACT_TANH) return tanh4(z);
+  if (act == ACT_RELU) return v128.bitselect(f32x4.splat(0), z, f32x4.lt(z, f32x4.splat(0)));
+  return z;
+}
+
+// Up to three trailing elements as one vector (unused lanes 0), and back.
+@inline function loadTail(p: usize, w: i32): v128 {
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, load<f32>(p));
+  if (w > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+  if (w > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+  return v;
+}
+@inline function storeTail(p: usize, v: v128, w: i32): void {
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (w > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (w > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
+// The canonical row sum of pqn (lane j mod 4 over whole groups of four, (l0+l1)+(l2+l3), tail in order),
+// of v or, with square, of (v − c)².
+@inline function laneSum(v: usize, m: i32, c: f32, square: bool): f32 {
+  let acc = f32x4.splat(0);
+  const vc = f32x4.splat(c);
+  let j = 0;
+  for (; j + 4 <= m; j += 4) {
+    let t = v128.load(v + (<usize>j << 2));
+    if (square) {
+      t = f32x4.sub(t, vc);
+      t = f32x4.mul(t, t);
+    }
+    acc = f32x4.add(acc, t);
+  }
+  let s: f32 = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+  for (; j < m; j++) {
+    let t = load<f32>(v + (<usize>j << 2));
+    if (square) {
+      t = t - c;
+      t = t * t;
+    }
+    s = s + t;
+  }
+  return s;
+}
+
+@inline function pqnRow(y: usize, m: i32): void {
+  const fm = <f32>m;
+  const mean = laneSum(y, m, 0, false) / fm;
+  const vr = laneSum(y, m, mean, true) / fm;
+  const inv: f32 = <f32>1 / sqrt<f32>(vr + <f32>1e-5);
+  const vm = f32x4.splat(mean), vi = f32x4.splat(inv), zero = f32x4.splat(0);
+  let j = 0;
+  for (; j + 4 <= m; j += 4) {
+    const o = y + (<usize>j << 2);
+    const z = f32x4.mul(f32x4.sub(v128.load(o), vm), vi);
+    v128.store(o, v128.bitselect(z, zero, f32x4.gt(z, zero)));
+  }
+  for (; j < m; j++) {
+    const o = y + (<usize>j << 2);
+    const z = (load<f32>(o) - mean) * inv;
+    store<f32>(o, z > 0 ? z : 0);
+  }
+}
+
+/**
+ * The epilogue for rows [i0, i0+rows) of Y (rows×m). noise = 0: no bias noise; else row i with
+ * coef[i] ≠ 0 adds coef[i]·noise[pair[i]·m + j] to the bias (mul, then add) before adding it to Y.
+ */
+export function biasAct(i0: i32, rows: i32, m: i32, act: i32, y: usize, bias: usize, pair: usize, noise: usize, coef: usize): void {
+  const m4 = m & ~3;
+  const w = m - m4;
+  for (let i = i0; i < i0 + rows; i++) {
+    const yi = y + ((<usize>i * <usize>m) << 2);
+    let cf: f32 = 0;
+    let e: usize = 0;
+    if (noise != 0) {
+      cf = load<f32>(coef + (<usize>i << 2));
+      if (cf != 0) e = noise + ((<usize>load<i32>(pair + (<usize>i << 2)) * <usize>m) << 2);
+    }
+    const vc = f32x4.splat(cf);
+    for (let j = 0; j < m4; j += 4) {
+      const o = <usize>j << 2;
+      let b = v128.load(bias + o);
+      if (cf != 0) b = f32x4.add(b, f32x4.mul(vc, v128.load(e + o)));
+      v128.store(yi + o, act4(act, f32x4.add(v128.load(yi + o), b)));
+    }
+    if (w > 0) {
+      const o = <usize>m4 << 2;
+      let b = loadTail(bias + o, w);
+      if (cf != 0) b = f32x4.add(b, f32x4.mul(vc, loadTail(e + o, w)));
+      storeTail(yi + o, act4(act, f32x4.add(loadTail(yi + o, w), b)), w);
+    }
+    if (act == ACT_PQN) pqnRow(yi, m);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Exact int8 GEMM: C(m×n, i32) ← A(m×k, i8)·B(n×k, i8)ᵀ.
 // Operands are sign-extended to i16 while packing, pairs of k are multiplied and added by
 // i32x4.dot_i16x8_s (|a·b| ≤ 2^14, a pair ≤ 2^15), and accumulated in i32: exact for k < 2^16.
@@ -525,5 +658,11 @@ export function lowRankAddShared(counter: usize, chunk: i32, rows: i32, n: i32, 
   pair: usize, coef: usize, y: usize): void {
   for (let i0 = nextRows(counter, chunk); i0 < rows; i0 = nextRows(counter, chunk)) {
     lowRankAdd(i0, min(chunk, rows - i0), n, m, r, x, bt, at, pair, coef, y);
+  }
+}
+
+export function biasActShared(counter: usize, chunk: i32, rows: i32, m: i32, act: i32, y: usize, bias: usize, pair: usize, noise: usize, coef: usize): void {
+  for (let i0 = nextRows(counter, chunk); i0 < rows; i0 = nextRows(counter, chunk)) {
+    biasAct(i0, min(chunk, rows - i0), m, act, y, bias, pair, noise, coef);
   }
 }

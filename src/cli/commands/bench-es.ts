@@ -24,6 +24,7 @@ import { measure, measureRoundRobin, machineInfo, table, type Timing } from '../
 const flags = {
   cases: { schema: z.string(), default: 'linear1024-r1,linear1024-r4,mlp-64-256-256-8', help: 'comma-separated cases: linear1024-r1, linear1024-r4, mlp-64-256-256-8' },
   'min-seconds': { schema: num.positive(), default: 1, help: 'keep timing each measurement for at least this long' },
+  'legacy-activations': { schema: z.boolean(), boolean: true, default: false, help: 'MLP cases: also time the previous forward (addBias, then Math.tanh in JavaScript) in the same run, as a baseline' },
   'skip-openes': { schema: z.boolean(), boolean: true, default: false, help: 'skip the (slow) OpenES generation' },
   backend: backendFlag,
   seed: seedFlag,
@@ -37,6 +38,8 @@ interface Case {
   specs: ParamSpec[];
   inputSize: number;
   forward: (batch: Batch, x: Float32Array) => Float32Array;
+  /** The forward as it was before the fused epilogue (MLP cases only): the baseline of --legacy-activations. */
+  legacyForward?: (batch: Batch, x: Float32Array) => Float32Array;
   init: (params: ParamSet) => void;
 }
 
@@ -61,13 +64,36 @@ function makeCase(name: string, backend: Backend): Case {
     return {
       name, pop, rank: 1, specs: mlpSpecs(cfg), inputSize: sizes[0],
       forward: (batch, x) => model.forward(batch, x),
+      legacyForward: legacyMlpForward(sizes, backend, pop),
       init: (params) => initMlp(params, 1),
     };
   }
   throw new Error(`unknown case '${name}'`);
 }
 
-function generationTimer(c: Case, algo: Algo, backend: Backend, seed: number, x: Float32Array) {
+/**
+ * The MLP forward before issue 11: the bias added by the batch in JavaScript (float64 sums), then
+ * Math.tanh element by element. Kept in the benchmark only, to time today's code against it in one run.
+ */
+function legacyMlpForward(sizes: number[], backend: Backend, maxRows: number) {
+  const width = Math.max(...sizes);
+  const bufs = [backend.allocF32(maxRows * width), backend.allocF32(maxRows * width)];
+  return (batch: Batch, x: Float32Array): Float32Array => {
+    let input = x;
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      const m = sizes[l + 1];
+      const y = bufs[l & 1].subarray(0, batch.count * m);
+      batch.matmul(2 * l, input, y);
+      batch.addBias(2 * l + 1, y);
+      if (l + 2 < sizes.length) for (let i = 0; i < y.length; i++) y[i] = Math.tanh(y[i]);
+      input = y;
+    }
+    return input;
+  };
+}
+
+function generationTimer(c: Case, algo: Algo, backend: Backend, seed: number, x: Float32Array,
+  forward: (batch: Batch, x: Float32Array) => Float32Array = c.forward) {
   const params = new ParamSet(c.specs, backend);
   c.init(params);
   const es = new EvolutionStrategy(params, backend, {
@@ -77,7 +103,7 @@ function generationTimer(c: Case, algo: Algo, backend: Backend, seed: number, x:
   const fitness = new Float64Array(c.pop);
   const outSize = c.specs[c.specs.length - 1].shape[0];
   return () => {
-    const y = c.forward(es.ask().all(), x);
+    const y = forward(es.ask().all(), x);
     for (let i = 0; i < c.pop; i++) fitness[i] = y[i * outSize];
     es.tell(fitness);
   };
@@ -107,6 +133,20 @@ export const benchEsCommand: Command = {
       // Inference and the perturbed forward alternate, so load on a shared machine hits both alike.
       const [tInf, tPert] = measureRoundRobin([() => c.forward(plain, x), () => c.forward(perturbed, x)], { ...opts, minSeconds: 2 * opts.minSeconds });
       const tEgg = measure(generationTimer(c, 'eggroll', backend, f.seed, x), { ...opts, minRuns: 3 });
+      let legacy: Record<string, number> = {};
+      if (f['legacy-activations'] && c.legacyForward) {
+        // Today's forward against the previous one, interleaved (inference, then whole generations).
+        const lf = c.legacyForward;
+        const [tNew, tOld] = measureRoundRobin([() => c.forward(plain, x), () => lf(plain, x)], { ...opts, minSeconds: 2 * opts.minSeconds });
+        const [gNew, gOld] = measureRoundRobin([generationTimer(c, 'eggroll', backend, f.seed, x), generationTimer(c, 'eggroll', backend, f.seed, x, lf)],
+          { ...opts, minRuns: 3, minSeconds: 2 * opts.minSeconds });
+        legacy = {
+          legacy_inference_forward_s: tOld.medianS, inference_forward_same_run_s: tNew.medianS,
+          inference_speedup_over_legacy: tOld.medianS / tNew.medianS,
+          legacy_eggroll_generation_s: gOld.medianS, eggroll_generation_same_run_s: gNew.medianS,
+          generation_speedup_over_legacy: gOld.medianS / gNew.medianS,
+        };
+      }
       let tOpen: Timing | undefined;
       if (!f['skip-openes']) {
         log(`${name}: timing one OpenES generation (dense noise for ${c.pop / 2} pairs; this takes a while)…`);
@@ -122,6 +162,7 @@ export const benchEsCommand: Command = {
         perturbed_forward_over_inference: tInf.medianS / tPert.medianS,
         eggroll_generation_over_inference: tInf.medianS / tEgg.medianS,
         eggroll_speedup_over_openes: tOpen ? tOpen.medianS / tEgg.medianS : null,
+        ...legacy,
         machine,
       };
       results.push(rec);

@@ -8,6 +8,7 @@ import { benchGemmCommand, benchInt8Command } from './bench-kernels.js';
 import { trainCommand, evalCommand, envsCommand } from './rl.js';
 import { lmTrainCommand, lmSampleCommand, lmEvalCommand } from './lm.js';
 import { benchEggCommand } from './bench-egg.js';
+import { benchRlCommand } from './bench-rl.js';
 
 export const COMMANDS: Command[] = [
   demoCommand,
@@ -21,6 +22,7 @@ export const COMMANDS: Command[] = [
   lmSampleCommand,
   lmEvalCommand,
   benchEggCommand,
+  benchRlCommand,
   ...BOOLEAN_COMMANDS,
   benchBoolean,
 ];

@@ -1,0 +1,138 @@
+/**
+ * `eggroll bench rl`: how fast a population's rollouts run — member-steps per second (one member taking
+ * one environment step, policy forward included) for each environment at each population size, on the
+ * chosen backend with one kernel thread and with all cores, next to the same loop on the js reference
+ * backend. The time is split into policy forward (MLP + outputs → actions), environment step, and other
+ * (gathering observations, row bookkeeping, resets). Only the rollouts are timed, not ES's update.
+ */
+import { z } from 'zod';
+import type { Command } from '../command.js';
+import { parseFlags, num } from '../flags.js';
+import { jsonFlag, seedFlag } from '../common-flags.js';
+import { log } from '../output.js';
+import { availableParallelism } from 'node:os';
+import type { Backend } from '../../backend/types.js';
+import { jsBackend } from '../../backend/js.js';
+import { createWasmBackend } from '../../backend/wasm.js';
+import { createNativeBackend } from '../../backend/native.js';
+import { ParamSet } from '../../nn/params.js';
+import { EvolutionStrategy } from '../../es/strategy.js';
+import { RlTask } from '../../rl/task.js';
+import { resolveEnv } from '../../rl/envs/index.js';
+import { machineInfo, table } from '../../bench/harness.js';
+
+const ALL = availableParallelism();
+const list = (what: string) => z.string().regex(/^\d+(,\d+)*$/, { message: `${what} must be comma-separated positive integers` })
+  .transform((s) => s.split(',').map(Number)).refine((a) => a.every((v) => v >= 1), { message: `${what} must be ≥ 1` });
+
+const flags = {
+  envs: { schema: z.string().min(1), default: 'cartpole,acrobot,mountaincar,mountaincar-continuous,pendulum', help: 'comma-separated environments (ids or aliases)' },
+  pops: { schema: list('pops'), default: '256,2048', help: 'population sizes (one episode per member)' },
+  threads: { schema: list('threads'), default: ALL > 1 ? `1,${ALL}` : '1', help: 'kernel thread counts for the fast backend (1 and all cores by default)' },
+  backend: { schema: z.enum(['auto', 'wasm', 'native']), default: 'auto', help: 'the fast backend: native if it loads (auto), else wasm' },
+  'skip-js': { schema: z.boolean(), boolean: true, default: false, help: 'skip the js reference backend line' },
+  hidden: { schema: z.string().regex(/^\d+(,\d+)*$/), default: '64,64', help: 'hidden layer widths of the tanh policy MLP' },
+  'min-seconds': { schema: num.positive(), default: 1, help: 'keep running generations of rollouts for at least this long per line' },
+  seed: seedFlag,
+  json: jsonFlag,
+};
+
+function makeBackend(kind: 'js' | 'wasm' | 'native', threads: number): Backend {
+  if (kind === 'js') return jsBackend;
+  return kind === 'native' ? createNativeBackend({ threads }) : createWasmBackend({ threads });
+}
+
+interface Line {
+  bench: 'rl'; env: string; pop: number; backend: string; threads: number;
+  member_steps: number; generations: number; seconds: number; member_steps_per_s: number;
+  forward_s: number; env_s: number; other_s: number; forward_share: number; env_share: number; other_share: number;
+}
+
+/** Runs generations (ask → rollouts → tell) until minSeconds of rollout time; times only the rollouts. */
+function measureRollouts(env: string, pop: number, hidden: number[], be: Backend, threads: number, seed: number, minSeconds: number): Line {
+  const task = new RlTask({ env, hidden, activation: 'tanh', bias: 'full', popSize: pop, episodes: 1, seed, obsNorm: false, actionMode: 'argmax' }, be);
+  const params = new ParamSet(task.specs, be);
+  task.init(params, seed);
+  const es = new EvolutionStrategy(params, be, { algo: 'eggroll', popSize: pop, rank: 1, sigma: 0.1, lr: 0.05, optimizer: { kind: 'adam' }, shaping: { kind: 'centered-rank' }, seed });
+  const fitness = new Float64Array(pop);
+  const aux = new Float64Array(pop * task.auxSize);
+  const prof = new Float64Array(4);
+  // Warm-up generations (JIT, buffers: at least 3 and 0.3 s), then measure.
+  task.profile = null;
+  let p = es.ask();
+  for (let w = 0, t0 = performance.now(); w < 3 || performance.now() - t0 < 300; w++) {
+    p = es.ask();
+    task.evaluate(p, fitness, aux);
+    es.tell(fitness);
+  }
+  task.profile = prof;
+  let gens = 0;
+  while (gens < 2 || prof[2] < minSeconds * 1e3) {
+    p = es.ask();
+    task.evaluate(p, fitness, aux);
+    es.tell(fitness);
+    gens++;
+  }
+  const s = prof[2] / 1e3;
+  const fwd = prof[0] / 1e3, st = prof[1] / 1e3, other = Math.max(0, s - fwd - st);
+  return {
+    bench: 'rl', env: resolveEnv(env).id, pop, backend: be.name, threads, member_steps: prof[3], generations: gens, seconds: s,
+    member_steps_per_s: prof[3] / s, forward_s: fwd, env_s: st, other_s: other, forward_share: fwd / s, env_share: st / s, other_share: other / s,
+  };
+}
+
+export const benchRlCommand: Command = {
+  name: 'bench rl',
+  summary: 'RL rollout speed: member-steps per second per environment and population, time split into policy / env / other',
+  example: 'eggroll bench rl --envs cartpole --pops 256,2048 --json',
+  flags,
+  async run(argv) {
+    const { flags: f } = parseFlags(argv, flags);
+    let kind: 'wasm' | 'native' = f.backend === 'wasm' ? 'wasm' : 'native';
+    if (kind === 'native') {
+      try {
+        createNativeBackend({ threads: 1 });
+      } catch (e) {
+        if (f.backend === 'native') throw e;
+        log(`native backend unavailable (${(e as Error).message}); using wasm`);
+        kind = 'wasm';
+      }
+    }
+    const hidden = f.hidden.split(',').map(Number);
+    const envs = f.envs.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const e of envs) resolveEnv(e); // unknown names fail before any timing
+    const machine = await machineInfo();
+    const lines: Line[] = [];
+    const emit = (l: Line) => {
+      lines.push(l);
+      if (f.json) process.stdout.write(JSON.stringify(l) + '\n');
+      else log(`${l.env.padEnd(26)} pop ${String(l.pop).padStart(5)}  ${`${l.backend} t${l.threads}`.padEnd(10)} ${(l.member_steps_per_s / 1e6).toFixed(3)} M member-steps/s`);
+    };
+    for (const env of envs) {
+      for (const pop of f.pops) {
+        for (const t of f.threads) emit(measureRollouts(env, pop, hidden, makeBackend(kind, t), t, f.seed, f['min-seconds']));
+        if (!f['skip-js']) emit(measureRollouts(env, pop, hidden, jsBackend, 1, f.seed, f['min-seconds']));
+      }
+    }
+    // Summary: for each env and population, one-thread rate, all-cores ÷ one thread, and fast ÷ js.
+    const summary: Record<string, unknown> = { bench: 'rl', summary: true, backend: kind, threads: f.threads, machine };
+    for (const env of envs) {
+      const id = resolveEnv(env).id;
+      for (const pop of f.pops) {
+        const at = (b: string, t: number) => lines.find((l) => l.env === id && l.pop === pop && l.backend === b && l.threads === t);
+        const one = at(kind, 1);
+        const most = at(kind, Math.max(...f.threads));
+        const js = at('js', 1);
+        const key = `${id}_${pop}`;
+        if (one) summary[`${key}_member_steps_per_s_t1`] = one.member_steps_per_s;
+        if (one && most && most !== one) summary[`${key}_all_cores_over_t1`] = most.member_steps_per_s / one.member_steps_per_s;
+        if (one && js) summary[`${key}_over_js`] = one.member_steps_per_s / js.member_steps_per_s;
+      }
+    }
+    if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
+    else {
+      process.stdout.write(table(['env', 'pop', 'backend', 'threads', 'M member-steps/s', 'policy %', 'env %', 'other %'],
+        lines.map((l) => [l.env, l.pop, l.backend, l.threads, l.member_steps_per_s / 1e6, 100 * l.forward_share, 100 * l.env_share, 100 * l.other_share])) + '\n');
+    }
+  },
+};

@@ -1,0 +1,69 @@
+/**
+ * The rollout loop allocates nothing that stays: over many generations of CartPole rollouts (thousands of
+ * batched steps, each a policy forward through the fused epilogue, an action step and row bookkeeping),
+ * the JavaScript heap after a full GC and the backend's wasm memory do not grow. Also `bench rl` end to end
+ * on a tiny configuration (timings are never asserted).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createWasmBackend } from '../../src/backend/wasm.js';
+import { ParamSet } from '../../src/nn/params.js';
+import { EvolutionStrategy } from '../../src/es/strategy.js';
+import { RlTask } from '../../src/rl/task.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+test('heap and kernel memory do not grow over a long rollout', () => {
+  const be = createWasmBackend({ threads: 1 });
+  const pop = 128;
+  const task = new RlTask({ env: 'CartPole-v1', hidden: [16, 16], activation: 'tanh', bias: 'full', popSize: pop, episodes: 1, seed: 3, obsNorm: false, actionMode: 'argmax' }, be);
+  const params = new ParamSet(task.specs, be);
+  task.init(params, 3);
+  const es = new EvolutionStrategy(params, be, { algo: 'eggroll', popSize: pop, rank: 1, sigma: 0.1, lr: 0.05, optimizer: { kind: 'adam' }, shaping: { kind: 'centered-rank' }, seed: 3 });
+  const fitness = new Float64Array(pop);
+  const aux = new Float64Array(0);
+  const prof = new Float64Array(4);
+  task.profile = prof;
+  const gen = () => {
+    task.evaluate(es.ask(), fitness, aux);
+    es.tell(fitness);
+  };
+  for (let g = 0; g < 5; g++) gen();
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const wasm0 = be.reservedBytes;
+  const steps0 = prof[3];
+  for (let g = 0; g < 40; g++) gen();
+  gc();
+  const grew = process.memoryUsage().heapUsed - heap0;
+  assert.ok(prof[3] - steps0 > 20_000, `a long rollout (${prof[3] - steps0} member-steps)`);
+  assert.ok(grew < 256 * 1024, `heap grew by ${grew} bytes over ${prof[3] - steps0} member-steps`);
+  assert.equal(be.reservedBytes, wasm0, 'wasm memory reserved');
+});
+
+test('bench rl --json prints one line per (env, pop, backend, threads) and a summary last; bad flags exit 2', () => {
+  const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', main, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const r = run('bench', 'rl', '--envs', 'cartpole,pendulum', '--pops', '8', '--threads', '1', '--backend', 'wasm', '--hidden', '4', '--min-seconds', '0.01', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(lines.length, 5);
+  for (const l of lines.slice(0, -1)) {
+    assert.equal(l.bench, 'rl');
+    assert.ok((l.member_steps_per_s as number) > 0 && (l.member_steps as number) > 0, JSON.stringify(l));
+    const shares = (l.forward_share as number) + (l.env_share as number) + (l.other_share as number);
+    assert.ok(Math.abs(shares - 1) < 1e-6, 'shares add up');
+  }
+  assert.deepEqual(lines.slice(0, -1).map((l) => `${l.env} ${l.backend}`), ['CartPole-v1 wasm', 'CartPole-v1 js', 'Pendulum-v1 wasm', 'Pendulum-v1 js']);
+  const s = lines[lines.length - 1];
+  assert.equal(s.summary, true);
+  assert.equal(typeof s['CartPole-v1_8_over_js'], 'number');
+  const bad = run('bench', 'rl', '--pops', 'x');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /pops/);
+});
