@@ -8,12 +8,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createWasmBackend } from '../../src/backend/wasm.js';
 import { ParamSet } from '../../src/nn/params.js';
 import { EvolutionStrategy } from '../../src/es/strategy.js';
 import { RlTask } from '../../src/rl/task.js';
+import { runCli } from '../helpers/cli.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -46,10 +45,10 @@ test('heap and kernel memory do not grow over a long rollout', () => {
   assert.equal(be.reservedBytes, wasm0, 'wasm memory reserved');
 });
 
-test('bench rl --json prints one line per (env, pop, backend, threads) and a summary last; bad flags exit 2', () => {
-  const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', main, ...args], { encoding: 'utf8', timeout: 120_000 });
-  const r = run('bench', 'rl', '--envs', 'cartpole,pendulum', '--pops', '8', '--threads', '1', '--backend', 'wasm', '--hidden', '4', '--min-seconds', '0.01', '--json');
+test('bench rl --json prints one line per (env, pop, backend, threads) and a summary last; bad flags exit 2', async () => {
+  // The CLI in-process (test/helpers/cli.ts).
+  const run = async (...args: string[]) => { const r = await runCli(args); return { status: r.code, stdout: r.stdout, stderr: r.stderr }; };
+  const r = await run('bench', 'rl', '--envs', 'cartpole,pendulum', '--pops', '8', '--threads', '1', '--backend', 'wasm', '--hidden', '4', '--min-seconds', '0.01', '--json');
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(lines.length, 5);
@@ -63,7 +62,7 @@ test('bench rl --json prints one line per (env, pop, backend, threads) and a sum
   const s = lines[lines.length - 1];
   assert.equal(s.summary, true);
   assert.equal(typeof s['CartPole-v1_8_over_js'], 'number');
-  const bad = run('bench', 'rl', '--pops', 'x');
+  const bad = await run('bench', 'rl', '--pops', 'x');
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /pops/);
 });
