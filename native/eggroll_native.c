@@ -255,6 +255,115 @@ static bool gemm_f32(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float al
 #endif
 }
 
+/* ---- Layer epilogue (Backend.biasAct) for identity, tanh and relu -----------------------------------
+ * The same function, bit for bit, as the TypeScript reference biasActRef (src/backend/epilogue.ts) and
+ * the wasm kernel: per element b = bias[j] (+ coef[i]·noise[pair[i]·m + j], mul then add), z = y + b,
+ * then the activation, with the reference's float32 tanh (Cody–Waite expm1 and t/(t+2); only IEEE
+ * +, −, ×, ÷, floor, selects and an exact 2^k — no FMA), so 16 lanes give the bits 4 lanes give.
+ * Tail columns use masked loads and stores. pqn (a row reduction in a fixed 4-lane order) stays in wasm.
+ */
+#ifdef HAVE_GEMM_KERNELS
+__attribute__((target("avx512f")))
+static inline __m512 tanh16(__m512 x) {
+  /* Bit operations on the integer view (AVX512F has no float and/or without DQ). */
+  const __m512i sign = _mm512_set1_epi32((int)0x80000000);
+  const __m512 a = _mm512_castsi512_ps(_mm512_andnot_si512(sign, _mm512_castps_si512(x)));
+  const __m512 cut = _mm512_set1_ps(9.1f);
+  const __mmask16 ok = _mm512_cmp_ps_mask(a, cut, _CMP_LT_OQ); /* false for NaN and |x| ≥ 9.1 */
+  const __m512 ac = _mm512_maskz_mov_ps(ok, a);
+  const __m512 y = _mm512_add_ps(ac, ac);
+  const __m512 k = _mm512_roundscale_ps(_mm512_add_ps(_mm512_mul_ps(y, _mm512_set1_ps(1.4426950408889634f)), _mm512_set1_ps(0.5f)),
+                                        _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  const __m512 r = _mm512_sub_ps(_mm512_sub_ps(y, _mm512_mul_ps(k, _mm512_set1_ps(0.693145751953125f))), _mm512_mul_ps(k, _mm512_set1_ps(1.428606765330187e-6f)));
+  __m512 q = _mm512_set1_ps((float)(1.0 / 40320.0));
+  q = _mm512_add_ps(_mm512_set1_ps((float)(1.0 / 5040.0)), _mm512_mul_ps(r, q));
+  q = _mm512_add_ps(_mm512_set1_ps((float)(1.0 / 720.0)), _mm512_mul_ps(r, q));
+  q = _mm512_add_ps(_mm512_set1_ps((float)(1.0 / 120.0)), _mm512_mul_ps(r, q));
+  q = _mm512_add_ps(_mm512_set1_ps((float)(1.0 / 24.0)), _mm512_mul_ps(r, q));
+  q = _mm512_add_ps(_mm512_set1_ps((float)(1.0 / 6.0)), _mm512_mul_ps(r, q));
+  q = _mm512_add_ps(_mm512_set1_ps(0.5f), _mm512_mul_ps(r, q));
+  const __m512 p = _mm512_add_ps(r, _mm512_mul_ps(_mm512_mul_ps(r, r), q));
+  const __m512 s = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(k), _mm512_set1_epi32(127)), 23)); /* 2^k, exact */
+  const __m512 one = _mm512_set1_ps(1.0f);
+  const __m512 t = _mm512_add_ps(_mm512_mul_ps(s, p), _mm512_sub_ps(s, one));
+  __m512 v = _mm512_div_ps(t, _mm512_add_ps(t, _mm512_set1_ps(2.0f)));
+  v = _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(a, cut, _CMP_GE_OQ), one);
+  v = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(v), _mm512_and_si512(_mm512_castps_si512(x), sign)));
+  return _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), x); /* NaN stays NaN */
+}
+
+/* act: 0 identity, 1 tanh, 2 relu (ACT_CODE in epilogue.ts). noise/pair/coef may be NULL. */
+__attribute__((target("avx512f")))
+static void bias_act_avx512(int64_t rows, int64_t m, int act, float *y, const float *bias, const int32_t *pair, const float *noise, const float *coef) {
+  for (int64_t i = 0; i < rows; i++) {
+    float *yi = y + i * m;
+    const float cf = noise && coef ? coef[i] : 0.0f;
+    const float *e = cf != 0.0f ? noise + (int64_t)pair[i] * m : NULL;
+    const __m512 vc = _mm512_set1_ps(cf);
+    for (int64_t j = 0; j < m; j += 16) {
+      const __mmask16 mk = m - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (m - j)) - 1);
+      __m512 b = _mm512_maskz_loadu_ps(mk, bias + j);
+      if (e) b = _mm512_add_ps(b, _mm512_mul_ps(vc, _mm512_maskz_loadu_ps(mk, e + j)));
+      __m512 z = _mm512_add_ps(_mm512_maskz_loadu_ps(mk, yi + j), b);
+      if (act == 1) z = tanh16(z);
+      else if (act == 2) z = _mm512_mask_mov_ps(z, _mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ), _mm512_setzero_ps());
+      _mm512_mask_storeu_ps(yi + j, mk, z);
+    }
+  }
+}
+#endif
+
+/* biasAct(act, rows, m, y, bias, pair|null, noise|null, coef|null): act 0 identity, 1 tanh, 2 relu; AVX-512 only. */
+static napi_value bias_act(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int64_t act, rows, m;
+  if (argc < 8 || !get_i(env, argv[0], &act) || !get_i(env, argv[1], &rows) || !get_i(env, argv[2], &m) || act < 0 || act > 2 || rows < 0 || m < 0) {
+    napi_throw_type_error(env, NULL, "eggroll_native.biasAct(act 0|1|2, rows, m, y, bias, pair, noise, coef): bad arguments");
+    return NULL;
+  }
+  if (gemm_kernel != ISA_AVX512) {
+    napi_throw_error(env, NULL, "eggroll_native.biasAct: needs AVX-512");
+    return NULL;
+  }
+  if (rows == 0 || m == 0) return NULL;
+  float *y = f32_arg(env, argv[3], (size_t)(rows * m), "Y");
+  if (!y) return NULL;
+  const float *bias = f32_arg(env, argv[4], (size_t)m, "bias");
+  if (!bias) return NULL;
+  napi_valuetype nt;
+  CHECK(napi_typeof(env, argv[6], &nt));
+  const int32_t *pair = NULL;
+  const float *noise = NULL, *coef = NULL;
+  if (nt != napi_null && nt != napi_undefined) {
+    pair = (const int32_t *)typed_data(env, argv[5], napi_int32_array, "Int32Array", (size_t)rows, "pair");
+    if (!pair) return NULL;
+    size_t nlen;
+    napi_typedarray_type ty;
+    void *nd;
+    napi_value nb;
+    size_t no;
+    if (napi_get_typedarray_info(env, argv[6], &ty, &nlen, &nd, &nb, &no) != napi_ok || ty != napi_float32_array) {
+      napi_throw_type_error(env, NULL, "eggroll_native: noise must be a Float32Array");
+      return NULL;
+    }
+    noise = (const float *)nd;
+    coef = f32_arg(env, argv[7], (size_t)rows, "coef");
+    if (!coef) return NULL;
+    for (int64_t i = 0; i < rows; i++) {
+      if (coef[i] != 0.0f && (pair[i] < 0 || (size_t)(pair[i] + 1) * (size_t)m > nlen)) {
+        napi_throw_range_error(env, NULL, "eggroll_native.biasAct: a row's pair lies outside the noise array");
+        return NULL;
+      }
+    }
+  }
+#ifdef HAVE_GEMM_KERNELS
+  bias_act_avx512(rows, m, (int)act, y, bias, pair, noise, coef);
+#endif
+  return NULL;
+}
+
 /* Reads sgemm's 13 arguments; returns false with a pending JS exception, or with *skip set for a no-op. */
 typedef struct {
   bool ta, tb;
@@ -483,6 +592,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"setBlasThreads", NULL, set_blas_threads, NULL, NULL, NULL, napi_default, NULL},
     {"blasConfig", NULL, blas_config, NULL, NULL, NULL, napi_default, NULL},
     {"igemm", NULL, igemm, NULL, NULL, NULL, napi_default, NULL},
+    {"biasAct", NULL, bias_act, NULL, NULL, NULL, napi_default, NULL},
     {"igemmSupported", NULL, igemm_supported, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;

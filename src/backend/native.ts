@@ -21,6 +21,8 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { ACT_CODE } from './epilogue.js';
+import type { Backend } from './types.js';
 import { createWasmBackend, WASM_INTERNALS, type WasmBackend, type WasmInternals } from './wasm.js';
 import { defaultThreads } from './kernel-choice.js';
 
@@ -41,6 +43,12 @@ export interface NativeAddon {
   blasConfig(): string;
   /** Exact int8 GEMM with AVX-512 VNNI; call only when igemmSupported(). */
   igemm(m: number, n: number, k: number, a: Int8Array, b: Int8Array, c: Int32Array): void;
+  /**
+   * The layer epilogue for identity (0), tanh (1) and relu (2), bit-identical to the reference
+   * (src/backend/epilogue.ts); AVX-512 only (gemmKernel() = 'avx512').
+   */
+  biasAct?(act: number, rows: number, m: number, y: Float32Array, bias: Float32Array,
+    pair: Int32Array | null, noise: Float32Array | null, coef: Float32Array | null): void;
   igemmSupported(): boolean;
 }
 
@@ -243,6 +251,7 @@ export function createNativeBackend(opts: NativeBackendOptions = {}): NativeBack
       return wasm.reservedBytes;
     },
     igemm,
+    biasAct: nativeBiasAct(blas, gemmKernel, wasm, internals.minParallelWork),
     sgemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
       // The kernel is ~4× wasm's per core, so a call is worth splitting only from ~4× wasm's threshold.
       if (threads > 1 && m >= 96 && m * n * k >= 4 * internals.minParallelWork) {
@@ -251,5 +260,26 @@ export function createNativeBackend(opts: NativeBackendOptions = {}): NativeBack
         addonSgemm(blas, transA, transB, m, n, k, alpha, a, b, beta, c);
       }
     },
+  };
+}
+
+/**
+ * biasAct: 16-lane AVX-512 in the addon for identity, tanh and relu on one thread (the same bits as the
+ * wasm kernel, which does pqn and, when threads would help, blocks too large for one core).
+ */
+function nativeBiasAct(blas: NativeAddon, isa: 'avx512' | 'avx2', wasm: WasmBackend, minParallelWork: number): Backend['biasAct'] {
+  if (isa !== 'avx512' || !blas.biasAct) return wasm.biasAct;
+  const nativeAct = blas.biasAct.bind(blas);
+  return (act, rows, m, y, bias, pair, noise, coef) => {
+    const code = ACT_CODE[act];
+    if (rows <= 0 || m <= 0) return;
+    if (code === undefined || code > 2 || (wasm.threads > 1 && rows * m * 32 >= minParallelWork)) {
+      wasm.biasAct(act, rows, m, y, bias, pair, noise, coef);
+      return;
+    }
+    if (y.length < rows * m) throw new RangeError(`native backend: Y has ${y.length} elements, needs ${rows * m}`);
+    if (bias.length < m) throw new RangeError(`native backend: bias has ${bias.length} elements, needs ${m}`);
+    const perturbed = noise && coef && pair;
+    nativeAct(code, rows, m, y, bias, perturbed ? pair : null, perturbed ? noise : null, perturbed ? coef : null);
   };
 }

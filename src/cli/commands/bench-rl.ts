@@ -1,9 +1,11 @@
 /**
  * `eggroll bench rl`: how fast a population's rollouts run — member-steps per second (one member taking
  * one environment step, policy forward included) for each environment at each population size, on the
- * chosen backend with one kernel thread and with all cores, next to the same loop on the js reference
- * backend. The time is split into policy forward (MLP + outputs → actions), environment step, and other
- * (gathering observations, row bookkeeping, resets). Only the rollouts are timed, not ES's update.
+ * chosen backend on one thread and on all cores, next to the same loop on the js reference backend.
+ * One thread: the time is split into policy forward (MLP + outputs → actions), environment step, and
+ * other (gathering observations, row bookkeeping, resets). All cores: the population split over worker
+ * threads exactly as `train --workers N` runs it (each worker one kernel thread; small RL layers gain
+ * nothing from splitting a GEMM). Only the rollouts are timed, not ES's update.
  */
 import { z } from 'zod';
 import type { Command } from '../command.js';
@@ -17,7 +19,11 @@ import { createWasmBackend } from '../../backend/wasm.js';
 import { createNativeBackend } from '../../backend/native.js';
 import { ParamSet } from '../../nn/params.js';
 import { EvolutionStrategy } from '../../es/strategy.js';
-import { RlTask } from '../../rl/task.js';
+import { RlTask, type RlTaskOptions } from '../../rl/task.js';
+import { TASK_MODULE } from '../../rl/run.js';
+import { EvalPool } from '../../parallel/pool.js';
+import { sizeOf } from '../../nn/params.js';
+import type { StrategyConfig } from '../../es/strategy.js';
 import { resolveEnv } from '../../rl/envs/index.js';
 import { machineInfo, table } from '../../bench/harness.js';
 
@@ -28,7 +34,7 @@ const list = (what: string) => z.string().regex(/^\d+(,\d+)*$/, { message: `${wh
 const flags = {
   envs: { schema: z.string().min(1), default: 'cartpole,acrobot,mountaincar,mountaincar-continuous,pendulum', help: 'comma-separated environments (ids or aliases)' },
   pops: { schema: list('pops'), default: '256,2048', help: 'population sizes (one episode per member)' },
-  threads: { schema: list('threads'), default: ALL > 1 ? `1,${ALL}` : '1', help: 'kernel thread counts for the fast backend (1 and all cores by default)' },
+  threads: { schema: list('threads'), default: ALL > 1 ? `1,${ALL}` : '1', help: 'threads for the fast backend: 1 = this thread; N > 1 = the population over N worker threads, as train --workers N' },
   backend: { schema: z.enum(['auto', 'wasm', 'native']), default: 'auto', help: 'the fast backend: native if it loads (auto), else wasm' },
   'skip-js': { schema: z.boolean(), boolean: true, default: false, help: 'skip the js reference backend line' },
   hidden: { schema: z.string().regex(/^\d+(,\d+)*$/), default: '64,64', help: 'hidden layer widths of the tanh policy MLP' },
@@ -48,12 +54,18 @@ interface Line {
   forward_s: number; env_s: number; other_s: number; forward_share: number; env_share: number; other_share: number;
 }
 
+/** The task both kinds of line run: observation statistics on, so each member's aux row counts its steps. */
+const taskOptions = (env: string, pop: number, hidden: number[], seed: number): RlTaskOptions =>
+  ({ env, hidden, activation: 'tanh', bias: 'full', popSize: pop, episodes: 1, seed, obsNorm: true, actionMode: 'argmax' });
+const strategyFor = (pop: number, seed: number): StrategyConfig =>
+  ({ algo: 'eggroll', popSize: pop, rank: 1, sigma: 0.1, lr: 0.05, optimizer: { kind: 'adam' }, shaping: { kind: 'centered-rank' }, seed });
+
 /** Runs generations (ask → rollouts → tell) until minSeconds of rollout time; times only the rollouts. */
 function measureRollouts(env: string, pop: number, hidden: number[], be: Backend, threads: number, seed: number, minSeconds: number): Line {
-  const task = new RlTask({ env, hidden, activation: 'tanh', bias: 'full', popSize: pop, episodes: 1, seed, obsNorm: false, actionMode: 'argmax' }, be);
+  const task = new RlTask(taskOptions(env, pop, hidden, seed), be);
   const params = new ParamSet(task.specs, be);
   task.init(params, seed);
-  const es = new EvolutionStrategy(params, be, { algo: 'eggroll', popSize: pop, rank: 1, sigma: 0.1, lr: 0.05, optimizer: { kind: 'adam' }, shaping: { kind: 'centered-rank' }, seed });
+  const es = new EvolutionStrategy(params, be, strategyFor(pop, seed));
   const fitness = new Float64Array(pop);
   const aux = new Float64Array(pop * task.auxSize);
   const prof = new Float64Array(4);
@@ -79,6 +91,42 @@ function measureRollouts(env: string, pop: number, hidden: number[], be: Backend
     bench: 'rl', env: resolveEnv(env).id, pop, backend: be.name, threads, member_steps: prof[3], generations: gens, seconds: s,
     member_steps_per_s: prof[3] / s, forward_s: fwd, env_s: st, other_s: other, forward_share: fwd / s, env_share: st / s, other_share: other / s,
   };
+}
+
+/**
+ * The population over `workers` worker threads (EvalPool, as the Trainer uses it): wall time of each
+ * generation's evaluation, member-steps counted from the members' aux rows (their step counts).
+ */
+async function measureWorkers(env: string, pop: number, hidden: number[], kind: 'wasm' | 'native', workers: number, seed: number, minSeconds: number): Promise<Line> {
+  const options = taskOptions(env, pop, hidden, seed);
+  const be = makeBackend(kind, 1);
+  const task = new RlTask(options, be);
+  const params = new ParamSet(task.specs, be);
+  task.init(params, seed);
+  const pool = await EvalPool.create(workers, {
+    task: { module: TASK_MODULE, options }, backend: kind, strategy: strategyFor(pop, seed),
+    paramSizes: task.specs.map((sp) => sizeOf(sp.shape)), stateSize: task.stateSize, auxSize: task.auxSize,
+  });
+  const fitness = new Float64Array(pop);
+  const aux = new Float64Array(pop * task.auxSize);
+  try {
+    let gen = 0;
+    for (let t0 = performance.now(); gen < 3 || performance.now() - t0 < 300; gen++) await pool.evaluate(params, task.state(), gen, fitness, aux);
+    let seconds = 0, steps = 0, gens = 0;
+    while (gens < 2 || seconds < minSeconds) {
+      const t0 = performance.now();
+      await pool.evaluate(params, task.state(), gen++, fitness, aux);
+      seconds += (performance.now() - t0) / 1e3;
+      for (let i = 0; i < pop; i++) steps += aux[i * task.auxSize];
+      gens++;
+    }
+    return {
+      bench: 'rl', env: resolveEnv(env).id, pop, backend: be.name, threads: workers, member_steps: steps, generations: gens, seconds,
+      member_steps_per_s: steps / seconds, forward_s: NaN, env_s: NaN, other_s: NaN, forward_share: NaN, env_share: NaN, other_share: NaN,
+    };
+  } finally {
+    await pool.close();
+  }
 }
 
 export const benchRlCommand: Command = {
@@ -110,7 +158,10 @@ export const benchRlCommand: Command = {
     };
     for (const env of envs) {
       for (const pop of f.pops) {
-        for (const t of f.threads) emit(measureRollouts(env, pop, hidden, makeBackend(kind, t), t, f.seed, f['min-seconds']));
+        for (const t of f.threads) {
+          emit(t === 1 ? measureRollouts(env, pop, hidden, makeBackend(kind, 1), 1, f.seed, f['min-seconds'])
+            : await measureWorkers(env, pop, hidden, kind, t, f.seed, f['min-seconds']));
+        }
         if (!f['skip-js']) emit(measureRollouts(env, pop, hidden, jsBackend, 1, f.seed, f['min-seconds']));
       }
     }
