@@ -364,6 +364,151 @@ static napi_value bias_act(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- Standard normals (Philox4x32-10 + Box–Muller), 8 Philox blocks at a time ---------------------------
+ * The same function, bit for bit, as fillNormalsRef (src/rng/normal.ts) and build/noise.wasm: Philox in
+ * 64-bit lanes holding 32-bit words (vpmuludq gives the whole 64-bit product), then the transform in
+ * float64 with the reference's own log, sin and cos polynomials, every operation in the reference's
+ * order (no FMA: -ffp-contract=off and explicit mul/add), rounded to float32 at the end. k = ⌊log2(w+1)⌋
+ * and (w+1)·2^−k come from getexp/getmant, which are exact.
+ */
+#ifdef HAVE_GEMM_KERNELS
+/* The low 32 bits of each 64-bit lane as a double, exactly (AVX512F only: no vcvtuqq2pd without DQ). */
+__attribute__((target("avx512f")))
+static inline __m512d u32_to_pd(__m512i v) {
+  return _mm512_cvtepu32_pd(_mm512_cvtepi64_epi32(v));
+}
+
+__attribute__((target("avx512f")))
+static inline __m512d poly_log1(__m512d w) {
+  /* ln(w + 1) for integer w in [0, 2^32) (logWordPlusOne). */
+  const __m512d x = _mm512_add_pd(w, _mm512_set1_pd(1.0));
+  __m512d k = _mm512_getexp_pd(x);
+  __m512d f = _mm512_getmant_pd(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
+  const __mmask8 big = _mm512_cmp_pd_mask(f, _mm512_set1_pd(1.4142135623730951), _CMP_GT_OQ);
+  f = _mm512_mask_mul_pd(f, big, f, _mm512_set1_pd(0.5));
+  k = _mm512_mask_add_pd(k, big, k, _mm512_set1_pd(1.0));
+  const __m512d one = _mm512_set1_pd(1.0);
+  const __m512d sv = _mm512_div_pd(_mm512_sub_pd(f, one), _mm512_add_pd(f, one));
+  const __m512d s2 = _mm512_mul_pd(sv, sv);
+  __m512d t = _mm512_set1_pd(0.06666666666666667);
+  t = _mm512_add_pd(_mm512_set1_pd(0.07692307692307693), _mm512_mul_pd(s2, t));
+  t = _mm512_add_pd(_mm512_set1_pd(0.09090909090909091), _mm512_mul_pd(s2, t));
+  t = _mm512_add_pd(_mm512_set1_pd(0.1111111111111111), _mm512_mul_pd(s2, t));
+  t = _mm512_add_pd(_mm512_set1_pd(0.14285714285714285), _mm512_mul_pd(s2, t));
+  t = _mm512_add_pd(_mm512_set1_pd(0.2), _mm512_mul_pd(s2, t));
+  t = _mm512_add_pd(_mm512_set1_pd(0.3333333333333333), _mm512_mul_pd(s2, t));
+  const __m512d pp = _mm512_add_pd(one, _mm512_mul_pd(s2, t));
+  return _mm512_add_pd(_mm512_mul_pd(k, _mm512_set1_pd(0.6931471805599453)), _mm512_mul_pd(_mm512_mul_pd(_mm512_set1_pd(2.0), sv), pp));
+}
+
+__attribute__((target("avx512f")))
+static inline __m512d poly_sin(__m512d a) {
+  const __m512d a2 = _mm512_mul_pd(a, a);
+  __m512d u = _mm512_set1_pd(7.647163731819816e-13);
+  u = _mm512_sub_pd(_mm512_set1_pd(1.6059043836821613e-10), _mm512_mul_pd(a2, u));
+  u = _mm512_sub_pd(_mm512_set1_pd(2.505210838544172e-8), _mm512_mul_pd(a2, u));
+  u = _mm512_sub_pd(_mm512_set1_pd(2.7557319223985893e-6), _mm512_mul_pd(a2, u));
+  u = _mm512_sub_pd(_mm512_set1_pd(0.0001984126984126984), _mm512_mul_pd(a2, u));
+  u = _mm512_sub_pd(_mm512_set1_pd(0.008333333333333333), _mm512_mul_pd(a2, u));
+  u = _mm512_sub_pd(_mm512_set1_pd(0.16666666666666666), _mm512_mul_pd(a2, u));
+  return _mm512_mul_pd(a, _mm512_sub_pd(_mm512_set1_pd(1.0), _mm512_mul_pd(a2, u)));
+}
+
+__attribute__((target("avx512f")))
+static inline __m512d poly_cos(__m512d a) {
+  const __m512d a2 = _mm512_mul_pd(a, a);
+  __m512d u = _mm512_set1_pd(1.1470745597729725e-11);
+  u = _mm512_sub_pd(_mm512_set1_pd(2.08767569878681e-9), _mm512_mul_pd(a2, u));
+  u = _mm512_sub_pd(_mm512_set1_pd(2.755731922398589e-7), _mm512_mul_pd(a2, u));
+  u = _mm512_sub_pd(_mm512_set1_pd(2.48015873015873e-5), _mm512_mul_pd(a2, u));
+  u = _mm512_sub_pd(_mm512_set1_pd(0.001388888888888889), _mm512_mul_pd(a2, u));
+  u = _mm512_sub_pd(_mm512_set1_pd(0.041666666666666664), _mm512_mul_pd(a2, u));
+  u = _mm512_sub_pd(_mm512_set1_pd(0.5), _mm512_mul_pd(a2, u));
+  return _mm512_sub_pd(_mm512_set1_pd(1.0), _mm512_mul_pd(a2, u));
+}
+
+/* One normal pair (r·cos, r·sin) from words (wr, wa) held in the low 32 bits of 64-bit lanes. */
+__attribute__((target("avx512f")))
+static inline void box_muller8(__m512i wr, __m512i wa, __m512d *zc, __m512d *zs) {
+  const __m512d L = poly_log1(u32_to_pd(wr));
+  const __m512d r = _mm512_sqrt_pd(_mm512_mul_pd(_mm512_set1_pd(-2.0), _mm512_sub_pd(L, _mm512_set1_pd(32 * 0.6931471805599453))));
+  const __m512i q = _mm512_srli_epi64(wa, 30);
+  const __m512i t = _mm512_and_si512(wa, _mm512_set1_epi64(0x3fffffff));
+  const __mmask8 low = _mm512_cmp_epu64_mask(t, _mm512_set1_epi64(0x20000000), _MM_CMPINT_LT);
+  const __m512i targ = _mm512_mask_mov_epi64(_mm512_sub_epi64(_mm512_set1_epi64(0x40000000), t), low, t);
+  const __m512d a = _mm512_mul_pd(u32_to_pd(targ), _mm512_set1_pd(1.4629180792671596e-9));
+  const __m512d pc = poly_cos(a), ps = poly_sin(a);
+  const __m512d c = _mm512_mask_mov_pd(ps, low, pc), s = _mm512_mask_mov_pd(pc, low, ps);
+  /* Quadrants: 0 (c, s), 1 (−s, c), 2 (−c, −s), 3 (s, −c). */
+  const __m512d zero = _mm512_setzero_pd();
+  const __mmask8 q1 = _mm512_cmp_epu64_mask(q, _mm512_set1_epi64(1), _MM_CMPINT_EQ);
+  const __mmask8 q2 = _mm512_cmp_epu64_mask(q, _mm512_set1_epi64(2), _MM_CMPINT_EQ);
+  const __mmask8 q3 = _mm512_cmp_epu64_mask(q, _mm512_set1_epi64(3), _MM_CMPINT_EQ);
+  __m512d oc = c, os = s;
+  oc = _mm512_mask_sub_pd(oc, q1, zero, s); os = _mm512_mask_mov_pd(os, q1, c);
+  oc = _mm512_mask_sub_pd(oc, q2, zero, c); os = _mm512_mask_sub_pd(os, q2, zero, s);
+  oc = _mm512_mask_mov_pd(oc, q3, s); os = _mm512_mask_sub_pd(os, q3, zero, c);
+  *zc = _mm512_mul_pd(r, oc);
+  *zs = _mm512_mul_pd(r, os);
+}
+
+/* normals for Philox blocks b0 … b0+blocks−1 of stream (key, c1, c2, c3) into out[0 … 4·blocks). */
+__attribute__((target("avx512f")))
+static void normals_avx512(uint32_t key0, uint32_t key1, uint32_t c1, uint32_t c2, uint32_t c3, uint32_t b0, int64_t blocks, float *out, int64_t count) {
+  const __m512i lo32 = _mm512_set1_epi64(0xffffffffLL);
+  const __m512i M0 = _mm512_set1_epi64(0xd2511f53LL), M1 = _mm512_set1_epi64(0xcd9e8d57LL);
+  for (int64_t b = 0; b < blocks; b += 8) {
+    __m512i x0 = _mm512_and_si512(_mm512_add_epi64(_mm512_set1_epi64((int64_t)b0 + b), _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7)), lo32);
+    __m512i x1 = _mm512_set1_epi64(c1), x2 = _mm512_set1_epi64(c2), x3 = _mm512_set1_epi64(c3);
+    uint32_t k0 = key0, k1 = key1;
+    for (int round = 0; round < 10; round++) {
+      const __m512i p0 = _mm512_mul_epu32(x0, M0), p1 = _mm512_mul_epu32(x2, M1);
+      const __m512i n0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), x1), _mm512_set1_epi64(k0));
+      const __m512i n2 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), x3), _mm512_set1_epi64(k1));
+      x1 = _mm512_and_si512(p1, lo32);
+      x3 = _mm512_and_si512(p0, lo32);
+      x0 = n0; x2 = n2;
+      k0 += 0x9e3779b9u; k1 += 0xbb67ae85u;
+    }
+    __m512d za, zb, zc, zd;
+    box_muller8(x0, x1, &za, &zb);
+    box_muller8(x2, x3, &zc, &zd);
+    /* Block j's normals are (za[j], zb[j], zc[j], zd[j]): interleave to out[4·(b+j) …]. */
+    double buf[4][8];
+    _mm512_storeu_pd(buf[0], za); _mm512_storeu_pd(buf[1], zb); _mm512_storeu_pd(buf[2], zc); _mm512_storeu_pd(buf[3], zd);
+    for (int j = 0; j < 8 && b + j < blocks; j++)
+      for (int h = 0; h < 4; h++) {
+        const int64_t o = 4 * (b + j) + h;
+        if (o < count) out[o] = (float)buf[h][j];
+      }
+  }
+}
+#endif
+
+/* normals(key0, key1, c1, c2, c3, b0, out: Float32Array, offset, count): out[offset … +count) from block b0. */
+static napi_value normals(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int64_t w[6], off, count;
+  bool ok = argc >= 9;
+  for (int i = 0; ok && i < 6; i++) ok = get_i(env, argv[i], &w[i]) && w[i] >= 0 && w[i] <= 0xffffffffLL;
+  if (!ok || !get_i(env, argv[7], &off) || !get_i(env, argv[8], &count) || off < 0 || count < 0) {
+    napi_throw_type_error(env, NULL, "eggroll_native.normals(key0, key1, c1, c2, c3, b0, out, offset, count): bad arguments");
+    return NULL;
+  }
+  if (gemm_kernel != ISA_AVX512) {
+    napi_throw_error(env, NULL, "eggroll_native.normals: needs AVX-512");
+    return NULL;
+  }
+  float *out = f32_arg(env, argv[6], (size_t)(off + count), "out");
+  if (!out || count == 0) return NULL;
+#ifdef HAVE_GEMM_KERNELS
+  normals_avx512((uint32_t)w[0], (uint32_t)w[1], (uint32_t)w[2], (uint32_t)w[3], (uint32_t)w[4], (uint32_t)w[5], (count + 3) / 4, out + off, count);
+#endif
+  return NULL;
+}
+
 /* Reads sgemm's 13 arguments; returns false with a pending JS exception, or with *skip set for a no-op. */
 typedef struct {
   bool ta, tb;
@@ -593,6 +738,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"blasConfig", NULL, blas_config, NULL, NULL, NULL, napi_default, NULL},
     {"igemm", NULL, igemm, NULL, NULL, NULL, napi_default, NULL},
     {"biasAct", NULL, bias_act, NULL, NULL, NULL, napi_default, NULL},
+    {"normals", NULL, normals, NULL, NULL, NULL, napi_default, NULL},
     {"igemmSupported", NULL, igemm_supported, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;

@@ -50,19 +50,29 @@ test('same key gives the same stream in another process', () => {
   assert.deepEqual(JSON.parse(r.stdout.trim()), Array.from(here));
 });
 
-test('the wasm noise kernel gives the same bits as the TypeScript reference', async () => {
+test('the wasm and native noise kernels give the same bits as the TypeScript reference', async () => {
   const { fillNormalsRef, fillNormals } = await import('../src/rng/normal.js');
-  const { wasmNoiseAvailable } = await import('../src/rng/noise-wasm.js');
-  if (!wasmNoiseAvailable()) {
-    // The build step produces build/noise.wasm; without it fillNormals is the reference itself.
-    console.log('# build/noise.wasm not built: only the reference is checked');
-  }
-  for (const [start, count] of [[0, 1], [0, 7], [4, 4], [400, 1001], [0, 200003]] as const) {
-    const addr = { key0: 0x9e3779b9, key1: start, c1: count, c2: 5, c3: 0xffffffff };
-    const a = new Float32Array(count + 3), b = new Float32Array(count + 3);
-    fillNormalsRef(addr, start, a, 1, count);
-    fillNormals(addr, start, b, 1, count);
-    assert.deepEqual(Buffer.from(b.buffer), Buffer.from(a.buffer), `start ${start} count ${count}`);
+  const { wasmNoiseAvailable, wasmNormals } = await import('../src/rng/noise-wasm.js');
+  const { nativeNoiseAvailable, nativeNormals } = await import('../src/rng/noise-native.js');
+  // The build step produces build/noise.wasm, npm ci the addon; a kernel that is missing is reported, not failed.
+  if (!wasmNoiseAvailable()) console.log('# build/noise.wasm not built: its kernel is not checked');
+  if (!nativeNoiseAvailable()) console.log('# native noise kernel unavailable (no addon or no AVX-512): not checked');
+  const kernels = [
+    ['fillNormals', (addr: Parameters<typeof fillNormalsRef>[0], start: number, out: Float32Array, count: number) => { fillNormals(addr, start, out, 1, count); return true; }],
+    ['wasm', (addr: Parameters<typeof fillNormalsRef>[0], start: number, out: Float32Array, count: number) => wasmNormals(addr, start / 4, out, 1, count)],
+    ['native', (addr: Parameters<typeof fillNormalsRef>[0], start: number, out: Float32Array, count: number) => nativeNormals(addr, start / 4, out, 1, count)],
+  ] as const;
+  for (const [start, count] of [[0, 1], [0, 7], [4, 4], [400, 1001], [0, 200003], [4 * 0xfffffff0, 333]] as const) {
+    for (const c3 of [0, 0xffffffff]) {
+      const addr = { key0: 0x9e3779b9, key1: start >>> 0, c1: count, c2: 5, c3 };
+      const a = new Float32Array(count + 3);
+      fillNormalsRef(addr, start, a, 1, count);
+      for (const [name, k] of kernels) {
+        const b = new Float32Array(count + 3);
+        if (!k(addr, start, b, count)) continue;
+        assert.deepEqual(Buffer.from(b.buffer), Buffer.from(a.buffer), `${name}: start ${start} count ${count} c3 ${c3}`);
+      }
+    }
   }
 });
 

@@ -7,7 +7,7 @@
  * |--------------------------------|--------------------------|-------------------------------------------------|
  * | kernel threads per backend     | EGGROLL_THREADS          | unset: all cores on the main thread, 1 in a worker thread; n ≥ 1: n |
  * | EGG's per-row integer kernels  | EGGROLL_EGG_KERNELS      | unset: egg.wasm when the backend keeps its tensors in a wasm memory; `ts`: the TypeScript reference |
- * | Gaussian noise (Philox normals)| EGGROLL_NOISE            | unset: noise.wasm when it was built; `js`: the TypeScript reference |
+ * | Gaussian noise (Philox normals)| EGGROLL_NOISE            | unset: the native addon's AVX-512 kernel when it loads, else noise.wasm when it was built; `wasm`: noise.wasm; `js`: the TypeScript reference |
  * | native f32 GEMM instruction set| EGGROLL_GEMM_ISA         | unset: the widest the CPU has; `avx2`: the AVX2 kernel even on AVX-512 |
  *
  * Which backend runs the GEMMs is the `--backend` flag (`auto`: native, then wasm, then js; index.ts).
@@ -31,8 +31,8 @@ export interface KernelChoice {
   readonly threads: number;
   /** EGG's per-row integer kernels: egg.wasm where the backend has a wasm memory, or the TypeScript reference. */
   readonly eggKernels: 'wasm' | 'ts';
-  /** Philox normals: noise.wasm where it was built, or the TypeScript reference. */
-  readonly noise: 'wasm' | 'js';
+  /** Philox normals: the best that loads (native AVX-512, then noise.wasm), noise.wasm, or the TypeScript reference. */
+  readonly noise: 'best' | 'wasm' | 'js';
   /** The native f32 GEMM: the widest kernel the CPU runs, or AVX2 (never wider than the CPU). */
   readonly gemmIsa: 'best' | 'avx2';
 }
@@ -50,7 +50,7 @@ export function kernelChoiceFrom(env: Env, isMain = isMainThread, cores = availa
   return {
     threads: Number.isInteger(t) && t >= 1 ? t : isMain ? Math.max(1, cores) : 1,
     eggKernels: env.EGGROLL_EGG_KERNELS === 'ts' ? 'ts' : 'wasm',
-    noise: env.EGGROLL_NOISE === 'js' ? 'js' : 'wasm',
+    noise: env.EGGROLL_NOISE === 'js' ? 'js' : env.EGGROLL_NOISE === 'wasm' ? 'wasm' : 'best',
     gemmIsa: env.EGGROLL_GEMM_ISA === 'avx2' ? 'avx2' : 'best',
   };
 }

@@ -47,6 +47,8 @@ export interface NativeAddon {
    * The layer epilogue for identity (0), tanh (1) and relu (2), bit-identical to the reference
    * (src/backend/epilogue.ts); AVX-512 only (gemmKernel() = 'avx512').
    */
+  /** Philox normals from block b0 into out[offset … +count), bit-identical to fillNormalsRef; AVX-512 only. */
+  normals?(key0: number, key1: number, c1: number, c2: number, c3: number, b0: number, out: Float32Array, offset: number, count: number): void;
   biasAct?(act: number, rows: number, m: number, y: Float32Array, bias: Float32Array,
     pair: Int32Array | null, noise: Float32Array | null, coef: Float32Array | null): void;
   igemmSupported(): boolean;

@@ -10,6 +10,7 @@
  */
 import { philox4x32 } from './philox.js';
 import { wasmNormals } from './noise-wasm.js';
+import { nativeNormals } from './noise-native.js';
 
 const block = new Uint32Array(4);
 
@@ -99,11 +100,11 @@ export function fillNormalsRef(addr: StreamAddress, start: number, out: Float32A
 /**
  * Fills out[offset .. offset+count) with N(0, 1) samples from positions [start, start+count) of the
  * stream. `start` must be a multiple of 4 (one Philox block), which keeps every element's value
- * independent of how a caller slices the stream. Uses the wasm kernel when available (same bits).
+ * independent of how a caller slices the stream. Uses the native or the wasm kernel when available (same bits).
  */
 export function fillNormals(addr: StreamAddress, start: number, out: Float32Array | Float64Array, offset: number, count: number): void {
   if (start % 4 !== 0) throw new RangeError(`fillNormals: start must be a multiple of 4, got ${start}`);
-  if (count > 0 && out instanceof Float32Array && wasmNormals(addr, start / 4, out, offset, count)) return;
+  if (count > 0 && out instanceof Float32Array && (nativeNormals(addr, start / 4, out, offset, count) || wasmNormals(addr, start / 4, out, offset, count))) return;
   fillNormalsRef(addr, start, out, offset, count);
 }
 

@@ -10,12 +10,13 @@ import { jsBackend, loadBackend } from '../../src/backend/index.js';
 import { wasmEggKernels } from '../../src/egg/kernels-wasm.js';
 
 test('kernelChoiceFrom: defaults, each variable, and threads on the main thread vs a worker', () => {
-  assert.deepEqual(kernelChoiceFrom({}, true, 8), { threads: 8, eggKernels: 'wasm', noise: 'wasm', gemmIsa: 'best' });
+  assert.deepEqual(kernelChoiceFrom({}, true, 8), { threads: 8, eggKernels: 'wasm', noise: 'best', gemmIsa: 'best' });
   assert.equal(kernelChoiceFrom({}, false, 8).threads, 1);
   assert.equal(kernelChoiceFrom({ EGGROLL_THREADS: '3' }, false, 8).threads, 3);
   for (const bad of ['0', '-2', '1.5', 'many', '']) assert.equal(kernelChoiceFrom({ EGGROLL_THREADS: bad }, true, 8).threads, 8, bad);
   assert.equal(kernelChoiceFrom({ EGGROLL_EGG_KERNELS: 'ts' }).eggKernels, 'ts');
   assert.equal(kernelChoiceFrom({ EGGROLL_NOISE: 'js' }).noise, 'js');
+  assert.equal(kernelChoiceFrom({ EGGROLL_NOISE: 'wasm' }).noise, 'wasm');
   assert.equal(kernelChoiceFrom({ EGGROLL_GEMM_ISA: 'avx2' }).gemmIsa, 'avx2');
 });
 
