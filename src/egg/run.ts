@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Backend, BackendChoice } from '../backend/index.js';
+import { nondeterminism, type Backend, type BackendChoice } from '../backend/index.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { readJsonFile } from '../io/errors.js';
 import { MetricsLog, readJsonl } from '../io/metrics.js';
@@ -94,7 +94,9 @@ export async function runLm(cfg: LmRunConfig, runDir: string, opts: LmRunOptions
   const base = computeBaselines(corpus.train, heldout, trainSample);
   if (!opts.resumeFrom) {
     lmRunConfigSchema.parse(cfg); // the schema that reads it back must accept it
-    writeJsonAtomic(join(runDir, 'config.json'), cfg);
+    // A backend whose load-time row-contract check failed (only when asked for by name) is recorded.
+    const why = nondeterminism(backend);
+    writeJsonAtomic(join(runDir, 'config.json'), why ? { ...cfg, nondeterministic: why } : cfg);
   }
   writeJsonAtomic(join(runDir, 'baselines.json'), { ...base, heldout_bytes: heldout.length, train_bytes: corpus.train.length, documents: corpus.documents, heldout_docs: corpus.heldoutDocs });
 

@@ -12,7 +12,7 @@ import { ACTIVATIONS } from '../nn/activations.js';
 import { ACTION_MODES } from './policy.js';
 import { BACKEND_CHOICES } from '../backend/index.js';
 import { BadFileError, readJsonFile } from '../io/errors.js';
-import { loadBackend, type BackendChoice } from '../backend/index.js';
+import { loadBackend, nondeterminism, type BackendChoice } from '../backend/index.js';
 import { Trainer } from '../parallel/trainer.js';
 import type { StrategyConfig, Algo } from '../es/strategy.js';
 import type { Shaping } from '../es/shaping.js';
@@ -155,7 +155,9 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
       metrics.truncate((r) => Number(r.gen) < trainer.generation);
       log(`resumed ${dir} at generation ${trainer.generation}`);
     } else {
-      const written = { ...config, policy: policyConfig(def, config).sizes, env_id: def.id, version: 1 };
+      // A backend whose load-time row-contract check failed (only when asked for by name) is recorded.
+      const why = nondeterminism(backend);
+      const written = { ...config, policy: policyConfig(def, config).sizes, env_id: def.id, version: 1, ...(why ? { nondeterministic: why } : {}) };
       rlRunConfigSchema.parse(written); // the schema that reads it back must accept it
       writeJsonAtomic(join(dir, 'config.json'), written);
       metrics.truncate(() => false);
