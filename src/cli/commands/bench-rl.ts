@@ -107,16 +107,24 @@ async function measureWorkers(env: string, pop: number, hidden: number[], kind: 
     task: { module: TASK_MODULE, options }, backend: kind, strategy: strategyFor(pop, seed),
     paramSizes: task.specs.map((sp) => sizeOf(sp.shape)), stateSize: task.stateSize, auxSize: task.auxSize,
   });
+  const es = new EvolutionStrategy(params, be, strategyFor(pop, seed));
   const fitness = new Float64Array(pop);
   const aux = new Float64Array(pop * task.auxSize);
+  // The same generations as the one-thread line (ask → rollouts → tell, the policy improving so episodes
+  // lengthen alike; results do not depend on the worker count), timing only the pool's rollouts.
+  const generation = async () => {
+    es.ask(); // this thread's noise, for tell
+    const t0 = performance.now();
+    await pool.evaluate(params, task.state(), es.generation, fitness, aux);
+    const dt = (performance.now() - t0) / 1e3;
+    es.tell(fitness);
+    return dt;
+  };
   try {
-    let gen = 0;
-    for (let t0 = performance.now(); gen < 3 || performance.now() - t0 < 300; gen++) await pool.evaluate(params, task.state(), gen, fitness, aux);
+    for (let w = 0, t0 = performance.now(); w < 3 || performance.now() - t0 < 300; w++) await generation();
     let seconds = 0, steps = 0, gens = 0;
     while (gens < 2 || seconds < minSeconds) {
-      const t0 = performance.now();
-      await pool.evaluate(params, task.state(), gen++, fitness, aux);
-      seconds += (performance.now() - t0) / 1e3;
+      seconds += await generation();
       for (let i = 0; i < pop; i++) steps += aux[i * task.auxSize];
       gens++;
     }
