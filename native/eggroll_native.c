@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -222,7 +223,7 @@ static gemm_isa detect_isa(void) {
   return ISA_NONE;
 #endif
 }
-static gemm_isa gemm_kernel = ISA_NONE; /* set once in init(), before any worker loads the addon */
+static gemm_isa gemm_kernel = ISA_NONE; /* set once per process (pthread_once in init), before any kernel runs */
 
 /* C (m×n, row stride ldc) per the formula above; returns false when out of memory. */
 static bool gemm_f32(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
@@ -319,7 +320,8 @@ static napi_value bias_act(napi_env env, napi_callback_info info) {
   napi_value argv[8];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   int64_t act, rows, m;
-  if (argc < 8 || !get_i(env, argv[0], &act) || !get_i(env, argv[1], &rows) || !get_i(env, argv[2], &m) || act < 0 || act > 2 || rows < 0 || m < 0) {
+  if (argc < 8 || !get_i(env, argv[0], &act) || !get_i(env, argv[1], &rows) || !get_i(env, argv[2], &m) || act < 0 || act > 2 ||
+      rows < 0 || m < 0 || rows > INT32_MAX || m > INT32_MAX) {
     napi_throw_type_error(env, NULL, "eggroll_native.biasAct(act 0|1|2, rows, m, y, bias, pair, noise, coef): bad arguments");
     return NULL;
   }
@@ -328,7 +330,7 @@ static napi_value bias_act(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (rows == 0 || m == 0) return NULL;
-  float *y = f32_arg(env, argv[3], (size_t)(rows * m), "Y");
+  float *y = f32_arg(env, argv[3], (size_t)rows * (size_t)m, "Y");
   if (!y) return NULL;
   const float *bias = f32_arg(env, argv[4], (size_t)m, "bias");
   if (!bias) return NULL;
@@ -352,7 +354,7 @@ static napi_value bias_act(napi_env env, napi_callback_info info) {
     coef = f32_arg(env, argv[7], (size_t)rows, "coef");
     if (!coef) return NULL;
     for (int64_t i = 0; i < rows; i++) {
-      if (coef[i] != 0.0f && (pair[i] < 0 || (size_t)(pair[i] + 1) * (size_t)m > nlen)) {
+      if (coef[i] != 0.0f && (pair[i] < 0 || ((size_t)pair[i] + 1) * (size_t)m > nlen)) {
         napi_throw_range_error(env, NULL, "eggroll_native.biasAct: a row's pair lies outside the noise array");
         return NULL;
       }
@@ -440,7 +442,8 @@ static inline void box_muller8(__m512i wr, __m512i wa, __m512d *zc, __m512d *zs)
   const __m512d pc = poly_cos(a), ps = poly_sin(a);
   const __m512d c = _mm512_mask_mov_pd(ps, low, pc), s = _mm512_mask_mov_pd(pc, low, ps);
   /* Quadrants: 0 (c, s), 1 (−s, c), 2 (−c, −s), 3 (s, −c). */
-  const __m512d zero = _mm512_setzero_pd();
+  /* −0 − x is −x for every x, ±0 included (0 − x would turn −(+0) into +0, unlike the reference's negation). */
+  const __m512d zero = _mm512_set1_pd(-0.0);
   const __mmask8 q1 = _mm512_cmp_epu64_mask(q, _mm512_set1_epi64(1), _MM_CMPINT_EQ);
   const __mmask8 q2 = _mm512_cmp_epu64_mask(q, _mm512_set1_epi64(2), _MM_CMPINT_EQ);
   const __mmask8 q3 = _mm512_cmp_epu64_mask(q, _mm512_set1_epi64(3), _MM_CMPINT_EQ);
@@ -484,6 +487,51 @@ static void normals_avx512(uint32_t key0, uint32_t key1, uint32_t c1, uint32_t c
   }
 }
 #endif
+
+#ifdef HAVE_GEMM_KERNELS
+__attribute__((target("avx512f")))
+static void box_muller_words(const uint32_t *w, size_t pairs, double *o) {
+  for (size_t p = 0; p < pairs; p += 8) {
+    int64_t wr[8] = {0}, wa[8] = {0};
+    for (size_t j = 0; j < 8 && p + j < pairs; j++) { wr[j] = w[2 * (p + j)]; wa[j] = w[2 * (p + j) + 1]; }
+    __m512d zc, zs;
+    box_muller8(_mm512_loadu_si512(wr), _mm512_loadu_si512(wa), &zc, &zs);
+    double c[8], sn[8];
+    _mm512_storeu_pd(c, zc);
+    _mm512_storeu_pd(sn, zs);
+    for (size_t j = 0; j < 8 && p + j < pairs; j++) { o[2 * (p + j)] = c[j]; o[2 * (p + j) + 1] = sn[j]; }
+  }
+}
+#endif
+
+/* boxMuller(words: Uint32Array of 2n (radius word, angle word) pairs, out: Float64Array of 2n): the transform
+ * alone, before the float32 rounding, for tests of edge words (0, 2^32 − 1, the quadrant boundaries). */
+static napi_value box_muller(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  napi_typedarray_type ty;
+  size_t len, olen;
+  void *wd, *od;
+  napi_value buf;
+  size_t off;
+  if (argc < 2 || napi_get_typedarray_info(env, argv[0], &ty, &len, &wd, &buf, &off) != napi_ok || ty != napi_uint32_array || len % 2 != 0) {
+    napi_throw_type_error(env, NULL, "eggroll_native.boxMuller(words: Uint32Array of even length, out: Float64Array)");
+    return NULL;
+  }
+  if (napi_get_typedarray_info(env, argv[1], &ty, &olen, &od, &buf, &off) != napi_ok || ty != napi_float64_array || olen < len) {
+    napi_throw_type_error(env, NULL, "eggroll_native.boxMuller: out must be a Float64Array as long as words");
+    return NULL;
+  }
+  if (gemm_kernel != ISA_AVX512) {
+    napi_throw_error(env, NULL, "eggroll_native.boxMuller: needs AVX-512");
+    return NULL;
+  }
+#ifdef HAVE_GEMM_KERNELS
+  box_muller_words((const uint32_t *)wd, len / 2, (double *)od);
+#endif
+  return NULL;
+}
 
 /* normals(key0, key1, c1, c2, c3, b0, out: Float32Array, offset, count): out[offset … +count) from block b0. */
 static napi_value normals(napi_env env, napi_callback_info info) {
@@ -531,12 +579,21 @@ static bool read_gemm_args(napi_env env, napi_callback_info info, const char *na
     napi_throw_type_error(env, NULL, msg);
     return false;
   }
-  if (g->m <= 0 || g->n <= 0 || g->k < 0 || g->m > INT32_MAX || g->n > INT32_MAX || g->k > INT32_MAX) {
+  if (g->k < 0 || g->m > INT32_MAX || g->n > INT32_MAX || g->k > INT32_MAX) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "eggroll_native.%s: m, n and k must be in [0, 2^31)", name);
+    napi_throw_range_error(env, NULL, msg);
+    return false;
+  }
+  if (g->m <= 0 || g->n <= 0) {
     *skip = true;
     return true;
   }
-  if (aoff < 0 || coff < 0 || g->lda < (g->ta ? g->m : g->k) || g->lda < 1 || g->lda > INT32_MAX) {
-    napi_throw_range_error(env, NULL, "eggroll_native: sgemm: bad offset or leading dimension");
+  /* Offsets bounded by 2^40 elements, so no size sum below can overflow. */
+  if (aoff < 0 || coff < 0 || aoff > (1LL << 40) || coff > (1LL << 40) || g->lda < (g->ta ? g->m : g->k) || g->lda < 1 || g->lda > INT32_MAX) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "eggroll_native.%s: bad offset or leading dimension", name);
+    napi_throw_range_error(env, NULL, msg);
     return false;
   }
   /* Elements of a that op(A) touches: the last row (or column) starts at (rows-1)·lda. */
@@ -603,9 +660,9 @@ static bool igemm_vnni(int64_t m, int64_t n, int64_t k, const int8_t *a, const i
   int32_t *bsum = (int32_t *)malloc(sizeof(int32_t) * (size_t)(n > 0 ? n : 1));
   if (!bsum) return false;
   for (int64_t j = 0; j < n; j++) {
-    int32_t s = 0;
+    int64_t s = 0; /* |Σ b| ≤ 128·k: int64 keeps 128·Σ exact for any k (the caller bounds k so C fits int32) */
     for (int64_t p = 0; p < k; p++) s += b[j * k + p];
-    bsum[j] = 128 * s;
+    bsum[j] = (int32_t)(128 * s);
   }
   /* Columns of B in blocks of about 192 KiB, so a block stays in L2 while every row of A passes by. */
   int64_t jb = (192 * 1024) / (k > 0 ? k : 1);
@@ -668,11 +725,15 @@ static napi_value igemm(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "eggroll_native.igemm: this CPU has no AVX-512 VNNI");
     return NULL;
   }
-  const int8_t *a = typed_data(env, argv[3], napi_int8_array, "Int8Array", (size_t)(m * k), "A");
+  if (m > INT32_MAX || n > INT32_MAX || k > INT32_MAX) {
+    napi_throw_range_error(env, NULL, "eggroll_native.igemm: m, n and k must be below 2^31");
+    return NULL;
+  }
+  const int8_t *a = typed_data(env, argv[3], napi_int8_array, "Int8Array", (size_t)m * (size_t)k, "A");
   if (!a) return NULL;
-  const int8_t *b = typed_data(env, argv[4], napi_int8_array, "Int8Array", (size_t)(n * k), "B");
+  const int8_t *b = typed_data(env, argv[4], napi_int8_array, "Int8Array", (size_t)n * (size_t)k, "B");
   if (!b) return NULL;
-  int32_t *c = (int32_t *)typed_data(env, argv[5], napi_int32_array, "Int32Array", (size_t)(m * n), "C");
+  int32_t *c = (int32_t *)typed_data(env, argv[5], napi_int32_array, "Int32Array", (size_t)m * (size_t)n, "C");
   if (!c) return NULL;
   if (m == 0 || n == 0) return NULL;
 #ifdef HAVE_VNNI_KERNEL
@@ -724,10 +785,26 @@ static napi_value blas_config(napi_env env, napi_callback_info info) {
   return r;
 }
 
-static napi_value init(napi_env env, napi_value exports) {
-  /* The main thread loads the addon first, so the CPU checks are made before any worker thread uses them. */
+static void detect_once(void) {
   (void)vnni_supported();
   gemm_kernel = detect_isa();
+}
+
+/* At a thread's environment teardown (a worker thread ending): give its packing buffers back. */
+static void free_thread_buffers(void *unused) {
+  (void)unused;
+  free(pack_a);
+  free(pack_b);
+  pack_a = pack_b = NULL;
+  pack_a_cap = pack_b_cap = 0;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  /* Every thread that loads the addon runs init; the CPU checks run once per process, so a later load
+   * (a worker thread with another environment) can never change the kernel under a running call. */
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, detect_once);
+  napi_add_env_cleanup_hook(env, free_thread_buffers, NULL);
   napi_property_descriptor props[] = {
     {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL},
     {"gemmKernel", NULL, gemm_kernel_name, NULL, NULL, NULL, napi_default, NULL},
@@ -739,6 +816,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"igemm", NULL, igemm, NULL, NULL, NULL, napi_default, NULL},
     {"biasAct", NULL, bias_act, NULL, NULL, NULL, napi_default, NULL},
     {"normals", NULL, normals, NULL, NULL, NULL, napi_default, NULL},
+    {"boxMuller", NULL, box_muller, NULL, NULL, NULL, napi_default, NULL},
     {"igemmSupported", NULL, igemm_supported, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;

@@ -10,10 +10,10 @@
  * Usage: npx tsx scripts/egg-branch.ts --from runs/egg-main --step 1000 --dest /tmp/eggx/a2
  *        [--alpha A] [--sigma-shift S] [--pop P] [--tokens T] [--zero-states]
  */
-import { readFileSync, writeFileSync, mkdirSync, copyFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeModel, encodeModel } from '../src/egg/train.js';
+import { readEggCheckpointAt, writeEggCheckpoint, type EggConfig } from '../src/egg/train.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,21 +23,18 @@ const { values } = parseArgs({
 });
 if (!values.from || !values.step || !values.dest) throw new Error('usage: --from <run-dir> --step <n> --dest <dir> [--alpha A] [--sigma-shift S] [--pop P] [--tokens T] [--zero-states]');
 const step = Number(values.step);
-const name = `step-${String(step).padStart(6, '0')}.safetensors`;
-const src = join(values.from, 'checkpoints', name);
-if (!existsSync(src)) throw new Error(`no checkpoint ${src}`);
 const cfg = JSON.parse(readFileSync(join(values.from, 'config.json'), 'utf8')) as Record<string, unknown>;
 if (values.alpha) cfg.alpha = Number(values.alpha);
 if (values['sigma-shift']) cfg.sigmaShift = Number(values['sigma-shift']);
 if (values.tokens) cfg.tokens = Number(values.tokens);
 const popChanged = values.pop !== undefined && Number(values.pop) !== cfg.pop;
 if (values.pop) cfg.pop = Number(values.pop);
-const m = decodeModel(readFileSync(src));
+const { file: src, model: m } = readEggCheckpointAt(values.from, step);
 const states = popChanged || values['zero-states'] ? new Int8Array((cfg.layers as number) * (cfg.pop as number) * (cfg.width as number)) : m.states;
 mkdirSync(join(values.dest, 'checkpoints'), { recursive: true });
 writeFileSync(join(values.dest, 'config.json'), JSON.stringify(cfg, null, 2));
-writeFileSync(join(values.dest, 'checkpoints', name), encodeModel(m.arch, m.params, states, cfg as never, step));
-writeFileSync(join(values.dest, 'checkpoints', 'latest.json'), JSON.stringify({ step, file: name }));
+const shape = { layers: cfg.layers, width: cfg.width, pop: cfg.pop, groupSize: cfg.groupSize, tokens: cfg.tokens, sigmaShift: cfg.sigmaShift, alpha: cfg.alpha, seed: cfg.seed } as EggConfig;
+writeEggCheckpoint(values.dest, m.arch, m.params, states, shape, step);
 copyFileSync(join(values.from, 'baselines.json'), join(values.dest, 'baselines.json'));
 const metrics = readFileSync(join(values.from, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as { step: number }).step <= step);
 writeFileSync(join(values.dest, 'metrics.jsonl'), metrics.map((l) => l + '\n').join(''));

@@ -76,6 +76,34 @@ test('the wasm and native noise kernels give the same bits as the TypeScript ref
   }
 });
 
+test('the native Box–Muller gives the reference bits on edge words (0, 2^32 − 1, quadrant boundaries, √2 in the log)', async (t) => {
+  const { logWordPlusOne, cosSinTurn } = await import('../src/rng/normal.js');
+  let addon: { boxMuller?: (w: Uint32Array, o: Float64Array) => void; gemmKernel(): string } | undefined;
+  try {
+    addon = (await import('../src/backend/native.js')).loadNativeAddon() as unknown as typeof addon;
+  } catch {
+    addon = undefined;
+  }
+  if (!addon?.boxMuller || addon.gemmKernel() !== 'avx512') {
+    t.skip('native addon without AVX-512 here');
+    return;
+  }
+  const edges = [0, 1, 2, 0x1fffffff, 0x20000000, 0x20000001, 0x3fffffff, 0x40000000, 0x40000001, 0x7fffffff, 0x80000000,
+    0xbfffffff, 0xc0000000, 0xdfffffff, 0xe0000000, 0xfffffffe, 0xffffffff, 0xb504f333, 0xb504f334, 0x6a09e667, 0x6a09e668];
+  const words = new Uint32Array(edges.length * edges.length * 2);
+  let k = 0;
+  for (const r of edges) for (const a of edges) { words[k++] = r; words[k++] = a; }
+  const got = new Float64Array(words.length);
+  addon.boxMuller(words, got);
+  const cs = new Float64Array(2);
+  for (let i = 0; i < words.length; i += 2) {
+    const rad = Math.sqrt(-2 * (logWordPlusOne(words[i]) - 32 * 0.6931471805599453));
+    cosSinTurn(words[i + 1], cs);
+    assert.ok(Object.is(got[i], rad * cs[0]) && Object.is(got[i + 1], rad * cs[1]),
+      `words ${words[i].toString(16)}, ${words[i + 1].toString(16)}: native ${got[i]}, ${got[i + 1]} vs reference ${rad * cs[0]}, ${rad * cs[1]}`);
+  }
+});
+
 test('the arithmetic-only log, cos and sin are accurate to ~1e-14', async () => {
   const { logWordPlusOne, cosSinTurn } = await import('../src/rng/normal.js');
   for (const w of [0, 1, 2, 3, 1000, 123456789, 0x7fffffff, 0x80000000, 0xb504f333, 0xfffffffe, 0xffffffff]) {

@@ -2,7 +2,7 @@
  * The element-wise layer epilogue every backend implements (`Backend.biasAct`): for each row i of a
  * rows×m block, z = y + b_i (b_i = the bias, plus, for a perturbed row, its dense bias noise), then the
  * activation. This file is the TypeScript reference; build/kernels.wasm (SIMD128) and the native addon
- * (AVX2) compute exactly the same function, bit for bit.
+ * (AVX-512; identity, tanh and relu) compute exactly the same function, bit for bit.
  *
  * Why bit-identical is possible: only f32 +, −, ×, ÷, √ (all correctly rounded in IEEE 754, and in
  * JavaScript when each result goes through Math.fround — double rounding is innocuous for these), floor,
@@ -110,4 +110,12 @@ export function biasActRef(act: Activation, rows: number, m: number, y: Float32A
     }
     if (act === 'pqn') pqnRow(y, o, m);
   }
+}
+
+const NEG_ZERO_BIAS = new Map<number, Float32Array>();
+/** A bias of −0 for `width` columns: the identity of IEEE addition (x + −0 = x for every x, ±0 included), shared and never written. */
+export function negZeroBias(width: number): Float32Array {
+  let b = NEG_ZERO_BIAS.get(width);
+  if (!b) NEG_ZERO_BIAS.set(width, (b = new Float32Array(width).fill(-0)));
+  return b;
 }

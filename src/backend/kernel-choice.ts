@@ -8,7 +8,7 @@
  * | kernel threads per backend     | EGGROLL_THREADS          | unset: all cores on the main thread, 1 in a worker thread; n ≥ 1: n |
  * | EGG's per-row integer kernels  | EGGROLL_EGG_KERNELS      | unset: egg.wasm when the backend keeps its tensors in a wasm memory; `ts`: the TypeScript reference |
  * | Gaussian noise (Philox normals)| EGGROLL_NOISE            | unset: the native addon's AVX-512 kernel when it loads, else noise.wasm when it was built; `wasm`: noise.wasm; `js`: the TypeScript reference |
- * | native f32 GEMM instruction set| EGGROLL_GEMM_ISA         | unset: the widest the CPU has; `avx2`: the AVX2 kernel even on AVX-512 |
+ * | native f32 GEMM instruction set| EGGROLL_GEMM_ISA         | unset: the widest the CPU has; `avx2`: the AVX2 kernel even on AVX-512 (the addon's AVX-512-only noise and epilogue kernels then give way to the wasm ones: same bits) |
  *
  * Which backend runs the GEMMs is the `--backend` flag (`auto`: native, then wasm, then js; index.ts).
  * EGGROLL_NATIVE is a build-time switch of `npm ci` (native/install.mjs), not a run-time choice.

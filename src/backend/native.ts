@@ -43,12 +43,14 @@ export interface NativeAddon {
   blasConfig(): string;
   /** Exact int8 GEMM with AVX-512 VNNI; call only when igemmSupported(). */
   igemm(m: number, n: number, k: number, a: Int8Array, b: Int8Array, c: Int32Array): void;
+  /** Philox normals from block b0 into out[offset … +count), bit-identical to fillNormalsRef; AVX-512 only. */
+  normals?(key0: number, key1: number, c1: number, c2: number, c3: number, b0: number, out: Float32Array, offset: number, count: number): void;
+  /** The Box–Muller transform alone for (radius word, angle word) pairs, in float64 (tests of edge words); AVX-512 only. */
+  boxMuller?(words: Uint32Array, out: Float64Array): void;
   /**
    * The layer epilogue for identity (0), tanh (1) and relu (2), bit-identical to the reference
    * (src/backend/epilogue.ts); AVX-512 only (gemmKernel() = 'avx512').
    */
-  /** Philox normals from block b0 into out[offset … +count), bit-identical to fillNormalsRef; AVX-512 only. */
-  normals?(key0: number, key1: number, c1: number, c2: number, c3: number, b0: number, out: Float32Array, offset: number, count: number): void;
   biasAct?(act: number, rows: number, m: number, y: Float32Array, bias: Float32Array,
     pair: Int32Array | null, noise: Float32Array | null, coef: Float32Array | null): void;
   igemmSupported(): boolean;

@@ -233,7 +233,11 @@ function kernelMethods(core: WasmCore, io: ReturnType<typeof staging>, scratch: 
       let pp = 0, pn = 0, pcf = 0;
       if (noise && coef && pair) {
         let pairs = 0;
-        for (let i = 0; i < rows; i++) if (coef[i] !== 0 && pair[i] + 1 > pairs) pairs = pair[i] + 1;
+        for (let i = 0; i < rows; i++) {
+          if (coef[i] === 0) continue;
+          if (!(pair[i] >= 0)) throw new RangeError(`biasAct: row ${i} has pair ${pair[i]}; pairs are ≥ 0`);
+          if (pair[i] + 1 > pairs) pairs = pair[i] + 1;
+        }
         pp = addr('pair', pair, rows, 'pair');
         pn = addr('noise', noise, pairs * m, 'noise');
         pcf = addr('coef', coef, rows, 'coef');

@@ -57,9 +57,11 @@ export function prepareRunDir(o: PrepareOptions): string {
     } catch (e) {
       throw new UsageError(`--out: cannot read the folder '${dir}': ${describeCause(e)}`);
     }
+    // A folder holding only run.json is a start that failed before writing anything else: nothing to keep.
+    if (entries.length === 1 && entries[0] === 'run.json') entries = [];
     if (entries.length > 0) {
       if (!o.force) {
-        const resume = RESUMABLE[o.kind] ? `continue it with --resume ${dir}, ` : '';
+        const resume = RESUMABLE[o.kind] && entries.includes('config.json') ? `continue it with --resume ${dir}, ` : '';
         throw new UsageError(`--out: '${dir}' is not empty (it holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, e.g. ${entries.slice(0, 3).join(', ')}); ${resume}choose a new --out, or add --force to move it aside`);
       }
       const aside = unique(`${dir.replace(/[/\\]+$/, '')}.old-${stamp()}`);

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { Backend, BackendChoice } from '../backend/index.js';
 import { mix32 } from '../rng/philox.js';
 import { encodeSafetensors, decodeSafetensors, tensor, SafetensorsError, type SafeTensor } from '../io/safetensors.js';
-import { firstIntact, hasCheckpoint, loadCheckpoint, readLatest, saveCheckpoint } from '../io/checkpoint.js';
+import { firstIntact, hasCheckpoint, loadCheckpoint, readCheckpointFiles, readLatest, saveCheckpoint } from '../io/checkpoint.js';
 import { BadFileError, readFileBounded, readJsonFile } from '../io/errors.js';
 import { EggArch, isPowerOf4, type EggShape } from './model.js';
 import { fillNormalI8, noiseKey } from './noise.js';
@@ -184,15 +184,7 @@ export class EggTrainer {
    * Returns the .safetensors path.
    */
   saveCheckpoint(runDir: string, extra: Record<string, unknown> = {}): string {
-    // Noise (Philox4x32-10) and data windows are counter-based: with the config's seed, the step number is
-    // the whole RNG and data-cursor position.
-    const stem = saveCheckpoint(join(runDir, 'checkpoints'), {
-      generation: this.step,
-      state: { config: this.cfg, ...extra },
-      tensors: modelTensors(this.arch, this.params, this.states, this.cfg),
-      metadata: { model: 'egg', config: JSON.stringify(this.cfg) },
-    });
-    return `${stem}.safetensors`;
+    return writeEggCheckpoint(runDir, this.arch, this.params, this.states, this.cfg, this.step, extra);
   }
 
   /** Throws a BadFileError when a decoded checkpoint does not fit this trainer. */
@@ -207,6 +199,38 @@ export class EggTrainer {
     this.states.set(m.states!);
     this.step = m.step;
   }
+}
+
+/**
+ * checkpoints/gen-NNNNNNN.* of an EGG model at `step` through the shared checkpoint module (see
+ * EggTrainer.saveCheckpoint); returns the .safetensors path.
+ */
+export function writeEggCheckpoint(runDir: string, arch: EggArch, params: Int8Array, states: Int8Array | undefined, cfg: EggConfig,
+  step: number, extra: Record<string, unknown> = {}): string {
+  // Noise (Philox4x32-10) and data windows are counter-based: with the config's seed, the step number is
+  // the whole RNG and data-cursor position.
+  const stem = saveCheckpoint(join(runDir, 'checkpoints'), {
+    generation: step,
+    state: { config: cfg, ...extra },
+    tensors: modelTensors(arch, params, states, cfg),
+    metadata: { model: 'egg', config: JSON.stringify(cfg) },
+  });
+  return `${stem}.safetensors`;
+}
+
+/** The checkpoint of `runDir` at exactly `step` (either layout), decoded; a BadFileError when it is missing or damaged. */
+export function readEggCheckpointAt(runDir: string, step: number): { file: string; model: DecodedModel } {
+  const dir = join(runDir, 'checkpoints');
+  const stem = `gen-${String(step).padStart(7, '0')}`;
+  if (existsSync(join(dir, `${stem}.json`))) {
+    const ck = readCheckpointFiles(dir, stem);
+    const file = join(dir, `${stem}.safetensors`);
+    if (ck.metadata?.model !== 'egg') throw new BadFileError(file, 'is not an EGG checkpoint (no model: egg in its metadata)');
+    return { file, model: modelFrom(ck.tensors, ck.metadata, String(ck.generation), file) };
+  }
+  const legacy = join(dir, `step-${String(step).padStart(6, '0')}.safetensors`);
+  if (!existsSync(legacy)) throw new BadFileError(dir, `has no checkpoint at step ${step}`);
+  return { file: legacy, model: decodeModel(readFileBounded(legacy, CHECKPOINT_LIMIT), legacy) };
 }
 
 /** One I8 tensor per parameter (named as in EggArch), plus `states` when given. */

@@ -5,7 +5,7 @@
  * OpenES are three noisers over the same model code (the shape HyperscaleES uses).
  */
 import type { Backend } from '../backend/types.js';
-import type { Activation } from '../backend/epilogue.js';
+import { negZeroBias, type Activation } from '../backend/epilogue.js';
 import type { ParamSet } from '../nn/params.js';
 import { sizeOf } from '../nn/params.js';
 import { denseNoise, lowRankFactors } from './noise.js';
@@ -74,12 +74,6 @@ export function makeRowMap(members: Int32Array, count: number, layout: MemberLay
   return rm;
 }
 
-/** Rows 0..count-1 belong to consecutive members memberStart.. (each member `rowsPerMember` rows). */
-export function contiguousMembers(memberStart: number, members: number, rowsPerMember = 1): Int32Array {
-  const out = new Int32Array(members * rowsPerMember);
-  for (let i = 0; i < out.length; i++) out[i] = memberStart + Math.floor(i / rowsPerMember);
-  return out;
-}
 
 /** Unperturbed evaluation: Y = X Wᵀ (+ b). */
 export class InferenceNoiser implements Noiser {
@@ -137,7 +131,6 @@ export class PerturbedNoiser implements Noiser {
   readonly dense: (Float32Array | undefined)[];
   private coef: Float32Array = new Float32Array(0);
   private biasCoef: Float32Array = new Float32Array(0);
-  private negZero: Float32Array = new Float32Array(0);
   private scratchX: Float32Array = new Float32Array(0);
   private scratchY: Float32Array = new Float32Array(0);
   private scratchE: Float32Array = new Float32Array(0);
@@ -312,8 +305,7 @@ export class PerturbedNoiser implements Noiser {
       const e = cf !== 0 ? this.denseFor(pid, rows.pair[i]) : undefined;
       for (let j = 0; j < m; j++) y[i * m + j] = f(y[i * m + j] + (e ? f(b[j] + f(cf * e[j])) : b[j]));
     }
-    if (this.negZero.length !== m) this.negZero = new Float32Array(m).fill(-0);
-    this.backend.biasAct(act, rows.count, m, y, this.negZero, null, null, null);
+    this.backend.biasAct(act, rows.count, m, y, negZeroBias(m), null, null, null);
   }
 
   vectorFor(pid: number, row: number, rows: RowMap, out: Float32Array): Float32Array {

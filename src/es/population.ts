@@ -20,22 +20,29 @@ import { InferenceNoiser, makeRowMap, type MemberLayout, type Noiser, type Pertu
 /** A row of a batch that belongs to no member: it sees the unperturbed parameters. */
 export const UNPERTURBED = -1;
 
-/** A Batch over a noiser and one row layout (reused: valid until the handle lays out its next batch). */
+/**
+ * A Batch over a noiser and one row layout (reused: valid until the handle lays out its next batch).
+ * Every call checks that its handle is live: after release the noise buffers belong to the allocator again.
+ */
 class RowBatch implements Batch {
-  constructor(private readonly noiser: Noiser, public rows: RowMap) {}
+  constructor(private readonly noiser: Noiser, public rows: RowMap, private readonly live: () => void) {}
   get count(): number {
     return this.rows.count;
   }
   matmul(pid: number, x: Float32Array, y: Float32Array): void {
+    this.live();
     this.noiser.matmul(pid, x, y, this.rows);
   }
   addBias(pid: number, y: Float32Array): void {
+    this.live();
     this.noiser.addBias(pid, y, this.rows);
   }
   biasAct(pid: number, y: Float32Array, act: Activation): void {
+    this.live();
     this.noiser.biasAct(pid, y, act, this.rows);
   }
   vectorFor(pid: number, row: number, out: Float32Array): Float32Array {
+    this.live();
     return this.noiser.vectorFor(pid, row, this.rows, out);
   }
 }
@@ -49,8 +56,8 @@ export class Population {
   private unperturbedIds = new Int32Array(0);
 
   /**
-   * @param noiser the generation's noiser (internal: made by EvolutionStrategy.ask or inference())
-   * @param memberStart first member of the slice; `memberEnd` one past the last
+   * Made by EvolutionStrategy.ask() or inference(), never by a user (so the noisers stay internal).
+   * @internal
    */
   constructor(
     /** @internal */ readonly noiser: PerturbedNoiser | InferenceNoiser,
@@ -59,7 +66,7 @@ export class Population {
     readonly memberEnd: number,
     private readonly layout: MemberLayout,
   ) {
-    this.batch = new RowBatch(noiser, makeRowMap(this.members, 0, layout));
+    this.batch = new RowBatch(noiser, makeRowMap(this.members, 0, layout), () => this.assertLive());
   }
 
   /** Members in the slice. */
@@ -73,7 +80,7 @@ export class Population {
 
   /**
    * Every member of the slice in member order, `rowsPerMember` consecutive rows each (row i belongs to
-   * member memberStart + ⌊i / rowsPerMember⌋). Built once per handle and rows-per-member.
+   * member memberStart + ⌊i / rowsPerMember⌋). The last layout asked for is kept, so asking again is free.
    */
   all(rowsPerMember = 1): Batch {
     this.assertLive();
@@ -81,7 +88,7 @@ export class Population {
     if (this.allCache?.rowsPerMember === rowsPerMember) return this.allCache.batch;
     const ids = new Int32Array(this.size * rowsPerMember);
     for (let i = 0; i < ids.length; i++) ids[i] = this.memberStart + Math.floor(i / rowsPerMember);
-    const batch = new RowBatch(this.noiser, makeRowMap(ids, ids.length, this.layout));
+    const batch = new RowBatch(this.noiser, makeRowMap(ids, ids.length, this.layout), () => this.assertLive());
     this.allCache = { rowsPerMember, batch };
     return batch;
   }
@@ -93,7 +100,7 @@ export class Population {
    */
   rows(members: ArrayLike<number>, count = members.length): Batch {
     this.assertLive();
-    if (count > members.length) throw new RangeError(`rows: count ${count} exceeds the ${members.length} members given`);
+    if (!Number.isInteger(count) || count < 0 || count > members.length) throw new RangeError(`rows: count must be an integer in [0, ${members.length}] (the members given), got ${count}`);
     if (this.members.length < count) this.members = new Int32Array(Math.max(count, 2 * this.members.length));
     for (let i = 0; i < count; i++) {
       const m = members[i];

@@ -125,7 +125,7 @@ export class EvolutionStrategy {
   ask(memberStart = 0, memberEnd = this.config.popSize): Population {
     const N = this.config.popSize;
     if (!Number.isInteger(memberStart) || !Number.isInteger(memberEnd) || memberStart < 0 || memberEnd > N || memberStart >= memberEnd) {
-      throw new RangeError(`ask: member range [${memberStart}, ${memberEnd}) must be a non-empty range of integers inside [0, ${N})`);
+      throw new RangeError(`ask: member range [${memberStart}, ${memberEnd}) must be a non-empty range of integers with 0 ≤ start < end ≤ ${N}`);
     }
     const generation = this.state.generation;
     if (generation !== this.handlesGeneration) {

@@ -5,7 +5,7 @@
  * bit for bit: parameters, optimiser moments and step, task state, generation.
  */
 import type { Backend, BackendChoice } from '../backend/index.js';
-import { ParamSet } from '../nn/params.js';
+import { ParamSet, sizeOf } from '../nn/params.js';
 import { EvolutionStrategy, type StrategyConfig, type TellResult } from '../es/strategy.js';
 import type { Task, TaskRef } from '../es/task.js';
 import { EvalPool } from './pool.js';
@@ -53,7 +53,7 @@ export class Trainer {
         task: setup.taskRef,
         backend: setup.backendChoice ?? setup.backend.name,
         strategy: setup.strategy,
-        paramSizes: setup.task.specs.map((s) => s.shape.reduce((a, b) => a * b, 1)),
+        paramSizes: setup.task.specs.map((s) => sizeOf(s.shape)),
         stateSize: setup.task.stateSize,
         auxSize: setup.task.auxSize,
       });
@@ -111,7 +111,7 @@ export class Trainer {
     const want = new Map<string, { dtype: string; count: number }>();
     const opt = this.es.state.optimizer;
     this.params.specs.forEach((s, i) => {
-      want.set(`param/${s.name}`, { dtype: 'F32', count: s.shape.reduce((a, b) => a * b, 1) });
+      want.set(`param/${s.name}`, { dtype: 'F32', count: sizeOf(s.shape) });
       if (opt.m[i].length) want.set(`opt/m/${s.name}`, { dtype: 'F32', count: opt.m[i].length });
       if (opt.v[i].length) want.set(`opt/v/${s.name}`, { dtype: 'F32', count: opt.v[i].length });
     });

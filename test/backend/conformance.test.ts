@@ -130,7 +130,7 @@ for (const cand of candidates) {
 
     test('sgemm rows do not depend on the rows beside them (split calls are bit-identical)', () => {
       const r = rng(3);
-      // [300, 400, 400] takes native's other regime (n·k > 2¹⁷: one long OpenBLAS call plus a padded one).
+      // Tile tails in m and n on both kernels' tile shapes, and a layer large enough for several column groups.
       for (const [m, n, k] of [[23, 19, 37], [64, 33, 130], [300, 24, 50], [300, 400, 400]] as const) {
         for (const ta of [false, true]) {
           for (const tb of [false, true]) {

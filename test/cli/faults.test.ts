@@ -566,7 +566,28 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     oneLine(await cli(['train', '--resume', dir, '--force']), /only --gens, --max-seconds, --workers, --backend may be given \(got --force\)/);
     oneLine(await cli(['train', '--resume', dir, '--out', join(root, 'elsewhere')]), /may be given \(got --out\)/);
     oneLine(await cli(['lm', 'train', '--resume', copy('lm'), '--force']), /--force cannot change on resume/);
+    const lm = copy('lm');
+    const lmBefore = hashDir(lm);
+    oneLine(await cli(['lm', 'train', '--resume', lm, '--out', join(root, 'elsewhere-lm')]), /--out cannot change on resume/);
+    assert.ok(!existsSync(join(root, 'elsewhere-lm')));
+    assert.deepEqual(hashDir(lm), lmBefore);
     assert.deepEqual(hashDir(dir), before);
+  });
+
+  test('lm train --resume without --steps runs to the run\'s own total (the fixture has 2 steps: nothing to do)', async () => {
+    const dir = copy('lm');
+    const r = await cli(['lm', 'train', '--resume', dir, '--quiet', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout.trim().split('\n').pop()!).steps, 2);
+  });
+
+  test('a folder holding only run.json (a start that failed early) is reused as --out, not refused', async () => {
+    const dir = join(root, `only-run-json-${++serial}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ kind: 'rl', command: 'train', version: 1 }));
+    const r = await cli(['train', 'cartpole', ...RL, '--gens', '1', '--out', dir, '--quiet', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(existsSync(join(dir, 'config.json')));
   });
 
   // ------------------------------------------------------------------ in-process: formats and rotation

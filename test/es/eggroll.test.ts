@@ -163,10 +163,13 @@ test('handles: rows outside the slice are refused, the strategy releases every h
   assert.equal(es.ask(2, 6), part, 'the same range in the same generation is one handle');
   assert.throws(() => part.rows([1, 2]), /member 1 is not in this handle's members \[2, 6\)/);
   assert.equal(part.rows([5, -1, 2]).count, 3);
-  assert.throws(() => es.ask(3, 3), /non-empty range/);
+  assert.throws(() => es.ask(3, 3), /non-empty range of integers/);
   const full = es.ask();
+  const kept = part.all();
   es.tell(new Float64Array(8));
   assert.ok(part.isReleased && full.isReleased, 'tell released the generation\'s handles');
+  // A batch kept past tell must not touch the noise buffers the allocator has taken back.
+  assert.throws(() => kept.matmul(0, new Float32Array(4 * 4), new Float32Array(4 * 6)), /was released/);
   assert.throws(() => part.all(), /was released/);
   const next = es.ask(0, 4);
   es.state.generation++;

@@ -12,6 +12,7 @@ import type { Command } from '../command.js';
 import { parseFlags, num } from '../flags.js';
 import { jsonFlag, seedFlag } from '../common-flags.js';
 import { log } from '../output.js';
+import { UsageError } from '../errors.js';
 import { availableParallelism } from 'node:os';
 import type { Backend } from '../../backend/types.js';
 import { jsBackend } from '../../backend/js.js';
@@ -28,16 +29,17 @@ import { resolveEnv } from '../../rl/envs/index.js';
 import { machineInfo, table } from '../../bench/harness.js';
 
 const ALL = availableParallelism();
-const list = (what: string) => z.string().regex(/^\d+(,\d+)*$/, { message: `${what} must be comma-separated positive integers` })
-  .transform((s) => s.split(',').map(Number)).refine((a) => a.every((v) => v >= 1), { message: `${what} must be ≥ 1` });
+const list = (what: string, max: number, even = false) => z.string().regex(/^\d+(,\d+)*$/, { message: `${what} must be comma-separated positive integers` })
+  .transform((s) => s.split(',').map(Number))
+  .refine((a) => a.every((v) => v >= 1 && v <= max && (!even || v % 2 === 0)), { message: `${what} must each be ${even ? 'even, ' : ''}in [${even ? 2 : 1}, ${max}]` });
 
 const flags = {
   envs: { schema: z.string().min(1), default: 'cartpole,acrobot,mountaincar,mountaincar-continuous,pendulum', help: 'comma-separated environments (ids or aliases)' },
-  pops: { schema: list('pops'), default: '256,2048', help: 'population sizes (one episode per member)' },
-  threads: { schema: list('threads'), default: ALL > 1 ? `1,${ALL}` : '1', help: 'threads for the fast backend: 1 = this thread; N > 1 = the population over N worker threads, as train --workers N' },
+  pops: { schema: list('pops', 1 << 20, true), default: '256,2048', help: 'population sizes (one episode per member)' },
+  threads: { schema: list('threads', 256), default: ALL > 1 ? `1,${ALL}` : '1', help: 'threads for the fast backend: 1 = this thread; N > 1 = the population over N worker threads, as train --workers N' },
   backend: { schema: z.enum(['auto', 'wasm', 'native']), default: 'auto', help: 'the fast backend: native if it loads (auto), else wasm' },
   'skip-js': { schema: z.boolean(), boolean: true, default: false, help: 'skip the js reference backend line' },
-  hidden: { schema: z.string().regex(/^\d+(,\d+)*$/), default: '64,64', help: 'hidden layer widths of the tanh policy MLP' },
+  hidden: { schema: list('hidden', 4096).transform((a) => a.join(',')), default: '64,64', help: 'hidden layer widths of the tanh policy MLP' },
   'min-seconds': { schema: num.positive(), default: 1, help: 'keep running generations of rollouts for at least this long per line' },
   seed: seedFlag,
   json: jsonFlag,
@@ -156,7 +158,14 @@ export const benchRlCommand: Command = {
     }
     const hidden = f.hidden.split(',').map(Number);
     const envs = f.envs.split(',').map((s) => s.trim()).filter(Boolean);
-    for (const e of envs) resolveEnv(e); // unknown names fail before any timing
+    for (const e of envs) {
+      // Unknown names fail before any timing, as bad input (exit 2).
+      try {
+        resolveEnv(e);
+      } catch (err) {
+        throw new UsageError(`--envs: ${(err as Error).message}`);
+      }
+    }
     const machine = await machineInfo();
     const lines: Line[] = [];
     const emit = (l: Line) => {

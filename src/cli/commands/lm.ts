@@ -3,7 +3,7 @@
  * EGGROLL on any UTF-8 text (src/egg). Train writes a run directory (config.json, metrics.jsonl,
  * checkpoints/ as int8 safetensors + JSON sidecars, plots/loss.{svg,png}); sample and eval read one.
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { Command } from '../command.js';
@@ -50,7 +50,7 @@ const trainFlags = {
 };
 
 /** Flags that may differ on --resume (they do not change the result). */
-const RESUME_FREE = new Set(['resume', 'steps', 'max-seconds', 'workers', 'backend', 'json', 'quiet', 'out', 'eval-every', 'ckpt-every']);
+const RESUME_FREE = new Set(['resume', 'steps', 'max-seconds', 'workers', 'backend', 'json', 'quiet', 'eval-every', 'ckpt-every']);
 
 function validateShape(width: number, pop: number, groupSize: number): void {
   if (!isPowerOf4(width)) throw new UsageError(`--width: must be a power of 4 (4, 16, 64, 256 or 1024), got ${width}`);
@@ -63,7 +63,7 @@ function corpusFor(path: string | undefined): Corpus {
 }
 
 async function trainRun(argv: string[]): Promise<void> {
-  const { flags: f, explicit } = parseFlags(argv, trainFlags);
+  const { flags: f, explicit } = parseFlags(argv, trainFlags, [], true);
   let cfg: LmRunConfig;
   let runDir: string;
   if (f.resume) {
@@ -71,7 +71,9 @@ async function trainRun(argv: string[]): Promise<void> {
     const bad = [...explicit].filter((k) => !RESUME_FREE.has(k));
     if (bad.length) throw new UsageError(`--resume: ${bad.map((k) => `--${k}`).join(', ')} cannot change on resume (the run's config.json fixes them); allowed: ${[...RESUME_FREE].map((k) => `--${k}`).join(' ')}`);
     checkRunKind(f.resume, 'lm', '--resume');
-    cfg = { ...readLmRunConfig(runDir), steps: f.steps };
+    const saved = readLmRunConfig(runDir);
+    // Without --steps a resume runs to the run's own total, as train --resume keeps its --gens.
+    cfg = { ...saved, steps: explicit.has('steps') ? f.steps : saved.steps };
     if (explicit.has('eval-every')) cfg.evalEvery = f['eval-every'];
     if (explicit.has('ckpt-every')) cfg.ckptEvery = f['ckpt-every'];
   } else {
