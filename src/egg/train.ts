@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { Backend, BackendChoice } from '../backend/index.js';
 import { mix32 } from '../rng/philox.js';
 import { encodeSafetensors, decodeSafetensors, tensor, SafetensorsError, type SafeTensor } from '../io/safetensors.js';
-import { firstIntact, hasCheckpoint, loadCheckpoint, readCheckpointFiles, readLatest, saveCheckpoint } from '../io/checkpoint.js';
+import { CHECKPOINT_LIMIT, firstIntact, hasCheckpoint, loadCheckpoint, readCheckpointFiles, readLatest, saveCheckpoint } from '../io/checkpoint.js';
 import { BadFileError, readFileBounded, readJsonFile } from '../io/errors.js';
 import { EggArch, isPowerOf4, type EggShape } from './model.js';
 import { fillNormalI8, noiseKey } from './noise.js';
@@ -295,8 +295,6 @@ function modelFrom(tensors: Record<string, SafeTensor>, metadata: Record<string,
   return { cfg, arch, params, states: st ? (st.data as Int8Array) : undefined, step };
 }
 
-/** Checkpoints are read with this bound (a guard against a corrupt size, not a limit on real models). */
-const CHECKPOINT_LIMIT = 2 ** 31 - 1;
 
 /**
  * The newest intact checkpoint of a run directory (src/io/checkpoint.ts: the one latest.json names, or

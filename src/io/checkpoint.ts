@@ -45,7 +45,7 @@ const name = (generation: number) => `gen-${String(generation).padStart(7, '0')}
 const genOf = (stem: string) => Number(stem.slice(4));
 
 /** Checkpoint size limit when reading back (a bound on a corrupt header, not on real models). */
-const CHECKPOINT_LIMIT = 2 ** 31 - 1;
+export const CHECKPOINT_LIMIT = 2 ** 31 - 1;
 
 export function saveCheckpoint(dir: string, ck: Checkpoint, keep = 3): string {
   const base = name(ck.generation);

@@ -4,7 +4,6 @@ import type { FlagTable } from '../flags.js';
 import { num, parseFlags } from '../flags.js';
 import { forceFlag, jsonFlag, outFlag, quietFlag, seedFlag } from '../common-flags.js';
 import { prepareRunDir } from '../run-dir.js';
-import { UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { Progress } from '../progress.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../io/atomic.js';
@@ -31,7 +30,6 @@ export const priorFlags = {
 export async function runPriorCommand(argv: string[]): Promise<void> {
   const { flags: f } = parseFlags(argv, priorFlags);
   const n = f.n, H = widthFor(n, f['width-mult']);
-  if (f.samples > 1e11) throw new UsageError(`--samples: ${f.samples} is more than this command is meant for; allowed: 1..1e11`);
   const dir = prepareRunDir({ out: f.out, force: f.force, prefix: `boolean-prior-n${n}`, kind: 'boolean', command: 'boolean prior', log });
   writeJsonAtomic(join(dir, 'config.json'), { command: 'boolean prior', n, H, samples: f.samples, widthMult: f['width-mult'], seed: f.seed, workers: f.workers });
   const progress = new Progress({ total: Math.ceil(f.samples / (1 << 20)), label: `prior n=${n} H=${H}`, quiet: f.quiet });
