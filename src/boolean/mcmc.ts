@@ -46,12 +46,6 @@ export function snapshot(s: NetState, step: number, m: number, accept?: number):
   };
 }
 
-function popc(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
-}
-
 /**
  * One MH step: propose a uniform neighbour, accept with min(1, exp(−(κ/m)·Δerrors − λ·Δ‖θ‖₁)).
  * km = κ/m. Returns 1 if accepted. (The same expression as acceptProb, inlined for speed.)

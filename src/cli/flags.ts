@@ -36,7 +36,8 @@ export interface ParsedArgs<T extends FlagTable> {
   explicit: Set<string>;
 }
 
-const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+/** --flag-name → flagName (config files may use either). */
+export const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 function describeIssue(flag: string, err: z.ZodError, raw: unknown): string {
   const issue = err.issues[0];

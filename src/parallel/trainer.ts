@@ -5,7 +5,7 @@
  * bit for bit: parameters, optimiser moments and step, task state, generation.
  */
 import type { Backend, BackendChoice } from '../backend/index.js';
-import { ParamSet, sizeOf } from '../nn/params.js';
+import { ParamSet, sizeOf, type ParamSpec } from '../nn/params.js';
 import { EvolutionStrategy, type StrategyConfig, type TellResult } from '../es/strategy.js';
 import type { Task, TaskRef } from '../es/task.js';
 import { EvalPool } from './pool.js';
@@ -107,26 +107,19 @@ export class Trainer {
   }
 
   /** Which tensors a checkpoint of this trainer must hold, with their value counts. */
-  private expectedTensors(): Map<string, { dtype: string; count: number }> {
-    const want = new Map<string, { dtype: string; count: number }>();
+  private expectedTensors(): Map<string, ExpectedTensor> {
+    const want = modelTensorsExpected(this.params.specs, this.setup.task.stateSize);
     const opt = this.es.state.optimizer;
     this.params.specs.forEach((s, i) => {
-      want.set(`param/${s.name}`, { dtype: 'F32', count: sizeOf(s.shape) });
       if (opt.m[i].length) want.set(`opt/m/${s.name}`, { dtype: 'F32', count: opt.m[i].length });
       if (opt.v[i].length) want.set(`opt/v/${s.name}`, { dtype: 'F32', count: opt.v[i].length });
     });
-    const st = this.setup.task.state();
-    if (st.length) want.set('task/state', { dtype: 'F64', count: st.length });
     return want;
   }
 
   /** Throws a BadFileError when a checkpoint does not fit this trainer (another model, a damaged sidecar). */
   checkCheckpoint(ck: Checkpoint, file: string): void {
-    for (const [key, w] of this.expectedTensors()) {
-      const t = ck.tensors[key];
-      if (!t) throw new BadFileError(file, `has no tensor '${key}' (a checkpoint of a different model?)`);
-      if (t.dtype !== w.dtype || t.data.length !== w.count) throw new BadFileError(file, `tensor '${key}' is ${t.dtype}×${t.data.length}, expected ${w.dtype}×${w.count} (a checkpoint of a different model?)`);
-    }
+    checkTensors(ck, file, this.expectedTensors());
     const step = ck.state.optimizerStep;
     if (!Number.isSafeInteger(step) || (step as number) < 0) throw new BadFileError(file.replace(/\.safetensors$/, '.json'), `field 'state.optimizerStep' must be a whole number ≥ 0, got ${JSON.stringify(step)}`);
   }
@@ -152,5 +145,24 @@ export class Trainer {
 
   async close(): Promise<void> {
     await this.pool?.close();
+  }
+}
+
+export interface ExpectedTensor { dtype: string; count: number }
+
+/** The tensors any reader of a Trainer checkpoint needs: every parameter (F32) and the task state (F64). */
+export function modelTensorsExpected(specs: readonly ParamSpec[], stateSize: number): Map<string, ExpectedTensor> {
+  const want = new Map<string, ExpectedTensor>();
+  for (const s of specs) want.set(`param/${s.name}`, { dtype: 'F32', count: sizeOf(s.shape) });
+  if (stateSize) want.set('task/state', { dtype: 'F64', count: stateSize });
+  return want;
+}
+
+/** Throws a BadFileError naming `file` unless the checkpoint holds every expected tensor with its dtype and size. */
+export function checkTensors(ck: Checkpoint, file: string, want: Map<string, ExpectedTensor>): void {
+  for (const [key, w] of want) {
+    const t = ck.tensors[key];
+    if (!t) throw new BadFileError(file, `has no tensor '${key}' (a checkpoint of a different model?)`);
+    if (t.dtype !== w.dtype || t.data.length !== w.count) throw new BadFileError(file, `tensor '${key}' is ${t.dtype}×${t.data.length}, expected ${w.dtype}×${w.count} (a checkpoint of a different model?)`);
   }
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
-import { flag, num, oneOf, parseFlags } from '../flags.js';
+import { camel, flag, num, oneOf, parseFlags } from '../flags.js';
 import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
 import { Interrupted, UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
@@ -21,7 +21,7 @@ import { createTask, type RlTask } from '../../rl/task.js';
 import { taskOptionsFor, meanStd } from '../../rl/run.js';
 import { ParamSet } from '../../nn/params.js';
 import { loadCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
-import { BadFileError } from '../../io/errors.js';
+import { checkTensors, modelTensorsExpected } from '../../parallel/trainer.js';
 import { fmt, generationProgress } from '../progress.js';
 
 const hiddenSchema = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => Number(s.trim())) : v),
@@ -62,7 +62,6 @@ const trainFlags = {
   quiet: quietFlag,
 };
 
-const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** Preset < config file < flags; validated once more as a whole (cross-field rules). */
 export function resolveConfig(env: string, flags: Record<string, unknown>): RlRunConfig {
@@ -159,13 +158,9 @@ export const evalCommand: Command = {
     const backend = await loadBackend(flags.backend, log);
     const task = createTask(taskOptionsFor(config), backend) as RlTask;
     const params = new ParamSet(task.specs, backend);
-    const check = (ck: Checkpoint, file: string) => {
-      for (const s of task.specs) {
-        const t = ck.tensors[`param/${s.name}`];
-        if (!t || t.dtype !== 'F32' || t.shape.join('x') !== s.shape.join('x')) throw new BadFileError(file, `tensor 'param/${s.name}' is missing or not F32[${s.shape}] (a checkpoint of a different model?)`);
-      }
-      if (task.stateSize && ck.tensors['task/state']?.data.length !== task.stateSize) throw new BadFileError(file, `tensor 'task/state' is missing or not ${task.stateSize} values`);
-    };
+    // The same check as a resume, minus the optimiser moments eval does not need.
+    const want = modelTensorsExpected(task.specs, task.stateSize);
+    const check = (c: Checkpoint, file: string) => checkTensors(c, file, want);
     const ck = loadCheckpoint(join(dir, 'checkpoints'), { check, log });
     params.loadTensors(ck.tensors, 'param/');
     if (task.stateSize) task.state().set(ck.tensors['task/state'].data as Float64Array);
