@@ -14,3 +14,4 @@ export const backendFlag = flag({
   help: `compute backend: ${BACKEND_CHOICES.join('|')} (auto picks the fastest available)`,
 });
 export const quietFlag = flag({ schema: z.boolean(), boolean: true, default: false, help: 'no progress output' });
+export const redisFlag = flag({ schema: z.string().min(1).optional(), help: 'evaluate on the cluster of eggroll workers on this Redis (redis://HOST:PORT, redis://:PASSWORD@HOST:PORT, rediss:// for TLS); results are bit-identical to a local run' });

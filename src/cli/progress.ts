@@ -65,10 +65,13 @@ export function duration(secs: number): string {
 }
 
 /** A run loop's onGeneration hook that draws this progress bar (nothing with quiet). */
-export function generationProgress(label: string, quiet: boolean): (p: { generation: number; total: number; mean: number; best: number }) => void {
+export function generationProgress(label: string, quiet: boolean): (p: { generation: number; total: number; mean: number; best: number; workers?: number; stragglerSeconds?: number }) => void {
   let bar: Progress | undefined;
   return (p) => {
     bar ??= new Progress({ total: p.total, label, quiet });
-    bar.update(p.generation, { mean: p.mean, best: p.best });
+    // Cluster runs also show the live workers and the last generation's wait for stragglers.
+    const fields: Record<string, number> = { mean: p.mean, best: p.best };
+    if (p.workers !== undefined) { fields.workers = p.workers; fields['straggler s'] = p.stragglerSeconds ?? 0; }
+    bar.update(p.generation, fields);
   };
 }

@@ -11,7 +11,10 @@ import type { Task, TaskRef } from '../es/task.js';
 import { EvalPool } from './pool.js';
 import { saveCheckpoint, loadCheckpoint, type Checkpoint } from '../io/checkpoint.js';
 import { BadFileError } from '../io/errors.js';
-import type { SafeTensor } from '../io/safetensors.js';
+import { decodeSafetensors, encodeSafetensors, type SafeTensor } from '../io/safetensors.js';
+import { splitMembers } from './workers.js';
+import { f64At, hashArrays, packArrays } from './cluster/protocol.js';
+import type { ClusterCoordinator, ClusterJob, GenerationStats } from './cluster/coordinator.js';
 
 export interface TrainerSetup {
   task: Task;
@@ -21,12 +24,19 @@ export interface TrainerSetup {
   backend: Backend;
   backendChoice?: BackendChoice;
   workers?: number;
+  /**
+   * Evaluate through a cluster instead (parallel/cluster): jobs of member ranges over Redis, each worker
+   * following the parameters by applying the same updates. `workers` is then ignored.
+   */
+  cluster?: ClusterCoordinator;
 }
 
 export interface StepResult extends TellResult {
   /** Wall-clock seconds of the whole generation (noise, evaluation, update). */
   seconds: number;
   evalSeconds: number;
+  /** Cluster runs: live workers, retried jobs, straggler wait, bytes (see ClusterCoordinator.evaluate). */
+  cluster?: GenerationStats;
 }
 
 export class Trainer {
@@ -45,7 +55,7 @@ export class Trainer {
   }
 
   static async create(setup: TrainerSetup): Promise<Trainer> {
-    const workers = setup.workers ?? 1;
+    const workers = setup.cluster ? 1 : setup.workers ?? 1;
     let pool: EvalPool | undefined;
     if (workers > 1) {
       if (!setup.taskRef) throw new Error('workers > 1 needs a taskRef (module URL and options) so worker threads can build the task');
@@ -58,7 +68,9 @@ export class Trainer {
         auxSize: setup.task.auxSize,
       });
     }
-    return new Trainer(setup, pool);
+    const trainer = new Trainer(setup, pool);
+    setup.cluster?.setSnapshotSource(() => ({ generation: trainer.generation, bytes: trainer.snapshot() }));
+    return trainer;
   }
 
   get generation(): number {
@@ -69,7 +81,16 @@ export class Trainer {
     const t0 = performance.now();
     const { task, strategy } = this.setup;
     const generation = this.es.generation;
-    if (this.pool) {
+    const cluster = this.setup.cluster;
+    let stats: GenerationStats | undefined;
+    let jobs: ClusterJob[] = [];
+    if (cluster) {
+      jobs = this.clusterJobs(cluster.knownWorkers);
+      const pending = cluster.evaluate(generation, this.stateHash(), jobs, (job, bytes) => this.takeResult(job, bytes));
+      // Build the population's noise (the update needs it) while the workers evaluate.
+      this.es.ask();
+      stats = await pending;
+    } else if (this.pool) {
       // evaluate() posts the work synchronously; while the workers run, this thread builds the whole
       // population's noise, which the update needs anyway.
       const pending = this.pool.evaluate(this.params, task.state(), generation, this.fitness, this.aux);
@@ -81,7 +102,72 @@ export class Trainer {
     const t1 = performance.now();
     task.afterGeneration?.(this.aux, strategy.popSize);
     const info = this.es.tell(this.fitness);
-    return { ...info, seconds: (performance.now() - t0) / 1000, evalSeconds: (t1 - t0) / 1000 };
+    if (cluster && stats) {
+      // Every worker applies this same update from the record: fitness and the task state, nothing model-sized.
+      stats.bytesSent += await cluster.publishRecord(generation, this.record());
+      await cluster.forgetGeneration(generation, jobs);
+    }
+    return { ...info, seconds: (performance.now() - t0) / 1000, evalSeconds: (t1 - t0) / 1000, ...(stats ? { cluster: stats } : {}) };
+  }
+
+  /** A generation's member ranges for the cluster: about 4 per live worker (stragglers and lost workers cost less), on pair bounds. */
+  private clusterJobs(workers: number): ClusterJob[] {
+    const pairSize = (this.setup.strategy.antithetic ?? true) ? 2 : 1;
+    const parts = Math.min(256, Math.max(4, 4 * workers));
+    return splitMembers(this.setup.strategy.popSize, parts, pairSize).map(([start, end]) => ({ start, end }));
+  }
+
+  /** Copies a cluster job's result (fitness, then aux rows, float64) into this generation's arrays. */
+  private takeResult(job: ClusterJob, bytes: Uint8Array): void {
+    const n = job.end - job.start;
+    const auxSize = this.setup.task.auxSize;
+    const expected = n * 8 * (1 + auxSize);
+    if (bytes.length !== expected) throw new Error(`cluster result for members ${job.start}-${job.end} has ${bytes.length} bytes, expected ${expected}`);
+    this.fitness.set(f64At(bytes, 0, n), job.start);
+    if (auxSize) this.aux.set(f64At(bytes, n * 8, n * auxSize), job.start * auxSize);
+  }
+
+  // ---------------------------------------------------------------- the worker side of a cluster run
+
+  /** Fitness and aux rows of members [start, end) at the current generation, packed as a cluster result. */
+  evaluateRange(start: number, end: number): Uint8Array {
+    const auxSize = this.setup.task.auxSize;
+    this.setup.task.evaluate(this.es.ask(start, end), this.fitness, this.aux);
+    this.es.release();
+    return packArrays([this.fitness.subarray(start, end), this.aux.subarray(start * auxSize, end * auxSize)]);
+  }
+
+  /** This generation's record: every member's raw fitness and the task state after afterGeneration. */
+  record(): Uint8Array {
+    return packArrays([this.fitness, this.setup.task.state()]);
+  }
+
+  /** Applies a record written by the coordinator's record(): the same task state, the same tell. */
+  applyRecord(record: Uint8Array): void {
+    const pop = this.setup.strategy.popSize;
+    const stateSize = this.setup.task.stateSize;
+    if (record.length !== 8 * (pop + stateSize)) throw new Error(`generation record has ${record.length} bytes, expected ${8 * (pop + stateSize)}`);
+    this.fitness.set(f64At(record, 0, pop));
+    if (stateSize) this.setup.task.state().set(f64At(record, pop * 8, stateSize));
+    this.es.tell(this.fitness);
+  }
+
+  /** sha256 of everything the next generations depend on: parameters, optimiser moments and step, task state, generation. */
+  stateHash(): string {
+    const opt = this.es.state.optimizer;
+    return hashArrays([...this.params.values, ...opt.m, ...opt.v, this.setup.task.state(), Float64Array.of(this.es.generation, opt.step)]);
+  }
+
+  /** The whole trainer state as safetensors bytes (what a checkpoint holds), for a worker that must catch up. */
+  snapshot(): Uint8Array {
+    return encodeSafetensors(this.stateTensors(), { generation: String(this.es.generation), optimizerStep: String(this.es.state.optimizer.step) });
+  }
+
+  loadSnapshot(bytes: Uint8Array): void {
+    const d = decodeSafetensors(bytes);
+    const ck: Checkpoint = { generation: Number(d.metadata.generation), state: { optimizerStep: Number(d.metadata.optimizerStep) }, tensors: d.tensors };
+    this.checkCheckpoint(ck, 'cluster snapshot');
+    this.loadState(ck);
   }
 
   /** The last generation's raw fitness, member order. */
@@ -90,6 +176,16 @@ export class Trainer {
   }
 
   save(dir: string, extraState: Record<string, unknown> = {}): string {
+    return saveCheckpoint(dir, {
+      generation: this.es.generation,
+      // The RNG position: all noise is counter-based (Philox4x32-10), so (seed, generation) is the whole of it.
+      state: { optimizerStep: this.es.state.optimizer.step, seed: this.setup.strategy.seed, ...extraState },
+      tensors: this.stateTensors(),
+    });
+  }
+
+  /** Parameters, optimiser moments and task state, named as in a checkpoint. */
+  private stateTensors(): Record<string, SafeTensor> {
     const tensors: Record<string, SafeTensor> = this.params.toTensors('param/');
     const opt = this.es.state.optimizer;
     this.params.specs.forEach((s, i) => {
@@ -98,12 +194,7 @@ export class Trainer {
     });
     const st = this.setup.task.state();
     if (st.length) tensors['task/state'] = { dtype: 'F64', shape: [st.length], data: st };
-    return saveCheckpoint(dir, {
-      generation: this.es.generation,
-      // The RNG position: all noise is counter-based (Philox4x32-10), so (seed, generation) is the whole of it.
-      state: { optimizerStep: opt.step, seed: this.setup.strategy.seed, ...extraState },
-      tensors,
-    });
+    return tensors;
   }
 
   /** Which tensors a checkpoint of this trainer must hold, with their value counts. */
@@ -130,6 +221,11 @@ export class Trainer {
    */
   resume(dir: string, log?: (line: string) => void): Record<string, unknown> {
     const ck = loadCheckpoint(dir, { check: (c, f) => this.checkCheckpoint(c, f), log });
+    this.loadState(ck);
+    return ck.state;
+  }
+
+  private loadState(ck: Checkpoint): void {
     this.params.loadTensors(ck.tensors, 'param/');
     const opt = this.es.state.optimizer;
     this.params.specs.forEach((s, i) => {
@@ -140,7 +236,6 @@ export class Trainer {
     if (st.length) st.set(ck.tensors['task/state'].data as Float64Array);
     opt.step = Number(ck.state.optimizerStep);
     this.es.state.generation = ck.generation;
-    return ck.state;
   }
 
   async close(): Promise<void> {

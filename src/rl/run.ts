@@ -14,6 +14,8 @@ import { BACKEND_CHOICES } from '../backend/index.js';
 import { BadFileError, readJsonFile } from '../io/errors.js';
 import { loadBackend, nondeterminism, type BackendChoice } from '../backend/index.js';
 import { Trainer } from '../parallel/trainer.js';
+import { ClusterCoordinator } from '../parallel/cluster/coordinator.js';
+import { backendFingerprint } from '../parallel/cluster/worker.js';
 import type { StrategyConfig, Algo } from '../es/strategy.js';
 import type { Shaping } from '../es/shaping.js';
 import type { Schedule } from '../es/schedule.js';
@@ -114,17 +116,26 @@ export function taskOptionsFor(c: RlRunConfig): RlTaskOptions {
   return { env: c.env, hidden: c.hidden, activation: c.activation, bias: c.bias, popSize: c.pop, episodes: c.episodes, seed: c.seed, obsNorm: c.obsNorm, actionMode: c.action };
 }
 
+/** The cluster job kind of RL runs (rl/cluster.ts serves it). */
+export const RL_KIND = 'rl';
+
 export const TASK_MODULE = new URL(`./task${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
 /** How a caller (the CLI, a script) follows a run: the run loop itself prints nothing. */
 export interface RunHooks {
   log?: (line: string) => void;
   /** After every generation (the CLI draws its progress bar from it). */
-  onGeneration?: (p: { generation: number; total: number; mean: number; best: number }) => void;
+  onGeneration?: (p: { generation: number; total: number; mean: number; best: number; workers?: number; stragglerSeconds?: number }) => void;
   /** Checked at every generation boundary: when it returns a reason, the run saves a checkpoint and stops. */
   shouldStop?: () => string | undefined;
   /** Stop (with a checkpoint) at the first generation boundary after this many seconds; 0 = no limit. */
   maxSeconds?: number;
+  /** Evaluate through the workers on this Redis (eggroll worker) instead of local threads. */
+  redis?: string;
+  /** Cluster runs: wait at most this long for the first worker before starting (s; default 10). */
+  waitForWorkersS?: number;
+  /** Cluster runs: generation records kept for workers that fall behind (default 64; further back they load a snapshot). */
+  clusterRecordsKept?: number;
 }
 
 /** A run stopped early (Ctrl-C, a signal) after writing a checkpoint at `generation`. */
@@ -141,10 +152,21 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
   const def = resolveEnv(config.env);
   const backend = await loadBackend(config.backend, log);
   const task = createTask(taskOptionsFor(config), backend) as RlTask;
-  const trainer = await Trainer.create({
-    task, taskRef: { module: TASK_MODULE, options: taskOptionsFor(config) }, strategy: strategyFor(config),
-    backend, backendChoice: config.backend, workers: config.workers,
-  });
+  const cluster = hooks.redis ? await ClusterCoordinator.connect({ url: hooks.redis, kind: RL_KIND, backend: backendFingerprint(backend), config, log, recordsKept: hooks.clusterRecordsKept }) : undefined;
+  let trainer: Trainer;
+  try {
+    trainer = await Trainer.create({
+      task, taskRef: { module: TASK_MODULE, options: taskOptionsFor(config) }, strategy: strategyFor(config),
+      backend, backendChoice: config.backend, workers: config.workers, cluster,
+    });
+  } catch (e) {
+    await cluster?.close();
+    throw e;
+  }
+  if (cluster) {
+    const live = await cluster.waitForWorkers(1, (hooks.waitForWorkersS ?? 10) * 1000);
+    log(live ? `cluster: ${live} worker${live === 1 ? '' : 's'} on ${cluster.where}` : `cluster: no worker on ${cluster.where} yet; jobs wait in the queue until one starts (eggroll worker --redis URL)`);
+  }
   const ckDir = join(dir, 'checkpoints');
   const metrics = new MetricsLog(join(dir, 'metrics.jsonl'));
   let priorSeconds = 0;
@@ -169,9 +191,13 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
     while (trainer.generation < config.gens) {
       const r = await trainer.step();
       last = { mean: r.meanFitness, max: r.maxFitness };
-      metrics.append({ gen: r.generation, mean_return: r.meanFitness, max_return: r.maxFitness, min_return: r.minFitness, sigma: r.sigma, lr: r.lr, grad_norm: r.gradNorm, non_finite: r.nonFinite, seconds: r.seconds });
+      const c = r.cluster;
+      metrics.append({
+        gen: r.generation, mean_return: r.meanFitness, max_return: r.maxFitness, min_return: r.minFitness, sigma: r.sigma, lr: r.lr, grad_norm: r.gradNorm, non_finite: r.nonFinite, seconds: r.seconds,
+        ...(c ? { workers: c.workers, jobs_retried: c.jobsRetried, straggler_s: c.stragglerSeconds, bytes_sent: c.bytesSent, bytes_received: c.bytesReceived } : {}),
+      });
       const seconds = priorSeconds + (performance.now() - t0) / 1000;
-      hooks.onGeneration?.({ generation: trainer.generation, total: config.gens, mean: r.meanFitness, best: r.maxFitness });
+      hooks.onGeneration?.({ generation: trainer.generation, total: config.gens, mean: r.meanFitness, best: r.maxFitness, ...(c ? { workers: c.workers, stragglerSeconds: c.stragglerSeconds } : {}) });
       // Let a pending signal handler run (the loop above may never yield to the event loop otherwise).
       if (hooks.shouldStop) await new Promise((res) => setImmediate(res));
       const stop = hooks.shouldStop?.();
@@ -204,6 +230,7 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
     return summary;
   } finally {
     await trainer.close();
+    await cluster?.close();
   }
 }
 

@@ -9,6 +9,7 @@ import { trainCommand, evalCommand, envsCommand } from './rl.js';
 import { lmTrainCommand, lmSampleCommand, lmEvalCommand } from './lm.js';
 import { benchEggCommand } from './bench-egg.js';
 import { benchRlCommand } from './bench-rl.js';
+import { workerCommand } from './worker.js';
 
 export const COMMANDS: Command[] = [
   demoCommand,
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   lmEvalCommand,
   benchEggCommand,
   benchRlCommand,
+  workerCommand,
   ...BOOLEAN_COMMANDS,
   benchBoolean,
 ];

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { camel, flag, num, oneOf, parseFlags } from '../flags.js';
-import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
+import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, redisFlag, seedFlag, workersFlag } from '../common-flags.js';
+import { checkRedisUrl } from '../../parallel/cluster/redis.js';
 import { Interrupted, UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { prepareRunDir, checkRunKind } from '../run-dir.js';
@@ -53,6 +54,7 @@ const trainFlags = {
   'checkpoint-every': flag({ schema: num.int(1, 1_000_000).optional(), help: 'generations between checkpoints (default: 10)' }),
   seed: seedFlag,
   workers: workersFlag,
+  redis: redisFlag,
   backend: backendFlag,
   'max-seconds': flag({ schema: num.nonneg(), default: 0, help: 'stop (with a checkpoint) at the first generation boundary after this many seconds; 0 = no limit' }),
   out: outFlag,
@@ -73,7 +75,7 @@ export function resolveConfig(env: string, flags: Record<string, unknown>): RlRu
   }
   const cfg: Record<string, unknown> = { ...BASE_PRESET, ...PRESETS[def.id], env: def.id };
   for (const [k, v] of Object.entries(flags)) {
-    if (v === undefined || ['out', 'resume', 'json', 'quiet', 'config', 'force', 'max-seconds'].includes(k)) continue;
+    if (v === undefined || ['out', 'resume', 'json', 'quiet', 'config', 'force', 'max-seconds', 'redis'].includes(k)) continue;
     cfg[camel(k)] = v;
   }
   const c = cfg as unknown as RlRunConfig;
@@ -93,14 +95,15 @@ export const trainCommand: Command = {
   config: true,
   async run(argv) {
     const { flags, positionals, explicit } = parseFlags(argv, trainFlags, this.positionals, true);
+    if (flags.redis) checkRedisUrl(flags.redis);
     let dir: string;
     let config: RlRunConfig;
     if (flags.resume) {
       dir = flags.resume;
       // A resumed run keeps its settings; only the number of generations, the time limit, workers and backend may change.
       // (Results are bit-identical for any worker count; a different backend may round differently.)
-      const others = [...explicit].filter((k) => !['gens', 'workers', 'backend', 'resume', 'json', 'quiet', 'max-seconds'].includes(k));
-      if (others.length) throw new UsageError(`--resume continues a run with its saved settings; only --gens, --max-seconds, --workers, --backend may be given (got --${others.join(', --')})`);
+      const others = [...explicit].filter((k) => !['gens', 'workers', 'backend', 'resume', 'json', 'quiet', 'max-seconds', 'redis'].includes(k));
+      if (others.length) throw new UsageError(`--resume continues a run with its saved settings; only --gens, --max-seconds, --workers, --backend, --redis may be given (got --${others.join(', --')})`);
       checkRunKind(dir, 'rl', '--resume');
       config = readRunConfig(dir);
       if (positionals[0]) {
@@ -125,7 +128,7 @@ export const trainCommand: Command = {
     let summary;
     try {
       const onGeneration = generationProgress(`${resolveEnv(config.env).id} ${config.algo}`, flags.quiet);
-      summary = await runRl(config, dir, Boolean(flags.resume), { onGeneration, log, shouldStop: signals.reason, maxSeconds: flags['max-seconds'] });
+      summary = await runRl(config, dir, Boolean(flags.resume), { onGeneration, log, shouldStop: signals.reason, maxSeconds: flags['max-seconds'], redis: flags.redis });
     } catch (e) {
       if (e instanceof RunStopped) throw new Interrupted(`${e.reason}: checkpoint written at generation ${e.generation}; resume with: eggroll train --resume ${e.dir}`, signals.exitCode());
       throw e;

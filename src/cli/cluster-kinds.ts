@@ -1,0 +1,5 @@
+/** The job kinds `eggroll worker` serves: every experiment that can run on the cluster. Add a kind here. */
+import type { ClusterKind } from '../parallel/cluster/worker.js';
+import { rlClusterKind } from '../rl/cluster.js';
+
+export const CLUSTER_KINDS: readonly ClusterKind[] = [rlClusterKind];

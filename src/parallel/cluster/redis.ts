@@ -1,0 +1,87 @@
+/**
+ * Redis connections for the cluster: one place that parses the URL (redis:// or rediss:// for TLS, with
+ * an optional password), connects with a bounded wait, and turns connection failures into one line
+ * (unreachable, wrong password, not Redis).
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import { InputError } from '../../io/errors.js';
+import { redactUrl } from './protocol.js';
+
+export class ClusterError extends Error {
+  override readonly name = 'ClusterError';
+}
+
+export interface ConnectOptions {
+  /** How long a (re)connection may keep failing before commands fail instead of waiting (ms). */
+  reconnectForMs?: number;
+  /** Connection name shown by CLIENT LIST. */
+  name?: string;
+}
+
+/** Checks the URL's shape; an InputError (→ exit 2) names what is wrong and what is allowed. */
+export function checkRedisUrl(url: string): URL {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new InputError(`--redis must be a URL like redis://HOST:PORT, redis://:PASSWORD@HOST:PORT or rediss://HOST:PORT (TLS), got '${url}'`);
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new InputError(`--redis must start with redis:// or rediss:// (TLS), got '${redactUrl(url)}'`);
+  if (!u.hostname) throw new InputError(`--redis needs a host, e.g. redis://127.0.0.1:6379, got '${redactUrl(url)}'`);
+  return u;
+}
+
+/**
+ * Connects and waits until Redis answers (at most `timeoutMs`). After that, a lost connection is retried
+ * for `reconnectForMs` (commands wait meanwhile, as BullMQ needs), then commands fail.
+ */
+export async function connectRedis(url: string, opts: ConnectOptions = {}, timeoutMs = 5000): Promise<Redis> {
+  checkRedisUrl(url);
+  const reconnectForMs = opts.reconnectForMs ?? 30_000;
+  let lostSince = 0;
+  const options: RedisOptions = {
+    lazyConnect: true,
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    connectionName: opts.name,
+    retryStrategy: () => {
+      const now = Date.now();
+      if (!lostSince) lostSince = now;
+      if (now - lostSince > reconnectForMs) return null;
+      return 250;
+    },
+  };
+  const client = new Redis(url, options);
+  client.on('ready', () => { lostSince = 0; });
+  // ioredis emits 'error' on every failed attempt; the outcome is reported by connect() or by the failing
+  // command. While connecting, the attempt's own error (refused, wrong password) says more than connect()'s.
+  let firstError: unknown;
+  client.on('error', (e) => { firstError ??= e; });
+  const where = redactUrl(url);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.connect(),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('timed out')), timeoutMs); }),
+    ]);
+    await client.ping();
+  } catch (e) {
+    client.disconnect();
+    throw new ClusterError(describeRedisError(firstError ?? e, where));
+  } finally {
+    clearTimeout(timer);
+  }
+  return client;
+}
+
+/** One line for a failure to talk to Redis at `where`. */
+export function describeRedisError(e: unknown, where: string): string {
+  const msg = (e as Error)?.message ?? String(e);
+  if (/WRONGPASS|invalid username-password/i.test(msg)) return `Redis at ${where} refused the password (WRONGPASS): check the password in the URL (redis://:PASSWORD@HOST:PORT)`;
+  if (/NOAUTH/i.test(msg)) return `Redis at ${where} needs a password (NOAUTH): give it in the URL as redis://:PASSWORD@HOST:PORT`;
+  if (/ECONNREFUSED/.test(msg)) return `cannot reach Redis at ${where}: connection refused (is redis-server running and listening there?)`;
+  if (/ENOTFOUND|EAI_AGAIN/.test(msg)) return `cannot reach Redis at ${where}: unknown host`;
+  if (/timed out|ETIMEDOUT/.test(msg)) return `cannot reach Redis at ${where}: no answer within the time limit`;
+  if (/Connection is closed|max retries|Stream isn't writeable/i.test(msg)) return `lost the connection to Redis at ${where}`;
+  return `Redis at ${where}: ${msg.split('\n')[0]}`;
+}

@@ -1,0 +1,224 @@
+/**
+ * A cluster worker: takes jobs from the BullMQ queue for any run on its Redis, keeps one replica per run
+ * (its own copy of the parameters, advanced by the generation records every worker applies), brings the
+ * replica to the job's generation and state hash (replaying records, or loading a snapshot the
+ * coordinator writes on request), evaluates the job's members and writes their fitness back.
+ *
+ * Nothing from the queue is executed: a job names a kind, which must be one this worker was built with,
+ * and the run's config is validated by that kind before anything is built from it.
+ */
+import { hostname } from 'node:os';
+import { Worker, UnrecoverableError, type Job } from 'bullmq';
+
+import type { Backend } from '../../backend/types.js';
+import { connectRedis } from './redis.js';
+import {
+  PROTOCOL_VERSION, QUEUE_NAME, QUEUE_PREFIX, RUN_TTL_S, jobDataSchema, jobKey, keys, runMetaSchema, type JobData, type RunMeta,
+} from './protocol.js';
+import { zodProblem } from '../../io/errors.js';
+
+/** A run's state on one worker. Stateless kinds (a grid cell) keep generation 0 and hash ''. */
+export interface Replica {
+  readonly generation: number;
+  hash(): string;
+  /** Applies generation `this.generation`'s record (fitness, task state): the same update the coordinator made. */
+  applyRecord(record: Uint8Array): void;
+  /** Loads a snapshot written by the coordinator (parameters, optimiser and task state, generation). */
+  loadSnapshot(bytes: Uint8Array): void;
+  /** Evaluates members [start, end) of the job; the result bytes the coordinator decodes. */
+  evaluate(job: JobData, payload: Uint8Array | undefined): Uint8Array;
+  close(): Promise<void>;
+}
+
+/** One kind of job this worker can serve: validates a run's config and builds a replica for it. */
+export interface ClusterKind {
+  readonly kind: string;
+  /** True when jobs carry everything (no parameters to follow). */
+  readonly stateless?: boolean;
+  open(config: unknown, backend: Backend): Promise<Replica>;
+}
+
+export interface WorkerOptions {
+  url: string;
+  kinds: readonly ClusterKind[];
+  backend: Backend;
+  /** The backend fingerprint runs must match (see backendFingerprint). */
+  fingerprint: string;
+  /** BullMQ lock: a job whose worker is silent this long is handed to another worker. Must exceed a job's time. */
+  lockMs: number;
+  id: string;
+  log: (line: string) => void;
+  /** Called as each job starts evaluating (`eggroll worker --trace`): lets a test stop a worker mid-job. */
+  trace?: (line: string) => void;
+  /** How long to wait for a snapshot the coordinator was asked for (ms). */
+  snapshotWaitMs?: number;
+}
+
+/** What makes two machines compute the same bits: the backend and its GEMM kernel. */
+export function backendFingerprint(b: Backend): string {
+  const kernel = (b as { gemmKernel?: string }).gemmKernel;
+  return kernel ? `${b.name}/${kernel}` : b.name;
+}
+
+export interface RunningWorker {
+  /** Jobs this worker finished (for tests and the exit line). */
+  readonly served: () => number;
+  close(): Promise<void>;
+}
+
+export async function startClusterWorker(o: WorkerOptions): Promise<RunningWorker> {
+  // A worker outlives Redis restarts: it keeps reconnecting instead of failing commands.
+  const redis = await connectRedis(o.url, { name: `eggroll-worker-${o.id}`, reconnectForMs: Number.POSITIVE_INFINITY });
+  const kinds = new Map(o.kinds.map((k) => [k.kind, k]));
+  const replicas = new Map<string, { replica: Replica; meta: string }>();
+  let served = 0;
+  const info = JSON.stringify({ v: PROTOCOL_VERSION, host: hostname(), pid: process.pid, backend: o.fingerprint, kinds: [...kinds.keys()] });
+  const heartbeatMs = Math.max(3000, 3 * o.lockMs);
+  const beat = () => redis.set(keys.worker(o.id), info, 'PX', heartbeatMs).catch(() => {});
+  await beat();
+  const timer = setInterval(beat, 1000);
+  timer.unref();
+
+  const report = async (run: string, line: string) => {
+    o.log(line);
+    await redis.multi().rpush(keys.errors(run), line.slice(0, 500)).expire(keys.errors(run), RUN_TTL_S).exec().catch(() => {});
+  };
+
+  const replicaFor = async (d: JobData, metaText: string, meta: RunMeta): Promise<Replica> => {
+    const have = replicas.get(d.run);
+    if (have && have.meta === metaText) return have.replica;
+    const kind = kinds.get(meta.kind)!;
+    let replica: Replica;
+    try {
+      replica = await kind.open(meta.config, o.backend);
+    } catch (e) {
+      const line = `run ${d.run.slice(0, 8)}…: its config fails validation (${(e as Error).message.split('\n')[0]}); not taking its jobs`;
+      await report(d.run, line);
+      throw new UnrecoverableError(line);
+    }
+    // One run at a time is the common case; a replica of a finished run is dropped when a new run comes.
+    for (const [run, r] of replicas) {
+      if (!(await redis.exists(keys.meta(run)))) { await r.replica.close(); replicas.delete(run); }
+    }
+    replicas.set(d.run, { replica, meta: metaText });
+    return replica;
+  };
+
+  const snapshotWaitMs = o.snapshotWaitMs ?? 120_000;
+  const sync = async (replica: Replica, d: JobData): Promise<void> => {
+    if (replica.generation === d.gen && replica.hash() === d.hash) return;
+    // Follow the records (a few floats per member each) up to the job's generation.
+    while (replica.generation < d.gen) {
+      const rec = await redis.getBuffer(keys.record(d.run, replica.generation));
+      if (!rec) break;
+      replica.applyRecord(rec);
+    }
+    if (replica.generation === d.gen && replica.hash() === d.hash) return;
+    const fromGen = replica.generation;
+    // Joined late, fell behind the kept records, or resumed: ask the coordinator for its state now.
+    await redis.multi().rpush(keys.inbox(d.run), `snap ${d.gen}`).expire(keys.inbox(d.run), RUN_TTL_S).exec();
+    const t0 = Date.now();
+    for (;;) {
+      const snap = await redis.getBuffer(keys.snapshot(d.run));
+      if (snap && snap.length >= 8 && Number(snap.readBigUInt64LE(0)) === d.gen) {
+        replica.loadSnapshot(snap.subarray(8));
+        o.log(`run ${d.run.slice(0, 8)}…: caught up from the coordinator's snapshot at generation ${d.gen} (${snap.length - 8} bytes; this replica was at generation ${fromGen})`);
+        break;
+      }
+      if (Date.now() - t0 > snapshotWaitMs) throw new Error(`run ${d.run.slice(0, 8)}…: no snapshot of generation ${d.gen} within ${snapshotWaitMs / 1000} s`);
+      if (!(await redis.exists(keys.meta(d.run)))) throw new UnrecoverableError(`run ${d.run.slice(0, 8)}… ended while this worker waited for its snapshot`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    if (replica.generation !== d.gen || replica.hash() !== d.hash) {
+      const line = `after loading the coordinator's snapshot of generation ${d.gen}, this worker's state hash still differs (worker ${o.fingerprint}): not taking the job`;
+      await report(d.run, line);
+      throw new Error(line);
+    }
+  };
+
+  const processor = async (job: Job): Promise<string> => {
+    const parsed = jobDataSchema.safeParse(job.data);
+    if (!parsed.success) {
+      o.log(`job ${job.id}: not an eggroll job (${zodProblem(parsed.error)}); dropped`);
+      throw new UnrecoverableError(`not an eggroll job: ${zodProblem(parsed.error)}`);
+    }
+    const d = parsed.data;
+    if (d.v !== PROTOCOL_VERSION) {
+      await report(d.run, `a job speaks cluster protocol v${d.v}, this worker v${PROTOCOL_VERSION} (run the same eggroll version on every machine); left for another worker`);
+      throw new Error(`protocol version ${d.v} ≠ ${PROTOCOL_VERSION}`);
+    }
+    const metaText = await redis.get(keys.meta(d.run));
+    if (!metaText) {
+      o.log(`job ${job.id}: unknown run ${d.run.slice(0, 8)}… (finished, expired or never created); dropped`);
+      throw new UnrecoverableError('unknown run');
+    }
+    const metaParsed = runMetaSchema.safeParse(safeJson(metaText));
+    if (!metaParsed.success || metaParsed.data.kind !== d.kind) {
+      const line = `run ${d.run.slice(0, 8)}…: its meta is damaged or does not match the job's kind; not taking its jobs`;
+      await report(d.run, line);
+      throw new UnrecoverableError(line);
+    }
+    const meta = metaParsed.data;
+    if (!kinds.has(meta.kind)) {
+      await report(d.run, `this worker does not serve '${meta.kind}' jobs (it serves ${[...kinds.keys()].join(', ')})`);
+      throw new Error(`unknown kind ${meta.kind}`);
+    }
+    if (meta.backend !== o.fingerprint) {
+      await report(d.run, `the run computes on ${meta.backend}, this worker on ${o.fingerprint} (results would differ in the last bits): start the worker with a matching --backend; left for another worker`);
+      throw new Error(`backend ${o.fingerprint} ≠ ${meta.backend}`);
+    }
+    const replica = await replicaFor(d, metaText, meta);
+    if (!kinds.get(meta.kind)!.stateless) {
+      // A stalled job of a generation the coordinator has already finished: nothing to do.
+      if (d.gen < replica.generation) return 'obsolete';
+      await sync(replica, d);
+    }
+    const key = jobKey(d);
+    o.trace?.(`job ${d.run.slice(0, 8)} gen ${d.gen} members ${key}`);
+    const first = await redis.set(keys.claim(d.run, d.gen, key), o.id, 'EX', RUN_TTL_S, 'NX');
+    if (first === null) await redis.multi().incr(keys.retries(d.run, d.gen)).expire(keys.retries(d.run, d.gen), RUN_TTL_S).exec();
+    const payload = d.payload ? Buffer.from(d.payload, 'base64') : undefined;
+    const result = replica.evaluate(d, payload);
+    await redis.multi()
+      .set(keys.result(d.run, d.gen, key), Buffer.from(result.buffer, result.byteOffset, result.byteLength), 'EX', RUN_TTL_S)
+      .rpush(keys.inbox(d.run), `done ${key}`)
+      .expire(keys.inbox(d.run), RUN_TTL_S)
+      .exec();
+    served++;
+    return 'ok';
+  };
+
+  // BullMQ does not close a connection it was given: keep it to close ourselves.
+  const bullConnection = redis.duplicate();
+  bullConnection.on('error', () => {});
+  const worker = new Worker(QUEUE_NAME, processor, {
+    connection: bullConnection,
+    prefix: QUEUE_PREFIX,
+    concurrency: 1,
+    lockDuration: o.lockMs,
+    stalledInterval: Math.max(500, Math.floor(o.lockMs / 2)),
+    maxStalledCount: 1000,
+    drainDelay: 1,
+  });
+  worker.on('error', () => {});
+  return {
+    served: () => served,
+    async close() {
+      clearInterval(timer);
+      await worker.close();
+      for (const r of replicas.values()) await r.replica.close();
+      await redis.del(keys.worker(o.id)).catch(() => {});
+      bullConnection.disconnect();
+      redis.disconnect();
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
