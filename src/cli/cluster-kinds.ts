@@ -1,5 +1,6 @@
 /** The job kinds `eggroll worker` serves: every experiment that can run on the cluster. Add a kind here. */
 import type { ClusterKind } from '../parallel/cluster/worker.js';
 import { rlClusterKind } from '../rl/cluster.js';
+import { lmClusterKind } from '../egg/cluster.js';
 
-export const CLUSTER_KINDS: readonly ClusterKind[] = [rlClusterKind];
+export const CLUSTER_KINDS: readonly ClusterKind[] = [rlClusterKind, lmClusterKind];

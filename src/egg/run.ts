@@ -12,6 +12,8 @@ import { MetricsLog, readJsonl } from '../io/metrics.js';
 import { linePlotSvg, writePlot } from '../io/plot.js';
 import { computeBaselines, type Baselines } from './baselines.js';
 import type { Corpus } from './data.js';
+import { ClusterCoordinator } from '../parallel/cluster/coordinator.js';
+import { backendFingerprint } from '../parallel/cluster/worker.js';
 import { EggTrainer, eggShapeFields, type DecodedModel, type EggConfig } from './train.js';
 
 /** Everything a run needs, as written to config.json (enough to rerun it). */
@@ -28,6 +30,9 @@ const whole = (min: number) => z.number().int().min(min);
 export const lmRunConfigSchema = z.object({
   ...eggShapeFields, data: z.string().min(1), steps: whole(1), evalEvery: whole(1), evalBytes: whole(1), ckptEvery: whole(1),
 }).passthrough().refine((c) => c.pop % c.groupSize === 0, { message: 'pop must be divisible by groupSize', path: ['pop'] });
+
+/** The cluster job kind of language-model runs (egg/cluster.ts serves it). */
+export const LM_KIND = 'lm';
 
 export function readLmRunConfig(runDir: string): LmRunConfig {
   return readJsonFile(join(runDir, 'config.json'), lmRunConfigSchema) as LmRunConfig;
@@ -57,6 +62,8 @@ export interface LmRunOptions {
   corpus: Corpus;
   /** Continue from this checkpoint (found and checked by the caller before anything is written). */
   resumeFrom?: { file: string; model: DecodedModel };
+  /** Evaluate through the workers on this Redis (eggroll worker) instead of local threads. */
+  redis?: string;
 }
 
 /** A run stopped early (Ctrl-C, a signal) after writing a checkpoint at `step`. */
@@ -101,6 +108,12 @@ export async function runLm(cfg: LmRunConfig, runDir: string, opts: LmRunOptions
   writeJsonAtomic(join(runDir, 'baselines.json'), { ...base, heldout_bytes: heldout.length, train_bytes: corpus.train.length, documents: corpus.documents, heldout_docs: corpus.heldoutDocs });
 
   const trainer = new EggTrainer(cfg, backend, opts.backendChoice, corpus.train, opts.workers);
+  const cluster = opts.redis ? await ClusterCoordinator.connect({ url: opts.redis, kind: LM_KIND, backend: backendFingerprint(backend), config: cfg, log }) : undefined;
+  if (cluster) {
+    trainer.useCluster(cluster);
+    const live = await cluster.waitForWorkers(1, 10_000);
+    log(live ? `cluster: ${live} worker${live === 1 ? '' : 's'} on ${cluster.where}` : `cluster: no worker on ${cluster.where} yet; jobs wait in the queue until one starts (eggroll worker --redis URL)`);
+  }
   const metrics = new MetricsLog(join(runDir, 'metrics.jsonl'));
   if (opts.resumeFrom) {
     trainer.loadModel(opts.resumeFrom.model, opts.resumeFrom.file);
@@ -125,7 +138,11 @@ export async function runLm(cfg: LmRunConfig, runDir: string, opts: LmRunOptions
       stopped = hooks.shouldStop?.();
       const outOfTime = limitMs > 0 && performance.now() - started >= limitMs;
       members += cfg.pop * cfg.tokens;
-      const rec: Record<string, unknown> = { ...r, tokens_members_per_s: (cfg.pop * cfg.tokens) / r.seconds };
+      const { cluster: c, ...step } = r;
+      const rec: Record<string, unknown> = {
+        ...step, tokens_members_per_s: (cfg.pop * cfg.tokens) / r.seconds,
+        ...(c ? { workers: c.workers, jobs_retried: c.jobsRetried, straggler_s: c.stragglerSeconds, bytes_sent: c.bytesSent, bytes_received: c.bytesReceived } : {}),
+      };
       if (r.step % cfg.evalEvery === 0 || r.step === cfg.steps || outOfTime) {
         heldoutBpb = trainer.score(heldout);
         trainBpb = trainer.score(trainSample);
@@ -145,6 +162,7 @@ export async function runLm(cfg: LmRunConfig, runDir: string, opts: LmRunOptions
     }
   } finally {
     await trainer.close();
+    await cluster?.close();
   }
   const seconds = (performance.now() - started) / 1000;
   await writeLossPlot(runDir, base);

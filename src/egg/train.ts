@@ -18,9 +18,12 @@ import { encodeSafetensors, decodeSafetensors, tensor, SafetensorsError, type Sa
 import { CHECKPOINT_LIMIT, firstIntact, hasCheckpoint, loadCheckpoint, readCheckpointFiles, readLatest, saveCheckpoint } from '../io/checkpoint.js';
 import { BadFileError, readFileBounded, readJsonFile } from '../io/errors.js';
 import { EggArch, isPowerOf4, type EggShape } from './model.js';
-import { fillNormalI8, noiseKey } from './noise.js';
+import { fillNormalI8, generatePairs, noiseKey } from './noise.js';
+import { splitMembers } from '../parallel/workers.js';
+import { bytesOf, hashArrays, i32At, packArrays } from '../parallel/cluster/protocol.js';
+import type { ClusterCoordinator, ClusterJob, GenerationStats } from '../parallel/cluster/coordinator.js';
 import { IntegerUpdater, alphaAt, pairSigns, thresholdAt, type UpdateStats } from './qeggroll.js';
-import { ForwardCache, scoreStream, type PopulationInput } from './evaluate.js';
+import { ForwardCache, evaluateMembers, scoreStream, type PopulationInput } from './evaluate.js';
 import { EggPool } from './pool.js';
 
 export interface EggConfig extends EggShape {
@@ -87,6 +90,8 @@ export interface EggStepResult {
   /** Fraction of pairs whose two members scored the same (F = 0). */
   ties: number;
   seconds: number;
+  /** Cluster runs: live workers, retried jobs, straggler wait, bytes. */
+  cluster?: GenerationStats;
 }
 
 function shared<T extends Int8Array | Uint8Array | Int32Array>(Ctor: new (b: SharedArrayBuffer) => T, bytes: number): T {
@@ -140,15 +145,37 @@ export class EggTrainer {
     const { cfg } = this;
     const t = this.step;
     fillWindows(cfg, this.train, t, this.windows);
-    const pool = await this.ensurePool();
-    await pool.evaluate(t);
+    let cluster: GenerationStats | undefined;
+    let jobs: ClusterJob[] = [];
+    if (this.cluster) {
+      jobs = this.clusterJobs(this.cluster.knownWorkers);
+      const pending = this.cluster.evaluate(t, this.stateHash(), jobs, (job, bytes) => this.takeResult(job, bytes));
+      // Workers keep their noise: regenerate every pair's here (a pure function, as the update needs it).
+      generatePairs(this.arch.noise, this.input.noiseKey, t, 0, cfg.pop / 2, this.noiseAll);
+      cluster = await pending;
+    } else {
+      const pool = await this.ensurePool();
+      await pool.evaluate(t);
+    }
+    // noiseAll now holds every pair's noise for epoch t, written by the evaluations (noise.ts is a pure
+    // function, so this equals generatePairs(…, t, 0, P) — checked in test/egg/train.test.ts).
+    const r = this.applyFitness(t);
+    if (this.cluster && cluster) {
+      // Every worker applies the same vote from the record: the fitness vector, nothing model-sized.
+      cluster.bytesSent += await this.cluster.publishRecord(t, bytesOf(this.fitness.subarray(0, cfg.pop)));
+      await this.cluster.forgetGeneration(t, jobs);
+    }
+    return { ...r, seconds: (performance.now() - t0) / 1000, ...(cluster ? { cluster } : {}) };
+  }
+
+  /** Pair signs from this step's fitness, then the integer update; advances the step. */
+  private applyFitness(t: number): Omit<EggStepResult, 'seconds'> {
+    const { cfg } = this;
     let total = 0;
     for (let i = 0; i < cfg.pop; i++) total += this.fitness[i];
     const F = pairSigns(this.fitness, cfg.pop);
     let ties = 0;
     for (const f of F) if (f === 0) ties++;
-    // noiseAll now holds every pair's noise for epoch t, written by the evaluations (noise.ts is a pure
-    // function, so this equals generatePairs(…, t, 0, P) — checked in test/egg/train.test.ts).
     const thr = thresholdAt(cfg.alpha, t);
     const stats: UpdateStats = this.updater.apply(this.params, this.noiseAll, F, thr);
     this.step = t + 1;
@@ -160,8 +187,88 @@ export class EggTrainer {
       moved: stats.moved,
       clipped: stats.clipped,
       ties: ties / F.length,
-      seconds: (performance.now() - t0) / 1000,
     };
+  }
+
+  // ---------------------------------------------------------------- cluster runs (parallel/cluster)
+
+  private cluster: ClusterCoordinator | undefined;
+
+  /** Evaluate through the cluster from now on; the coordinator can ask this trainer for snapshots. */
+  useCluster(c: ClusterCoordinator): void {
+    this.cluster = c;
+    c.setSnapshotSource(() => ({ generation: this.step, bytes: this.snapshot() }));
+  }
+
+  /** Member ranges on group bounds (a job carries its groups' windows), pair-aligned, about 4 per worker. */
+  private clusterJobs(workers: number): ClusterJob[] {
+    const { pop, groupSize, tokens, layers, width } = this.cfg;
+    const unit = groupSize % 2 === 0 ? groupSize : 2 * groupSize;
+    return splitMembers(pop, Math.min(256, Math.max(4, 4 * workers)), unit).map(([start, end]) => {
+      const g0 = start / groupSize, g1 = Math.ceil(end / groupSize);
+      const parts: ArrayBufferView[] = [this.windows.subarray(g0 * (tokens + 1), g1 * (tokens + 1))];
+      for (let l = 0; l < layers; l++) parts.push(this.states.subarray((l * pop + start) * width, (l * pop + end) * width));
+      return { start, end, payload: packArrays(parts) };
+    });
+  }
+
+  /** A job's result: its members' fitness (int32) then their new recurrent states (per layer). */
+  private takeResult(job: ClusterJob, bytes: Uint8Array): void {
+    const { pop, layers, width } = this.cfg;
+    const n = job.end - job.start;
+    if (bytes.length !== 4 * n + layers * n * width) throw new Error(`cluster result for members ${job.start}-${job.end} has ${bytes.length} bytes, expected ${4 * n + layers * n * width}`);
+    this.fitness.set(i32At(bytes, 0, n), job.start);
+    for (let l = 0; l < layers; l++) {
+      const at = 4 * n + l * n * width;
+      this.states.set(new Int8Array(bytes.buffer, bytes.byteOffset + at, n * width), (l * pop + job.start) * width);
+    }
+  }
+
+  /** Worker side: evaluates members [start, end) on the job's windows and states; returns fitness and new states. */
+  evaluateRange(start: number, end: number, payload: Uint8Array): Uint8Array {
+    const { pop, groupSize, tokens, layers, width } = this.cfg;
+    if (start % 2 !== 0 || start % groupSize !== 0 || end > pop) throw new RangeError(`job members ${start}-${end} are not on group bounds of a population of ${pop}`);
+    const g0 = start / groupSize, g1 = Math.ceil(end / groupSize);
+    const n = end - start;
+    const wBytes = (g1 - g0) * (tokens + 1);
+    if (payload.length !== wBytes + layers * n * width) throw new Error(`job payload has ${payload.length} bytes, expected ${wBytes + layers * n * width}`);
+    this.windows.set(payload.subarray(0, wBytes), g0 * (tokens + 1));
+    for (let l = 0; l < layers; l++) {
+      const at = wBytes + l * n * width;
+      this.states.set(new Int8Array(payload.buffer, payload.byteOffset + at, n * width), (l * pop + start) * width);
+    }
+    this.input.epoch = this.step;
+    evaluateMembers({ ...this.input, noise: undefined }, this.cache, start, end, this.fitness);
+    const parts: ArrayBufferView[] = [this.fitness.subarray(start, end)];
+    for (let l = 0; l < layers; l++) parts.push(this.states.subarray((l * pop + start) * width, (l * pop + end) * width));
+    return packArrays(parts);
+  }
+
+  /** Worker side: the coordinator's record of this step (every member's fitness) → the same vote and update. */
+  applyRecord(record: Uint8Array): void {
+    const pop = this.cfg.pop;
+    if (record.length !== 4 * pop) throw new Error(`step record has ${record.length} bytes, expected ${4 * pop}`);
+    this.fitness.set(i32At(record, 0, pop));
+    generatePairs(this.arch.noise, this.input.noiseKey, this.step, 0, pop / 2, this.noiseAll);
+    this.applyFitness(this.step);
+  }
+
+  /** sha256 of what the next steps' evaluations depend on besides the jobs' own states: the weights and the step. */
+  stateHash(): string {
+    return hashArrays([this.params, Int32Array.of(this.step)]);
+  }
+
+  snapshot(): Uint8Array {
+    return encodeSafetensors({ params: tensor(this.params.slice()) }, { step: String(this.step) });
+  }
+
+  loadSnapshot(bytes: Uint8Array): void {
+    const d = decodeSafetensors(bytes);
+    const p = d.tensors.params;
+    const step = Number(d.metadata.step);
+    if (!p || p.dtype !== 'I8' || p.data.length !== this.params.length || !Number.isSafeInteger(step) || step < 0) throw new Error('cluster snapshot does not fit this model');
+    this.params.set(p.data as Int8Array);
+    this.step = step;
   }
 
   /** Bits per byte of the unperturbed model on a stream (each of `rows` pieces from a zero state). */

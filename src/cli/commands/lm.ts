@@ -8,7 +8,8 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { Command } from '../command.js';
 import { parseFlags, num } from '../flags.js';
-import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
+import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, redisFlag, seedFlag, workersFlag } from '../common-flags.js';
+import { checkRedisUrl } from '../../parallel/cluster/redis.js';
 import { Interrupted, UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { checkRunKind, prepareRunDir } from '../run-dir.js';
@@ -42,6 +43,7 @@ const trainFlags = {
   seed: seedFlag,
   // Every core by default: the population split never changes a result.
   workers: { ...workersFlag, default: availableParallelism() },
+  redis: redisFlag,
   backend: backendFlag,
   out: outFlag,
   force: forceFlag,
@@ -50,7 +52,7 @@ const trainFlags = {
 };
 
 /** Flags that may differ on --resume (they do not change the result). */
-const RESUME_FREE = new Set(['resume', 'steps', 'max-seconds', 'workers', 'backend', 'json', 'quiet', 'eval-every', 'ckpt-every']);
+const RESUME_FREE = new Set(['resume', 'steps', 'max-seconds', 'workers', 'backend', 'json', 'quiet', 'eval-every', 'ckpt-every', 'redis']);
 
 function validateShape(width: number, pop: number, groupSize: number): void {
   if (!isPowerOf4(width)) throw new UsageError(`--width: must be a power of 4 (4, 16, 64, 256 or 1024), got ${width}`);
@@ -64,6 +66,7 @@ function corpusFor(path: string | undefined): Corpus {
 
 async function trainRun(argv: string[]): Promise<void> {
   const { flags: f, explicit } = parseFlags(argv, trainFlags, [], true);
+  if (f.redis) checkRedisUrl(f.redis);
   let cfg: LmRunConfig;
   let runDir: string;
   if (f.resume) {
@@ -105,7 +108,7 @@ async function trainRun(argv: string[]): Promise<void> {
   const signals = catchStopSignals(log, 'step');
   let summary: LmRunSummary;
   try {
-    summary = await runLm(cfg, runDir, { backend, backendChoice: f.backend as BackendChoice, workers: f.workers, corpus, resumeFrom },
+    summary = await runLm(cfg, runDir, { backend, backendChoice: f.backend as BackendChoice, workers: f.workers, corpus, resumeFrom, redis: f.redis },
       { log, info: f.quiet ? () => {} : log, onStep, shouldStop: signals.reason, maxSeconds: f['max-seconds'] });
   } catch (e) {
     if (e instanceof LmRunStopped) throw new Interrupted(`${e.reason}: checkpoint written at step ${e.step}; resume with: eggroll lm train --resume ${e.dir}`, signals.exitCode());
