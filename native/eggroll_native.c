@@ -415,7 +415,21 @@ static void bias_act_avx512(int64_t rows, int64_t m, int act, float *y, const fl
     const float cf = noise && coef ? coef[i] : 0.0f;
     const float *e = cf != 0.0f ? noise + (int64_t)pair[i] * m : NULL;
     const __m512 vc = _mm512_set1_ps(cf);
-    for (int64_t j = 0; j < m; j += 16) {
+    int64_t j = 0;
+    if (act == 1) {
+      /* Whole groups of four full vectors straight from the row (registers, no queue). */
+      for (; j + 16 * TANH_U <= m; j += 16 * TANH_U) {
+        __m512 zz[TANH_U];
+        for (int w = 0; w < TANH_U; w++) {
+          __m512 b = _mm512_loadu_ps(bias + j + 16 * w);
+          if (e) b = _mm512_add_ps(b, _mm512_mul_ps(vc, _mm512_loadu_ps(e + j + 16 * w)));
+          zz[w] = _mm512_add_ps(_mm512_loadu_ps(yi + j + 16 * w), b);
+        }
+        tanh16xu(TANH_U, zz);
+        for (int w = 0; w < TANH_U; w++) _mm512_storeu_ps(yi + j + 16 * w, zz[w]);
+      }
+    }
+    for (; j < m; j += 16) {
       const __mmask16 mk = m - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (m - j)) - 1);
       __m512 b = _mm512_maskz_loadu_ps(mk, bias + j);
       if (e) b = _mm512_add_ps(b, _mm512_mul_ps(vc, _mm512_maskz_loadu_ps(mk, e + j)));
