@@ -90,6 +90,9 @@ static int get_b(napi_env env, napi_value v, bool *out) {
  * Layout (BLIS-like): op(B) is packed, NR columns a panel, for a group of columns whose panels fit in L2;
  * each MR-row block of op(A) is packed p-major (MR floats per p) and passes over every panel of the group.
  */
+#ifndef DIRECT_MAX_N
+#define DIRECT_MAX_N 128
+#endif
 #ifndef GROUP_BYTES
 #define GROUP_BYTES (512 * 1024)
 #endif
@@ -177,6 +180,51 @@ static void tile_avx512(int64_t k, const float *ap, const float *bp, float *c, i
   }
 }
 
+/*
+ * The same AVX-512 tile, reading op(A) in place instead of from a packed block: element (r, p) of the block
+ * is ar[r][p·sp] (rows past mr repeat the block's last row: computed, never stored), and only NV (1 or 2)
+ * of the panel's two 16-column vectors are computed. Every stored element is the same FMA chain over the
+ * same values as in tile_avx512, so the bits are the same. Why: with a narrow op(B) (an RL policy's 64-wide
+ * layers, its 2-action head) packing A cost as much as the product, and one vector suffices for ≤ 16 columns.
+ */
+__attribute__((target("avx512f"), always_inline))
+static inline void tile_avx512_direct(const int NV, int64_t k, const float *const *ar, int64_t sp, const float *bp, float *c,
+                                      int64_t ldc, int64_t mr, int64_t nr, float alpha, float beta) {
+  __m512 acc[MR512][NV512];
+  for (int r = 0; r < MR512; r++)
+    for (int q = 0; q < NV; q++) acc[r][q] = _mm512_setzero_ps();
+  for (int64_t p = 0; p < k; p++) {
+    __m512 bv[NV512];
+    for (int q = 0; q < NV; q++) bv[q] = _mm512_load_ps(bp + p * NR512 + 16 * q);
+    for (int r = 0; r < MR512; r++) {
+      const __m512 a = _mm512_set1_ps(ar[r][p * sp]);
+      for (int q = 0; q < NV; q++) acc[r][q] = _mm512_fmadd_ps(a, bv[q], acc[r][q]);
+    }
+  }
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  __mmask16 mask[NV512];
+  for (int q = 0; q < NV; q++) {
+    const int64_t left = nr - 16 * q;
+    mask[q] = left >= 16 ? 0xFFFF : left <= 0 ? 0 : (__mmask16)((1u << left) - 1);
+  }
+  for (int r = 0; r < mr; r++) {
+    float *cr = c + r * ldc;
+    for (int q = 0; q < NV; q++) {
+      __m512 v = _mm512_mul_ps(va, acc[r][q]);
+      if (beta != 0.0f) v = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask[q], cr + 16 * q), v);
+      _mm512_mask_storeu_ps(cr + 16 * q, mask[q], v);
+    }
+  }
+}
+__attribute__((target("avx512f")))
+static void tile_avx512_direct1(int64_t k, const float *const *ar, int64_t sp, const float *bp, float *c, int64_t ldc, int64_t mr, int64_t nr, float alpha, float beta) {
+  tile_avx512_direct(1, k, ar, sp, bp, c, ldc, mr, nr, alpha, beta);
+}
+__attribute__((target("avx512f")))
+static void tile_avx512_direct2(int64_t k, const float *const *ar, int64_t sp, const float *bp, float *c, int64_t ldc, int64_t mr, int64_t nr, float alpha, float beta) {
+  tile_avx512_direct(2, k, ar, sp, bp, c, ldc, mr, nr, alpha, beta);
+}
+
 /* AVX2 + FMA: 6 rows × 16 columns, 12 accumulators. Same operations per element as the AVX-512 tile. */
 #define MR256 6
 #define NR256 16
@@ -225,35 +273,82 @@ static gemm_isa detect_isa(void) {
 }
 static gemm_isa gemm_kernel = ISA_NONE; /* set once per process (pthread_once in init), before any kernel runs */
 
-/* C (m×n, row stride ldc) per the formula above; returns false when out of memory. */
-static bool gemm_f32(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
-                     const float *b, float beta, float *c, int64_t ldc) {
+/* Columns per group: packed panels of about GROUP_BYTES, so they stay in L2 while the row blocks pass. A
+ * multiple of NR, so the panels of one group are a contiguous run of the whole of op(B) packed at once. */
+static int64_t group_cols(int64_t k, int NR) {
+  int64_t nc = (GROUP_BYTES / 4) / (k > 0 ? k : 1);
+  return nc < NR ? NR : nc - nc % NR;
+}
+
+/* Floats of op(B) (k×n) packed whole: ⌈n/NR⌉ panels of k·NR (0 without a kernel). */
+static int64_t packed_b_len(int64_t n, int64_t k) {
+#ifdef HAVE_GEMM_KERNELS
+  const int NR = gemm_kernel == ISA_AVX512 ? NR512 : NR256;
+  return (n + NR - 1) / NR * NR * k;
+#else
+  (void)n; (void)k;
+  return 0;
+#endif
+}
+
+/*
+ * C (m×n, row stride ldc) per the formula above, with op(B) given already packed as pack_cols lays it out
+ * for all n columns (pb), or, when pb is NULL, packed here group by group from b. Either way every tile
+ * sees the same panel values in the same order, so a pre-packed B gives exactly the bits of a plain call.
+ * Returns false when out of memory.
+ */
+static bool gemm_f32_pb(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
+                        const float *b, const float *pb, float beta, float *c, int64_t ldc) {
 #ifdef HAVE_GEMM_KERNELS
   const int MR = gemm_kernel == ISA_AVX512 ? MR512 : MR256, NR = gemm_kernel == ISA_AVX512 ? NR512 : NR256;
   const int64_t ldb = tb ? k : n;
-  /* Columns per group: packed panels of about GROUP_BYTES, so they stay in L2 while the row blocks pass. */
-  int64_t nc = (GROUP_BYTES / 4) / (k > 0 ? k : 1);
-  nc = nc < NR ? NR : nc - nc % NR;
-  if (!grow(&pack_a, &pack_a_cap, (size_t)(MR * k)) || !grow(&pack_b, &pack_b_cap, (size_t)(nc * k))) return false;
+  const int64_t nc = group_cols(k, NR);
+  if (!grow(&pack_a, &pack_a_cap, (size_t)(MR * k)) || (!pb && !grow(&pack_b, &pack_b_cap, (size_t)(nc * k)))) return false;
+  /* Few columns: A's block is read in place (packing it would cost as much as the product; see
+   * tile_avx512_direct). Many columns amortise the packing, and a packed block avoids the cache-set
+   * conflicts of 12 rows a power-of-two apart. */
+  const bool direct = gemm_kernel == ISA_AVX512 && n <= DIRECT_MAX_N;
+  const float *ar[MR512];
+  const int64_t sp = ta ? lda : 1;
   for (int64_t j0 = 0; j0 < n; j0 += nc) {
     const int64_t w = n - j0 < nc ? n - j0 : nc;
-    pack_cols(pack_b, b, ldb, tb, j0, w, k, NR);
+    const float *panels = pb ? pb + (j0 / NR) * k * NR : pack_b;
+    if (!pb) pack_cols(pack_b, b, ldb, tb, j0, w, k, NR);
     for (int64_t i0 = 0; i0 < m; i0 += MR) {
       const int64_t mr = m - i0 < MR ? m - i0 : MR;
-      pack_rows(pack_a, a, lda, ta, i0, mr, k, MR);
+      if (direct) {
+        for (int r = 0; r < MR512; r++) {
+          const int64_t i = i0 + (r < mr ? r : mr - 1);
+          ar[r] = ta ? a + i : a + i * lda;
+        }
+      } else {
+        pack_rows(pack_a, a, lda, ta, i0, mr, k, MR);
+      }
       for (int64_t jp = 0; jp < w; jp += NR) {
         const int64_t nr = w - jp < NR ? w - jp : NR;
         float *ct = c + i0 * ldc + j0 + jp;
-        if (gemm_kernel == ISA_AVX512) tile_avx512(k, pack_a, pack_b + (jp / NR) * k * NR, ct, ldc, mr, nr, alpha, beta);
-        else tile_avx2(k, pack_a, pack_b + (jp / NR) * k * NR, ct, ldc, mr, nr, alpha, beta);
+        const float *bp = panels + (jp / NR) * k * NR;
+        if (direct) {
+          if (nr <= 16) tile_avx512_direct1(k, ar, sp, bp, ct, ldc, mr, nr, alpha, beta);
+          else tile_avx512_direct2(k, ar, sp, bp, ct, ldc, mr, nr, alpha, beta);
+        } else if (gemm_kernel == ISA_AVX512) {
+          tile_avx512(k, pack_a, bp, ct, ldc, mr, nr, alpha, beta);
+        } else {
+          tile_avx2(k, pack_a, bp, ct, ldc, mr, nr, alpha, beta);
+        }
       }
     }
   }
   return true;
 #else
-  (void)ta; (void)tb; (void)m; (void)n; (void)k; (void)alpha; (void)a; (void)lda; (void)b; (void)beta; (void)c; (void)ldc;
+  (void)ta; (void)tb; (void)m; (void)n; (void)k; (void)alpha; (void)a; (void)lda; (void)b; (void)pb; (void)beta; (void)c; (void)ldc;
   return false;
 #endif
+}
+
+static bool gemm_f32(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
+                     const float *b, float beta, float *c, int64_t ldc) {
+  return gemm_f32_pb(ta, tb, m, n, k, alpha, a, lda, b, NULL, beta, c, ldc);
 }
 
 /* ---- Layer epilogue (Backend.biasAct) for identity, tanh and relu -----------------------------------
@@ -264,55 +359,284 @@ static bool gemm_f32(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float al
  * Tail columns use masked loads and stores. pqn (a row reduction in a fixed 4-lane order) stays in wasm.
  */
 #ifdef HAVE_GEMM_KERNELS
-__attribute__((target("avx512f")))
-static inline __m512 tanh16(__m512 x) {
+/*
+ * tanh of U vectors at once, each statement done for all U before the next: the formula is one long
+ * dependency chain (~110 cycles), and written one vector at a time the out-of-order window held only about
+ * three of them (≈ 10 ns a vector); interleaved, independent chains overlap. Lane for lane the same
+ * operations, so the same bits for any U.
+ */
+#define TANH_U 4
+__attribute__((target("avx512f"), always_inline))
+static inline void tanh16xu(const int U, __m512 *x) {
   /* Bit operations on the integer view (AVX512F has no float and/or without DQ). */
   const __m512i sign = _mm512_set1_epi32((int)0x80000000);
-  const __m512 a = _mm512_castsi512_ps(_mm512_andnot_si512(sign, _mm512_castps_si512(x)));
-  const __m512 cut = _mm512_set1_ps(9.1f);
-  const __mmask16 ok = _mm512_cmp_ps_mask(a, cut, _CMP_LT_OQ); /* false for NaN and |x| ≥ 9.1 */
-  const __m512 ac = _mm512_maskz_mov_ps(ok, a);
-  const __m512 y = _mm512_add_ps(ac, ac);
-  const __m512 k = _mm512_roundscale_ps(_mm512_add_ps(_mm512_mul_ps(y, _mm512_set1_ps(1.4426950408889634f)), _mm512_set1_ps(0.5f)),
-                                        _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-  const __m512 r = _mm512_sub_ps(_mm512_sub_ps(y, _mm512_mul_ps(k, _mm512_set1_ps(0.693145751953125f))), _mm512_mul_ps(k, _mm512_set1_ps(1.428606765330187e-6f)));
-  __m512 q = _mm512_set1_ps((float)(1.0 / 40320.0));
-  q = _mm512_add_ps(_mm512_set1_ps((float)(1.0 / 5040.0)), _mm512_mul_ps(r, q));
-  q = _mm512_add_ps(_mm512_set1_ps((float)(1.0 / 720.0)), _mm512_mul_ps(r, q));
-  q = _mm512_add_ps(_mm512_set1_ps((float)(1.0 / 120.0)), _mm512_mul_ps(r, q));
-  q = _mm512_add_ps(_mm512_set1_ps((float)(1.0 / 24.0)), _mm512_mul_ps(r, q));
-  q = _mm512_add_ps(_mm512_set1_ps((float)(1.0 / 6.0)), _mm512_mul_ps(r, q));
-  q = _mm512_add_ps(_mm512_set1_ps(0.5f), _mm512_mul_ps(r, q));
-  const __m512 p = _mm512_add_ps(r, _mm512_mul_ps(_mm512_mul_ps(r, r), q));
-  const __m512 s = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(k), _mm512_set1_epi32(127)), 23)); /* 2^k, exact */
-  const __m512 one = _mm512_set1_ps(1.0f);
-  const __m512 t = _mm512_add_ps(_mm512_mul_ps(s, p), _mm512_sub_ps(s, one));
-  __m512 v = _mm512_div_ps(t, _mm512_add_ps(t, _mm512_set1_ps(2.0f)));
-  v = _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(a, cut, _CMP_GE_OQ), one);
-  v = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(v), _mm512_and_si512(_mm512_castps_si512(x), sign)));
-  return _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), x); /* NaN stays NaN */
+  const __m512 cut = _mm512_set1_ps(9.1f), one = _mm512_set1_ps(1.0f);
+  __m512 a[TANH_U], y[TANH_U], k[TANH_U], r[TANH_U], q[TANH_U], p[TANH_U], t[TANH_U], v[TANH_U];
+  __mmask16 ok[TANH_U];
+  for (int u = 0; u < U; u++) a[u] = _mm512_castsi512_ps(_mm512_andnot_si512(sign, _mm512_castps_si512(x[u])));
+  for (int u = 0; u < U; u++) ok[u] = _mm512_cmp_ps_mask(a[u], cut, _CMP_LT_OQ); /* false for NaN and |x| ≥ 9.1 */
+  for (int u = 0; u < U; u++) { const __m512 ac = _mm512_maskz_mov_ps(ok[u], a[u]); y[u] = _mm512_add_ps(ac, ac); }
+  for (int u = 0; u < U; u++)
+    k[u] = _mm512_roundscale_ps(_mm512_add_ps(_mm512_mul_ps(y[u], _mm512_set1_ps(1.4426950408889634f)), _mm512_set1_ps(0.5f)),
+                                _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  for (int u = 0; u < U; u++)
+    r[u] = _mm512_sub_ps(_mm512_sub_ps(y[u], _mm512_mul_ps(k[u], _mm512_set1_ps(0.693145751953125f))), _mm512_mul_ps(k[u], _mm512_set1_ps(1.428606765330187e-6f)));
+  for (int u = 0; u < U; u++) q[u] = _mm512_set1_ps((float)(1.0 / 40320.0));
+  for (int u = 0; u < U; u++) q[u] = _mm512_add_ps(_mm512_set1_ps((float)(1.0 / 5040.0)), _mm512_mul_ps(r[u], q[u]));
+  for (int u = 0; u < U; u++) q[u] = _mm512_add_ps(_mm512_set1_ps((float)(1.0 / 720.0)), _mm512_mul_ps(r[u], q[u]));
+  for (int u = 0; u < U; u++) q[u] = _mm512_add_ps(_mm512_set1_ps((float)(1.0 / 120.0)), _mm512_mul_ps(r[u], q[u]));
+  for (int u = 0; u < U; u++) q[u] = _mm512_add_ps(_mm512_set1_ps((float)(1.0 / 24.0)), _mm512_mul_ps(r[u], q[u]));
+  for (int u = 0; u < U; u++) q[u] = _mm512_add_ps(_mm512_set1_ps((float)(1.0 / 6.0)), _mm512_mul_ps(r[u], q[u]));
+  for (int u = 0; u < U; u++) q[u] = _mm512_add_ps(_mm512_set1_ps(0.5f), _mm512_mul_ps(r[u], q[u]));
+  for (int u = 0; u < U; u++) p[u] = _mm512_add_ps(r[u], _mm512_mul_ps(_mm512_mul_ps(r[u], r[u]), q[u]));
+  for (int u = 0; u < U; u++) {
+    const __m512 s = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(k[u]), _mm512_set1_epi32(127)), 23)); /* 2^k, exact */
+    t[u] = _mm512_add_ps(_mm512_mul_ps(s, p[u]), _mm512_sub_ps(s, one));
+  }
+  for (int u = 0; u < U; u++) v[u] = _mm512_div_ps(t[u], _mm512_add_ps(t[u], _mm512_set1_ps(2.0f)));
+  for (int u = 0; u < U; u++) {
+    __m512 w = _mm512_mask_mov_ps(v[u], _mm512_cmp_ps_mask(a[u], cut, _CMP_GE_OQ), one);
+    w = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(w), _mm512_and_si512(_mm512_castps_si512(x[u]), sign)));
+    x[u] = _mm512_mask_mov_ps(w, _mm512_cmp_ps_mask(x[u], x[u], _CMP_UNORD_Q), x[u]); /* NaN stays NaN */
+  }
 }
 
-/* act: 0 identity, 1 tanh, 2 relu (ACT_CODE in epilogue.ts). noise/pair/coef may be NULL. */
+/* act: 0 identity, 1 tanh, 2 relu (ACT_CODE in epilogue.ts). noise/pair/coef may be NULL.
+ * Vectors are taken TANH_U at a time across columns and rows (so narrow layers interleave rows too), then
+ * activated together and stored; each lane's operations are those of the reference. */
 __attribute__((target("avx512f")))
 static void bias_act_avx512(int64_t rows, int64_t m, int act, float *y, const float *bias, const int32_t *pair, const float *noise, const float *coef) {
+  __m512 z[TANH_U];
+  float *dst[TANH_U];
+  __mmask16 msk[TANH_U];
+  int u = 0;
   for (int64_t i = 0; i < rows; i++) {
     float *yi = y + i * m;
     const float cf = noise && coef ? coef[i] : 0.0f;
     const float *e = cf != 0.0f ? noise + (int64_t)pair[i] * m : NULL;
     const __m512 vc = _mm512_set1_ps(cf);
-    for (int64_t j = 0; j < m; j += 16) {
+    int64_t j = 0;
+    if (act == 1) {
+      /* Whole groups of four full vectors straight from the row (registers, no queue). */
+      for (; j + 16 * TANH_U <= m; j += 16 * TANH_U) {
+        __m512 zz[TANH_U];
+        for (int w = 0; w < TANH_U; w++) {
+          __m512 b = _mm512_loadu_ps(bias + j + 16 * w);
+          if (e) b = _mm512_add_ps(b, _mm512_mul_ps(vc, _mm512_loadu_ps(e + j + 16 * w)));
+          zz[w] = _mm512_add_ps(_mm512_loadu_ps(yi + j + 16 * w), b);
+        }
+        tanh16xu(TANH_U, zz);
+        for (int w = 0; w < TANH_U; w++) _mm512_storeu_ps(yi + j + 16 * w, zz[w]);
+      }
+    }
+    for (; j < m; j += 16) {
       const __mmask16 mk = m - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (m - j)) - 1);
       __m512 b = _mm512_maskz_loadu_ps(mk, bias + j);
       if (e) b = _mm512_add_ps(b, _mm512_mul_ps(vc, _mm512_maskz_loadu_ps(mk, e + j)));
-      __m512 z = _mm512_add_ps(_mm512_maskz_loadu_ps(mk, yi + j), b);
-      if (act == 1) z = tanh16(z);
-      else if (act == 2) z = _mm512_mask_mov_ps(z, _mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ), _mm512_setzero_ps());
-      _mm512_mask_storeu_ps(yi + j, mk, z);
+      const __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(mk, yi + j), b);
+      if (act != 1) {
+        _mm512_mask_storeu_ps(yi + j, mk, act == 2 ? _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_LT_OQ), _mm512_setzero_ps()) : v);
+        continue;
+      }
+      z[u] = v; dst[u] = yi + j; msk[u] = mk;
+      if (++u == TANH_U) {
+        tanh16xu(TANH_U, z);
+        for (int w = 0; w < TANH_U; w++) _mm512_mask_storeu_ps(dst[w], msk[w], z[w]);
+        u = 0;
+      }
+    }
+  }
+  if (u > 0) {
+    /* The last < TANH_U vectors: the spare slots compute tanh(0), never stored. */
+    for (int w = u; w < TANH_U; w++) z[w] = _mm512_setzero_ps();
+    tanh16xu(TANH_U, z);
+    for (int w = 0; w < u; w++) _mm512_mask_storeu_ps(dst[w], msk[w], z[w]);
+  }
+}
+/* ---- EGGROLL's low-rank term (Backend.lowRankAdd) ---------------------------------------------------
+ * Y[i,:] += coef[i]·Σ_ρ (X[i,:]·Bt[p·r+ρ,:])·At[p·r+ρ,:], p = pair[i]; rows with coef 0 untouched. The same
+ * bits as the wasm kernel (src/backend/assembly/kernels.ts, lowRankAdd), which defines them: the dot
+ * product keeps 8 lane sums (its two f32x4 accumulators are the two halves of one ymm), mul then add,
+ * combined as lanes l + l+4, then (l0+l1)+(l2+l3), then the tail in order; t = coef·dot; then each element
+ * of Y adds t·A (mul then add) factor after factor. Only the axpy is wider here (16 lanes): per element
+ * it is the same operation.
+ */
+__attribute__((target("avx512f")))
+static inline float dot8(const float *x, const float *b, int64_t n) {
+  __m256 s = _mm256_setzero_ps();
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8) s = _mm256_add_ps(s, _mm256_mul_ps(_mm256_loadu_ps(x + j), _mm256_loadu_ps(b + j)));
+  const __m128 h = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+  float l[4];
+  _mm_storeu_ps(l, h);
+  float t = (l[0] + l[1]) + (l[2] + l[3]);
+  for (; j < n; j++) t += x[j] * b[j];
+  return t;
+}
+
+__attribute__((target("avx512f")))
+static void low_rank_add_avx512(int64_t rows, int64_t n, int64_t m, int64_t r, const float *x, const float *bt, const float *at,
+                                const int32_t *pair, const float *coef, float *y) {
+  for (int64_t i = 0; i < rows; i++) {
+    const float cf = coef[i];
+    if (cf == 0.0f) continue;
+    const float *xi = x + i * n;
+    float *yi = y + i * m;
+    for (int64_t rho = 0; rho < r; rho++) {
+      const int64_t f = (int64_t)pair[i] * r + rho;
+      const float t = cf * dot8(xi, bt + f * n, n);
+      const float *a = at + f * m;
+      const __m512 vt = _mm512_set1_ps(t);
+      for (int64_t j = 0; j < m; j += 16) {
+        const __mmask16 mk = m - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (m - j)) - 1);
+        _mm512_mask_storeu_ps(yi + j, mk, _mm512_add_ps(_mm512_maskz_loadu_ps(mk, yi + j), _mm512_mul_ps(vt, _mm512_maskz_loadu_ps(mk, a + j))));
+      }
     }
   }
 }
 #endif
+
+/* Checks a low-rank call's arrays (the factors of every row with coef ≠ 0 inside bt and at); NULL with a
+ * pending exception, else the data pointers through the out arguments. */
+static bool low_rank_args(napi_env env, napi_value *argv, int64_t rows, int64_t n, int64_t m, int64_t r,
+                          const float **x, const float **bt, const float **at, const int32_t **pair, const float **coef) {
+  size_t btl, atl;
+  napi_typedarray_type ty;
+  void *d;
+  napi_value buf;
+  size_t off;
+  if (!(*x = f32_arg(env, argv[0], (size_t)(rows * n), "X"))) return false;
+  if (napi_get_typedarray_info(env, argv[1], &ty, &btl, &d, &buf, &off) != napi_ok || ty != napi_float32_array) {
+    napi_throw_type_error(env, NULL, "eggroll_native: Bt must be a Float32Array");
+    return false;
+  }
+  *bt = (const float *)d;
+  if (napi_get_typedarray_info(env, argv[2], &ty, &atl, &d, &buf, &off) != napi_ok || ty != napi_float32_array) {
+    napi_throw_type_error(env, NULL, "eggroll_native: At must be a Float32Array");
+    return false;
+  }
+  *at = (const float *)d;
+  if (!(*pair = (const int32_t *)typed_data(env, argv[3], napi_int32_array, "Int32Array", (size_t)rows, "pair"))) return false;
+  if (!(*coef = f32_arg(env, argv[4], (size_t)rows, "coef"))) return false;
+  for (int64_t i = 0; i < rows; i++) {
+    if ((*coef)[i] == 0.0f) continue;
+    const int64_t p = (*pair)[i];
+    if (p < 0 || (size_t)((p + 1) * r * n) > btl || (size_t)((p + 1) * r * m) > atl) {
+      napi_throw_range_error(env, NULL, "eggroll_native.lowRankAdd: a row's pair lies outside the factor arrays");
+      return false;
+    }
+  }
+  return true;
+}
+
+/* lowRankAdd(rows, n, m, r, x, bt, at, pair, coef, y): Backend.lowRankAdd; AVX-512 only. */
+static napi_value low_rank_add(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int64_t rows, n, m, r;
+  if (argc < 10 || !get_i(env, argv[0], &rows) || !get_i(env, argv[1], &n) || !get_i(env, argv[2], &m) || !get_i(env, argv[3], &r) ||
+      rows < 0 || n < 0 || m < 0 || r < 0 || rows > INT32_MAX || n > INT32_MAX || m > INT32_MAX || r > INT32_MAX) {
+    napi_throw_type_error(env, NULL, "eggroll_native.lowRankAdd(rows, n, m, r, x, bt, at, pair, coef, y): bad arguments");
+    return NULL;
+  }
+  if (gemm_kernel != ISA_AVX512) {
+    napi_throw_error(env, NULL, "eggroll_native.lowRankAdd: needs AVX-512");
+    return NULL;
+  }
+  if (rows == 0 || m == 0 || r == 0) return NULL;
+  const float *x, *bt, *at, *coef;
+  const int32_t *pair;
+  if (!low_rank_args(env, argv + 4, rows, n, m, r, &x, &bt, &at, &pair, &coef)) return NULL;
+  float *y = f32_arg(env, argv[9], (size_t)(rows * m), "Y");
+  if (!y) return NULL;
+#ifdef HAVE_GEMM_KERNELS
+  low_rank_add_avx512(rows, n, m, r, x, bt, at, pair, coef, y);
+#endif
+  return NULL;
+}
+
+
+/*
+ * layer(rows, n, m, x, packedW, r, bt|null, at|null, pair, lrCoef|null, act, bias, noise|null, biasCoef|null, y):
+ * one layer of a population batch in one call — exactly sgemmPacked (Y = X·Wᵀ, W m×n packed by
+ * packB(true, m, n, W)), then lowRankAdd (when bt is given), then biasAct — in chunks of LAYER_ROWS rows so
+ * each chunk's Y is still in L1 for the next two passes. Every row goes through the same three kernels as
+ * the separate calls, so the bits are theirs. Why: an RL step multiplies a few hundred rows by 64×64
+ * weights, and three N-API crossings per layer were a visible part of it. AVX-512 only.
+ */
+#define LAYER_ROWS 48
+static napi_value layer_fn(napi_env env, napi_callback_info info) {
+  size_t argc = 15;
+  napi_value argv[15];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int64_t rows, n, m, r, act;
+  if (argc < 15 || !get_i(env, argv[0], &rows) || !get_i(env, argv[1], &n) || !get_i(env, argv[2], &m) || !get_i(env, argv[5], &r) ||
+      !get_i(env, argv[10], &act) || rows < 0 || n < 0 || m < 0 || r < 0 || act < 0 || act > 2 ||
+      rows > INT32_MAX || n > INT32_MAX || m > INT32_MAX || r > INT32_MAX) {
+    napi_throw_type_error(env, NULL, "eggroll_native.layer(rows, n, m, x, packedW, r, bt, at, pair, lrCoef, act 0|1|2, bias, noise, biasCoef, y): bad arguments");
+    return NULL;
+  }
+  if (gemm_kernel != ISA_AVX512) {
+    napi_throw_error(env, NULL, "eggroll_native.layer: needs AVX-512");
+    return NULL;
+  }
+  if (rows == 0 || m == 0) return NULL;
+  const float *x = f32_arg(env, argv[3], (size_t)(rows * n), "X");
+  if (!x) return NULL;
+  const float *pw = f32_arg(env, argv[4], (size_t)packed_b_len(m, n), "packed W");
+  if (!pw) return NULL;
+  if (((uintptr_t)pw & 63) != 0) {
+    napi_throw_range_error(env, NULL, "eggroll_native.layer: the packed W must be 64-byte aligned");
+    return NULL;
+  }
+  napi_valuetype vt;
+  const float *bt = NULL, *at = NULL, *lrc = NULL, *xx = NULL;
+  const int32_t *pair = NULL;
+  CHECK(napi_typeof(env, argv[6], &vt));
+  if (vt != napi_null && vt != napi_undefined && r > 0) {
+    napi_value lr[5] = {argv[3], argv[6], argv[7], argv[8], argv[9]};
+    if (!low_rank_args(env, lr, rows, n, m, r, &xx, &bt, &at, &pair, &lrc)) return NULL;
+  }
+  const float *bias = f32_arg(env, argv[11], (size_t)m, "bias");
+  if (!bias) return NULL;
+  const float *noise = NULL, *bc = NULL;
+  CHECK(napi_typeof(env, argv[12], &vt));
+  if (vt != napi_null && vt != napi_undefined) {
+    size_t nlen;
+    napi_typedarray_type ty;
+    void *nd;
+    napi_value nb;
+    size_t no;
+    if (napi_get_typedarray_info(env, argv[12], &ty, &nlen, &nd, &nb, &no) != napi_ok || ty != napi_float32_array) {
+      napi_throw_type_error(env, NULL, "eggroll_native: noise must be a Float32Array");
+      return NULL;
+    }
+    noise = (const float *)nd;
+    if (!pair && !(pair = (const int32_t *)typed_data(env, argv[8], napi_int32_array, "Int32Array", (size_t)rows, "pair"))) return NULL;
+    if (!(bc = f32_arg(env, argv[13], (size_t)rows, "biasCoef"))) return NULL;
+    for (int64_t i = 0; i < rows; i++) {
+      if (bc[i] != 0.0f && (pair[i] < 0 || ((size_t)pair[i] + 1) * (size_t)m > nlen)) {
+        napi_throw_range_error(env, NULL, "eggroll_native.layer: a row's pair lies outside the bias noise");
+        return NULL;
+      }
+    }
+  }
+  float *y = f32_arg(env, argv[14], (size_t)(rows * m), "Y");
+  if (!y) return NULL;
+#ifdef HAVE_GEMM_KERNELS
+  for (int64_t i0 = 0; i0 < rows; i0 += LAYER_ROWS) {
+    const int64_t h = rows - i0 < LAYER_ROWS ? rows - i0 : LAYER_ROWS;
+    if (!gemm_f32_pb(false, true, h, m, n, 1.0f, x + i0 * n, n > 0 ? n : 1, NULL, pw, 0.0f, y + i0 * m, m)) {
+      napi_throw_error(env, NULL, "eggroll_native.layer: out of memory for packing buffers");
+      return NULL;
+    }
+    if (bt) low_rank_add_avx512(h, n, m, r, x + i0 * n, bt, at, pair + i0, lrc + i0, y + i0 * m);
+    bias_act_avx512(h, m, (int)act, y + i0 * m, bias, noise ? pair + i0 : NULL, noise, noise ? bc + i0 : NULL);
+  }
+#endif
+  return NULL;
+}
 
 /* biasAct(act, rows, m, y, bias, pair|null, noise|null, coef|null): act 0 identity, 1 tanh, 2 relu; AVX-512 only. */
 static napi_value bias_act(napi_env env, napi_callback_info info) {
@@ -565,7 +889,7 @@ typedef struct {
   float *a, *b, *c;
 } gemm_args;
 
-static bool read_gemm_args(napi_env env, napi_callback_info info, const char *name, gemm_args *g, bool *skip) {
+static bool read_gemm_args(napi_env env, napi_callback_info info, const char *name, bool packed, gemm_args *g, bool *skip) {
   size_t argc = 13;
   napi_value argv[13];
   *skip = false;
@@ -599,7 +923,11 @@ static bool read_gemm_args(napi_env env, napi_callback_info info, const char *na
   /* Elements of a that op(A) touches: the last row (or column) starts at (rows-1)·lda. */
   size_t aneed = g->k == 0 ? 0 : (size_t)(aoff + ((g->ta ? g->k : g->m) - 1) * g->lda + (g->ta ? g->m : g->k));
   if (!(g->a = f32_arg(env, argv[6], aneed, "A"))) return false;
-  if (!(g->b = f32_arg(env, argv[9], (size_t)(g->k * g->n), "B"))) return false;
+  if (!(g->b = f32_arg(env, argv[9], (size_t)(packed ? packed_b_len(g->n, g->k) : g->k * g->n), packed ? "packed B" : "B"))) return false;
+  if (packed && ((uintptr_t)g->b & 63) != 0) {
+    napi_throw_range_error(env, NULL, "eggroll_native.sgemmPacked: the packed B must be 64-byte aligned");
+    return false;
+  }
   if (!(g->c = f32_arg(env, argv[11], (size_t)(coff + g->m * g->n), "C"))) return false;
   g->a += aoff;
   g->c += coff;
@@ -619,7 +947,7 @@ static bool read_gemm_args(napi_env env, napi_callback_info info, const char *na
 static napi_value sgemm(napi_env env, napi_callback_info info) {
   gemm_args g;
   bool skip;
-  if (!read_gemm_args(env, info, "sgemm", &g, &skip) || skip) return NULL;
+  if (!read_gemm_args(env, info, "sgemm", false, &g, &skip) || skip) return NULL;
   if (gemm_kernel == ISA_NONE) {
     napi_throw_error(env, NULL, "eggroll_native.sgemm: this CPU has neither AVX-512 nor AVX2+FMA");
     return NULL;
@@ -629,13 +957,81 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * Packed weights: op(B) packed once (packB) and reused by many sgemmPacked calls — an RL rollout multiplies
+ * the same small W by a few live rows at every environment step, and packing it again each time cost more
+ * than the product. The pack is a snapshot in this process's kernel layout (its length: packedBLength).
+ */
+
+/* packedBLength(n, k): floats a pack of a k×n op(B) needs (0 when the CPU has no f32 kernel). */
+static napi_value packed_b_length(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int64_t n, k;
+  if (argc < 2 || !get_i(env, argv[0], &n) || !get_i(env, argv[1], &k) || n < 0 || k < 0 || n > INT32_MAX || k > INT32_MAX) {
+    napi_throw_type_error(env, NULL, "eggroll_native.packedBLength(n, k): bad arguments");
+    return NULL;
+  }
+  napi_value out;
+  CHECK(napi_create_double(env, (double)packed_b_len(n, k), &out));
+  return out;
+}
+
+/* packB(transB, n, k, b, packed): op(B) (B stored k×n, or n×k when transB) into packed, as gemm_f32 packs it. */
+static napi_value pack_b_fn(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  bool tb;
+  int64_t n, k;
+  if (argc < 5 || !get_b(env, argv[0], &tb) || !get_i(env, argv[1], &n) || !get_i(env, argv[2], &k) || n < 0 || k < 0 ||
+      n > INT32_MAX || k > INT32_MAX) {
+    napi_throw_type_error(env, NULL, "eggroll_native.packB(transB, n, k, b, packed): bad arguments");
+    return NULL;
+  }
+  if (gemm_kernel == ISA_NONE) {
+    napi_throw_error(env, NULL, "eggroll_native.packB: this CPU has neither AVX-512 nor AVX2+FMA");
+    return NULL;
+  }
+  const float *b = f32_arg(env, argv[3], (size_t)(n * k), "B");
+  if (!b) return NULL;
+  float *pb = f32_arg(env, argv[4], (size_t)packed_b_len(n, k), "packed B");
+  if (!pb) return NULL;
+  if (((uintptr_t)pb & 63) != 0) {
+    napi_throw_range_error(env, NULL, "eggroll_native.packB: the packed B must be 64-byte aligned");
+    return NULL;
+  }
+#ifdef HAVE_GEMM_KERNELS
+  if (n > 0) pack_cols(pb, b, tb ? k : n, tb, 0, n, k, gemm_kernel == ISA_AVX512 ? NR512 : NR256);
+#endif
+  return NULL;
+}
+
+/*
+ * sgemmPacked(transA, transB, m, n, k, alpha, a, aOff, lda, packed, beta, c, cOff): sgemm with op(B) from
+ * packB(transB, n, k, …) — the same bits as sgemm on the B it was packed from (transB is the pack's).
+ */
+static napi_value sgemm_packed(napi_env env, napi_callback_info info) {
+  gemm_args g;
+  bool skip;
+  if (!read_gemm_args(env, info, "sgemmPacked", true, &g, &skip) || skip) return NULL;
+  if (gemm_kernel == ISA_NONE) {
+    napi_throw_error(env, NULL, "eggroll_native.sgemmPacked: this CPU has neither AVX-512 nor AVX2+FMA");
+    return NULL;
+  }
+  if (!gemm_f32_pb(g.ta, g.tb, g.m, g.n, g.k, (float)g.alpha, g.a, g.lda, NULL, g.b, (float)g.beta, g.c, g.n))
+    napi_throw_error(env, NULL, "eggroll_native.sgemmPacked: out of memory for packing buffers");
+  return NULL;
+}
+
 #ifdef EGGROLL_OPENBLAS
 /* blasSgemm(…same arguments…) — OpenBLAS's cblas_sgemm, for `bench gemm`'s comparison only: its rows are
  * not invariant (see above), so no computing path of the backend uses it. */
 static napi_value blas_sgemm(napi_env env, napi_callback_info info) {
   gemm_args g;
   bool skip;
-  if (!read_gemm_args(env, info, "blasSgemm", &g, &skip) || skip) return NULL;
+  if (!read_gemm_args(env, info, "blasSgemm", false, &g, &skip) || skip) return NULL;
   cblas_sgemm(CblasRowMajor, g.ta ? CblasTrans : CblasNoTrans, g.tb ? CblasTrans : CblasNoTrans, (int)g.m, (int)g.n, (int)g.k,
               (float)g.alpha, g.a, (int)g.lda, g.b, g.tb ? (int)g.k : (int)g.n, (float)g.beta, g.c, (int)g.n);
   return NULL;
@@ -807,6 +1203,9 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_add_env_cleanup_hook(env, free_thread_buffers, NULL);
   napi_property_descriptor props[] = {
     {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL},
+    {"packedBLength", NULL, packed_b_length, NULL, NULL, NULL, napi_default, NULL},
+    {"packB", NULL, pack_b_fn, NULL, NULL, NULL, napi_default, NULL},
+    {"sgemmPacked", NULL, sgemm_packed, NULL, NULL, NULL, napi_default, NULL},
     {"gemmKernel", NULL, gemm_kernel_name, NULL, NULL, NULL, napi_default, NULL},
 #ifdef EGGROLL_OPENBLAS
     {"blasSgemm", NULL, blas_sgemm, NULL, NULL, NULL, napi_default, NULL},
@@ -814,6 +1213,8 @@ static napi_value init(napi_env env, napi_value exports) {
     {"setBlasThreads", NULL, set_blas_threads, NULL, NULL, NULL, napi_default, NULL},
     {"blasConfig", NULL, blas_config, NULL, NULL, NULL, napi_default, NULL},
     {"igemm", NULL, igemm, NULL, NULL, NULL, napi_default, NULL},
+    {"layer", NULL, layer_fn, NULL, NULL, NULL, napi_default, NULL},
+    {"lowRankAdd", NULL, low_rank_add, NULL, NULL, NULL, napi_default, NULL},
     {"biasAct", NULL, bias_act, NULL, NULL, NULL, napi_default, NULL},
     {"normals", NULL, normals, NULL, NULL, NULL, napi_default, NULL},
     {"boxMuller", NULL, box_muller, NULL, NULL, NULL, napi_default, NULL},

@@ -22,7 +22,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { ACT_CODE } from './epilogue.js';
-import type { Backend } from './types.js';
+import type { Backend, PackedB, PackedBKernels } from './types.js';
 import { createWasmBackend, WASM_INTERNALS, type WasmBackend, type WasmInternals } from './wasm.js';
 import { defaultThreads } from './kernel-choice.js';
 
@@ -33,6 +33,12 @@ export interface NativeAddon {
    */
   sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: Float32Array, aOff: number, lda: number, b: Float32Array, beta: number, c: Float32Array, cOff: number): void;
+  /** Floats that packB needs for a k×n op(B) in this CPU's kernel layout. */
+  packedBLength?(n: number, k: number): number;
+  /** op(B) (B k×n, or n×k when transB) packed into `packed` (64-byte aligned), as sgemm packs it inside a call. */
+  packB?(transB: boolean, n: number, k: number, b: Float32Array, packed: Float32Array): void;
+  /** sgemm with b = a pack from packB(transB, n, k, …): the same bits as sgemm on the unpacked B. */
+  sgemmPacked?: NativeAddon['sgemm'];
   /** Which f32 kernel this CPU runs ('avx512' | 'avx2' | 'none'); EGGROLL_GEMM_ISA=avx2 forces the narrower one. */
   gemmKernel(): 'avx512' | 'avx2' | 'none';
   /** OpenBLAS's cblas_sgemm with sgemm's arguments; present only when OpenBLAS was linked. Not row-invariant. */
@@ -47,6 +53,16 @@ export interface NativeAddon {
   normals?(key0: number, key1: number, c1: number, c2: number, c3: number, b0: number, out: Float32Array, offset: number, count: number): void;
   /** The Box–Muller transform alone for (radius word, angle word) pairs, in float64 (tests of edge words); AVX-512 only. */
   boxMuller?(words: Uint32Array, out: Float64Array): void;
+  /**
+   * Backend.layer: sgemmPacked (W packed by packB(true, m, n, W)), lowRankAdd when bt is given, biasAct
+   * (act 0|1|2) in one call; AVX-512 only.
+   */
+  layer?(rows: number, n: number, m: number, x: Float32Array, packedW: Float32Array, r: number, bt: Float32Array | null,
+    at: Float32Array | null, pair: Int32Array, lrCoef: Float32Array | null, act: number, bias: Float32Array,
+    noise: Float32Array | null, biasCoef: Float32Array | null, y: Float32Array): void;
+  /** Backend.lowRankAdd, bit-identical to the wasm kernel; AVX-512 only (gemmKernel() = 'avx512'). */
+  lowRankAdd?(rows: number, n: number, m: number, r: number, x: Float32Array, bt: Float32Array, at: Float32Array,
+    pair: Int32Array, coef: Float32Array, y: Float32Array): void;
   /**
    * The layer epilogue for identity (0), tanh (1) and relu (2), bit-identical to the reference
    * (src/backend/epilogue.ts); AVX-512 only (gemmKernel() = 'avx512').
@@ -148,23 +164,25 @@ function chunkRows(m: number, threads: number): number {
  * too). Dynamic, so a busy core slows only its own chunks; any split gives the same bits.
  */
 function threadedSgemm(blas: NativeAddon, w: WasmInternals, counter: Int32Array, threads: number, transA: boolean, transB: boolean,
-  m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void {
+  m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array, packed = false): void {
   checkLengths(m, n, k, a, c);
   const pa = w.stage('a', a, m * k, 'A');
-  const pb = w.stage('b', b, k * n, 'B');
+  // A pack already lives in the shared memory (allocF32), so it is never staged.
+  const pb = packed ? b.byteOffset : w.stage('b', b, k * n, 'B');
   const pc = w.stage('c', c, m * n, 'C', beta !== 0);
   const lda = Math.max(1, transA ? m : k);
   const rowStride = transA ? 1 : k;
   const chunk = chunkRows(m, threads);
   Atomics.store(counter, 0, 0);
-  const args = [transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa / 4, rowStride, lda, pb, beta, pc, chunk, counter.byteOffset];
+  const args = [transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa / 4, rowStride, lda, pb, beta, pc, chunk, counter.byteOffset, packed ? 1 : 0];
   const pool = w.pool();
   for (let t = 1; t < threads; t++) pool.start(t - 1, 'nativeSgemmChunks', args);
   try {
     const f = w.memoryF32();
     const bv = f.subarray(pb / 4);
+    const gemm = packed ? blas.sgemmPacked! : blas.sgemm;
     for (let i0 = Atomics.add(counter, 0, chunk); i0 < m; i0 = Atomics.add(counter, 0, chunk)) {
-      blas.sgemm(transA, transB, Math.min(chunk, m - i0), n, k, alpha, f, pa / 4 + i0 * rowStride, lda, bv, beta, f, pc / 4 + i0 * n);
+      gemm(transA, transB, Math.min(chunk, m - i0), n, k, alpha, f, pa / 4 + i0 * rowStride, lda, bv, beta, f, pc / 4 + i0 * n);
     }
   } finally {
     pool.waitAll();
@@ -243,7 +261,9 @@ export function createNativeBackend(opts: NativeBackendOptions = {}): NativeBack
       else blas.igemm(m, n, k, a, b, c);
     }
     : wasm.igemm;
-  return {
+  // The kernel is ~4× wasm's per core, so a call is worth splitting only from ~4× wasm's threshold.
+  const splits = (m: number, n: number, k: number) => threads > 1 && m >= 96 && m * n * k >= 4 * internals.minParallelWork;
+  const backend: NativeBackend = {
     ...wasm,
     name: 'native',
     threads,
@@ -256,14 +276,107 @@ export function createNativeBackend(opts: NativeBackendOptions = {}): NativeBack
     },
     igemm,
     biasAct: nativeBiasAct(blas, gemmKernel, wasm, internals.minParallelWork),
+    lowRankAdd: nativeLowRankAdd(blas, gemmKernel, wasm, internals.minParallelWork),
     sgemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
-      // The kernel is ~4× wasm's per core, so a call is worth splitting only from ~4× wasm's threshold.
-      if (threads > 1 && m >= 96 && m * n * k >= 4 * internals.minParallelWork) {
+      if (splits(m, n, k)) {
         threadedSgemm(blas, internals, counter, threads, transA, transB, m, n, k, alpha, a, b, beta, c);
       } else {
         addonSgemm(blas, transA, transB, m, n, k, alpha, a, b, beta, c);
       }
     },
+  };
+  if (!(blas.packB && blas.sgemmPacked && blas.packedBLength)) return backend;
+  const packedB = nativePackedB(blas, wasm, splits, counter, threads);
+  return { ...backend, packedB, ...(gemmKernel === 'avx512' && blas.layer ? { layer: nativeLayer(blas, backend, packedB, splits, internals.minParallelWork) } : {}) };
+}
+
+/**
+ * Backend.layer: one addon call on one thread; a call that any of its three kernels would split over
+ * threads (or pqn, which the addon leaves to wasm) goes through the three separate calls instead — the
+ * same kernels either way, so the same bits.
+ */
+function nativeLayer(blas: NativeAddon, be: NativeBackend, packedB: PackedBKernels, splits: (m: number, n: number, k: number) => boolean,
+  minParallelWork: number): Backend['layer'] {
+  const addonLayer = blas.layer!.bind(blas);
+  return (rows, n, m, x, w, r, bt, at, pair, lrCoef, act, bias, noise, biasCoef, y) => {
+    if (rows <= 0 || m <= 0) return;
+    const code = ACT_CODE[act];
+    const wide = be.threads > 1 && (splits(rows, m, n) || rows * m * 32 >= minParallelWork || (bt !== null && rows * r * (n + m) >= minParallelWork));
+    if (code === undefined || code > 2 || wide) {
+      packedB.sgemm(false, rows, 1, x, w, 0, y);
+      if (bt && at && lrCoef) be.lowRankAdd(rows, n, m, r, x, bt, at, pair, lrCoef, y);
+      be.biasAct(act, rows, m, y, bias, noise ? pair : null, noise, noise ? biasCoef : null);
+      return;
+    }
+    const q = w as NativePackedB;
+    if (!q.live) throw new Error('native backend: this packed W was freed');
+    if (!q.transB || q.n !== m || q.k !== n) throw new RangeError(`native backend: layer needs W packed as pack(true, ${m}, ${n}), got pack(${q.transB}, ${q.n}, ${q.k})`);
+    if (y.length < rows * m) throw new RangeError(`native backend: Y has ${y.length} elements, needs ${rows * m}`);
+    addonLayer(rows, n, m, x, q.data, bt ? r : 0, bt, at, pair, lrCoef, code, bias, noise, noise ? biasCoef : null, y);
+  };
+}
+
+/** A pack made by the native backend: its floats live in the shared wasm memory, so worker threads read it too. */
+interface NativePackedB extends PackedB {
+  data: Float32Array;
+  live: boolean;
+}
+
+/**
+ * Backend.packedB on the addon: packB once, then sgemmPacked, split over threads exactly when sgemm would
+ * split the same call (the split never changes a bit, but keeping the same rule keeps the cost the same).
+ */
+function nativePackedB(blas: NativeAddon, wasm: WasmBackend, splits: (m: number, n: number, k: number) => boolean,
+  counter: Int32Array, threads: number): PackedBKernels {
+  const internals = wasm[WASM_INTERNALS];
+  const own = (p: PackedB): NativePackedB => {
+    const q = p as NativePackedB;
+    if (!(q.data instanceof Float32Array)) throw new TypeError('native backend: not a pack made by this backend');
+    if (!q.live) throw new Error('native backend: this packed B was freed');
+    return q;
+  };
+  return {
+    pack(transB, n, k, b) {
+      if (!(Number.isInteger(n) && Number.isInteger(k) && n >= 0 && k >= 0)) throw new RangeError(`packB: bad shape ${n}×${k}`);
+      if (b.length < n * k) throw new RangeError(`native backend: B has ${b.length} elements, needs ${n * k}`);
+      // At least one float, so even an empty pack is a distinct allocation that free() can return.
+      const data = wasm.allocF32(Math.max(1, blas.packedBLength!(n, k)));
+      blas.packB!(transB, n, k, b, data);
+      const p: NativePackedB = { transB, n, k, data, live: true };
+      return p;
+    },
+    sgemm(transA, m, alpha, a, p, beta, c) {
+      const q = own(p);
+      const { n, k } = q;
+      if (m <= 0 || n <= 0) return;
+      if (splits(m, n, k)) {
+        threadedSgemm(blas, internals, counter, threads, transA, q.transB, m, n, k, alpha, a, q.data, beta, c, true);
+      } else {
+        checkLengths(m, n, k, a, c);
+        blas.sgemmPacked!(transA, q.transB, m, n, k, alpha, a, 0, Math.max(1, transA ? m : k), q.data, beta, c, 0);
+      }
+    },
+    free(p) {
+      const q = p as NativePackedB;
+      if (!q.live) return;
+      q.live = false;
+      wasm.free(q.data);
+    },
+  };
+}
+
+/**
+ * lowRankAdd: AVX-512 in the addon on one thread (the wasm kernel's bits: it keeps wasm's 8-lane dot
+ * products); the wasm kernel when a call is large enough to split over threads, or without AVX-512.
+ */
+function nativeLowRankAdd(blas: NativeAddon, isa: 'avx512' | 'avx2', wasm: WasmBackend, minParallelWork: number): Backend['lowRankAdd'] {
+  if (isa !== 'avx512' || !blas.lowRankAdd) return wasm.lowRankAdd;
+  const nativeLra = blas.lowRankAdd.bind(blas);
+  return (rows, n, m, r, x, bt, at, pair, coef, y) => {
+    if (rows <= 0 || m <= 0 || r <= 0) return;
+    // The wasm backend's own split rule (rows·r·(n+m) multiply-adds), so a split call stays a split call.
+    if (wasm.threads > 1 && rows * r * (n + m) >= minParallelWork) wasm.lowRankAdd(rows, n, m, r, x, bt, at, pair, coef, y);
+    else nativeLra(rows, n, m, r, x, bt, at, pair, coef, y);
   };
 }
 

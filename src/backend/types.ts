@@ -52,6 +52,25 @@ export interface Backend {
   biasAct(act: Activation, rows: number, m: number, y: Float32Array, bias: Float32Array,
     pair: Int32Array | null, noise: Float32Array | null, coef: Float32Array | null): void;
 
+  /**
+   * Optional: op(B) packed once for many sgemm calls with the same B (native has it; callers fall back to
+   * sgemm without it). For weights that stay fixed while many small batches are multiplied by them — an RL
+   * rollout's policy over a generation — so the kernel does not repack B at every call.
+   */
+  readonly packedB?: PackedBKernels;
+
+  /**
+   * Optional (native): one layer of a population batch in one call, giving exactly the bits of
+   *   packedB.sgemm(false, rows, 1, x, w, 0, y)                       Y = X·Wᵀ, w = packedB.pack(true, m, n, W)
+   *   lowRankAdd(rows, n, m, r, x, bt, at, pair, lrCoef, y)           when bt is given
+   *   biasAct(act, rows, m, y, bias, pair, noise, biasCoef)           noise and biasCoef null: no bias noise
+   * Flat arguments, so a call allocates nothing. For small batches, where each kernel call's fixed cost
+   * is a visible part of the work (an RL environment step).
+   */
+  layer?(rows: number, n: number, m: number, x: Float32Array, w: PackedB, r: number, bt: Float32Array | null, at: Float32Array | null,
+    pair: Int32Array, lrCoef: Float32Array | null, act: Activation, bias: Float32Array, noise: Float32Array | null,
+    biasCoef: Float32Array | null, y: Float32Array): void;
+
   /** Exact C(m×n, int32) ← A(m×k, int8) · B(n×k, int8)ᵀ; no saturation anywhere. */
   igemm(m: number, n: number, k: number, a: Int8Array, b: Int8Array, c: Int32Array): void;
 
@@ -68,6 +87,30 @@ export interface Backend {
 
   /** Stops worker threads and the like (optional; no backend ever keeps the process alive). */
   dispose?(): Promise<void>;
+}
+
+/**
+ * Packed op(B) (Backend.packedB). A pack is a snapshot: it keeps the values B had when packed, so its owner
+ * must drop it when B changes (the generation's noiser owns packs of the weights, released at tell()).
+ */
+export interface PackedBKernels {
+  /** op(B), k×n (B stored k×n, or n×k when transB), packed in this backend's kernel layout. */
+  pack(transB: boolean, n: number, k: number, b: Float32Array): PackedB;
+  /**
+   * C ← alpha·op(A)·op(B) + beta·C for op(B) from `pack` (m×k times k×n): exactly the bits of
+   * `sgemm(transA, p.transB, m, p.n, p.k, alpha, a, B, beta, c)` on the B it was packed from.
+   */
+  sgemm(transA: boolean, m: number, alpha: number, a: Float32Array, p: PackedB, beta: number, c: Float32Array): void;
+  /** Returns the pack's memory; using it afterwards throws. Idempotent. */
+  free(p: PackedB): void;
+}
+
+export interface PackedB {
+  readonly transB: boolean;
+  readonly n: number;
+  readonly k: number;
+  /** False once freed. */
+  readonly live: boolean;
 }
 
 export type BackendName = 'js' | 'wasm' | 'native';

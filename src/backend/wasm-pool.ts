@@ -34,12 +34,14 @@ const blas = addonPath ? require(addonPath) : null;
 const js = {
   // Chunks of rows of op(A)·op(B) taken from the shared counter at counterAddr until none are left
   // (addresses in bytes, aBase in floats); the calling thread runs the same loop (src/backend/native.ts).
-  nativeSgemmChunks(ta, tb, m, n, k, alpha, aBase, aRowStride, lda, bAddr, beta, cAddr, chunk, counterAddr) {
+  // packed: bAddr holds op(B) from the addon's packB (then sgemmPacked, the same bits without repacking).
+  nativeSgemmChunks(ta, tb, m, n, k, alpha, aBase, aRowStride, lda, bAddr, beta, cAddr, chunk, counterAddr, packed) {
     const f = new Float32Array(memory.buffer);
     const b = f.subarray(bAddr / 4);
     const counter = new Int32Array(memory.buffer, counterAddr, 1);
+    const gemm = packed ? blas.sgemmPacked : blas.sgemm;
     for (let i0 = Atomics.add(counter, 0, chunk); i0 < m; i0 = Atomics.add(counter, 0, chunk)) {
-      blas.sgemm(!!ta, !!tb, Math.min(chunk, m - i0), n, k, alpha, f, aBase + i0 * aRowStride, lda, b, beta, f, cAddr / 4 + i0 * n);
+      gemm(!!ta, !!tb, Math.min(chunk, m - i0), n, k, alpha, f, aBase + i0 * aRowStride, lda, b, beta, f, cAddr / 4 + i0 * n);
     }
   },
 };

@@ -4,7 +4,7 @@
  * per member-input); the noiser decides what perturbation each row sees. Plain inference, EGGROLL and
  * OpenES are three noisers over the same model code (the shape HyperscaleES uses).
  */
-import type { Backend } from '../backend/types.js';
+import type { Backend, PackedB } from '../backend/types.js';
 import { negZeroBias, type Activation } from '../backend/epilogue.js';
 import type { ParamSet } from '../nn/params.js';
 import { sizeOf } from '../nn/params.js';
@@ -35,6 +35,8 @@ export interface Noiser {
   addBias(pid: number, y: Float32Array, rows: RowMap): void;
   /** Y[i,:] ← act(Y[i,:] + b) for b = params[pid], each row with its member's perturbation (Backend.biasAct). */
   biasAct(pid: number, y: Float32Array, act: Activation, rows: RowMap): void;
+  /** matmul(pidW, x, y, rows) then biasAct(pidB, y, act, rows), bit for bit; one backend call where it can. */
+  layer(pidW: number, pidB: number, x: Float32Array, y: Float32Array, act: Activation, rows: RowMap): void;
   /** The parameter vector as row i should see it (for element-wise parameters such as norm gains). */
   vectorFor(pid: number, row: number, rows: RowMap, out: Float32Array): Float32Array;
 }
@@ -75,7 +77,10 @@ export function makeRowMap(members: Int32Array, count: number, layout: MemberLay
 }
 
 
-/** Unperturbed evaluation: Y = X Wᵀ (+ b). */
+/**
+ * Unperturbed evaluation: Y = X Wᵀ (+ b). It never packs W (Backend.packedB): an inference handle may live
+ * across updates of the parameters, so it reads W at every call.
+ */
 export class InferenceNoiser implements Noiser {
   constructor(readonly params: ParamSet, readonly backend: Backend) {}
 
@@ -93,6 +98,11 @@ export class InferenceNoiser implements Noiser {
   biasAct(pid: number, y: Float32Array, act: Activation, rows: RowMap): void {
     const b = this.params.values[pid];
     this.backend.biasAct(act, rows.count, b.length, y, b, null, null, null);
+  }
+
+  layer(pidW: number, pidB: number, x: Float32Array, y: Float32Array, act: Activation, rows: RowMap): void {
+    this.matmul(pidW, x, y, rows);
+    this.biasAct(pidB, y, act, rows);
   }
 
   vectorFor(pid: number): Float32Array {
@@ -134,6 +144,12 @@ export class PerturbedNoiser implements Noiser {
   private scratchX: Float32Array = new Float32Array(0);
   private scratchY: Float32Array = new Float32Array(0);
   private scratchE: Float32Array = new Float32Array(0);
+  /**
+   * Per parameter: W packed for the backend's GEMM (Backend.packedB), made at the first matmul. A snapshot
+   * of W, which is fixed for the noiser's life: the strategy releases a generation's noisers at tell(),
+   * before anything reads the updated W, so a pack of an old W can never be used.
+   */
+  private readonly packs: (PackedB | undefined)[] = [];
   /** Arrays taken from the backend's allocator, handed back by dispose(). */
   private readonly owned: Float32Array[] = [];
   private disposed = false;
@@ -160,6 +176,8 @@ export class PerturbedNoiser implements Noiser {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    for (const p of this.packs) if (p) this.backend.packedB!.free(p);
+    this.packs.length = 0;
     if (this.backend.free) for (const a of this.owned) this.backend.free(a);
     this.owned.length = 0;
   }
@@ -225,15 +243,17 @@ export class PerturbedNoiser implements Noiser {
   matmul(pid: number, x: Float32Array, y: Float32Array, rows: RowMap): void {
     const [m, n] = this.params.specs[pid].shape;
     const W = this.params.values[pid];
-    // The shared GEMM: one call for the whole population.
-    this.backend.sgemm(false, true, rows.count, m, n, 1, x, W, 0, y);
+    // The shared GEMM: one call for the whole population, on W packed once per generation when the backend
+    // can (an RL rollout calls this every environment step with a few rows; the bits are sgemm's).
+    const packed = this.backend.packedB;
+    if (packed && !this.disposed) {
+      const p = this.packs[pid] ??= packed.pack(true, m, n, W);
+      packed.sgemm(false, rows.count, 1, x, p, 0, y);
+    } else {
+      this.backend.sgemm(false, true, rows.count, m, n, 1, x, W, 0, y);
+    }
     if (this.isLowRank(pid)) {
-      // In kernel memory, so the wasm backend reads it without a copy on every call.
-      this.coef = this.grow(this.coef, rows.count);
-      const r = this.rankOf(pid);
-      const c = this.opts.sigma / Math.sqrt(r);
-      for (let i = 0; i < rows.count; i++) this.coef[i] = rows.sign[i] * c;
-      this.backend.lowRankAdd(rows.count, n, m, r, x, this.bt[pid]!, this.at[pid]!, rows.pair, this.coef, y);
+      this.backend.lowRankAdd(rows.count, n, m, this.rankOf(pid), x, this.bt[pid]!, this.at[pid]!, rows.pair, this.lowRankCoef(pid, rows), y);
     } else if (this.isDense(pid)) {
       this.denseMatmulAdd(pid, m, n, x, y, rows);
     }
@@ -292,9 +312,7 @@ export class PerturbedNoiser implements Noiser {
       return;
     }
     const cached = this.dense[pid];
-    this.biasCoef = this.grow(this.biasCoef, rows.count);
-    const s = Math.fround(this.opts.sigma);
-    for (let i = 0; i < rows.count; i++) this.biasCoef[i] = rows.sign[i] * s;
+    this.denseBiasCoef(rows);
     if (cached) {
       this.backend.biasAct(act, rows.count, m, y, b, rows.pair, cached, this.biasCoef);
       return;
@@ -306,6 +324,45 @@ export class PerturbedNoiser implements Noiser {
       for (let j = 0; j < m; j++) y[i * m + j] = f(y[i * m + j] + (e ? f(b[j] + f(cf * e[j])) : b[j]));
     }
     this.backend.biasAct(act, rows.count, m, y, negZeroBias(m), null, null, null);
+  }
+
+  /** Per row: sign·σ/√r, the low-rank term's coefficient (in kernel memory, so wasm reads it without a copy). */
+  private lowRankCoef(pid: number, rows: RowMap): Float32Array {
+    this.coef = this.grow(this.coef, rows.count);
+    const c = this.opts.sigma / Math.sqrt(this.rankOf(pid));
+    for (let i = 0; i < rows.count; i++) this.coef[i] = rows.sign[i] * c;
+    return this.coef;
+  }
+
+  /** Per row: sign·σ (float32), the dense bias noise's coefficient. */
+  private denseBiasCoef(rows: RowMap): Float32Array {
+    this.biasCoef = this.grow(this.biasCoef, rows.count);
+    const s = Math.fround(this.opts.sigma);
+    for (let i = 0; i < rows.count; i++) this.biasCoef[i] = rows.sign[i] * s;
+    return this.biasCoef;
+  }
+
+  /**
+   * matmul then biasAct. With Backend.layer (native) one call does the shared GEMM on the packed W, the
+   * low-rank term and the epilogue, when the layer is what that call covers: a low-rank (or frozen) W and
+   * a bias that is frozen or has cached dense noise. Anything else (OpenES's dense matrices, uncached bias
+   * noise) takes the two separate calls. The same kernels run either way, so the bits are the same.
+   */
+  layer(pidW: number, pidB: number, x: Float32Array, y: Float32Array, act: Activation, rows: RowMap): void {
+    const be = this.backend;
+    const denseBias = this.isDense(pidB);
+    if (!be.layer || !be.packedB || this.disposed || this.params.specs[pidW].shape.length !== 2 || this.isDense(pidW) ||
+      (denseBias && !this.dense[pidB]) || this.params.values[pidB].length !== this.params.specs[pidW].shape[0]) {
+      this.matmul(pidW, x, y, rows);
+      this.biasAct(pidB, y, act, rows);
+      return;
+    }
+    const [m, n] = this.params.specs[pidW].shape;
+    const w = this.packs[pidW] ??= be.packedB.pack(true, m, n, this.params.values[pidW]);
+    const lowRank = this.isLowRank(pidW);
+    be.layer(rows.count, n, m, x, w, lowRank ? this.rankOf(pidW) : 0, lowRank ? this.bt[pidW]! : null, lowRank ? this.at[pidW]! : null,
+      rows.pair, lowRank ? this.lowRankCoef(pidW, rows) : null, act, this.params.values[pidB],
+      denseBias ? this.dense[pidB]! : null, denseBias ? this.denseBiasCoef(rows) : null, y);
   }
 
   vectorFor(pid: number, row: number, rows: RowMap, out: Float32Array): Float32Array {

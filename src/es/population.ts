@@ -41,6 +41,10 @@ class RowBatch implements Batch {
     this.live();
     this.noiser.biasAct(pid, y, act, this.rows);
   }
+  layer(pidW: number, pidB: number, x: Float32Array, y: Float32Array, act: Activation): void {
+    this.live();
+    this.noiser.layer(pidW, pidB, x, y, act, this.rows);
+  }
   vectorFor(pid: number, row: number, out: Float32Array): Float32Array {
     this.live();
     return this.noiser.vectorFor(pid, row, this.rows, out);

@@ -18,6 +18,11 @@ export interface Batch {
    * bias add fused with the activation in one pass (Backend.biasAct).
    */
   biasAct(pid: number, y: Float32Array, act: Activation): void;
+  /**
+   * One layer: `matmul(pidW, x, y)` then `biasAct(pidB, y, act)`, with exactly their bits — in one backend
+   * call where the backend can (Backend.layer).
+   */
+  layer(pidW: number, pidB: number, x: Float32Array, y: Float32Array, act: Activation): void;
   /** The parameter vector as row i sees it (element-wise parameters such as norm gains); may be `out`. */
   vectorFor(pid: number, row: number, out: Float32Array): Float32Array;
 }

@@ -1,7 +1,7 @@
 /**
  * A multilayer perceptron whose forward pass runs a whole population batch: each layer is one
- * `batch.matmul` (shared GEMM + per-member perturbation) and one `batch.biasAct` (bias, its noise and the
- * activation in one pass). Weights are stored
+ * `batch.layer` — `batch.matmul` (shared GEMM + per-member perturbation) then `batch.biasAct` (bias, its
+ * noise and the activation in one pass), one backend call where the backend fuses them. Weights are stored
  * out×in and tagged 'lowrank'; biases are 'full' (perturbed densely) or 'frozen'.
  */
 import type { Backend } from '../backend/types.js';
@@ -66,8 +66,7 @@ export class Mlp {
     for (let l = 0; l < L; l++) {
       const m = this.cfg.sizes[l + 1];
       const y = out.subarray(0, rows.count * m);
-      batch.matmul(this.paramOffset + 2 * l, input, y);
-      batch.biasAct(this.paramOffset + 2 * l + 1, y, l + 1 === L ? this.cfg.outputActivation ?? 'identity' : this.cfg.activation);
+      batch.layer(this.paramOffset + 2 * l, this.paramOffset + 2 * l + 1, input, y, l + 1 === L ? this.cfg.outputActivation ?? 'identity' : this.cfg.activation);
       input = y;
       out = out === this.bufA ? this.bufB : this.bufA;
     }
