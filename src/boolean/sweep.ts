@@ -6,6 +6,7 @@
 import { formatDnf } from './dnf.js';
 import { runOne, type BooleanAlgo, type RunConfig } from './experiments.js';
 import { WorkerGroup } from '../parallel/workers.js';
+import { runCellsOnCluster } from './cluster.js';
 
 export interface Learner { label: string; algo: BooleanAlgo; lambda: number }
 
@@ -37,7 +38,9 @@ export function runJob(c: RunConfig, learner: string): JobResult {
   };
 }
 
-export async function runJobs(jobs: { config: RunConfig; learner: string }[], workers: number, onDone?: (done: number, r: JobResult) => void): Promise<JobResult[]> {
+export async function runJobs(jobs: { config: RunConfig; learner: string }[], workers: number, onDone?: (done: number, r: JobResult) => void,
+  cluster?: { redis: string; log?: (line: string) => void }): Promise<JobResult[]> {
+  if (cluster) return runCellsOnCluster(cluster.redis, jobs, longestFirst(jobs), onDone, cluster.log);
   const results: JobResult[] = new Array(jobs.length);
   let done = 0;
   if (workers <= 1) {
@@ -45,7 +48,7 @@ export async function runJobs(jobs: { config: RunConfig; learner: string }[], wo
     return results;
   }
   // Longest jobs first keeps both cores busy to the end; results go back to their index.
-  const order = jobs.map((_, i) => i).sort((a, b) => cost(jobs[b].config) - cost(jobs[a].config) || a - b);
+  const order = longestFirst(jobs);
   const group = await WorkerGroup.start(import.meta.url, 'sweep-worker', Math.min(workers, jobs.length), null);
   try {
     await group.map<{ config: RunConfig; learner: string }, JobResult>(order.map((i) => jobs[i]), (r, k) => {
@@ -56,6 +59,10 @@ export async function runJobs(jobs: { config: RunConfig; learner: string }[], wo
     await group.close();
   }
   return results;
+}
+
+function longestFirst(jobs: { config: RunConfig }[]): number[] {
+  return jobs.map((_, i) => i).sort((a, b) => cost(jobs[b].config) - cost(jobs[a].config) || a - b);
 }
 
 function cost(c: RunConfig): number {

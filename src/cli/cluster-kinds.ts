@@ -2,5 +2,6 @@
 import type { ClusterKind } from '../parallel/cluster/worker.js';
 import { rlClusterKind } from '../rl/cluster.js';
 import { lmClusterKind } from '../egg/cluster.js';
+import { booleanClusterKind } from '../boolean/cluster.js';
 
-export const CLUSTER_KINDS: readonly ClusterKind[] = [rlClusterKind, lmClusterKind];
+export const CLUSTER_KINDS: readonly ClusterKind[] = [rlClusterKind, lmClusterKind, booleanClusterKind];

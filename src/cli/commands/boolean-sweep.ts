@@ -9,11 +9,12 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import type { FlagTable } from '../flags.js';
 import { num, parseFlags } from '../flags.js';
-import { forceFlag, jsonFlag, outFlag, quietFlag, seedFlag } from '../common-flags.js';
+import { forceFlag, jsonFlag, outFlag, quietFlag, redisFlag, seedFlag } from '../common-flags.js';
 import { prepareRunDir } from '../run-dir.js';
 import { UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { Progress } from '../progress.js';
+import { checkRedisUrl } from '../../parallel/cluster/redis.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../io/atomic.js';
 import { linePlotSvg, writePlot } from '../../io/plot.js';
 import { parseLearner, runJobs, gridTable, cell, type JobResult } from '../../boolean/sweep.js';
@@ -37,6 +38,7 @@ export const sweepFlags = {
   'eggroll-steps': { schema: num.count(1, 1e10), default: 500, help: 'EGGROLL generations per run' },
   ...learnerFlags,
   workers: { schema: num.int(1, 256), default: 2, help: 'worker threads; results are identical for any number' },
+  redis: redisFlag,
   doc: { schema: z.string().min(1).optional(), help: 'markdown file whose sweep section to (re)write' },
   section: { schema: z.string().regex(/^[\w-]+$/, { message: 'must be letters, digits, _ or -' }).optional(), help: 'section name in --doc (default: n<N>)' },
   figures: { schema: z.string().min(1).optional(), help: 'directory for figures (default: <run dir>/plots)' },
@@ -49,6 +51,7 @@ export const sweepFlags = {
 
 export async function runSweepCommand(argv: string[]): Promise<void> {
   const { flags: f } = parseFlags(argv, sweepFlags);
+  if (f.redis) checkRedisUrl(f.redis);
   const n = f.n;
   const targets = f.targets.split(',').map((s) => s.trim()).filter(Boolean);
   const ms = f.ms.split(',').map(Number);
@@ -66,7 +69,8 @@ export async function runSweepCommand(argv: string[]): Promise<void> {
   writeJsonAtomic(join(dir, 'config.json'), { command: argvLine, n, targets, ms, draws: f.draws, learners: learners.map((l) => l.label), steps: stepsFor, seed: f.seed, jobs: jobs.length });
   const progress = new Progress({ total: jobs.length, label: `sweep n=${n}`, quiet: f.quiet });
   const t0 = performance.now();
-  const results = await runJobs(jobs, f.workers, (d, r) => progress.update(d, { last: `${r.learner} ${r.target} m=${r.m}` }));
+  const results = await runJobs(jobs, f.workers, (d, r) => progress.update(d, { last: `${r.learner} ${r.target} m=${r.m}` }),
+    f.redis ? { redis: f.redis, log } : undefined);
   const seconds = (performance.now() - t0) / 1000;
   writeFileAtomic(join(dir, 'results.jsonl'), results.map((r) => JSON.stringify(r)).join('\n') + '\n');
 

@@ -163,7 +163,8 @@ export async function startClusterWorker(o: WorkerOptions): Promise<RunningWorke
       await report(d.run, `this worker does not serve '${meta.kind}' jobs (it serves ${[...kinds.keys()].join(', ')})`);
       throw new Error(`unknown kind ${meta.kind}`);
     }
-    if (meta.backend !== o.fingerprint) {
+    // 'none': the kind computes without a Backend (integer code that is the same everywhere).
+    if (meta.backend !== 'none' && meta.backend !== o.fingerprint) {
       await report(d.run, `the run computes on ${meta.backend}, this worker on ${o.fingerprint} (results would differ in the last bits): start the worker with a matching --backend; left for another worker`);
       throw new Error(`backend ${o.fingerprint} ≠ ${meta.backend}`);
     }
