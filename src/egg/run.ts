@@ -141,7 +141,7 @@ export async function runLm(cfg: LmRunConfig, runDir: string, opts: LmRunOptions
       const { cluster: c, ...step } = r;
       const rec: Record<string, unknown> = {
         ...step, tokens_members_per_s: (cfg.pop * cfg.tokens) / r.seconds,
-        ...(c ? { workers: c.workers, jobs_retried: c.jobsRetried, straggler_s: c.stragglerSeconds, bytes_sent: c.bytesSent, bytes_received: c.bytesReceived } : {}),
+        ...(c ? { workers: c.workers, jobs_retried: c.jobsRetried, straggler_s: c.stragglerSeconds, worker_eval_s: c.evalSeconds, bytes_sent: c.bytesSent, bytes_received: c.bytesReceived } : {}),
       };
       if (r.step % cfg.evalEvery === 0 || r.step === cfg.steps || outOfTime) {
         heldoutBpb = trainer.score(heldout);

@@ -148,7 +148,7 @@ export class EggTrainer {
     let cluster: GenerationStats | undefined;
     let jobs: ClusterJob[] = [];
     if (this.cluster) {
-      jobs = this.clusterJobs(this.cluster.knownWorkers);
+      jobs = this.clusterJobs(this.cluster.jobsPerGeneration());
       const pending = this.cluster.evaluate(t, this.stateHash(), jobs, (job, bytes) => this.takeResult(job, bytes));
       // Workers keep their noise: regenerate every pair's here (a pure function, as the update needs it).
       generatePairs(this.arch.noise, this.input.noiseKey, t, 0, cfg.pop / 2, this.noiseAll);
@@ -200,11 +200,11 @@ export class EggTrainer {
     c.setSnapshotSource(() => ({ generation: this.step, bytes: this.snapshot() }));
   }
 
-  /** Member ranges on group bounds (a job carries its groups' windows), pair-aligned, about 4 per worker. */
-  private clusterJobs(workers: number): ClusterJob[] {
+  /** Member ranges on group bounds (a job carries its groups' windows), pair-aligned. */
+  private clusterJobs(parts: number): ClusterJob[] {
     const { pop, groupSize, tokens, layers, width } = this.cfg;
     const unit = groupSize % 2 === 0 ? groupSize : 2 * groupSize;
-    return splitMembers(pop, Math.min(256, Math.max(4, 4 * workers)), unit).map(([start, end]) => {
+    return splitMembers(pop, parts, unit).map(([start, end]) => {
       const g0 = start / groupSize, g1 = Math.ceil(end / groupSize);
       const parts: ArrayBufferView[] = [this.windows.subarray(g0 * (tokens + 1), g1 * (tokens + 1))];
       for (let l = 0; l < layers; l++) parts.push(this.states.subarray((l * pop + start) * width, (l * pop + end) * width));

@@ -85,7 +85,7 @@ export class Trainer {
     let stats: GenerationStats | undefined;
     let jobs: ClusterJob[] = [];
     if (cluster) {
-      jobs = this.clusterJobs(cluster.knownWorkers);
+      jobs = this.clusterJobs(cluster.jobsPerGeneration());
       const pending = cluster.evaluate(generation, this.stateHash(), jobs, (job, bytes) => this.takeResult(job, bytes));
       // Build the population's noise (the update needs it) while the workers evaluate.
       this.es.ask();
@@ -110,10 +110,9 @@ export class Trainer {
     return { ...info, seconds: (performance.now() - t0) / 1000, evalSeconds: (t1 - t0) / 1000, ...(stats ? { cluster: stats } : {}) };
   }
 
-  /** A generation's member ranges for the cluster: about 4 per live worker (stragglers and lost workers cost less), on pair bounds. */
-  private clusterJobs(workers: number): ClusterJob[] {
+  /** A generation's member ranges for the cluster (several per worker: stragglers and lost workers cost less), on pair bounds. */
+  private clusterJobs(parts: number): ClusterJob[] {
     const pairSize = (this.setup.strategy.antithetic ?? true) ? 2 : 1;
-    const parts = Math.min(256, Math.max(4, 4 * workers));
     return splitMembers(this.setup.strategy.popSize, parts, pairSize).map(([start, end]) => ({ start, end }));
   }
 

@@ -194,7 +194,7 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
       const c = r.cluster;
       metrics.append({
         gen: r.generation, mean_return: r.meanFitness, max_return: r.maxFitness, min_return: r.minFitness, sigma: r.sigma, lr: r.lr, grad_norm: r.gradNorm, non_finite: r.nonFinite, seconds: r.seconds,
-        ...(c ? { workers: c.workers, jobs_retried: c.jobsRetried, straggler_s: c.stragglerSeconds, bytes_sent: c.bytesSent, bytes_received: c.bytesReceived } : {}),
+        ...(c ? { workers: c.workers, jobs_retried: c.jobsRetried, straggler_s: c.stragglerSeconds, worker_eval_s: c.evalSeconds, bytes_sent: c.bytesSent, bytes_received: c.bytesReceived } : {}),
       });
       const seconds = priorSeconds + (performance.now() - t0) / 1000;
       hooks.onGeneration?.({ generation: trainer.generation, total: config.gens, mean: r.meanFitness, best: r.maxFitness, ...(c ? { workers: c.workers, stragglerSeconds: c.stragglerSeconds } : {}) });

@@ -10,6 +10,7 @@ import { lmTrainCommand, lmSampleCommand, lmEvalCommand } from './lm.js';
 import { benchEggCommand } from './bench-egg.js';
 import { benchRlCommand } from './bench-rl.js';
 import { workerCommand } from './worker.js';
+import { benchClusterCommand } from './bench-cluster.js';
 
 export const COMMANDS: Command[] = [
   demoCommand,
@@ -25,6 +26,7 @@ export const COMMANDS: Command[] = [
   benchEggCommand,
   benchRlCommand,
   workerCommand,
+  benchClusterCommand,
   ...BOOLEAN_COMMANDS,
   benchBoolean,
 ];

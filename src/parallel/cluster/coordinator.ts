@@ -33,6 +33,8 @@ export interface GenerationStats {
   /** Bytes this process sent to / received from Redis for the generation (jobs, results, record, snapshots). */
   bytesSent: number;
   bytesReceived: number;
+  /** Seconds workers spent evaluating this generation's jobs, summed over jobs (the rest of their time is coordination). */
+  evalSeconds: number;
 }
 
 export interface CoordinatorOptions {
@@ -45,6 +47,8 @@ export interface CoordinatorOptions {
   quietWarnS?: number;
   /** Generation records kept in Redis for workers that fall behind (default RECORDS_KEPT); further back, a snapshot. */
   recordsKept?: number;
+  /** Jobs per generation (default: about 4 per live worker); `bench cluster` sets it to measure the queue. */
+  jobCount?: number;
 }
 
 export class ClusterCoordinator {
@@ -53,6 +57,12 @@ export class ClusterCoordinator {
   private readonly seenErrors = new Set<string>();
   /** Live workers serving this run's kind at the last count (sizes the next generation's jobs). */
   knownWorkers = 0;
+  private countedAt = 0;
+
+  /** How many jobs to split a generation into: the option if given, else about 4 per live worker (≥ 4, ≤ 256). */
+  jobsPerGeneration(): number {
+    return this.opts.jobCount ?? Math.min(256, Math.max(4, 4 * this.knownWorkers));
+  }
 
   private constructor(
     private readonly opts: CoordinatorOptions,
@@ -144,10 +154,10 @@ export class ClusterCoordinator {
       await this.redis.expire(keys.meta(run), RUN_TTL_S);
       await this.queue.addBulk(entries.map((e) => ({ name: this.opts.kind, data: e.data, opts: jobOptions(e.id) })));
     });
-    let first = 0, last = 0;
+    let first = 0, last = 0, evalMs = 0;
     let quietSince = Date.now();
     const quietWarnMs = (this.opts.quietWarnS ?? 60) * 1000;
-    const take = async (key: string): Promise<boolean> => {
+    const take = async (key: string, ms = 0): Promise<boolean> => {
       const e = pending.get(key);
       if (!e) return false;
       const bytes = await this.redis.getBuffer(keys.result(run, generation, key));
@@ -155,6 +165,7 @@ export class ClusterCoordinator {
       bytesReceived += bytes.length;
       onResult(e.job, bytes);
       pending.delete(key);
+      evalMs += ms;
       last = Date.now();
       if (!first) first = last;
       quietSince = last;
@@ -163,8 +174,8 @@ export class ClusterCoordinator {
     while (pending.size) {
       const got = await this.guard(() => this.inbox.blpop(keys.inbox(run), 1));
       if (got) {
-        const [verb, arg] = got[1].split(' ');
-        if (verb === 'done') await this.guard(() => take(arg));
+        const [verb, arg, ms] = got[1].split(' ');
+        if (verb === 'done') await this.guard(() => take(arg, Number(ms) || 0));
         else if (verb === 'snap') bytesSent += await this.guard(() => this.serveSnapshot(Number(arg)));
         continue;
       }
@@ -185,10 +196,15 @@ export class ClusterCoordinator {
     }
     const stats = await this.guard(async () => {
       const retried = Number(await this.redis.get(keys.retries(run, generation)) ?? 0);
-      await this.reportWorkerErrors();
-      return { workers: await this.liveWorkers(), jobsRetried: retried };
+      // Counting workers scans Redis: at most every 2 s, not every generation.
+      if (Date.now() - this.countedAt > 2000) {
+        await this.reportWorkerErrors();
+        await this.liveWorkers();
+        this.countedAt = Date.now();
+      }
+      return { workers: this.knownWorkers, jobsRetried: retried };
     });
-    return { ...stats, stragglerSeconds: (last - first) / 1000, bytesSent, bytesReceived };
+    return { ...stats, stragglerSeconds: (last - first) / 1000, bytesSent, bytesReceived, evalSeconds: evalMs / 1000 };
   }
 
   /** Publishes generation `generation`'s record (what every worker needs to apply the update); drops old ones. */

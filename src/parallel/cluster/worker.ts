@@ -104,6 +104,16 @@ export async function startClusterWorker(o: WorkerOptions): Promise<RunningWorke
     return replica;
   };
 
+  // A run's meta is read once a second at most (it never changes; its absence means the run ended).
+  const metaCache = new Map<string, { text: string | null; at: number }>();
+  const metaOf = async (run: string): Promise<string | null> => {
+    const c = metaCache.get(run);
+    if (c && c.text && Date.now() - c.at < 1000) return c.text;
+    const text = await redis.get(keys.meta(run));
+    metaCache.set(run, { text, at: Date.now() });
+    return text;
+  };
+
   const snapshotWaitMs = o.snapshotWaitMs ?? 120_000;
   const sync = async (replica: Replica, d: JobData): Promise<void> => {
     if (replica.generation === d.gen && replica.hash() === d.hash) return;
@@ -147,7 +157,7 @@ export async function startClusterWorker(o: WorkerOptions): Promise<RunningWorke
       await report(d.run, `a job speaks cluster protocol v${d.v}, this worker v${PROTOCOL_VERSION} (run the same eggroll version on every machine); left for another worker`);
       throw new Error(`protocol version ${d.v} ≠ ${PROTOCOL_VERSION}`);
     }
-    const metaText = await redis.get(keys.meta(d.run));
+    const metaText = await metaOf(d.run);
     if (!metaText) {
       o.log(`job ${job.id}: unknown run ${d.run.slice(0, 8)}… (finished, expired or never created); dropped`);
       throw new UnrecoverableError('unknown run');
@@ -176,13 +186,17 @@ export async function startClusterWorker(o: WorkerOptions): Promise<RunningWorke
     }
     const key = jobKey(d);
     o.trace?.(`job ${d.run.slice(0, 8)} gen ${d.gen} members ${key}`);
-    const first = await redis.set(keys.claim(d.run, d.gen, key), o.id, 'EX', RUN_TTL_S, 'NX');
-    if (first === null) await redis.multi().incr(keys.retries(d.run, d.gen)).expire(keys.retries(d.run, d.gen), RUN_TTL_S).exec();
+    // The claim tells a retried job (another worker claimed it first); its reply is read after evaluating,
+    // so it costs no round trip.
+    const claimed = redis.set(keys.claim(d.run, d.gen, key), o.id, 'EX', RUN_TTL_S, 'NX');
     const payload = d.payload ? Buffer.from(d.payload, 'base64') : undefined;
+    const t0 = performance.now();
     const result = replica.evaluate(d, payload);
+    const ms = (performance.now() - t0).toFixed(3);
+    if ((await claimed) === null) await redis.multi().incr(keys.retries(d.run, d.gen)).expire(keys.retries(d.run, d.gen), RUN_TTL_S).exec();
     await redis.multi()
       .set(keys.result(d.run, d.gen, key), Buffer.from(result.buffer, result.byteOffset, result.byteLength), 'EX', RUN_TTL_S)
-      .rpush(keys.inbox(d.run), `done ${key}`)
+      .rpush(keys.inbox(d.run), `done ${key} ${ms}`)
       .expire(keys.inbox(d.run), RUN_TTL_S)
       .exec();
     served++;
