@@ -47,7 +47,7 @@ export interface LmRunHooks {
   /** Descriptive lines at the start (model, data, baselines); the CLI drops them with --quiet. */
   info?: (line: string) => void;
   /** After every step; `startStep` is where this session began (a resumed run's bar counts from there). */
-  onStep?: (p: { step: number; total: number; startStep: number; pop_bpb: number; train_bpb: number; heldout_bpb: number; tokens_members_per_s: number }) => void;
+  onStep?: (p: { step: number; total: number; startStep: number; pop_bpb: number; train_bpb: number; heldout_bpb: number; tokens_members_per_s: number; workers?: number; stragglerSeconds?: number }) => void;
   /** Checked after every step: when it returns a reason, the run writes a checkpoint and stops (LmRunStopped). */
   shouldStop?: () => string | undefined;
   /** Stop, with a checkpoint, at the first step boundary after this many seconds; 0 = no limit. */
@@ -153,7 +153,7 @@ export async function runLm(cfg: LmRunConfig, runDir: string, opts: LmRunOptions
       last = rec;
       if (r.step % cfg.ckptEvery === 0 || r.step === cfg.steps || outOfTime || stopped) trainer.saveCheckpoint(runDir, { heldout_bpb: heldoutBpb });
       const secs = (performance.now() - started) / 1000;
-      hooks.onStep?.({ step: r.step, total: cfg.steps, startStep, pop_bpb: r.pop_bpb, train_bpb: trainBpb, heldout_bpb: heldoutBpb, tokens_members_per_s: members / secs });
+      hooks.onStep?.({ step: r.step, total: cfg.steps, startStep, pop_bpb: r.pop_bpb, train_bpb: trainBpb, heldout_bpb: heldoutBpb, tokens_members_per_s: members / secs, ...(c ? { workers: c.workers, stragglerSeconds: c.stragglerSeconds } : {}) });
       if (stopped) break;
       if (outOfTime) {
         log(`--max-seconds ${hooks.maxSeconds} reached at step ${r.step}; resume with: eggroll lm train --resume ${runDir}`);

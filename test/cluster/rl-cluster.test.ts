@@ -5,7 +5,9 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -19,6 +21,7 @@ import { runRl, type RlRunConfig } from '../../src/rl/run.js';
 import { resolveConfig } from '../../src/cli/commands/rl.js';
 import { PROTOCOL_VERSION, QUEUE_NAME, QUEUE_PREFIX, keys, newRunId } from '../../src/parallel/cluster/protocol.js';
 
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const skip = hasRedis ? false : 'redis-server is not installed (.ci/run installs it with apt-get)';
 const tmp = () => mkdtempSync(join(tmpdir(), 'eggroll-cluster-'));
 
@@ -132,6 +135,24 @@ describe('RL on a Redis cluster', { skip, concurrency: false }, () => {
     await Promise.all(procs.splice(0).map((p) => p.stop()));
   });
 
+  test('the coordinator SIGKILLed mid-run: --resume with the workers still attached reaches the same parameters', async () => {
+    await startWorkers(2);
+    const dir = join(tmp(), 'coordinator-killed');
+    const coordinator = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...CARTPOLE, '--checkpoint-every', '2', '--out', dir, '--redis', redis.url],
+      { cwd: root, stdio: 'ignore' });
+    const t0 = Date.now();
+    while (!existsSync(join(dir, 'metrics.jsonl')) || readJsonl(join(dir, 'metrics.jsonl')).length < 5) {
+      assert.ok(Date.now() - t0 < 60_000, 'the coordinator reached generation 5 within 60 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    coordinator.kill('SIGKILL');
+    await new Promise((r) => coordinator.once('exit', r));
+    const r = await runCli(['train', '--resume', dir, '--redis', redis.url, '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    assertSameState(local, dir);
+    await Promise.all(procs.splice(0).map((p) => p.stop()));
+  });
+
   test('bad inputs get one clear line each and corrupt nothing', async () => {
     const dead = await freePort();
     let r = await runCli([...CARTPOLE, '--out', join(tmp(), 'x'), '--redis', `redis://127.0.0.1:${dead}`]);
@@ -159,14 +180,18 @@ describe('RL on a Redis cluster', { skip, concurrency: false }, () => {
     await w.waitFor(/unknown run [0-9a-f]{8}… \(finished, expired or never created\); dropped/);
     await w.waitFor(/not an eggroll job/);
     await w.waitFor(/config fails validation|computes on/);
+    // A worker of another eggroll version announces itself: the coordinator says it will not serve the run.
+    await client.set(keys.worker('other-version'), JSON.stringify({ v: PROTOCOL_VERSION + 1, host: 'elsewhere', pid: 1, backend: 'native', kinds: ['rl'] }), 'EX', 60);
     await queue.close();
     queueConnection.disconnect();
-    client.disconnect();
     // The worker still serves a real run, bit-identically.
     const dir = join(tmp(), 'after-bad');
     r = await runCli([...CARTPOLE, '--out', dir, '--redis', redis.url]);
     assert.equal(r.code, 0, r.stderr);
     assertSameState(local, dir);
+    assert.match(r.stderr, new RegExp(`elsewhere:1 \\(v${PROTOCOL_VERSION + 1}\\) speaks cluster protocol v${PROTOCOL_VERSION + 1} but this run uses v${PROTOCOL_VERSION}`));
+    await client.del(keys.worker('other-version'));
+    client.disconnect();
     await Promise.all(procs.splice(0).map((p) => p.stop()));
   });
 

@@ -16,8 +16,9 @@ export interface WorkerProc {
   kill(): Promise<void>;
 }
 
-export function startWorkerProc(url: string, extra: string[] = []): WorkerProc {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'worker', '--redis', url, '--lock-seconds', '1', ...extra], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startWorkerProc(url: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): WorkerProc {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'worker', '--redis', url, '--lock-seconds', '1', ...extra],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let err = '';
   const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
   proc.stderr!.setEncoding('utf8');

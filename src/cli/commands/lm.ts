@@ -103,7 +103,10 @@ async function trainRun(argv: string[]): Promise<void> {
   const onStep: LmRunHooks['onStep'] = (p) => {
     // On resume the bar counts this session's steps, so its rate and ETA are right.
     progress ??= new Progress({ total: Math.max(1, p.total - p.startStep), label: p.startStep > 0 ? `lm train (from step ${p.startStep})` : 'lm train', quiet: f.quiet, maxSeconds: f['max-seconds'] });
-    progress.update(p.step - p.startStep, { step: p.step, pop: p.pop_bpb, train: p.train_bpb, heldout: p.heldout_bpb, 'tok·mem/s': p.tokens_members_per_s });
+    const fields: Record<string, number> = { step: p.step, pop: p.pop_bpb, train: p.train_bpb, heldout: p.heldout_bpb, 'tok·mem/s': p.tokens_members_per_s };
+    // Cluster runs: live workers and the step's wait for stragglers.
+    if (p.workers !== undefined) { fields.workers = p.workers; fields['straggler s'] = p.stragglerSeconds ?? 0; }
+    progress.update(p.step - p.startStep, fields);
   };
   const signals = catchStopSignals(log, 'step');
   let summary: LmRunSummary;

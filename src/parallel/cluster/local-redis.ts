@@ -20,6 +20,8 @@ export interface LocalRedisOptions {
   password?: string;
   /** AOF persistence with an fsync on every write, so a restart loses nothing. */
   persist?: boolean;
+  /** Serve TLS only (rediss://) with this certificate, key and CA (PEM files); clients need not present one. */
+  tls?: { cert: string; key: string; ca: string };
 }
 
 export interface LocalRedis {
@@ -44,10 +46,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitReady(port: number, password: string | undefined, ms = 5000): Promise<void> {
+async function waitReady(port: number, opts: LocalRedisOptions, ms = 5000): Promise<void> {
   const t0 = Date.now();
   for (;;) {
-    const args = ['-h', '127.0.0.1', '-p', String(port), ...(password ? ['--no-auth-warning', '-a', password] : []), 'ping'];
+    const args = ['-h', '127.0.0.1', '-p', String(port), ...(opts.password ? ['--no-auth-warning', '-a', opts.password] : []),
+      ...(opts.tls ? ['--tls', '--cacert', opts.tls.ca] : []), 'ping'];
     const r = spawnSync(REDIS_CLI, args, { encoding: 'utf8' });
     if (r.stdout?.trim() === 'PONG') return;
     if (Date.now() - t0 > ms) throw new Error(`redis-server on port ${port} did not answer within ${ms} ms${r.stderr ? `: ${r.stderr.trim()}` : ''}`);
@@ -59,13 +62,16 @@ export async function startLocalRedis(opts: LocalRedisOptions = {}): Promise<Loc
   if (!redisServerInstalled()) throw new Error(`${REDIS_SERVER} is not installed (Debian: apt-get install -y redis-server), or give the URL of a running Redis`);
   const dir = mkdtempSync(join(tmpdir(), 'eggroll-redis-'));
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no', '--protected-mode', 'yes',
+  const listen = opts.tls
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', opts.tls.cert, '--tls-key-file', opts.tls.key, '--tls-ca-cert-file', opts.tls.ca, '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
+  const args = [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no', '--protected-mode', 'yes',
     ...(opts.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
     ...(opts.password ? ['--requirepass', opts.password] : [])];
   let proc: ChildProcess | undefined;
   const launch = async () => {
     proc = spawn(REDIS_SERVER, args, { stdio: 'ignore' });
-    await waitReady(port, opts.password);
+    await waitReady(port, opts);
   };
   const exited = () => new Promise<void>((res) => {
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return res();
@@ -75,7 +81,7 @@ export async function startLocalRedis(opts: LocalRedisOptions = {}): Promise<Loc
   const auth = opts.password ? `:${encodeURIComponent(opts.password)}@` : '';
   return {
     port,
-    url: `redis://${auth}127.0.0.1:${port}`,
+    url: `${opts.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
     dir,
     async kill() {
       proc?.kill('SIGKILL');

@@ -56,14 +56,18 @@ export async function connectRedis(url: string, opts: ConnectOptions = {}, timeo
   // ioredis emits 'error' on every failed attempt; the outcome is reported by connect() or by the failing
   // command. While connecting, the attempt's own error (refused, wrong password) says more than connect()'s.
   let firstError: unknown;
-  client.on('error', (e) => { firstError ??= e; });
+  let failFirst: ((e: unknown) => void) | undefined;
+  client.on('error', (e) => { firstError ??= e; failFirst?.(e); });
   const where = redactUrl(url);
   let timer: NodeJS.Timeout | undefined;
   try {
+    // The first attempt's error ends the wait at once (refused, wrong password, untrusted certificate):
+    // retrying only matters once a connection has worked.
     await Promise.race([
       client.connect(),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('timed out')), timeoutMs); }),
+      new Promise((_, reject) => { failFirst = reject; timer = setTimeout(() => reject(new Error('timed out')), timeoutMs); }),
     ]);
+    failFirst = undefined;
     await client.ping();
   } catch (e) {
     client.disconnect();
@@ -79,6 +83,8 @@ export function describeRedisError(e: unknown, where: string): string {
   const msg = (e as Error)?.message ?? String(e);
   if (/WRONGPASS|invalid username-password/i.test(msg)) return `Redis at ${where} refused the password (WRONGPASS): check the password in the URL (redis://:PASSWORD@HOST:PORT)`;
   if (/NOAUTH/i.test(msg)) return `Redis at ${where} needs a password (NOAUTH): give it in the URL as redis://:PASSWORD@HOST:PORT`;
+  if (/self.signed|unable to (get|verify)|certificate/i.test(msg)) return `Redis at ${where}: its TLS certificate is not trusted (${msg.split('\n')[0]}); give its CA with NODE_EXTRA_CA_CERTS=/path/to/ca.pem`;
+  if (/ECONNRESET|wrong version number|packet length too long/i.test(msg)) return `Redis at ${where}: the connection was reset (a TLS server needs rediss://, a plain one redis://)`;
   if (/ECONNREFUSED/.test(msg)) return `cannot reach Redis at ${where}: connection refused (is redis-server running and listening there?)`;
   if (/ENOTFOUND|EAI_AGAIN/.test(msg)) return `cannot reach Redis at ${where}: unknown host`;
   if (/timed out|ETIMEDOUT/.test(msg)) return `cannot reach Redis at ${where}: no answer within the time limit`;
