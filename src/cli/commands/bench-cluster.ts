@@ -13,7 +13,9 @@ import { parseFlags, num } from '../flags.js';
 import { jsonFlag, seedFlag } from '../common-flags.js';
 import { log } from '../output.js';
 import { UsageError } from '../errors.js';
-import { loadBackend } from '../../backend/index.js';
+import type { Backend } from '../../backend/types.js';
+import { createNativeBackend } from '../../backend/native.js';
+import { createWasmBackend } from '../../backend/wasm.js';
 import { Trainer } from '../../parallel/trainer.js';
 import { ClusterCoordinator } from '../../parallel/cluster/coordinator.js';
 import { backendFingerprint } from '../../parallel/cluster/worker.js';
@@ -46,6 +48,18 @@ interface Line {
   overhead_share: number; straggler_s: number; bytes_per_generation: number; record_bytes: number;
 }
 
+/**
+ * The coordinator and the local baseline compute on one kernel thread, like each worker process
+ * (EGGROLL_THREADS=1): the comparison is then workers, not kernel threads.
+ */
+function oneThreadBackend(): Backend {
+  try {
+    return createNativeBackend({ threads: 1 });
+  } catch {
+    return createWasmBackend({ threads: 1 });
+  }
+}
+
 /** `eggroll worker` processes (from dist, or from source through tsx). */
 function spawnWorkers(url: string, n: number): ChildProcess[] {
   const fromSource = import.meta.url.endsWith('.ts');
@@ -65,7 +79,7 @@ async function stopWorkers(procs: ChildProcess[]): Promise<void> {
 /** Times `gens` cluster generations (after one warm-up) with `workers` fresh worker processes. */
 async function measure(url: string, hidden: number[], pop: number, episodes: number, gens: number, seed: number, workers: number, jobCount?: number) {
   const config = resolveConfig('pendulum', { pop, hidden, episodes, seed, gens: gens + 1, backend: 'auto', workers: 1 });
-  const backend = await loadBackend('auto');
+  const backend = oneThreadBackend();
   const procs = spawnWorkers(url, workers);
   const coordinator = await ClusterCoordinator.connect({ url, kind: RL_KIND, backend: backendFingerprint(backend), config, jobCount });
   const task = createTask(taskOptionsFor(config), backend) as RlTask;
@@ -87,7 +101,7 @@ async function measure(url: string, hidden: number[], pop: number, episodes: num
 
 async function localSeconds(hidden: number[], pop: number, episodes: number, gens: number, seed: number): Promise<number> {
   const config = resolveConfig('pendulum', { pop, hidden, episodes, seed, gens: gens + 1, backend: 'auto', workers: 1 });
-  const backend = await loadBackend('auto');
+  const backend = oneThreadBackend();
   const trainer = await Trainer.create({ task: createTask(taskOptionsFor(config), backend), strategy: strategyFor(config), backend, workers: 1 });
   await trainer.step();
   const secs: number[] = [];

@@ -58,6 +58,8 @@ export class ClusterCoordinator {
   /** Live workers serving this run's kind at the last count (sizes the next generation's jobs). */
   knownWorkers = 0;
   private countedAt = 0;
+  /** Job ids of the generation in progress (removed from the queue if the run ends mid-generation). */
+  private outstanding: string[] = [];
 
   /** How many jobs to split a generation into: the option if given, else about 4 per live worker (≥ 4, ≤ 256). */
   jobsPerGeneration(): number {
@@ -150,6 +152,7 @@ export class ClusterCoordinator {
       return { job: j, key: jobKey(j), data, id: jobId(run, generation, j) };
     });
     const pending = new Map(entries.map((e) => [e.key, e]));
+    this.outstanding = entries.map((e) => e.id);
     await this.guard(async () => {
       await this.redis.expire(keys.meta(run), RUN_TTL_S);
       await this.queue.addBulk(entries.map((e) => ({ name: this.opts.kind, data: e.data, opts: jobOptions(e.id) })));
@@ -194,6 +197,7 @@ export class ClusterCoordinator {
         this.log(`generation ${generation}: ${pending.size} of ${jobs.length} jobs still waiting after ${Math.round(quietWarnMs / 1000)} s; ${live} live worker${live === 1 ? '' : 's'} serve '${this.opts.kind}' (start some with: eggroll worker --redis ${redactUrl(this.opts.url)})`);
       }
     }
+    this.outstanding = [];
     const stats = await this.guard(async () => {
       const retried = Number(await this.redis.get(keys.retries(run, generation)) ?? 0);
       // Counting workers scans Redis: at most every 2 s, not every generation.
@@ -269,6 +273,8 @@ export class ClusterCoordinator {
   /** Removes this run's queued jobs and keys (the run is over); workers drop its replica when they see the meta gone. */
   async close(): Promise<void> {
     try {
+      // A run stopped mid-generation leaves no jobs behind for the workers.
+      for (const id of this.outstanding) await this.queue.remove(id).catch(() => 0);
       const run = this.runId;
       let cursor = '0';
       do {
