@@ -65,9 +65,11 @@ describe('RL on a Redis cluster', { skip, concurrency: false }, () => {
   });
 
   test('1, 2 and 4 workers give parameters bit-identical to the local run', async () => {
-    for (const add of [1, 1, 2]) {
-      await startWorkers(add);
-      const live = procs.filter((p) => p.proc.exitCode === null).length;
+    // 1 process, 2 processes, then a third with --concurrency 2 (two worker threads): 4 workers.
+    let live = 0;
+    for (const [add, threads] of [[1, 1], [1, 1], [1, 2]]) {
+      await startWorkers(add, threads > 1 ? ['--concurrency', String(threads)] : []);
+      live += add * threads;
       const dir = join(tmp(), `cluster-${live}`);
       const r = await runCli([...CARTPOLE, '--out', dir, '--redis', redis.url]);
       assert.equal(r.code, 0, r.stderr);
