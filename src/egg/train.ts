@@ -159,12 +159,13 @@ export class EggTrainer {
     }
     // noiseAll now holds every pair's noise for epoch t, written by the evaluations (noise.ts is a pure
     // function, so this equals generatePairs(…, t, 0, P) — checked in test/egg/train.test.ts).
-    const r = this.applyFitness(t);
     if (this.cluster && cluster) {
-      // Every worker applies the same vote from the record: the fitness vector, nothing model-sized.
+      // Every worker applies the same vote from the record (the fitness vector, nothing model-sized);
+      // published before this process's own update so the workers' run alongside it.
       cluster.bytesSent += await this.cluster.publishRecord(t, bytesOf(this.fitness.subarray(0, cfg.pop)));
-      await this.cluster.forgetGeneration(t, jobs);
     }
+    const r = this.applyFitness(t);
+    if (this.cluster) await this.cluster.forgetGeneration(t, jobs);
     return { ...r, seconds: (performance.now() - t0) / 1000, ...(cluster ? { cluster } : {}) };
   }
 

@@ -101,12 +101,13 @@ export class Trainer {
     }
     const t1 = performance.now();
     task.afterGeneration?.(this.aux, strategy.popSize);
-    const info = this.es.tell(this.fitness);
     if (cluster && stats) {
-      // Every worker applies this same update from the record: fitness and the task state, nothing model-sized.
+      // Every worker applies this same update from the record (fitness and the task state, nothing
+      // model-sized); published before this process's own update so the workers' run alongside it.
       stats.bytesSent += await cluster.publishRecord(generation, this.record());
-      await cluster.forgetGeneration(generation, jobs);
     }
+    const info = this.es.tell(this.fitness);
+    if (cluster) await cluster.forgetGeneration(generation, jobs);
     return { ...info, seconds: (performance.now() - t0) / 1000, evalSeconds: (t1 - t0) / 1000, ...(stats ? { cluster: stats } : {}) };
   }
 

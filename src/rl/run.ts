@@ -136,6 +136,8 @@ export interface RunHooks {
   waitForWorkersS?: number;
   /** Cluster runs: generation records kept for workers that fall behind (default 64; further back they load a snapshot). */
   clusterRecordsKept?: number;
+  /** Cluster runs: jobs per generation (default: about 4 per live worker). */
+  clusterJobs?: number;
 }
 
 /** A run stopped early (Ctrl-C, a signal) after writing a checkpoint at `generation`. */
@@ -152,7 +154,7 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
   const def = resolveEnv(config.env);
   const backend = await loadBackend(config.backend, log);
   const task = createTask(taskOptionsFor(config), backend) as RlTask;
-  const cluster = hooks.redis ? await ClusterCoordinator.connect({ url: hooks.redis, kind: RL_KIND, backend: backendFingerprint(backend), config, log, recordsKept: hooks.clusterRecordsKept }) : undefined;
+  const cluster = hooks.redis ? await ClusterCoordinator.connect({ url: hooks.redis, kind: RL_KIND, backend: backendFingerprint(backend), config, log, recordsKept: hooks.clusterRecordsKept, jobCount: hooks.clusterJobs }) : undefined;
   let trainer: Trainer;
   try {
     trainer = await Trainer.create({

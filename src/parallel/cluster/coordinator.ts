@@ -211,15 +211,18 @@ export class ClusterCoordinator {
     return { ...stats, stragglerSeconds: (last - first) / 1000, bytesSent, bytesReceived, evalSeconds: evalMs / 1000 };
   }
 
-  /** Publishes generation `generation`'s record (what every worker needs to apply the update); drops old ones. */
+  /**
+   * Publishes generation `generation`'s record (what every worker needs to apply the update) and announces
+   * it, so idle workers apply it while the coordinator applies its own; drops records older than kept.
+   */
   async publishRecord(generation: number, record: Uint8Array): Promise<number> {
     const run = this.runId;
     await this.guard(async () => {
       const m = this.redis.multi();
       m.set(keys.record(run, generation), Buffer.from(record), 'EX', RUN_TTL_S);
+      m.publish(keys.published(run), String(generation));
       const kept = this.opts.recordsKept ?? RECORDS_KEPT;
       if (generation >= kept) m.del(keys.record(run, generation - kept));
-      // This generation's results and claims are no longer needed.
       await m.exec();
     });
     return record.length;

@@ -43,6 +43,10 @@ export const keys = {
   /** One per live worker thread, expiring unless refreshed: `eggroll:worker:<id>` → its WorkerInfo. */
   worker: (id: string) => `eggroll:worker:${id}`,
   workerPattern: 'eggroll:worker:*',
+  /** Pub/sub: the generation number, published when its record is written. */
+  published: (run: string) => `eggroll:run:${run}:published`,
+  publishedPattern: 'eggroll:run:*:published',
+  runOfPublished: (channel: string): string | undefined => /^eggroll:run:([0-9a-f]{32}):published$/.exec(channel)?.[1],
 };
 
 /** What a job carries. Validated by the worker before anything else is read. */

@@ -114,6 +114,33 @@ export async function startClusterWorker(o: WorkerOptions): Promise<RunningWorke
     return text;
   };
 
+  // One chain of work per run: job sections and background record application never interleave.
+  const chains = new Map<string, Promise<unknown>>();
+  const serially = <T>(run: string, fn: () => Promise<T>): Promise<T> => {
+    const next = (chains.get(run) ?? Promise.resolve()).then(fn, fn);
+    chains.set(run, next.catch(() => {}));
+    return next;
+  };
+
+  // The coordinator announces each record as soon as it has the fitness (before its own update): applying it
+  // now, while the coordinator updates too, takes the update off the next generation's critical path.
+  const subscriber = redis.duplicate();
+  subscriber.on('error', () => {});
+  await subscriber.psubscribe(keys.publishedPattern);
+  subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
+    const run = keys.runOfPublished(channel);
+    const have = run ? replicas.get(run) : undefined;
+    const gen = Number(message);
+    if (!run || !have || !Number.isSafeInteger(gen)) return;
+    void serially(run, async () => {
+      while (have.replica.generation <= gen) {
+        const rec = await redis.getBuffer(keys.record(run, have.replica.generation));
+        if (!rec) break;
+        have.replica.applyRecord(rec);
+      }
+    }).catch(() => {});
+  });
+
   const snapshotWaitMs = o.snapshotWaitMs ?? 120_000;
   const sync = async (replica: Replica, d: JobData): Promise<void> => {
     if (replica.generation === d.gen && replica.hash() === d.hash) return;
@@ -179,20 +206,28 @@ export async function startClusterWorker(o: WorkerOptions): Promise<RunningWorke
       throw new Error(`backend ${o.fingerprint} ≠ ${meta.backend}`);
     }
     const replica = await replicaFor(d, metaText, meta);
-    if (!kinds.get(meta.kind)!.stateless) {
-      // A stalled job of a generation the coordinator has already finished: nothing to do.
-      if (d.gen < replica.generation) return 'obsolete';
-      await sync(replica, d);
-    }
     const key = jobKey(d);
-    o.trace?.(`job ${d.run.slice(0, 8)} gen ${d.gen} members ${key}`);
-    // The claim tells a retried job (another worker claimed it first); its reply is read after evaluating,
-    // so it costs no round trip.
-    const claimed = redis.set(keys.claim(d.run, d.gen, key), o.id, 'EX', RUN_TTL_S, 'NX');
-    const payload = d.payload ? Buffer.from(d.payload, 'base64') : undefined;
-    const t0 = performance.now();
-    const result = replica.evaluate(d, payload);
-    const ms = (performance.now() - t0).toFixed(3);
+    let claimed: Promise<string | null> | undefined;
+    let result: Uint8Array | undefined;
+    let ms = '0';
+    // Bringing the replica to the job's state and evaluating run as one section, so a record applied in the
+    // background (onPublished) cannot land between them.
+    await serially(d.run, async () => {
+      if (!kinds.get(meta.kind)!.stateless) {
+        // A stalled job of a generation the coordinator has already finished: nothing to do.
+        if (d.gen < replica.generation) return;
+        await sync(replica, d);
+      }
+      o.trace?.(`job ${d.run.slice(0, 8)} gen ${d.gen} members ${key}`);
+      // The claim tells a retried job (another worker claimed it first); its reply is read after evaluating,
+      // so it costs no round trip.
+      claimed = redis.set(keys.claim(d.run, d.gen, key), o.id, 'EX', RUN_TTL_S, 'NX');
+      const payload = d.payload ? Buffer.from(d.payload, 'base64') : undefined;
+      const t0 = performance.now();
+      result = replica.evaluate(d, payload);
+      ms = (performance.now() - t0).toFixed(3);
+    });
+    if (!result || !claimed) return 'obsolete';
     if ((await claimed) === null) await redis.multi().incr(keys.retries(d.run, d.gen)).expire(keys.retries(d.run, d.gen), RUN_TTL_S).exec();
     await redis.multi()
       .set(keys.result(d.run, d.gen, key), Buffer.from(result.buffer, result.byteOffset, result.byteLength), 'EX', RUN_TTL_S)
@@ -223,6 +258,7 @@ export async function startClusterWorker(o: WorkerOptions): Promise<RunningWorke
       await worker.close();
       for (const r of replicas.values()) await r.replica.close();
       await redis.del(keys.worker(o.id)).catch(() => {});
+      subscriber.disconnect();
       bullConnection.disconnect();
       redis.disconnect();
     },
