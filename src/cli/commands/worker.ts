@@ -31,7 +31,7 @@ function flagBackend() {
 
 export const workerCommand: Command = {
   name: 'worker',
-  summary: 'serve cluster runs (train/lm train --redis …) from a Redis queue until stopped',
+  summary: 'serve cluster runs (train, lm train, boolean sweep with --redis) from a Redis queue until stopped',
   example: 'eggroll worker --redis redis://127.0.0.1:6379 --concurrency 2',
   flags: workerFlags,
   async run(argv) {

@@ -84,26 +84,6 @@ export async function startClusterWorker(o: WorkerOptions): Promise<RunningWorke
     await redis.multi().rpush(keys.errors(run), line.slice(0, 500)).expire(keys.errors(run), RUN_TTL_S).exec().catch(() => {});
   };
 
-  const replicaFor = async (d: JobData, metaText: string, meta: RunMeta): Promise<Replica> => {
-    const have = replicas.get(d.run);
-    if (have && have.meta === metaText) return have.replica;
-    const kind = kinds.get(meta.kind)!;
-    let replica: Replica;
-    try {
-      replica = await kind.open(meta.config, o.backend);
-    } catch (e) {
-      const line = `run ${d.run.slice(0, 8)}…: its config fails validation (${(e as Error).message.split('\n')[0]}); not taking its jobs`;
-      await report(d.run, line);
-      throw new UnrecoverableError(line);
-    }
-    // One run at a time is the common case; a replica of a finished run is dropped when a new run comes.
-    for (const [run, r] of replicas) {
-      if (!(await redis.exists(keys.meta(run)))) { await r.replica.close(); replicas.delete(run); }
-    }
-    replicas.set(d.run, { replica, meta: metaText });
-    return replica;
-  };
-
   // A run's meta is read once a second at most (it never changes; its absence means the run ended).
   const metaCache = new Map<string, { text: string | null; at: number }>();
   const metaOf = async (run: string): Promise<string | null> => {
@@ -120,6 +100,26 @@ export async function startClusterWorker(o: WorkerOptions): Promise<RunningWorke
     const next = (chains.get(run) ?? Promise.resolve()).then(fn, fn);
     chains.set(run, next.catch(() => {}));
     return next;
+  };
+
+  const replicaFor = async (d: JobData, metaText: string, meta: RunMeta): Promise<Replica> => {
+    const have = replicas.get(d.run);
+    if (have && have.meta === metaText) return have.replica;
+    const kind = kinds.get(meta.kind)!;
+    let replica: Replica;
+    try {
+      replica = await kind.open(meta.config, o.backend);
+    } catch (e) {
+      const line = `run ${d.run.slice(0, 8)}…: its config fails validation (${(e as Error).message.split('\n')[0]}); not taking its jobs`;
+      await report(d.run, line);
+      throw new UnrecoverableError(line);
+    }
+    // One run at a time is the common case; a replica of a finished run is dropped when a new run comes.
+    for (const [run, r] of replicas) {
+      if (!(await redis.exists(keys.meta(run)))) { await r.replica.close(); replicas.delete(run); chains.delete(run); metaCache.delete(run); }
+    }
+    replicas.set(d.run, { replica, meta: metaText });
+    return replica;
   };
 
   // The coordinator announces each record as soon as it has the fitness (before its own update): applying it
