@@ -106,6 +106,10 @@ export class EggTrainer {
   readonly fitness: Int32Array;
   /** Steps completed. */
   step = 0;
+  /** The step, under the name cluster replicas follow (parallel/cluster/trainer-replica.ts). */
+  get generation(): number {
+    return this.step;
+  }
   readonly noiseAll: Int8Array;
   private readonly updater: IntegerUpdater;
   readonly cache: ForwardCache;

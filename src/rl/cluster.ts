@@ -4,7 +4,7 @@
  */
 import type { Backend } from '../backend/types.js';
 import { Trainer } from '../parallel/trainer.js';
-import { TrainerReplica } from '../parallel/cluster/trainer-replica.js';
+import { FollowingReplica } from '../parallel/cluster/trainer-replica.js';
 import type { ClusterKind } from '../parallel/cluster/worker.js';
 import { zodProblem } from '../io/errors.js';
 import { createTask, type RlTask } from './task.js';
@@ -20,6 +20,9 @@ export const rlClusterKind: ClusterKind = {
     resolveEnv(c.env);
     const task = createTask(taskOptionsFor(c), backend) as RlTask;
     const trainer = await Trainer.create({ task, strategy: strategyFor(c), backend, workers: 1 });
-    return new TrainerReplica(trainer);
+    return new FollowingReplica(trainer, (job) => {
+      if (job.end > c.pop) throw new RangeError(`job members ${job.start}-${job.end} are outside the population of ${c.pop}`);
+      return trainer.evaluateRange(job.start, job.end);
+    });
   },
 };

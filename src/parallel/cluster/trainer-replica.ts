@@ -1,20 +1,30 @@
 /**
- * A worker's replica of an ES run (any Task under the Trainer): evaluates member ranges, and follows the
- * coordinator by applying each generation's record with the same tell().
+ * A worker's replica of a run that follows the coordinator (the ES Trainer, the language model's
+ * EggTrainer): the trainer applies records and snapshots itself; this adds the cached state hash and the
+ * job → evaluation call.
  */
-import type { Trainer } from '../trainer.js';
 import type { JobData } from './protocol.js';
 import type { Replica } from './worker.js';
 
-export class TrainerReplica implements Replica {
+/** What a trainer offers to be followed on a worker. */
+export interface Followable {
+  readonly generation: number;
+  stateHash(): string;
+  applyRecord(record: Uint8Array): void;
+  loadSnapshot(bytes: Uint8Array): void;
+  close(): Promise<void>;
+}
+
+export class FollowingReplica implements Replica {
   private cachedHash: string | undefined;
 
-  constructor(private readonly trainer: Trainer) {}
+  constructor(private readonly trainer: Followable, private readonly run: (job: JobData, payload: Uint8Array | undefined) => Uint8Array) {}
 
   get generation(): number {
     return this.trainer.generation;
   }
 
+  /** The state hash, computed once per state (it changes only through a record or a snapshot). */
   hash(): string {
     this.cachedHash ??= this.trainer.stateHash();
     return this.cachedHash;
@@ -30,10 +40,8 @@ export class TrainerReplica implements Replica {
     this.trainer.loadSnapshot(bytes);
   }
 
-  evaluate(job: JobData): Uint8Array {
-    const pop = this.trainer.setup.strategy.popSize;
-    if (job.end > pop) throw new RangeError(`job members ${job.start}-${job.end} are outside the population of ${pop}`);
-    return this.trainer.evaluateRange(job.start, job.end);
+  evaluate(job: JobData, payload: Uint8Array | undefined): Uint8Array {
+    return this.run(job, payload);
   }
 
   close(): Promise<void> {
