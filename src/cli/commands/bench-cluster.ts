@@ -35,7 +35,7 @@ const flags = {
   workers: { schema: ints('workers', 64), default: '1,2,4,8', help: 'numbers of worker processes to measure' },
   models: { schema: z.string().regex(/^\d+(,\d+)*(;\d+(,\d+)*)*$/, { message: 'must be hidden-layer lists separated by ;, e.g. 64,64;256,256' }), default: '64,64;256,256', help: 'policy hidden layers per model size, separated by ;' },
   pop: { schema: num.int(2, 1 << 20), default: 2048, help: 'population (even)' },
-  episodes: { schema: num.int(1, 1000), default: 2, help: 'episodes per member per generation (sets the generation length)' },
+  episodes: { schema: num.int(1, 1000), default: 4, help: 'episodes per member per generation (sets the generation length)' },
   gens: { schema: num.int(1, 1000), default: 4, help: 'timed generations per line (after one warm-up)' },
   'queue-jobs': { schema: num.int(0, 100_000), default: 1024, help: 'jobs in the queue-throughput line (tiny jobs, 2 workers); 0 skips it' },
   seed: seedFlag,
