@@ -67,6 +67,7 @@ function corpusFor(path: string | undefined): Corpus {
 async function trainRun(argv: string[]): Promise<void> {
   const { flags: f, explicit } = parseFlags(argv, trainFlags, [], true);
   if (f.redis) checkRedisUrl(f.redis);
+  if (f.redis && explicit.has('workers')) log('--workers is not used with --redis: the cluster\'s workers evaluate the population (eggroll worker --concurrency sets threads per machine)');
   let cfg: LmRunConfig;
   let runDir: string;
   if (f.resume) {

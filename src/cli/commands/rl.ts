@@ -96,6 +96,7 @@ export const trainCommand: Command = {
   async run(argv) {
     const { flags, positionals, explicit } = parseFlags(argv, trainFlags, this.positionals, true);
     if (flags.redis) checkRedisUrl(flags.redis);
+    if (flags.redis && explicit.has('workers')) log('--workers is not used with --redis: the cluster\'s workers evaluate the population (eggroll worker --concurrency sets threads per machine)');
     let dir: string;
     let config: RlRunConfig;
     if (flags.resume) {
