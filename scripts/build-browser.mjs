@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Bundles src/browser.ts for the browser (a page or a Web Worker) with esbuild: one ES module,
+// dist/browser/eggroll.js, plus its metafile (dist/browser/meta.json, which test/browser/bundle.test.ts
+// reads). Node-only modules are swapped for their browser versions — a source file X.ts with a sibling
+// X.browser.ts is replaced by it (backend/platform.ts, backend/native.ts) — and build/*.wasm is inlined.
+// Usage: node scripts/build-browser.mjs [--outdir dist/browser]
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+/** The bundles: the library, and the playground's page script and Web Worker. */
+export const ENTRY_POINTS = [{ in: 'src/browser.ts', out: 'eggroll' }];
+
+/** Resolves `./x.js` imports to `./x.browser.ts` when that file exists (the package.json "browser" idea, for sources). */
+export const browserVariants = {
+  name: 'browser-variants',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (!args.importer.endsWith('.ts')) return undefined;
+      const base = resolve(dirname(args.importer), args.path).replace(/\.js$/, '');
+      const variant = `${base}.browser.ts`;
+      if (args.importer === variant || !existsSync(variant)) return undefined;
+      return { path: variant };
+    });
+  },
+};
+
+export async function buildBrowser({ entryPoints = ENTRY_POINTS, outdir = 'dist/browser', minify = true } = {}) {
+  mkdirSync(outdir, { recursive: true });
+  const result = await build({
+    entryPoints,
+    outdir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022'],
+    minify,
+    sourcemap: true,
+    metafile: true,
+    loader: { '.wasm': 'binary' },
+    plugins: [browserVariants],
+    logLevel: 'warning',
+    // A Node built-in reaching the bundle is an error here, not a silent empty shim.
+    external: [],
+  });
+  writeFileSync(resolve(outdir, 'meta.json'), JSON.stringify(result.metafile));
+  return result.metafile;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist/browser' } } });
+  const meta = await buildBrowser({ outdir: values.outdir });
+  for (const [out, o] of Object.entries(meta.outputs)) if (out.endsWith('.js')) console.error(`${out}: ${(o.bytes / 1024).toFixed(0)} KiB`);
+}
