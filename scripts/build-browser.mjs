@@ -1,16 +1,19 @@
 #!/usr/bin/env node
-// Bundles src/browser.ts for the browser (a page or a Web Worker) with esbuild: one ES module,
-// dist/browser/eggroll.js, plus its metafile (dist/browser/meta.json, which test/browser/bundle.test.ts
-// reads). Node-only modules are swapped for their browser versions — a source file X.ts with a sibling
+// Bundles for the browser with esbuild: the library (src/browser.ts → dist/browser/eggroll.js, one ES
+// module for a page or a Web Worker) and the playground (src/playground: index.html, app.js, worker.js
+// → dist/playground, static files that `eggroll serve` serves), each with its metafile (meta.json, which
+// test/browser/bundle.test.ts checks). Node-only modules are swapped for their browser versions — a source file X.ts with a sibling
 // X.browser.ts is replaced by it (backend/platform.ts, backend/native.ts) — and build/*.wasm is inlined.
-// Usage: node scripts/build-browser.mjs [--outdir dist/browser]
+// Usage: node scripts/build-browser.mjs [--outdir dist]   (writes dist/browser and dist/playground)
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-/** The bundles: the library, and the playground's page script and Web Worker. */
+/** The library's bundle. */
 export const ENTRY_POINTS = [{ in: 'src/browser.ts', out: 'eggroll' }];
+/** The playground's page script and Web Worker. */
+export const PLAYGROUND_ENTRY_POINTS = [{ in: 'src/playground/app.ts', out: 'app' }, { in: 'src/playground/worker.ts', out: 'worker' }];
 
 /** Resolves `./x.js` imports to `./x.browser.ts` when that file exists (the package.json "browser" idea, for sources). */
 export const browserVariants = {
@@ -48,8 +51,15 @@ export async function buildBrowser({ entryPoints = ENTRY_POINTS, outdir = 'dist/
   return result.metafile;
 }
 
+/** The playground as static files in `outdir`: its bundles and index.html. */
+export async function buildPlayground({ outdir = 'dist/playground', minify = true } = {}) {
+  const meta = await buildBrowser({ entryPoints: PLAYGROUND_ENTRY_POINTS, outdir, minify });
+  copyFileSync('src/playground/index.html', resolve(outdir, 'index.html'));
+  return meta;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist/browser' } } });
-  const meta = await buildBrowser({ outdir: values.outdir });
-  for (const [out, o] of Object.entries(meta.outputs)) if (out.endsWith('.js')) console.error(`${out}: ${(o.bytes / 1024).toFixed(0)} KiB`);
+  const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist' } } });
+  const metas = [await buildBrowser({ outdir: `${values.outdir}/browser` }), await buildPlayground({ outdir: `${values.outdir}/playground` })];
+  for (const meta of metas) for (const [out, o] of Object.entries(meta.outputs)) if (out.endsWith('.js')) console.error(`${out}: ${(o.bytes / 1024).toFixed(0)} KiB`);
 }

@@ -20,7 +20,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['es'],
   ['parallel'],
   ['rl', 'egg', 'boolean'],
-  ['cli'],
+  ['cli', 'playground'],
 ];
 const layerOf = new Map(LAYERS.flatMap((folders, i) => folders.map((f) => [f, i] as const)));
 

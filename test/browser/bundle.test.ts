@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 // @ts-expect-error: a plain .mjs build script without type declarations
-import { buildBrowser, browserVariants } from '../../scripts/build-browser.mjs';
+import { buildBrowser, buildPlayground, browserVariants } from '../../scripts/build-browser.mjs';
 import { loadBackend } from '../../src/backend/index.js';
 import { Trainer } from '../../src/parallel/trainer.js';
 import { BASE_PRESET, PRESETS } from '../../src/rl/presets.js';
@@ -52,6 +52,13 @@ test('the browser bundle builds and no Node-only module reaches it', async () =>
   for (const f of ['src/backend/platform.ts', 'src/backend/native.ts']) assert.ok(!inputs.includes(f), `${f} not bundled`);
   // What it is for: the engine, the wasm backend, the environments, the Gymnasium API and the Boolean lab.
   for (const f of ['src/es/strategy.ts', 'src/backend/wasm.ts', 'src/rl/envs/cartpole.ts', 'src/rl/gym/make.ts', 'src/boolean/mcmc.ts']) assert.ok(inputs.includes(f), `${f} bundled`);
+});
+
+test('the playground bundles (page and Web Worker) have no Node-only module either', async () => {
+  const meta: Metafile = await buildPlayground({ outdir: join(out, 'playground'), minify: false });
+  assert.deepEqual(nodeOnlyModules(meta), []);
+  const inputs = Object.keys(meta.inputs);
+  for (const f of ['src/playground/worker.ts', 'src/playground/app.ts', 'src/es/local-trainer.ts', 'src/backend/platform.browser.ts']) assert.ok(inputs.includes(f), `${f} bundled`);
 });
 
 test('the check catches a Node-only module (negative control)', async () => {
