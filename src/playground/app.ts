@@ -1,11 +1,12 @@
 /**
  * The playground page: reads the settings form, starts the Web Worker (worker.ts) that trains, draws
- * the learning curve and animates the latest unperturbed episode on canvases. The main thread only
+ * the learning curve and animates the latest unperturbed episode of the chosen environment on canvases. The main thread only
  * draws (training never runs here), so the page stays responsive. `window.eggrollPlayground` exposes
  * the curve and state for the browser tests.
  */
 import type { FromWorker, GenerationReport, Settings } from './protocol.js';
-import { drawCartPole, drawCurve } from './draw.js';
+import { drawCurve, drawEnv, RENDER_FPS } from './draw.js';
+import { BASE_PRESET, PRESETS } from '../rl/presets.js';
 
 interface PlaygroundState {
   state: 'idle' | 'training' | 'done' | 'error';
@@ -29,12 +30,15 @@ const pg: PlaygroundState = { state: 'idle', curve: [], framesDrawn: 0, crossOri
 
 let worker: Worker | undefined;
 let episode: GenerationReport | undefined;
+/** The environment the shown episode belongs to. */
+let episodeEnv = 'CartPole-v1';
+let trainingEnv = 'CartPole-v1';
 let frame = 0;
 
 function readSettings(): Settings {
   const d = new FormData(form);
   const num = (k: string) => Number(d.get(k));
-  return { env: 'CartPole-v1', algo: d.get('algo') === 'openes' ? 'openes' : 'eggroll', pop: num('pop'), rank: num('rank'), sigma: num('sigma'), lr: num('lr'), seed: num('seed'), gens: num('gens') };
+  return { env: String(d.get('env')), algo: d.get('algo') === 'openes' ? 'openes' : 'eggroll', pop: num('pop'), rank: num('rank'), sigma: num('sigma'), lr: num('lr'), seed: num('seed'), gens: num('gens') };
 }
 
 function start(): void {
@@ -49,7 +53,9 @@ function start(): void {
   stats.textContent = 'Starting…';
   stopButton.disabled = false;
   drawCurve(curveCanvas, pg.curve);
-  worker.postMessage({ type: 'start', settings: readSettings() });
+  const settings = readSettings();
+  trainingEnv = settings.env;
+  worker.postMessage({ type: 'start', settings });
 }
 
 function onMessage(m: FromWorker): void {
@@ -60,6 +66,7 @@ function onMessage(m: FromWorker): void {
     stats.textContent = `generation ${m.generation}: mean return ${m.mean.toFixed(1)}, best ${m.max.toFixed(1)}; ${m.ms.toFixed(0)} ms per generation, ${(m.memberStepsPerSecond / 1e6).toFixed(2)} M member-steps/s (${pg.backend})`;
     drawCurve(curveCanvas, pg.curve);
     episode = m;
+    episodeEnv = trainingEnv;
     frame = 0;
     episodeCaption.textContent = `The policy after generation ${m.generation}, without noise: return ${m.episodeReturn}`;
   } else if (m.type === 'done') {
@@ -77,19 +84,38 @@ function fail(message: string): void {
   stopButton.disabled = true;
 }
 
-/** Plays the latest episode at CartPole's 50 steps per second, looping. */
+/** Plays the latest episode at the environment's render rate (Gymnasium's render_fps), looping. */
 function animate(now: number): void {
   if (episode) {
-    const steps = episode.frames.length / episode.obsDim;
-    const k = Math.floor(now / 20) % steps;
+    const d = episode.obsDim;
+    const steps = episode.frames.length / d;
+    const k = Math.floor((now * (RENDER_FPS[episodeEnv] ?? 30)) / 1000) % steps;
     if (k !== frame || pg.framesDrawn === 0) {
       frame = k;
-      drawCartPole(cartCanvas, episode.frames[k * episode.obsDim], episode.frames[k * episode.obsDim + 2]);
+      drawEnv(cartCanvas, episodeEnv, episode.frames.subarray(k * d, (k + 1) * d));
       pg.framesDrawn++;
     }
   }
   requestAnimationFrame(animate);
 }
+
+/** Choosing an environment fills in its preset (what `eggroll train <env>` would use). */
+function applyPreset(env: string): void {
+  const p = { ...BASE_PRESET, ...PRESETS[env] };
+  const set = (name: string, v: number) => { (form.elements.namedItem(name) as HTMLInputElement).value = String(v); };
+  set('pop', p.pop);
+  set('rank', p.rank);
+  set('sigma', p.sigma);
+  set('lr', p.lr);
+  set('gens', p.gens);
+  drawEnv(cartCanvas, env, RESTING[env] ?? [0, 0, 0, 0]);
+}
+
+/** A still frame per environment before any episode. */
+const RESTING: Record<string, number[]> = {
+  'CartPole-v1': [0, 0, 0, 0], 'Pendulum-v1': [-1, 0, 0], 'Acrobot-v1': [1, 0, 1, 0, 0, 0],
+  'MountainCar-v0': [-0.5, 0], 'MountainCarContinuous-v0': [-0.5, 0],
+};
 
 form.addEventListener('submit', (e) => {
   e.preventDefault();
@@ -101,6 +127,7 @@ stopButton.addEventListener('click', () => {
   stopButton.disabled = true;
   stats.textContent += ' — stopped.';
 });
+(form.elements.namedItem('env') as HTMLSelectElement).addEventListener('change', (e) => applyPreset((e.target as HTMLSelectElement).value));
 drawCurve(curveCanvas, pg.curve);
-drawCartPole(cartCanvas, 0, 0);
+applyPreset(String(new FormData(form).get('env')));
 requestAnimationFrame(animate);

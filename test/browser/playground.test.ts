@@ -4,6 +4,7 @@
  * errors and be cross-origin isolated; training CartPole with the default settings (a Web Worker, wasm)
  * must reach a mean return ≥ 475 within the time budget, with the same learning curve, bit for bit, as
  * the same settings in Node; the animation canvas must change; the main thread's long tasks are measured.
+ * Then Acrobot: its preset fills the form, and two generations match Node and animate.
  * A screenshot is saved to test/browser/artifacts/playground.png.
  */
 import { test } from 'node:test';
@@ -87,6 +88,21 @@ test('playground: loads cleanly, trains CartPole to ≥ 475 in a Web Worker, mat
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'playground.png'), fullPage: true });
+
+    // Another environment: choosing it fills in its preset; two generations train, match Node and animate.
+    await page.selectOption('select[name=env]', 'Acrobot-v1');
+    assert.equal(await page.inputValue('input[name=gens]'), '60', 'Acrobot preset filled in');
+    await page.fill('input[name=gens]', '2');
+    const acrobotBefore = await page.evaluate(canvasDataUrl);
+    await page.click('#start');
+    await page.waitForFunction("['done', 'error'].includes(window.eggrollPlayground.state)", undefined, { timeout: TRAIN_BUDGET_MS, polling: 100 });
+    const ac = await page.evaluate('window.eggrollPlayground') as { state: string; curve: { mean: number; max: number }[] };
+    assert.equal(ac.state, 'done', await page.textContent('#error') ?? '');
+    const acConfig = configFor({ env: 'Acrobot-v1', algo: 'eggroll', pop: 256, rank: 1, sigma: 0.1, lr: 0.05, seed: 0, gens: 2 });
+    const acTrainer = new LocalTrainer(createTask(taskOptionsFor(acConfig), backend), backend, strategyFor(acConfig));
+    assert.deepEqual(ac.curve.map((c) => [c.mean, c.max]), [0, 1].map(() => { const r = acTrainer.step(); return [r.meanFitness, r.maxFitness]; }));
+    await page.waitForTimeout(300);
+    assert.notEqual(await page.evaluate(canvasDataUrl), acrobotBefore, 'the Acrobot animation runs');
     assert.deepEqual(problems, []);
   } finally {
     await browser?.close();

@@ -17,7 +17,7 @@ const flags = {
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'serve the playground (train CartPole with EGGROLL in a Web Worker) on 127.0.0.1',
+  summary: 'serve the playground (train an environment with EGGROLL or OpenES in a Web Worker) on 127.0.0.1',
   example: 'eggroll serve --port 8080',
   flags,
   async run(argv) {
