@@ -8,9 +8,13 @@ import type { FromWorker, GenerationReport, Settings } from './protocol.js';
 import { drawCurve, drawEnv, RENDER_FPS } from './draw.js';
 import { BASE_PRESET, PRESETS } from '../rl/presets.js';
 
+interface CurvePoint { generation: number; mean: number; max: number; ms: number; memberStepsPerSecond: number }
+
 interface PlaygroundState {
   state: 'idle' | 'training' | 'done' | 'error';
-  curve: { generation: number; mean: number; max: number; ms: number; memberStepsPerSecond: number }[];
+  curve: CurvePoint[];
+  /** Side-by-side mode: the other algorithm's curve on the same seed (empty otherwise). */
+  compareCurve: CurvePoint[];
   framesDrawn: number;
   crossOriginIsolated: boolean;
   backend: string;
@@ -25,10 +29,12 @@ const curveCanvas = el<HTMLCanvasElement>('curve');
 const cartCanvas = el<HTMLCanvasElement>('cartpole');
 const episodeCaption = el<HTMLElement>('episode');
 
-const pg: PlaygroundState = { state: 'idle', curve: [], framesDrawn: 0, crossOriginIsolated: globalThis.crossOriginIsolated === true, backend: '' };
+const pg: PlaygroundState = { state: 'idle', curve: [], compareCurve: [], framesDrawn: 0, crossOriginIsolated: globalThis.crossOriginIsolated === true, backend: '' };
 (window as unknown as { eggrollPlayground: PlaygroundState }).eggrollPlayground = pg;
 
-let worker: Worker | undefined;
+/** The run's workers: [0] the chosen algorithm (animated), [1] the other one in side-by-side mode. */
+let workers: Worker[] = [];
+let running = 0;
 let episode: GenerationReport | undefined;
 /** The environment the shown episode belongs to. */
 let episodeEnv = 'CartPole-v1';
@@ -43,33 +49,56 @@ function readSettings(): Settings {
 
 function start(): void {
   if (!form.reportValidity()) return;
-  worker ??= new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
-  worker.onerror = (e) => fail(e.message || 'the worker failed to load');
+  // Fresh workers per run: a stopped or replaced run can post nothing more (its workers are gone).
+  stopAll();
+  const settings = readSettings();
+  const compare = new FormData(form).get('compare') === 'on';
+  const runs: Settings[] = compare ? [settings, { ...settings, algo: settings.algo === 'eggroll' ? 'openes' : 'eggroll' }] : [settings];
+  workers = runs.map((_, which) => {
+    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    w.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data, which);
+    w.onerror = (e) => fail(e.message || 'the worker failed to load');
+    return w;
+  });
+  running = workers.length;
   pg.curve = [];
+  pg.compareCurve = [];
   pg.state = 'training';
   episode = undefined;
   errorLine.textContent = '';
   stats.textContent = 'Starting…';
   stopButton.disabled = false;
-  drawCurve(curveCanvas, pg.curve);
-  const settings = readSettings();
+  redrawCurve();
   trainingEnv = settings.env;
-  worker.postMessage({ type: 'start', settings });
+  workers.forEach((w, which) => w.postMessage({ type: 'start', settings: runs[which] }));
 }
 
-function onMessage(m: FromWorker): void {
-  if (m.type === 'started') {
+function stopAll(): void {
+  for (const w of workers) w.terminate();
+  workers = [];
+}
+
+function redrawCurve(): void {
+  drawCurve(curveCanvas, pg.curve, pg.compareCurve);
+}
+
+function onMessage(m: FromWorker, which: number): void {
+  if (m.type === 'generation' && which === 1) {
+    pg.compareCurve.push({ generation: m.generation, mean: m.mean, max: m.max, ms: m.ms, memberStepsPerSecond: m.memberStepsPerSecond });
+    redrawCurve();
+  } else if (m.type === 'started') {
     pg.backend = m.backend;
   } else if (m.type === 'generation') {
     pg.curve.push({ generation: m.generation, mean: m.mean, max: m.max, ms: m.ms, memberStepsPerSecond: m.memberStepsPerSecond });
     stats.textContent = `generation ${m.generation}: mean return ${m.mean.toFixed(1)}, best ${m.max.toFixed(1)}; ${m.ms.toFixed(0)} ms per generation, ${(m.memberStepsPerSecond / 1e6).toFixed(2)} M member-steps/s (${pg.backend})`;
-    drawCurve(curveCanvas, pg.curve);
+    redrawCurve();
     episode = m;
     episodeEnv = trainingEnv;
     frame = 0;
     episodeCaption.textContent = `The policy after generation ${m.generation}, without noise: return ${m.episodeReturn}`;
   } else if (m.type === 'done') {
+    // Done once every worker of the run is (side by side: both algorithms).
+    if (--running > 0) return;
     pg.state = 'done';
     stopButton.disabled = true;
     stats.textContent += ' — done.';
@@ -122,7 +151,7 @@ form.addEventListener('submit', (e) => {
   start();
 });
 stopButton.addEventListener('click', () => {
-  worker?.postMessage({ type: 'stop' });
+  stopAll();
   pg.state = 'done';
   stopButton.disabled = true;
   stats.textContent += ' — stopped.';

@@ -1,7 +1,12 @@
 /** Canvas drawings of the playground: the learning curve and one frame of each environment, from its observation. */
 
-/** Mean (blue) and best (grey) return per generation, on axes from 0 to the largest value seen. */
-export function drawCurve(canvas: HTMLCanvasElement, curve: readonly { mean: number; max: number }[]): void {
+type Curve = readonly { mean: number; max: number }[];
+
+/**
+ * Mean (blue) and best (grey) return per generation, and in side-by-side mode the other algorithm's mean
+ * (orange, dashed), on axes from 0 to the largest value seen.
+ */
+export function drawCurve(canvas: HTMLCanvasElement, curve: Curve, compare: Curve = []): void {
   const g = canvas.getContext('2d')!;
   const { width: w, height: h } = canvas;
   const pad = 36;
@@ -14,13 +19,13 @@ export function drawCurve(canvas: HTMLCanvasElement, curve: readonly { mean: num
   g.lineTo(pad, h - pad);
   g.lineTo(w - 8, h - pad);
   g.stroke();
-  const top = Math.max(10, ...curve.map((c) => c.max));
-  const lo = Math.min(0, ...curve.map((c) => c.mean));
+  const top = Math.max(10, ...curve.map((c) => c.max), ...compare.map((c) => c.max));
+  const lo = Math.min(0, ...curve.map((c) => c.mean), ...compare.map((c) => c.mean));
   g.fillText(String(Math.round(top)), 2, 16);
   g.fillText(String(Math.round(lo)), 2, h - pad);
   g.fillText('generation', w / 2 - 30, h - 10);
-  if (curve.length === 0) return;
-  const x = (i: number) => pad + ((w - pad - 8) * (i + 1)) / Math.max(curve.length, 10);
+  if (curve.length === 0 && compare.length === 0) return;
+  const x = (i: number) => pad + ((w - pad - 8) * (i + 1)) / Math.max(curve.length, compare.length, 10);
   const y = (v: number) => h - pad - ((h - pad - 8) * (v - lo)) / (top - lo);
   for (const [key, colour] of [['max', '#aaa'], ['mean', '#0a66c2']] as const) {
     g.strokeStyle = colour;
@@ -28,6 +33,14 @@ export function drawCurve(canvas: HTMLCanvasElement, curve: readonly { mean: num
     g.beginPath();
     curve.forEach((c, i) => (i === 0 ? g.moveTo(x(i), y(c[key])) : g.lineTo(x(i), y(c[key]))));
     g.stroke();
+  }
+  if (compare.length > 0) {
+    g.strokeStyle = '#e07b00';
+    g.setLineDash([6, 4]);
+    g.beginPath();
+    compare.forEach((c, i) => (i === 0 ? g.moveTo(x(i), y(c.mean)) : g.lineTo(x(i), y(c.mean))));
+    g.stroke();
+    g.setLineDash([]);
   }
 }
 

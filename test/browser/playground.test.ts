@@ -4,7 +4,8 @@
  * errors and be cross-origin isolated; training CartPole with the default settings (a Web Worker, wasm)
  * must reach a mean return ≥ 475 within the time budget, with the same learning curve, bit for bit, as
  * the same settings in Node; the animation canvas must change; the main thread's long tasks are measured.
- * Then Acrobot: its preset fills the form, and two generations match Node and animate.
+ * Then Acrobot: its preset fills the form, and two generations match Node and animate; then side by side,
+ * EGGROLL and OpenES on one seed, each matching Node.
  * A screenshot is saved to test/browser/artifacts/playground.png.
  */
 import { test } from 'node:test';
@@ -103,6 +104,21 @@ test('playground: loads cleanly, trains CartPole to ≥ 475 in a Web Worker, mat
     assert.deepEqual(ac.curve.map((c) => [c.mean, c.max]), [0, 1].map(() => { const r = acTrainer.step(); return [r.meanFitness, r.maxFitness]; }));
     await page.waitForTimeout(300);
     assert.notEqual(await page.evaluate(canvasDataUrl), acrobotBefore, 'the Acrobot animation runs');
+
+    // Side by side: EGGROLL and OpenES on the same seed, each curve the one Node gives.
+    await page.selectOption('select[name=env]', 'CartPole-v1');
+    await page.fill('input[name=gens]', '3');
+    await page.check('input[name=compare]');
+    await page.click('#start');
+    await page.waitForFunction("['done', 'error'].includes(window.eggrollPlayground.state)", undefined, { timeout: TRAIN_BUDGET_MS, polling: 100 });
+    const sbs = await page.evaluate('window.eggrollPlayground') as { state: string; curve: { mean: number; max: number }[]; compareCurve: { mean: number; max: number }[] };
+    assert.equal(sbs.state, 'done', await page.textContent('#error') ?? '');
+    for (const [algo, got] of [['eggroll', sbs.curve], ['openes', sbs.compareCurve]] as const) {
+      const cfg = configFor({ env: 'CartPole-v1', algo, pop: 256, rank: 1, sigma: 0.1, lr: 0.05, seed: 0, gens: 3 });
+      const t = new LocalTrainer(createTask(taskOptionsFor(cfg), backend), backend, strategyFor(cfg));
+      assert.deepEqual(got.map((c) => [c.mean, c.max]), [0, 1, 2].map(() => { const r = t.step(); return [r.meanFitness, r.maxFitness]; }), algo);
+    }
+    assert.notDeepEqual(sbs.curve, sbs.compareCurve, 'the two algorithms differ');
     assert.deepEqual(problems, []);
   } finally {
     await browser?.close();
