@@ -42,5 +42,7 @@ export { linePlotSvg, scatterPlotSvg, heatmapSvg, barChartSvg, svgToPng, writePl
 
 // Experiments.
 export * as rl from './rl/index.js';
+// The Gymnasium-shaped environment API (also rl.gym): gym.make('CartPole-v1').reset({ seed: 0 }).
+export * as gym from './rl/gym/index.js';
 export * as egg from './egg/index.js';
 export * as boolean from './boolean/index.js';

@@ -23,8 +23,7 @@
  * picks its kernel once when it is loaded, before any thread calls it; the value is reported here so
  * that all the variables are described and parsed in one place.
  */
-import { availableParallelism } from 'node:os';
-import { isMainThread } from 'node:worker_threads';
+import { cores as platformCores, environment, isMainThread } from './platform.js';
 
 export interface KernelChoice {
   /** Kernel threads per backend instance, the calling one included. */
@@ -45,7 +44,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  * engine's own pool (--workers) already spreads the population over the cores and kernel threads on
  * top would only oversubscribe them.
  */
-export function kernelChoiceFrom(env: Env, isMain = isMainThread, cores = availableParallelism()): KernelChoice {
+export function kernelChoiceFrom(env: Env, isMain = isMainThread, cores = platformCores()): KernelChoice {
   const t = Number(env.EGGROLL_THREADS);
   return {
     threads: Number.isInteger(t) && t >= 1 ? t : isMain ? Math.max(1, cores) : 1,
@@ -57,9 +56,9 @@ export function kernelChoiceFrom(env: Env, isMain = isMainThread, cores = availa
 
 let cached: KernelChoice | undefined;
 
-/** This thread's kernel choice, read from process.env on first use. */
+/** This thread's kernel choice, read from process.env on first use (a browser has no variables: defaults). */
 export function kernelChoice(): KernelChoice {
-  return (cached ??= kernelChoiceFrom(process.env));
+  return (cached ??= kernelChoiceFrom(environment()));
 }
 
 /** Kernel threads for a backend created without an explicit count (kernelChoice().threads). */

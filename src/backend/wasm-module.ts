@@ -1,9 +1,10 @@
 /**
  * Loads the compiled wasm modules (build/*.wasm, made by `npm run build:wasm`; the backend's kernels.wasm from
  * src/backend/assembly/kernels.ts). The same URL resolves from src/backend/*.ts under tsx and from
- * dist/backend/*.js, because both sit two levels below the package root.
+ * dist/backend/*.js, because both sit two levels below the package root; the browser bundle inlines the
+ * files (platform.browser.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readBuiltFile } from './platform.js';
 import { Wasm, type WasmMemory, type WasmModule } from './wasm-api.js';
 
 /** The exports of kernels.wasm (booleans are passed as 0/1, pointers as byte addresses). */
@@ -45,7 +46,7 @@ export function loadBuiltModule(url: URL): WasmModule | null {
   let m = modules.get(url.href);
   if (m !== undefined) return m;
   try {
-    m = new Wasm.Module(readFileSync(url));
+    m = new Wasm.Module(readBuiltFile(url));
   } catch {
     m = null;
   }

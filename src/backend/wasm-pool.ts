@@ -14,7 +14,7 @@
  * Workers are unref()'d and block in Atomics.wait between jobs, so they never keep a process alive:
  * when the main thread's event loop is empty the process exits and Node terminates them.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker } from './platform.js';
 import type { WasmMemory, WasmModule } from './wasm-api.js';
 
 /** Job slots in a worker's control block. */

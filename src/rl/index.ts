@@ -4,3 +4,4 @@ export * from './policy.js';
 export * from './task.js';
 export * from './run.js';
 export * from './presets.js';
+export * as gym from './gym/index.js';

@@ -3,7 +3,7 @@
  * docs/results/rl.md). Flags and config files override any of them; the paper likewise tuned
  * hyperparameters per environment.
  */
-import type { RlRunConfig } from './run.js';
+import type { RlRunConfig } from './config.js';
 
 export type Preset = Partial<RlRunConfig>;
 

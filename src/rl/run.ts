@@ -12,52 +12,21 @@ import { ACTIVATIONS } from '../nn/activations.js';
 import { ACTION_MODES } from './policy.js';
 import { BACKEND_CHOICES } from '../backend/index.js';
 import { BadFileError, readJsonFile } from '../io/errors.js';
-import { loadBackend, nondeterminism, type BackendChoice } from '../backend/index.js';
+import { loadBackend, nondeterminism } from '../backend/index.js';
 import { Trainer } from '../parallel/trainer.js';
 import { ClusterCoordinator } from '../parallel/cluster/coordinator.js';
 import { backendFingerprint } from '../parallel/cluster/worker.js';
-import type { StrategyConfig, Algo } from '../es/strategy.js';
-import type { Shaping } from '../es/shaping.js';
-import type { Schedule } from '../es/schedule.js';
-import type { OptimizerConfig } from '../es/optim.js';
-import type { Activation } from '../nn/activations.js';
-import { createTask, policyConfig, type RlTask, type RlTaskOptions } from './task.js';
-import type { ActionMode } from './policy.js';
+import type { Algo } from '../es/strategy.js';
+import { createTask, policyConfig, type RlTask } from './task.js';
+import { strategyFor, taskOptionsFor, type RlRunConfig } from './config.js';
 import { resolveEnv } from './envs/index.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { MetricsLog, readJsonl } from '../io/metrics.js';
 import { hasCheckpoint } from '../io/checkpoint.js';
 import { linePlotSvg, writePlot } from '../io/plot.js';
 
-/** Everything a run needs, as written to config.json (enough to rerun it). */
-export interface RlRunConfig {
-  env: string;
-  algo: Algo;
-  pop: number;
-  rank: number;
-  sigma: number;
-  sigmaDecay: number;
-  lr: number;
-  lrDecay: number;
-  optimizer: 'sgd' | 'adam' | 'adamw';
-  momentum: number;
-  weightDecay: number;
-  shaping: Shaping['kind'];
-  groupSize: number;
-  gens: number;
-  episodes: number;
-  evalEpisodes: number;
-  hidden: number[];
-  activation: Activation;
-  bias: 'full' | 'frozen';
-  obsNorm: boolean;
-  action: ActionMode;
-  noiseReuse: number;
-  seed: number;
-  workers: number;
-  backend: BackendChoice;
-  checkpointEvery: number;
-}
+export type { RlRunConfig } from './config.js';
+export { strategyFor, taskOptionsFor } from './config.js';
 
 const int = (min: number) => z.number().int().min(min);
 const pos = () => z.number().refine((v) => Number.isFinite(v) && v > 0, { message: 'must be a finite number > 0' });
@@ -102,18 +71,6 @@ export function meanStd(xs: ArrayLike<number>): { mean: number; std: number } {
   let v = 0;
   for (let i = 0; i < xs.length; i++) v += (xs[i] - m) ** 2;
   return { mean: m, std: Math.sqrt(v / xs.length) };
-}
-
-export function strategyFor(c: RlRunConfig): StrategyConfig {
-  const sched = (v: number, decay: number): Schedule | number => (decay < 1 ? { kind: 'exp', value: v, decay } : v);
-  const optimizer: OptimizerConfig = c.optimizer === 'sgd' ? { kind: 'sgd', momentum: c.momentum }
-    : c.optimizer === 'adam' ? { kind: 'adam' } : { kind: 'adamw', weightDecay: c.weightDecay };
-  const shaping: Shaping = c.shaping === 'group' ? { kind: 'group', groupSize: c.groupSize } : { kind: c.shaping } as Shaping;
-  return { algo: c.algo, popSize: c.pop, rank: c.rank, sigma: sched(c.sigma, c.sigmaDecay), lr: sched(c.lr, c.lrDecay), optimizer, shaping, seed: c.seed, noiseReuse: c.noiseReuse };
-}
-
-export function taskOptionsFor(c: RlRunConfig): RlTaskOptions {
-  return { env: c.env, hidden: c.hidden, activation: c.activation, bias: c.bias, popSize: c.pop, episodes: c.episodes, seed: c.seed, obsNorm: c.obsNorm, actionMode: c.action };
 }
 
 /** The cluster job kind of RL runs (rl/cluster.ts serves it). */

@@ -11,12 +11,14 @@ import { benchEggCommand } from './bench-egg.js';
 import { benchRlCommand } from './bench-rl.js';
 import { workerCommand } from './worker.js';
 import { benchClusterCommand } from './bench-cluster.js';
+import { serveCommand } from './serve.js';
 
 export const COMMANDS: Command[] = [
   demoCommand,
   trainCommand,
   evalCommand,
   envsCommand,
+  serveCommand,
   benchEsCommand,
   benchGemmCommand,
   benchInt8Command,

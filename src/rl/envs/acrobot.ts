@@ -4,8 +4,11 @@
  * dt = 0.2 per action (Gymnasium's `rk4` over t = [0, dt]), angles wrapped to [−π, π], velocities
  * clipped to ±4π and ±9π. Reward −1 per step and 0 on the step that reaches the target height
  * −cos θ₁ − cos(θ₁ + θ₂) > 1, which terminates; truncated at 500 steps.
+ * `makeAcrobot({ bookOrNips: 'nips' })` selects the NIPS-paper equation for θ̈₂ (Gymnasium's
+ * `book_or_nips` class attribute, default "book").
  */
-import type { EnvDefinition } from './types.js';
+import { parseLowHigh } from './reset-bounds.js';
+import type { EnvDefinition, ResetBounds } from './types.js';
 
 const DT = 0.2;
 const LINK_LENGTH_1 = 1.0;
@@ -20,10 +23,11 @@ const AVAIL_TORQUE = [-1.0, 0.0, 1.0];
 const PI = Math.PI;
 
 /**
- * The book equations of motion: writes (θ̇₁, θ̇₂, θ̈₁, θ̈₂) into out. Transcribed term by term from
- * Gymnasium's `_dsdt`, in the same order, so that rounding matches.
+ * The equations of motion: writes (θ̇₁, θ̇₂, θ̈₁, θ̈₂) into out. Transcribed term by term from
+ * Gymnasium's `_dsdt`, in the same order, so that rounding matches; `nips` drops the
+ * −m₂l₁l_c2·θ̇₁²·sin θ₂ term from θ̈₂ as the NIPS paper writes it.
  */
-export function acrobotDerivs(theta1: number, theta2: number, dtheta1: number, dtheta2: number, a: number, out: Float64Array): void {
+export function acrobotDerivs(theta1: number, theta2: number, dtheta1: number, dtheta2: number, a: number, out: Float64Array, nips = false): void {
   const m1 = LINK_MASS_1;
   const m2 = LINK_MASS_2;
   const l1 = LINK_LENGTH_1;
@@ -40,9 +44,10 @@ export function acrobotDerivs(theta1: number, theta2: number, dtheta1: number, d
     2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * Math.sin(theta2) +
     (m1 * lc1 + m2 * l1) * g * Math.cos(theta1 - PI / 2) +
     phi2;
-  const ddtheta2 =
-    (a + (d2 / d1) * phi1 - m2 * l1 * lc2 * (dtheta1 * dtheta1) * Math.sin(theta2) - phi2) /
-    (m2 * (lc2 * lc2) + I2 - (d2 * d2) / d1);
+  const ddtheta2 = nips
+    ? (a + (d2 / d1) * phi1 - phi2) / (m2 * (lc2 * lc2) + I2 - (d2 * d2) / d1)
+    : (a + (d2 / d1) * phi1 - m2 * l1 * lc2 * (dtheta1 * dtheta1) * Math.sin(theta2) - phi2) /
+      (m2 * (lc2 * lc2) + I2 - (d2 * d2) / d1);
   const ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
   out[0] = dtheta1;
   out[1] = dtheta2;
@@ -63,66 +68,83 @@ const k2 = new Float64Array(4);
 const k3 = new Float64Array(4);
 const k4 = new Float64Array(4);
 
-export const acrobot: EnvDefinition = {
-  id: 'Acrobot-v1',
-  aliases: ['acrobot'],
-  description: 'swing the tip of a two-link arm above a line by torquing the middle joint (3 actions, 500 steps)',
-  observationSpace: {
-    kind: 'box',
-    dim: 6,
-    low: [-1, -1, -1, -1, -ACROBOT_MAX_VEL_1, -ACROBOT_MAX_VEL_2],
-    high: [1, 1, 1, 1, ACROBOT_MAX_VEL_1, ACROBOT_MAX_VEL_2],
-  },
-  actionSpace: { kind: 'discrete', n: 3 },
-  maxSteps: 500,
-  rewardThreshold: -100,
-  solvedThreshold: -100,
-  stateDim: 4,
-  resetUniforms: 4,
+const DEFAULT_BOUNDS: ResetBounds = { low: [-0.1, -0.1, -0.1, -0.1], high: [0.1, 0.1, 0.1, 0.1] };
 
-  // θ₁, θ₂, θ̇₁, θ̇₂ uniform in [−0.1, 0.1), then cast to float32 as Gymnasium does (`.astype(np.float32)`).
-  reset(s, n, i, u) {
-    for (let k = 0; k < 4; k++) s[k * n + i] = Math.fround(-0.1 + (0.1 - -0.1) * u[k]);
-  },
+export interface AcrobotOptions {
+  /** Gymnasium's `book_or_nips`: which equation of motion to use. Default 'book'. */
+  readonly bookOrNips?: 'book' | 'nips';
+}
 
-  step(s, n, active, count, actions, reward, terminated) {
-    const dt = DT - 0;
-    const dt2 = dt / 2.0;
-    const dt6 = dt / 6.0;
-    for (let j = 0; j < count; j++) {
-      const i = active[j];
-      const y0 = s[i];
-      const y1 = s[n + i];
-      const y2 = s[2 * n + i];
-      const y3 = s[3 * n + i];
-      const torque = AVAIL_TORQUE[actions[i]];
-      // rk4 on the state augmented with the torque, whose derivative is 0 (so it stays `torque`).
-      acrobotDerivs(y0, y1, y2, y3, torque, k1);
-      acrobotDerivs(y0 + dt2 * k1[0], y1 + dt2 * k1[1], y2 + dt2 * k1[2], y3 + dt2 * k1[3], torque, k2);
-      acrobotDerivs(y0 + dt2 * k2[0], y1 + dt2 * k2[1], y2 + dt2 * k2[2], y3 + dt2 * k2[3], torque, k3);
-      acrobotDerivs(y0 + dt * k3[0], y1 + dt * k3[1], y2 + dt * k3[2], y3 + dt * k3[3], torque, k4);
-      const t1 = wrap(y0 + dt6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]), -PI, PI);
-      const t2 = wrap(y1 + dt6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1]), -PI, PI);
-      const v1 = Math.min(Math.max(y2 + dt6 * (k1[2] + 2 * k2[2] + 2 * k3[2] + k4[2]), -ACROBOT_MAX_VEL_1), ACROBOT_MAX_VEL_1);
-      const v2 = Math.min(Math.max(y3 + dt6 * (k1[3] + 2 * k2[3] + 2 * k3[3] + k4[3]), -ACROBOT_MAX_VEL_2), ACROBOT_MAX_VEL_2);
-      s[i] = t1;
-      s[n + i] = t2;
-      s[2 * n + i] = v1;
-      s[3 * n + i] = v2;
-      const done = -Math.cos(t1) - Math.cos(t2 + t1) > 1.0;
-      terminated[i] = done ? 1 : 0;
-      reward[i] = done ? 0.0 : -1.0;
-    }
-  },
+/** Acrobot-v1 with Gymnasium's options; `acrobot` is the default one. */
+export function makeAcrobot(options: AcrobotOptions = {}): EnvDefinition {
+  const mode = options.bookOrNips ?? 'book';
+  if (mode !== 'book' && mode !== 'nips') throw new RangeError(`Acrobot-v1: book_or_nips must be 'book' or 'nips', got '${String(mode)}'`);
+  const nips = mode === 'nips';
+  return {
+    id: 'Acrobot-v1',
+    aliases: ['acrobot'],
+    description: 'swing the tip of a two-link arm above a line by torquing the middle joint (3 actions, 500 steps)',
+    observationSpace: {
+      kind: 'box',
+      dim: 6,
+      low: [-1, -1, -1, -1, -ACROBOT_MAX_VEL_1, -ACROBOT_MAX_VEL_2],
+      high: [1, 1, 1, 1, ACROBOT_MAX_VEL_1, ACROBOT_MAX_VEL_2],
+    },
+    actionSpace: { kind: 'discrete', n: 3 },
+    maxSteps: 500,
+    rewardThreshold: -100,
+    solvedThreshold: -100,
+    stateDim: 4,
+    resetUniforms: 4,
 
-  observe(s, n, i, obs, o) {
-    const t1 = s[i];
-    const t2 = s[n + i];
-    obs[o] = Math.cos(t1);
-    obs[o + 1] = Math.sin(t1);
-    obs[o + 2] = Math.cos(t2);
-    obs[o + 3] = Math.sin(t2);
-    obs[o + 4] = s[2 * n + i];
-    obs[o + 5] = s[3 * n + i];
-  },
-};
+    // θ₁, θ₂, θ̇₁, θ̇₂ uniform in [low, high) (default [−0.1, 0.1)), then cast to float32 as Gymnasium does (`.astype(np.float32)`).
+    reset(s, n, i, u, b = DEFAULT_BOUNDS) {
+      for (let k = 0; k < 4; k++) s[k * n + i] = Math.fround(b.low[k] + (b.high[k] - b.low[k]) * u[k]);
+    },
+
+    resetBounds: (options) => parseLowHigh(options, -0.1, 0.1, 4, 'Acrobot-v1'),
+
+    step(s, n, active, count, actions, reward, terminated) {
+      const dt = DT - 0;
+      const dt2 = dt / 2.0;
+      const dt6 = dt / 6.0;
+      for (let j = 0; j < count; j++) {
+        const i = active[j];
+        const y0 = s[i];
+        const y1 = s[n + i];
+        const y2 = s[2 * n + i];
+        const y3 = s[3 * n + i];
+        const torque = AVAIL_TORQUE[actions[i]];
+        // rk4 on the state augmented with the torque, whose derivative is 0 (so it stays `torque`).
+        acrobotDerivs(y0, y1, y2, y3, torque, k1, nips);
+        acrobotDerivs(y0 + dt2 * k1[0], y1 + dt2 * k1[1], y2 + dt2 * k1[2], y3 + dt2 * k1[3], torque, k2, nips);
+        acrobotDerivs(y0 + dt2 * k2[0], y1 + dt2 * k2[1], y2 + dt2 * k2[2], y3 + dt2 * k2[3], torque, k3, nips);
+        acrobotDerivs(y0 + dt * k3[0], y1 + dt * k3[1], y2 + dt * k3[2], y3 + dt * k3[3], torque, k4, nips);
+        const t1 = wrap(y0 + dt6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]), -PI, PI);
+        const t2 = wrap(y1 + dt6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1]), -PI, PI);
+        const v1 = Math.min(Math.max(y2 + dt6 * (k1[2] + 2 * k2[2] + 2 * k3[2] + k4[2]), -ACROBOT_MAX_VEL_1), ACROBOT_MAX_VEL_1);
+        const v2 = Math.min(Math.max(y3 + dt6 * (k1[3] + 2 * k2[3] + 2 * k3[3] + k4[3]), -ACROBOT_MAX_VEL_2), ACROBOT_MAX_VEL_2);
+        s[i] = t1;
+        s[n + i] = t2;
+        s[2 * n + i] = v1;
+        s[3 * n + i] = v2;
+        const done = -Math.cos(t1) - Math.cos(t2 + t1) > 1.0;
+        terminated[i] = done ? 1 : 0;
+        reward[i] = done ? 0.0 : -1.0;
+      }
+    },
+
+    observe(s, n, i, obs, o) {
+      const t1 = s[i];
+      const t2 = s[n + i];
+      obs[o] = Math.cos(t1);
+      obs[o + 1] = Math.sin(t1);
+      obs[o + 2] = Math.cos(t2);
+      obs[o + 3] = Math.sin(t2);
+      obs[o + 4] = s[2 * n + i];
+      obs[o + 5] = s[3 * n + i];
+    },
+  };
+}
+
+export const acrobot: EnvDefinition = makeAcrobot();

@@ -10,7 +10,7 @@
  */
 import { fillUint32, type StreamAddress } from '../../rng/normal.js';
 import { mix32 } from '../../rng/philox.js';
-import { actionDim, type EnvDefinition } from './types.js';
+import { actionDim, type EnvDefinition, type ResetBounds } from './types.js';
 
 /** Counter word c3 of every reset stream ('rset'): keeps these streams apart from other uses of a key. */
 const RESET_STREAM = 0x72736574;
@@ -56,6 +56,11 @@ export class BatchEnv {
   /** Members still running, ascending; entries [0, activeCount) are valid. */
   readonly active: Int32Array;
   activeCount = 0;
+  /**
+   * The ranges the next resets draw start states from (from `def.resetBounds(options)`); undefined =
+   * the environment's defaults. Set by the Gymnasium-shaped API for `reset({ options })`.
+   */
+  resetBounds: ResetBounds | undefined = undefined;
 
   private readonly actionsScratch: Float64Array;
   private readonly uniforms: Float64Array;
@@ -109,7 +114,7 @@ export class BatchEnv {
 
   private resetRow(i: number, seed: number, member: number, episode: number): void {
     resetUniforms(seed, member, episode, this.uniforms, this.words, this.def.resetUniforms);
-    this.def.reset(this.state, this.size, i, this.uniforms);
+    this.def.reset(this.state, this.size, i, this.uniforms, this.resetBounds);
     this.def.observe(this.state, this.size, i, this.obs, i * this.obsDim);
     this.reward[i] = 0;
     this.terminated[i] = 0;

@@ -10,8 +10,12 @@ import { pendulum } from './pendulum.js';
 import type { ActionSpace, BoxSpace, EnvDefinition } from './types.js';
 
 export { BatchEnv, resetStream, resetUniforms } from './batch.js';
-export { actionDim, type ActionSpace, type BoxSpace, type DiscreteSpace, type EnvDefinition } from './types.js';
+export { actionDim, type ActionSpace, type BoxSpace, type DiscreteSpace, type EnvDefinition, type ResetBounds, type ResetOptions } from './types.js';
 export { acrobot, cartPole, mountainCar, mountainCarContinuous, pendulum };
+export { makeAcrobot, type AcrobotOptions } from './acrobot.js';
+export { makeCartPole, type CartPoleOptions } from './cartpole.js';
+export { makeMountainCar, makeMountainCarContinuous, type MountainCarOptions } from './mountain-car.js';
+export { makePendulum, type PendulumOptions } from './pendulum.js';
 
 /** The built-in environments, in the order `eggroll envs` lists them. */
 export const BUILTIN_ENVS: readonly EnvDefinition[] = [cartPole, acrobot, mountainCar, mountainCarContinuous, pendulum];

@@ -23,6 +23,18 @@ export interface DiscreteSpace {
 export type ActionSpace = BoxSpace | DiscreteSpace;
 
 /**
+ * The range each reset uniform is mapped to: state variable k starts at low[k] + (high[k] − low[k])·u[k],
+ * NumPy's `uniform(low, high)` formula. One entry per reset uniform.
+ */
+export interface ResetBounds {
+  readonly low: readonly number[];
+  readonly high: readonly number[];
+}
+
+/** Gymnasium's reset `options` dictionary (e.g. { low, high } for CartPole, { x_init, y_init } for Pendulum). */
+export type ResetOptions = Readonly<Record<string, unknown>>;
+
+/**
  * An environment's dynamics over a whole population.
  *
  * State layout (struct of arrays): variable k of member i is `state[k * size + i]`, so one physical
@@ -52,8 +64,16 @@ export interface EnvDefinition {
   readonly stateDim: number;
   /** How many uniform [0, 1) doubles `reset` consumes per member. */
   readonly resetUniforms: number;
-  /** Writes member i's initial state from its uniforms u[0 … resetUniforms). */
-  reset(state: Float64Array, size: number, i: number, u: Float64Array): void;
+  /**
+   * Writes member i's initial state from its uniforms u[0 … resetUniforms), mapped into `bounds`
+   * (the environment's default ranges when omitted).
+   */
+  reset(state: Float64Array, size: number, i: number, u: Float64Array, bounds?: ResetBounds): void;
+  /**
+   * Parses Gymnasium's reset `options` into bounds for `reset`, with Gymnasium's checks and defaults
+   * (throws a RangeError naming the option). Environments without it take no reset options.
+   */
+  resetBounds?(options: ResetOptions): ResetBounds;
   /**
    * Advances members active[0 … count) by one step; for each such member i writes reward[i] and
    * terminated[i] (1 if the episode ended in a terminal state, else 0). Must not touch other members:

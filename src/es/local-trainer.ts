@@ -1,0 +1,37 @@
+/**
+ * The Trainer's generation on the calling thread, without files or worker threads: ask → the task
+ * evaluates every member → the task folds its aux values into its state → tell. It is what a browser
+ * (a Web Worker) runs; parallel/trainer.ts does the same steps in the same order (plus worker threads,
+ * the cluster and checkpoints), so the same seed gives the same fitness, bit for bit, in both
+ * (test/browser/bundle.test.ts compares them).
+ */
+import type { Backend } from '../backend/types.js';
+import { ParamSet } from '../nn/params.js';
+import { EvolutionStrategy, type StrategyConfig, type TellResult } from './strategy.js';
+import type { Task } from './task.js';
+
+export class LocalTrainer {
+  readonly params: ParamSet;
+  readonly es: EvolutionStrategy;
+  /** The last generation's fitness, member order (valid after step()). */
+  readonly fitness: Float64Array;
+  private readonly aux: Float64Array;
+
+  constructor(readonly task: Task, backend: Backend, readonly strategy: StrategyConfig) {
+    this.params = new ParamSet(task.specs, backend);
+    task.init(this.params, strategy.seed);
+    this.es = new EvolutionStrategy(this.params, backend, strategy);
+    this.fitness = new Float64Array(strategy.popSize);
+    this.aux = new Float64Array(strategy.popSize * task.auxSize);
+  }
+
+  get generation(): number {
+    return this.es.generation;
+  }
+
+  step(): TellResult {
+    this.task.evaluate(this.es.ask(), this.fitness, this.aux);
+    this.task.afterGeneration?.(this.aux, this.strategy.popSize);
+    return this.es.tell(this.fitness);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * An RL run's settings (config.json) and how they become the strategy's and the task's options. Pure (no
+ * files), so the browser playground builds exactly what `eggroll train` builds from the same settings.
+ */
+import type { Algo, StrategyConfig } from '../es/strategy.js';
+import type { Shaping } from '../es/shaping.js';
+import type { Schedule } from '../es/schedule.js';
+import type { OptimizerConfig } from '../es/optim.js';
+import type { Activation } from '../nn/activations.js';
+import type { BackendChoice } from '../backend/index.js';
+import type { ActionMode } from './policy.js';
+import type { RlTaskOptions } from './task.js';
+
+/** Everything a run needs, as written to config.json (enough to rerun it). */
+export interface RlRunConfig {
+  env: string;
+  algo: Algo;
+  pop: number;
+  rank: number;
+  sigma: number;
+  sigmaDecay: number;
+  lr: number;
+  lrDecay: number;
+  optimizer: 'sgd' | 'adam' | 'adamw';
+  momentum: number;
+  weightDecay: number;
+  shaping: Shaping['kind'];
+  groupSize: number;
+  gens: number;
+  episodes: number;
+  evalEpisodes: number;
+  hidden: number[];
+  activation: Activation;
+  bias: 'full' | 'frozen';
+  obsNorm: boolean;
+  action: ActionMode;
+  noiseReuse: number;
+  seed: number;
+  workers: number;
+  backend: BackendChoice;
+  checkpointEvery: number;
+}
+
+export function strategyFor(c: RlRunConfig): StrategyConfig {
+  const sched = (v: number, decay: number): Schedule | number => (decay < 1 ? { kind: 'exp', value: v, decay } : v);
+  const optimizer: OptimizerConfig = c.optimizer === 'sgd' ? { kind: 'sgd', momentum: c.momentum }
+    : c.optimizer === 'adam' ? { kind: 'adam' } : { kind: 'adamw', weightDecay: c.weightDecay };
+  const shaping: Shaping = c.shaping === 'group' ? { kind: 'group', groupSize: c.groupSize } : { kind: c.shaping } as Shaping;
+  return { algo: c.algo, popSize: c.pop, rank: c.rank, sigma: sched(c.sigma, c.sigmaDecay), lr: sched(c.lr, c.lrDecay), optimizer, shaping, seed: c.seed, noiseReuse: c.noiseReuse };
+}
+
+export function taskOptionsFor(c: RlRunConfig): RlTaskOptions {
+  return { env: c.env, hidden: c.hidden, activation: c.activation, bias: c.bias, popSize: c.pop, episodes: c.episodes, seed: c.seed, obsNorm: c.obsNorm, actionMode: c.action };
+}
+

@@ -1,0 +1,101 @@
+/**
+ * `make(id, kwargs)` and `makeVec(id, numEnvs, kwargs)`: Gymnasium's constructors, with the keyword
+ * arguments Gymnasium's classic-control environments take (same names, same defaults) plus gym.make's
+ * `max_episode_steps`. A table of keywords per environment validates them; an unknown or mistyped
+ * keyword is a RangeError naming what is allowed (Gymnasium raises TypeError).
+ */
+import { makeAcrobot } from '../envs/acrobot.js';
+import { makeCartPole } from '../envs/cartpole.js';
+import { resolveEnv } from '../envs/index.js';
+import { makeMountainCar, makeMountainCarContinuous } from '../envs/mountain-car.js';
+import { makePendulum } from '../envs/pendulum.js';
+import type { EnvDefinition } from '../envs/types.js';
+import { Env } from './env.js';
+import { SyncVectorEnv } from './vector.js';
+
+/**
+ * One keyword: its kind, default and (for an enum) values. A table rather than zod, which the rest of
+ * the project uses for flags and files: zod would be most of the browser bundle's size for five keywords.
+ */
+type Keyword =
+  | { readonly kind: 'boolean'; readonly default: boolean }
+  | { readonly kind: 'finite'; readonly default: number }
+  | { readonly kind: 'enum'; readonly default: string; readonly values: readonly string[] }
+  | { readonly kind: 'positive-integer'; readonly default: undefined };
+
+interface Builder {
+  readonly keywords: Readonly<Record<string, Keyword>>;
+  build(kwargs: Readonly<Record<string, unknown>>): EnvDefinition;
+}
+
+const MAX_EPISODE_STEPS: Keyword = { kind: 'positive-integer', default: undefined };
+
+/** Constructor keywords per canonical id; environments not listed (custom ones) take only max_episode_steps. */
+const BUILDERS: Record<string, Builder> = {
+  'CartPole-v1': {
+    keywords: { sutton_barto_reward: { kind: 'boolean', default: false }, max_episode_steps: MAX_EPISODE_STEPS },
+    build: (k) => makeCartPole({ suttonBartoReward: k.sutton_barto_reward as boolean }),
+  },
+  'Pendulum-v1': {
+    keywords: { g: { kind: 'finite', default: 10.0 }, max_episode_steps: MAX_EPISODE_STEPS },
+    build: (k) => makePendulum({ g: k.g as number }),
+  },
+  'MountainCar-v0': {
+    keywords: { goal_velocity: { kind: 'finite', default: 0 }, max_episode_steps: MAX_EPISODE_STEPS },
+    build: (k) => makeMountainCar({ goalVelocity: k.goal_velocity as number }),
+  },
+  'MountainCarContinuous-v0': {
+    keywords: { goal_velocity: { kind: 'finite', default: 0 }, max_episode_steps: MAX_EPISODE_STEPS },
+    build: (k) => makeMountainCarContinuous({ goalVelocity: k.goal_velocity as number }),
+  },
+  'Acrobot-v1': {
+    // A class attribute in Gymnasium (AcrobotEnv.book_or_nips); a keyword here.
+    keywords: { book_or_nips: { kind: 'enum', default: 'book', values: ['book', 'nips'] }, max_episode_steps: MAX_EPISODE_STEPS },
+    build: (k) => makeAcrobot({ bookOrNips: k.book_or_nips as 'book' | 'nips' }),
+  },
+};
+
+/** Environments registered by users: only the time limit can be changed. */
+const CUSTOM: Builder = { keywords: { max_episode_steps: MAX_EPISODE_STEPS }, build: () => { throw new Error('unreachable: custom definitions are used as registered'); } };
+
+/** Why `v` is not a valid value of keyword `kw`, or undefined when it is. */
+function problem(kw: Keyword, v: unknown): string | undefined {
+  switch (kw.kind) {
+    case 'boolean': return typeof v === 'boolean' ? undefined : 'must be true or false';
+    case 'finite': return typeof v === 'number' && Number.isFinite(v) ? undefined : 'must be a finite number';
+    case 'enum': return typeof v === 'string' && kw.values.includes(v) ? undefined : `must be one of ${kw.values.map((x) => `'${x}'`).join(', ')}`;
+    case 'positive-integer': return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? undefined : 'must be a positive integer';
+  }
+}
+
+/** The definition `make` would build: the id resolved (aliases accepted), kwargs validated and applied. */
+export function makeDefinition(id: string, kwargs: Readonly<Record<string, unknown>> = {}): { def: EnvDefinition; kwargs: Record<string, unknown> } {
+  const base = resolveEnv(id);
+  const builder = Object.prototype.hasOwnProperty.call(BUILDERS, base.id) ? BUILDERS[base.id] : CUSTOM;
+  const allowed = Object.keys(builder.keywords);
+  const k: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(kwargs)) {
+    const kw = Object.prototype.hasOwnProperty.call(builder.keywords, name) ? builder.keywords[name] : undefined;
+    const why = kw ? (value === undefined ? undefined : problem(kw, value)) : 'is not a keyword of this environment';
+    if (why) throw new RangeError(`${base.id}: '${name}' ${why} (got ${JSON.stringify(value) ?? String(value)}); allowed keywords: ${allowed.join(', ')}`);
+  }
+  for (const [name, kw] of Object.entries(builder.keywords)) {
+    const v = kwargs[name] ?? kw.default;
+    if (v !== undefined) k[name] = v;
+  }
+  let def = builder === CUSTOM ? base : builder.build(k);
+  if (typeof k.max_episode_steps === 'number') def = { ...def, maxSteps: k.max_episode_steps };
+  return { def, kwargs: k };
+}
+
+/** Gymnasium's `gym.make(id, **kwargs)`: one environment with a time limit built in. */
+export function make(id: string, kwargs: Readonly<Record<string, unknown>> = {}): Env {
+  const { def, kwargs: k } = makeDefinition(id, kwargs);
+  return new Env(def, { spec: { id: def.id, maxEpisodeSteps: def.maxSteps, kwargs: k } });
+}
+
+/** Gymnasium's `gym.make_vec(id, num_envs, **kwargs)`: a SyncVectorEnv with next-step autoreset. */
+export function makeVec(id: string, numEnvs: number, kwargs: Readonly<Record<string, unknown>> = {}): SyncVectorEnv {
+  const { def, kwargs: k } = makeDefinition(id, kwargs);
+  return new SyncVectorEnv(def, numEnvs, { id: def.id, maxEpisodeSteps: def.maxSteps, kwargs: k });
+}
