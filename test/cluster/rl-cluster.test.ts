@@ -90,14 +90,16 @@ describe('RL on a Redis cluster', { skip, concurrency: false }, () => {
     const args = ['train', 'pendulum', '--pop', '128', '--episodes', '60', '--gens', '4', '--seed', '2', '--eval-episodes', '1', '--quiet', '--json'];
     const ref = join(tmp(), 'pendulum-local');
     assert.equal((await runCli([...args, '--out', ref])).code, 0);
+    // The victim is alone when generation 1 is queued, so it holds that generation's jobs (two per
+    // generation, half the population each: a few hundred ms), and the kill lands mid-job. The second
+    // worker starts after the kill and finds the job through BullMQ's stalled check.
     const [victim] = await startWorkers(1, ['--trace']);
-    await startWorkers(1);
     const dir = join(tmp(), 'pendulum-cluster');
-    // Two jobs per generation (half the population each, a few hundred ms): the kill lands mid-job.
     const config = resolveConfig('pendulum', { pop: 128, episodes: 60, gens: 4, seed: 2, 'eval-episodes': 1, backend: 'auto', workers: 1 });
     const run = runRl(config, dir, false, { redis: redis.url, clusterJobs: 2 });
-    await victim.waitFor(/gen 1 members/, 60_000);
+    await victim.waitFor(/gen 1 members/, 120_000);
     await victim.kill();
+    await startWorkers(1);
     await run;
     assertSameState(ref, dir);
     const retried = readJsonl(join(dir, 'metrics.jsonl')).reduce((s, row) => s + Number(row.jobs_retried), 0);

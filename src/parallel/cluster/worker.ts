@@ -228,7 +228,9 @@ export async function startClusterWorker(o: WorkerOptions): Promise<RunningWorke
       ms = (performance.now() - t0).toFixed(3);
     });
     if (!result || !claimed) return 'obsolete';
-    if ((await claimed) === null) await redis.multi().incr(keys.retries(d.run, d.gen)).expire(keys.retries(d.run, d.gen), RUN_TTL_S).exec();
+    // Retried: BullMQ started it before (a stalled or failed attempt), or another worker claimed it first.
+    const startedBefore = (job.stalledCounter ?? 0) > 0 || (job.attemptsStarted ?? 1) > 1;
+    if ((await claimed) === null || startedBefore) await redis.multi().incr(keys.retries(d.run, d.gen)).expire(keys.retries(d.run, d.gen), RUN_TTL_S).exec();
     await redis.multi()
       .set(keys.result(d.run, d.gen, key), Buffer.from(result.buffer, result.byteOffset, result.byteLength), 'EX', RUN_TTL_S)
       .rpush(keys.inbox(d.run), `done ${key} ${ms}`)
