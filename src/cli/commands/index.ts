@@ -10,6 +10,7 @@ import { lmTrainCommand, lmSampleCommand, lmEvalCommand } from './lm.js';
 import { benchEggCommand } from './bench-egg.js';
 import { benchRlCommand } from './bench-rl.js';
 import { workerCommand } from './worker.js';
+import { REASON_COMMANDS } from './reason.js';
 
 export const COMMANDS: Command[] = [
   demoCommand,
@@ -27,4 +28,5 @@ export const COMMANDS: Command[] = [
   workerCommand,
   ...BOOLEAN_COMMANDS,
   benchBoolean,
+  ...REASON_COMMANDS,
 ];

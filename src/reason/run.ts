@@ -1,0 +1,278 @@
+/**
+ * One reasoning run (EGGROLL or GRPO) from resolved settings to a finished run directory: config.json,
+ * metrics.jsonl (one 'step' row per update, an 'eval' row at every held-out evaluation — the base model's
+ * at step 0), checkpoints/ (resume continues bit for bit), plots/, summary.json. Both methods start from
+ * the same base model, see the same training prompts in the same order and sample with the same settings;
+ * the held-out problems are the same for every run. Kept below the CLI so scripts and tests run it in-process.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadBackend, type Backend } from '../backend/index.js';
+import { writeJsonAtomic } from '../io/atomic.js';
+import { BadFileError, readJsonFile } from '../io/errors.js';
+import { MetricsLog, readJsonl } from '../io/metrics.js';
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type Checkpoint } from '../io/checkpoint.js';
+import { linePlotSvg, writePlot } from '../io/plot.js';
+import { ParamSet } from '../nn/params.js';
+import { inference } from '../es/population.js';
+import { applyUpdate, finishStep, initOptimizerState, type OptimizerConfig, type OptimizerState } from '../es/optim.js';
+import type { StrategyConfig } from '../es/strategy.js';
+import { Trainer, checkTensors, modelTensorsExpected } from '../parallel/trainer.js';
+import { lmSpecs, RecurrentLm, type LmConfig } from './model.js';
+import { sampleBatch } from './sample.js';
+import { decode, encode } from './vocab.js';
+import { makeTask, rewardOf, type ReasonTask } from './tasks/index.js';
+import { accuracyOf, type Accuracy } from './evaluate.js';
+import { loadLm } from './weights.js';
+import { ReasonEsTask, stepProblems } from './es-task.js';
+import { groupAdvantages, grpoBatch, grpoLoss, tokenLogprobs } from './grpo.js';
+import { gradients } from './pretrain.js';
+import { initTf, TfLm } from './tf-model.js';
+import { EVAL_PROBLEM_SEED, reasonConfigSchema, type ReasonRunConfig } from './config.js';
+
+export interface ReasonHooks {
+  log?: (line: string) => void;
+  onStep?: (p: { step: number; total: number; reward: number; heldout?: number }) => void;
+  shouldStop?: () => string | undefined;
+  /** Stop (with a checkpoint) at the first update boundary after this many seconds; 0 = no limit. */
+  maxSeconds?: number;
+}
+
+export interface ReasonSummary {
+  task: string;
+  algo: string;
+  seed: number;
+  steps: number;
+  base_accuracy: number;
+  heldout_accuracy: number;
+  heldout_ci95: [number, number];
+  heldout_problems: number;
+  seconds: number;
+  tokens_generated: number;
+  peak_rss_mb: number;
+  run_dir: string;
+}
+
+export class ReasonRunStopped extends Error {
+  override readonly name = 'ReasonRunStopped';
+  constructor(readonly reason: string, readonly step: number, readonly dir: string) {
+    super(`${reason}: stopped at step ${step} with a checkpoint`);
+  }
+}
+
+/** Peak resident memory of this process so far, MB (the OS's high-water mark). */
+export const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+/** What the loop needs from either method. */
+interface Method {
+  params: ParamSet;
+  /** One update; returns the step's training numbers. */
+  step(step: number): Promise<{ reward: number; correct: number; tokens: number; extra: Record<string, number> }>;
+  save(dir: string, step: number, state: Record<string, unknown>): void;
+  /** Restores the newest intact checkpoint; returns (step, its extra state). */
+  resume(dir: string, log: (l: string) => void): { step: number; state: Record<string, unknown> };
+  close(): Promise<void>;
+}
+
+export async function runReason(config: ReasonRunConfig, dir: string, resume: boolean, hooks: ReasonHooks = {}): Promise<ReasonSummary> {
+  const log = hooks.log ?? (() => {});
+  const base = loadLm(config.base);
+  const task = makeTask(config.task);
+  const backend = await loadBackend(config.backend, log);
+  const method = config.algo === 'eggroll' ? await eggrollMethod(config, base.cfg, base.values, task, backend) : await grpoMethod(config, base.cfg, base.values, task, backend);
+  const ckDir = join(dir, 'checkpoints');
+  const metrics = new MetricsLog(join(dir, 'metrics.jsonl'));
+  const evaluate = (): Accuracy => accuracyOf(task, base.cfg, method.params, backend, { count: config.evalCount, problemSeed: EVAL_PROBLEM_SEED });
+  let step = 0, priorSeconds = 0, tokens = 0;
+  let baseAcc: number;
+  try {
+    if (resume && hasCheckpoint(ckDir)) {
+      const r = method.resume(ckDir, log);
+      step = r.step;
+      priorSeconds = Number(r.state.seconds ?? 0);
+      tokens = Number(r.state.tokens ?? 0);
+      baseAcc = Number(r.state.baseAccuracy ?? NaN);
+      metrics.truncate((row) => Number(row.step) <= step);
+      log(`resumed ${dir} at step ${step}`);
+    } else {
+      writeJsonAtomic(join(dir, 'config.json'), reasonConfigSchema.parse({ ...config, model: base.cfg, base_provenance: base.provenance, version: 1 }));
+      metrics.truncate(() => false);
+      const a = evaluate();
+      baseAcc = a.accuracy;
+      metrics.append({ kind: 'eval', step: 0, seconds: 0, tokens: 0, heldout_acc: a.accuracy, heldout_lo: a.ci95[0], heldout_hi: a.ci95[1], format_rate: a.format_rate, rss_mb: peakRssMb() });
+      log(`base model: held-out accuracy ${(100 * a.accuracy).toFixed(1)}% (${a.correct}/${a.problems}), well-formed ${(100 * a.format_rate).toFixed(0)}%`);
+    }
+    const t0 = performance.now();
+    const limitMs = (hooks.maxSeconds ?? 0) * 1000;
+    const seconds = () => priorSeconds + (performance.now() - t0) / 1000;
+    let lastAcc: Accuracy | undefined;
+    while (step < config.steps) {
+      const r = await method.step(step);
+      step++;
+      tokens += r.tokens;
+      const n = config.prompts * config.group;
+      metrics.append({ kind: 'step', step, seconds: seconds(), tokens, reward: r.reward / n, correct_rate: r.correct / n, rss_mb: peakRssMb(), ...r.extra });
+      let heldout: number | undefined;
+      if (step % config.evalEvery === 0 || step === config.steps) {
+        // Evaluation time is not training time: the clock pauses while the held-out set is scored.
+        const te = performance.now();
+        lastAcc = evaluate();
+        priorSeconds -= (performance.now() - te) / 1000;
+        heldout = lastAcc.accuracy;
+        metrics.append({ kind: 'eval', step, seconds: seconds(), tokens, heldout_acc: lastAcc.accuracy, heldout_lo: lastAcc.ci95[0], heldout_hi: lastAcc.ci95[1], format_rate: lastAcc.format_rate, rss_mb: peakRssMb() });
+      }
+      hooks.onStep?.({ step, total: config.steps, reward: r.reward / n, heldout });
+      if (hooks.shouldStop) await new Promise((res) => setImmediate(res));
+      const stop = hooks.shouldStop?.();
+      const outOfTime = limitMs > 0 && performance.now() - t0 >= limitMs && step < config.steps;
+      if (step % config.checkpointEvery === 0 || step === config.steps || stop || outOfTime) method.save(ckDir, step, { seconds: seconds(), tokens, baseAccuracy: baseAcc });
+      if (stop) throw new ReasonRunStopped(stop, step, dir);
+      if (outOfTime) {
+        log(`--max-seconds ${hooks.maxSeconds} reached at step ${step} of ${config.steps}; resume with: eggroll reason train --resume ${dir}`);
+        break;
+      }
+    }
+    const final = lastAcc ?? evaluate();
+    await plotRun(dir, config);
+    const summary: ReasonSummary = {
+      task: config.task, algo: config.algo, seed: config.seed, steps: step, base_accuracy: baseAcc, heldout_accuracy: final.accuracy, heldout_ci95: final.ci95,
+      heldout_problems: final.problems, seconds: seconds(), tokens_generated: tokens, peak_rss_mb: peakRssMb(), run_dir: dir,
+    };
+    writeJsonAtomic(join(dir, 'summary.json'), summary);
+    return summary;
+  } finally {
+    await method.close();
+  }
+}
+
+// ------------------------------------------------------------------------------------------ EGGROLL
+
+function strategyOf(c: ReasonRunConfig): StrategyConfig {
+  const optimizer: OptimizerConfig = c.esOptimizer === 'sgd' ? { kind: 'sgd' } : c.esOptimizer === 'adam' ? { kind: 'adam' } : { kind: 'adamw' };
+  return {
+    algo: 'eggroll', popSize: c.prompts * c.group, rank: c.rank, sigma: c.sigma, lr: c.esLr, optimizer,
+    shaping: { kind: 'group', groupSize: c.group }, seed: c.seed, noiseReuse: 1,
+  };
+}
+
+async function eggrollMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float32Array[], task: ReasonTask, backend: Backend): Promise<Method> {
+  const esTask = new ReasonEsTask({ cfg, base, task, popSize: c.prompts * c.group, group: c.group, temperature: c.temperature, formatReward: c.formatReward, seed: c.seed }, backend);
+  const trainer = await Trainer.create({ task: esTask, strategy: strategyOf(c), backend, workers: 1 });
+  return {
+    params: trainer.params,
+    async step() {
+      const r = await trainer.step();
+      const n = c.prompts * c.group;
+      return { reward: r.meanFitness * n, correct: esTask.last.correct, tokens: esTask.last.tokens, extra: { grad_norm: r.gradNorm, sigma: r.sigma } };
+    },
+    save: (dir, _step, state) => { trainer.save(dir, state); },
+    resume(dir, log) {
+      const state = trainer.resume(dir, log);
+      return { step: trainer.generation, state };
+    },
+    close: () => trainer.close(),
+  };
+}
+
+// ------------------------------------------------------------------------------------------ GRPO
+
+const GRPO_OPTIMIZER: OptimizerConfig = { kind: 'adam' };
+
+async function grpoMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float32Array[], task: ReasonTask, backend: Backend): Promise<Method> {
+  await initTf();
+  const specs = lmSpecs(cfg);
+  const params = new ParamSet(specs, backend);
+  params.values.forEach((v, i) => v.set(base[i]));
+  const model = new TfLm(cfg, params.values);
+  const ref = c.kl > 0 ? new TfLm(cfg, base) : undefined;
+  const opt: OptimizerState = initOptimizerState(GRPO_OPTIMIZER, params.values.map((v) => v.length));
+  const rows = c.prompts * c.group;
+  const lm = new RecurrentLm(cfg, params, backend, rows);
+  const pop = inference(params, backend);
+  const want = modelTensorsExpected(specs, 0);
+  specs.forEach((s, i) => {
+    want.set(`opt/m/${s.name}`, { dtype: 'F32', count: opt.m[i].length });
+    want.set(`opt/v/${s.name}`, { dtype: 'F32', count: opt.v[i].length });
+  });
+  return {
+    params,
+    async step(step) {
+      const problems = stepProblems(task, c.seed, step, c.prompts);
+      const prompts = Array.from({ length: rows }, (_, r) => encode(problems[Math.floor(r / c.group)].prompt));
+      // Sampling runs on the engine (the same code and settings as EGGROLL's members, unperturbed).
+      const { completions, tokens } = sampleBatch(lm, pop.unperturbed(rows), prompts, {
+        maxNew: task.maxNewTokens, temperature: c.temperature, seed: c.seed, rowKey: (r) => [step, r],
+      });
+      let correct = 0;
+      const rewards = completions.map((comp, r) => {
+        const v = task.verify(problems[Math.floor(r / c.group)], decode(comp));
+        if (v.correct) correct++;
+        return rewardOf(v, c.formatReward);
+      });
+      const adv = groupAdvantages(rewards, c.group);
+      const batch = grpoBatch(prompts, completions, adv);
+      let loss = 0, updates = 0;
+      if (adv.some((a) => a !== 0)) {
+        const old = tokenLogprobs(model, batch);
+        const refLp = ref ? tokenLogprobs(ref, batch) : undefined;
+        for (let e = 0; e < c.epochs; e++) {
+          const g = gradients(model, () => grpoLoss(model, batch, old, refLp, c.clip, c.kl));
+          loss = g.loss;
+          g.grads.forEach((gi, i) => {
+            for (let j = 0; j < gi.length; j++) gi[j] = -gi[j]; // the optimiser ascends
+            applyUpdate(GRPO_OPTIMIZER, opt, i, params.values[i], gi, c.grpoLr);
+          });
+          finishStep(opt);
+          model.assign(params.values);
+          updates++;
+        }
+      }
+      return { reward: rewards.reduce((a, b) => a + b, 0), correct, tokens, extra: { loss, updates } };
+    },
+    save(dir, step, state) {
+      const tensors = params.toTensors('param/');
+      specs.forEach((s, i) => {
+        tensors[`opt/m/${s.name}`] = { dtype: 'F32', shape: [opt.m[i].length], data: opt.m[i] };
+        tensors[`opt/v/${s.name}`] = { dtype: 'F32', shape: [opt.v[i].length], data: opt.v[i] };
+      });
+      saveCheckpoint(dir, { generation: step, state: { ...state, optimizerStep: opt.step, seed: c.seed }, tensors });
+    },
+    resume(dir, log) {
+      const ck: Checkpoint = loadCheckpoint(dir, { check: (k, f) => checkTensors(k, f, want), log });
+      params.loadTensors(ck.tensors, 'param/');
+      specs.forEach((s, i) => {
+        opt.m[i].set(ck.tensors[`opt/m/${s.name}`].data as Float32Array);
+        opt.v[i].set(ck.tensors[`opt/v/${s.name}`].data as Float32Array);
+      });
+      opt.step = Number(ck.state.optimizerStep ?? 0);
+      model.assign(params.values);
+      return { step: ck.generation, state: ck.state };
+    },
+    async close() {
+      model.dispose();
+      ref?.dispose();
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------------ files
+
+export async function plotRun(dir: string, c: ReasonRunConfig): Promise<void> {
+  const rows = readJsonl(join(dir, 'metrics.jsonl'));
+  const evals = rows.filter((r) => r.kind === 'eval');
+  const steps = rows.filter((r) => r.kind === 'step');
+  const svg = linePlotSvg({
+    title: `${c.task} — ${c.algo}: held-out accuracy`, xLabel: 'training seconds', yLabel: 'accuracy',
+    series: [
+      { name: 'held-out accuracy (greedy)', x: evals.map((r) => Number(r.seconds)), y: evals.map((r) => Number(r.heldout_acc)) },
+      { name: 'training reward (sampled)', x: steps.map((r) => Number(r.seconds)), y: steps.map((r) => Number(r.reward)) },
+    ],
+  });
+  await writePlot(join(dir, 'plots', 'accuracy'), svg);
+}
+
+export function readReasonConfig(dir: string): ReasonRunConfig {
+  const path = join(dir, 'config.json');
+  if (!existsSync(path)) throw new BadFileError(dir, 'is not a run directory (no config.json)');
+  return readJsonFile(path, reasonConfigSchema) as unknown as ReasonRunConfig;
+}
