@@ -104,8 +104,12 @@ export async function runReason(config: ReasonRunConfig, dir: string, resume: bo
     }
     const t0 = performance.now();
     const limitMs = (hooks.maxSeconds ?? 0) * 1000;
-    const seconds = () => priorSeconds + (performance.now() - t0) / 1000;
+    // Training seconds: evaluation time is left out (the clock pauses while the held-out set is scored).
+    let evalSeconds = 0;
+    const session = () => (performance.now() - t0) / 1000 - evalSeconds;
+    const seconds = () => priorSeconds + session();
     let lastAcc: Accuracy | undefined;
+    let lastEvalStep = -1;
     while (step < config.steps) {
       const r = await method.step(step);
       step++;
@@ -114,17 +118,17 @@ export async function runReason(config: ReasonRunConfig, dir: string, resume: bo
       metrics.append({ kind: 'step', step, seconds: seconds(), tokens, reward: r.reward / n, correct_rate: r.correct / n, rss_mb: peakRssMb(), ...r.extra });
       let heldout: number | undefined;
       if (step % config.evalEvery === 0 || step === config.steps) {
-        // Evaluation time is not training time: the clock pauses while the held-out set is scored.
         const te = performance.now();
         lastAcc = evaluate();
-        priorSeconds -= (performance.now() - te) / 1000;
+        lastEvalStep = step;
+        evalSeconds += (performance.now() - te) / 1000;
         heldout = lastAcc.accuracy;
         metrics.append({ kind: 'eval', step, seconds: seconds(), tokens, heldout_acc: lastAcc.accuracy, heldout_lo: lastAcc.ci95[0], heldout_hi: lastAcc.ci95[1], format_rate: lastAcc.format_rate, rss_mb: peakRssMb() });
       }
       hooks.onStep?.({ step, total: config.steps, reward: r.reward / n, heldout });
       if (hooks.shouldStop) await new Promise((res) => setImmediate(res));
       const stop = hooks.shouldStop?.();
-      const outOfTime = limitMs > 0 && performance.now() - t0 >= limitMs && step < config.steps;
+      const outOfTime = limitMs > 0 && session() * 1000 >= limitMs && step < config.steps;
       if (step % config.checkpointEvery === 0 || step === config.steps || stop || outOfTime) method.save(ckDir, step, { seconds: seconds(), tokens, baseAccuracy: baseAcc });
       if (stop) throw new ReasonRunStopped(stop, step, dir);
       if (outOfTime) {
@@ -132,7 +136,12 @@ export async function runReason(config: ReasonRunConfig, dir: string, resume: bo
         break;
       }
     }
-    const final = lastAcc ?? evaluate();
+    // A run cut short by --max-seconds ends between evaluations: score the parameters it ends with.
+    let final = lastAcc;
+    if (!final || lastEvalStep !== step) {
+      final = evaluate();
+      metrics.append({ kind: 'eval', step, seconds: seconds(), tokens, heldout_acc: final.accuracy, heldout_lo: final.ci95[0], heldout_hi: final.ci95[1], format_rate: final.format_rate, rss_mb: peakRssMb() });
+    }
     await plotRun(dir, config);
     const summary: ReasonSummary = {
       task: config.task, algo: config.algo, seed: config.seed, steps: step, base_accuracy: baseAcc, heldout_accuracy: final.accuracy, heldout_ci95: final.ci95,
