@@ -43,11 +43,11 @@ const trainFlags = {
   task: flag({ schema: oneOf(TASK_NAMES), default: 'countdown', help: `task: ${TASK_NAMES.join('|')}` }),
   base: flag({ schema: z.string().min(1).optional(), help: 'base model file (default: the bundled data/reason/base.safetensors)' }),
   steps: flag({ schema: num.int(1, 1_000_000), default: 200, help: 'updates: GRPO steps or EGGROLL generations' }),
-  prompts: flag({ schema: num.int(1, 4096), default: 8, help: 'training prompts per update' }),
-  group: flag({ schema: num.int(2, 4096), default: 16, help: 'completions per prompt (GRPO G; EGGROLL members per prompt, even: population = prompts × group)' }),
-  temperature: flag({ schema: num.nonneg(), default: 1, help: 'sampling temperature of training completions (both methods; held-out evaluation is greedy)' }),
+  prompts: flag({ schema: num.int(1, 4096).optional(), help: 'training prompts per update (default: eggroll 32, grpo 8)' }),
+  group: flag({ schema: num.int(2, 4096).optional(), help: 'completions per prompt: GRPO G, or EGGROLL members per prompt, even; population = prompts × group (default: eggroll 32, grpo 16)' }),
+  temperature: flag({ schema: num.nonneg().optional(), help: "sampling temperature of training completions (default: the paper's, eggroll 0, grpo 1; held-out evaluation is greedy)" }),
   'format-reward': flag({ schema: num.range(0, 1), default: 0.1, help: 'reward of a well-formed wrong answer (a right one gets 1)' }),
-  sigma: flag({ schema: num.positive(), default: 0.01, help: 'EGGROLL noise scale σ' }),
+  sigma: flag({ schema: num.positive(), default: 0.02, help: 'EGGROLL noise scale σ' }),
   rank: flag({ schema: num.int(1, 64), default: 1, help: 'EGGROLL perturbation rank' }),
   'es-lr': flag({ schema: num.positive(), default: 0.001, help: 'EGGROLL learning rate' }),
   'es-optimizer': flag({ schema: oneOf(OPTIMIZERS), default: 'adam', help: `EGGROLL optimiser: ${OPTIMIZERS.join('|')}` }),
@@ -67,6 +67,16 @@ const trainFlags = {
   json: jsonFlag,
   quiet: quietFlag,
 };
+
+/**
+ * Per-method defaults. Temperatures are the paper's (EGGROLL greedy: a member's answer is then a function of its
+ * perturbation alone; GRPO needs sampled, varied completions). EGGROLL's update is cheap (no backward pass), so
+ * it evaluates more completions per update; scripts/reason-compare.ts measures both at equal wall-clock.
+ */
+const ALGO_DEFAULTS = {
+  eggroll: { prompts: 32, group: 32, temperature: 0 },
+  grpo: { prompts: 8, group: 16, temperature: 1 },
+} as const;
 
 /** Flags that may change on --resume (they do not change the result). */
 const RESUME_FREE = new Set(['resume', 'steps', 'max-seconds', 'backend', 'json', 'quiet', 'eval-every', 'checkpoint-every']);
@@ -98,9 +108,11 @@ export const reasonTrainCommand: Command = {
       if (explicit.has('checkpoint-every')) config.checkpointEvery = f['checkpoint-every'];
       if (explicit.has('backend')) config.backend = f.backend as BackendChoice;
     } else {
-      if (f.algo === 'eggroll' && f.group % 2 !== 0) throw new UsageError(`--group must be even for EGGROLL (antithetic ± pairs share a prompt), got ${f.group}`);
+      const d = ALGO_DEFAULTS[f.algo];
+      const group = f.group ?? d.group;
+      if (f.algo === 'eggroll' && group % 2 !== 0) throw new UsageError(`--group must be even for EGGROLL (antithetic ± pairs share a prompt), got ${group}`);
       config = {
-        algo: f.algo, task: f.task, base: resolveBase(f.base), steps: f.steps, prompts: f.prompts, group: f.group, temperature: f.temperature, formatReward: f['format-reward'],
+        algo: f.algo, task: f.task, base: resolveBase(f.base), steps: f.steps, prompts: f.prompts ?? d.prompts, group, temperature: f.temperature ?? d.temperature, formatReward: f['format-reward'],
         sigma: f.sigma, rank: f.rank, esLr: f['es-lr'], esOptimizer: f['es-optimizer'], grpoLr: f['grpo-lr'], clip: f.clip, kl: f.kl, epochs: f.epochs,
         evalEvery: f['eval-every'], evalCount: f['eval-count'], checkpointEvery: f['checkpoint-every'], seed: f.seed, backend: f.backend as BackendChoice,
       };
