@@ -28,7 +28,6 @@ import { TASK_NAMES, makeTask, type TaskName } from '../../reason/tasks/index.js
 import { lmSpecs, LM_DEFAULTS } from '../../reason/model.js';
 import { accuracyOf } from '../../reason/evaluate.js';
 import { loadLm, saveLm } from '../../reason/weights.js';
-import { pretrain } from '../../reason/pretrain.js';
 import { VOCAB_SIZE } from '../../reason/vocab.js';
 
 /** The base model shipped with the package (made by `eggroll reason pretrain`; its provenance is in its header). */
@@ -210,6 +209,8 @@ export const reasonPretrainCommand: Command = {
     const progress = new Progress({ total: f.steps, label: 'reason pretrain', quiet: f.quiet });
     let lastLoss = NaN;
     const t0 = performance.now();
+    // tfjs is loaded only by the commands that need it (pretrain, and train --algo grpo).
+    const { pretrain } = await import('../../reason/pretrain.js');
     const values = await pretrain(cfg, (s) => { lastLoss = s.loss; progress.update(s.step + 1, { loss: s.loss }); });
     const seconds = (performance.now() - t0) / 1000;
     const backend = await loadBackend('auto', log);
