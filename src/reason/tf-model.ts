@@ -49,7 +49,12 @@ export class TfLm {
     this.specs = lmSpecs(cfg);
     if (values.length !== this.specs.length) throw new RangeError(`TfLm: ${values.length} tensors for ${this.specs.length} parameters`);
     const id = modelCount++;
-    this.vars = this.specs.map((s, i) => tf.variable(tf.tensor(values[i], s.shape, 'float32'), true, `reason${id}/${s.name}`));
+    this.vars = this.specs.map((s, i) => {
+      const t = tf.tensor(values[i], s.shape, 'float32');
+      const v = tf.variable(t, true, `reason${id}/${s.name}`);
+      t.dispose(); // the variable holds its own reference to the data
+      return v;
+    });
     this.byName = new Map(this.specs.map((s, i) => [s.name, this.vars[i]]));
   }
 
@@ -59,7 +64,11 @@ export class TfLm {
 
   /** Copies new values into the variables (after an optimiser step done outside tfjs). */
   assign(values: readonly Float32Array[]): void {
-    this.specs.forEach((s, i) => this.vars[i].assign(tf.tensor(values[i], s.shape, 'float32')));
+    this.specs.forEach((s, i) => {
+      const t = tf.tensor(values[i], s.shape, 'float32');
+      this.vars[i].assign(t);
+      t.dispose(); // assign copies; the temporary would otherwise leak every step
+    });
   }
 
   /** The current values, in lmSpecs order. */

@@ -74,3 +74,19 @@ test('drawToken: greedy at temperature 0, inverse CDF otherwise', () => {
   assert.equal(drawToken(l, 0, 3, 1e6, 0.3), 0);
   assert.equal(drawToken(l, 0, 3, 1e6, 0.34), 1);
 });
+
+test('the tfjs twin leaks no tensors across assign and logprobs', async () => {
+  await initTf();
+  const { tf } = await import('../../src/reason/tf-model.js');
+  const p = new ParamSet(lmSpecs(cfg), jsBackend);
+  initLm(p, 1);
+  const m = new TfLm(cfg, p.values);
+  const before = tf.memory().numTensors;
+  for (let k = 0; k < 3; k++) {
+    m.assign(p.values);
+    const { tokens, B, T } = padBatch([encode('1+2=3\n')], EOS);
+    m.logprobs(tokens, B, T).dispose();
+  }
+  assert.equal(tf.memory().numTensors, before);
+  m.dispose();
+});

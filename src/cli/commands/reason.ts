@@ -50,7 +50,7 @@ const trainFlags = {
   rank: flag({ schema: num.int(1, 64), default: 1, help: 'EGGROLL perturbation rank' }),
   'es-lr': flag({ schema: num.positive(), default: 0.001, help: 'EGGROLL learning rate' }),
   'es-optimizer': flag({ schema: oneOf(OPTIMIZERS), default: 'adam', help: `EGGROLL optimiser: ${OPTIMIZERS.join('|')}` }),
-  'grpo-lr': flag({ schema: num.positive(), default: 0.0005, help: 'GRPO learning rate (Adam)' }),
+  'grpo-lr': flag({ schema: num.positive(), default: 0.0001, help: 'GRPO learning rate (Adam)' }),
   clip: flag({ schema: num.range(0.001, 10), default: 0.2, help: 'GRPO ratio clip ε' }),
   kl: flag({ schema: num.nonneg(), default: 0, help: 'GRPO KL penalty β towards the base model (0: none, no reference model kept)' }),
   epochs: flag({ schema: num.int(1, 64), default: 2, help: 'GRPO policy updates per batch of completions' }),
