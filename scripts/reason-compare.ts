@@ -1,7 +1,8 @@
 /**
  * EGGROLL against GRPO on a reasoning task from the same base model, and a population sweep for EGGROLL;
- * writes docs/results/reasoning.md (held-out accuracy against training seconds and against tokens generated,
- * mean ± std over seeds, peak resident memory) with a plot. Each run is its own process (so its peak RSS is
+ * writes the tables that docs/results/reasoning.md quotes (held-out accuracy against training seconds and against
+ * tokens generated, mean ± std over seeds, peak resident memory) to runs/reason-results/<task>-table.md, and the
+ * plot to docs/results/reasoning-<task>.svg/png. Each run is its own process (so its peak RSS is
  * its own), `--parallel` at a time: an EGGROLL run and a GRPO run of the same seed run side by side, so they
  * share the machine's load alike. Finished runs (runs/reason-results/<name>/summary.json) are reused.
  *
@@ -119,5 +120,5 @@ if (series.length) {
   await writePlot(`docs/results/reasoning-${task}`, linePlotSvg({ title: `${task}: held-out accuracy, EGGROLL vs GRPO`, xLabel: 'training seconds', yLabel: 'greedy held-out accuracy', series }));
   lines.push(`![held-out accuracy against training seconds](reasoning-${task}.svg)`, '');
 }
-writeFileAtomic(`docs/results/reasoning-${task}.table.md`, lines.join('\n') + '\n');
+writeFileAtomic(`runs/reason-results/${task}-table.md`, lines.join('\n') + '\n');
 process.stderr.write(lines.join('\n') + '\n');
