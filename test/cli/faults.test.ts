@@ -565,7 +565,7 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
   test('--resume refuses --force (and train --resume refuses --out): they would start another run', async () => {
     const dir = copy('rl');
     const before = hashDir(dir);
-    oneLine(await cli(['train', '--resume', dir, '--force']), /only --gens, --max-seconds, --workers, --backend may be given \(got --force\)/);
+    oneLine(await cli(['train', '--resume', dir, '--force']), /only --gens, --max-seconds, --workers, --backend(, --redis)? may be given \(got --force\)/);
     oneLine(await cli(['train', '--resume', dir, '--out', join(root, 'elsewhere')]), /may be given \(got --out\)/);
     oneLine(await cli(['lm', 'train', '--resume', copy('lm'), '--force']), /--force cannot change on resume/);
     const lm = copy('lm');
