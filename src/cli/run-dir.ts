@@ -15,15 +15,15 @@ import { UsageError } from './errors.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { BadFileError, FsError, describeCause, parseJsonFile, readFileBounded, readJsonFile, JSON_LIMIT } from '../io/errors.js';
 
-export const RUN_KINDS = ['rl', 'lm', 'boolean'] as const;
+export const RUN_KINDS = ['rl', 'lm', 'boolean', 'reason'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
 /** run.json, the first file of every run directory. */
 export const runMarkerSchema = z.object({ kind: z.enum(RUN_KINDS), command: z.string().min(1), format: z.literal(1) });
 export type RunMarker = z.infer<typeof runMarkerSchema>;
 
-const WRITER: Record<RunKind, string> = { rl: 'eggroll train', lm: 'eggroll lm train', boolean: 'eggroll boolean train/prior/sweep' };
-const RESUMABLE: Record<RunKind, boolean> = { rl: true, lm: true, boolean: false };
+const WRITER: Record<RunKind, string> = { rl: 'eggroll train', lm: 'eggroll lm train', boolean: 'eggroll boolean train/prior/sweep', reason: 'eggroll reason train' };
+const RESUMABLE: Record<RunKind, boolean> = { rl: true, lm: true, boolean: false, reason: true };
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
 
@@ -112,5 +112,5 @@ export function checkRunKind(dir: string, want: RunKind, what: string): void {
   if (!statSync(dir).isDirectory()) throw new UsageError(`${what}: '${dir}' is a file, not a run directory; ${expected}`);
   const kind = runKindOf(dir);
   if (!kind) throw new UsageError(`${what}: '${dir}' is not a run directory (no config.json); ${expected}`);
-  if (kind !== want) throw new UsageError(`${what}: '${dir}' is ${kind === 'rl' ? 'an RL' : kind === 'lm' ? 'an LM' : 'a Boolean'} run (written by ${WRITER[kind]}); ${expected}`);
+  if (kind !== want) throw new UsageError(`${what}: '${dir}' is ${kind === 'rl' ? 'an RL' : kind === 'lm' ? 'an LM' : kind === 'reason' ? 'a reasoning' : 'a Boolean'} run (written by ${WRITER[kind]}); ${expected}`);
 }

@@ -19,7 +19,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['nn'],
   ['es'],
   ['parallel'],
-  ['rl', 'egg', 'boolean'],
+  ['rl', 'egg', 'boolean', 'reason'],
   ['cli', 'playground'],
 ];
 const layerOf = new Map(LAYERS.flatMap((folders, i) => folders.map((f) => [f, i] as const)));

@@ -12,6 +12,7 @@ import { benchRlCommand } from './bench-rl.js';
 import { workerCommand } from './worker.js';
 import { benchClusterCommand } from './bench-cluster.js';
 import { serveCommand } from './serve.js';
+import { REASON_COMMANDS } from './reason.js';
 
 export const COMMANDS: Command[] = [
   demoCommand,
@@ -31,4 +32,5 @@ export const COMMANDS: Command[] = [
   benchClusterCommand,
   ...BOOLEAN_COMMANDS,
   benchBoolean,
+  ...REASON_COMMANDS,
 ];

@@ -1,0 +1,230 @@
+/**
+ * `eggroll reason pretrain | train | eval`: fine-tuning a small pretrained character LM for reasoning
+ * (Countdown, multi-digit addition) with EGGROLL or with GRPO, side by side (src/reason).
+ *   pretrain  makes a base model with backprop (tfjs) and writes it with its provenance
+ *   train     runs EGGROLL or GRPO from a base model into a run directory
+ *   eval      scores a run's latest checkpoint on the held-out problems (accuracy, Wilson 95% interval)
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { Command } from '../command.js';
+import { flag, num, oneOf, parseFlags } from '../flags.js';
+import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, seedFlag } from '../common-flags.js';
+import { Interrupted, UsageError } from '../errors.js';
+import { log, printResult } from '../output.js';
+import { checkRunKind, prepareRunDir } from '../run-dir.js';
+import { catchStopSignals } from '../signals.js';
+import { Progress, fmt } from '../progress.js';
+import { loadBackend, type BackendChoice } from '../../backend/index.js';
+import { OPTIMIZERS } from '../../es/optim.js';
+import { ParamSet } from '../../nn/params.js';
+import { loadCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
+import { checkTensors, modelTensorsExpected } from '../../parallel/trainer.js';
+import { REASON_ALGOS, EVAL_PROBLEM_SEED, type ReasonRunConfig } from '../../reason/config.js';
+import { readReasonConfig, runReason, ReasonRunStopped, peakRssMb } from '../../reason/run.js';
+import { TASK_NAMES, makeTask, type TaskName } from '../../reason/tasks/index.js';
+import { lmSpecs, LM_DEFAULTS } from '../../reason/model.js';
+import { accuracyOf } from '../../reason/evaluate.js';
+import { loadLm, saveLm } from '../../reason/weights.js';
+import { VOCAB_SIZE } from '../../reason/vocab.js';
+
+/** The base model shipped with the package (made by `eggroll reason pretrain`; its provenance is in its header). */
+export function defaultBasePath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // src/cli/commands or dist/cli/commands → the package root.
+  return resolve(here, '..', '..', '..', 'data', 'reason', 'base.safetensors');
+}
+
+const trainFlags = {
+  algo: flag({ schema: oneOf(REASON_ALGOS), default: 'eggroll', help: `method: ${REASON_ALGOS.join('|')}` }),
+  task: flag({ schema: oneOf(TASK_NAMES), default: 'countdown', help: `task: ${TASK_NAMES.join('|')}` }),
+  base: flag({ schema: z.string().min(1).optional(), help: 'base model file (default: the bundled data/reason/base.safetensors)' }),
+  steps: flag({ schema: num.int(1, 1_000_000), default: 200, help: 'updates: GRPO steps or EGGROLL generations' }),
+  prompts: flag({ schema: num.int(1, 4096).optional(), help: 'training prompts per update (default: eggroll 32, grpo 8)' }),
+  group: flag({ schema: num.int(2, 4096).optional(), help: 'completions per prompt: GRPO G, or EGGROLL members per prompt, even; population = prompts × group (default: eggroll 32, grpo 16)' }),
+  temperature: flag({ schema: num.nonneg().optional(), help: "sampling temperature of training completions (default: the paper's, eggroll 0, grpo 1; held-out evaluation is greedy)" }),
+  'format-reward': flag({ schema: num.range(0, 1), default: 0.1, help: 'reward of a well-formed wrong answer (a right one gets 1)' }),
+  sigma: flag({ schema: num.positive(), default: 0.02, help: 'EGGROLL noise scale σ' }),
+  rank: flag({ schema: num.int(1, 64), default: 1, help: 'EGGROLL perturbation rank' }),
+  'es-lr': flag({ schema: num.positive(), default: 0.001, help: 'EGGROLL learning rate' }),
+  'es-optimizer': flag({ schema: oneOf(OPTIMIZERS), default: 'adam', help: `EGGROLL optimiser: ${OPTIMIZERS.join('|')}` }),
+  'grpo-lr': flag({ schema: num.positive(), default: 0.0001, help: 'GRPO learning rate (Adam)' }),
+  clip: flag({ schema: num.range(0.001, 10), default: 0.2, help: 'GRPO ratio clip ε' }),
+  kl: flag({ schema: num.nonneg(), default: 0, help: 'GRPO KL penalty β towards the base model (0: none, no reference model kept)' }),
+  epochs: flag({ schema: num.int(1, 64), default: 2, help: 'GRPO policy updates per batch of completions' }),
+  'eval-every': flag({ schema: num.int(1, 1_000_000), default: 10, help: 'held-out evaluation every this many updates (and at the end)' }),
+  'eval-count': flag({ schema: num.int(1, 100_000), default: 256, help: 'held-out problems per evaluation (the same problems for every run)' }),
+  'checkpoint-every': flag({ schema: num.int(1, 1_000_000), default: 10, help: 'updates between checkpoints' }),
+  'max-seconds': flag({ schema: num.nonneg(), default: 0, help: 'stop (with a checkpoint) at the first update after this many seconds; 0 = no limit' }),
+  seed: seedFlag,
+  backend: backendFlag,
+  out: outFlag,
+  force: forceFlag,
+  resume: flag({ schema: z.string().min(1).optional(), help: 'continue the run in this directory from its latest checkpoint' }),
+  json: jsonFlag,
+  quiet: quietFlag,
+};
+
+/**
+ * Per-method defaults. Temperatures are the paper's (EGGROLL greedy: a member's answer is then a function of its
+ * perturbation alone; GRPO needs sampled, varied completions). EGGROLL's update is cheap (no backward pass), so
+ * it evaluates more completions per update; scripts/reason-compare.ts measures both at equal wall-clock.
+ */
+const ALGO_DEFAULTS = {
+  eggroll: { prompts: 32, group: 32, temperature: 0 },
+  grpo: { prompts: 8, group: 16, temperature: 1 },
+} as const;
+
+/** Flags that may change on --resume (they do not change the result). */
+const RESUME_FREE = new Set(['resume', 'steps', 'max-seconds', 'backend', 'json', 'quiet', 'eval-every', 'checkpoint-every']);
+
+function resolveBase(path: string | undefined): string {
+  const p = resolve(path ?? defaultBasePath());
+  if (!existsSync(p)) throw new UsageError(`--base: no model file at '${p}'; make one with: eggroll reason pretrain --out ${path ?? 'data/reason/base.safetensors'}`);
+  return p;
+}
+
+export const reasonTrainCommand: Command = {
+  name: 'reason train',
+  summary: 'fine-tune the pretrained reasoning LM on Countdown or addition with EGGROLL or GRPO',
+  example: 'eggroll reason train --task countdown --algo eggroll --steps 100 --seed 1 --json',
+  flags: trainFlags,
+  config: true,
+  async run(argv) {
+    const { flags: f, explicit } = parseFlags(argv, trainFlags, [], true);
+    let config: ReasonRunConfig;
+    let dir: string;
+    if (f.resume) {
+      const bad = [...explicit].filter((k) => !RESUME_FREE.has(k));
+      if (bad.length) throw new UsageError(`--resume continues a run with its saved settings; only ${[...RESUME_FREE].filter((k) => k !== 'resume').map((k) => `--${k}`).join(', ')} may be given (got --${bad.join(', --')})`);
+      checkRunKind(f.resume, 'reason', '--resume');
+      dir = resolve(f.resume);
+      config = readReasonConfig(dir);
+      if (explicit.has('steps')) config.steps = f.steps;
+      if (explicit.has('eval-every')) config.evalEvery = f['eval-every'];
+      if (explicit.has('checkpoint-every')) config.checkpointEvery = f['checkpoint-every'];
+      if (explicit.has('backend')) config.backend = f.backend as BackendChoice;
+    } else {
+      const d = ALGO_DEFAULTS[f.algo];
+      const group = f.group ?? d.group;
+      if (f.algo === 'eggroll' && group % 2 !== 0) throw new UsageError(`--group must be even for EGGROLL (antithetic ± pairs share a prompt), got ${group}`);
+      config = {
+        algo: f.algo, task: f.task, base: resolveBase(f.base), steps: f.steps, prompts: f.prompts ?? d.prompts, group, temperature: f.temperature ?? d.temperature, formatReward: f['format-reward'],
+        sigma: f.sigma, rank: f.rank, esLr: f['es-lr'], esOptimizer: f['es-optimizer'], grpoLr: f['grpo-lr'], clip: f.clip, kl: f.kl, epochs: f.epochs,
+        evalEvery: f['eval-every'], evalCount: f['eval-count'], checkpointEvery: f['checkpoint-every'], seed: f.seed, backend: f.backend as BackendChoice,
+      };
+      const width = Math.min(loadLm(config.base).cfg.dim, VOCAB_SIZE);
+      if (config.rank > width) throw new UsageError(`--rank must be in [1, ${width}] for this model (min(m, n) of its smallest matrix), got ${config.rank}`);
+      dir = prepareRunDir({ out: f.out, force: f.force, prefix: `reason-${config.task}-${config.algo}`, kind: 'reason', command: 'reason train', log });
+      if (!f.quiet) log(`run directory: ${dir}`);
+    }
+    const progress = new Progress({ total: config.steps, label: `${config.task} ${config.algo}`, quiet: f.quiet, maxSeconds: f['max-seconds'] });
+    let heldout = NaN;
+    const signals = catchStopSignals(log, 'step');
+    let s;
+    try {
+      s = await runReason(config, dir, Boolean(f.resume), {
+        log: f.quiet ? () => {} : log, shouldStop: signals.reason, maxSeconds: f['max-seconds'],
+        onStep: (p) => { if (p.heldout !== undefined) heldout = p.heldout; progress.update(p.step, { reward: p.reward, 'held-out': heldout }); },
+      });
+    } catch (e) {
+      if (e instanceof ReasonRunStopped) throw new Interrupted(`${e.reason}: checkpoint written at step ${e.step}; resume with: eggroll reason train --resume ${e.dir}`, signals.exitCode());
+      throw e;
+    } finally {
+      signals.dispose();
+    }
+    printResult(s as unknown as Record<string, unknown>, f.json,
+      `${s.task} ${s.algo}: held-out accuracy ${pct(s.base_accuracy)} (base) → ${pct(s.heldout_accuracy)} [95% CI ${pct(s.heldout_ci95[0])}–${pct(s.heldout_ci95[1])}] after ${s.steps} updates, ${fmt(s.seconds)} s, ${s.tokens_generated} tokens generated, peak RSS ${s.peak_rss_mb.toFixed(0)} MB; run dir ${s.run_dir}`);
+  },
+};
+
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+
+const evalFlags = {
+  count: flag({ schema: num.int(1, 100_000).optional(), help: "held-out problems (default: the run's --eval-count)" }),
+  temperature: flag({ schema: num.nonneg(), default: 0, help: 'sampling temperature (0: greedy)' }),
+  backend: backendFlag,
+  json: jsonFlag,
+};
+
+export const reasonEvalCommand: Command = {
+  name: 'reason eval',
+  summary: "held-out accuracy of a reasoning run's latest checkpoint, with a Wilson 95% confidence interval",
+  example: 'eggroll reason eval runs/reason-countdown-eggroll-20261202-060000 --json',
+  flags: evalFlags,
+  positionals: [{ name: 'run-dir', help: 'a directory written by eggroll reason train' }],
+  async run(argv) {
+    const { flags: f, positionals } = parseFlags(argv, evalFlags, this.positionals);
+    const dir = positionals[0];
+    checkRunKind(dir, 'reason', '<run-dir>');
+    const config = readReasonConfig(dir);
+    const base = loadLm(config.base);
+    const backend = await loadBackend(f.backend as BackendChoice, log);
+    const specs = lmSpecs(base.cfg);
+    const params = new ParamSet(specs, backend);
+    const want = modelTensorsExpected(specs, 0);
+    const ck = loadCheckpoint(join(dir, 'checkpoints'), { check: (c: Checkpoint, file: string) => checkTensors(c, file, want), log });
+    params.loadTensors(ck.tensors, 'param/');
+    const task = makeTask(config.task);
+    const count = f.count ?? config.evalCount;
+    const a = accuracyOf(task, base.cfg, params, backend, { count, problemSeed: EVAL_PROBLEM_SEED, temperature: f.temperature });
+    printResult({ run_dir: dir, task: config.task, algo: config.algo, step: ck.generation, temperature: f.temperature, ...a }, f.json,
+      [`${config.task} ${config.algo} at step ${ck.generation}: ${a.correct}/${a.problems} held-out problems right, ${pct(a.accuracy)} [95% CI ${pct(a.ci95[0])}–${pct(a.ci95[1])}], well-formed ${pct(a.format_rate)}`,
+        ...a.examples.map((e) => `  ${e.prompt}${JSON.stringify(e.completion).slice(1, -1)}  ${e.correct ? 'right' : e.reason}`)].join('\n'));
+  },
+};
+
+const listOf = <T extends string>(values: readonly [T, ...T[]]) => z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v),
+  z.array(z.enum(values), { message: `must be a comma-separated list of ${values.join(', ')}` }).min(1));
+
+const pretrainFlags = {
+  out: flag({ schema: z.string().min(1), default: 'data/reason/base.safetensors', help: 'model file to write (safetensors, with the configuration and provenance in its header)' }),
+  tasks: flag({ schema: listOf(TASK_NAMES), default: TASK_NAMES.join(','), help: 'tasks whose text is mixed into the corpus' }),
+  steps: flag({ schema: num.int(1, 1_000_000), default: 1200, help: 'Adam steps' }),
+  batch: flag({ schema: num.int(1, 4096), default: 64, help: 'lines per step' }),
+  lr: flag({ schema: num.positive(), default: 0.003, help: 'peak learning rate (cosine decay to 10%)' }),
+  solved: flag({ schema: num.range(0, 1), default: 0.5, help: 'fraction of pretraining answers that are right (the rest are well formed but wrong)' }),
+  dim: flag({ schema: num.int(4, 1024), default: LM_DEFAULTS.dim, help: 'model width D' }),
+  hidden: flag({ schema: num.int(4, 4096), default: LM_DEFAULTS.hidden, help: 'MLP width F' }),
+  layers: flag({ schema: num.int(1, 16), default: LM_DEFAULTS.layers, help: 'minGRU blocks' }),
+  seed: seedFlag,
+  force: forceFlag,
+  json: jsonFlag,
+  quiet: quietFlag,
+};
+
+export const reasonPretrainCommand: Command = {
+  name: 'reason pretrain',
+  summary: 'make the base reasoning LM with backprop (tfjs) on generated Countdown and addition text',
+  example: 'eggroll reason pretrain --out data/reason/base.safetensors --steps 1200 --seed 1',
+  flags: pretrainFlags,
+  async run(argv) {
+    const { flags: f } = parseFlags(argv, pretrainFlags);
+    const out = resolve(f.out);
+    if (existsSync(out) && !f.force) throw new UsageError(`--out: '${f.out}' exists; choose another file or add --force to replace it`);
+    const model = { dim: f.dim, hidden: f.hidden, layers: f.layers, vocab: VOCAB_SIZE };
+    const cfg = { model, tasks: f.tasks as TaskName[], steps: f.steps, batch: f.batch, lr: f.lr, solvedFraction: f.solved, seed: f.seed };
+    const progress = new Progress({ total: f.steps, label: 'reason pretrain', quiet: f.quiet });
+    let lastLoss = NaN;
+    const t0 = performance.now();
+    // tfjs is loaded only by the commands that need it (pretrain, and train --algo grpo).
+    const { pretrain } = await import('../../reason/pretrain.js');
+    const values = await pretrain(cfg, (s) => { lastLoss = s.loss; progress.update(s.step + 1, { loss: s.loss }); });
+    const seconds = (performance.now() - t0) / 1000;
+    const backend = await loadBackend('auto', log);
+    const params = new ParamSet(lmSpecs(model), backend);
+    params.values.forEach((v, i) => v.set(values[i]));
+    const accuracy: Record<string, number> = {};
+    for (const t of TASK_NAMES) accuracy[t] = accuracyOf(makeTask(t), model, params, backend, { count: 512, problemSeed: EVAL_PROBLEM_SEED }).accuracy;
+    const provenance = {
+      made_by: `eggroll reason pretrain ${argv.join(' ')}`.trim(), pretrain: cfg, final_loss: lastLoss, seconds, tfjs: '4.22.0 (wasm backend)',
+      heldout_accuracy_greedy_512: accuracy, params: params.count, peak_rss_mb: peakRssMb(), date: new Date().toISOString(),
+    };
+    saveLm(out, model, values, provenance);
+    printResult({ file: out, ...provenance }, f.json, `wrote ${out}: ${params.count} parameters, loss ${fmt(lastLoss)} after ${f.steps} steps (${fmt(seconds)} s); greedy held-out accuracy ${Object.entries(accuracy).map(([k, v]) => `${k} ${pct(v)}`).join(', ')}`);
+  },
+};
+
+export const REASON_COMMANDS: Command[] = [reasonPretrainCommand, reasonTrainCommand, reasonEvalCommand];

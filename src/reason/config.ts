@@ -1,0 +1,53 @@
+/** A reasoning run's settings, as written to config.json and read back (eval, --resume) through one schema. */
+import { z } from 'zod';
+import { BACKEND_CHOICES, type BackendChoice } from '../backend/index.js';
+import { OPTIMIZERS } from '../es/optim.js';
+import { TASK_NAMES, type TaskName } from './tasks/index.js';
+
+export const REASON_ALGOS = ['eggroll', 'grpo'] as const;
+export type ReasonAlgo = (typeof REASON_ALGOS)[number];
+
+export interface ReasonRunConfig {
+  algo: ReasonAlgo;
+  task: TaskName;
+  /** The base model file (eggroll reason pretrain), absolute. */
+  base: string;
+  /** Updates (GRPO steps or EGGROLL generations). */
+  steps: number;
+  /** Prompts per update. */
+  prompts: number;
+  /** Completions per prompt: GRPO's G, or EGGROLL members per prompt (population = prompts × group). */
+  group: number;
+  temperature: number;
+  formatReward: number;
+  // EGGROLL
+  sigma: number;
+  rank: number;
+  esLr: number;
+  esOptimizer: (typeof OPTIMIZERS)[number];
+  // GRPO
+  grpoLr: number;
+  clip: number;
+  kl: number;
+  epochs: number;
+  // evaluation and bookkeeping
+  evalEvery: number;
+  evalCount: number;
+  checkpointEvery: number;
+  seed: number;
+  backend: BackendChoice;
+}
+
+const int = (min: number) => z.number().int().min(min);
+const pos = () => z.number().refine((v) => Number.isFinite(v) && v > 0, { message: 'must be a finite number > 0' });
+const nonneg = () => z.number().refine((v) => Number.isFinite(v) && v >= 0, { message: 'must be a finite number ≥ 0' });
+
+export const reasonConfigSchema = z.object({
+  algo: z.enum(REASON_ALGOS), task: z.enum(TASK_NAMES), base: z.string().min(1), steps: int(1), prompts: int(1), group: int(2),
+  temperature: nonneg(), formatReward: nonneg(), sigma: pos(), rank: int(1), esLr: pos(), esOptimizer: z.enum(OPTIMIZERS),
+  grpoLr: pos(), clip: pos(), kl: nonneg(), epochs: int(1), evalEvery: int(1), evalCount: int(1), checkpointEvery: int(1), seed: int(0),
+  backend: z.enum(BACKEND_CHOICES as unknown as ['auto', 'js', 'wasm', 'native']),
+}).passthrough();
+
+/** Held-out problems always come from this stream seed, so every run (any seed, either method) is scored on the same problems. */
+export const EVAL_PROBLEM_SEED = 0;

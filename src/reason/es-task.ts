@@ -1,0 +1,86 @@
+/**
+ * EGGROLL on the reasoning LM as an engine Task: each generation, member m answers problem
+ * ⌊m / group⌋ of the generation's prompts (so `group` members — antithetic pairs included — share a
+ * prompt), one sampled completion each, and its fitness is the verifier's reward. The strategy's
+ * 'group' shaping then subtracts each prompt's mean and divides by the global standard deviation: the
+ * paper's GRPO-like scoring (HyperscaleES convert_fitnesses with group_size). Fitness of member m
+ * depends only on the parameters, the generation and m (its sampling stream is keyed by them), as the
+ * Task contract requires.
+ */
+import type { Backend } from '../backend/types.js';
+import type { Task } from '../es/task.js';
+import type { Population } from '../es/population.js';
+import type { ParamSet } from '../nn/params.js';
+import { lmSpecs, RecurrentLm, type LmConfig } from './model.js';
+import { sampleBatch } from './sample.js';
+import { decode, encode } from './vocab.js';
+import { rewardOf, type ReasonTask } from './tasks/index.js';
+
+export interface EsTaskOptions {
+  cfg: LmConfig;
+  /** Parameter values to start from (the base model), lmSpecs order. */
+  base: readonly Float32Array[];
+  task: ReasonTask;
+  popSize: number;
+  /** Members per prompt. */
+  group: number;
+  temperature: number;
+  formatReward: number;
+  /** Seed of the training problem stream and of sampling. */
+  seed: number;
+}
+
+/** Aux values per member: completion tokens generated, 1 if correct. */
+export const ES_AUX = 2;
+
+/** The training problems of step `step`: indices step·P … step·P+P−1 of the train split (shared by GRPO and EGGROLL). */
+export function stepProblems(task: ReasonTask, seed: number, step: number, prompts: number) {
+  return Array.from({ length: prompts }, (_, j) => task.problem(seed, 'train', step * prompts + j));
+}
+
+export class ReasonEsTask implements Task {
+  readonly specs;
+  readonly auxSize = ES_AUX;
+  readonly stateSize = 0;
+  private lm?: RecurrentLm;
+  private readonly empty = new Float64Array(0);
+
+  constructor(private readonly o: EsTaskOptions, private readonly backend: Backend) {
+    this.specs = lmSpecs(o.cfg);
+    if (o.popSize % o.group !== 0) throw new RangeError(`population ${o.popSize} must be a multiple of the group size ${o.group}`);
+  }
+
+  init(params: ParamSet): void {
+    params.values.forEach((v, i) => v.set(this.o.base[i]));
+    this.lm = new RecurrentLm(this.o.cfg, params, this.backend, this.o.popSize);
+  }
+
+  evaluate(pop: Population, fitness: Float64Array, aux: Float64Array): void {
+    const { task, group } = this.o;
+    const problems = stepProblems(task, this.o.seed, pop.generation, this.o.popSize / group);
+    const members = Array.from({ length: pop.size }, (_, i) => pop.memberStart + i);
+    const prompts = members.map((m) => encode(problems[Math.floor(m / group)].prompt));
+    const { completions } = sampleBatch(this.lm!, pop.all(1), prompts, {
+      maxNew: task.maxNewTokens, temperature: this.o.temperature, seed: this.o.seed, rowKey: (r) => [pop.generation, members[r]],
+    });
+    members.forEach((m, r) => {
+      const v = task.verify(problems[Math.floor(m / group)], decode(completions[r]));
+      fitness[m] = rewardOf(v, this.o.formatReward);
+      aux[m * ES_AUX] = completions[r].length;
+      aux[m * ES_AUX + 1] = v.correct ? 1 : 0;
+    });
+  }
+
+  /** The last generation's completion tokens and correct answers (summed over members). */
+  last = { tokens: 0, correct: 0 };
+
+  afterGeneration(aux: Float64Array, popSize: number): void {
+    let tokens = 0, correct = 0;
+    for (let m = 0; m < popSize; m++) { tokens += aux[m * ES_AUX]; correct += aux[m * ES_AUX + 1]; }
+    this.last = { tokens, correct };
+  }
+
+  state(): Float64Array {
+    return this.empty;
+  }
+}

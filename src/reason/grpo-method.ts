@@ -1,0 +1,96 @@
+/** GRPO as a reasoning-run method (run.ts): engine sampling, tfjs gradients, the engine's Adam; loaded only for GRPO runs. */
+import type { Backend } from '../backend/types.js';
+import { saveCheckpoint, loadCheckpoint, type Checkpoint } from '../io/checkpoint.js';
+import { ParamSet } from '../nn/params.js';
+import { inference } from '../es/population.js';
+import { applyUpdate, finishStep, initOptimizerState, type OptimizerConfig, type OptimizerState } from '../es/optim.js';
+import { checkTensors, modelTensorsExpected } from '../parallel/trainer.js';
+import { lmSpecs, RecurrentLm, type LmConfig } from './model.js';
+import { sampleBatch } from './sample.js';
+import { decode, encode } from './vocab.js';
+import { rewardOf, type ReasonTask } from './tasks/index.js';
+import { stepProblems } from './es-task.js';
+import { groupAdvantages, grpoBatch, grpoLoss, tokenLogprobs } from './grpo.js';
+import { gradients } from './pretrain.js';
+import { initTf, TfLm } from './tf-model.js';
+import type { ReasonRunConfig } from './config.js';
+import type { Method } from './run.js';
+
+const GRPO_OPTIMIZER: OptimizerConfig = { kind: 'adam' };
+
+export async function grpoMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float32Array[], task: ReasonTask, backend: Backend): Promise<Method> {
+  await initTf();
+  const specs = lmSpecs(cfg);
+  const params = new ParamSet(specs, backend);
+  params.values.forEach((v, i) => v.set(base[i]));
+  const model = new TfLm(cfg, params.values);
+  const ref = c.kl > 0 ? new TfLm(cfg, base) : undefined;
+  const opt: OptimizerState = initOptimizerState(GRPO_OPTIMIZER, params.values.map((v) => v.length));
+  const rows = c.prompts * c.group;
+  const lm = new RecurrentLm(cfg, params, backend, rows);
+  const pop = inference(params, backend);
+  const want = modelTensorsExpected(specs, 0);
+  specs.forEach((s, i) => {
+    want.set(`opt/m/${s.name}`, { dtype: 'F32', count: opt.m[i].length });
+    want.set(`opt/v/${s.name}`, { dtype: 'F32', count: opt.v[i].length });
+  });
+  return {
+    params,
+    async step(step) {
+      const problems = stepProblems(task, c.seed, step, c.prompts);
+      const prompts = Array.from({ length: rows }, (_, r) => encode(problems[Math.floor(r / c.group)].prompt));
+      // Sampling runs on the engine (the same code and settings as EGGROLL's members, unperturbed).
+      const { completions, tokens } = sampleBatch(lm, pop.unperturbed(rows), prompts, {
+        maxNew: task.maxNewTokens, temperature: c.temperature, seed: c.seed, rowKey: (r) => [step, r],
+      });
+      let correct = 0;
+      const rewards = completions.map((comp, r) => {
+        const v = task.verify(problems[Math.floor(r / c.group)], decode(comp));
+        if (v.correct) correct++;
+        return rewardOf(v, c.formatReward);
+      });
+      const adv = groupAdvantages(rewards, c.group);
+      const batch = grpoBatch(prompts, completions, adv);
+      let loss = 0, updates = 0;
+      if (adv.some((a) => a !== 0)) {
+        const old = tokenLogprobs(model, batch);
+        const refLp = ref ? tokenLogprobs(ref, batch) : undefined;
+        for (let e = 0; e < c.epochs; e++) {
+          const g = gradients(model, () => grpoLoss(model, batch, old, refLp, c.clip, c.kl));
+          loss = g.loss;
+          g.grads.forEach((gi, i) => {
+            for (let j = 0; j < gi.length; j++) gi[j] = -gi[j]; // the optimiser ascends
+            applyUpdate(GRPO_OPTIMIZER, opt, i, params.values[i], gi, c.grpoLr);
+          });
+          finishStep(opt);
+          model.assign(params.values);
+          updates++;
+        }
+      }
+      return { reward: rewards.reduce((a, b) => a + b, 0), correct, tokens, extra: { loss, updates } };
+    },
+    save(dir, step, state) {
+      const tensors = params.toTensors('param/');
+      specs.forEach((s, i) => {
+        tensors[`opt/m/${s.name}`] = { dtype: 'F32', shape: [opt.m[i].length], data: opt.m[i] };
+        tensors[`opt/v/${s.name}`] = { dtype: 'F32', shape: [opt.v[i].length], data: opt.v[i] };
+      });
+      saveCheckpoint(dir, { generation: step, state: { ...state, optimizerStep: opt.step, seed: c.seed }, tensors });
+    },
+    resume(dir, log) {
+      const ck: Checkpoint = loadCheckpoint(dir, { check: (k, f) => checkTensors(k, f, want), log });
+      params.loadTensors(ck.tensors, 'param/');
+      specs.forEach((s, i) => {
+        opt.m[i].set(ck.tensors[`opt/m/${s.name}`].data as Float32Array);
+        opt.v[i].set(ck.tensors[`opt/v/${s.name}`].data as Float32Array);
+      });
+      opt.step = Number(ck.state.optimizerStep ?? 0);
+      model.assign(params.values);
+      return { step: ck.generation, state: ck.state };
+    },
+    async close() {
+      model.dispose();
+      ref?.dispose();
+    },
+  };
+}

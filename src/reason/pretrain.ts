@@ -1,0 +1,92 @@
+/**
+ * Pretraining the base model with backprop (tfjs): next-character prediction on generated lines of the
+ * tasks' pretraining text (always well-formed answers, right only `solvedFraction` of the time), with
+ * the engine's Adam (es/optim.ts) on the tfjs gradients, so every step is a deterministic function of
+ * the seed. The result writes well-formed answers and solves some problems: the starting point that
+ * RL (GRPO or EGGROLL) then improves.
+ */
+import { ParamSet } from '../nn/params.js';
+import { jsBackend } from '../backend/js.js';
+import { applyUpdate, finishStep, initOptimizerState, type OptimizerConfig } from '../es/optim.js';
+import { initLm, lmSpecs, type LmConfig } from './model.js';
+import { initTf, padBatch, tf, TfLm } from './tf-model.js';
+import { encode, EOS } from './vocab.js';
+import { makeTask, type TaskName } from './tasks/index.js';
+
+export interface PretrainConfig {
+  model: LmConfig;
+  tasks: TaskName[];
+  steps: number;
+  batch: number;
+  lr: number;
+  /** Fraction of pretraining answers that are right. */
+  solvedFraction: number;
+  seed: number;
+}
+
+export interface PretrainStep { step: number; loss: number; seconds: number }
+
+/** The lines of step `step` (line i of the corpus is task i mod #tasks, line i of that task's text). */
+export function pretrainBatch(c: PretrainConfig, step: number): string[] {
+  const tasks = c.tasks.map(makeTask);
+  return Array.from({ length: c.batch }, (_, b) => {
+    const i = step * c.batch + b;
+    return tasks[i % tasks.length].pretrainLine(c.seed, Math.floor(i / tasks.length), c.solvedFraction);
+  });
+}
+
+/**
+ * Mean negative log-likelihood per predicted character of `lines` (padding excluded), as a scalar tensor.
+ * Row b predicts positions 1..len−1 of its line.
+ */
+export function nllLoss(model: TfLm, lines: readonly string[]): tf.Scalar {
+  const seqs = lines.map(encode);
+  const { tokens, B, T } = padBatch(seqs, EOS);
+  const mask = new Float32Array(B * (T - 1));
+  let count = 0;
+  seqs.forEach((s, b) => { for (let t = 0; t + 1 < s.length; t++) { mask[b * (T - 1) + t] = 1; count++; } });
+  return tf.tidy(() => tf.div(tf.neg(tf.sum(tf.mul(model.logprobs(tokens, B, T), tf.tensor2d(mask, [B, T - 1])))), count)) as tf.Scalar;
+}
+
+/** Gradient of `lossFn` for every variable of the model, as Float32Arrays in lmSpecs order, and the loss. */
+export function gradients(model: TfLm, lossFn: () => tf.Scalar): { loss: number; grads: Float32Array[] } {
+  const { value, grads } = tf.variableGrads(lossFn, model.vars);
+  const out = model.vars.map((v) => {
+    const g = grads[v.name];
+    return g ? Float32Array.from(g.dataSync() as Float32Array) : new Float32Array(v.size);
+  });
+  const loss = value.dataSync()[0];
+  value.dispose();
+  for (const g of Object.values(grads)) g.dispose();
+  return { loss, grads: out };
+}
+
+export const PRETRAIN_OPTIMIZER: OptimizerConfig = { kind: 'adam' };
+
+/** Runs the whole pretraining; returns the final parameter values (lmSpecs order). */
+export async function pretrain(c: PretrainConfig, onStep?: (s: PretrainStep) => void): Promise<Float32Array[]> {
+  await initTf();
+  const params = new ParamSet(lmSpecs(c.model), jsBackend);
+  initLm(params, c.seed);
+  const model = new TfLm(c.model, params.values);
+  const opt = initOptimizerState(PRETRAIN_OPTIMIZER, params.values.map((v) => v.length));
+  const t0 = performance.now();
+  try {
+    for (let step = 0; step < c.steps; step++) {
+      const lines = pretrainBatch(c, step);
+      const { loss, grads } = gradients(model, () => nllLoss(model, lines));
+      // Cosine decay to 10%: the usual schedule for a short run.
+      const lr = c.lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos((Math.PI * step) / c.steps)));
+      grads.forEach((g, i) => {
+        for (let j = 0; j < g.length; j++) g[j] = -g[j]; // the optimiser ascends; the loss descends
+        applyUpdate(PRETRAIN_OPTIMIZER, opt, i, params.values[i], g, lr);
+      });
+      finishStep(opt);
+      model.assign(params.values);
+      onStep?.({ step, loss, seconds: (performance.now() - t0) / 1000 });
+    }
+    return params.values.map((v) => Float32Array.from(v));
+  } finally {
+    model.dispose();
+  }
+}

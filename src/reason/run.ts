@@ -1,0 +1,202 @@
+/**
+ * One reasoning run (EGGROLL or GRPO) from resolved settings to a finished run directory: config.json,
+ * metrics.jsonl (one 'step' row per update, an 'eval' row at every held-out evaluation — the base model's
+ * at step 0), checkpoints/ (resume continues bit for bit), plots/, summary.json. Both methods start from
+ * the same base model, see the same training prompts in the same order and sample with the same settings;
+ * the held-out problems are the same for every run. Kept below the CLI so scripts and tests run it in-process.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadBackend, type Backend } from '../backend/index.js';
+import { writeJsonAtomic } from '../io/atomic.js';
+import { BadFileError, readJsonFile } from '../io/errors.js';
+import { MetricsLog, readJsonl } from '../io/metrics.js';
+import { hasCheckpoint } from '../io/checkpoint.js';
+import { linePlotSvg, writePlot } from '../io/plot.js';
+import { ParamSet } from '../nn/params.js';
+import type { OptimizerConfig } from '../es/optim.js';
+import type { StrategyConfig } from '../es/strategy.js';
+import { Trainer } from '../parallel/trainer.js';
+import type { LmConfig } from './model.js';
+import { makeTask, type ReasonTask } from './tasks/index.js';
+import { accuracyOf, type Accuracy } from './evaluate.js';
+import { loadLm } from './weights.js';
+import { ReasonEsTask } from './es-task.js';
+import { EVAL_PROBLEM_SEED, reasonConfigSchema, type ReasonRunConfig } from './config.js';
+
+export interface ReasonHooks {
+  log?: (line: string) => void;
+  onStep?: (p: { step: number; total: number; reward: number; heldout?: number }) => void;
+  shouldStop?: () => string | undefined;
+  /** Stop (with a checkpoint) at the first update boundary after this many seconds; 0 = no limit. */
+  maxSeconds?: number;
+}
+
+export interface ReasonSummary {
+  task: string;
+  algo: string;
+  seed: number;
+  steps: number;
+  base_accuracy: number;
+  heldout_accuracy: number;
+  heldout_ci95: [number, number];
+  heldout_problems: number;
+  seconds: number;
+  tokens_generated: number;
+  peak_rss_mb: number;
+  run_dir: string;
+}
+
+export class ReasonRunStopped extends Error {
+  override readonly name = 'ReasonRunStopped';
+  constructor(readonly reason: string, readonly step: number, readonly dir: string) {
+    super(`${reason}: stopped at step ${step} with a checkpoint`);
+  }
+}
+
+/** Peak resident memory of this process so far, MB (the OS's high-water mark). */
+export const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+/** What the loop needs from either method. */
+export interface Method {
+  params: ParamSet;
+  /** One update; returns the step's training numbers. */
+  step(step: number): Promise<{ reward: number; correct: number; tokens: number; extra: Record<string, number> }>;
+  save(dir: string, step: number, state: Record<string, unknown>): void;
+  /** Restores the newest intact checkpoint; returns (step, its extra state). */
+  resume(dir: string, log: (l: string) => void): { step: number; state: Record<string, unknown> };
+  close(): Promise<void>;
+}
+
+export async function runReason(config: ReasonRunConfig, dir: string, resume: boolean, hooks: ReasonHooks = {}): Promise<ReasonSummary> {
+  const log = hooks.log ?? (() => {});
+  const base = loadLm(config.base);
+  const task = makeTask(config.task);
+  const backend = await loadBackend(config.backend, log);
+  // tfjs is loaded only for GRPO: an EGGROLL run never holds it (nor its memory).
+  const method = config.algo === 'eggroll' ? await eggrollMethod(config, base.cfg, base.values, task, backend)
+    : await (await import('./grpo-method.js')).grpoMethod(config, base.cfg, base.values, task, backend);
+  const ckDir = join(dir, 'checkpoints');
+  const metrics = new MetricsLog(join(dir, 'metrics.jsonl'));
+  const evaluate = (): Accuracy => accuracyOf(task, base.cfg, method.params, backend, { count: config.evalCount, problemSeed: EVAL_PROBLEM_SEED });
+  let step = 0, priorSeconds = 0, tokens = 0;
+  let baseAcc: number;
+  try {
+    if (resume && hasCheckpoint(ckDir)) {
+      const r = method.resume(ckDir, log);
+      step = r.step;
+      priorSeconds = Number(r.state.seconds ?? 0);
+      tokens = Number(r.state.tokens ?? 0);
+      baseAcc = Number(r.state.baseAccuracy ?? NaN);
+      metrics.truncate((row) => Number(row.step) <= step);
+      log(`resumed ${dir} at step ${step}`);
+    } else {
+      writeJsonAtomic(join(dir, 'config.json'), reasonConfigSchema.parse({ ...config, model: base.cfg, base_provenance: base.provenance, version: 1 }));
+      metrics.truncate(() => false);
+      const a = evaluate();
+      baseAcc = a.accuracy;
+      metrics.append({ kind: 'eval', step: 0, seconds: 0, tokens: 0, heldout_acc: a.accuracy, heldout_lo: a.ci95[0], heldout_hi: a.ci95[1], format_rate: a.format_rate, rss_mb: peakRssMb() });
+      log(`base model: held-out accuracy ${(100 * a.accuracy).toFixed(1)}% (${a.correct}/${a.problems}), well-formed ${(100 * a.format_rate).toFixed(0)}%`);
+    }
+    const t0 = performance.now();
+    const limitMs = (hooks.maxSeconds ?? 0) * 1000;
+    // Training seconds: evaluation time is left out (the clock pauses while the held-out set is scored).
+    let evalSeconds = 0;
+    const session = () => (performance.now() - t0) / 1000 - evalSeconds;
+    const seconds = () => priorSeconds + session();
+    let lastAcc: Accuracy | undefined;
+    let lastEvalStep = -1;
+    while (step < config.steps) {
+      const r = await method.step(step);
+      step++;
+      tokens += r.tokens;
+      const n = config.prompts * config.group;
+      metrics.append({ kind: 'step', step, seconds: seconds(), tokens, reward: r.reward / n, correct_rate: r.correct / n, rss_mb: peakRssMb(), ...r.extra });
+      let heldout: number | undefined;
+      if (step % config.evalEvery === 0 || step === config.steps) {
+        const te = performance.now();
+        lastAcc = evaluate();
+        lastEvalStep = step;
+        evalSeconds += (performance.now() - te) / 1000;
+        heldout = lastAcc.accuracy;
+        metrics.append({ kind: 'eval', step, seconds: seconds(), tokens, heldout_acc: lastAcc.accuracy, heldout_lo: lastAcc.ci95[0], heldout_hi: lastAcc.ci95[1], format_rate: lastAcc.format_rate, rss_mb: peakRssMb() });
+      }
+      hooks.onStep?.({ step, total: config.steps, reward: r.reward / n, heldout });
+      if (hooks.shouldStop) await new Promise((res) => setImmediate(res));
+      const stop = hooks.shouldStop?.();
+      const outOfTime = limitMs > 0 && session() * 1000 >= limitMs && step < config.steps;
+      if (step % config.checkpointEvery === 0 || step === config.steps || stop || outOfTime) method.save(ckDir, step, { seconds: seconds(), tokens, baseAccuracy: baseAcc });
+      if (stop) throw new ReasonRunStopped(stop, step, dir);
+      if (outOfTime) {
+        log(`--max-seconds ${hooks.maxSeconds} reached at step ${step} of ${config.steps}; resume with: eggroll reason train --resume ${dir}`);
+        break;
+      }
+    }
+    // A run cut short by --max-seconds ends between evaluations: score the parameters it ends with.
+    let final = lastAcc;
+    if (!final || lastEvalStep !== step) {
+      final = evaluate();
+      metrics.append({ kind: 'eval', step, seconds: seconds(), tokens, heldout_acc: final.accuracy, heldout_lo: final.ci95[0], heldout_hi: final.ci95[1], format_rate: final.format_rate, rss_mb: peakRssMb() });
+    }
+    await plotRun(dir, config);
+    const summary: ReasonSummary = {
+      task: config.task, algo: config.algo, seed: config.seed, steps: step, base_accuracy: baseAcc, heldout_accuracy: final.accuracy, heldout_ci95: final.ci95,
+      heldout_problems: final.problems, seconds: seconds(), tokens_generated: tokens, peak_rss_mb: peakRssMb(), run_dir: dir,
+    };
+    writeJsonAtomic(join(dir, 'summary.json'), summary);
+    return summary;
+  } finally {
+    await method.close();
+  }
+}
+
+// ------------------------------------------------------------------------------------------ EGGROLL
+
+function strategyOf(c: ReasonRunConfig): StrategyConfig {
+  const optimizer: OptimizerConfig = c.esOptimizer === 'sgd' ? { kind: 'sgd' } : c.esOptimizer === 'adam' ? { kind: 'adam' } : { kind: 'adamw' };
+  return {
+    algo: 'eggroll', popSize: c.prompts * c.group, rank: c.rank, sigma: c.sigma, lr: c.esLr, optimizer,
+    shaping: { kind: 'group', groupSize: c.group }, seed: c.seed, noiseReuse: 1,
+  };
+}
+
+async function eggrollMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float32Array[], task: ReasonTask, backend: Backend): Promise<Method> {
+  const esTask = new ReasonEsTask({ cfg, base, task, popSize: c.prompts * c.group, group: c.group, temperature: c.temperature, formatReward: c.formatReward, seed: c.seed }, backend);
+  const trainer = await Trainer.create({ task: esTask, strategy: strategyOf(c), backend, workers: 1 });
+  return {
+    params: trainer.params,
+    async step() {
+      const r = await trainer.step();
+      const n = c.prompts * c.group;
+      return { reward: r.meanFitness * n, correct: esTask.last.correct, tokens: esTask.last.tokens, extra: { grad_norm: r.gradNorm, sigma: r.sigma } };
+    },
+    save: (dir, _step, state) => { trainer.save(dir, state); },
+    resume(dir, log) {
+      const state = trainer.resume(dir, log);
+      return { step: trainer.generation, state };
+    },
+    close: () => trainer.close(),
+  };
+}
+
+// ------------------------------------------------------------------------------------------ files
+
+export async function plotRun(dir: string, c: ReasonRunConfig): Promise<void> {
+  const rows = readJsonl(join(dir, 'metrics.jsonl'));
+  const evals = rows.filter((r) => r.kind === 'eval');
+  const steps = rows.filter((r) => r.kind === 'step');
+  const svg = linePlotSvg({
+    title: `${c.task} — ${c.algo}: held-out accuracy`, xLabel: 'training seconds', yLabel: 'accuracy',
+    series: [
+      { name: 'held-out accuracy (greedy)', x: evals.map((r) => Number(r.seconds)), y: evals.map((r) => Number(r.heldout_acc)) },
+      { name: 'training reward (sampled)', x: steps.map((r) => Number(r.seconds)), y: steps.map((r) => Number(r.reward)) },
+    ],
+  });
+  await writePlot(join(dir, 'plots', 'accuracy'), svg);
+}
+
+export function readReasonConfig(dir: string): ReasonRunConfig {
+  const path = join(dir, 'config.json');
+  if (!existsSync(path)) throw new BadFileError(dir, 'is not a run directory (no config.json)');
+  return readJsonFile(path, reasonConfigSchema) as unknown as ReasonRunConfig;
+}

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { jsBackend } from '../../src/backend/index.js';
+import { ParamSet } from '../../src/nn/params.js';
+import { initLm, lmSpecs } from '../../src/reason/model.js';
+import { saveLm } from '../../src/reason/weights.js';
+import { VOCAB_SIZE } from '../../src/reason/vocab.js';
+
+const root = mkdtempSync(join(tmpdir(), 'reason-cli-'));
+process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+const cfg = { dim: 16, hidden: 24, layers: 1, vocab: VOCAB_SIZE };
+const base = join(root, 'base.safetensors');
+{
+  const p = new ParamSet(lmSpecs(cfg), jsBackend);
+  initLm(p, 2);
+  saveLm(base, cfg, p.values, { made_by: 'test' });
+}
+const small = ['--base', base, '--prompts', '2', '--eval-count', '8', '--backend', 'js', '--quiet'];
+
+test('reason train → eval: a run directory, a JSON summary, held-out accuracy with an interval', async () => {
+  const out = join(root, 'run');
+  const r = await runCli(['reason', 'train', '--algo', 'eggroll', '--task', 'countdown', '--steps', '3', '--group', '4', '--out', out, '--json', ...small]);
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.equal(s.steps, 3);
+  for (const f of ['run.json', 'config.json', 'metrics.jsonl', 'summary.json', 'checkpoints/latest.json', 'plots/accuracy.svg']) assert.ok(existsSync(join(out, f)), f);
+  const e = await runCli(['reason', 'eval', out, '--json', '--backend', 'js']);
+  assert.equal(e.code, 0, e.stderr);
+  const a = JSON.parse(e.stdout.trim().split('\n').pop()!);
+  assert.equal(a.problems, 8);
+  assert.equal(a.accuracy, s.heldout_accuracy); // the same checkpoint, the same greedy decoding
+  assert.ok(a.ci95[0] <= a.accuracy && a.accuracy <= a.ci95[1]);
+  // Resume to more steps.
+  const more = await runCli(['reason', 'train', '--resume', out, '--steps', '4', '--json', '--quiet']);
+  assert.equal(more.code, 0, more.stderr);
+  assert.equal(JSON.parse(more.stdout.trim().split('\n').pop()!).steps, 4);
+});
+
+test('bad input: one line naming the problem, exit 2', async () => {
+  const cases: [string[], RegExp][] = [
+    [['reason', 'train', '--algo', 'ppo', ...small], /--algo.*eggroll, grpo/],
+    [['reason', 'train', '--task', 'gsm8k', ...small], /--task/],
+    [['reason', 'train', ...small, '--group', '5'], /--group must be even/],
+    [['reason', 'train', '--temperature', '-1', ...small], /--temperature/],
+    [['reason', 'train', '--base', join(root, 'nope.safetensors')], /no model file/],
+    [['reason', 'train', '--resume', root, '--sigma', '0.1'], /--resume/],
+    [['reason', 'eval', join(root, 'missing')], /not a run directory/],
+    [['reason', 'pretrain', '--out', base], /exists/],
+    [['reason', 'pretrain', '--tasks', 'countdown,chess'], /--tasks/],
+  ];
+  for (const [argv, why] of cases) {
+    const r = await runCli(argv);
+    assert.equal(r.code, 2, `${argv.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, why, argv.join(' '));
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+  }
+});
+
+test('every reason command has --help with an example', async () => {
+  for (const c of ['pretrain', 'train', 'eval']) {
+    const r = await runCli(['reason', c, '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout + r.stderr, /eggroll reason /);
+  }
+});
