@@ -297,3 +297,25 @@ test('options: wind and turbulence push a falling lander, lower gravity delays t
   const moon = fall({ gravity: -5 });
   assert.ok(moon.t > calm.t + 10, `touchdown at step ${moon.t} under g = −5 vs ${calm.t}`);
 });
+
+test('a lander kept hovering is truncated at 1000 steps (Gymnasium\'s TimeLimit), not terminated', () => {
+  // The heuristic's attitude control with a fixed hover target 0.6 above the pad and no landing branch.
+  const env = makeEnv('lunarlander', 2);
+  env.reset(1, 0);
+  const acts = new Float64Array(2);
+  while (!env.done) {
+    for (let j = 0; j < env.activeCount; j++) {
+      const o = env.active[j] * 8;
+      const s = env.obs;
+      const angleTarg = Math.min(Math.max(s[o] * 0.5 + s[o + 2], -0.4), 0.4);
+      const angleTodo = (angleTarg - s[o + 4]) * 0.5 - s[o + 5];
+      const hoverTodo = (0.6 - s[o + 1]) * 0.5 - s[o + 3] * 0.5;
+      acts[env.active[j]] = hoverTodo > Math.abs(angleTodo) && hoverTodo > 0.05 ? 2 : angleTodo < -0.05 ? 3 : angleTodo > 0.05 ? 1 : 0;
+    }
+    env.step(acts);
+  }
+  for (let i = 0; i < 2; i++) {
+    assert.deepEqual([env.episodeLength[i], env.truncated[i], env.terminated[i]], [1000, 1, 0]);
+    assert.ok(Math.abs(env.obs[i * 8 + 1] - 0.6) < 0.2, `still hovering at y ${env.obs[i * 8 + 1]}`);
+  }
+});

@@ -288,7 +288,7 @@ export function makeLunarLander(options: LunarLanderOptions = {}): EnvDefinition
   if (!(-12.0 < opts.gravity && opts.gravity < 0.0)) throw new RangeError(`LunarLander: gravity (current value: ${opts.gravity}) must be between -12 and 0`);
   const continuous = opts.continuous;
 
-  /** Runs one step of member i and stores its state; returns [reward, terminal kind] through the arrays. */
+  /** Runs one step of member i, stores its 8 state values in the struct-of-arrays state and returns the reward. */
   function stepRow(w: LanderWorld, state: Float64Array, n: number, i: number, mPower: number, sPower: number, direction: number): number {
     const r = w.advance(mPower, sPower, direction, ROW);
     for (let k = 0; k < STATE_DIM; k++) state[k * n + i] = ROW[k];
