@@ -121,6 +121,9 @@ test('bodies: masses from the polygons and densities, collision filters, helipad
     joints++;
   }
   assert.equal(joints, 2);
+  // legs[0] (observation 6) is Gymnasium's i = −1 leg, placed at initial_x − i·LEG_AWAY/SCALE: the +x side.
+  assert.ok(Math.abs(w.legs[0].getPosition().x - w.lander.getPosition().x - LEG_AWAY / SCALE) < 1e-12);
+  assert.equal(w.legs[0].getAngle(), -0.05);
 });
 
 test('resets: one no-op step from the top centre, the initial force bounded by INITIAL_RANDOM, a pure function of (seed, member, episode)', () => {
