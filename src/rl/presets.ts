@@ -19,4 +19,9 @@ export const PRESETS: Record<string, Preset> = {
   'MountainCar-v0': { pop: 512, gens: 100, sigma: 0.3, lr: 0.05, obsNorm: true },
   'MountainCarContinuous-v0': { pop: 512, gens: 60, sigma: 0.5, lr: 0.05, obsNorm: true },
   'Pendulum-v1': { pop: 512, gens: 150, sigma: 0.1, lr: 0.03, episodes: 2 },
+  // Not swept yet (issue 15): starts that differ in terrain and initial push make one episode a noisy
+  // fitness, hence 2 per member; observations span very different scales (contact flags vs velocities),
+  // hence normalisation. A generation is up to pop × episodes × 1000 physics steps, the dominant cost.
+  'LunarLander-v3': { pop: 256, gens: 200, sigma: 0.1, lr: 0.03, episodes: 2, obsNorm: true },
+  'LunarLanderContinuous-v3': { pop: 256, gens: 200, sigma: 0.1, lr: 0.03, episodes: 2, obsNorm: true },
 };

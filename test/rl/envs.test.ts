@@ -353,7 +353,8 @@ test('resets are reproducible, depend only on (seed, member, episode), and lie i
     'MountainCarContinuous-v0': [[-0.6, -0.4], [0, 0]],
   };
   const n = 4000;
-  for (const id of envIds()) {
+  // The classic-control starts; LunarLander's (terrain, initial force) are checked in lunar-lander.test.ts.
+  for (const id of Object.keys(ranges)) {
     const def = resolveEnv(id);
     const a = new BatchEnv(def, n);
     a.reset(7, 2);
@@ -402,9 +403,10 @@ test('resetEach batches several episodes of each member and matches plain resets
 // ---------------------------------------------------------------- registry
 
 test('registry: ids, aliases, spaces, limits, and errors', () => {
-  assert.deepEqual(envIds(), ['CartPole-v1', 'Acrobot-v1', 'MountainCar-v0', 'MountainCarContinuous-v0', 'Pendulum-v1']);
+  assert.deepEqual(envIds(), ['CartPole-v1', 'Acrobot-v1', 'MountainCar-v0', 'MountainCarContinuous-v0', 'Pendulum-v1', 'LunarLander-v3', 'LunarLanderContinuous-v3']);
   const aliases: Record<string, string> = {
     cartpole: 'CartPole-v1', pendulum: 'Pendulum-v1', acrobot: 'Acrobot-v1', mountaincar: 'MountainCar-v0', 'mountaincar-continuous': 'MountainCarContinuous-v0',
+    lunarlander: 'LunarLander-v3', 'lunarlander-continuous': 'LunarLanderContinuous-v3',
   };
   for (const [alias, id] of Object.entries(aliases)) assert.equal(ENVIRONMENTS[alias], ENVIRONMENTS[id]);
   const spec = (id: string) => {
@@ -416,6 +418,8 @@ test('registry: ids, aliases, spaces, limits, and errors', () => {
   assert.deepEqual(spec('MountainCar-v0'), [2, 'd3', 200, -110]);
   assert.deepEqual(spec('MountainCarContinuous-v0'), [2, 'c1', 999, 90]);
   assert.deepEqual(spec('Pendulum-v1'), [3, 'c1', 200, null]);
+  assert.deepEqual(spec('LunarLander-v3'), [8, 'd4', 1000, 200]);
+  assert.deepEqual(spec('LunarLanderContinuous-v3'), [8, 'c2', 1000, 200]);
   assert.deepEqual(resolveEnv('pendulum').actionSpace, { kind: 'box', dim: 1, low: [-2], high: [2] });
   assert.equal(resolveEnv('CARTPOLE'), resolveEnv('CartPole-v1'));
   assert.equal(resolveEnv('pendulum-v1'), resolveEnv('Pendulum-v1'));

@@ -68,6 +68,8 @@ export class BatchEnv {
   /** Members that finished on the last step, whose reward is cleared at the next step. */
   private readonly finished: Int32Array;
   private finishedCount = 0;
+  /** The environment's per-row objects (EnvDefinition.createRows), or undefined. */
+  private readonly rows: unknown;
 
   constructor(def: EnvDefinition, size: number) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size must be a positive integer, got ${size}`);
@@ -87,6 +89,7 @@ export class BatchEnv {
     this.actionsScratch = new Float64Array(size * this.actionDim);
     this.uniforms = new Float64Array(def.resetUniforms);
     this.words = new Uint32Array(2 * def.resetUniforms);
+    this.rows = def.createRows?.(size);
   }
 
   /** True when every member's episode has ended. */
@@ -114,8 +117,8 @@ export class BatchEnv {
 
   private resetRow(i: number, seed: number, member: number, episode: number): void {
     resetUniforms(seed, member, episode, this.uniforms, this.words, this.def.resetUniforms);
-    this.def.reset(this.state, this.size, i, this.uniforms, this.resetBounds);
-    this.def.observe(this.state, this.size, i, this.obs, i * this.obsDim);
+    this.def.reset(this.state, this.size, i, this.uniforms, this.resetBounds, this.rows, resetStream(seed, member, episode));
+    this.def.observe(this.state, this.size, i, this.obs, i * this.obsDim, this.rows);
     this.reward[i] = 0;
     this.terminated[i] = 0;
     this.truncated[i] = 0;
@@ -188,13 +191,13 @@ export class BatchEnv {
     this.finishedCount = 0;
     const count = this.activeCount;
     if (count === 0) return;
-    this.def.step(this.state, size, active, count, actions, reward, terminated);
+    this.def.step(this.state, size, active, count, actions, reward, terminated, this.rows);
     const maxSteps = this.def.maxSteps;
     const od = this.obsDim;
     let kept = 0;
     for (let j = 0; j < count; j++) {
       const i = active[j];
-      this.def.observe(this.state, size, i, this.obs, i * od);
+      this.def.observe(this.state, size, i, this.obs, i * od, this.rows);
       this.episodeReturn[i] += reward[i];
       const len = ++this.episodeLength[i];
       // Gymnasium's TimeLimit: truncated once the step count reaches the limit, even on a terminal step.

@@ -5,6 +5,7 @@
  * writes its physics. Implement `EnvDefinition` and pass it to `registerEnv` to add one; see
  * examples/custom-env.ts.
  */
+import type { StreamAddress } from '../../rng/normal.js';
 
 /** A box of `dim` reals; low/high per coordinate (±Infinity allowed). */
 export interface BoxSpace {
@@ -44,8 +45,11 @@ export type ResetOptions = Readonly<Record<string, unknown>>;
  * `actions[i]` (an integer already checked to be in 0 … n−1); continuous action coordinate d of
  * member i is `actions[i * dim + d]` (checked finite, not clipped: clipping is the environment's
  * business, as in Gymnasium, where e.g. MountainCarContinuous penalises the unclipped action).
+ *
+ * `R` is the type of the optional per-row objects (`createRows`): environments whose dynamics do not fit
+ * in a few float64 variables (a physics-engine world per member) keep them there.
  */
-export interface EnvDefinition {
+export interface EnvDefinition<R = unknown> {
   /** Canonical id, e.g. 'CartPole-v1'. */
   readonly id: string;
   /** Other names the registry accepts, e.g. 'cartpole'. */
@@ -65,10 +69,17 @@ export interface EnvDefinition {
   /** How many uniform [0, 1) doubles `reset` consumes per member. */
   readonly resetUniforms: number;
   /**
-   * Writes member i's initial state from its uniforms u[0 … resetUniforms), mapped into `bounds`
-   * (the environment's default ranges when omitted).
+   * Optional: objects a batch keeps beside its float64 state (LunarLander: one Box2D world per row).
+   * Called once per BatchEnv; the result is passed as `rows` to reset, step and observe.
    */
-  reset(state: Float64Array, size: number, i: number, u: Float64Array, bounds?: ResetBounds): void;
+  createRows?(size: number): R;
+  /**
+   * Writes member i's initial state from its uniforms u[0 … resetUniforms), mapped into `bounds` (the
+   * environment's default ranges when undefined). `stream` is the member's reset stream, addressed by
+   * (seed, member, episode): an environment that needs randomness during the episode (LunarLander's
+   * engine dispersion) derives its own stream from it, never from Math.random.
+   */
+  reset(state: Float64Array, size: number, i: number, u: Float64Array, bounds: ResetBounds | undefined, rows: R, stream: StreamAddress): void;
   /**
    * Parses Gymnasium's reset `options` into bounds for `reset`, with Gymnasium's checks and defaults
    * (throws a RangeError naming the option). Environments without it take no reset options.
@@ -81,10 +92,10 @@ export interface EnvDefinition {
    */
   step(
     state: Float64Array, size: number, active: Int32Array, count: number,
-    actions: ArrayLike<number>, reward: Float64Array, terminated: Uint8Array,
+    actions: ArrayLike<number>, reward: Float64Array, terminated: Uint8Array, rows: R,
   ): void;
   /** Writes member i's observation (observationSpace.dim values) into obs[offset …]. */
-  observe(state: Float64Array, size: number, i: number, obs: Float32Array, offset: number): void;
+  observe(state: Float64Array, size: number, i: number, obs: Float32Array, offset: number, rows: R): void;
 }
 
 /** Values per member in an action row: 1 for a discrete space (the action index), dim for a box. */
