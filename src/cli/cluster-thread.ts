@@ -5,7 +5,8 @@
  */
 import { workerData, parentPort } from 'node:worker_threads';
 import { loadBackend, type BackendChoice } from '../backend/index.js';
-import { startClusterWorker, backendFingerprint } from '../parallel/cluster/worker.js';
+import { startClusterWorker } from '../parallel/cluster/worker.js';
+import { backendFingerprint } from '../parallel/cluster/protocol.js';
 import { CLUSTER_KINDS } from './cluster-kinds.js';
 
 const d = workerData as { url: string; backend: BackendChoice; lockMs: number; id: string; trace: boolean };

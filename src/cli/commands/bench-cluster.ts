@@ -17,9 +17,7 @@ import type { Backend } from '../../backend/types.js';
 import { createNativeBackend } from '../../backend/native.js';
 import { createWasmBackend } from '../../backend/wasm.js';
 import { Trainer } from '../../parallel/trainer.js';
-import { ClusterCoordinator } from '../../parallel/cluster/coordinator.js';
-import { backendFingerprint } from '../../parallel/cluster/worker.js';
-import { checkRedisUrl } from '../../parallel/cluster/redis.js';
+import { backendFingerprint, checkRedisUrl } from '../../parallel/cluster/protocol.js';
 import { startLocalRedis, type LocalRedis } from '../../parallel/cluster/local-redis.js';
 import { createTask, type RlTask } from '../../rl/task.js';
 import { RL_KIND, strategyFor, taskOptionsFor } from '../../rl/run.js';
@@ -81,6 +79,7 @@ async function measure(url: string, hidden: number[], pop: number, episodes: num
   const config = resolveConfig('pendulum', { pop, hidden, episodes, seed, gens: gens + 1, backend: 'auto', workers: 1 });
   const backend = oneThreadBackend();
   const procs = spawnWorkers(url, workers);
+  const { ClusterCoordinator } = await import('../../parallel/cluster/coordinator.js');
   const coordinator = await ClusterCoordinator.connect({ url, kind: RL_KIND, backend: backendFingerprint(backend), config, jobCount });
   const task = createTask(taskOptionsFor(config), backend) as RlTask;
   const trainer = await Trainer.create({ task, strategy: strategyFor(config), backend, cluster: coordinator });

@@ -14,7 +14,7 @@ import { prepareRunDir } from '../run-dir.js';
 import { UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { Progress } from '../progress.js';
-import { checkRedisUrl } from '../../parallel/cluster/redis.js';
+import { checkRedisUrl } from '../../parallel/cluster/protocol.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../io/atomic.js';
 import { linePlotSvg, writePlot } from '../../io/plot.js';
 import { parseLearner, runJobs, gridTable, cell, type JobResult } from '../../boolean/sweep.js';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Command } from '../command.js';
 import { parseFlags, num } from '../flags.js';
 import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, redisFlag, seedFlag, workersFlag } from '../common-flags.js';
-import { checkRedisUrl } from '../../parallel/cluster/redis.js';
+import { checkRedisUrl } from '../../parallel/cluster/protocol.js';
 import { Interrupted, UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { checkRunKind, prepareRunDir } from '../run-dir.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { camel, flag, num, oneOf, parseFlags } from '../flags.js';
 import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, redisFlag, seedFlag, workersFlag } from '../common-flags.js';
-import { checkRedisUrl } from '../../parallel/cluster/redis.js';
+import { checkRedisUrl } from '../../parallel/cluster/protocol.js';
 import { Interrupted, UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { prepareRunDir, checkRunKind } from '../run-dir.js';

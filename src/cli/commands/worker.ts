@@ -10,9 +10,8 @@ import { UsageError } from '../errors.js';
 import { log } from '../output.js';
 import { loadBackend } from '../../backend/index.js';
 import { startWorker } from '../../parallel/workers.js';
-import { checkRedisUrl, ClusterError } from '../../parallel/cluster/redis.js';
-import { startClusterWorker, backendFingerprint, type RunningWorker } from '../../parallel/cluster/worker.js';
-import { redactUrl } from '../../parallel/cluster/protocol.js';
+import type { RunningWorker } from '../../parallel/cluster/worker.js';
+import { backendFingerprint, checkRedisUrl, ClusterError, redactUrl } from '../../parallel/cluster/protocol.js';
 import { CLUSTER_KINDS } from '../cluster-kinds.js';
 
 const workerFlags = {
@@ -47,6 +46,7 @@ export const workerCommand: Command = {
     const stops: (() => Promise<number>)[] = [];
     try {
       if (flags.concurrency === 1) {
+        const { startClusterWorker } = await import('../../parallel/cluster/worker.js');
         const trace = flags.trace ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
         const w: RunningWorker = await startClusterWorker({ url, kinds: CLUSTER_KINDS, backend, fingerprint, lockMs, id: `${base}-0`, log: say, trace });
         stops.push(async () => { await w.close(); return w.served(); });

@@ -11,10 +11,10 @@
  */
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { connectRedis, describeRedisError, ClusterError } from './redis.js';
+import { connectRedis, describeRedisError } from './redis.js';
 import {
   PROTOCOL_VERSION, QUEUE_NAME, QUEUE_PREFIX, RECORDS_KEPT, RUN_TTL_S, keys, jobId, jobKey, newRunId, redactUrl,
-  workerInfoSchema, type JobData, type RunMeta,
+  ClusterError, safeJson, workerInfoSchema, type JobData, type RunMeta,
 } from './protocol.js';
 
 export interface ClusterJob {
@@ -299,14 +299,6 @@ function jobOptions(id: string) {
   // Results live in our own keys; BullMQ keeps nothing. Attempts: a job whose worker refused it (another
   // backend, a version mismatch) is tried again by another worker.
   return { jobId: id, removeOnComplete: true, removeOnFail: true, attempts: 1000, backoff: { type: 'fixed', delay: 200 } };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function sleep(ms: number): Promise<void> {

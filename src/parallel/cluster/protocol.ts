@@ -9,10 +9,13 @@
  *          from which every worker applies the same update to its own copy of the parameters;
  *   snapshot (only on request): parameters + optimiser state + task state, safetensors bytes.
  * Keys are under `eggroll:run:<id>:`; the run id is 128 random bits, so a run cannot be guessed or joined
- * without being told its id, and workers only read what a run's meta describes.
+ * without being told its id, and workers only read what a run's meta describes. This module loads neither
+ * ioredis nor BullMQ (half a second at start-up): commands import it freely, the cluster modules only when used.
  */
 import { randomBytes, createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { Backend } from '../../backend/types.js';
+import { InputError } from '../../io/errors.js';
 
 /** Bumped whenever a message's meaning changes; a worker refuses a job with another version. */
 export const PROTOCOL_VERSION = 1;
@@ -133,5 +136,36 @@ export function redactUrl(url: string): string {
     return u.toString().replace(/\/$/, '');
   } catch {
     return '(unparsable URL)';
+  }
+}
+
+export class ClusterError extends Error {
+  override readonly name = 'ClusterError';
+}
+
+/** Checks a Redis URL's shape; an InputError (→ exit 2) names what is wrong and what is allowed. */
+export function checkRedisUrl(url: string): URL {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new InputError(`--redis must be a URL like redis://HOST:PORT, redis://:PASSWORD@HOST:PORT or rediss://HOST:PORT (TLS), got '${url}'`);
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new InputError(`--redis must start with redis:// or rediss:// (TLS), got '${redactUrl(url)}'`);
+  if (!u.hostname) throw new InputError(`--redis needs a host, e.g. redis://127.0.0.1:6379, got '${redactUrl(url)}'`);
+  return u;
+}
+
+/** What makes two machines compute the same bits: the backend and its GEMM kernel. */
+export function backendFingerprint(b: Backend): string {
+  const kernel = (b as { gemmKernel?: string }).gemmKernel;
+  return kernel ? `${b.name}/${kernel}` : b.name;
+}
+
+export function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

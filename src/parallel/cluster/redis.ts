@@ -4,31 +4,13 @@
  * (unreachable, wrong password, not Redis).
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import { InputError } from '../../io/errors.js';
-import { redactUrl } from './protocol.js';
-
-export class ClusterError extends Error {
-  override readonly name = 'ClusterError';
-}
+import { ClusterError, checkRedisUrl, redactUrl } from './protocol.js';
 
 export interface ConnectOptions {
   /** How long a (re)connection may keep failing before commands fail instead of waiting (ms). */
   reconnectForMs?: number;
   /** Connection name shown by CLIENT LIST. */
   name?: string;
-}
-
-/** Checks the URL's shape; an InputError (→ exit 2) names what is wrong and what is allowed. */
-export function checkRedisUrl(url: string): URL {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new InputError(`--redis must be a URL like redis://HOST:PORT, redis://:PASSWORD@HOST:PORT or rediss://HOST:PORT (TLS), got '${url}'`);
-  }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new InputError(`--redis must start with redis:// or rediss:// (TLS), got '${redactUrl(url)}'`);
-  if (!u.hostname) throw new InputError(`--redis needs a host, e.g. redis://127.0.0.1:6379, got '${redactUrl(url)}'`);
-  return u;
 }
 
 /**

@@ -13,7 +13,7 @@ import { Worker, UnrecoverableError, type Job } from 'bullmq';
 import type { Backend } from '../../backend/types.js';
 import { connectRedis } from './redis.js';
 import {
-  PROTOCOL_VERSION, QUEUE_NAME, QUEUE_PREFIX, RUN_TTL_S, jobDataSchema, jobKey, keys, runMetaSchema, type JobData, type RunMeta,
+  PROTOCOL_VERSION, QUEUE_NAME, QUEUE_PREFIX, RUN_TTL_S, jobDataSchema, jobKey, keys, runMetaSchema, safeJson, type JobData, type RunMeta,
 } from './protocol.js';
 import { zodProblem } from '../../io/errors.js';
 
@@ -52,12 +52,6 @@ export interface WorkerOptions {
   trace?: (line: string) => void;
   /** How long to wait for a snapshot the coordinator was asked for (ms). */
   snapshotWaitMs?: number;
-}
-
-/** What makes two machines compute the same bits: the backend and its GEMM kernel. */
-export function backendFingerprint(b: Backend): string {
-  const kernel = (b as { gemmKernel?: string }).gemmKernel;
-  return kernel ? `${b.name}/${kernel}` : b.name;
 }
 
 export interface RunningWorker {
@@ -266,12 +260,3 @@ export async function startClusterWorker(o: WorkerOptions): Promise<RunningWorke
     },
   };
 }
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
