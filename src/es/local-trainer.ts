@@ -15,7 +15,8 @@ export class LocalTrainer {
   readonly es: EvolutionStrategy;
   /** The last generation's fitness, member order (valid after step()). */
   readonly fitness: Float64Array;
-  private readonly aux: Float64Array;
+  /** The last generation's aux rows (member order). */
+  readonly aux: Float64Array;
 
   constructor(readonly task: Task, backend: Backend, readonly strategy: StrategyConfig) {
     this.params = new ParamSet(task.specs, backend);

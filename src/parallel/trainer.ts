@@ -9,6 +9,7 @@ import { ParamSet, sizeOf, type ParamSpec } from '../nn/params.js';
 import { EvolutionStrategy, type StrategyConfig, type TellResult } from '../es/strategy.js';
 import type { Task, TaskRef } from '../es/task.js';
 import { EvalPool } from './pool.js';
+import { LocalTrainer } from '../es/local-trainer.js';
 import { saveCheckpoint, loadCheckpoint, type Checkpoint } from '../io/checkpoint.js';
 import { BadFileError } from '../io/errors.js';
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from '../io/safetensors.js';
@@ -47,11 +48,12 @@ export class Trainer {
 
   private constructor(readonly setup: TrainerSetup, private readonly pool?: EvalPool) {
     const { task, backend, strategy } = setup;
-    this.params = new ParamSet(task.specs, backend);
-    task.init(this.params, strategy.seed);
-    this.es = new EvolutionStrategy(this.params, backend, strategy);
-    this.fitness = new Float64Array(strategy.popSize);
-    this.aux = new Float64Array(strategy.popSize * task.auxSize);
+    // The same state, built the same way, as the one-thread LocalTrainer (the browser's): one place.
+    const local = new LocalTrainer(task, backend, strategy);
+    this.params = local.params;
+    this.es = local.es;
+    this.fitness = local.fitness;
+    this.aux = local.aux;
   }
 
   static async create(setup: TrainerSetup): Promise<Trainer> {
