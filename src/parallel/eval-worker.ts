@@ -18,6 +18,9 @@ async function start() {
   const mod = (await import(init.task.module)) as TaskModule;
   const task = await mod.createTask(init.task.options, backend);
   const params = new ParamSet(task.specs, backend);
+  // init binds a task to the parameter set it evaluates (a model that reads frozen tensors directly);
+  // the values it writes are replaced by the main thread's before every job.
+  task.init(params, init.strategy.seed);
   const es = new EvolutionStrategy(params, backend, init.strategy);
   const fitness = new Float64Array(shared.fitness);
   const aux = new Float64Array(shared.aux);

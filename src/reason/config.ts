@@ -36,6 +36,8 @@ export interface ReasonRunConfig {
   checkpointEvery: number;
   seed: number;
   backend: BackendChoice;
+  /** EGGROLL: worker threads evaluating the population (results identical for any count); GRPO: unused. */
+  workers: number;
 }
 
 const int = (min: number) => z.number().int().min(min);
@@ -47,6 +49,8 @@ export const reasonConfigSchema = z.object({
   temperature: nonneg(), formatReward: nonneg(), sigma: pos(), rank: int(1), esLr: pos(), esOptimizer: z.enum(OPTIMIZERS),
   grpoLr: pos(), clip: pos(), kl: nonneg(), epochs: int(1), evalEvery: int(1), evalCount: int(1), checkpointEvery: int(1), seed: int(0),
   backend: z.enum(BACKEND_CHOICES as unknown as ['auto', 'js', 'wasm', 'native']),
+  // Runs written before the flag existed ran on one thread.
+  workers: int(1).default(1),
 }).passthrough();
 
 /** Held-out problems always come from this stream seed, so every run (any seed, either method) is scored on the same problems. */

@@ -14,7 +14,8 @@ import type { ParamSet } from '../nn/params.js';
 import { lmSpecs, RecurrentLm, type LmConfig } from './model.js';
 import { sampleBatch } from './sample.js';
 import { decode, encode } from './vocab.js';
-import { rewardOf, type ReasonTask } from './tasks/index.js';
+import { makeTask, rewardOf, type ReasonTask, type TaskName } from './tasks/index.js';
+import { loadLm } from './weights.js';
 
 export interface EsTaskOptions {
   cfg: LmConfig;
@@ -28,6 +29,22 @@ export interface EsTaskOptions {
   formatReward: number;
   /** Seed of the training problem stream and of sampling. */
   seed: number;
+}
+
+/** How a worker thread rebuilds the task (plain JSON: the base model's path instead of its values). */
+export interface EsTaskRefOptions extends Omit<EsTaskOptions, 'cfg' | 'base' | 'task'> {
+  basePath: string;
+  task: TaskName;
+}
+
+/** This module, for TaskRef.module: worker threads import it and call createTask. */
+export const ES_TASK_MODULE = new URL(`./es-task${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+
+/** The Task module entry point (es/task.ts TaskModule): what a worker thread calls. */
+export function createTask(o: EsTaskRefOptions, backend: Backend): ReasonEsTask {
+  const { basePath, task, ...rest } = o;
+  const base = loadLm(basePath);
+  return new ReasonEsTask({ ...rest, cfg: base.cfg, base: base.values, task: makeTask(task) }, backend);
 }
 
 /** Aux values per member: completion tokens generated, 1 if correct. */
@@ -45,27 +62,29 @@ export class ReasonEsTask implements Task {
   private lm?: RecurrentLm;
   private readonly empty = new Float64Array(0);
 
-  constructor(private readonly o: EsTaskOptions, private readonly backend: Backend) {
-    this.specs = lmSpecs(o.cfg);
-    if (o.popSize % o.group !== 0) throw new RangeError(`population ${o.popSize} must be a multiple of the group size ${o.group}`);
+  constructor(private readonly options: EsTaskOptions, private readonly backend: Backend) {
+    this.specs = lmSpecs(options.cfg);
+    if (options.popSize % options.group !== 0) throw new RangeError(`population ${options.popSize} must be a multiple of the group size ${options.group}`);
   }
 
+  /** Writes the base model's values and binds the model to `params` (the set its frozen embedding is read from). */
   init(params: ParamSet): void {
-    params.values.forEach((v, i) => v.set(this.o.base[i]));
-    this.lm = new RecurrentLm(this.o.cfg, params, this.backend, this.o.popSize);
+    params.values.forEach((v, i) => v.set(this.options.base[i]));
+    this.lm = new RecurrentLm(this.options.cfg, params, this.backend, this.options.popSize);
   }
 
   evaluate(pop: Population, fitness: Float64Array, aux: Float64Array): void {
-    const { task, group } = this.o;
-    const problems = stepProblems(task, this.o.seed, pop.generation, this.o.popSize / group);
+    const { task, group } = this.options;
+    const problems = stepProblems(task, this.options.seed, pop.generation, this.options.popSize / group);
     const members = Array.from({ length: pop.size }, (_, i) => pop.memberStart + i);
     const prompts = members.map((m) => encode(problems[Math.floor(m / group)].prompt));
-    const { completions } = sampleBatch(this.lm!, pop.all(1), prompts, {
-      maxNew: task.maxNewTokens, temperature: this.o.temperature, seed: this.o.seed, rowKey: (r) => [pop.generation, members[r]],
+    if (!this.lm) throw new Error('ReasonEsTask.evaluate before init()');
+    const { completions } = sampleBatch(this.lm, pop.all(1), prompts, {
+      maxNew: task.maxNewTokens, temperature: this.options.temperature, seed: this.options.seed, rowKey: (r) => [pop.generation, members[r]],
     });
     members.forEach((m, r) => {
       const v = task.verify(problems[Math.floor(m / group)], decode(completions[r]));
-      fitness[m] = rewardOf(v, this.o.formatReward);
+      fitness[m] = rewardOf(v, this.options.formatReward);
       aux[m * ES_AUX] = completions[r].length;
       aux[m * ES_AUX + 1] = v.correct ? 1 : 0;
     });

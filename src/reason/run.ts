@@ -21,7 +21,7 @@ import type { LmConfig } from './model.js';
 import { makeTask, type ReasonTask } from './tasks/index.js';
 import { accuracyOf, type Accuracy } from './evaluate.js';
 import { loadLm } from './weights.js';
-import { ReasonEsTask } from './es-task.js';
+import { ES_TASK_MODULE, ReasonEsTask, type EsTaskRefOptions } from './es-task.js';
 import { EVAL_PROBLEM_SEED, reasonConfigSchema, type ReasonRunConfig } from './config.js';
 
 export interface ReasonHooks {
@@ -161,8 +161,12 @@ function strategyOf(c: ReasonRunConfig): StrategyConfig {
 }
 
 async function eggrollMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float32Array[], task: ReasonTask, backend: Backend): Promise<Method> {
-  const esTask = new ReasonEsTask({ cfg, base, task, popSize: c.prompts * c.group, group: c.group, temperature: c.temperature, formatReward: c.formatReward, seed: c.seed }, backend);
-  const trainer = await Trainer.create({ task: esTask, strategy: strategyOf(c), backend, workers: 1 });
+  // What a worker thread needs to build the same task: plain JSON, the base model by its path.
+  const ref: EsTaskRefOptions = { basePath: c.base, task: c.task, popSize: c.prompts * c.group, group: c.group, temperature: c.temperature, formatReward: c.formatReward, seed: c.seed };
+  const esTask = new ReasonEsTask({ ...ref, cfg, base, task }, backend);
+  const trainer = await Trainer.create({
+    task: esTask, strategy: strategyOf(c), backend, backendChoice: c.backend, workers: c.workers, taskRef: { module: ES_TASK_MODULE, options: ref },
+  });
   return {
     params: trainer.params,
     async step() {

@@ -26,7 +26,7 @@ const basePath = join(root, 'base.safetensors');
 const config = (algo: 'eggroll' | 'grpo', steps: number): ReasonRunConfig => ({
   algo, task: 'addition', base: basePath, steps, prompts: 2, group: 4, temperature: 1, formatReward: 0.1,
   sigma: 0.05, rank: 1, esLr: 0.01, esOptimizer: 'adam', grpoLr: 0.01, clip: 0.2, kl: 0.01, epochs: 2,
-  evalEvery: 2, evalCount: 8, checkpointEvery: 2, seed: 3, backend: 'js',
+  evalEvery: 2, evalCount: 8, checkpointEvery: 2, seed: 3, backend: 'js', workers: 1,
 });
 
 /** The run's deterministic outputs: everything in metrics but the clock and memory, and the final parameters. */
@@ -64,4 +64,13 @@ test('a different seed gives a different EGGROLL run', async () => {
   await runReason(config('eggroll', 2), d1, false);
   await runReason({ ...config('eggroll', 2), seed: 4 }, d2, false);
   assert.notDeepEqual(outputs(d1).params, outputs(d2).params);
+});
+
+test('EGGROLL on 2 worker threads gives the run of 1 thread, bit for bit', async () => {
+  const d1 = join(root, 'threads-1'), d2 = join(root, 'threads-2');
+  // 3 prompts × 4 members: the two workers' halves (6 members each) split a prompt's group.
+  const c = { ...config('eggroll', 3), prompts: 3 };
+  await runReason(c, d1, false);
+  await runReason({ ...c, workers: 2 }, d2, false);
+  assert.deepEqual(outputs(d2), outputs(d1));
 });

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Command } from '../command.js';
 import { flag, num, oneOf, parseFlags } from '../flags.js';
-import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, seedFlag } from '../common-flags.js';
+import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
 import { Interrupted, UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { checkRunKind, prepareRunDir } from '../run-dir.js';
@@ -60,6 +60,7 @@ const trainFlags = {
   'max-seconds': flag({ schema: num.nonneg(), default: 0, help: 'stop (with a checkpoint) at the first update after this many seconds; 0 = no limit' }),
   seed: seedFlag,
   backend: backendFlag,
+  workers: flag({ ...workersFlag, help: "EGGROLL: worker threads evaluating the population; results are identical for any count (GRPO's gradients run on one thread: tfjs's wasm backend has no threads in Node)" }),
   out: outFlag,
   force: forceFlag,
   resume: flag({ schema: z.string().min(1).optional(), help: 'continue the run in this directory from its latest checkpoint' }),
@@ -78,7 +79,7 @@ const ALGO_DEFAULTS = {
 } as const;
 
 /** Flags that may change on --resume (they do not change the result). */
-const RESUME_FREE = new Set(['resume', 'steps', 'max-seconds', 'backend', 'json', 'quiet', 'eval-every', 'checkpoint-every']);
+const RESUME_FREE = new Set(['resume', 'steps', 'max-seconds', 'backend', 'workers', 'json', 'quiet', 'eval-every', 'checkpoint-every']);
 
 function resolveBase(path: string | undefined): string {
   const p = resolve(path ?? defaultBasePath());
@@ -106,6 +107,7 @@ export const reasonTrainCommand: Command = {
       if (explicit.has('eval-every')) config.evalEvery = f['eval-every'];
       if (explicit.has('checkpoint-every')) config.checkpointEvery = f['checkpoint-every'];
       if (explicit.has('backend')) config.backend = f.backend as BackendChoice;
+      if (explicit.has('workers')) config.workers = f.workers;
     } else {
       const d = ALGO_DEFAULTS[f.algo];
       const group = f.group ?? d.group;
@@ -113,7 +115,7 @@ export const reasonTrainCommand: Command = {
       config = {
         algo: f.algo, task: f.task, base: resolveBase(f.base), steps: f.steps, prompts: f.prompts ?? d.prompts, group, temperature: f.temperature ?? d.temperature, formatReward: f['format-reward'],
         sigma: f.sigma, rank: f.rank, esLr: f['es-lr'], esOptimizer: f['es-optimizer'], grpoLr: f['grpo-lr'], clip: f.clip, kl: f.kl, epochs: f.epochs,
-        evalEvery: f['eval-every'], evalCount: f['eval-count'], checkpointEvery: f['checkpoint-every'], seed: f.seed, backend: f.backend as BackendChoice,
+        evalEvery: f['eval-every'], evalCount: f['eval-count'], checkpointEvery: f['checkpoint-every'], seed: f.seed, backend: f.backend as BackendChoice, workers: f.workers,
       };
       const width = Math.min(loadLm(config.base).cfg.dim, VOCAB_SIZE);
       if (config.rank > width) throw new UsageError(`--rank must be in [1, ${width}] for this model (min(m, n) of its smallest matrix), got ${config.rank}`);
