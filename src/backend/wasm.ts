@@ -51,6 +51,14 @@ export interface WasmBackend extends Backend {
   free(view: Float32Array | Int8Array | Int32Array): void;
   /** Stops the worker threads (optional: they never keep the process alive). */
   dispose(): Promise<void>;
+  /**
+   * Starts the worker threads (if threads > 1) and resolves once they can take jobs. Optional in Node
+   * (the first split call waits for them); required in a browser before the first kernel call, since
+   * a Web Worker's nested workers start only while it is back in its event loop (loadBackend awaits it).
+   */
+  ready(): Promise<void>;
+  /** How many calls so far were split over the threads (the rest ran on the calling thread alone). */
+  readonly parallelCalls: number;
   /** Bytes of wasm memory reserved so far. */
   readonly reservedBytes: number;
   readonly wasmMemory: WasmMemoryCapability;
@@ -77,6 +85,8 @@ interface WasmCore {
   /** The worker threads, started on first need (the first call large enough to split). */
   pool(): KernelPool;
   dispose(): Promise<void>;
+  /** Calls split over the threads so far. */
+  parallelCalls: number;
 }
 
 /** Phase 1: the shared memory, the kernel module instantiated on it, and a lazily started pool. */
@@ -94,6 +104,7 @@ function wasmCore(opts: WasmBackendOptions): WasmCore {
     heap,
     k,
     pool: () => (pool ??= new KernelPool(module, heap.memory, threads - 1, POOL_OPS, opts.addonPath)),
+    parallelCalls: 0,
     async dispose() {
       await pool?.close();
       pool = undefined;
@@ -163,6 +174,7 @@ function rowParallel(core: WasmCore, counter: number): RowParallel {
     // Chunks small enough to balance (≥ 4 per thread), at most 64 rows (one packed A block).
     const chunk = Math.min(64, Math.max(MR, Math.ceil(rows / (threads * 4) / MR) * MR));
     const p = core.pool();
+    core.parallelCalls++;
     Atomics.store(heap.i32(counter, 1), 0, 0);
     for (let t = 1; t < threads; t++) p.start(t - 1, op, args(chunk, t));
     try {
@@ -289,6 +301,14 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     },
 
     dispose: () => core.dispose(),
+
+    ready: async () => {
+      if (threads > 1) await core.pool().whenReady();
+    },
+
+    get parallelCalls() {
+      return core.parallelCalls;
+    },
 
     get reservedBytes() {
       return heap.reservedBytes;
