@@ -13,6 +13,7 @@
  */
 import type { Backend, WasmMemoryCapability } from './types.js';
 import { defaultThreads } from './kernel-choice.js';
+import { kernelThreadLimit } from './platform.js';
 import { WasmHeap, Scratch } from './wasm-memory.js';
 import { KernelPool } from './wasm-pool.js';
 import { instantiate, kernelModule, type KernelExports } from './wasm-module.js';
@@ -91,7 +92,9 @@ interface WasmCore {
 
 /** Phase 1: the shared memory, the kernel module instantiated on it, and a lazily started pool. */
 function wasmCore(opts: WasmBackendOptions): WasmCore {
-  const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
+  // Even an explicit count stays within what the platform can run (a browser page without cross-origin
+  // isolation, or its main thread: 1); Node has no limit.
+  const threads = Math.max(1, Math.min(kernelThreadLimit(), Math.floor(opts.threads ?? defaultThreads())));
   const module = kernelModule();
   const heap = new WasmHeap(32);
   const k: KernelExports = instantiate(heap.memory);

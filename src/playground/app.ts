@@ -61,6 +61,10 @@ let policySeed = 0;
 let frame = 0;
 /** Set by messages, cleared by the next animation frame, which redraws the curve once. */
 let curveDirty = false;
+/** Text for elements, set by messages and written on the next animation frame (one layout per frame at most). */
+const pendingText = new Map<HTMLElement, string>();
+const setText = (e: HTMLElement, text: string) => pendingText.set(e, text);
+const textOf = (e: HTMLElement) => pendingText.get(e) ?? e.textContent ?? '';
 
 function readSettings(): Settings {
   const d = new FormData(form);
@@ -83,6 +87,7 @@ function reset(state: PlaygroundState['state'], status: string): void {
   pg.evaluation = undefined;
   pg.imported = undefined;
   episode = undefined;
+  pendingText.clear();
   errorLine.textContent = '';
   evaluation.textContent = '';
   stats.textContent = status;
@@ -128,7 +133,7 @@ function onMessage(m: FromWorker, which: number): void {
     }
   } else if (m.type === 'generation') {
     pg.curve.push({ generation: m.generation, mean: m.mean, max: m.max, ms: m.ms, memberStepsPerSecond: m.memberStepsPerSecond });
-    stats.textContent = `generation ${m.generation}: mean return ${m.mean.toFixed(1)}, best ${m.max.toFixed(1)}; ${m.ms.toFixed(0)} ms per generation, ${(m.memberStepsPerSecond / 1e6).toFixed(2)} M member-steps/s (${pg.backend}, ${pg.threads} kernel thread${pg.threads === 1 ? '' : 's'})`;
+    setText(stats, `generation ${m.generation}: mean return ${m.mean.toFixed(1)}, best ${m.max.toFixed(1)}; ${m.ms.toFixed(0)} ms per generation, ${(m.memberStepsPerSecond / 1e6).toFixed(2)} M member-steps/s (${pg.backend}, ${pg.threads} kernel thread${pg.threads === 1 ? '' : 's'})`);
     curveDirty = true;
     showEpisode(m, trainingEnv, `The policy after generation ${m.generation}, without noise: return ${m.episodeReturn}`);
     if (which === 0) showPolicyReady();
@@ -138,7 +143,7 @@ function onMessage(m: FromWorker, which: number): void {
     if (--running > 0) return;
     pg.state = 'done';
     stopButton.disabled = true;
-    stats.textContent += m.type === 'done' ? ' — done.' : ' — stopped.';
+    setText(stats, textOf(stats) + (m.type === 'done' ? ' — done.' : ' — stopped.'));
   } else if (m.type === 'exported') {
     download(new Blob([m.bytes], { type: 'application/octet-stream' }), m.fileName);
   } else if (m.type === 'evaluated') {
@@ -150,7 +155,7 @@ function onMessage(m: FromWorker, which: number): void {
     pg.threads = m.threads;
     pg.imported = { env: m.env, algo: m.algo, generation: m.generation, episodeReturn: m.episodeReturn };
     policySeed = m.seed;
-    stats.textContent = `Imported a ${m.env} policy (${m.algo}, generation ${m.generation}); one episode without noise: return ${m.episodeReturn}`;
+    setText(stats, `Imported policy: ${m.env}, ${m.algo}, generation ${m.generation}; one episode without noise: return ${m.episodeReturn}`);
     showEpisode(m, m.env, `The imported policy, without noise: return ${m.episodeReturn}`);
     showPolicyReady();
   } else {
@@ -162,7 +167,7 @@ function showEpisode(e: Episode, env: string, caption: string): void {
   episode = e;
   episodeEnv = env;
   frame = 0;
-  episodeCaption.textContent = caption;
+  setText(episodeCaption, caption);
 }
 
 function download(blob: Blob, name: string): void {
@@ -181,6 +186,8 @@ function fail(message: string): void {
 
 /** Once per frame: the curve if it changed, and the latest episode at the environment's render rate (Gymnasium's render_fps), looping. */
 function animate(now: number): void {
+  for (const [e, text] of pendingText) e.textContent = text;
+  pendingText.clear();
   if (curveDirty) {
     curveDirty = false;
     drawCurve(curveCanvas, pg.curve, pg.compareCurve);

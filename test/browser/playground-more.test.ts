@@ -87,7 +87,7 @@ test('kernel threads: 1 and 2 threads give the same curve, equal to Node; the 2-
     assert.equal(pg.threads, Number(threads));
     if (threads === '2') assert.ok(pg.parallelCalls > 0, 'the 2-thread backend split calls over its threads');
     else assert.equal(pg.parallelCalls, 0);
-    assert.match(await page.textContent('#stats') ?? '', new RegExp(`wasm, ${threads} kernel thread`));
+    await page.waitForFunction(`/wasm, ${threads} kernel threads?\\) — done\\.$/.test(document.getElementById('stats').textContent)`, undefined, { timeout: 5000 });
     curves.push(pg.curve.map((c) => [c.mean, c.max]));
   }
   assert.deepEqual(curves[1], curves[0]);
@@ -109,23 +109,30 @@ test('kernel threads: 1 and 2 threads give the same curve, equal to Node; the 2-
 
 test('export → eggroll eval gives the page\'s mean return; a checkpoint of eggroll train imports, animates and evaluates the same', { skip, timeout: 3 * BUDGET }, async () => {
   const { page, problems } = await open();
+  // Stop keeps the policy: the run ends after the generation in progress, and that is what is exported.
   await page.fill('input[name=pop]', '128');
-  await page.fill('input[name=gens]', '4');
+  await page.fill('input[name=gens]', '1000');
   await page.fill('input[name=seed]', '3');
   await page.click('#start');
+  await page.waitForFunction('window.eggrollPlayground.curve.length >= 3', undefined, { timeout: BUDGET, polling: 50 });
+  await page.click('#stop');
   await waitDone(page);
-  assert.equal((await state<Pg>(page)).state, 'done', await page.textContent('#error') ?? '');
+  const stopped = await state<Pg>(page);
+  assert.equal(stopped.state, 'done', await page.textContent('#error') ?? '');
+  const gens = stopped.curve.length;
+  assert.ok(gens >= 3 && gens < 1000, `${gens} generations`);
+  await page.waitForFunction("document.getElementById('stats').textContent.endsWith('— stopped.')", undefined, { timeout: 5000 });
   await page.fill('#eval-episodes', '7');
   await page.click('#evaluate');
   await page.waitForFunction('window.eggrollPlayground.evaluation', undefined, { timeout: BUDGET });
   const pageEval = (await state<Pg>(page)).evaluation!;
   assert.deepEqual([pageEval.episodes, pageEval.seed], [7, 3]);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
-  assert.match(download.suggestedFilename(), /^CartPole-v1-eggroll-seed3-gen4\.safetensors$/);
+  assert.equal(download.suggestedFilename(), `CartPole-v1-eggroll-seed3-gen${gens}.safetensors`);
   const exported = join(dir, download.suggestedFilename());
   await download.saveAs(exported);
   const r = lastJson(cli(['eval', exported, '--episodes', '7', '--backend', 'wasm', '--json']));
-  assert.equal(r.generation, 4);
+  assert.equal(r.generation, gens);
   assert.equal(r.eval_mean_return, pageEval.mean, 'the CLI evaluates the export to the page\'s mean, bit for bit');
 
   // A checkpoint written by `eggroll train` (Acrobot, so the page must switch environments) imports.
@@ -137,7 +144,7 @@ test('export → eggroll eval gives the page\'s mean return; a checkpoint of egg
   await page.waitForFunction('window.eggrollPlayground.imported || window.eggrollPlayground.state === "error"', undefined, { timeout: BUDGET });
   const pg = await state<Pg>(page);
   assert.deepEqual(pg.imported && [pg.imported.env, pg.imported.generation], ['Acrobot-v1', 2], await page.textContent('#error') ?? '');
-  assert.match(await page.textContent('#stats') ?? '', /Imported a Acrobot-v1 policy/);
+  await page.waitForFunction("document.getElementById('stats').textContent.startsWith('Imported policy: Acrobot-v1, eggroll, generation 2')", undefined, { timeout: 5000 });
   await page.waitForTimeout(300);
   assert.notEqual(await page.evaluate("document.getElementById('cartpole').toDataURL()"), before, 'the imported policy animates');
   await page.fill('#eval-episodes', '3');
