@@ -12,7 +12,7 @@ import { LocalTrainer } from '../es/local-trainer.js';
 import { inference, UNPERTURBED } from '../es/population.js';
 import { Mlp } from '../nn/mlp.js';
 import { ParamSet } from '../nn/params.js';
-import { strategyFor, taskOptionsFor, type RlRunConfig } from '../rl/config.js';
+import { strategyFor, taskOptionsFor, type PolicyConfig } from '../rl/config.js';
 import { createTask, policyConfig, type RlTask } from '../rl/task.js';
 import { outputsToActions } from '../rl/policy.js';
 import { make } from '../rl/gym/make.js';
@@ -30,7 +30,7 @@ const post = (m: FromWorker, transfer?: ArrayBuffer[]) => scope.postMessage(m, t
 
 /** The policy this worker holds: being trained, trained, or imported. */
 interface Policy {
-  readonly config: RlRunConfig;
+  readonly config: PolicyConfig;
   readonly task: RlTask;
   readonly params: ParamSet;
   readonly backend: Backend;
@@ -112,7 +112,7 @@ async function importPolicy(bytes: ArrayBuffer, threads: number): Promise<void> 
 }
 
 /** Plays one episode of the unperturbed policy through the Gymnasium-shaped env; returns each step's observation. */
-function episodePlayer(task: RlTask, config: RlRunConfig, backend: Backend) {
+function episodePlayer(task: RlTask, config: PolicyConfig, backend: Backend) {
   const def = task.def;
   const mlp = new Mlp(policyConfig(def, taskOptionsFor(config)), backend, 1);
   const x = backend.allocF32(def.observationSpace.dim);

@@ -1,7 +1,8 @@
 /**
  * A trained RL policy as one self-describing safetensors file: the parameters (`param/<name>`, F32),
  * the task state (`task/state`, F64: observation statistics) and, in the header's `__metadata__`, the
- * run's settings (`config`, the JSON `eggroll train` writes to config.json) and the generation. The
+ * run's policy settings (`config`: config.json's fields that define the policy, rl/config.ts
+ * POLICY_CONFIG_KEYS) and the generation. The
  * playground exports this; `eggroll train` writes the same metadata into its checkpoints, so
  * `eggroll eval FILE` and the playground's import read either. Pure (no files, no zod): the browser
  * bundle uses it; the CLI adds the full config.json schema on top.
@@ -11,7 +12,7 @@ import { sizeOf, type ParamSet, type ParamSpec } from '../nn/params.js';
 import { ACTIVATIONS } from '../nn/activations.js';
 import { ACTION_MODES } from './policy.js';
 import { resolveEnv } from './envs/index.js';
-import type { RlRunConfig } from './config.js';
+import { policyConfigOf, type PolicyConfig } from './config.js';
 
 export const POLICY_FORMAT = 'eggroll-policy';
 
@@ -21,18 +22,18 @@ export class PolicyFileError extends Error {
 }
 
 export interface PolicyFile {
-  readonly config: RlRunConfig;
+  readonly config: PolicyConfig;
   readonly generation: number;
   readonly tensors: Record<string, SafeTensor>;
 }
 
 /** The metadata that makes a checkpoint or an export describe its own policy. */
-export function policyMetadata(config: RlRunConfig, generation: number): Record<string, string> {
-  return { kind: 'rl', config: JSON.stringify(config), generation: String(generation) };
+export function policyMetadata(config: PolicyConfig, generation: number): Record<string, string> {
+  return { kind: 'rl', config: JSON.stringify(policyConfigOf(config)), generation: String(generation) };
 }
 
 /** The playground's export: parameters, task state and settings in one file. */
-export function encodePolicyFile(config: RlRunConfig, params: ParamSet, taskState: Float64Array, generation: number): Uint8Array {
+export function encodePolicyFile(config: PolicyConfig, params: ParamSet, taskState: Float64Array, generation: number): Uint8Array {
   const tensors = params.toTensors('param/');
   if (taskState.length) tensors['task/state'] = { dtype: 'F64', shape: [taskState.length], data: taskState };
   return encodeSafetensors(tensors, { ...policyMetadata(config, generation), format: POLICY_FORMAT });
@@ -64,11 +65,11 @@ export function decodePolicyFile(bytes: Uint8Array): PolicyFile {
   checkPolicyConfig(config);
   const gen = Number(generation ?? 0);
   if (!Number.isSafeInteger(gen) || gen < 0) throw new PolicyFileError(`has metadata 'generation' ${JSON.stringify(generation)}, not a whole number ≥ 0`);
-  return { config: config as RlRunConfig, generation: gen, tensors: d.tensors };
+  return { config: config as PolicyConfig, generation: gen, tensors: d.tensors };
 }
 
 /** The config fields a policy is built from (taskOptionsFor); one line per problem. */
-function checkPolicyConfig(c: unknown): asserts c is RlRunConfig {
+function checkPolicyConfig(c: unknown): asserts c is PolicyConfig {
   const bad = (field: string, want: string): never => { throw new PolicyFileError(`has config field '${field}' ${want}`); };
   if (c === null || typeof c !== 'object' || Array.isArray(c)) throw new PolicyFileError("has metadata 'config' that is not a JSON object");
   const o = c as Record<string, unknown>;

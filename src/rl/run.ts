@@ -17,7 +17,7 @@ import { Trainer } from '../parallel/trainer.js';
 import { backendFingerprint } from '../parallel/cluster/protocol.js';
 import type { Algo } from '../es/strategy.js';
 import { createTask, policyConfig, type RlTask } from './task.js';
-import { strategyFor, taskOptionsFor, type RlRunConfig } from './config.js';
+import { POLICY_CONFIG_KEYS, strategyFor, taskOptionsFor, type RlRunConfig } from './config.js';
 import { resolveEnv } from './envs/index.js';
 import { decodePolicyFile, PolicyFileError, policyMetadata, type PolicyFile } from './policy-file.js';
 import { CHECKPOINT_LIMIT } from '../io/checkpoint.js';
@@ -42,6 +42,9 @@ export const rlRunConfigSchema = z.object({
   obsNorm: z.boolean(), action: z.enum(ACTION_MODES), noiseReuse: int(0), seed: int(0), workers: int(1).optional(),
   backend: z.enum(BACKEND_CHOICES as unknown as ['auto', 'js', 'wasm', 'native']), checkpointEvery: int(1),
 }).passthrough();
+
+/** What a policy file's config must hold (rl/config.ts POLICY_CONFIG_KEYS), checked as config.json is. */
+const policyConfigSchema = rlRunConfigSchema.pick(Object.fromEntries(POLICY_CONFIG_KEYS.map((k) => [k, true])) as { [K in typeof POLICY_CONFIG_KEYS[number]]: true });
 
 export interface RlRunSummary {
   env: string;
@@ -235,7 +238,7 @@ export function readPolicyFile(path: string): PolicyFile {
     if (e instanceof PolicyFileError) throw new BadFileError(path, e.message);
     throw e;
   }
-  const parsed = rlRunConfigSchema.safeParse(file.config);
+  const parsed = policyConfigSchema.safeParse(file.config);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new BadFileError(path, `has config field '${issue.path.join('.')}' that is invalid: ${issue.message}`);

@@ -12,6 +12,7 @@ import { prepareRunDir, checkRunKind } from '../run-dir.js';
 import { catchStopSignals } from '../signals.js';
 import { BASE_PRESET, PRESETS } from '../../rl/presets.js';
 import { runRl, readRunConfig, readPolicyFile, RunStopped, type RlRunConfig } from '../../rl/run.js';
+import type { PolicyConfig } from '../../rl/config.js';
 import { checkPolicyTensors, PolicyFileError } from '../../rl/policy-file.js';
 import { BadFileError } from '../../io/errors.js';
 import { describeSpace, envIds, resolveEnv, ENVIRONMENTS } from '../../rl/envs/index.js';
@@ -160,8 +161,9 @@ export const evalCommand: Command = {
   async run(argv) {
     const { flags, positionals } = parseFlags(argv, evalFlags, this.positionals);
     const target = positionals[0];
-    const isFile = statSync(target, { throwIfNoEntry: false })?.isFile() === true;
-    let config: RlRunConfig;
+    // A .safetensors file is a policy; anything else must be a run directory (checkRunKind says what it is not).
+    const isFile = target.endsWith('.safetensors') && statSync(target, { throwIfNoEntry: false })?.isFile() === true;
+    let config: PolicyConfig;
     let load: (task: RlTask, params: ParamSet) => number;
     if (isFile) {
       const file = readPolicyFile(target);
