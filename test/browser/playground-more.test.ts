@@ -89,6 +89,7 @@ test('kernel threads: 1 and 2 threads give the same curve, equal to Node; the 2-
     else assert.equal(pg.parallelCalls, 0);
     await page.waitForFunction(`/wasm, ${threads} kernel threads?\\) — done\\.$/.test(document.getElementById('stats').textContent)`, undefined, { timeout: 5000 });
     curves.push(pg.curve.map((c) => [c.mean, c.max]));
+    console.log(`# population 2048, ${threads} kernel thread(s): ${pg.curve.map((c) => (c as unknown as { ms: number }).ms.toFixed(0)).join(', ')} ms per generation, ${pg.parallelCalls} split calls`);
   }
   assert.deepEqual(curves[1], curves[0]);
   const config = configFor({ env: 'CartPole-v1', algo: 'eggroll', pop: 2048, rank: 1, sigma: 0.1, lr: 0.05, seed: 0, gens: 2 });
