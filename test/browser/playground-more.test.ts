@@ -8,12 +8,14 @@
  *   a checkpoint made by `eggroll train` imports, animates and evaluates to the CLI's number;
  * - the Boolean tab, reached by keyboard alone (the tablist's arrow keys), learns 2-parity at n = 5 to
  *   100% over all 32 inputs, the same chain as the lab's runMh in Node;
- * - at 375×740 nothing scrolls sideways on either tab; screenshots go to test/browser/artifacts/.
+ * - at 375×740 nothing scrolls sideways on either tab; screenshots go to test/browser/artifacts/;
+ * - served without COOP/COEP (not cross-origin isolated), the page still trains, on one kernel thread.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -221,4 +223,37 @@ test('at phone width (375×740) nothing scrolls sideways, on either tab; screens
   await page.screenshot({ path: join(ARTIFACTS, 'playground-phone-boolean.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('not cross-origin isolated (no COOP/COEP): one kernel thread even when 2 are asked for, the same curve as Node', { skip, timeout: BUDGET }, async () => {
+  // A plain loopback file server without the isolation headers.
+  const site = join(dir, 'site');
+  const plain = createServer((req, res) => {
+    const name = new URL(req.url ?? '/', 'http://x').pathname.slice(1) || 'index.html';
+    if (!/^[\w.-]+$/.test(name) || !existsSync(join(site, name))) { res.writeHead(404).end(); return; }
+    res.writeHead(200, { 'Content-Type': name.endsWith('.html') ? 'text/html' : 'text/javascript' }).end(readFileSync(join(site, name)));
+  });
+  await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+  try {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`http://127.0.0.1:${(plain.address() as { port: number }).port}/`);
+    assert.equal(await page.evaluate('globalThis.crossOriginIsolated'), false);
+    await page.fill('input[name=gens]', '2');
+    await page.selectOption('select[name=threads]', '2');
+    await page.click('#start');
+    await waitDone(page);
+    const pg = await state<Pg>(page);
+    assert.equal(pg.state, 'done', await page.textContent('#error') ?? '');
+    assert.equal(pg.threads, 1);
+    const config = configFor({ env: 'CartPole-v1', algo: 'eggroll', pop: 256, rank: 1, sigma: 0.1, lr: 0.05, seed: 0, gens: 2 });
+    const backend = await loadBackend('wasm');
+    const trainer = new LocalTrainer(createTask(taskOptionsFor(config), backend), backend, strategyFor(config));
+    assert.deepEqual(pg.curve.map((c) => [c.mean, c.max]), [0, 1].map(() => { const r = trainer.step(); return [r.meanFitness, r.maxFitness]; }));
+    assert.deepEqual(problems, []);
+    await page.close();
+  } finally {
+    await new Promise((resolve) => plain.close(resolve));
+  }
 });
