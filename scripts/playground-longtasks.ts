@@ -1,7 +1,8 @@
 #!/usr/bin/env -S npx tsx
 // Measures the playground's main-thread responsiveness while CartPole trains with the default settings:
 // every long task (PerformanceObserver 'longtask', > 50 ms) from the Train click until the run is done,
-// and the seconds until the mean return first reaches 475. `--load N` runs N busy-looping processes
+// the longest the page's own code held the main thread (a message handler or an animation frame:
+// eggrollPlayground.maxMainThreadMs), and the seconds until the mean return first reaches 475. `--load N` runs N busy-looping processes
 // alongside (a machine under load); `--threads T` picks the kernel-threads control (0: automatic).
 // Usage: npx tsx scripts/playground-longtasks.ts [--load 2] [--threads 0] [--runs 3]   (prints one JSON line per run)
 import { spawn } from 'node:child_process';
@@ -34,10 +35,10 @@ try {
     await page.waitForFunction("window.eggrollPlayground.curve.some((c) => c.mean >= 475) || ['done', 'error'].includes(window.eggrollPlayground.state)", undefined, { timeout: 120_000, polling: 50 });
     const solvedS = (Date.now() - t0) / 1000;
     await page.waitForFunction("['done', 'error'].includes(window.eggrollPlayground.state)", undefined, { timeout: 120_000, polling: 100 });
-    const pg = await page.evaluate('({ threads: window.eggrollPlayground.threads, best: Math.max(...window.eggrollPlayground.curve.map((c) => c.mean)) })') as { threads: number; best: number };
+    const pg = await page.evaluate('({ threads: window.eggrollPlayground.threads, best: Math.max(...window.eggrollPlayground.curve.map((c) => c.mean)), own: window.eggrollPlayground.maxMainThreadMs })') as { threads: number; best: number; own: number };
     const longTasks = await page.evaluate('window.longTasks') as number[];
     console.log(JSON.stringify({ load: Number(values.load), loadavg_1m: loadavg()[0], kernel_threads: pg.threads, best_mean: pg.best, solved_s: solvedS, total_s: (Date.now() - t0) / 1000,
-      long_tasks: longTasks.length, max_long_task_ms: Math.max(0, ...longTasks), long_tasks_ms: longTasks.map((d) => Math.round(d)) }));
+      max_own_work_ms: Math.round(pg.own * 10) / 10, long_tasks: longTasks.length, max_long_task_ms: Math.max(0, ...longTasks), long_tasks_ms: longTasks.map((d) => Math.round(d)) }));
     await page.close();
   }
   await browser.close();

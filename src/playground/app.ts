@@ -27,6 +27,8 @@ interface PlaygroundState {
   evaluation?: { mean: number; episodes: number; seed: number };
   imported?: { env: string; algo: string; generation: number; episodeReturn: number };
   boolean: BooleanState;
+  /** The longest a message handler or an animation frame of this page took, ms (our own main-thread work). */
+  maxMainThreadMs: number;
 }
 
 const el = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -45,8 +47,17 @@ const episodeCaption = el<HTMLElement>('episode');
 
 const pg: PlaygroundState = {
   state: 'idle', curve: [], compareCurve: [], framesDrawn: 0, crossOriginIsolated: globalThis.crossOriginIsolated === true, backend: '',
-  threads: 0, parallelCalls: 0, boolean: { state: 'idle', views: 0, bestAll: 0 },
+  threads: 0, parallelCalls: 0, boolean: { state: 'idle', views: 0, bestAll: 0 }, maxMainThreadMs: 0,
 };
+
+/** Runs `f`, recording how long it held the main thread. */
+function timed<A extends unknown[]>(f: (...a: A) => void): (...a: A) => void {
+  return (...a) => {
+    const t0 = performance.now();
+    f(...a);
+    pg.maxMainThreadMs = Math.max(pg.maxMainThreadMs, performance.now() - t0);
+  };
+}
 (window as unknown as { eggrollPlayground: PlaygroundState }).eggrollPlayground = pg;
 
 /** The run's workers: [0] the chosen algorithm (animated; holds the policy), [1] the other one side by side. */
@@ -74,7 +85,7 @@ function readSettings(): Settings {
 
 function newWorker(which: number): Worker {
   const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  w.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data, which);
+  w.onmessage = timed((e: MessageEvent<FromWorker>) => onMessage(e.data, which));
   w.onerror = (e) => fail(e.message || 'the worker failed to load');
   return w;
 }
@@ -185,7 +196,7 @@ function fail(message: string): void {
 }
 
 /** Once per frame: the curve if it changed, and the latest episode at the environment's render rate (Gymnasium's render_fps), looping. */
-function animate(now: number): void {
+const animate = timed((now: number): void => {
   for (const [e, text] of pendingText) e.textContent = text;
   pendingText.clear();
   if (curveDirty) {
@@ -203,7 +214,7 @@ function animate(now: number): void {
     }
   }
   requestAnimationFrame(animate);
-}
+});
 
 /** Choosing an environment fills in its preset (what `eggroll train <env>` would use). */
 function applyPreset(env: string): void {
