@@ -12,8 +12,8 @@ import { parseArgs } from 'node:util';
 
 /** The library's bundle. */
 export const ENTRY_POINTS = [{ in: 'src/browser.ts', out: 'eggroll' }];
-/** The playground's page script and Web Worker. */
-export const PLAYGROUND_ENTRY_POINTS = [{ in: 'src/playground/app.ts', out: 'app' }, { in: 'src/playground/worker.ts', out: 'worker' }];
+/** The playground's page script and its Web Workers (RL, Boolean lab). */
+export const PLAYGROUND_ENTRY_POINTS = [{ in: 'src/playground/app.ts', out: 'app' }, { in: 'src/playground/worker.ts', out: 'worker' }, { in: 'src/playground/boolean-worker.ts', out: 'boolean-worker' }];
 
 /** Resolves `./x.js` imports to `./x.browser.ts` when that file exists (the package.json "browser" idea, for sources). */
 export const browserVariants = {

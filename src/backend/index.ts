@@ -4,6 +4,7 @@
  */
 import type { Backend, BackendName } from './types.js';
 import { jsBackend } from './js.js';
+import { canAwaitThreadsBlocking } from './platform.js';
 
 export type { Backend, BackendName } from './types.js';
 export { jsBackend } from './js.js';
@@ -11,15 +12,29 @@ export { jsBackend } from './js.js';
 export type BackendChoice = BackendName | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'js', 'wasm', 'native'];
 
+/** How a backend is loaded beyond its name. */
+export interface LoadOptions {
+  /** Kernel threads, the calling one included (wasm only; default: kernel-choice.ts decides). */
+  threads?: number;
+}
+
 /** `explicit`: the user named this backend (so native may load even if its row-contract check failed). */
-type Loader = (explicit: boolean) => Promise<Backend>;
-let wasmInstance: Backend | undefined;
+type Loader = (explicit: boolean, opts: LoadOptions) => Promise<Backend>;
+/** Keyed by the thread count asked for ('default': kernel-choice's). */
+const wasmInstances = new Map<number | 'default', Backend>();
 let nativeInstance: Backend | undefined;
 /** How each backend is loaded; lazy, so an unused backend costs nothing at start-up. */
 const loaders = new Map<BackendName, Loader>([
   ['js', async () => jsBackend],
-  // One shared instance per process: its memory holds the tensors, its threads start on first need.
-  ['wasm', async () => (wasmInstance ??= (await import('./wasm.js')).createWasmBackend())],
+  // One shared instance per process and thread count: its memory holds the tensors. Its threads start on
+  // first need in Node; a browser must have them running before the first kernel call (wasm-pool.ts).
+  ['wasm', async (_explicit, opts) => {
+    const key = opts.threads ?? 'default';
+    let b = wasmInstances.get(key);
+    if (!b) wasmInstances.set(key, (b = (await import('./wasm.js')).createWasmBackend({ threads: opts.threads })));
+    if (!canAwaitThreadsBlocking) await (b as import('./wasm.js').WasmBackend).ready();
+    return b;
+  }],
   ['native', async (explicit) => {
     if (nativeInstance && (explicit || !nondeterminism(nativeInstance))) return nativeInstance;
     const { createNativeBackend } = await import('./native.js');
@@ -39,11 +54,11 @@ export function nondeterminism(b: Backend): string | undefined {
 /** Preference order for `auto`: fastest first. */
 const AUTO_ORDER: BackendName[] = ['native', 'wasm', 'js'];
 
-export async function loadBackend(choice: BackendChoice = 'auto', onNote?: (line: string) => void): Promise<Backend> {
+export async function loadBackend(choice: BackendChoice = 'auto', onNote?: (line: string) => void, opts: LoadOptions = {}): Promise<Backend> {
   if (choice !== 'auto') {
     const load = loaders.get(choice);
     if (!load) throw new Error(`backend '${choice}' is not available in this build (available: ${[...loaders.keys()].join(', ')})`);
-    const b = await load(true);
+    const b = await load(true, opts);
     const why = nondeterminism(b);
     if (why) onNote?.(`warning: backend ${b.name} failed its row-contract check (${why}); proceeding because it was asked for, but results may differ with --workers and threads`);
     return b;
@@ -52,7 +67,7 @@ export async function loadBackend(choice: BackendChoice = 'auto', onNote?: (line
     const load = loaders.get(name);
     if (!load) continue;
     try {
-      return await load(false);
+      return await load(false, opts);
     } catch (e) {
       onNote?.(`backend ${name} unavailable (${(e as Error).message}); trying the next one`);
     }

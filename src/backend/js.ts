@@ -6,8 +6,10 @@
 import type { Backend } from './types.js';
 import { biasActRef } from './epilogue.js';
 
-function shared(bytes: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(Math.max(8, bytes));
+/** Shared, so worker threads can use the arrays; a plain buffer where there is no SharedArrayBuffer (a page that is not cross-origin isolated). */
+function shared(bytes: number): ArrayBuffer | SharedArrayBuffer {
+  const n = Math.max(8, bytes);
+  return typeof SharedArrayBuffer === 'undefined' ? new ArrayBuffer(n) : new SharedArrayBuffer(n);
 }
 
 export const jsBackend: Backend = {

@@ -5,7 +5,7 @@
  *
  * | family                         | variable                 | values (default first)                          |
  * |--------------------------------|--------------------------|-------------------------------------------------|
- * | kernel threads per backend     | EGGROLL_THREADS          | unset: all cores on the main thread, 1 in a worker thread; n ≥ 1: n |
+ * | kernel threads per backend     | EGGROLL_THREADS          | unset: all cores on the main thread, 1 in a worker thread; n ≥ 1: n (a browser: no variables; hardwareConcurrency, at most 4, in a cross-origin isolated page's Web Worker, else 1) |
  * | EGG's per-row integer kernels  | EGGROLL_EGG_KERNELS      | unset: egg.wasm when the backend keeps its tensors in a wasm memory; `ts`: the TypeScript reference |
  * | Gaussian noise (Philox normals)| EGGROLL_NOISE            | unset: the native addon's AVX-512 kernel when it loads, else noise.wasm when it was built; `wasm`: noise.wasm; `js`: the TypeScript reference |
  * | native f32 GEMM instruction set| EGGROLL_GEMM_ISA         | unset: the widest the CPU has; `avx2`: the AVX2 kernel even on AVX-512 (the addon's AVX-512-only noise and epilogue kernels then give way to the wasm ones: same bits) |
@@ -23,7 +23,7 @@
  * picks its kernel once when it is loaded, before any thread calls it; the value is reported here so
  * that all the variables are described and parsed in one place.
  */
-import { cores as platformCores, environment, isMainThread } from './platform.js';
+import { cores as platformCores, environment, isMainThread, kernelThreadLimit } from './platform.js';
 
 export interface KernelChoice {
   /** Kernel threads per backend instance, the calling one included. */
@@ -42,12 +42,13 @@ type Env = Readonly<Record<string, string | undefined>>;
  * The choice the given environment asks for (pure, for tests). `isMain`/`cores` describe the thread:
  * kernel threads default to all cores on the main thread but 1 inside a worker thread, where the
  * engine's own pool (--workers) already spreads the population over the cores and kernel threads on
- * top would only oversubscribe them.
+ * top would only oversubscribe them. `limit` is what the platform allows (platform.ts: no limit in Node;
+ * in a browser the cap where shared memory and blocking waits exist, else 1).
  */
-export function kernelChoiceFrom(env: Env, isMain = isMainThread, cores = platformCores()): KernelChoice {
+export function kernelChoiceFrom(env: Env, isMain = isMainThread, cores = platformCores(), limit = kernelThreadLimit()): KernelChoice {
   const t = Number(env.EGGROLL_THREADS);
   return {
-    threads: Number.isInteger(t) && t >= 1 ? t : isMain ? Math.max(1, cores) : 1,
+    threads: Math.min(limit, Number.isInteger(t) && t >= 1 ? t : isMain ? Math.max(1, cores) : 1),
     eggKernels: env.EGGROLL_EGG_KERNELS === 'ts' ? 'ts' : 'wasm',
     noise: env.EGGROLL_NOISE === 'js' ? 'js' : env.EGGROLL_NOISE === 'wasm' ? 'wasm' : 'best',
     gemmIsa: env.EGGROLL_GEMM_ISA === 'avx2' ? 'avx2' : 'best',

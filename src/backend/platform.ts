@@ -2,7 +2,7 @@
  * What the backend needs from its host, in one module so a browser build can swap it whole
  * (platform.browser.ts; scripts/build-browser.mjs substitutes it): the environment variables the
  * kernel choice reads, whether this is the main thread and how many cores there are, the bytes of a
- * built wasm file, and the worker-thread class of the kernel pool. This is the Node version.
+ * built wasm file, and how the kernel pool starts a thread. This is the Node version.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -26,5 +26,45 @@ export function readBuiltFile(url: URL): Uint8Array {
   return readFileSync(url);
 }
 
-/** The kernel pool's thread class. */
-export { Worker };
+/** No limit beyond what kernel-choice.ts decides (EGGROLL_THREADS, the cores). */
+export function kernelThreadLimit(): number {
+  return Infinity;
+}
+
+/**
+ * Node may block the calling thread until its kernel threads have started (Atomics.wait): a
+ * worker_thread starts without help from its parent's event loop.
+ */
+export const canAwaitThreadsBlocking: boolean = true;
+
+/** What a kernel thread is started with (structured-cloned to it). */
+export interface KernelThreadData {
+  readonly module: unknown;
+  readonly memory: unknown;
+  readonly ctrl: SharedArrayBuffer;
+  readonly ops: string[];
+  readonly addonPath?: string;
+}
+
+export interface KernelThread {
+  terminate(): Promise<unknown> | void;
+}
+
+/**
+ * Starts a kernel thread running `jobLoop` (plain JavaScript defining `runJobs(data, load)`), given
+ * `data` and `require` to load the native addon with. `onError` is not used here: a Node worker's
+ * failure surfaces as the process's own error, as it always has.
+ */
+export function startKernelThread(jobLoop: string, data: KernelThreadData, _onError: (message: string) => void): KernelThread {
+  const worker = new Worker(`${jobLoop}\nrunJobs(require('node:worker_threads').workerData, require);`, {
+    eval: true,
+    workerData: data,
+    // The worker needs no loader hooks (tsx) and must not inherit --inspect and the like.
+    execArgv: [],
+    stdout: false,
+    stderr: false,
+  });
+  // Workers block in Atomics.wait between jobs; unref'd, they never keep the process alive.
+  worker.unref();
+  return worker;
+}

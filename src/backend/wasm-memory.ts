@@ -59,7 +59,9 @@ export class WasmHeap {
   owns(view: ArrayBufferView): boolean {
     const buf = view.buffer;
     if (this.buffers.has(buf)) return true;
-    if (!(buf instanceof SharedArrayBuffer)) return false;
+    // Not `instanceof SharedArrayBuffer`: a page that is not cross-origin isolated has no such global,
+    // yet its shared wasm memory's buffer is one.
+    if (Object.prototype.toString.call(buf) !== '[object SharedArrayBuffer]') return false;
     if (buf.byteLength < this.probeAddr + 8) return false;
     const mine = new Int32Array(this.memory.buffer, this.probeAddr, 2);
     const theirs = new Int32Array(buf, this.probeAddr, 2);

@@ -5,16 +5,19 @@
  * "run export X with these numbers" — pointers into the shared memory, no data is copied or posted.
  * The Backend interface is synchronous, so the calling thread hands each worker its job through a
  * small SharedArrayBuffer (Atomics.store + notify), computes its own share, then Atomics.wait()s for
- * the workers. Node allows Atomics.wait on the main thread.
+ * the workers. Node allows Atomics.wait on the main thread; in a browser the calling thread is a Web
+ * Worker (kernel-choice gives one thread elsewhere).
  *
  * Why our own pool and not piscina: piscina is asynchronous (a Promise per task, posted messages) and
  * would make every kernel async; its per-task overhead is also larger than the ~100 µs wake-up we pay
  * here, and it cannot share one wasm instance's memory for us anyway. What we need is ~80 lines.
  *
- * Workers are unref()'d and block in Atomics.wait between jobs, so they never keep a process alive:
- * when the main thread's event loop is empty the process exits and Node terminates them.
+ * Threads are started by the platform (platform.ts: a Node worker_thread, unref()'d so it never keeps
+ * a process alive; platform.browser.ts: a Web Worker from a Blob URL). A browser starts a nested worker
+ * only while its creator is back in its event loop, so there `ready()` must be awaited before the first
+ * job; Node may instead block on the first job until the threads are up.
  */
-import { Worker } from './platform.js';
+import { canAwaitThreadsBlocking, startKernelThread, type KernelThread } from './platform.js';
 import type { WasmMemory, WasmModule } from './wasm-api.js';
 
 /** Job slots in a worker's control block. */
@@ -24,13 +27,13 @@ const READY = 2; // 1 once the worker has instantiated the module
 const FAILED = 3; // 1 if the last job threw
 const MAX_ARGS = 20;
 
-// Plain JavaScript run with `eval: true`, so it loads the same way from src/ under tsx and from dist/.
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl, ops, addonPath } = workerData;
+// Plain JavaScript (no imports), so it loads the same way from src/ under tsx, from dist/ and from a
+// Blob URL in a browser; the platform appends the line that calls runJobs(data, load) with its data.
+const JOB_LOOP = `
+function runJobs({ module, memory, ctrl, ops, addonPath }, load) {
 const exports_ = new WebAssembly.Instance(module, { env: { memory } }).exports;
-// The native backend's workers also call its addon, on views of the same memory.
-const blas = addonPath ? require(addonPath) : null;
+// The native backend's workers also call its addon, on views of the same memory (Node only).
+const blas = addonPath ? load(addonPath) : null;
 const js = {
   // Chunks of rows of op(A)·op(B) taken from the shared counter at counterAddr until none are left
   // (addresses in bytes, aBase in floats); the calling thread runs the same loop (src/backend/native.ts).
@@ -72,10 +75,11 @@ for (;;) {
   Atomics.store(flags, ${DONE}, seen);
   Atomics.notify(flags, ${DONE});
 }
+}
 `;
 
 interface Slot {
-  worker: Worker;
+  worker: KernelThread;
   flags: Int32Array;
   args: Float64Array;
   seq: number;
@@ -86,6 +90,8 @@ export class KernelPool {
   private readonly slots: Slot[] = [];
   private readonly opIndex: Map<string, number>;
   private ready = false;
+  /** The first start failure a thread reported (browser only), thrown by ready()/start(). */
+  private failure: string | undefined;
 
   /**
    * `workers` threads besides the calling one; `ops` the export names jobs may call; `addonPath` the
@@ -95,15 +101,7 @@ export class KernelPool {
     this.opIndex = new Map(ops.map((o, i) => [o, i]));
     for (let w = 0; w < workers; w++) {
       const ctrl = new SharedArrayBuffer(16 + 8 * (MAX_ARGS + 2));
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { module, memory, ctrl, ops: [...ops], addonPath },
-        // The worker needs no loader hooks (tsx) and must not inherit --inspect and the like.
-        execArgv: [],
-        stdout: false,
-        stderr: false,
-      });
-      worker.unref();
+      const worker = startKernelThread(JOB_LOOP, { module, memory, ctrl, ops: [...ops], addonPath }, (m) => { this.failure ??= m; });
       this.slots.push({ worker, flags: new Int32Array(ctrl, 0, 4), args: new Float64Array(ctrl, 16, MAX_ARGS + 2), seq: 0, busy: false });
     }
   }
@@ -112,9 +110,37 @@ export class KernelPool {
     return this.slots.length;
   }
 
-  /** Blocks until every worker has instantiated the module (only the first time). */
+  /** Whether every worker has instantiated the module. */
+  private allReady(): boolean {
+    if (this.failure) throw new Error(`wasm kernel thread failed: ${this.failure}`);
+    return this.slots.every((s) => Atomics.load(s.flags, READY) === 1);
+  }
+
+  /**
+   * Resolves once every worker has instantiated the module, without blocking this thread (its event
+   * loop may be what starts them: a browser's nested workers); rejects when one fails or after 30 s.
+   */
+  async whenReady(): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (!this.ready && !this.allReady()) {
+      if (Date.now() > deadline) throw new Error('wasm worker threads did not start within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    this.ready = true;
+  }
+
+  /**
+   * Blocks until every worker has instantiated the module (only the first time) where the platform
+   * allows it; in a browser, where blocking would keep the threads from ever starting, a pool not yet
+   * ready is a caller's bug (await whenReady() first) and says so.
+   */
   private awaitReady(): void {
     if (this.ready) return;
+    if (!canAwaitThreadsBlocking) {
+      if (!this.allReady()) throw new Error('wasm kernel threads are still starting: await backend.ready() (loadBackend does) before running kernels');
+      this.ready = true;
+      return;
+    }
     const deadline = Date.now() + 30_000;
     for (const s of this.slots) {
       while (Atomics.load(s.flags, READY) !== 1) {
@@ -159,7 +185,7 @@ export class KernelPool {
 
   /** Stops the workers (optional: they never keep the process alive). */
   async close(): Promise<void> {
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.map(async (s) => s.worker.terminate()));
     this.slots.length = 0;
   }
 }

@@ -13,6 +13,7 @@
  */
 import type { Backend, WasmMemoryCapability } from './types.js';
 import { defaultThreads } from './kernel-choice.js';
+import { kernelThreadLimit } from './platform.js';
 import { WasmHeap, Scratch } from './wasm-memory.js';
 import { KernelPool } from './wasm-pool.js';
 import { instantiate, kernelModule, type KernelExports } from './wasm-module.js';
@@ -51,6 +52,14 @@ export interface WasmBackend extends Backend {
   free(view: Float32Array | Int8Array | Int32Array): void;
   /** Stops the worker threads (optional: they never keep the process alive). */
   dispose(): Promise<void>;
+  /**
+   * Starts the worker threads (if threads > 1) and resolves once they can take jobs. Optional in Node
+   * (the first split call waits for them); required in a browser before the first kernel call, since
+   * a Web Worker's nested workers start only while it is back in its event loop (loadBackend awaits it).
+   */
+  ready(): Promise<void>;
+  /** How many calls so far were split over the threads (the rest ran on the calling thread alone). */
+  readonly parallelCalls: number;
   /** Bytes of wasm memory reserved so far. */
   readonly reservedBytes: number;
   readonly wasmMemory: WasmMemoryCapability;
@@ -77,11 +86,15 @@ interface WasmCore {
   /** The worker threads, started on first need (the first call large enough to split). */
   pool(): KernelPool;
   dispose(): Promise<void>;
+  /** Calls split over the threads so far. */
+  parallelCalls: number;
 }
 
 /** Phase 1: the shared memory, the kernel module instantiated on it, and a lazily started pool. */
 function wasmCore(opts: WasmBackendOptions): WasmCore {
-  const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
+  // Even an explicit count stays within what the platform can run (a browser page without cross-origin
+  // isolation, or its main thread: 1); Node has no limit.
+  const threads = Math.max(1, Math.min(kernelThreadLimit(), Math.floor(opts.threads ?? defaultThreads())));
   const module = kernelModule();
   const heap = new WasmHeap(32);
   const k: KernelExports = instantiate(heap.memory);
@@ -94,6 +107,7 @@ function wasmCore(opts: WasmBackendOptions): WasmCore {
     heap,
     k,
     pool: () => (pool ??= new KernelPool(module, heap.memory, threads - 1, POOL_OPS, opts.addonPath)),
+    parallelCalls: 0,
     async dispose() {
       await pool?.close();
       pool = undefined;
@@ -163,6 +177,7 @@ function rowParallel(core: WasmCore, counter: number): RowParallel {
     // Chunks small enough to balance (≥ 4 per thread), at most 64 rows (one packed A block).
     const chunk = Math.min(64, Math.max(MR, Math.ceil(rows / (threads * 4) / MR) * MR));
     const p = core.pool();
+    core.parallelCalls++;
     Atomics.store(heap.i32(counter, 1), 0, 0);
     for (let t = 1; t < threads; t++) p.start(t - 1, op, args(chunk, t));
     try {
@@ -289,6 +304,14 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend {
     },
 
     dispose: () => core.dispose(),
+
+    ready: async () => {
+      if (threads > 1) await core.pool().whenReady();
+    },
+
+    get parallelCalls() {
+      return core.parallelCalls;
+    },
 
     get reservedBytes() {
       return heap.reservedBytes;

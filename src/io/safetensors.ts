@@ -43,10 +43,11 @@ export function encodeSafetensors(tensors: Record<string, SafeTensor>, metadata:
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
-  let json = JSON.stringify(header);
+  // TextEncoder/TextDecoder rather than Buffer: the browser bundle encodes and decodes too (playground export/import).
+  const json = new TextEncoder().encode(JSON.stringify(header));
   // Pad the header with spaces so the data starts 8-byte aligned (allowed by the format).
-  while ((8 + Buffer.byteLength(json)) % 8 !== 0) json += ' ';
-  const headerBytes = Buffer.from(json, 'utf8');
+  const headerBytes = new Uint8Array(json.length + ((8 - ((8 + json.length) % 8)) % 8)).fill(0x20);
+  headerBytes.set(json);
   const out = new Uint8Array(8 + headerBytes.length + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
   out.set(headerBytes, 8);
@@ -86,7 +87,7 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
   const n = Number(big);
   let header: unknown;
   try {
-    header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + n)).toString('utf8'));
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
   } catch {
     fail('header is not valid JSON (corrupted or not a safetensors file)');
   }

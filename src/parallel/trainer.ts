@@ -177,9 +177,11 @@ export class Trainer {
     return this.fitness;
   }
 
-  save(dir: string, extraState: Record<string, unknown> = {}): string {
+  /** `metadata`: extra header strings, e.g. the run's config so the file alone describes its model (rl/policy-file.ts). */
+  save(dir: string, extraState: Record<string, unknown> = {}, metadata?: Record<string, string>): string {
     return saveCheckpoint(dir, {
       generation: this.es.generation,
+      metadata,
       // The RNG position: all noise is counter-based (Philox4x32-10), so (seed, generation) is the whole of it.
       state: { optimizerStep: this.es.state.optimizer.step, seed: this.setup.strategy.seed, ...extraState },
       tensors: this.stateTensors(),

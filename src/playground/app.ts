@@ -1,12 +1,15 @@
 /**
- * The playground page: reads the settings form, starts the Web Worker (worker.ts) that trains, draws
- * the learning curve and animates the latest unperturbed episode of the chosen environment on canvases. The main thread only
- * draws (training never runs here), so the page stays responsive. `window.eggrollPlayground` exposes
- * the curve and state for the browser tests.
+ * The playground page: two tabs. Classic control reads the settings form, starts the Web Worker
+ * (worker.ts) that trains, draws the learning curve and animates the latest unperturbed episode, and
+ * exports, imports and evaluates policies through the worker. The Boolean lab is boolean-panel.ts. The
+ * main thread only draws: messages store the newest state, and one requestAnimationFrame loop draws it,
+ * so a burst of messages costs one redraw. `window.eggrollPlayground` exposes the state for the tests.
  */
-import type { FromWorker, GenerationReport, Settings } from './protocol.js';
+import type { Episode, FromWorker, Settings } from './protocol.js';
 import { drawCurve, drawEnv, RENDER_FPS } from './draw.js';
 import { BASE_PRESET, PRESETS } from '../rl/presets.js';
+import { initTabs } from './tabs.js';
+import { initBooleanPanel, type BooleanState } from './boolean-panel.js';
 
 interface CurvePoint { generation: number; mean: number; max: number; ms: number; memberStepsPerSecond: number }
 
@@ -18,58 +21,105 @@ interface PlaygroundState {
   framesDrawn: number;
   crossOriginIsolated: boolean;
   backend: string;
+  /** Kernel threads the (first) worker's backend uses, and how many of its calls were split over them. */
+  threads: number;
+  parallelCalls: number;
+  evaluation?: { mean: number; episodes: number; seed: number };
+  imported?: { env: string; algo: string; generation: number; episodeReturn: number };
+  boolean: BooleanState;
+  /** The longest a message handler or an animation frame of this page took, ms (our own main-thread work). */
+  maxMainThreadMs: number;
 }
 
 const el = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = el<HTMLFormElement>('settings');
 const stopButton = el<HTMLButtonElement>('stop');
+const evaluateButton = el<HTMLButtonElement>('evaluate');
+const exportButton = el<HTMLButtonElement>('export');
+const importInput = el<HTMLInputElement>('import');
+const evalEpisodes = el<HTMLInputElement>('eval-episodes');
 const stats = el<HTMLElement>('stats');
+const evaluation = el<HTMLElement>('evaluation');
 const errorLine = el<HTMLElement>('error');
 const curveCanvas = el<HTMLCanvasElement>('curve');
 const cartCanvas = el<HTMLCanvasElement>('cartpole');
 const episodeCaption = el<HTMLElement>('episode');
 
-const pg: PlaygroundState = { state: 'idle', curve: [], compareCurve: [], framesDrawn: 0, crossOriginIsolated: globalThis.crossOriginIsolated === true, backend: '' };
+const pg: PlaygroundState = {
+  state: 'idle', curve: [], compareCurve: [], framesDrawn: 0, crossOriginIsolated: globalThis.crossOriginIsolated === true, backend: '',
+  threads: 0, parallelCalls: 0, boolean: { state: 'idle', views: 0, bestAll: 0 }, maxMainThreadMs: 0,
+};
+
+/** Runs `f`, recording how long it held the main thread. */
+function timed<A extends unknown[]>(f: (...a: A) => void): (...a: A) => void {
+  return (...a) => {
+    const t0 = performance.now();
+    f(...a);
+    pg.maxMainThreadMs = Math.max(pg.maxMainThreadMs, performance.now() - t0);
+  };
+}
 (window as unknown as { eggrollPlayground: PlaygroundState }).eggrollPlayground = pg;
 
-/** The run's workers: [0] the chosen algorithm (animated), [1] the other one in side-by-side mode. */
+/** The run's workers: [0] the chosen algorithm (animated; holds the policy), [1] the other one side by side. */
 let workers: Worker[] = [];
 let running = 0;
-let episode: GenerationReport | undefined;
+let episode: Episode | undefined;
 /** The environment the shown episode belongs to. */
 let episodeEnv = 'CartPole-v1';
 let trainingEnv = 'CartPole-v1';
+/** The seed evaluation uses: the run's (or the imported policy's). */
+let policySeed = 0;
 let frame = 0;
+/** Set by messages, cleared by the next animation frame, which redraws the curve once. */
+let curveDirty = false;
+/** Text for elements, set by messages and written on the next animation frame (one layout per frame at most). */
+const pendingText = new Map<HTMLElement, string>();
+const setText = (e: HTMLElement, text: string) => pendingText.set(e, text);
+const textOf = (e: HTMLElement) => pendingText.get(e) ?? e.textContent ?? '';
 
 function readSettings(): Settings {
   const d = new FormData(form);
   const num = (k: string) => Number(d.get(k));
-  return { env: String(d.get('env')), algo: d.get('algo') === 'openes' ? 'openes' : 'eggroll', pop: num('pop'), rank: num('rank'), sigma: num('sigma'), lr: num('lr'), seed: num('seed'), gens: num('gens') };
+  return { env: String(d.get('env')), algo: d.get('algo') === 'openes' ? 'openes' : 'eggroll', pop: num('pop'), rank: num('rank'), sigma: num('sigma'), lr: num('lr'), seed: num('seed'), gens: num('gens'), threads: num('threads') };
+}
+
+function newWorker(which: number): Worker {
+  const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  w.onmessage = timed((e: MessageEvent<FromWorker>) => onMessage(e.data, which));
+  w.onerror = (e) => fail(e.message || 'the worker failed to load');
+  return w;
+}
+
+/** Clears what the last run or import showed. */
+function reset(state: PlaygroundState['state'], status: string): void {
+  pg.curve = [];
+  pg.compareCurve = [];
+  pg.state = state;
+  pg.evaluation = undefined;
+  pg.imported = undefined;
+  episode = undefined;
+  pendingText.clear();
+  errorLine.textContent = '';
+  evaluation.textContent = '';
+  stats.textContent = status;
+  evaluateButton.disabled = true;
+  exportButton.disabled = true;
+  curveDirty = true;
 }
 
 function start(): void {
   if (!form.reportValidity()) return;
-  // Fresh workers per run: a stopped or replaced run can post nothing more (its workers are gone).
+  // Fresh workers per run: a replaced run can post nothing more (its workers are gone).
   stopAll();
   const settings = readSettings();
   const compare = new FormData(form).get('compare') === 'on';
   const runs: Settings[] = compare ? [settings, { ...settings, algo: settings.algo === 'eggroll' ? 'openes' : 'eggroll' }] : [settings];
-  workers = runs.map((_, which) => {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-    w.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data, which);
-    w.onerror = (e) => fail(e.message || 'the worker failed to load');
-    return w;
-  });
+  workers = runs.map((_, which) => newWorker(which));
   running = workers.length;
-  pg.curve = [];
-  pg.compareCurve = [];
-  pg.state = 'training';
-  episode = undefined;
-  errorLine.textContent = '';
-  stats.textContent = 'Starting…';
+  reset('training', 'Starting…');
   stopButton.disabled = false;
-  redrawCurve();
   trainingEnv = settings.env;
+  policySeed = settings.seed;
   workers.forEach((w, which) => w.postMessage({ type: 'start', settings: runs[which] }));
 }
 
@@ -78,43 +128,81 @@ function stopAll(): void {
   workers = [];
 }
 
-function redrawCurve(): void {
-  drawCurve(curveCanvas, pg.curve, pg.compareCurve);
+function showPolicyReady(): void {
+  evaluateButton.disabled = false;
+  exportButton.disabled = false;
 }
 
 function onMessage(m: FromWorker, which: number): void {
   if (m.type === 'generation' && which === 1) {
     pg.compareCurve.push({ generation: m.generation, mean: m.mean, max: m.max, ms: m.ms, memberStepsPerSecond: m.memberStepsPerSecond });
-    redrawCurve();
+    curveDirty = true;
   } else if (m.type === 'started') {
-    pg.backend = m.backend;
+    if (which === 0) {
+      pg.backend = m.backend;
+      pg.threads = m.threads;
+    }
   } else if (m.type === 'generation') {
     pg.curve.push({ generation: m.generation, mean: m.mean, max: m.max, ms: m.ms, memberStepsPerSecond: m.memberStepsPerSecond });
-    stats.textContent = `generation ${m.generation}: mean return ${m.mean.toFixed(1)}, best ${m.max.toFixed(1)}; ${m.ms.toFixed(0)} ms per generation, ${(m.memberStepsPerSecond / 1e6).toFixed(2)} M member-steps/s (${pg.backend})`;
-    redrawCurve();
-    episode = m;
-    episodeEnv = trainingEnv;
-    frame = 0;
-    episodeCaption.textContent = `The policy after generation ${m.generation}, without noise: return ${m.episodeReturn}`;
-  } else if (m.type === 'done') {
+    setText(stats, `generation ${m.generation}: mean return ${m.mean.toFixed(1)}, best ${m.max.toFixed(1)}; ${m.ms.toFixed(0)} ms per generation, ${(m.memberStepsPerSecond / 1e6).toFixed(2)} M member-steps/s (${pg.backend}, ${pg.threads} kernel thread${pg.threads === 1 ? '' : 's'})`);
+    curveDirty = true;
+    showEpisode(m, trainingEnv, `The policy after generation ${m.generation}, without noise: return ${m.episodeReturn}`);
+    if (which === 0) showPolicyReady();
+  } else if (m.type === 'done' || m.type === 'stopped') {
+    if (which === 0 && m.type === 'done') pg.parallelCalls = m.parallelCalls;
     // Done once every worker of the run is (side by side: both algorithms).
     if (--running > 0) return;
     pg.state = 'done';
     stopButton.disabled = true;
-    stats.textContent += ' — done.';
+    setText(stats, textOf(stats) + (m.type === 'done' ? ' — done.' : ' — stopped.'));
+  } else if (m.type === 'exported') {
+    download(new Blob([m.bytes], { type: 'application/octet-stream' }), m.fileName);
+  } else if (m.type === 'evaluated') {
+    pg.evaluation = { mean: m.mean, episodes: m.episodes, seed: m.seed };
+    evaluation.textContent = `Evaluation without noise: mean return ${m.mean} over ${m.episodes} episodes (seed ${m.seed}; \`eggroll eval FILE --episodes ${m.episodes} --seed ${m.seed}\` gives the same)`;
+  } else if (m.type === 'imported') {
+    pg.state = 'done';
+    pg.backend = m.backend;
+    pg.threads = m.threads;
+    pg.imported = { env: m.env, algo: m.algo, generation: m.generation, episodeReturn: m.episodeReturn };
+    policySeed = m.seed;
+    setText(stats, `Imported policy: ${m.env}, ${m.algo}, generation ${m.generation}; one episode without noise: return ${m.episodeReturn}`);
+    showEpisode(m, m.env, `The imported policy, without noise: return ${m.episodeReturn}`);
+    showPolicyReady();
   } else {
     fail(m.message);
   }
 }
 
+function showEpisode(e: Episode, env: string, caption: string): void {
+  episode = e;
+  episodeEnv = env;
+  frame = 0;
+  setText(episodeCaption, caption);
+}
+
+function download(blob: Blob, name: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
 function fail(message: string): void {
   pg.state = 'error';
-  errorLine.textContent = `Training failed: ${message}`;
+  errorLine.textContent = `Failed: ${message}`;
   stopButton.disabled = true;
 }
 
-/** Plays the latest episode at the environment's render rate (Gymnasium's render_fps), looping. */
-function animate(now: number): void {
+/** Once per frame: the curve if it changed, and the latest episode at the environment's render rate (Gymnasium's render_fps), looping. */
+const animate = timed((now: number): void => {
+  for (const [e, text] of pendingText) e.textContent = text;
+  pendingText.clear();
+  if (curveDirty) {
+    curveDirty = false;
+    drawCurve(curveCanvas, pg.curve, pg.compareCurve);
+  }
   if (episode) {
     const d = episode.obsDim;
     const steps = episode.frames.length / d;
@@ -126,7 +214,7 @@ function animate(now: number): void {
     }
   }
   requestAnimationFrame(animate);
-}
+});
 
 /** Choosing an environment fills in its preset (what `eggroll train <env>` would use). */
 function applyPreset(env: string): void {
@@ -151,12 +239,29 @@ form.addEventListener('submit', (e) => {
   start();
 });
 stopButton.addEventListener('click', () => {
-  stopAll();
-  pg.state = 'done';
+  // The workers finish their generation and keep the policy (to evaluate or export); 'stopped' follows.
+  for (const w of workers) w.postMessage({ type: 'stop' });
   stopButton.disabled = true;
-  stats.textContent += ' — stopped.';
+});
+evaluateButton.addEventListener('click', () => {
+  if (!evalEpisodes.reportValidity() || !workers[0]) return;
+  evaluation.textContent = 'Evaluating…';
+  workers[0].postMessage({ type: 'evaluate', episodes: Number(evalEpisodes.value), seed: policySeed });
+});
+exportButton.addEventListener('click', () => workers[0]?.postMessage({ type: 'export' }));
+importInput.addEventListener('change', async () => {
+  const file = importInput.files?.[0];
+  if (!file) return;
+  stopAll();
+  running = 0;
+  reset('training', `Loading ${file.name}…`);
+  const bytes = await file.arrayBuffer();
+  workers = [newWorker(0)];
+  workers[0].postMessage({ type: 'import', bytes, name: file.name, threads: readSettings().threads }, [bytes]);
 });
 (form.elements.namedItem('env') as HTMLSelectElement).addEventListener('change', (e) => applyPreset((e.target as HTMLSelectElement).value));
 drawCurve(curveCanvas, pg.curve);
 applyPreset(String(new FormData(form).get('env')));
+initTabs(el('tab-rl').parentElement!);
+initBooleanPanel(pg.boolean);
 requestAnimationFrame(animate);

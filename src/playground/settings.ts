@@ -3,6 +3,7 @@ import { BASE_PRESET, PRESETS } from '../rl/presets.js';
 import type { RlRunConfig } from '../rl/config.js';
 import type { Settings } from './protocol.js';
 
-export function configFor(s: Settings): RlRunConfig {
+/** Kernel threads are not part of a run's config: any count gives the same bits. */
+export function configFor(s: Omit<Settings, 'threads'>): RlRunConfig {
   return { ...BASE_PRESET, ...PRESETS[s.env], env: s.env, algo: s.algo, pop: s.pop, rank: s.rank, sigma: s.sigma, lr: s.lr, seed: s.seed, gens: s.gens, workers: 1, backend: 'wasm' };
 }

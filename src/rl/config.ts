@@ -41,6 +41,22 @@ export interface RlRunConfig {
   checkpointEvery: number;
 }
 
+/**
+ * The settings that define a trained policy and how it was trained — what a policy file carries
+ * (rl/policy-file.ts), in this order. Left out: what may change when a run is resumed (gens, workers,
+ * backend, checkpointEvery, evalEpisodes), so a resumed run's checkpoints are byte-identical to a straight run's.
+ */
+export const POLICY_CONFIG_KEYS = ['env', 'algo', 'pop', 'rank', 'sigma', 'sigmaDecay', 'lr', 'lrDecay', 'optimizer', 'momentum', 'weightDecay',
+  'shaping', 'groupSize', 'episodes', 'hidden', 'activation', 'bias', 'obsNorm', 'action', 'noiseReuse', 'seed'] as const satisfies readonly (keyof RlRunConfig)[];
+export type PolicyConfig = Pick<RlRunConfig, typeof POLICY_CONFIG_KEYS[number]>;
+
+/** `c`'s policy settings, in POLICY_CONFIG_KEYS order (absent optional ones left out). */
+export function policyConfigOf(c: PolicyConfig): PolicyConfig {
+  const out: Record<string, unknown> = {};
+  for (const k of POLICY_CONFIG_KEYS) if (c[k] !== undefined) out[k] = c[k];
+  return out as unknown as PolicyConfig;
+}
+
 export function strategyFor(c: RlRunConfig): StrategyConfig {
   const sched = (v: number, decay: number): Schedule | number => (decay < 1 ? { kind: 'exp', value: v, decay } : v);
   const optimizer: OptimizerConfig = c.optimizer === 'sgd' ? { kind: 'sgd', momentum: c.momentum }
@@ -49,7 +65,7 @@ export function strategyFor(c: RlRunConfig): StrategyConfig {
   return { algo: c.algo, popSize: c.pop, rank: c.rank, sigma: sched(c.sigma, c.sigmaDecay), lr: sched(c.lr, c.lrDecay), optimizer, shaping, seed: c.seed, noiseReuse: c.noiseReuse };
 }
 
-export function taskOptionsFor(c: RlRunConfig): RlTaskOptions {
+export function taskOptionsFor(c: PolicyConfig): RlTaskOptions {
   return { env: c.env, hidden: c.hidden, activation: c.activation, bias: c.bias, popSize: c.pop, episodes: c.episodes, seed: c.seed, obsNorm: c.obsNorm, actionMode: c.action };
 }
 

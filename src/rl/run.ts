@@ -11,14 +11,16 @@ import { SHAPING_KINDS } from '../es/shaping.js';
 import { ACTIVATIONS } from '../nn/activations.js';
 import { ACTION_MODES } from './policy.js';
 import { BACKEND_CHOICES } from '../backend/index.js';
-import { BadFileError, readJsonFile } from '../io/errors.js';
+import { BadFileError, readFileBounded, readJsonFile } from '../io/errors.js';
 import { loadBackend, nondeterminism } from '../backend/index.js';
 import { Trainer } from '../parallel/trainer.js';
 import { backendFingerprint } from '../parallel/cluster/protocol.js';
 import type { Algo } from '../es/strategy.js';
 import { createTask, policyConfig, type RlTask } from './task.js';
-import { strategyFor, taskOptionsFor, type RlRunConfig } from './config.js';
+import { POLICY_CONFIG_KEYS, strategyFor, taskOptionsFor, type RlRunConfig } from './config.js';
 import { resolveEnv } from './envs/index.js';
+import { decodePolicyFile, PolicyFileError, policyMetadata, type PolicyFile } from './policy-file.js';
+import { CHECKPOINT_LIMIT } from '../io/checkpoint.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { MetricsLog, readJsonl } from '../io/metrics.js';
 import { hasCheckpoint } from '../io/checkpoint.js';
@@ -40,6 +42,9 @@ export const rlRunConfigSchema = z.object({
   obsNorm: z.boolean(), action: z.enum(ACTION_MODES), noiseReuse: int(0), seed: int(0), workers: int(1).optional(),
   backend: z.enum(BACKEND_CHOICES as unknown as ['auto', 'js', 'wasm', 'native']), checkpointEvery: int(1),
 }).passthrough();
+
+/** What a policy file's config must hold (rl/config.ts POLICY_CONFIG_KEYS), checked as config.json is. */
+const policyConfigSchema = rlRunConfigSchema.pick(Object.fromEntries(POLICY_CONFIG_KEYS.map((k) => [k, true])) as { [K in typeof POLICY_CONFIG_KEYS[number]]: true });
 
 export interface RlRunSummary {
   env: string;
@@ -161,7 +166,7 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
       if (hooks.shouldStop) await new Promise((res) => setImmediate(res));
       const stop = hooks.shouldStop?.();
       const outOfTime = limitMs > 0 && performance.now() - t0 >= limitMs && trainer.generation < config.gens;
-      if (trainer.generation % config.checkpointEvery === 0 || trainer.generation === config.gens || stop || outOfTime) trainer.save(ckDir, { seconds });
+      if (trainer.generation % config.checkpointEvery === 0 || trainer.generation === config.gens || stop || outOfTime) trainer.save(ckDir, { seconds }, policyMetadata(config, trainer.generation));
       if (stop) throw new RunStopped(stop, trainer.generation, dir);
       if (outOfTime) {
         stoppedEarly = true;
@@ -218,4 +223,25 @@ export function readRunConfig(dir: string): RlRunConfig {
     throw new BadFileError(path, `field 'env': ${(e as Error).message}`);
   }
   return c;
+}
+
+/**
+ * Reads a policy file (a playground export or a checkpoint `eggroll train` wrote, both carrying their
+ * config in the safetensors metadata), its config validated by config.json's schema; BadFileError
+ * naming the file otherwise.
+ */
+export function readPolicyFile(path: string): PolicyFile {
+  let file: PolicyFile;
+  try {
+    file = decodePolicyFile(readFileBounded(path, CHECKPOINT_LIMIT));
+  } catch (e) {
+    if (e instanceof PolicyFileError) throw new BadFileError(path, e.message);
+    throw e;
+  }
+  const parsed = policyConfigSchema.safeParse(file.config);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BadFileError(path, `has config field '${issue.path.join('.')}' that is invalid: ${issue.message}`);
+  }
+  return file;
 }

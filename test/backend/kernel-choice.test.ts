@@ -20,6 +20,30 @@ test('kernelChoiceFrom: defaults, each variable, and threads on the main thread 
   assert.equal(kernelChoiceFrom({ EGGROLL_GEMM_ISA: 'avx2' }).gemmIsa, 'avx2');
 });
 
+test('kernelChoiceFrom: the platform limit caps threads (a browser: 4 when isolated, 1 otherwise); Node has none', () => {
+  assert.equal(kernelChoiceFrom({}, true, 16, 4).threads, 4);
+  assert.equal(kernelChoiceFrom({}, true, 2, 4).threads, 2);
+  assert.equal(kernelChoiceFrom({}, true, 16, 1).threads, 1);
+  assert.equal(kernelChoiceFrom({ EGGROLL_THREADS: '3' }, false, 8, 1).threads, 1);
+  assert.equal(kernelChoiceFrom({ EGGROLL_THREADS: '64' }, true, 8).threads, 64, 'no limit in Node');
+});
+
+test('loadBackend(wasm, threads): its own instance per thread count; ready() resolves; split calls are counted', async () => {
+  const two = await loadBackend('wasm', undefined, { threads: 2 }) as import('../../src/backend/wasm.js').WasmBackend;
+  assert.equal(two.threads, 2);
+  assert.equal(await loadBackend('wasm', undefined, { threads: 2 }), two, 'cached');
+  assert.notEqual(await loadBackend('wasm', undefined, { threads: 1 }), two);
+  await two.ready();
+  const before = two.parallelCalls;
+  const m = 256, k = 128, n = 256; // 8 M multiply-adds: over the split threshold
+  const a = two.allocF32(m * k).fill(1), b = two.allocF32(k * n).fill(0.5), c = two.allocF32(m * n);
+  two.sgemm(false, true, m, n, k, 1, a, b, 0, c);
+  assert.equal(c[0], 64);
+  assert.equal(two.parallelCalls, before + 1);
+  two.sgemm(false, true, 4, 4, 4, 1, a, b, 0, c); // small: the calling thread alone
+  assert.equal(two.parallelCalls, before + 1);
+});
+
 test('the variables reach the kernels: EGGROLL_EGG_KERNELS=ts, EGGROLL_NOISE=js, EGGROLL_THREADS=2 in a child', () => {
   const script = `
     const { loadBackend } = await import('./src/backend/index.ts');

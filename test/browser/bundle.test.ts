@@ -58,7 +58,7 @@ test('the playground bundles (page and Web Worker) have no Node-only module eith
   const meta: Metafile = await buildPlayground({ outdir: join(out, 'playground'), minify: false });
   assert.deepEqual(nodeOnlyModules(meta), []);
   const inputs = Object.keys(meta.inputs);
-  for (const f of ['src/playground/worker.ts', 'src/playground/app.ts', 'src/es/local-trainer.ts', 'src/backend/platform.browser.ts']) assert.ok(inputs.includes(f), `${f} bundled`);
+  for (const f of ['src/playground/worker.ts', 'src/playground/app.ts', 'src/playground/boolean-worker.ts', 'src/boolean/chain.ts', 'src/rl/policy-file.ts', 'src/es/local-trainer.ts', 'src/backend/platform.browser.ts', 'src/backend/wasm-pool.ts']) assert.ok(inputs.includes(f), `${f} bundled`);
 });
 
 test('the check catches a Node-only module (negative control)', async () => {

@@ -1,6 +1,7 @@
 /** `eggroll train`, `eggroll eval`, `eggroll envs`: tabula-rasa RL with EGGROLL or OpenES. */
 import { z } from 'zod';
 import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import type { Command } from '../command.js';
 import { camel, flag, num, oneOf, parseFlags } from '../flags.js';
 import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, redisFlag, seedFlag, workersFlag } from '../common-flags.js';
@@ -10,7 +11,10 @@ import { log, printResult } from '../output.js';
 import { prepareRunDir, checkRunKind } from '../run-dir.js';
 import { catchStopSignals } from '../signals.js';
 import { BASE_PRESET, PRESETS } from '../../rl/presets.js';
-import { runRl, readRunConfig, RunStopped, type RlRunConfig } from '../../rl/run.js';
+import { runRl, readRunConfig, readPolicyFile, RunStopped, type RlRunConfig } from '../../rl/run.js';
+import type { PolicyConfig } from '../../rl/config.js';
+import { checkPolicyTensors, PolicyFileError } from '../../rl/policy-file.js';
+import { BadFileError } from '../../io/errors.js';
 import { describeSpace, envIds, resolveEnv, ENVIRONMENTS } from '../../rl/envs/index.js';
 import { ALGOS } from '../../es/strategy.js';
 import { OPTIMIZERS } from '../../es/optim.js';
@@ -150,29 +154,52 @@ const evalFlags = {
 
 export const evalCommand: Command = {
   name: 'eval',
-  summary: 'evaluate the latest checkpoint of a training run without noise',
-  example: 'eggroll eval runs/CartPole-v1-eggroll-20261129-040000 --episodes 100 --json',
+  summary: 'evaluate a trained policy without noise: a run directory\'s latest checkpoint, or one policy file',
+  example: 'eggroll eval runs/CartPole-v1-eggroll-20261129-040000 --episodes 100 --json   eggroll eval policy.safetensors',
   flags: evalFlags,
-  positionals: [{ name: 'run-dir', help: 'a directory written by eggroll train' }],
+  positionals: [{ name: 'run-dir|file', help: 'a directory written by eggroll train, or a .safetensors policy (a playground export or a checkpoint of eggroll train)' }],
   async run(argv) {
     const { flags, positionals } = parseFlags(argv, evalFlags, this.positionals);
-    const dir = positionals[0];
-    checkRunKind(dir, 'rl', '<run-dir>');
-    const config = readRunConfig(dir);
+    const target = positionals[0];
+    // A .safetensors file is a policy; anything else must be a run directory (checkRunKind says what it is not).
+    const isFile = target.endsWith('.safetensors') && statSync(target, { throwIfNoEntry: false })?.isFile() === true;
+    let config: PolicyConfig;
+    let load: (task: RlTask, params: ParamSet) => number;
+    if (isFile) {
+      const file = readPolicyFile(target);
+      config = file.config;
+      load = (task, params) => {
+        try {
+          checkPolicyTensors(file, task.specs, task.stateSize);
+        } catch (e) {
+          throw e instanceof PolicyFileError ? new BadFileError(target, e.message) : e;
+        }
+        params.loadTensors(file.tensors, 'param/');
+        if (task.stateSize) task.state().set(file.tensors['task/state'].data as Float64Array);
+        return file.generation;
+      };
+    } else {
+      checkRunKind(target, 'rl', '<run-dir>');
+      config = readRunConfig(target);
+      load = (task, params) => {
+        // The same check as a resume, minus the optimiser moments eval does not need.
+        const want = modelTensorsExpected(task.specs, task.stateSize);
+        const check = (c: Checkpoint, file: string) => checkTensors(c, file, want);
+        const ck = loadCheckpoint(join(target, 'checkpoints'), { check, log });
+        params.loadTensors(ck.tensors, 'param/');
+        if (task.stateSize) task.state().set(ck.tensors['task/state'].data as Float64Array);
+        return ck.generation;
+      };
+    }
     const backend = await loadBackend(flags.backend, log);
     const task = createTask(taskOptionsFor(config), backend) as RlTask;
     const params = new ParamSet(task.specs, backend);
-    // The same check as a resume, minus the optimiser moments eval does not need.
-    const want = modelTensorsExpected(task.specs, task.stateSize);
-    const check = (c: Checkpoint, file: string) => checkTensors(c, file, want);
-    const ck = loadCheckpoint(join(dir, 'checkpoints'), { check, log });
-    params.loadTensors(ck.tensors, 'param/');
-    if (task.stateSize) task.state().set(ck.tensors['task/state'].data as Float64Array);
+    const generation = load(task, params);
     const returns = task.evaluatePolicy(params, flags.episodes, flags.seed ?? config.seed);
     const { mean, std } = meanStd(returns);
     const def = resolveEnv(config.env);
-    printResult({ env: def.id, run_dir: dir, generation: ck.generation, episodes: flags.episodes, eval_mean_return: mean, eval_std_return: std, min_return: Math.min(...returns), max_return: Math.max(...returns), solved: mean >= def.solvedThreshold },
-      flags.json, `${def.id} at generation ${ck.generation}: ${fmt(mean)} ± ${fmt(std)} over ${flags.episodes} episodes`);
+    printResult({ env: def.id, ...(isFile ? { file: target } : { run_dir: target }), generation, episodes: flags.episodes, eval_mean_return: mean, eval_std_return: std, min_return: Math.min(...returns), max_return: Math.max(...returns), solved: mean >= def.solvedThreshold },
+      flags.json, `${def.id} at generation ${generation}: ${fmt(mean)} ± ${fmt(std)} over ${flags.episodes} episodes`);
   },
 };
 
