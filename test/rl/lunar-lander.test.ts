@@ -10,8 +10,9 @@ import { BatchEnv, makeEnv, resetStream, resetUniforms, resolveEnv } from '../..
 import {
   CHUNKS, FPS, INITIAL_RANDOM, LANDER_POLY, LANDER_RESET_UNIFORMS, LEG_AWAY, LEG_DOWN, LEG_H, LEG_SPRING_TORQUE, LEG_W, LanderWorld,
   MAIN_ENGINE_POWER, MAIN_ENGINE_Y_LOCATION, SCALE, SIDE_ENGINE_AWAY, SIDE_ENGINE_HEIGHT, SIDE_ENGINE_POWER, VIEWPORT_H, VIEWPORT_W,
-  continuousPowers, landerShaping, makeLunarLander, type LunarLanderOptions,
+  continuousPowers, landerShaping, lunarLanderWarnings, makeLunarLander, type LunarLanderOptions,
 } from '../../src/rl/envs/lunar-lander.js';
+import { make } from '../../src/rl/gym/index.js';
 
 const H = VIEWPORT_H / SCALE; // 13.33 m: the start height of the lander's centre
 const HELIPAD_SURFACE = 0.99 * (H / 4); // smooth_y = 0.33·(3 · H/4) under the pad
@@ -321,4 +322,49 @@ test('a lander kept hovering is truncated at 1000 steps (Gymnasium\'s TimeLimit)
     assert.deepEqual([env.episodeLength[i], env.truncated[i], env.terminated[i]], [1000, 1, 0]);
     assert.ok(Math.abs(env.obs[i * 8 + 1] - 0.6) < 0.2, `still hovering at y ${env.obs[i * 8 + 1]}`);
   }
+});
+
+test('gym.make keywords: continuous, gravity, enable_wind, wind_power, turbulence_power with Gymnasium\'s defaults, checks and warnings', () => {
+  const plain = make('LunarLander-v3');
+  assert.deepEqual(plain.spec, { id: 'LunarLander-v3', maxEpisodeSteps: 1000, kwargs: { continuous: false, gravity: -10, enable_wind: false, wind_power: 15, turbulence_power: 1.5 } });
+  assert.equal(plain.actionSpace.kind, 'discrete');
+  // continuous=True on the discrete id gives the Box(2) actions; the spec keeps the id asked for, as Gymnasium's does.
+  const cont = make('LunarLander-v3', { continuous: true });
+  assert.equal(cont.spec.id, 'LunarLander-v3');
+  assert.equal(cont.actionSpace.kind, 'box');
+  assert.equal(make('LunarLanderContinuous-v3').spec.kwargs.continuous, true);
+  assert.equal(make('LunarLanderContinuous-v3', { continuous: false }).actionSpace.kind, 'discrete');
+  // Gymnasium asserts −12 < gravity < 0; one line naming the value.
+  assert.throws(() => make('LunarLander-v3', { gravity: -12 }), /^RangeError: LunarLander: gravity \(current value: -12\) must be between -12 and 0$/);
+  assert.throws(() => make('LunarLander-v3', { gravity: 1 }), /between -12 and 0/);
+  assert.throws(() => make('LunarLander-v3', { enable_wind: 1 }), /'enable_wind' must be true or false.*allowed keywords: continuous, gravity, enable_wind, wind_power, turbulence_power, max_episode_steps/);
+  assert.throws(() => make('LunarLander-v3', { wind_power: Infinity }), /'wind_power' must be a finite number/);
+  // Out-of-range wind and turbulence are warnings in Gymnasium, not errors.
+  assert.deepEqual(lunarLanderWarnings({}), []);
+  assert.deepEqual(lunarLanderWarnings({ windPower: 20, turbulencePower: 0 }), []);
+  assert.deepEqual(lunarLanderWarnings({ windPower: 25, turbulencePower: -1 }), [
+    'WARN: wind_power value is recommended to be between 0.0 and 20.0, (current value: 25)',
+    'WARN: turbulence_power value is recommended to be between 0.0 and 2.0, (current value: -1)',
+  ]);
+  const warned: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...a: unknown[]) => { warned.push(a.join(' ')); };
+  try {
+    const windy = make('LunarLander-v3', { enable_wind: true, wind_power: 25, gravity: -5 });
+    assert.equal(windy.spec.kwargs.wind_power, 25);
+  } finally {
+    console.warn = warn;
+  }
+  assert.deepEqual(warned, ['WARN: wind_power value is recommended to be between 0.0 and 20.0, (current value: 25)']);
+  // The keywords reach the physics: the same seed falls slower under g = −5 and drifts under wind.
+  const fallSteps = (kw: Record<string, unknown>) => {
+    const env = make('LunarLander-v3', kw);
+    let { obs } = env.reset({ seed: 3 });
+    let t = 0;
+    while (obs[6] === 0 && obs[7] === 0 && t < 500) { obs = env.step(0).obs; t++; }
+    return { t, vx: obs[2] };
+  };
+  const calm = fallSteps({});
+  assert.ok(fallSteps({ gravity: -5 }).t > calm.t + 10);
+  assert.notEqual(fallSteps({ enable_wind: true }).vx, calm.vx);
 });

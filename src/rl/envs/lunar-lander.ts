@@ -276,6 +276,19 @@ const STATE_DIM = 8;
 const POWERS = new Float64Array(3);
 const ROW = new Float64Array(STATE_DIM);
 
+/**
+ * Gymnasium's constructor warnings (not errors) for wind and turbulence outside their recommended
+ * ranges, worded as lunar_lander.py words them.
+ */
+export function lunarLanderWarnings(options: LunarLanderOptions): string[] {
+  const out: string[] = [];
+  const wind = options.windPower ?? 15.0;
+  const turbulence = options.turbulencePower ?? 1.5;
+  if (0.0 > wind || wind > 20.0) out.push(`WARN: wind_power value is recommended to be between 0.0 and 20.0, (current value: ${wind})`);
+  if (0.0 > turbulence || turbulence > 2.0) out.push(`WARN: turbulence_power value is recommended to be between 0.0 and 2.0, (current value: ${turbulence})`);
+  return out;
+}
+
 /** A LunarLander definition for Gymnasium's constructor arguments. */
 export function makeLunarLander(options: LunarLanderOptions = {}): EnvDefinition<LanderRows> {
   const opts: Required<LunarLanderOptions> = {
