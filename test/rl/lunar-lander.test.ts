@@ -118,7 +118,8 @@ test('bodies: masses from the polygons and densities, collision filters, helipad
     const r = j as unknown as { getLowerLimit(): number; getUpperLimit(): number; getMaxMotorTorque(): number; getMotorSpeed(): number; getReferenceAngle(): number };
     const i = r.getMotorSpeed() > 0 ? 1 : -1;
     assert.deepEqual([r.getLowerLimit(), r.getUpperLimit()], i === -1 ? [0.9 - 0.5, 0.9] : [-0.9, -0.9 + 0.5]);
-    assert.deepEqual([r.getMaxMotorTorque(), r.getMotorSpeed(), r.getReferenceAngle()], [40, 0.3 * i, 0]);
+    // pybox2d's revoluteJointDef: referenceAngle = bodyB.angle − bodyA.angle = i·0.05 (the leg's start angle).
+    assert.deepEqual([r.getMaxMotorTorque(), r.getMotorSpeed(), r.getReferenceAngle()], [40, 0.3 * i, i * 0.05]);
     joints++;
   }
   assert.equal(joints, 2);
@@ -155,9 +156,10 @@ test('resets: one no-op step from the top centre, the initial force bounded by I
 
 test('free fall: engines off, the legs touch down when ballistic motion brings them to the pad, then the hull crashes (−100)', () => {
   // Derivation. With no engine, the only forces after the reset step are gravity (−10) and the joints,
-  // which keep the legs at their lower limits (the motors push them there): leg i = −1 at 0.4 rad, its
-  // centre at −R(0.4)·(−20/30, 18/30) = (0.848, −0.293) from the hull centre, its lowest corner
-  // 0.293 + (2/30)·sin 0.4 + (8/30)·cos 0.4 = 0.565 m below the hull centre (the other leg mirrors it).
+  // which keep the legs at their lower limits (the motors push them there): leg i = −1 at joint angle
+  // 0.4 from its reference −0.05, so at 0.35 rad, its centre at −R(0.35)·(−20/30, 18/30) = (0.832, −0.335)
+  // from the hull centre, its lowest corner 0.335 + (2/30)·sin 0.35 + (8/30)·cos 0.35 = 0.608 m below the
+  // hull centre (the other leg mirrors it).
   // Box2D integrates semi-implicitly: v ← v − g·dt, y ← y + v·dt. The first step at which the legs are
   // within the contact skin (2 × polygon radius 0.01) of the pad is the predicted touchdown; one step
   // moves the lander ≥ 0.15 m near the ground, so ±1 step covers the reach and skin to ±0.15 m. The
@@ -190,7 +192,7 @@ test('free fall: engines off, the legs touch down when ballistic motion brings t
     if (Math.abs(xTouch[i]) >= 0.1) continue; // not over the pad (its flat part spans x = 8…12 m, the legs ±0.9 m)
     onPad++;
     let y = y0[i], v = v0[i], k = 0;
-    while (y - 0.565 > HELIPAD_SURFACE + 0.02) { v -= 10 / FPS; y += v / FPS; k++; }
+    while (y - 0.608 > HELIPAD_SURFACE + 0.02) { v -= 10 / FPS; y += v / FPS; k++; }
     assert.ok(Math.abs(touch[i] - k) <= 1, `member ${i}: touchdown at step ${touch[i]}, ballistic prediction ${k}`);
     assert.ok(env.episodeLength[i] - touch[i] >= 0 && env.episodeLength[i] - touch[i] <= 2, `member ${i}: crash ${env.episodeLength[i] - touch[i]} steps after touchdown`);
   }
