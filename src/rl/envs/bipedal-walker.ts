@@ -11,19 +11,23 @@
  * `integers(4, 5)` (the stair width) returns 4 without drawing, and the 110 draws of the decorative
  * clouds, skipped so the initial push is the draw Gymnasium takes after them; the static bodies (one per
  * obstacle polygon, one per terrain edge, friction 2.5, category 1); hull, upper and lower legs (polygons,
- * densities, frictions, category/mask bits, creation order); the four revolute joints (anchors,
- * reference angles as pybox2d's revoluteJointDef sets them — bodyB.angle − bodyA.angle —, limits, motors); the action mapping (motor speed = SPEED·sign(a), max torque =
- * MOTORS_TORQUE·clip(|a|, 0, 1), every step waking both bodies of each joint as Box2D 2.3's setters
- * do); `world.Step(1/FPS, 6·30, 2·30)`; the 10 lidar rays cast after the step with Gymnasium's callback
- * (fixtures without category bit 1 ignored, the ray clipped at each hit, so the closest hit's fraction
- * remains, 1.0 with nothing in range); the 24 observations and their scaling; the reward (shaping
- * 130·x/SCALE − 5·|hull angle|, torque cost 0.00035·MOTORS_TORQUE·clip(|a|, 0, 1) per joint, −100 on
- * game over or x < 0); termination (the hull touching anything, x < 0, or x past (TERRAIN_LENGTH −
- * TERRAIN_GRASS)·TERRAIN_STEP); the legs' ground-contact flags (set on begin, cleared on end of any
- * contact, so leaving one terrain edge while still on the next clears it, as in Gymnasium); the reset's
- * extra zero-action step (its observation is what reset returns, its reward is dropped); the time
- * limits of the registered ids (1600, hardcore 2000; `hardcore: true` through gym.make on
- * 'BipedalWalker-v3' keeps that spec's 1600, as Gymnasium's TimeLimit does).
+ * densities, frictions, category/mask bits, creation order, start positions — Gymnasium subtracts the
+ * negative LEG_DOWN, so each upper leg starts 2·|LEG_DOWN| = 0.53 m below its hip anchor and the joint
+ * pulls it up in the first step); the four revolute joints (anchors, limits, motors, and reference angles
+ * as pybox2d's revoluteJointDef sets them: bodyB.angle − bodyA.angle); the action mapping (motor speed =
+ * SPEED·sign(a), max torque = MOTORS_TORQUE·clip(|a|, 0, 1), every step waking both bodies of each joint
+ * as Box2D 2.3's setters do); `world.Step(1/FPS, 6·30, 2·30)`; the 10 lidar rays cast after the step with
+ * Gymnasium's callback (fixtures without category bit 1 ignored, the ray clipped at each hit, so the
+ * closest hit's fraction remains, 1.0 with nothing in range); the 24 observations and their scaling; the
+ * reward (shaping 130·x/SCALE − 5·|hull angle|, torque cost 0.00035·MOTORS_TORQUE·clip(|a|, 0, 1) per
+ * joint, −100 on game over or x < 0); termination (the hull touching anything, x < 0, or x past
+ * (TERRAIN_LENGTH − TERRAIN_GRASS)·TERRAIN_STEP); the legs' ground-contact flags (set on begin, cleared on
+ * end of any contact, so leaving one terrain edge while still on the next clears it, as in Gymnasium);
+ * the reset's extra zero-action step (its observation is what reset returns, its reward is dropped); the
+ * time limits of the registered ids (1600, hardcore 2000; `hardcore: true` through gym.make on
+ * 'BipedalWalker-v3' keeps that spec's 1600, as Gymnasium's TimeLimit does). As a whole-system check,
+ * Gymnasium's own heuristic controller scores here as it does on Gymnasium 1.2.3 / Box2D 2.3.10 (envpool's
+ * reference: 110 ± 131 normal, −59 ± 25 hardcore over 100 episodes; here 124 ± 130 and −57 ± 27).
  *
  * Not identical: (1) the engine: pybox2d is Box2D 2.3 in float32, planck the same algorithms in float64,
  * so trajectories agree for a few steps and then drift apart; (2) the random streams: NumPy's PCG64 is
