@@ -7,6 +7,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Box, type Body } from 'planck';
 import { BatchEnv, makeEnv, resetStream, resetUniforms, resolveEnv } from '../../src/rl/envs/index.js';
 import {
@@ -15,6 +18,9 @@ import {
   VIEWPORT_H, VIEWPORT_W, WalkerWorld, setMotor, walkerShaping,
 } from '../../src/rl/envs/bipedal-walker.js';
 import { make } from '../../src/rl/gym/index.js';
+import { runRl } from '../../src/rl/run.js';
+import { resolveConfig } from '../../src/cli/commands/rl.js';
+import { decodeSafetensors } from '../../src/io/safetensors.js';
 
 // Every assert.ok carries a message: without one, a failing assert.ok makes Node re-read and parse the
 // source at the call site to quote it, which under tsx's transform can run for minutes instead of failing.
@@ -468,4 +474,16 @@ test('Gymnasium\'s heuristic on hardcore terrain scores as on Gymnasium 1.2.3 / 
   const r = runHeuristic(makeEnv('bipedalwalker-hardcore', members.length), 1, members, 0);
   const mean = r.returns.reduce((s, x) => s + x, 0) / members.length;
   assert.ok(Math.abs(mean + 59) < 25, `hardcore heuristic mean return ${mean}`);
+});
+
+test('training on BipedalWalker gives identical parameters on 1 and 2 workers (the worlds live in each worker)', async () => {
+  const run = async (workers: number) => {
+    const dir = mkdtempSync(join(tmpdir(), `bw${workers}-`));
+    const cfg = resolveConfig('bipedalwalker', { pop: 8, gens: 2, hidden: [8], seed: 4, backend: 'wasm', evalEpisodes: 1, workers });
+    await runRl(cfg, dir, false, {});
+    return decodeSafetensors(readFileSync(join(dir, 'checkpoints', 'gen-0000002.safetensors'))).tensors;
+  };
+  const a = await run(1), b = await run(2);
+  assert.ok(Object.keys(a).includes('task/state'), 'observation statistics are part of the checkpoint (the preset normalises)');
+  for (const k of Object.keys(a)) assert.deepEqual(Buffer.from(b[k].data.buffer), Buffer.from(a[k].data.buffer), k);
 });
