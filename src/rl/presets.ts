@@ -24,4 +24,10 @@ export const PRESETS: Record<string, Preset> = {
   // hence normalisation. A generation is up to pop × episodes × 1000 physics steps, the dominant cost.
   'LunarLander-v3': { pop: 256, gens: 200, sigma: 0.1, lr: 0.03, episodes: 2, obsNorm: true },
   'LunarLanderContinuous-v3': { pop: 256, gens: 200, sigma: 0.1, lr: 0.03, episodes: 2, obsNorm: true },
+  // Not swept yet (issue 15): 24 observations of very different scales (angles, speeds, contact flags,
+  // lidar fractions), hence normalisation; one episode per member, as a generation is up to pop × 1600
+  // (hardcore 2000) physics steps with 10 ray casts each; the policy is the base 64×64 tanh MLP, its 4
+  // tanh outputs the motor commands.
+  'BipedalWalker-v3': { pop: 256, gens: 300, sigma: 0.05, lr: 0.03, episodes: 1, hidden: [64, 64], obsNorm: true },
+  'BipedalWalkerHardcore-v3': { pop: 256, gens: 300, sigma: 0.05, lr: 0.03, episodes: 1, hidden: [64, 64], obsNorm: true },
 };

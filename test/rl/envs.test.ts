@@ -403,10 +403,11 @@ test('resetEach batches several episodes of each member and matches plain resets
 // ---------------------------------------------------------------- registry
 
 test('registry: ids, aliases, spaces, limits, and errors', () => {
-  assert.deepEqual(envIds(), ['CartPole-v1', 'Acrobot-v1', 'MountainCar-v0', 'MountainCarContinuous-v0', 'Pendulum-v1', 'LunarLander-v3', 'LunarLanderContinuous-v3']);
+  assert.deepEqual(envIds(), ['CartPole-v1', 'Acrobot-v1', 'MountainCar-v0', 'MountainCarContinuous-v0', 'Pendulum-v1', 'LunarLander-v3', 'LunarLanderContinuous-v3', 'BipedalWalker-v3', 'BipedalWalkerHardcore-v3']);
   const aliases: Record<string, string> = {
     cartpole: 'CartPole-v1', pendulum: 'Pendulum-v1', acrobot: 'Acrobot-v1', mountaincar: 'MountainCar-v0', 'mountaincar-continuous': 'MountainCarContinuous-v0',
     lunarlander: 'LunarLander-v3', 'lunarlander-continuous': 'LunarLanderContinuous-v3',
+    bipedalwalker: 'BipedalWalker-v3', 'bipedalwalker-hardcore': 'BipedalWalkerHardcore-v3',
   };
   for (const [alias, id] of Object.entries(aliases)) assert.equal(ENVIRONMENTS[alias], ENVIRONMENTS[id]);
   const spec = (id: string) => {
@@ -420,6 +421,8 @@ test('registry: ids, aliases, spaces, limits, and errors', () => {
   assert.deepEqual(spec('Pendulum-v1'), [3, 'c1', 200, null]);
   assert.deepEqual(spec('LunarLander-v3'), [8, 'd4', 1000, 200]);
   assert.deepEqual(spec('LunarLanderContinuous-v3'), [8, 'c2', 1000, 200]);
+  assert.deepEqual(spec('BipedalWalker-v3'), [24, 'c4', 1600, 300]);
+  assert.deepEqual(spec('BipedalWalkerHardcore-v3'), [24, 'c4', 2000, 300]);
   assert.deepEqual(resolveEnv('pendulum').actionSpace, { kind: 'box', dim: 1, low: [-2], high: [2] });
   assert.equal(resolveEnv('CARTPOLE'), resolveEnv('CartPole-v1'));
   assert.equal(resolveEnv('pendulum-v1'), resolveEnv('Pendulum-v1'));

@@ -10,8 +10,9 @@ import { BatchEnv, makeEnv, resetStream, resetUniforms, resolveEnv } from '../..
 import {
   CHUNKS, FPS, INITIAL_RANDOM, LANDER_POLY, LANDER_RESET_UNIFORMS, LEG_AWAY, LEG_DOWN, LEG_H, LEG_SPRING_TORQUE, LEG_W, LanderWorld,
   MAIN_ENGINE_POWER, MAIN_ENGINE_Y_LOCATION, SCALE, SIDE_ENGINE_AWAY, SIDE_ENGINE_HEIGHT, SIDE_ENGINE_POWER, VIEWPORT_H, VIEWPORT_W,
-  continuousPowers, landerShaping, makeLunarLander, type LunarLanderOptions,
+  continuousPowers, landerShaping, lunarLanderWarnings, makeLunarLander, type LunarLanderOptions,
 } from '../../src/rl/envs/lunar-lander.js';
+import { make } from '../../src/rl/gym/index.js';
 
 const H = VIEWPORT_H / SCALE; // 13.33 m: the start height of the lander's centre
 const HELIPAD_SURFACE = 0.99 * (H / 4); // smooth_y = 0.33·(3 · H/4) under the pad
@@ -117,7 +118,8 @@ test('bodies: masses from the polygons and densities, collision filters, helipad
     const r = j as unknown as { getLowerLimit(): number; getUpperLimit(): number; getMaxMotorTorque(): number; getMotorSpeed(): number; getReferenceAngle(): number };
     const i = r.getMotorSpeed() > 0 ? 1 : -1;
     assert.deepEqual([r.getLowerLimit(), r.getUpperLimit()], i === -1 ? [0.9 - 0.5, 0.9] : [-0.9, -0.9 + 0.5]);
-    assert.deepEqual([r.getMaxMotorTorque(), r.getMotorSpeed(), r.getReferenceAngle()], [40, 0.3 * i, 0]);
+    // pybox2d's revoluteJointDef: referenceAngle = bodyB.angle − bodyA.angle = i·0.05 (the leg's start angle).
+    assert.deepEqual([r.getMaxMotorTorque(), r.getMotorSpeed(), r.getReferenceAngle()], [40, 0.3 * i, i * 0.05]);
     joints++;
   }
   assert.equal(joints, 2);
@@ -154,9 +156,10 @@ test('resets: one no-op step from the top centre, the initial force bounded by I
 
 test('free fall: engines off, the legs touch down when ballistic motion brings them to the pad, then the hull crashes (−100)', () => {
   // Derivation. With no engine, the only forces after the reset step are gravity (−10) and the joints,
-  // which keep the legs at their lower limits (the motors push them there): leg i = −1 at 0.4 rad, its
-  // centre at −R(0.4)·(−20/30, 18/30) = (0.848, −0.293) from the hull centre, its lowest corner
-  // 0.293 + (2/30)·sin 0.4 + (8/30)·cos 0.4 = 0.565 m below the hull centre (the other leg mirrors it).
+  // which keep the legs at their lower limits (the motors push them there): leg i = −1 at joint angle
+  // 0.4 from its reference −0.05, so at 0.35 rad, its centre at −R(0.35)·(−20/30, 18/30) = (0.832, −0.335)
+  // from the hull centre, its lowest corner 0.335 + (2/30)·sin 0.35 + (8/30)·cos 0.35 = 0.608 m below the
+  // hull centre (the other leg mirrors it).
   // Box2D integrates semi-implicitly: v ← v − g·dt, y ← y + v·dt. The first step at which the legs are
   // within the contact skin (2 × polygon radius 0.01) of the pad is the predicted touchdown; one step
   // moves the lander ≥ 0.15 m near the ground, so ±1 step covers the reach and skin to ±0.15 m. The
@@ -189,7 +192,7 @@ test('free fall: engines off, the legs touch down when ballistic motion brings t
     if (Math.abs(xTouch[i]) >= 0.1) continue; // not over the pad (its flat part spans x = 8…12 m, the legs ±0.9 m)
     onPad++;
     let y = y0[i], v = v0[i], k = 0;
-    while (y - 0.565 > HELIPAD_SURFACE + 0.02) { v -= 10 / FPS; y += v / FPS; k++; }
+    while (y - 0.608 > HELIPAD_SURFACE + 0.02) { v -= 10 / FPS; y += v / FPS; k++; }
     assert.ok(Math.abs(touch[i] - k) <= 1, `member ${i}: touchdown at step ${touch[i]}, ballistic prediction ${k}`);
     assert.ok(env.episodeLength[i] - touch[i] >= 0 && env.episodeLength[i] - touch[i] <= 2, `member ${i}: crash ${env.episodeLength[i] - touch[i]} steps after touchdown`);
   }
@@ -321,4 +324,49 @@ test('a lander kept hovering is truncated at 1000 steps (Gymnasium\'s TimeLimit)
     assert.deepEqual([env.episodeLength[i], env.truncated[i], env.terminated[i]], [1000, 1, 0]);
     assert.ok(Math.abs(env.obs[i * 8 + 1] - 0.6) < 0.2, `still hovering at y ${env.obs[i * 8 + 1]}`);
   }
+});
+
+test('gym.make keywords: continuous, gravity, enable_wind, wind_power, turbulence_power with Gymnasium\'s defaults, checks and warnings', () => {
+  const plain = make('LunarLander-v3');
+  assert.deepEqual(plain.spec, { id: 'LunarLander-v3', maxEpisodeSteps: 1000, kwargs: { continuous: false, gravity: -10, enable_wind: false, wind_power: 15, turbulence_power: 1.5 } });
+  assert.equal(plain.actionSpace.kind, 'discrete');
+  // continuous=True on the discrete id gives the Box(2) actions; the spec keeps the id asked for, as Gymnasium's does.
+  const cont = make('LunarLander-v3', { continuous: true });
+  assert.equal(cont.spec.id, 'LunarLander-v3');
+  assert.equal(cont.actionSpace.kind, 'box');
+  assert.equal(make('LunarLanderContinuous-v3').spec.kwargs.continuous, true);
+  assert.equal(make('LunarLanderContinuous-v3', { continuous: false }).actionSpace.kind, 'discrete');
+  // Gymnasium asserts −12 < gravity < 0; one line naming the value.
+  assert.throws(() => make('LunarLander-v3', { gravity: -12 }), /^RangeError: LunarLander: gravity \(current value: -12\) must be between -12 and 0$/);
+  assert.throws(() => make('LunarLander-v3', { gravity: 1 }), /between -12 and 0/);
+  assert.throws(() => make('LunarLander-v3', { enable_wind: 1 }), /'enable_wind' must be true or false.*allowed keywords: continuous, gravity, enable_wind, wind_power, turbulence_power, max_episode_steps/);
+  assert.throws(() => make('LunarLander-v3', { wind_power: Infinity }), /'wind_power' must be a finite number/);
+  // Out-of-range wind and turbulence are warnings in Gymnasium, not errors.
+  assert.deepEqual(lunarLanderWarnings({}), []);
+  assert.deepEqual(lunarLanderWarnings({ windPower: 20, turbulencePower: 0 }), []);
+  assert.deepEqual(lunarLanderWarnings({ windPower: 25, turbulencePower: -1 }), [
+    'WARN: wind_power value is recommended to be between 0.0 and 20.0, (current value: 25)',
+    'WARN: turbulence_power value is recommended to be between 0.0 and 2.0, (current value: -1)',
+  ]);
+  const warned: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...a: unknown[]) => { warned.push(a.join(' ')); };
+  try {
+    const windy = make('LunarLander-v3', { enable_wind: true, wind_power: 25, gravity: -5 });
+    assert.equal(windy.spec.kwargs.wind_power, 25);
+  } finally {
+    console.warn = warn;
+  }
+  assert.deepEqual(warned, ['WARN: wind_power value is recommended to be between 0.0 and 20.0, (current value: 25)']);
+  // The keywords reach the physics: the same seed falls slower under g = −5 and drifts under wind.
+  const fallSteps = (kw: Record<string, unknown>) => {
+    const env = make('LunarLander-v3', kw);
+    let { obs } = env.reset({ seed: 3 });
+    let t = 0;
+    while (obs[6] === 0 && obs[7] === 0 && t < 500) { obs = env.step(0).obs; t++; }
+    return { t, vx: obs[2] };
+  };
+  const calm = fallSteps({});
+  assert.ok(fallSteps({ gravity: -5 }).t > calm.t + 10);
+  assert.notEqual(fallSteps({ enable_wind: true }).vx, calm.vx);
 });

@@ -4,6 +4,7 @@
  */
 import { BatchEnv } from './batch.js';
 import { acrobot } from './acrobot.js';
+import { bipedalWalker, bipedalWalkerHardcore, makeBipedalWalker, type BipedalWalkerOptions } from './bipedal-walker.js';
 import { cartPole } from './cartpole.js';
 import { lunarLander, lunarLanderContinuous, makeLunarLander, type LunarLanderOptions } from './lunar-lander.js';
 import { mountainCar, mountainCarContinuous } from './mountain-car.js';
@@ -13,13 +14,14 @@ import type { ActionSpace, BoxSpace, EnvDefinition } from './types.js';
 export { BatchEnv, resetStream, resetUniforms } from './batch.js';
 export { actionDim, type ActionSpace, type BoxSpace, type DiscreteSpace, type EnvDefinition, type ResetBounds, type ResetOptions } from './types.js';
 export { acrobot, cartPole, lunarLander, lunarLanderContinuous, makeLunarLander, mountainCar, mountainCarContinuous, pendulum, type LunarLanderOptions };
+export { bipedalWalker, bipedalWalkerHardcore, makeBipedalWalker, type BipedalWalkerOptions };
 export { makeAcrobot, type AcrobotOptions } from './acrobot.js';
 export { makeCartPole, type CartPoleOptions } from './cartpole.js';
 export { makeMountainCar, makeMountainCarContinuous, type MountainCarOptions } from './mountain-car.js';
 export { makePendulum, type PendulumOptions } from './pendulum.js';
 
 /** The built-in environments, in the order `eggroll envs` lists them. */
-export const BUILTIN_ENVS: readonly EnvDefinition[] = [cartPole, acrobot, mountainCar, mountainCarContinuous, pendulum, lunarLander, lunarLanderContinuous];
+export const BUILTIN_ENVS: readonly EnvDefinition[] = [cartPole, acrobot, mountainCar, mountainCarContinuous, pendulum, lunarLander, lunarLanderContinuous, bipedalWalker, bipedalWalkerHardcore];
 
 /** Every accepted name (canonical id or alias) → its definition. */
 export const ENVIRONMENTS: Record<string, EnvDefinition> = {};

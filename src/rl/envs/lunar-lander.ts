@@ -7,7 +7,8 @@
  * Identical to Gymnasium: every constant (FPS, SCALE, engine powers, INITIAL_RANDOM, LANDER_POLY, legs,
  * spring torque, side-engine geometry including the 17-vs-14 quirk, viewport); the terrain (11 chunks,
  * the 0.33 smoothing with Python's h[-1] wrap-around, the helipad); bodies and fixtures (densities,
- * friction, restitution, category/mask bits); the leg revolute joints (reference angle 0, limits, motor);
+ * friction, restitution, category/mask bits); the leg revolute joints (pybox2d's reference angle
+ * bodyB.angle − bodyA.angle = i·0.05, limits, motor);
  * the initial random force; engine impulses with their dispersion (drawn every step, fired or not); the
  * wind and turbulence; the 8 observations and their scaling; reward shaping, fuel costs, ±100 on game
  * over / rest; termination; the reset's extra no-op step (Gymnasium's reset returns step(noop)); the
@@ -128,8 +129,9 @@ export class LanderWorld {
         bodyB: leg,
         localAnchorA: { x: 0, y: 0 },
         localAnchorB: { x: (i * LEG_AWAY) / SCALE, y: LEG_DOWN / SCALE },
-        // Box2D's revoluteJointDef leaves the reference angle at 0 (planck would otherwise infer it).
-        referenceAngle: 0,
+        // pybox2d's revoluteJointDef (Box2D_joints.i) sets referenceAngle = bodyB.angle − bodyA.angle when
+        // both bodies are given and it is not: i·0.05 here (C++ Box2D's def would leave 0).
+        referenceAngle: leg.getAngle() - this.lander.getAngle(),
         enableMotor: true,
         enableLimit: true,
         maxMotorTorque: LEG_SPRING_TORQUE,
@@ -275,6 +277,19 @@ const STATE_DIM = 8;
 
 const POWERS = new Float64Array(3);
 const ROW = new Float64Array(STATE_DIM);
+
+/**
+ * Gymnasium's constructor warnings (not errors) for wind and turbulence outside their recommended
+ * ranges, worded as lunar_lander.py words them.
+ */
+export function lunarLanderWarnings(options: LunarLanderOptions): string[] {
+  const out: string[] = [];
+  const wind = options.windPower ?? 15.0;
+  const turbulence = options.turbulencePower ?? 1.5;
+  if (0.0 > wind || wind > 20.0) out.push(`WARN: wind_power value is recommended to be between 0.0 and 20.0, (current value: ${wind})`);
+  if (0.0 > turbulence || turbulence > 2.0) out.push(`WARN: turbulence_power value is recommended to be between 0.0 and 2.0, (current value: ${turbulence})`);
+  return out;
+}
 
 /** A LunarLander definition for Gymnasium's constructor arguments. */
 export function makeLunarLander(options: LunarLanderOptions = {}): EnvDefinition<LanderRows> {

@@ -1,12 +1,18 @@
 /**
  * `make(id, kwargs)` and `makeVec(id, numEnvs, kwargs)`: Gymnasium's constructors, with the keyword
- * arguments Gymnasium's classic-control environments take (same names, same defaults) plus gym.make's
- * `max_episode_steps`. A table of keywords per environment validates them; an unknown or mistyped
- * keyword is a RangeError naming what is allowed (Gymnasium raises TypeError).
+ * arguments Gymnasium's classic-control and Box2D environments take (same names, same defaults, the same
+ * checks: LunarLander's gravity must lie in (−12, 0), and a wind_power outside 0…20 or turbulence_power
+ * outside 0…2 is a warning on stderr, as Gymnasium warns) plus gym.make's `max_episode_steps`. A table of
+ * keywords per environment validates them; an unknown or mistyped keyword is a RangeError naming what is
+ * allowed (Gymnasium raises TypeError). As in Gymnasium, the time limit is the registered id's:
+ * make('BipedalWalker-v3', { hardcore: true }) walks the hardcore terrain for 1600 steps, while
+ * 'BipedalWalkerHardcore-v3' allows 2000; the spec keeps the id asked for.
  */
 import { makeAcrobot } from '../envs/acrobot.js';
+import { makeBipedalWalker } from '../envs/bipedal-walker.js';
 import { makeCartPole } from '../envs/cartpole.js';
 import { resolveEnv } from '../envs/index.js';
+import { lunarLanderWarnings, makeLunarLander, type LunarLanderOptions } from '../envs/lunar-lander.js';
 import { makeMountainCar, makeMountainCarContinuous } from '../envs/mountain-car.js';
 import { makePendulum } from '../envs/pendulum.js';
 import type { EnvDefinition } from '../envs/types.js';
@@ -29,6 +35,37 @@ interface Builder {
 }
 
 const MAX_EPISODE_STEPS: Keyword = { kind: 'positive-integer', default: undefined };
+
+/** LunarLander's constructor keywords (lunar_lander.py), `continuous` defaulting as the id registers it. */
+function lunarLanderBuilder(continuous: boolean): Builder {
+  return {
+    keywords: {
+      continuous: { kind: 'boolean', default: continuous },
+      gravity: { kind: 'finite', default: -10.0 },
+      enable_wind: { kind: 'boolean', default: false },
+      wind_power: { kind: 'finite', default: 15.0 },
+      turbulence_power: { kind: 'finite', default: 1.5 },
+      max_episode_steps: MAX_EPISODE_STEPS,
+    },
+    build: (k) => {
+      const opts: LunarLanderOptions = {
+        continuous: k.continuous as boolean, gravity: k.gravity as number, enableWind: k.enable_wind as boolean,
+        windPower: k.wind_power as number, turbulencePower: k.turbulence_power as number,
+      };
+      const def = makeLunarLander(opts); // throws on a gravity outside (−12, 0), as Gymnasium asserts
+      for (const w of lunarLanderWarnings(opts)) console.warn(w);
+      return def;
+    },
+  };
+}
+
+/** BipedalWalker's `hardcore` keyword; the time limit stays the registered id's (Gymnasium's TimeLimit comes from the spec). */
+function bipedalWalkerBuilder(hardcore: boolean, maxSteps: number): Builder {
+  return {
+    keywords: { hardcore: { kind: 'boolean', default: hardcore }, max_episode_steps: MAX_EPISODE_STEPS },
+    build: (k) => ({ ...makeBipedalWalker({ hardcore: k.hardcore as boolean }), maxSteps }),
+  };
+}
 
 /** Constructor keywords per canonical id; environments not listed (custom ones) take only max_episode_steps. */
 const BUILDERS: Record<string, Builder> = {
@@ -53,6 +90,10 @@ const BUILDERS: Record<string, Builder> = {
     keywords: { book_or_nips: { kind: 'enum', default: 'book', values: ['book', 'nips'] }, max_episode_steps: MAX_EPISODE_STEPS },
     build: (k) => makeAcrobot({ bookOrNips: k.book_or_nips as 'book' | 'nips' }),
   },
+  'LunarLander-v3': lunarLanderBuilder(false),
+  'LunarLanderContinuous-v3': lunarLanderBuilder(true),
+  'BipedalWalker-v3': bipedalWalkerBuilder(false, 1600),
+  'BipedalWalkerHardcore-v3': bipedalWalkerBuilder(true, 2000),
 };
 
 /** Environments registered by users: only the time limit can be changed. */
@@ -69,7 +110,7 @@ function problem(kw: Keyword, v: unknown): string | undefined {
 }
 
 /** The definition `make` would build: the id resolved (aliases accepted), kwargs validated and applied. */
-export function makeDefinition(id: string, kwargs: Readonly<Record<string, unknown>> = {}): { def: EnvDefinition; kwargs: Record<string, unknown> } {
+export function makeDefinition(id: string, kwargs: Readonly<Record<string, unknown>> = {}): { def: EnvDefinition; kwargs: Record<string, unknown>; id: string } {
   const base = resolveEnv(id);
   const builder = Object.prototype.hasOwnProperty.call(BUILDERS, base.id) ? BUILDERS[base.id] : CUSTOM;
   const allowed = Object.keys(builder.keywords);
@@ -85,17 +126,17 @@ export function makeDefinition(id: string, kwargs: Readonly<Record<string, unkno
   }
   let def = builder === CUSTOM ? base : builder.build(k);
   if (typeof k.max_episode_steps === 'number') def = { ...def, maxSteps: k.max_episode_steps };
-  return { def, kwargs: k };
+  return { def, kwargs: k, id: base.id };
 }
 
 /** Gymnasium's `gym.make(id, **kwargs)`: one environment with a time limit built in. */
 export function make(id: string, kwargs: Readonly<Record<string, unknown>> = {}): Env {
-  const { def, kwargs: k } = makeDefinition(id, kwargs);
-  return new Env(def, { spec: { id: def.id, maxEpisodeSteps: def.maxSteps, kwargs: k } });
+  const { def, kwargs: k, id: specId } = makeDefinition(id, kwargs);
+  return new Env(def, { spec: { id: specId, maxEpisodeSteps: def.maxSteps, kwargs: k } });
 }
 
 /** Gymnasium's `gym.make_vec(id, num_envs, **kwargs)`: a SyncVectorEnv with next-step autoreset. */
 export function makeVec(id: string, numEnvs: number, kwargs: Readonly<Record<string, unknown>> = {}): SyncVectorEnv {
-  const { def, kwargs: k } = makeDefinition(id, kwargs);
-  return new SyncVectorEnv(def, numEnvs, { id: def.id, maxEpisodeSteps: def.maxSteps, kwargs: k });
+  const { def, kwargs: k, id: specId } = makeDefinition(id, kwargs);
+  return new SyncVectorEnv(def, numEnvs, { id: specId, maxEpisodeSteps: def.maxSteps, kwargs: k });
 }
