@@ -1,25 +1,11 @@
 /** Canvas drawings of the Boolean tab: accuracy as the chain runs, and W¹ (with W²) as a heat map. */
+import { startPlot } from './draw.js';
 
 export interface AccuracyPoint { step: number; train: number; test: number; all: number }
 
 /** Training (blue), test (orange) and all-inputs (grey) accuracy against the step, on a 0..1 axis. */
 export function drawAccuracy(canvas: HTMLCanvasElement, points: readonly AccuracyPoint[], steps: number): void {
-  const g = canvas.getContext('2d')!;
-  const { width: w, height: h } = canvas;
-  const pad = 32;
-  g.clearRect(0, 0, w, h);
-  g.strokeStyle = '#999';
-  g.fillStyle = '#555';
-  g.lineWidth = 1;
-  g.font = '12px system-ui, sans-serif';
-  g.beginPath();
-  g.moveTo(pad, 8);
-  g.lineTo(pad, h - pad);
-  g.lineTo(w - 8, h - pad);
-  g.stroke();
-  g.fillText('1', 16, 16);
-  g.fillText('0', 16, h - pad);
-  g.fillText('step', w / 2 - 12, h - 10);
+  const { g, w, h, pad } = startPlot(canvas, { pad: 32, labelX: 16, top: '1', bottom: '0', xName: 'step' });
   if (points.length === 0) return;
   const x = (s: number) => pad + ((w - pad - 8) * s) / Math.max(1, steps);
   const y = (a: number) => h - pad - (h - pad - 8) * a;

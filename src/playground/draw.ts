@@ -3,27 +3,38 @@
 type Curve = readonly { mean: number; max: number }[];
 
 /**
- * Mean (blue) and best (grey) return per generation, and in side-by-side mode the other algorithm's mean
- * (orange, dashed), on axes from 0 to the largest value seen.
+ * Clears `canvas` and draws a plot's frame: the y axis at `pad` from the left, the x axis at `pad` from the
+ * bottom, the y range's labels (left edge at `labelX`) and the x axis's name. Returns the context and the
+ * geometry to plot in.
  */
-export function drawCurve(canvas: HTMLCanvasElement, curve: Curve, compare: Curve = []): void {
+export function startPlot(canvas: HTMLCanvasElement, frame: { pad: number; labelX: number; top: string; bottom: string; xName: string }) {
+  const { pad, labelX, top: topLabel, bottom: bottomLabel, xName } = frame;
   const g = canvas.getContext('2d')!;
   const { width: w, height: h } = canvas;
-  const pad = 36;
   g.clearRect(0, 0, w, h);
   g.strokeStyle = '#999';
   g.fillStyle = '#555';
+  g.lineWidth = 1;
   g.font = '12px system-ui, sans-serif';
   g.beginPath();
   g.moveTo(pad, 8);
   g.lineTo(pad, h - pad);
   g.lineTo(w - 8, h - pad);
   g.stroke();
+  g.fillText(topLabel, labelX, 16);
+  g.fillText(bottomLabel, labelX, h - pad);
+  g.fillText(xName, w / 2 - 3 * xName.length, h - 10);
+  return { g, w, h, pad };
+}
+
+/**
+ * Mean (blue) and best (grey) return per generation, and in side-by-side mode the other algorithm's mean
+ * (orange, dashed), on axes from 0 to the largest value seen.
+ */
+export function drawCurve(canvas: HTMLCanvasElement, curve: Curve, compare: Curve = []): void {
   const top = Math.max(10, ...curve.map((c) => c.max), ...compare.map((c) => c.max));
   const lo = Math.min(0, ...curve.map((c) => c.mean), ...compare.map((c) => c.mean));
-  g.fillText(String(Math.round(top)), 2, 16);
-  g.fillText(String(Math.round(lo)), 2, h - pad);
-  g.fillText('generation', w / 2 - 30, h - 10);
+  const { g, w, h, pad } = startPlot(canvas, { pad: 36, labelX: 2, top: String(Math.round(top)), bottom: String(Math.round(lo)), xName: 'generation' });
   if (curve.length === 0 && compare.length === 0) return;
   const x = (i: number) => pad + ((w - pad - 8) * (i + 1)) / Math.max(curve.length, compare.length, 10);
   const y = (v: number) => h - pad - ((h - pad - 8) * (v - lo)) / (top - lo);
