@@ -10,6 +10,7 @@ import { drawCurve, drawEnv, RENDER_FPS } from './draw.js';
 import { BASE_PRESET, PRESETS } from '../rl/presets.js';
 import { initTabs } from './tabs.js';
 import { initBooleanPanel, type BooleanState } from './boolean-panel.js';
+import { el } from './dom.js';
 
 interface CurvePoint { generation: number; mean: number; max: number; ms: number; memberStepsPerSecond: number }
 
@@ -31,7 +32,6 @@ interface PlaygroundState {
   maxMainThreadMs: number;
 }
 
-const el = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = el<HTMLFormElement>('settings');
 const stopButton = el<HTMLButtonElement>('stop');
 const evaluateButton = el<HTMLButtonElement>('evaluate');

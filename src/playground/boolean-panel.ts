@@ -6,6 +6,7 @@
 import type { ChainView } from '../boolean/chain.js';
 import { drawAccuracy, drawHeatmap, type AccuracyPoint } from './boolean-draw.js';
 import type { BooleanSettings, FromBooleanWorker } from './protocol.js';
+import { el } from './dom.js';
 
 export interface BooleanState {
   state: 'idle' | 'running' | 'done' | 'error';
@@ -17,7 +18,6 @@ export interface BooleanState {
 }
 
 export function initBooleanPanel(state: BooleanState): void {
-  const el = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
   const form = el<HTMLFormElement>('boolean-settings');
   const stats = el<HTMLElement>('boolean-stats');
   const errorLine = el<HTMLElement>('boolean-error');

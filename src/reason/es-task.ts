@@ -38,7 +38,7 @@ export interface EsTaskRefOptions extends Omit<EsTaskOptions, 'cfg' | 'base' | '
 }
 
 /** This module, for TaskRef.module: worker threads import it and call createTask. */
-export const ES_TASK_MODULE = new URL(`./es-task${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+export const ES_TASK_MODULE = import.meta.url;
 
 /** The Task module entry point (es/task.ts TaskModule): what a worker thread calls. */
 export function createTask(o: EsTaskRefOptions, backend: Backend): ReasonEsTask {
