@@ -58,29 +58,62 @@ export function mhStep(s: NetState, rng: SeqRng, km: number, lam: number): numbe
 }
 
 /** Runs the chain; the inner loop allocates nothing. */
+/**
+ * A chain: its network state, its proposal stream and its acceptance count since the last log entry —
+ * the one copy of the setup and the step loop that runMh and chain.ts's MhChain (advanced in chunks,
+ * for a live view) share.
+ */
+export class MhRun {
+  readonly s: NetState;
+  private readonly rng: SeqRng;
+  private readonly km: number;
+  private readonly lam: number;
+  step = 0;
+  private accepted = 0;
+  private window = 0;
+
+  constructor(readonly n: number, H: number, readonly task: BooleanTask, o: Pick<MhOptions, 'kappa' | 'lambda' | 'seed' | 'chain' | 'init' | 'initKind' | 'domain'>) {
+    const net = o.init ?? initNet(n, H, new SeqRng(o.seed, STREAM.init, o.chain ?? 0), o.initKind ?? 'uniform');
+    this.s = new NetState(net, task, o.domain ?? 'all');
+    this.rng = new SeqRng(o.seed, STREAM.chain, o.chain ?? 0);
+    this.km = o.kappa / task.m;
+    this.lam = o.lambda;
+  }
+
+  /** Runs `steps` more proposals. */
+  advance(steps: number): void {
+    for (let k = 0; k < steps; k++) this.accepted += mhStep(this.s, this.rng, this.km, this.lam);
+    this.window += steps;
+    this.step += steps;
+  }
+
+  /** The log entry for the current step, its acceptance rate over the steps since the previous entry. */
+  log(): StepLog {
+    const e = snapshot(this.s, this.step, this.task.m, this.window > 0 ? this.accepted / this.window : 0);
+    this.accepted = 0;
+    this.window = 0;
+    return e;
+  }
+}
+
 export function runMh(n: number, H: number, task: BooleanTask, o: MhOptions, onLog?: LogFn): LearnResult {
-  const initRng = new SeqRng(o.seed, STREAM.init, o.chain ?? 0);
-  const net = o.init ?? initNet(n, H, initRng, o.initKind ?? 'uniform');
-  const s = new NetState(net, task, o.domain ?? 'all');
-  const rng = new SeqRng(o.seed, STREAM.chain, o.chain ?? 0);
-  const km = o.kappa / task.m, lam = o.lambda;
+  const run = new MhRun(n, H, task, o);
   const log: StepLog[] = [];
-  let zeroStep = -1, accepted = 0, window = 0;
-  const emit = (step: number) => {
-    const e = snapshot(s, step, task.m, window > 0 ? accepted / window : 0);
-    accepted = 0; window = 0;
-    if (zeroStep < 0 && s.trainErrors === 0) zeroStep = step;
+  let zeroStep = -1;
+  const emit = () => {
+    const e = run.log();
+    if (zeroStep < 0 && run.s.trainErrors === 0) zeroStep = run.step;
     log.push(e);
     onLog?.(e);
   };
-  emit(0);
-  for (let step = 1; step <= o.steps; step++) {
-    window++;
-    accepted += mhStep(s, rng, km, lam);
-    if (step % o.logEvery === 0 || step === o.steps) emit(step);
+  emit();
+  // Entries at every multiple of logEvery and at the last step.
+  while (run.step < o.steps) {
+    run.advance(Math.min(o.logEvery - (run.step % o.logEvery), o.steps - run.step));
+    emit();
   }
   const last = log[log.length - 1];
-  const final = s.toNet();
+  const final = run.s.toNet();
   return { algo: 'mh', net: final, dnf: toDnf(final), ...pick(last), steps: o.steps, zero_train_step: zeroStep, log };
 }
 
