@@ -59,11 +59,11 @@ function lunarLanderBuilder(continuous: boolean): Builder {
   };
 }
 
-/** BipedalWalker's `hardcore` keyword; the time limit stays the registered id's (Gymnasium's TimeLimit comes from the spec). */
-function bipedalWalkerBuilder(hardcore: boolean, maxSteps: number): Builder {
+/** BipedalWalker's `hardcore` keyword (the time limit stays the registered id's: makeDefinition). */
+function bipedalWalkerBuilder(hardcore: boolean): Builder {
   return {
     keywords: { hardcore: { kind: 'boolean', default: hardcore }, max_episode_steps: MAX_EPISODE_STEPS },
-    build: (k) => ({ ...makeBipedalWalker({ hardcore: k.hardcore as boolean }), maxSteps }),
+    build: (k) => makeBipedalWalker({ hardcore: k.hardcore as boolean }),
   };
 }
 
@@ -92,8 +92,8 @@ const BUILDERS: Record<string, Builder> = {
   },
   'LunarLander-v3': lunarLanderBuilder(false),
   'LunarLanderContinuous-v3': lunarLanderBuilder(true),
-  'BipedalWalker-v3': bipedalWalkerBuilder(false, 1600),
-  'BipedalWalkerHardcore-v3': bipedalWalkerBuilder(true, 2000),
+  'BipedalWalker-v3': bipedalWalkerBuilder(false),
+  'BipedalWalkerHardcore-v3': bipedalWalkerBuilder(true),
 };
 
 /** Environments registered by users: only the time limit can be changed. */
@@ -124,7 +124,9 @@ export function makeDefinition(id: string, kwargs: Readonly<Record<string, unkno
     const v = kwargs[name] ?? kw.default;
     if (v !== undefined) k[name] = v;
   }
-  let def = builder === CUSTOM ? base : builder.build(k);
+  // Gymnasium's TimeLimit comes from the registered spec, whatever the keywords build (BipedalWalker-v3 with
+  // hardcore: true keeps 1600 steps).
+  let def = builder === CUSTOM ? base : { ...builder.build(k), maxSteps: base.maxSteps };
   if (typeof k.max_episode_steps === 'number') def = { ...def, maxSteps: k.max_episode_steps };
   return { def, kwargs: k, id: base.id };
 }
