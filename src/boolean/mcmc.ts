@@ -82,7 +82,10 @@ export class MhRun {
 
   /** Runs `steps` more proposals. */
   advance(steps: number): void {
-    for (let k = 0; k < steps; k++) this.accepted += mhStep(this.s, this.rng, this.km, this.lam);
+    const { s, rng, km, lam } = this;
+    let accepted = 0;
+    for (let k = 0; k < steps; k++) accepted += mhStep(s, rng, km, lam);
+    this.accepted += accepted;
     this.window += steps;
     this.step += steps;
   }
