@@ -6,6 +6,9 @@
  *
  * Run: npx tsx scripts/rl-results.ts [--seeds 5] [--envs cartpole,acrobot,...] [--algos eggroll,openes] [--backend wasm]
  *      [--only-existing true]   (aggregate finished runs only)
+ *      [--max-seconds S] [--stop-at-return R]   (each run's time limit; stop once the population mean reaches R)
+ *      [--out docs/results/rl.md] [--root runs/rl-results]
+ * Two processes with one --algos each train side by side (one core each); then --only-existing true writes the page.
  */
 import { existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +28,13 @@ const algos = (args.get('algos') ?? 'eggroll,openes').split(',') as ('eggroll' |
 const backend = (args.get('backend') ?? 'wasm') as 'wasm';
 // --only-existing: aggregate the runs that have finished, train nothing (to write the table mid-sweep).
 const onlyExisting = args.get('only-existing') === 'true';
-const root = 'runs/rl-results';
+const maxSeconds = Number(args.get('max-seconds') ?? 0);
+const stopAtReturn = args.has('stop-at-return') ? Number(args.get('stop-at-return')) : undefined;
+const out = args.get('out') ?? 'docs/results/rl.md';
+// Plots go to docs/results/<page>/ beside the page: rl.md → rl/, rl-box2d.md → rl-box2d/.
+const plotDir = out.replace(/\.md$/, '');
+const plotRel = plotDir.split('/').pop()!;
+const root = args.get('root') ?? 'runs/rl-results';
 mkdirSync(root, { recursive: true });
 
 const results: { env: string; algo: string; runs: RlRunSummary[] }[] = [];
@@ -41,16 +50,16 @@ for (const env of envs) {
       else if (onlyExisting) continue;
       else {
         mkdirSync(dir, { recursive: true });
-        s = await runRl(cfg, dir, existsSync(join(dir, 'checkpoints', 'latest.json')), {});
+        s = await runRl(cfg, dir, existsSync(join(dir, 'checkpoints', 'latest.json')), { maxSeconds, stopAtReturn });
       }
-      console.error(`${cfg.env} ${algo} seed ${seed}: eval ${s.eval_mean_return.toFixed(1)}, ${s.seconds.toFixed(1)} s`);
+      console.error(`${cfg.env} ${algo} seed ${seed}: eval ${s.eval_mean_return.toFixed(1)}, ${s.seconds.toFixed(1)} s, ${s.gens} generations${s.stopped_by ? ` (stopped by ${s.stopped_by})` : ''}`);
       runs.push(s);
     }
     if (runs.length > 0) results.push({ env: resolveEnv(env).id, algo, runs });
   }
 }
 
-mkdirSync('docs/results/rl', { recursive: true });
+mkdirSync(plotDir, { recursive: true });
 const rows: string[] = [];
 for (const r of results) {
   const ev = meanStd(r.runs.map((s) => s.eval_mean_return));
@@ -58,9 +67,9 @@ for (const r of results) {
   const spg = meanStd(r.runs.map((s) => s.seconds_per_generation));
   // Population, generations and threshold as the runs recorded them (a preset may have changed since).
   const run0 = r.runs[0];
-  rows.push(`| ${r.env} | ${r.algo} | ${run0.pop} | ${run0.gens} | ${ev.mean.toFixed(1)} ± ${ev.std.toFixed(1)} (${r.runs.length} seeds) | ${r.runs.filter((s) => s.solved).length}/${r.runs.length} | ${run0.solved_threshold} | ${secs.mean.toFixed(1)} | ${(spg.mean * 1000).toFixed(0)} | ${r.runs[0].backend} |`);
+  rows.push(`| ${r.env} | ${r.algo} | ${run0.pop} | ${gensCell(r.runs)} | ${ev.mean.toFixed(1)} ± ${ev.std.toFixed(1)} (${r.runs.length} seeds) | ${r.runs.filter((s) => s.solved).length}/${r.runs.length} | ${run0.solved_threshold} | ${secs.mean.toFixed(1)} | ${(spg.mean * 1000).toFixed(0)} | ${r.runs[0].backend} |`);
 }
-await writePlot('docs/results/rl/final-eval', barChartSvg({
+await writePlot(`${plotDir}/final-eval`, barChartSvg({
   title: 'Final evaluation return (100 episodes, mean ± std over seeds)', yLabel: 'return',
   bars: results.map((r) => { const s = meanStd(r.runs.map((x) => x.eval_mean_return)); return { label: `${r.env.replace(/-v\d$/, '')} ${r.algo}`, value: s.mean, err: s.std }; }),
 }));
@@ -73,7 +82,7 @@ for (const env of [...new Set(results.map((r) => r.env))]) {
     return { name: r.algo, x: mean.map((_, g) => g), y: mean, band: { lo: perGen.map((s) => s.mean - s.std), hi: perGen.map((s) => s.mean + s.std) } };
   });
   const nRuns = Math.min(...results.filter((r) => r.env === env).map((r) => r.runs.length));
-  await writePlot(`docs/results/rl/${env}`, linePlotSvg({ title: `${env}: population mean return (mean ± std over ${nRuns} seeds)`, xLabel: 'generation', yLabel: 'return', series, hLines: [{ y: resolveEnv(env).solvedThreshold, label: 'solved' }] }));
+  await writePlot(`${plotDir}/${env}`, linePlotSvg({ title: `${env}: population mean return (mean ± std over ${nRuns} seeds)`, xLabel: 'generation', yLabel: 'return', series, hLines: [{ y: resolveEnv(env).solvedThreshold, label: 'solved' }] }));
 }
 // Per-generation speed at equal population: OpenES ms/gen ÷ EGGROLL ms/gen, and whether EGGROLL is no worse
 // than OpenES within the seeds' spread (its mean ≥ OpenES mean − the larger of the two stds).
@@ -86,11 +95,18 @@ for (const env of [...new Set(results.map((r) => r.env))]) {
   const eg = meanStd(e.runs.map((x) => x.seconds_per_generation)).mean, og = meanStd(o.runs.map((x) => x.seconds_per_generation)).mean;
   speedRows.push(`| ${env} | ${(og / eg).toFixed(2)}× | ${es.mean >= os.mean - Math.max(os.std, es.std) ? 'yes' : 'no'} (${es.mean.toFixed(1)} vs ${os.mean.toFixed(1)}) |`);
 }
+/** Generations per run: one number when every seed ran the same count, else min–max. */
+function gensCell(runs: RlRunSummary[]): string {
+  const g = runs.map((s) => s.gens);
+  return Math.min(...g) === Math.max(...g) ? String(g[0]) : `${Math.min(...g)}–${Math.max(...g)}`;
+}
+
 const machine = await machineInfo();
 const md = [
   '# Tabula-rasa RL: EGGROLL vs OpenES',
   '',
-  `Command: \`npx tsx scripts/rl-results.ts --seeds ${seeds} --envs ${envs.join(',')} --algos ${algos.join(',')}\``,
+  `Command: \`npx tsx scripts/rl-results.ts --seeds ${seeds} --envs ${envs.join(',')} --algos ${algos.join(',')}${maxSeconds ? ` --max-seconds ${maxSeconds}` : ''}${stopAtReturn !== undefined ? ` --stop-at-return ${stopAtReturn}` : ''}${out !== 'docs/results/rl.md' ? ` --out ${out}` : ''}\``,
+  ...(maxSeconds || stopAtReturn !== undefined ? ['', `Each run stops ${[maxSeconds ? `after ${maxSeconds} s` : '', stopAtReturn !== undefined ? `after the first generation whose population mean return reaches ${stopAtReturn}` : ''].filter(Boolean).join(' or ')}, whichever comes first (the generations column gives min–max over seeds); "seconds per run" is then the time to stop.`] : []),
   '',
   `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (shared with other jobs while it ran, so wall-clock is indicative; compare the two algorithms within a row pair).`,
   'Each run uses the environment preset (src/rl/presets.ts) with the same population, σ, learning rate and generations for both algorithms; OpenES perturbs every matrix with dense Gaussian noise, EGGROLL with rank-1 A·Bᵀ/√r. "eval" is the mean return of the final parameters, unperturbed, over 100 episodes from starts never used in training; the table gives its mean ± std over seeds.',
@@ -110,10 +126,10 @@ const md = [
     'not the paper\'s GPU-bandwidth-bound 100×.',
     '',
   ] : []),
-  '![final evaluation](rl/final-eval.svg)',
+  `![final evaluation](${plotRel}/final-eval.svg)`,
   '',
-  ...[...new Set(results.map((r) => r.env))].map((env) => `![${env}](rl/${env}.svg)`),
+  ...[...new Set(results.map((r) => r.env))].map((env) => `![${env}](${plotRel}/${env}.svg)`),
   '',
 ];
-writeFileAtomic('docs/results/rl.md', md.join('\n'));
+writeFileAtomic(out, md.join('\n'));
 console.log(md.join('\n'));

@@ -65,6 +65,8 @@ export interface RlRunSummary {
   backend: string;
   workers: number;
   run_dir: string;
+  /** Why the run ended before `--gens` generations, when it did. */
+  stopped_by?: 'max-seconds' | 'stop-at-return';
 }
 
 /** Mean and population standard deviation (returns over episodes, or over seeds). */
@@ -91,6 +93,11 @@ export interface RunHooks {
   shouldStop?: () => string | undefined;
   /** Stop (with a checkpoint) at the first generation boundary after this many seconds; 0 = no limit. */
   maxSeconds?: number;
+  /**
+   * Stop (with a checkpoint) after the first generation whose population mean return reaches this — RL Zoo's
+   * "stop training on reward threshold", on the population's own returns (free) rather than extra evaluation episodes.
+   */
+  stopAtReturn?: number;
   /** Evaluate through the workers on this Redis (eggroll worker) instead of local threads. */
   redis?: string;
   /** Cluster runs: wait at most this long for the first worker before starting (s; default 10). */
@@ -152,6 +159,7 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
     let last = { mean: NaN, max: NaN };
     const limitMs = (hooks.maxSeconds ?? 0) * 1000;
     let stoppedEarly = false;
+    let stopReason: RlRunSummary['stopped_by'];
     while (trainer.generation < config.gens) {
       const r = await trainer.step();
       last = { mean: r.meanFitness, max: r.maxFitness };
@@ -166,11 +174,19 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
       if (hooks.shouldStop) await new Promise((res) => setImmediate(res));
       const stop = hooks.shouldStop?.();
       const outOfTime = limitMs > 0 && performance.now() - t0 >= limitMs && trainer.generation < config.gens;
-      if (trainer.generation % config.checkpointEvery === 0 || trainer.generation === config.gens || stop || outOfTime) trainer.save(ckDir, { seconds }, policyMetadata(config, trainer.generation));
+      const reached = hooks.stopAtReturn !== undefined && r.meanFitness >= hooks.stopAtReturn && trainer.generation < config.gens;
+      if (trainer.generation % config.checkpointEvery === 0 || trainer.generation === config.gens || stop || outOfTime || reached) trainer.save(ckDir, { seconds }, policyMetadata(config, trainer.generation));
       if (stop) throw new RunStopped(stop, trainer.generation, dir);
       if (outOfTime) {
         stoppedEarly = true;
+        stopReason = 'max-seconds';
         log(`--max-seconds ${hooks.maxSeconds} reached at generation ${trainer.generation} of ${config.gens}; resume with: eggroll train --resume ${dir}`);
+        break;
+      }
+      if (reached) {
+        stoppedEarly = true;
+        stopReason = 'stop-at-return';
+        log(`population mean return ${r.meanFitness.toFixed(1)} ≥ --stop-at-return ${hooks.stopAtReturn} at generation ${trainer.generation}`);
         break;
       }
     }
@@ -189,6 +205,7 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
       eval_mean_return: mean, eval_std_return: std, eval_episodes: config.evalEpisodes,
       solved_threshold: def.solvedThreshold, solved: mean >= def.solvedThreshold,
       seconds, seconds_per_generation: seconds / (stoppedEarly ? Math.max(1, trainer.generation) : config.gens), backend: backend.name, workers: config.workers, run_dir: dir,
+      ...(stopReason ? { stopped_by: stopReason } : {}),
     };
     writeJsonAtomic(join(dir, 'summary.json'), summary);
     return summary;

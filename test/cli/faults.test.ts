@@ -530,6 +530,24 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     assert.match(r.stderr, /--max-seconds 0\.5 reached at generation \d+ .*resume with: eggroll train --resume /);
   });
 
+  test('train --stop-at-return stops after the first generation whose population mean reaches it, with a checkpoint', async () => {
+    const dir = join(root, 'stop-at-return');
+    // CartPole pays +1 a step, so every population's mean return is ≥ 1: the run stops after generation 1.
+    const r = await cli(['train', 'cartpole', ...RL, '--gens', '50', '--stop-at-return', '1', '--quiet', '--json', '--out', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    assert.equal(s.gens, 1);
+    assert.equal(s.stopped_by, 'stop-at-return');
+    assert.equal(JSON.parse(readFileSync(join(dir, 'checkpoints', 'latest.json'), 'utf8')).generation, 1);
+    assert.match(r.stderr, /population mean return [\d.]+ ≥ --stop-at-return 1 at generation 1/);
+    // A threshold no population reaches leaves the run to its --gens.
+    const full = await cli(['train', 'cartpole', ...RL, '--gens', '2', '--stop-at-return', '1e9', '--quiet', '--json', '--out', join(root, 'stop-at-return-unreached')]);
+    const f = JSON.parse(full.stdout.trim().split('\n').pop()!);
+    assert.equal(f.gens, 2);
+    assert.equal(f.stopped_by, undefined);
+    oneLine(await cli(['train', 'cartpole', '--stop-at-return', 'high']), /--stop-at-return: must be a number/);
+  });
+
   // ------------------------------------------------------------------ endless counts and reads, parsing
   test('boolean train --steps 1e20 is refused with the allowed range', async () => {
     oneLine(await cli(['boolean', 'train', '--steps', '1e20']), /--steps: must be a whole number in \[0, 1e10\]/);
@@ -565,7 +583,7 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
   test('--resume refuses --force (and train --resume refuses --out): they would start another run', async () => {
     const dir = copy('rl');
     const before = hashDir(dir);
-    oneLine(await cli(['train', '--resume', dir, '--force']), /only --gens, --max-seconds, --workers, --backend, --redis may be given \(got --force\)/);
+    oneLine(await cli(['train', '--resume', dir, '--force']), /only --gens, --max-seconds, --stop-at-return, --workers, --backend, --redis may be given \(got --force\)/);
     oneLine(await cli(['train', '--resume', dir, '--out', join(root, 'elsewhere')]), /may be given \(got --out\)/);
     oneLine(await cli(['lm', 'train', '--resume', copy('lm'), '--force']), /--force cannot change on resume/);
     const lm = copy('lm');

@@ -65,4 +65,15 @@ test('bench rl --json prints one line per (env, pop, backend, threads) and a sum
   const bad = await run('bench', 'rl', '--pops', 'x');
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /pops/);
+  // Both algorithms at the same population in one run: a line each, and OpenES ÷ EGGROLL time per member-step.
+  const both = await run('bench', 'rl', '--envs', 'cartpole', '--pops', '8', '--threads', '1', '--backend', 'wasm', '--hidden', '4', '--min-seconds', '0.01', '--skip-js', '--algos', 'eggroll,openes', '--json');
+  assert.equal(both.status, 0, both.stderr);
+  const bl = both.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(bl.slice(0, -1).map((l) => l.algo), ['eggroll', 'openes']);
+  for (const l of bl.slice(0, -1)) assert.ok((l.es_s as number) > 0 && (l.with_es_member_steps_per_s as number) < (l.member_steps_per_s as number), JSON.stringify(l));
+  const ratio = bl[bl.length - 1]['CartPole-v1_8_openes_over_eggroll_time_per_step'] as number;
+  assert.ok(Number.isFinite(ratio) && ratio > 0, `ratio ${ratio}`);
+  const badAlgo = await run('bench', 'rl', '--algos', 'eggroll,ppo');
+  assert.equal(badAlgo.status, 2);
+  assert.match(badAlgo.stderr, /algos must be comma-separated: eggroll, openes/);
 });

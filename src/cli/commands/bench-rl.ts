@@ -5,7 +5,10 @@
  * One thread: the time is split into policy forward (MLP + outputs → actions), environment step, and
  * other (gathering observations, row bookkeeping, resets). All cores: the population split over worker
  * threads exactly as `train --workers N` runs it (each worker one kernel thread; small RL layers gain
- * nothing from splitting a GEMM). Only the rollouts are timed, not ES's update.
+ * nothing from splitting a GEMM). member_steps_per_s times the rollouts only; ES's ask + tell (noise,
+ * update) is timed apart (es_s) and with_es_member_steps_per_s counts it in. `--algos eggroll,openes`
+ * measures both algorithms at the same population in the same run: per member-step, so that episodes of
+ * different lengths (their policies differ) do not decide the ratio.
  */
 import { z } from 'zod';
 import type { Command } from '../command.js';
@@ -24,7 +27,7 @@ import { RlTask, type RlTaskOptions } from '../../rl/task.js';
 import { TASK_MODULE } from '../../rl/run.js';
 import { EvalPool } from '../../parallel/pool.js';
 import { sizeOf } from '../../nn/params.js';
-import type { StrategyConfig } from '../../es/strategy.js';
+import type { StrategyConfig, Algo } from '../../es/strategy.js';
 import { resolveEnv } from '../../rl/envs/index.js';
 import { machineInfo, table } from '../../bench/harness.js';
 
@@ -43,6 +46,7 @@ const flags = {
   'skip-js': { schema: z.boolean(), boolean: true, default: false, help: 'skip the js reference backend line' },
   hidden: { schema: list('hidden', 4096).transform((a) => a.join(',')), default: '64,64', help: 'hidden layer widths of the tanh policy MLP' },
   'min-seconds': { schema: num.positive(), default: 1, help: 'keep running generations of rollouts for at least this long per line' },
+  algos: { schema: z.string().regex(/^(eggroll|openes)(,(eggroll|openes))*$/, { message: 'algos must be comma-separated: eggroll, openes' }).transform((v) => [...new Set(v.split(','))] as Algo[]), default: 'eggroll', help: 'algorithms to measure, each at every population: eggroll, openes (dense Gaussian noise per member)' },
   seed: seedFlag,
   json: jsonFlag,
 };
@@ -53,23 +57,25 @@ function makeBackend(kind: 'js' | 'wasm' | 'native', threads: number): Backend {
 }
 
 interface Line {
-  bench: 'rl'; env: string; pop: number; backend: string; threads: number;
+  bench: 'rl'; env: string; pop: number; algo: Algo; backend: string; threads: number;
   member_steps: number; generations: number; seconds: number; member_steps_per_s: number;
+  /** ES's ask + tell over the measured generations, and the rate with it counted in. */
+  es_s: number; with_es_member_steps_per_s: number;
   forward_s: number; env_s: number; other_s: number; forward_share: number; env_share: number; other_share: number;
 }
 
 /** The task both kinds of line run: observation statistics on, so each member's aux row counts its steps. */
 const taskOptions = (env: string, pop: number, hidden: number[], seed: number): RlTaskOptions =>
   ({ env, hidden, activation: 'tanh', bias: 'full', popSize: pop, episodes: 1, seed, obsNorm: true, actionMode: 'argmax' });
-const strategyFor = (pop: number, seed: number): StrategyConfig =>
-  ({ algo: 'eggroll', popSize: pop, rank: 1, sigma: 0.1, lr: 0.05, optimizer: { kind: 'adam' }, shaping: { kind: 'centered-rank' }, seed });
+const strategyFor = (algo: Algo, pop: number, seed: number): StrategyConfig =>
+  ({ algo, popSize: pop, rank: 1, sigma: 0.1, lr: 0.05, optimizer: { kind: 'adam' }, shaping: { kind: 'centered-rank' }, seed });
 
 /** Runs generations (ask → rollouts → tell) until minSeconds of rollout time; times only the rollouts. */
-function measureRollouts(env: string, pop: number, hidden: number[], be: Backend, threads: number, seed: number, minSeconds: number): Line {
+function measureRollouts(env: string, pop: number, hidden: number[], algo: Algo, be: Backend, threads: number, seed: number, minSeconds: number): Line {
   const task = new RlTask(taskOptions(env, pop, hidden, seed), be);
   const params = new ParamSet(task.specs, be);
   task.init(params, seed);
-  const es = new EvolutionStrategy(params, be, strategyFor(pop, seed));
+  const es = new EvolutionStrategy(params, be, strategyFor(algo, pop, seed));
   const fitness = new Float64Array(pop);
   const aux = new Float64Array(pop * task.auxSize);
   const prof = new Float64Array(4);
@@ -82,18 +88,22 @@ function measureRollouts(env: string, pop: number, hidden: number[], be: Backend
     es.tell(fitness);
   }
   task.profile = prof;
-  let gens = 0;
+  let gens = 0, esMs = 0;
   while (gens < 2 || prof[2] < minSeconds * 1e3) {
+    let t0 = performance.now();
     p = es.ask();
+    esMs += performance.now() - t0;
     task.evaluate(p, fitness, aux);
+    t0 = performance.now();
     es.tell(fitness);
+    esMs += performance.now() - t0;
     gens++;
   }
   const s = prof[2] / 1e3;
   const fwd = prof[0] / 1e3, st = prof[1] / 1e3, other = Math.max(0, s - fwd - st);
   return {
-    bench: 'rl', env: resolveEnv(env).id, pop, backend: be.name, threads, member_steps: prof[3], generations: gens, seconds: s,
-    member_steps_per_s: prof[3] / s, forward_s: fwd, env_s: st, other_s: other, forward_share: fwd / s, env_share: st / s, other_share: other / s,
+    bench: 'rl', env: resolveEnv(env).id, pop, algo, backend: be.name, threads, member_steps: prof[3], generations: gens, seconds: s,
+    member_steps_per_s: prof[3] / s, es_s: esMs / 1e3, with_es_member_steps_per_s: prof[3] / (s + esMs / 1e3), forward_s: fwd, env_s: st, other_s: other, forward_share: fwd / s, env_share: st / s, other_share: other / s,
   };
 }
 
@@ -101,31 +111,35 @@ function measureRollouts(env: string, pop: number, hidden: number[], be: Backend
  * The population over `workers` worker threads (EvalPool, as the Trainer uses it): wall time of each
  * generation's evaluation, member-steps counted from the members' aux rows (their step counts).
  */
-async function measureWorkers(env: string, pop: number, hidden: number[], kind: 'wasm' | 'native', workers: number, seed: number, minSeconds: number): Promise<Line> {
+async function measureWorkers(env: string, pop: number, hidden: number[], algo: Algo, kind: 'wasm' | 'native', workers: number, seed: number, minSeconds: number): Promise<Line> {
   const options = taskOptions(env, pop, hidden, seed);
   const be = makeBackend(kind, 1);
   const task = new RlTask(options, be);
   const params = new ParamSet(task.specs, be);
   task.init(params, seed);
   const pool = await EvalPool.create(workers, {
-    task: { module: TASK_MODULE, options }, backend: kind, strategy: strategyFor(pop, seed),
+    task: { module: TASK_MODULE, options }, backend: kind, strategy: strategyFor(algo, pop, seed),
     paramSizes: task.specs.map((sp) => sizeOf(sp.shape)), stateSize: task.stateSize, auxSize: task.auxSize,
   });
-  const es = new EvolutionStrategy(params, be, strategyFor(pop, seed));
+  const es = new EvolutionStrategy(params, be, strategyFor(algo, pop, seed));
   const fitness = new Float64Array(pop);
   const aux = new Float64Array(pop * task.auxSize);
+  let esSeconds = 0;
   // The same generations as the one-thread line (ask → rollouts → tell, the policy improving so episodes
   // lengthen alike; results do not depend on the worker count), timing only the pool's rollouts.
   const generation = async () => {
+    const a0 = performance.now();
     es.ask(); // this thread's noise, for tell
     const t0 = performance.now();
     await pool.evaluate(params, task.state(), es.generation, fitness, aux);
-    const dt = (performance.now() - t0) / 1e3;
+    const t1 = performance.now();
     es.tell(fitness);
-    return dt;
+    esSeconds += (t0 - a0 + performance.now() - t1) / 1e3;
+    return (t1 - t0) / 1e3;
   };
   try {
     for (let w = 0, t0 = performance.now(); w < 3 || performance.now() - t0 < 300; w++) await generation();
+    esSeconds = 0;
     let seconds = 0, steps = 0, gens = 0;
     while (gens < 2 || seconds < minSeconds) {
       seconds += await generation();
@@ -133,8 +147,8 @@ async function measureWorkers(env: string, pop: number, hidden: number[], kind: 
       gens++;
     }
     return {
-      bench: 'rl', env: resolveEnv(env).id, pop, backend: be.name, threads: workers, member_steps: steps, generations: gens, seconds,
-      member_steps_per_s: steps / seconds, forward_s: NaN, env_s: NaN, other_s: NaN, forward_share: NaN, env_share: NaN, other_share: NaN,
+      bench: 'rl', env: resolveEnv(env).id, pop, algo, backend: be.name, threads: workers, member_steps: steps, generations: gens, seconds,
+      member_steps_per_s: steps / seconds, es_s: esSeconds, with_es_member_steps_per_s: steps / (seconds + esSeconds), forward_s: NaN, env_s: NaN, other_s: NaN, forward_share: NaN, env_share: NaN, other_share: NaN,
     };
   } finally {
     await pool.close();
@@ -173,15 +187,17 @@ export const benchRlCommand: Command = {
     const emit = (l: Line) => {
       lines.push(l);
       if (f.json) process.stdout.write(JSON.stringify(l) + '\n');
-      else log(`${l.env.padEnd(26)} pop ${String(l.pop).padStart(5)}  ${`${l.backend} t${l.threads}`.padEnd(10)} ${(l.member_steps_per_s / 1e6).toFixed(3)} M member-steps/s`);
+      else log(`${l.env.padEnd(26)} pop ${String(l.pop).padStart(5)}  ${f.algos.length > 1 ? `${l.algo.padEnd(8)}` : ''}${`${l.backend} t${l.threads}`.padEnd(10)} ${(l.member_steps_per_s / 1e6).toFixed(3)} M member-steps/s`);
     };
     for (const env of envs) {
       for (const pop of f.pops) {
-        for (const t of f.threads) {
-          emit(t === 1 ? measureRollouts(env, pop, hidden, makeBackend(kind, 1), 1, f.seed, f['min-seconds'])
-            : await measureWorkers(env, pop, hidden, kind, t, f.seed, f['min-seconds']));
+        for (const algo of f.algos) {
+          for (const t of f.threads) {
+            emit(t === 1 ? measureRollouts(env, pop, hidden, algo, makeBackend(kind, 1), 1, f.seed, f['min-seconds'])
+              : await measureWorkers(env, pop, hidden, algo, kind, t, f.seed, f['min-seconds']));
+          }
+          if (!f['skip-js']) emit(measureRollouts(env, pop, hidden, algo, jsBackend, 1, f.seed, f['min-seconds']));
         }
-        if (!f['skip-js']) emit(measureRollouts(env, pop, hidden, jsBackend, 1, f.seed, f['min-seconds']));
       }
     }
     // Summary: for each env and population, one-thread rate, all-cores ÷ one thread, and fast ÷ js.
@@ -189,7 +205,7 @@ export const benchRlCommand: Command = {
     for (const env of envs) {
       const id = resolveEnv(env).id;
       for (const pop of f.pops) {
-        const at = (b: string, t: number) => lines.find((l) => l.env === id && l.pop === pop && l.backend === b && l.threads === t);
+        const at = (b: string, t: number, algo: Algo = f.algos[0]) => lines.find((l) => l.env === id && l.pop === pop && l.algo === algo && l.backend === b && l.threads === t);
         const one = at(kind, 1);
         const most = at(kind, Math.max(...f.threads));
         const js = at('js', 1);
@@ -197,12 +213,20 @@ export const benchRlCommand: Command = {
         if (one) summary[`${key}_member_steps_per_s_t1`] = one.member_steps_per_s;
         if (one && most && most !== one) summary[`${key}_all_cores_over_t1`] = most.member_steps_per_s / one.member_steps_per_s;
         if (one && js) summary[`${key}_over_js`] = one.member_steps_per_s / js.member_steps_per_s;
+        // Same population, same run: OpenES's time per member-step ÷ EGGROLL's, with ES's ask + tell counted in,
+        // and for the policy forward alone (one thread, where it is profiled).
+        const egg = at(kind, 1, 'eggroll'), open = at(kind, 1, 'openes');
+        if (egg && open) {
+          summary[`${key}_openes_over_eggroll_time_per_step`] = egg.with_es_member_steps_per_s / open.with_es_member_steps_per_s;
+          summary[`${key}_openes_over_eggroll_policy_time_per_step`] = (open.forward_s / open.member_steps) / (egg.forward_s / egg.member_steps);
+        }
       }
     }
     if (f.json) process.stdout.write(JSON.stringify(summary) + '\n');
     else {
-      process.stdout.write(table(['env', 'pop', 'backend', 'threads', 'M member-steps/s', 'policy %', 'env %', 'other %'],
-        lines.map((l) => [l.env, l.pop, l.backend, l.threads, l.member_steps_per_s / 1e6, 100 * l.forward_share, 100 * l.env_share, 100 * l.other_share])) + '\n');
+      process.stdout.write(table(['env', 'pop', 'algo', 'backend', 'threads', 'M member-steps/s', 'with ES step', 'policy %', 'env %', 'other %'],
+        lines.map((l) => [l.env, l.pop, l.algo, l.backend, l.threads, l.member_steps_per_s / 1e6, l.with_es_member_steps_per_s / 1e6, 100 * l.forward_share, 100 * l.env_share, 100 * l.other_share])) + '\n');
+      for (const [k, v] of Object.entries(summary)) if (k.endsWith('_openes_over_eggroll_time_per_step') || k.endsWith('_openes_over_eggroll_policy_time_per_step')) log(`${k}: ${(v as number).toFixed(2)}×`);
     }
   },
 };

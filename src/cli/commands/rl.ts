@@ -61,6 +61,7 @@ const trainFlags = {
   redis: redisFlag,
   backend: backendFlag,
   'max-seconds': flag({ schema: num.nonneg(), default: 0, help: 'stop (with a checkpoint) at the first generation boundary after this many seconds; 0 = no limit' }),
+  'stop-at-return': flag({ schema: z.coerce.number({ message: 'must be a number' }).refine(Number.isFinite, { message: 'must be a finite number' }).optional(), help: 'stop (with a checkpoint) after the first generation whose population mean return reaches this (e.g. the solved threshold)' }),
   out: outFlag,
   force: forceFlag,
   resume: flag({ schema: z.string().min(1).optional(), help: 'continue the run in this directory from its latest checkpoint (falls back to the newest intact one)' }),
@@ -79,7 +80,7 @@ export function resolveConfig(env: string, flags: Record<string, unknown>): RlRu
   }
   const cfg: Record<string, unknown> = { ...BASE_PRESET, ...PRESETS[def.id], env: def.id };
   for (const [k, v] of Object.entries(flags)) {
-    if (v === undefined || ['out', 'resume', 'json', 'quiet', 'config', 'force', 'max-seconds', 'redis'].includes(k)) continue;
+    if (v === undefined || ['out', 'resume', 'json', 'quiet', 'config', 'force', 'max-seconds', 'stop-at-return', 'redis'].includes(k)) continue;
     cfg[camel(k)] = v;
   }
   const c = cfg as unknown as RlRunConfig;
@@ -107,8 +108,8 @@ export const trainCommand: Command = {
       dir = flags.resume;
       // A resumed run keeps its settings; only the number of generations, the time limit, workers and backend may change.
       // (Results are bit-identical for any worker count; a different backend may round differently.)
-      const others = [...explicit].filter((k) => !['gens', 'workers', 'backend', 'resume', 'json', 'quiet', 'max-seconds', 'redis'].includes(k));
-      if (others.length) throw new UsageError(`--resume continues a run with its saved settings; only --gens, --max-seconds, --workers, --backend, --redis may be given (got --${others.join(', --')})`);
+      const others = [...explicit].filter((k) => !['gens', 'workers', 'backend', 'resume', 'json', 'quiet', 'max-seconds', 'stop-at-return', 'redis'].includes(k));
+      if (others.length) throw new UsageError(`--resume continues a run with its saved settings; only --gens, --max-seconds, --stop-at-return, --workers, --backend, --redis may be given (got --${others.join(', --')})`);
       checkRunKind(dir, 'rl', '--resume');
       config = readRunConfig(dir);
       if (positionals[0]) {
@@ -133,7 +134,7 @@ export const trainCommand: Command = {
     let summary;
     try {
       const onGeneration = generationProgress(`${resolveEnv(config.env).id} ${config.algo}`, flags.quiet);
-      summary = await runRl(config, dir, Boolean(flags.resume), { onGeneration, log, shouldStop: signals.reason, maxSeconds: flags['max-seconds'], redis: flags.redis });
+      summary = await runRl(config, dir, Boolean(flags.resume), { onGeneration, log, shouldStop: signals.reason, maxSeconds: flags['max-seconds'], stopAtReturn: flags['stop-at-return'], redis: flags.redis });
     } catch (e) {
       if (e instanceof RunStopped) throw new Interrupted(`${e.reason}: checkpoint written at generation ${e.generation}; resume with: eggroll train --resume ${e.dir}`, signals.exitCode());
       throw e;
