@@ -7,7 +7,7 @@
  * Run: npx tsx scripts/rl-results.ts [--seeds 5] [--envs cartpole,acrobot,...] [--algos eggroll,openes] [--backend wasm]
  *      [--only-existing true]   (aggregate finished runs only)
  *      [--max-seconds S] [--stop-at-return R]   (each run's time limit; stop once the population mean reaches R)
- *      [--out docs/results/rl.md] [--root runs/rl-results]
+ *      [--out docs/results/rl.md] [--root runs/rl-results] [--pop N]   (--pop overrides the presets' population)
  * Two processes with one --algos each train side by side (one core each); then --only-existing true writes the page.
  */
 import { existsSync, readFileSync, mkdirSync } from 'node:fs';
@@ -35,6 +35,7 @@ const out = args.get('out') ?? 'docs/results/rl.md';
 const plotDir = out.replace(/\.md$/, '');
 const plotRel = plotDir.split('/').pop()!;
 const root = args.get('root') ?? 'runs/rl-results';
+const pop = args.has('pop') ? Number(args.get('pop')) : undefined;
 mkdirSync(root, { recursive: true });
 
 const results: { env: string; algo: string; runs: RlRunSummary[] }[] = [];
@@ -42,7 +43,7 @@ for (const env of envs) {
   for (const algo of algos) {
     const runs: RlRunSummary[] = [];
     for (let seed = 0; seed < seeds; seed++) {
-      const cfg = resolveConfig(env, { algo, seed, backend });
+      const cfg = resolveConfig(env, { algo, seed, backend, ...(pop ? { pop } : {}) });
       const dir = join(root, `${cfg.env}-${algo}-s${seed}`);
       const done = join(dir, 'summary.json');
       let s: RlRunSummary;
@@ -83,6 +84,15 @@ for (const env of [...new Set(results.map((r) => r.env))]) {
   });
   const nRuns = Math.min(...results.filter((r) => r.env === env).map((r) => r.runs.length));
   await writePlot(`${plotDir}/${env}`, linePlotSvg({ title: `${env}: population mean return (mean ± std over ${nRuns} seeds)`, xLabel: 'generation', yLabel: 'return', series, hLines: [{ y: resolveEnv(env).solvedThreshold, label: 'solved' }] }));
+  // Against wall-clock, one line per run: generations of the two algorithms differ in length (episode lengths
+  // follow the policies), and runs stopped by --stop-at-return differ in count, so time is the common axis.
+  const perRun = results.filter((r) => r.env === env).flatMap((r) => r.runs.map((s) => {
+    const rows = readJsonl(join(s.run_dir, 'metrics.jsonl'));
+    let t = 0;
+    const x = rows.map((m) => (t += Number(m.seconds)) / 60);
+    return { name: `${r.algo} s${s.seed}`, x, y: rows.map((m) => Number(m.mean_return)) };
+  }));
+  await writePlot(`${plotDir}/${env}-time`, linePlotSvg({ title: `${env}: population mean return of each run against training time`, xLabel: 'minutes', yLabel: 'return', series: perRun, hLines: [{ y: resolveEnv(env).solvedThreshold, label: 'solved' }] }));
 }
 // Per-generation speed at equal population: OpenES ms/gen ÷ EGGROLL ms/gen, and whether EGGROLL is no worse
 // than OpenES within the seeds' spread (its mean ≥ OpenES mean − the larger of the two stds).
@@ -105,7 +115,7 @@ const machine = await machineInfo();
 const md = [
   '# Tabula-rasa RL: EGGROLL vs OpenES',
   '',
-  `Command: \`npx tsx scripts/rl-results.ts --seeds ${seeds} --envs ${envs.join(',')} --algos ${algos.join(',')}${maxSeconds ? ` --max-seconds ${maxSeconds}` : ''}${stopAtReturn !== undefined ? ` --stop-at-return ${stopAtReturn}` : ''}${out !== 'docs/results/rl.md' ? ` --out ${out}` : ''}\``,
+  `Command: \`npx tsx scripts/rl-results.ts --seeds ${seeds} --envs ${envs.join(',')} --algos ${algos.join(',')}${maxSeconds ? ` --max-seconds ${maxSeconds}` : ''}${stopAtReturn !== undefined ? ` --stop-at-return ${stopAtReturn}` : ''}${pop ? ` --pop ${pop}` : ''}${out !== 'docs/results/rl.md' ? ` --out ${out}` : ''}\``,
   ...(maxSeconds || stopAtReturn !== undefined ? ['', `Each run stops ${[maxSeconds ? `after ${maxSeconds} s` : '', stopAtReturn !== undefined ? `after the first generation whose population mean return reaches ${stopAtReturn}` : ''].filter(Boolean).join(' or ')}, whichever comes first (the generations column gives min–max over seeds); "seconds per run" is then the time to stop.`] : []),
   '',
   `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (shared with other jobs while it ran, so wall-clock is indicative; compare the two algorithms within a row pair).`,
@@ -128,7 +138,7 @@ const md = [
   ] : []),
   `![final evaluation](${plotRel}/final-eval.svg)`,
   '',
-  ...[...new Set(results.map((r) => r.env))].map((env) => `![${env}](${plotRel}/${env}.svg)`),
+  ...[...new Set(results.map((r) => r.env))].flatMap((env) => [`![${env}](${plotRel}/${env}.svg)`, `![${env} against time](${plotRel}/${env}-time.svg)`]),
   '',
 ];
 writeFileAtomic(out, md.join('\n'));
