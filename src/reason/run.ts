@@ -155,7 +155,8 @@ export async function runReason(config: ReasonRunConfig, dir: string, resume: bo
 function strategyOf(c: ReasonRunConfig): StrategyConfig {
   const optimizer: OptimizerConfig = c.esOptimizer === 'sgd' ? { kind: 'sgd' } : c.esOptimizer === 'adam' ? { kind: 'adam' } : { kind: 'adamw' };
   return {
-    algo: 'eggroll', popSize: c.prompts * c.group, rank: c.rank, sigma: c.sigma, lr: c.esLr, optimizer,
+    algo: 'eggroll', popSize: c.prompts * c.group, rank: c.rank, sigma: c.sigma,
+    lr: c.esLrDecay < 1 ? { kind: 'exp', value: c.esLr, decay: c.esLrDecay } : c.esLr, optimizer,
     shaping: { kind: 'group', groupSize: c.group }, seed: c.seed, noiseReuse: 1,
   };
 }
@@ -172,7 +173,7 @@ async function eggrollMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float32Arr
     async step() {
       const r = await trainer.step();
       const n = c.prompts * c.group;
-      return { reward: r.meanFitness * n, correct: esTask.last.correct, tokens: esTask.last.tokens, extra: { grad_norm: r.gradNorm, sigma: r.sigma } };
+      return { reward: r.meanFitness * n, correct: esTask.last.correct, tokens: esTask.last.tokens, extra: { grad_norm: r.gradNorm, sigma: r.sigma, lr: r.lr } };
     },
     save: (dir, _step, state) => { trainer.save(dir, state); },
     resume(dir, log) {

@@ -25,7 +25,7 @@ const basePath = join(root, 'base.safetensors');
 
 const config = (algo: 'eggroll' | 'grpo', steps: number): ReasonRunConfig => ({
   algo, task: 'addition', base: basePath, steps, prompts: 2, group: 4, temperature: 1, formatReward: 0.1,
-  sigma: 0.05, rank: 1, esLr: 0.01, esOptimizer: 'adam', grpoLr: 0.01, clip: 0.2, kl: 0.01, epochs: 2,
+  sigma: 0.05, rank: 1, esLr: 0.01, esLrDecay: 1, esOptimizer: 'adam', grpoLr: 0.01, clip: 0.2, kl: 0.01, epochs: 2,
   evalEvery: 2, evalCount: 8, checkpointEvery: 2, seed: 3, backend: 'js', workers: 1,
 });
 
@@ -58,6 +58,17 @@ for (const algo of ['eggroll', 'grpo'] as const) {
     assert.deepEqual(JSON.parse(readFileSync(join(a, 'summary.json'), 'utf8')).algo, algo);
   });
 }
+
+test('EGGROLL --es-lr-decay multiplies the learning rate every generation, and the run differs from a constant rate', async () => {
+  const d = join(root, 'lr-decay');
+  await runReason({ ...config('eggroll', 3), esLrDecay: 0.5 }, d, false);
+  const lrs = readJsonl(join(d, 'metrics.jsonl')).filter((r) => r.kind !== 'eval').map((r) => r.lr);
+  assert.deepEqual(lrs, [0.01, 0.005, 0.0025]);
+  const constant = join(root, 'lr-constant');
+  await runReason(config('eggroll', 3), constant, false);
+  assert.deepEqual(readJsonl(join(constant, 'metrics.jsonl')).filter((r) => r.kind !== 'eval').map((r) => r.lr), [0.01, 0.01, 0.01]);
+  assert.notDeepEqual(outputs(d).params, outputs(constant).params);
+});
 
 test('a different seed gives a different EGGROLL run', async () => {
   const d1 = join(root, 'seed-1'), d2 = join(root, 'seed-2');
