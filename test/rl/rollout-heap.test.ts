@@ -73,6 +73,7 @@ test('bench rl --json prints one line per (env, pop, backend, threads) and a sum
   for (const l of bl.slice(0, -1)) assert.ok((l.es_s as number) > 0 && (l.with_es_member_steps_per_s as number) < (l.member_steps_per_s as number), JSON.stringify(l));
   const ratio = bl[bl.length - 1]['CartPole-v1_8_openes_over_eggroll_time_per_step'] as number;
   assert.ok(Number.isFinite(ratio) && ratio > 0, `ratio ${ratio}`);
+  for (const k of ['policy_time_per_step', 'non_env_time_per_step']) assert.ok((bl[bl.length - 1][`CartPole-v1_8_openes_over_eggroll_${k}`] as number) > 0, k);
   const badAlgo = await run('bench', 'rl', '--algos', 'eggroll,ppo');
   assert.equal(badAlgo.status, 2);
   assert.match(badAlgo.stderr, /algos must be comma-separated: eggroll, openes/);
