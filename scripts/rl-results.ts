@@ -31,7 +31,7 @@ const onlyExisting = args.get('only-existing') === 'true';
 const maxSeconds = Number(args.get('max-seconds') ?? 0);
 const stopAtReturn = args.has('stop-at-return') ? Number(args.get('stop-at-return')) : undefined;
 const out = args.get('out') ?? 'docs/results/rl.md';
-// Plots go to docs/results/<page>/ beside the page: rl.md → rl/, rl-box2d.md → rl-box2d/.
+// Plots go to docs/results/<page>/ beside the page: rl.md → rl/, rl-lunarlander.md → rl-lunarlander/.
 const plotDir = out.replace(/\.md$/, '');
 const plotRel = plotDir.split('/').pop()!;
 const root = args.get('root') ?? 'runs/rl-results';
