@@ -4,6 +4,11 @@ export type Schedule =
   | { kind: 'exp'; value: number; decay: number; min?: number }
   | { kind: 'linear'; from: number; to: number; steps: number };
 
+/** `value` multiplied by `decay` every generation, or the plain number when `decay` is 1 (no decay). */
+export function decaying(value: number, decay: number): Schedule | number {
+  return decay < 1 ? { kind: 'exp', value, decay } : value;
+}
+
 export function scheduleValue(s: Schedule | number, t: number): number {
   if (typeof s === 'number') return s;
   switch (s.kind) {

@@ -23,6 +23,7 @@ import { accuracyOf, type Accuracy } from './evaluate.js';
 import { loadLm } from './weights.js';
 import { ES_TASK_MODULE, ReasonEsTask, type EsTaskRefOptions } from './es-task.js';
 import { EVAL_PROBLEM_SEED, reasonConfigSchema, type ReasonRunConfig } from './config.js';
+import { decaying } from '../es/schedule.js';
 
 export interface ReasonHooks {
   log?: (line: string) => void;
@@ -156,7 +157,7 @@ function strategyOf(c: ReasonRunConfig): StrategyConfig {
   const optimizer: OptimizerConfig = c.esOptimizer === 'sgd' ? { kind: 'sgd' } : c.esOptimizer === 'adam' ? { kind: 'adam' } : { kind: 'adamw' };
   return {
     algo: 'eggroll', popSize: c.prompts * c.group, rank: c.rank, sigma: c.sigma,
-    lr: c.esLrDecay < 1 ? { kind: 'exp', value: c.esLr, decay: c.esLrDecay } : c.esLr, optimizer,
+    lr: decaying(c.esLr, c.esLrDecay), optimizer,
     shaping: { kind: 'group', groupSize: c.group }, seed: c.seed, noiseReuse: 1,
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { Algo, StrategyConfig } from '../es/strategy.js';
 import type { Shaping } from '../es/shaping.js';
-import type { Schedule } from '../es/schedule.js';
+import { decaying } from '../es/schedule.js';
 import type { OptimizerConfig } from '../es/optim.js';
 import type { Activation } from '../nn/activations.js';
 import type { BackendChoice } from '../backend/index.js';
@@ -58,11 +58,10 @@ export function policyConfigOf(c: PolicyConfig): PolicyConfig {
 }
 
 export function strategyFor(c: RlRunConfig): StrategyConfig {
-  const sched = (v: number, decay: number): Schedule | number => (decay < 1 ? { kind: 'exp', value: v, decay } : v);
   const optimizer: OptimizerConfig = c.optimizer === 'sgd' ? { kind: 'sgd', momentum: c.momentum }
     : c.optimizer === 'adam' ? { kind: 'adam' } : { kind: 'adamw', weightDecay: c.weightDecay };
   const shaping: Shaping = c.shaping === 'group' ? { kind: 'group', groupSize: c.groupSize } : { kind: c.shaping } as Shaping;
-  return { algo: c.algo, popSize: c.pop, rank: c.rank, sigma: sched(c.sigma, c.sigmaDecay), lr: sched(c.lr, c.lrDecay), optimizer, shaping, seed: c.seed, noiseReuse: c.noiseReuse };
+  return { algo: c.algo, popSize: c.pop, rank: c.rank, sigma: decaying(c.sigma, c.sigmaDecay), lr: decaying(c.lr, c.lrDecay), optimizer, shaping, seed: c.seed, noiseReuse: c.noiseReuse };
 }
 
 export function taskOptionsFor(c: PolicyConfig): RlTaskOptions {

@@ -158,7 +158,6 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
     const t0 = performance.now();
     let last = { mean: NaN, max: NaN };
     const limitMs = (hooks.maxSeconds ?? 0) * 1000;
-    let stoppedEarly = false;
     let stopReason: RlRunSummary['stopped_by'];
     while (trainer.generation < config.gens) {
       const r = await trainer.step();
@@ -178,13 +177,11 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
       if (trainer.generation % config.checkpointEvery === 0 || trainer.generation === config.gens || stop || outOfTime || reached) trainer.save(ckDir, { seconds }, policyMetadata(config, trainer.generation));
       if (stop) throw new RunStopped(stop, trainer.generation, dir);
       if (outOfTime) {
-        stoppedEarly = true;
         stopReason = 'max-seconds';
         log(`--max-seconds ${hooks.maxSeconds} reached at generation ${trainer.generation} of ${config.gens}; resume with: eggroll train --resume ${dir}`);
         break;
       }
       if (reached) {
-        stoppedEarly = true;
         stopReason = 'stop-at-return';
         log(`population mean return ${r.meanFitness.toFixed(1)} ≥ --stop-at-return ${hooks.stopAtReturn} at generation ${trainer.generation}`);
         break;
@@ -200,11 +197,11 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
     }
     await plotLearningCurve(dir, def.id, config.algo, def.solvedThreshold);
     const summary: RlRunSummary = {
-      env: def.id, algo: config.algo, seed: config.seed, gens: stoppedEarly ? trainer.generation : config.gens, pop: config.pop, rank: config.rank,
+      env: def.id, algo: config.algo, seed: config.seed, gens: stopReason ? trainer.generation : config.gens, pop: config.pop, rank: config.rank,
       final_mean_return: last.mean, final_max_return: last.max,
       eval_mean_return: mean, eval_std_return: std, eval_episodes: config.evalEpisodes,
       solved_threshold: def.solvedThreshold, solved: mean >= def.solvedThreshold,
-      seconds, seconds_per_generation: seconds / (stoppedEarly ? Math.max(1, trainer.generation) : config.gens), backend: backend.name, workers: config.workers, run_dir: dir,
+      seconds, seconds_per_generation: seconds / (stopReason ? Math.max(1, trainer.generation) : config.gens), backend: backend.name, workers: config.workers, run_dir: dir,
       ...(stopReason ? { stopped_by: stopReason } : {}),
     };
     writeJsonAtomic(join(dir, 'summary.json'), summary);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { centeredRanks, zscore, groupNormalize, pairSign, sanitizeFitness } from '../../src/es/shaping.js';
 import { applyUpdate, finishStep, initOptimizerState } from '../../src/es/optim.js';
-import { scheduleValue } from '../../src/es/schedule.js';
+import { scheduleValue, decaying } from '../../src/es/schedule.js';
 
 test('centered ranks: spread over [−0.5, 0.5], ties share their average rank', () => {
   assert.deepEqual(Array.from(centeredRanks(Float64Array.from([10, -1, 3]))), [0.5, -0.5, 0]);
@@ -56,4 +56,10 @@ test('schedules: constant, exponential decay with floor, linear', () => {
   assert.equal(scheduleValue({ kind: 'exp', value: 1, decay: 0.5, min: 0.2 }, 3), 0.2);
   assert.equal(scheduleValue({ kind: 'linear', from: 1, to: 0, steps: 4 }, 1), 0.75);
   assert.equal(scheduleValue({ kind: 'linear', from: 1, to: 0, steps: 4 }, 9), 0);
+});
+
+test('decaying: a plain number at decay 1, an exponential schedule below it', () => {
+  assert.equal(decaying(0.1, 1), 0.1);
+  const s = decaying(0.1, 0.5);
+  assert.deepEqual([0, 1, 2].map((t) => scheduleValue(s, t)), [0.1, 0.05, 0.025]);
 });
