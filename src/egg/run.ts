@@ -14,7 +14,7 @@ import { computeBaselines, type Baselines } from './baselines.js';
 import type { Corpus } from './data.js';
 import { backendFingerprint } from '../parallel/cluster/protocol.js';
 import { EggTrainer, eggShapeFields, type DecodedModel, type EggConfig } from './train.js';
-import { yieldForSignals } from '../io/yield.js';
+import { stopRequested } from '../io/stop-check.js';
 
 /** Everything a run needs, as written to config.json (enough to rerun it). */
 export interface LmRunConfig extends EggConfig {
@@ -134,9 +134,7 @@ export async function runLm(cfg: LmRunConfig, runDir: string, opts: LmRunOptions
     const limitMs = (hooks.maxSeconds ?? 0) * 1000;
     while (trainer.step < cfg.steps) {
       const r = await trainer.trainStep();
-      // Let a pending signal handler run (the loop may never yield to the event loop otherwise).
-      if (hooks.shouldStop) await yieldForSignals();
-      stopped = hooks.shouldStop?.();
+      stopped = await stopRequested(hooks.shouldStop);
       const outOfTime = limitMs > 0 && performance.now() - started >= limitMs;
       members += cfg.pop * cfg.tokens;
       const { cluster: c, ...step } = r;

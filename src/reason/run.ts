@@ -24,7 +24,7 @@ import { loadLm } from './weights.js';
 import { ES_TASK_MODULE, ReasonEsTask, type EsTaskRefOptions } from './es-task.js';
 import { EVAL_PROBLEM_SEED, reasonConfigSchema, type ReasonRunConfig } from './config.js';
 import { decaying } from '../es/schedule.js';
-import { yieldForSignals } from '../io/yield.js';
+import { stopRequested } from '../io/stop-check.js';
 
 export interface ReasonHooks {
   log?: (line: string) => void;
@@ -124,8 +124,7 @@ export async function runReason(config: ReasonRunConfig, dir: string, resume: bo
         metrics.append({ kind: 'eval', step, seconds: seconds(), tokens, heldout_acc: lastAcc.accuracy, heldout_lo: lastAcc.ci95[0], heldout_hi: lastAcc.ci95[1], format_rate: lastAcc.format_rate, rss_mb: peakRssMb() });
       }
       hooks.onStep?.({ step, total: config.steps, reward: r.reward / n, heldout });
-      if (hooks.shouldStop) await yieldForSignals();
-      const stop = hooks.shouldStop?.();
+      const stop = await stopRequested(hooks.shouldStop);
       const outOfTime = limitMs > 0 && session() * 1000 >= limitMs && step < config.steps;
       if (step % config.checkpointEvery === 0 || step === config.steps || stop || outOfTime) method.save(ckDir, step, { seconds: seconds(), tokens, baseAccuracy: baseAcc });
       if (stop) throw new ReasonRunStopped(stop, step, dir);

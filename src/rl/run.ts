@@ -25,7 +25,7 @@ import { writeJsonAtomic } from '../io/atomic.js';
 import { MetricsLog, readJsonl } from '../io/metrics.js';
 import { hasCheckpoint } from '../io/checkpoint.js';
 import { linePlotSvg, writePlot } from '../io/plot.js';
-import { yieldForSignals } from '../io/yield.js';
+import { stopRequested } from '../io/stop-check.js';
 
 export type { RlRunConfig } from './config.js';
 export { strategyFor, taskOptionsFor } from './config.js';
@@ -170,9 +170,7 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
       });
       const seconds = priorSeconds + (performance.now() - t0) / 1000;
       hooks.onGeneration?.({ generation: trainer.generation, total: config.gens, mean: r.meanFitness, best: r.maxFitness, ...(c ? { workers: c.workers, stragglerSeconds: c.stragglerSeconds } : {}) });
-      // Let a pending signal handler run (the loop above may never yield to the event loop otherwise).
-      if (hooks.shouldStop) await yieldForSignals();
-      const stop = hooks.shouldStop?.();
+      const stop = await stopRequested(hooks.shouldStop);
       const outOfTime = limitMs > 0 && performance.now() - t0 >= limitMs && trainer.generation < config.gens;
       const reached = hooks.stopAtReturn !== undefined && r.meanFitness >= hooks.stopAtReturn && trainer.generation < config.gens;
       if (trainer.generation % config.checkpointEvery === 0 || trainer.generation === config.gens || stop || outOfTime || reached) trainer.save(ckDir, { seconds }, policyMetadata(config, trainer.generation));
