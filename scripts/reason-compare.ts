@@ -106,7 +106,7 @@ lines.push(`| method | settings | ${times.map((t) => (t === Infinity ? `end (${s
 lines.push(`|---|---|${times.map(() => '---').join('|')}|---|---|---|`);
 for (const [name, runs, set] of [['EGGROLL', egg, EGGROLL.slice(2).join(' ')], ['GRPO', grpo, GRPO.slice(2).join(' ')]] as const) {
   if (!runs.length) continue;
-  lines.push(`| ${name} (${runs.length} seeds) | \`${set}\` | ${times.map((t) => ms(runs.map((r) => at(r, 'seconds', t)))).join(' | ')} | ${mean(runs.map((r) => r.summary.tokens_generated)).toExponential(2)} | ${mean(runs.map((r) => r.summary.steps)).toFixed(0)} | ${mean(runs.map((r) => r.summary.peak_rss_mb)).toFixed(0)} |`);
+  lines.push(`| ${name} (${runs.length} seed${runs.length === 1 ? '' : 's'}) | \`${set}\` | ${times.map((t) => ms(runs.map((r) => at(r, 'seconds', t)))).join(' | ')} | ${mean(runs.map((r) => r.summary.tokens_generated)).toExponential(2)} | ${mean(runs.map((r) => r.summary.steps)).toFixed(0)} | ${mean(runs.map((r) => r.summary.peak_rss_mb)).toFixed(0)} |`);
 }
 lines.push('');
 if (egg.length && grpo.length) {

@@ -22,6 +22,8 @@ export interface ReasonRunConfig {
   formatReward: number;
   // EGGROLL
   sigma: number;
+  /** EGGROLL's σ is multiplied by this every generation (1: constant). */
+  sigmaDecay: number;
   rank: number;
   esLr: number;
   /** EGGROLL's learning rate is multiplied by this every generation (1: constant). */
@@ -48,7 +50,7 @@ const nonneg = () => z.number().refine((v) => Number.isFinite(v) && v >= 0, { me
 
 export const reasonConfigSchema = z.object({
   algo: z.enum(REASON_ALGOS), task: z.enum(TASK_NAMES), base: z.string().min(1), steps: int(1), prompts: int(1), group: int(2),
-  temperature: nonneg(), formatReward: nonneg(), sigma: pos(), rank: int(1), esLr: pos(), esLrDecay: z.number().refine((v) => v > 0 && v <= 1, { message: 'must be in (0, 1]' }).default(1), esOptimizer: z.enum(OPTIMIZERS),
+  temperature: nonneg(), formatReward: nonneg(), sigma: pos(), sigmaDecay: z.number().refine((v) => v > 0 && v <= 1, { message: 'must be in (0, 1]' }).default(1), rank: int(1), esLr: pos(), esLrDecay: z.number().refine((v) => v > 0 && v <= 1, { message: 'must be in (0, 1]' }).default(1), esOptimizer: z.enum(OPTIMIZERS),
   grpoLr: pos(), clip: pos(), kl: nonneg(), epochs: int(1), evalEvery: int(1), evalCount: int(1), checkpointEvery: int(1), seed: int(0),
   backend: z.enum(BACKEND_CHOICES as unknown as ['auto', 'js', 'wasm', 'native']),
   // Runs written before the flag existed ran on one thread.

@@ -156,7 +156,7 @@ export async function runReason(config: ReasonRunConfig, dir: string, resume: bo
 function strategyOf(c: ReasonRunConfig): StrategyConfig {
   const optimizer: OptimizerConfig = c.esOptimizer === 'sgd' ? { kind: 'sgd' } : c.esOptimizer === 'adam' ? { kind: 'adam' } : { kind: 'adamw' };
   return {
-    algo: 'eggroll', popSize: c.prompts * c.group, rank: c.rank, sigma: c.sigma,
+    algo: 'eggroll', popSize: c.prompts * c.group, rank: c.rank, sigma: decaying(c.sigma, c.sigmaDecay),
     lr: decaying(c.esLr, c.esLrDecay), optimizer,
     shaping: { kind: 'group', groupSize: c.group }, seed: c.seed, noiseReuse: 1,
   };

@@ -25,7 +25,7 @@ const basePath = join(root, 'base.safetensors');
 
 const config = (algo: 'eggroll' | 'grpo', steps: number): ReasonRunConfig => ({
   algo, task: 'addition', base: basePath, steps, prompts: 2, group: 4, temperature: 1, formatReward: 0.1,
-  sigma: 0.05, rank: 1, esLr: 0.01, esLrDecay: 1, esOptimizer: 'adam', grpoLr: 0.01, clip: 0.2, kl: 0.01, epochs: 2,
+  sigma: 0.05, sigmaDecay: 1, rank: 1, esLr: 0.01, esLrDecay: 1, esOptimizer: 'adam', grpoLr: 0.01, clip: 0.2, kl: 0.01, epochs: 2,
   evalEvery: 2, evalCount: 8, checkpointEvery: 2, seed: 3, backend: 'js', workers: 1,
 });
 
@@ -67,6 +67,15 @@ test('EGGROLL --es-lr-decay multiplies the learning rate every generation, and t
   const constant = join(root, 'lr-constant');
   await runReason(config('eggroll', 3), constant, false);
   assert.deepEqual(readJsonl(join(constant, 'metrics.jsonl')).filter((r) => r.kind !== 'eval').map((r) => r.lr), [0.01, 0.01, 0.01]);
+  assert.notDeepEqual(outputs(d).params, outputs(constant).params);
+});
+
+test('EGGROLL --sigma-decay multiplies σ every generation, and the run differs from a constant σ', async () => {
+  const d = join(root, 'sigma-decay');
+  await runReason({ ...config('eggroll', 3), sigmaDecay: 0.5 }, d, false);
+  assert.deepEqual(readJsonl(join(d, 'metrics.jsonl')).filter((r) => r.kind !== 'eval').map((r) => r.sigma), [0.05, 0.025, 0.0125]);
+  const constant = join(root, 'sigma-constant');
+  await runReason(config('eggroll', 3), constant, false);
   assert.notDeepEqual(outputs(d).params, outputs(constant).params);
 });
 

@@ -47,6 +47,7 @@ const trainFlags = {
   temperature: flag({ schema: num.nonneg().optional(), help: "sampling temperature of training completions (default: the paper's, eggroll 0, grpo 1; held-out evaluation is greedy)" }),
   'format-reward': flag({ schema: num.range(0, 1), default: 0.1, help: 'reward of a well-formed wrong answer (a right one gets 1)' }),
   sigma: flag({ schema: num.positive(), default: 0.02, help: 'EGGROLL noise scale σ' }),
+  'sigma-decay': flag({ schema: num.range(0.9, 1), default: 1, help: 'EGGROLL σ multiplied by this every generation (1: constant; 0.9995 reaches 0.37× after 2,000 generations)' }),
   rank: flag({ schema: num.int(1, 64), default: 1, help: 'EGGROLL perturbation rank' }),
   'es-lr': flag({ schema: num.positive(), default: 0.001, help: 'EGGROLL learning rate' }),
   'es-lr-decay': flag({ schema: num.range(0.9, 1), default: 1, help: 'EGGROLL learning rate multiplied by this every generation (1: constant; 0.9995 reaches 0.15× after 3,800 generations)' }),
@@ -115,7 +116,7 @@ export const reasonTrainCommand: Command = {
       if (f.algo === 'eggroll' && group % 2 !== 0) throw new UsageError(`--group must be even for EGGROLL (antithetic ± pairs share a prompt), got ${group}`);
       config = {
         algo: f.algo, task: f.task, base: resolveBase(f.base), steps: f.steps, prompts: f.prompts ?? d.prompts, group, temperature: f.temperature ?? d.temperature, formatReward: f['format-reward'],
-        sigma: f.sigma, rank: f.rank, esLr: f['es-lr'], esLrDecay: f['es-lr-decay'], esOptimizer: f['es-optimizer'], grpoLr: f['grpo-lr'], clip: f.clip, kl: f.kl, epochs: f.epochs,
+        sigma: f.sigma, sigmaDecay: f['sigma-decay'], rank: f.rank, esLr: f['es-lr'], esLrDecay: f['es-lr-decay'], esOptimizer: f['es-optimizer'], grpoLr: f['grpo-lr'], clip: f.clip, kl: f.kl, epochs: f.epochs,
         evalEvery: f['eval-every'], evalCount: f['eval-count'], checkpointEvery: f['checkpoint-every'], seed: f.seed, backend: f.backend as BackendChoice, workers: f.workers,
       };
       const width = Math.min(loadLm(config.base).cfg.dim, VOCAB_SIZE);

@@ -1,0 +1,123 @@
+/**
+ * How much of one update on the reasoning LM is signal, for EGGROLL or (--algo grpo) GRPO. From the same parameters
+ * and the same prompts, two estimates g_A, g_B with independent noise are made: for EGGROLL two strategies with
+ * different noise seeds (population N, the `reason train` defaults otherwise); for GRPO two batches of completions
+ * sampled with different seeds, each giving the gradient of the clipped surrogate at its first epoch (ratio 1: the
+ * group-advantage policy gradient), restricted to the matrices EGGROLL trains so the two are measured alike. Their noises are independent, so E[g_A·g_B] = |∇|², the squared gradient of
+ * the σ-smoothed reward on these prompts, while E|g|² = |∇|² + the noise energy; cos(g_A, g_B) is thus the
+ * fraction of an update's energy that is signal, and 1/cos the number of updates whose noise averages down to
+ * the signal's size. Measured at the base model and at a run's latest checkpoint (--run), it says whether a
+ * stalled run sits where the smoothed objective is flat (|∇| small) or where the estimate is too noisy to follow it.
+ * Each repeat draws its prompts from its own problem stream; the estimate g is read back as θ_after − θ_before of
+ * one SGD step with learning rate 1 (EGGROLL) or taken from tfjs (GRPO).
+ *
+ * Run: npx tsx scripts/reason-es-signal.ts [--algo eggroll|grpo] [--run runs/reason-var/default] [--base data/reason/base.safetensors]
+ *      [--task countdown] [--sigma 0.02] [--prompts 32|8] [--group 32|16] [--temperature 0|1] [--reps 6] [--json true]
+ */
+import { join, resolve } from 'node:path';
+import { loadBackend } from '../src/backend/index.js';
+import { loadCheckpoint } from '../src/io/checkpoint.js';
+import { ParamSet } from '../src/nn/params.js';
+import { LocalTrainer } from '../src/es/local-trainer.js';
+import { ReasonEsTask } from '../src/reason/es-task.js';
+import { lmSpecs, RecurrentLm } from '../src/reason/model.js';
+import { makeTask, type TaskName } from '../src/reason/tasks/index.js';
+import { loadLm } from '../src/reason/weights.js';
+import { inference } from '../src/es/population.js';
+import { sampleBatch } from '../src/reason/sample.js';
+import { decode, encode } from '../src/reason/vocab.js';
+import { rewardOf } from '../src/reason/tasks/index.js';
+import { stepProblems } from '../src/reason/es-task.js';
+import { groupAdvantages, grpoBatch, grpoLoss, tokenLogprobs } from '../src/reason/grpo.js';
+import { gradients } from '../src/reason/pretrain.js';
+import { initTf, TfLm } from '../src/reason/tf-model.js';
+
+const args = new Map<string, string>();
+for (let i = 2; i + 1 < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
+const basePath = resolve(args.get('base') ?? 'data/reason/base.safetensors');
+const run = args.get('run');
+const taskName = (args.get('task') ?? 'countdown') as TaskName;
+const algo = args.get('algo') ?? 'eggroll';
+if (algo !== 'eggroll' && algo !== 'grpo') throw new Error(`--algo must be eggroll or grpo, got ${algo}`);
+const sigma = Number(args.get('sigma') ?? 0.02);
+// The `reason train` defaults of each method.
+const prompts = Number(args.get('prompts') ?? (algo === 'eggroll' ? 32 : 8));
+const group = Number(args.get('group') ?? (algo === 'eggroll' ? 32 : 16));
+const temperature = Number(args.get('temperature') ?? (algo === 'eggroll' ? 0 : 1));
+const reps = Number(args.get('reps') ?? 6);
+
+const backend = await loadBackend('auto', () => {});
+const base = loadLm(basePath);
+let values = base.values.map((v) => Float32Array.from(v));
+if (run) {
+  const params = new ParamSet(lmSpecs(base.cfg), backend);
+  params.loadTensors(loadCheckpoint(join(run, 'checkpoints')).tensors, 'param/');
+  values = params.values.map((v) => Float32Array.from(v));
+}
+const task = makeTask(taskName);
+const popSize = prompts * group;
+
+/** One ES gradient estimate (all trained tensors, concatenated) and the members' correct rate. */
+function esEstimate(problemSeed: number, noiseSeed: number): { g: Float64Array; correct: number } {
+  const esTask = new ReasonEsTask({ cfg: base.cfg, base: values, task, popSize, group, temperature, formatReward: 0.1, seed: problemSeed }, backend);
+  const t = new LocalTrainer(esTask, backend, {
+    algo: 'eggroll', popSize, rank: 1, sigma, lr: 1, optimizer: { kind: 'sgd' }, shaping: { kind: 'group', groupSize: group }, seed: noiseSeed, noiseReuse: 1,
+  });
+  const before = t.params.values.map((v) => Float64Array.from(v));
+  t.step();
+  const parts = t.params.values.map((v, i) => Float64Array.from(v, (x, j) => x - before[i][j]));
+  const g = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) { g.set(p, o); o += p.length; }
+  return { g, correct: esTask.last.correct / popSize };
+}
+
+const specs = lmSpecs(base.cfg);
+const trained = specs.map((sp, i) => (sp.mode === 'lowrank' ? i : -1)).filter((i) => i >= 0);
+let grpoModel: TfLm | undefined;
+/** One GRPO policy-gradient estimate on the matrices EGGROLL trains, and the sampled completions' correct rate. */
+async function grpoEstimate(problemSeed: number, samplingSeed: number): Promise<{ g: Float64Array; correct: number }> {
+  if (!grpoModel) { await initTf(); grpoModel = new TfLm(base.cfg, values); }
+  const params = new ParamSet(specs, backend);
+  params.values.forEach((v, i) => v.set(values[i]));
+  const rows = prompts * group;
+  const lm = new RecurrentLm(base.cfg, params, backend, rows);
+  const problems = stepProblems(task, problemSeed, 0, prompts);
+  const promptTokens = Array.from({ length: rows }, (_, r) => encode(problems[Math.floor(r / group)].prompt));
+  const { completions } = sampleBatch(lm, inference(params, backend).unperturbed(rows), promptTokens, {
+    maxNew: task.maxNewTokens, temperature, seed: samplingSeed, rowKey: (r) => [0, r],
+  });
+  let correct = 0;
+  const rewards = completions.map((c, r) => {
+    const v = task.verify(problems[Math.floor(r / group)], decode(c));
+    if (v.correct) correct++;
+    return rewardOf(v, 0.1);
+  });
+  const batch = grpoBatch(promptTokens, completions, groupAdvantages(rewards, group));
+  const old = tokenLogprobs(grpoModel, batch);
+  const { grads } = gradients(grpoModel, () => grpoLoss(grpoModel!, batch, old, undefined, 0.2, 0));
+  const g = new Float64Array(trained.reduce((s, i) => s + grads[i].length, 0));
+  let o = 0;
+  for (const i of trained) { g.set(grads[i], o); o += grads[i].length; }
+  return { g, correct: correct / rows };
+}
+const estimate = (problemSeed: number, noiseSeed: number) => (algo === 'eggroll' ? Promise.resolve(esEstimate(problemSeed, noiseSeed)) : grpoEstimate(problemSeed, noiseSeed));
+
+const dot = (a: Float64Array, b: Float64Array) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; };
+const rows: { cos: number; signal: number; energy: number; correct: number }[] = [];
+for (let k = 0; k < reps; k++) {
+  const a = await estimate(100 + k, 1000 + k), b = await estimate(100 + k, 2000 + k);
+  const ab = dot(a.g, b.g), aa = dot(a.g, a.g), bb = dot(b.g, b.g);
+  // An estimate is zero when every prompt's members agree (no group has both rewards): no direction, cos 0.
+  rows.push({ cos: aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0, signal: ab, energy: (aa + bb) / 2, correct: (a.correct + b.correct) / 2 });
+  process.stderr.write(`repeat ${k + 1}/${reps}: cos ${rows[k].cos.toFixed(4)}, completions correct ${(100 * rows[k].correct).toFixed(1)}%\n`);
+}
+const mean = (f: (r: (typeof rows)[number]) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
+const sd = (f: (r: (typeof rows)[number]) => number) => { const m = mean(f); return Math.sqrt(rows.reduce((s, r) => s + (f(r) - m) ** 2, 0) / Math.max(1, rows.length - 1)); };
+const out = {
+  at: run ?? basePath, algo, ...(algo === 'eggroll' ? { sigma } : {}), prompts, group, temperature, reps,
+  cos_mean: mean((r) => r.cos), cos_sd: sd((r) => r.cos),
+  signal_norm2: mean((r) => r.signal), update_norm2: mean((r) => r.energy), completions_correct: mean((r) => r.correct),
+};
+if (args.get('json') === 'true') console.log(JSON.stringify(out));
+else console.log(`${out.at}, ${algo}${algo === 'eggroll' ? ` σ = ${sigma}` : ''}, ${prompts} prompts × ${group}, temperature ${temperature}: cos(g_A, g_B) = ${out.cos_mean.toFixed(4)} ± ${out.cos_sd.toFixed(4)} over ${reps} repeats; |∇|² ≈ ${out.signal_norm2.toExponential(2)}, |g|² = ${out.update_norm2.toExponential(2)}; completions correct ${(100 * out.completions_correct).toFixed(1)}%`);
