@@ -3,7 +3,10 @@
  * and the same prompts, two estimates g_A, g_B with independent noise are made: for EGGROLL two strategies with
  * different noise seeds (population N, the `reason train` defaults otherwise); for GRPO two batches of completions
  * sampled with different seeds, each giving the gradient of the clipped surrogate at its first epoch (ratio 1: the
- * group-advantage policy gradient), restricted to the matrices EGGROLL trains so the two are measured alike. Their noises are independent, so E[g_A·g_B] = |∇|², the squared gradient of
+ * group-advantage policy gradient), restricted to the matrices EGGROLL trains so the two are measured alike.
+ * --algo linear is the control: the same EGGROLL estimator (population, rank 1, antithetic pairs, group shaping) on a
+ * fitness linear in one 447×447 matrix (199,809 weights, as many as the LM's trained matrices hold), where theory
+ * gives cos = (N/2)/(N/2 + d) — N/2 independent directions — the most any reward can give at that population. Their noises are independent, so E[g_A·g_B] = |∇|², the squared gradient of
  * the σ-smoothed reward on these prompts, while E|g|² = |∇|² + the noise energy; cos(g_A, g_B) is thus the
  * fraction of an update's energy that is signal, and 1/cos the number of updates whose noise averages down to
  * the signal's size. Measured at the base model and at a run's latest checkpoint (--run), it says whether a
@@ -11,7 +14,7 @@
  * Each repeat draws its prompts from its own problem stream; the estimate g is read back as θ_after − θ_before of
  * one SGD step with learning rate 1 (EGGROLL) or taken from tfjs (GRPO).
  *
- * Run: npx tsx scripts/reason-es-signal.ts [--algo eggroll|grpo] [--run runs/reason-var/default] [--base data/reason/base.safetensors]
+ * Run: npx tsx scripts/reason-es-signal.ts [--algo eggroll|grpo|linear] [--run runs/reason-var/default] [--base data/reason/base.safetensors]
  *      [--task countdown] [--sigma 0.02] [--prompts 32|8] [--group 32|16] [--temperature 0|1] [--reps 6] [--json true]
  */
 import { join, resolve } from 'node:path';
@@ -21,6 +24,9 @@ import { ParamSet } from '../src/nn/params.js';
 import { LocalTrainer } from '../src/es/local-trainer.js';
 import { ReasonEsTask } from '../src/reason/es-task.js';
 import { lmSpecs, RecurrentLm } from '../src/reason/model.js';
+import { Mlp, mlpSpecs, initMlp, type MlpConfig } from '../src/nn/mlp.js';
+import { initNormal } from '../src/nn/init.js';
+import type { Task } from '../src/es/task.js';
 import { makeTask, type TaskName } from '../src/reason/tasks/index.js';
 import { loadLm } from '../src/reason/weights.js';
 import { inference } from '../src/es/population.js';
@@ -38,12 +44,12 @@ const basePath = resolve(args.get('base') ?? 'data/reason/base.safetensors');
 const run = args.get('run');
 const taskName = (args.get('task') ?? 'countdown') as TaskName;
 const algo = args.get('algo') ?? 'eggroll';
-if (algo !== 'eggroll' && algo !== 'grpo') throw new Error(`--algo must be eggroll or grpo, got ${algo}`);
+if (algo !== 'eggroll' && algo !== 'grpo' && algo !== 'linear') throw new Error(`--algo must be eggroll, grpo or linear, got ${algo}`);
 const sigma = Number(args.get('sigma') ?? 0.02);
 // The `reason train` defaults of each method.
-const prompts = Number(args.get('prompts') ?? (algo === 'eggroll' ? 32 : 8));
-const group = Number(args.get('group') ?? (algo === 'eggroll' ? 32 : 16));
-const temperature = Number(args.get('temperature') ?? (algo === 'eggroll' ? 0 : 1));
+const prompts = Number(args.get('prompts') ?? (algo === 'grpo' ? 8 : 32));
+const group = Number(args.get('group') ?? (algo === 'grpo' ? 16 : 32));
+const temperature = Number(args.get('temperature') ?? (algo === 'grpo' ? 1 : 0));
 const reps = Number(args.get('reps') ?? 6);
 
 const backend = await loadBackend('auto', () => {});
@@ -101,7 +107,31 @@ async function grpoEstimate(problemSeed: number, samplingSeed: number): Promise<
   for (const i of trained) { g.set(grads[i], o); o += grads[i].length; }
   return { g, correct: correct / rows };
 }
-const estimate = (problemSeed: number, noiseSeed: number) => (algo === 'eggroll' ? Promise.resolve(esEstimate(problemSeed, noiseSeed)) : grpoEstimate(problemSeed, noiseSeed));
+/** The control: the EGGROLL estimate of a fitness linear in one LINEAR_N × LINEAR_N matrix, f = pᵀ W q. */
+const LINEAR_N = 447;
+function linearEstimate(noiseSeed: number): { g: Float64Array; correct: number } {
+  const n = LINEAR_N, cfg: MlpConfig = { sizes: [n, n], activation: 'tanh', bias: 'frozen' }; // identity output: linear
+  const p = new Float32Array(n), q = new Float32Array(n);
+  initNormal(5, 0, q, 1); initNormal(6, 0, p, 1);
+  const mlp = new Mlp(cfg, backend, popSize);
+  const xs = new Float32Array(popSize * n);
+  const linear: Task = {
+    specs: mlpSpecs(cfg), auxSize: 0, stateSize: 0, init: (params, seed) => initMlp(params, seed), state: () => new Float64Array(0),
+    evaluate(pop, fitness) {
+      for (let i = 0; i < pop.memberEnd - pop.memberStart; i++) xs.set(q, i * n);
+      const rows = pop.all(1), out = mlp.forward(rows, xs);
+      for (let r = 0; r < rows.count; r++) { let f = 0; for (let j = 0; j < n; j++) f += p[j] * out[r * n + j]; fitness[pop.memberStart + r] = f; }
+    },
+  };
+  const t = new LocalTrainer(linear, backend, {
+    algo: 'eggroll', popSize, rank: 1, sigma, lr: 1, optimizer: { kind: 'sgd' }, shaping: { kind: 'group', groupSize: group }, seed: noiseSeed, noiseReuse: 1,
+  });
+  const before = Float64Array.from(t.params.values[0]);
+  t.step();
+  return { g: Float64Array.from(t.params.values[0], (x, j) => x - before[j]), correct: NaN };
+}
+const estimate = (problemSeed: number, noiseSeed: number) => (algo === 'eggroll' ? Promise.resolve(esEstimate(problemSeed, noiseSeed))
+  : algo === 'linear' ? Promise.resolve(linearEstimate(noiseSeed)) : grpoEstimate(problemSeed, noiseSeed));
 
 const dot = (a: Float64Array, b: Float64Array) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; };
 const rows: { cos: number; signal: number; energy: number; correct: number }[] = [];
@@ -110,14 +140,15 @@ for (let k = 0; k < reps; k++) {
   const ab = dot(a.g, b.g), aa = dot(a.g, a.g), bb = dot(b.g, b.g);
   // An estimate is zero when every prompt's members agree (no group has both rewards): no direction, cos 0.
   rows.push({ cos: aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0, signal: ab, energy: (aa + bb) / 2, correct: (a.correct + b.correct) / 2 });
-  process.stderr.write(`repeat ${k + 1}/${reps}: cos ${rows[k].cos.toFixed(4)}, completions correct ${(100 * rows[k].correct).toFixed(1)}%\n`);
+  process.stderr.write(`repeat ${k + 1}/${reps}: cos ${rows[k].cos.toFixed(4)}${algo === 'linear' ? '' : `, completions correct ${(100 * rows[k].correct).toFixed(1)}%`}\n`);
 }
 const mean = (f: (r: (typeof rows)[number]) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
 const sd = (f: (r: (typeof rows)[number]) => number) => { const m = mean(f); return Math.sqrt(rows.reduce((s, r) => s + (f(r) - m) ** 2, 0) / Math.max(1, rows.length - 1)); };
 const out = {
-  at: run ?? basePath, algo, ...(algo === 'eggroll' ? { sigma } : {}), prompts, group, temperature, reps,
+  at: algo === 'linear' ? `linear fitness, d = ${LINEAR_N ** 2}` : run ?? basePath, algo, ...(algo === 'grpo' ? {} : { sigma }), prompts, group, temperature, reps,
+  ...(algo === 'linear' ? { cos_theory: popSize / 2 / (popSize / 2 + LINEAR_N ** 2) } : {}),
   cos_mean: mean((r) => r.cos), cos_sd: sd((r) => r.cos),
   signal_norm2: mean((r) => r.signal), update_norm2: mean((r) => r.energy), completions_correct: mean((r) => r.correct),
 };
 if (args.get('json') === 'true') console.log(JSON.stringify(out));
-else console.log(`${out.at}, ${algo}${algo === 'eggroll' ? ` σ = ${sigma}` : ''}, ${prompts} prompts × ${group}, temperature ${temperature}: cos(g_A, g_B) = ${out.cos_mean.toFixed(4)} ± ${out.cos_sd.toFixed(4)} over ${reps} repeats; |∇|² ≈ ${out.signal_norm2.toExponential(2)}, |g|² = ${out.update_norm2.toExponential(2)}; completions correct ${(100 * out.completions_correct).toFixed(1)}%`);
+else console.log(`${out.at}, ${algo}${algo === 'grpo' ? '' : ` σ = ${sigma}`}, ${algo === 'linear' ? `population ${popSize} in groups of ${group}` : `${prompts} prompts × ${group}, temperature ${temperature}`}: cos(g_A, g_B) = ${out.cos_mean.toFixed(4)} ± ${out.cos_sd.toFixed(4)} over ${reps} repeats; |∇|² ≈ ${out.signal_norm2.toExponential(2)}, |g|² = ${out.update_norm2.toExponential(2)}${algo === 'linear' ? `; theory (N/2)/(N/2 + d) = ${out.cos_theory!.toFixed(4)}` : `; completions correct ${(100 * out.completions_correct).toFixed(1)}%`}`);
