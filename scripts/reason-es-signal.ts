@@ -4,15 +4,16 @@
  * different noise seeds (population N, the `reason train` defaults otherwise); for GRPO two batches of completions
  * sampled with different seeds, each giving the gradient of the clipped surrogate at its first epoch (ratio 1: the
  * group-advantage policy gradient), restricted to the matrices EGGROLL trains so the two are measured alike.
- * --algo linear is the control: the same EGGROLL estimator (population, rank 1, antithetic pairs, group shaping) on a
- * fitness linear in one 447×447 matrix (199,809 weights, as many as the LM's trained matrices hold), where theory
- * gives cos = (N/2)/(N/2 + d) — N/2 independent directions — the most any reward can give at that population. Their noises are independent, so E[g_A·g_B] = |∇|², the squared gradient of
- * the σ-smoothed reward on these prompts, while E|g|² = |∇|² + the noise energy; cos(g_A, g_B) is thus the
- * fraction of an update's energy that is signal, and 1/cos the number of updates whose noise averages down to
- * the signal's size. Measured at the base model and at a run's latest checkpoint (--run), it says whether a
- * stalled run sits where the smoothed objective is flat (|∇| small) or where the estimate is too noisy to follow it.
- * Each repeat draws its prompts from its own problem stream; the estimate g is read back as θ_after − θ_before of
- * one SGD step with learning rate 1 (EGGROLL) or taken from tfjs (GRPO).
+ * Their noises are independent, so E[g_A·g_B] = |∇|², the squared gradient of the (σ-smoothed) reward on these
+ * prompts, while E|g|² = |∇|² + the noise energy; cos(g_A, g_B) is thus the fraction of an update's energy that is
+ * signal, and 1/cos the number of updates whose noise averages down to the signal's size. Measured at the base
+ * model and at a run's latest checkpoint (--run), it says whether a stalled run sits where the smoothed objective
+ * is flat (|∇| small) or where the estimate is too noisy to follow it. Each repeat draws its prompts from its own
+ * problem stream; the estimate g is read back as θ_after − θ_before of one SGD step with learning rate 1 (EGGROLL)
+ * or taken from tfjs (GRPO).
+ * --algo linear is the control: the same EGGROLL estimator (population, rank 1, antithetic pairs, group shaping) on
+ * a fitness linear in one 447×447 matrix (199,809 weights, as many as the LM's trained matrices hold), where theory
+ * gives cos = (N/2)/(N/2 + d) — N/2 independent directions — the most any reward can give at that population.
  *
  * Run: npx tsx scripts/reason-es-signal.ts [--algo eggroll|grpo|linear] [--run runs/reason-var/default] [--base data/reason/base.safetensors]
  *      [--task countdown] [--sigma 0.02] [--prompts 32|8] [--group 32|16] [--temperature 0|1] [--reps 6] [--json true]
@@ -21,20 +22,17 @@ import { join, resolve } from 'node:path';
 import { loadBackend } from '../src/backend/index.js';
 import { loadCheckpoint } from '../src/io/checkpoint.js';
 import { ParamSet } from '../src/nn/params.js';
-import { LocalTrainer } from '../src/es/local-trainer.js';
-import { ReasonEsTask } from '../src/reason/es-task.js';
-import { lmSpecs, RecurrentLm } from '../src/reason/model.js';
 import { Mlp, mlpSpecs, initMlp, type MlpConfig } from '../src/nn/mlp.js';
 import { initNormal } from '../src/nn/init.js';
+import { LocalTrainer } from '../src/es/local-trainer.js';
+import { inference } from '../src/es/population.js';
 import type { Task } from '../src/es/task.js';
+import { ReasonEsTask, stepProblems } from '../src/reason/es-task.js';
+import { lmSpecs, RecurrentLm } from '../src/reason/model.js';
 import { makeTask, type TaskName } from '../src/reason/tasks/index.js';
 import { loadLm } from '../src/reason/weights.js';
-import { inference } from '../src/es/population.js';
-import { sampleBatch } from '../src/reason/sample.js';
-import { decode, encode } from '../src/reason/vocab.js';
-import { rewardOf } from '../src/reason/tasks/index.js';
-import { stepProblems } from '../src/reason/es-task.js';
 import { groupAdvantages, grpoBatch, grpoLoss, tokenLogprobs } from '../src/reason/grpo.js';
+import { sampleGroups } from '../src/reason/grpo-method.js';
 import { gradients } from '../src/reason/pretrain.js';
 import { initTf, TfLm } from '../src/reason/tf-model.js';
 
@@ -63,49 +61,49 @@ if (run) {
 const task = makeTask(taskName);
 const popSize = prompts * group;
 
-/** One ES gradient estimate (all trained tensors, concatenated) and the members' correct rate. */
-function esEstimate(problemSeed: number, noiseSeed: number): { g: Float64Array; correct: number } {
-  const esTask = new ReasonEsTask({ cfg: base.cfg, base: values, task, popSize, group, temperature, formatReward: 0.1, seed: problemSeed }, backend);
+/** The tensors of `parts` that `keep` names, concatenated in double precision. */
+function concat(parts: ArrayLike<number>[], keep: number[] = parts.map((_, i) => i)): Float64Array {
+  const g = new Float64Array(keep.reduce((s, i) => s + parts[i].length, 0));
+  let o = 0;
+  for (const i of keep) { g.set(parts[i], o); o += parts[i].length; }
+  return g;
+}
+
+/** One EGGROLL update of `esTask` (SGD, learning rate 1), read back as θ_after − θ_before over every tensor. */
+function esUpdate(esTask: Task, noiseSeed: number): Float64Array {
   const t = new LocalTrainer(esTask, backend, {
     algo: 'eggroll', popSize, rank: 1, sigma, lr: 1, optimizer: { kind: 'sgd' }, shaping: { kind: 'group', groupSize: group }, seed: noiseSeed, noiseReuse: 1,
   });
   const before = t.params.values.map((v) => Float64Array.from(v));
   t.step();
-  const parts = t.params.values.map((v, i) => Float64Array.from(v, (x, j) => x - before[i][j]));
-  const g = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) { g.set(p, o); o += p.length; }
+  return concat(t.params.values.map((v, i) => Float64Array.from(v, (x, j) => x - before[i][j])));
+}
+
+/** One ES gradient estimate on the LM (frozen tensors contribute zeros) and the members' correct rate. */
+function esEstimate(problemSeed: number, noiseSeed: number): { g: Float64Array; correct: number } {
+  const esTask = new ReasonEsTask({ cfg: base.cfg, base: values, task, popSize, group, temperature, formatReward: 0.1, seed: problemSeed }, backend);
+  const g = esUpdate(esTask, noiseSeed);
   return { g, correct: esTask.last.correct / popSize };
 }
 
 const specs = lmSpecs(base.cfg);
 const trained = specs.map((sp, i) => (sp.mode === 'lowrank' ? i : -1)).filter((i) => i >= 0);
-let grpoModel: TfLm | undefined;
+let grpo: { model: TfLm; lm: RecurrentLm; pop: ReturnType<typeof inference> } | undefined;
 /** One GRPO policy-gradient estimate on the matrices EGGROLL trains, and the sampled completions' correct rate. */
 async function grpoEstimate(problemSeed: number, samplingSeed: number): Promise<{ g: Float64Array; correct: number }> {
-  if (!grpoModel) { await initTf(); grpoModel = new TfLm(base.cfg, values); }
-  const params = new ParamSet(specs, backend);
-  params.values.forEach((v, i) => v.set(values[i]));
-  const rows = prompts * group;
-  const lm = new RecurrentLm(base.cfg, params, backend, rows);
+  if (!grpo) {
+    await initTf();
+    const params = new ParamSet(specs, backend);
+    params.values.forEach((v, i) => v.set(values[i]));
+    grpo = { model: new TfLm(base.cfg, values), lm: new RecurrentLm(base.cfg, params, backend, popSize), pop: inference(params, backend) };
+  }
+  const { model, lm, pop } = grpo;
   const problems = stepProblems(task, problemSeed, 0, prompts);
-  const promptTokens = Array.from({ length: rows }, (_, r) => encode(problems[Math.floor(r / group)].prompt));
-  const { completions } = sampleBatch(lm, inference(params, backend).unperturbed(rows), promptTokens, {
-    maxNew: task.maxNewTokens, temperature, seed: samplingSeed, rowKey: (r) => [0, r],
-  });
-  let correct = 0;
-  const rewards = completions.map((c, r) => {
-    const v = task.verify(problems[Math.floor(r / group)], decode(c));
-    if (v.correct) correct++;
-    return rewardOf(v, 0.1);
-  });
-  const batch = grpoBatch(promptTokens, completions, groupAdvantages(rewards, group));
-  const old = tokenLogprobs(grpoModel, batch);
-  const { grads } = gradients(grpoModel, () => grpoLoss(grpoModel!, batch, old, undefined, 0.2, 0));
-  const g = new Float64Array(trained.reduce((s, i) => s + grads[i].length, 0));
-  let o = 0;
-  for (const i of trained) { g.set(grads[i], o); o += grads[i].length; }
-  return { g, correct: correct / rows };
+  const r = sampleGroups(lm, pop, task, problems, { seed: samplingSeed, group, temperature, formatReward: 0.1 }, 0);
+  const batch = grpoBatch(r.prompts, r.completions, groupAdvantages(r.rewards, group));
+  const old = tokenLogprobs(model, batch);
+  const { grads } = gradients(model, () => grpoLoss(model, batch, old, undefined, 0.2, 0));
+  return { g: concat(grads, trained), correct: r.correct / popSize };
 }
 /** The control: the EGGROLL estimate of a fitness linear in one LINEAR_N × LINEAR_N matrix, f = pᵀ W q. */
 const LINEAR_N = 447;
@@ -123,12 +121,7 @@ function linearEstimate(noiseSeed: number): { g: Float64Array; correct: number }
       for (let r = 0; r < rows.count; r++) { let f = 0; for (let j = 0; j < n; j++) f += p[j] * out[r * n + j]; fitness[pop.memberStart + r] = f; }
     },
   };
-  const t = new LocalTrainer(linear, backend, {
-    algo: 'eggroll', popSize, rank: 1, sigma, lr: 1, optimizer: { kind: 'sgd' }, shaping: { kind: 'group', groupSize: group }, seed: noiseSeed, noiseReuse: 1,
-  });
-  const before = Float64Array.from(t.params.values[0]);
-  t.step();
-  return { g: Float64Array.from(t.params.values[0], (x, j) => x - before[j]), correct: NaN };
+  return { g: esUpdate(linear, noiseSeed), correct: NaN };
 }
 const estimate = (problemSeed: number, noiseSeed: number) => (algo === 'eggroll' ? Promise.resolve(esEstimate(problemSeed, noiseSeed))
   : algo === 'linear' ? Promise.resolve(linearEstimate(noiseSeed)) : grpoEstimate(problemSeed, noiseSeed));

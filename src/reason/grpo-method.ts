@@ -2,13 +2,14 @@
 import type { Backend } from '../backend/types.js';
 import { saveCheckpoint, loadCheckpoint, type Checkpoint } from '../io/checkpoint.js';
 import { ParamSet } from '../nn/params.js';
-import { inference } from '../es/population.js';
+import { inference, type Population } from '../es/population.js';
 import { applyUpdate, finishStep, initOptimizerState, type OptimizerConfig, type OptimizerState } from '../es/optim.js';
 import { checkTensors, modelTensorsExpected } from '../parallel/trainer.js';
 import { lmSpecs, RecurrentLm, type LmConfig } from './model.js';
 import { sampleBatch } from './sample.js';
 import { decode, encode } from './vocab.js';
 import { rewardOf, type ReasonTask } from './tasks/index.js';
+import type { Problem } from './tasks/types.js';
 import { stepProblems } from './es-task.js';
 import { groupAdvantages, grpoBatch, grpoLoss, tokenLogprobs } from './grpo.js';
 import { gradients } from './pretrain.js';
@@ -17,6 +18,35 @@ import type { ReasonRunConfig } from './config.js';
 import type { Method } from './run.js';
 
 const GRPO_OPTIMIZER: OptimizerConfig = { kind: 'adam' };
+
+export interface GroupSamples {
+  /** Prompt tokens per row (row r answers problem ⌊r / group⌋). */
+  prompts: Int32Array[];
+  completions: Int32Array[];
+  tokens: number;
+  rewards: number[];
+  correct: number;
+}
+
+/**
+ * Rollouts of `problems` × c.group completions each, sampled on the engine (the same code and settings as
+ * EGGROLL's members, unperturbed) with the sampling stream keyed by (c.seed, step, row), and their verified rewards.
+ */
+export function sampleGroups(lm: RecurrentLm, pop: Population, task: ReasonTask, problems: readonly Problem[],
+  c: Pick<ReasonRunConfig, 'seed' | 'group' | 'temperature' | 'formatReward'>, step: number): GroupSamples {
+  const rows = problems.length * c.group;
+  const prompts = Array.from({ length: rows }, (_, r) => encode(problems[Math.floor(r / c.group)].prompt));
+  const { completions, tokens } = sampleBatch(lm, pop.unperturbed(rows), prompts, {
+    maxNew: task.maxNewTokens, temperature: c.temperature, seed: c.seed, rowKey: (r) => [step, r],
+  });
+  let correct = 0;
+  const rewards = completions.map((comp, r) => {
+    const v = task.verify(problems[Math.floor(r / c.group)], decode(comp));
+    if (v.correct) correct++;
+    return rewardOf(v, c.formatReward);
+  });
+  return { prompts, completions, tokens, rewards, correct };
+}
 
 export async function grpoMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float32Array[], task: ReasonTask, backend: Backend): Promise<Method> {
   await initTf();
@@ -37,18 +67,7 @@ export async function grpoMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float3
   return {
     params,
     async step(step) {
-      const problems = stepProblems(task, c.seed, step, c.prompts);
-      const prompts = Array.from({ length: rows }, (_, r) => encode(problems[Math.floor(r / c.group)].prompt));
-      // Sampling runs on the engine (the same code and settings as EGGROLL's members, unperturbed).
-      const { completions, tokens } = sampleBatch(lm, pop.unperturbed(rows), prompts, {
-        maxNew: task.maxNewTokens, temperature: c.temperature, seed: c.seed, rowKey: (r) => [step, r],
-      });
-      let correct = 0;
-      const rewards = completions.map((comp, r) => {
-        const v = task.verify(problems[Math.floor(r / c.group)], decode(comp));
-        if (v.correct) correct++;
-        return rewardOf(v, c.formatReward);
-      });
+      const { prompts, completions, tokens, rewards, correct } = sampleGroups(lm, pop, task, stepProblems(task, c.seed, step, c.prompts), c, step);
       const adv = groupAdvantages(rewards, c.group);
       const batch = grpoBatch(prompts, completions, adv);
       let loss = 0, updates = 0;
