@@ -11,6 +11,7 @@ export { loadBackend, BACKEND_CHOICES, jsBackend } from './backend/index.js';
 export type { Backend, BackendName, BackendChoice } from './backend/index.js';
 export { PLATFORM } from './backend/platform.js';
 
+export * as math from './math/index.js';
 export { philox4x32, mix32 } from './rng/philox.js';
 export { fillNormals, type StreamAddress } from './rng/normal.js';
 

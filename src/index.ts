@@ -13,6 +13,7 @@ export { loadBackend, nondeterminism, BACKEND_CHOICES, jsBackend } from './backe
 export type { Backend, BackendName, BackendChoice } from './backend/index.js';
 
 // Counter-based randomness (src/rng): every random number is a pure function of a key and a counter.
+export * as math from './math/index.js';
 export { philox4x32, mix32 } from './rng/philox.js';
 export { fillNormals, type StreamAddress } from './rng/normal.js';
 

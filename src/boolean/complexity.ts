@@ -19,6 +19,7 @@
 import type { Clause, Dnf } from './dnf.js';
 import { clausePlaneInto } from './dnf.js';
 import { complement, getBit, literalPlanes, popcount32, wordsFor, type TruthTable } from './truth-table.js';
+import { log2 } from '../math/index.js';
 
 export type CostKind = 'literals' | 'literals+clauses' | 'clauses';
 
@@ -360,7 +361,7 @@ export function lz76(s: string): number {
 /** K_LZ (eq. 8, Dingle et al. 2018): log2(N) for constant strings, else log2(N)·(N_w(x) + N_w(x reversed))/2. */
 export function kLZ(bits: string): number {
   const N = bits.length;
-  const lg = Math.log2(N);
+  const lg = log2(N);
   if (!bits.includes('0') || !bits.includes('1')) return lg;
   const rev = bits.split('').reverse().join('');
   return (lg * (lz76(bits) + lz76(rev))) / 2;

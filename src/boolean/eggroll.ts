@@ -23,6 +23,7 @@ import { pick } from './mcmc.js';
 import { SeqRng, STREAM } from './rng.js';
 import type { BooleanTask } from './state.js';
 import { literalPlanes, popcount32, validMask, wordsFor } from './truth-table.js';
+import { log } from '../math/index.js';
 
 export interface EggrollOptions {
   generations: number;
@@ -48,7 +49,7 @@ export function normInv(p: number): number {
   const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
   const pl = 0.02425;
   if (p < pl) {
-    const q = Math.sqrt(-2 * Math.log(p));
+    const q = Math.sqrt(-2 * log(p));
     return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   }
   if (p > 1 - pl) return -normInv(1 - p);

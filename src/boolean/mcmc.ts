@@ -11,6 +11,7 @@ import { toDnf } from './dfcn.js';
 import type { LearnResult, LogFn, StepLog } from './learner.js';
 import { SeqRng, STREAM } from './rng.js';
 import { NetState, type Domain, type BooleanTask } from './state.js';
+import { exp } from '../math/index.js';
 
 export interface MhOptions {
   kappa: number;
@@ -29,7 +30,7 @@ export interface MhOptions {
 /** Acceptance probability of a move changing the error count by de (of m) and the ℓ1 norm by dn. */
 export function acceptProb(kappa: number, lambda: number, m: number, de: number, dn: number): number {
   const delta = (kappa * de) / m + lambda * dn;
-  return delta <= 0 ? 1 : Math.exp(-delta);
+  return delta <= 0 ? 1 : exp(-delta);
 }
 
 export function snapshot(s: NetState, step: number, m: number, accept?: number): StepLog {
@@ -53,7 +54,7 @@ export function snapshot(s: NetState, step: number, m: number, accept?: number):
 export function mhStep(s: NetState, rng: SeqRng, km: number, lam: number): number {
   const de = s.evalMove(rng.below(s.moves));
   const delta = km * de + lam * s.lastDn;
-  if (delta <= 0 || rng.uniform() < Math.exp(-delta)) { s.applyLast(); return 1; }
+  if (delta <= 0 || rng.uniform() < exp(-delta)) { s.applyLast(); return 1; }
   return 0;
 }
 

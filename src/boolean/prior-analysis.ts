@@ -6,6 +6,7 @@
 import { kClauses, kDnf, kLZ, kTheta } from './complexity.js';
 import type { Counts } from './prior.js';
 import { parity, popcount32, toBitString, validMask, type TruthTable } from './truth-table.js';
+import { exp, log, log10, log2, pow } from '../math/index.js';
 
 export interface FunctionRow {
   f: number;
@@ -39,7 +40,7 @@ export function byK(n: number, rows: FunctionRow[]): KRow[] {
   const all = new Map<number, number>();
   if (n <= 4) for (let f = 0; f < 2 ** (2 ** n); f++) { const k = kDnf(table(n, f)).value; all.set(k, (all.get(k) ?? 0) + 1); }
   const groups = new Map<number, number[]>();
-  for (const r of rows) { const g = groups.get(r.K) ?? []; g.push(Math.log10(r.p)); groups.set(r.K, g); }
+  for (const r of rows) { const g = groups.get(r.K) ?? []; g.push(log10(r.p)); groups.set(r.K, g); }
   const keys = [...new Set([...all.keys(), ...groups.keys()])].sort((a, b) => a - b);
   return keys.map((K) => {
     const g = groups.get(K) ?? [];
@@ -68,21 +69,21 @@ function subsets(n: number, k: number): number[][] {
   return out;
 }
 
-function lnFactorial(k: number): number { let s = 0; for (let i = 2; i <= k; i++) s += Math.log(i); return s; }
+function lnFactorial(k: number): number { let s = 0; for (let i = 2; i <= k; i++) s += log(i); return s; }
 
 /** Mean P(f) over each class's members, with the App. D bounds (per function, including the ½ for β). */
 export function classTable(n: number, H: number, counts: Counts, samples: number): ClassRow[] {
   const P = (f: number) => (counts.get(f >>> 0) ?? 0) / samples;
   const M = H, N = 2 ** n, p = (N - 1) / 3 ** n, mask = validMask(n);
   const rows: ClassRow[] = [];
-  const lower0 = 0.5 * Math.max(0, 1 - N * (1 - p) ** M);
+  const lower0 = 0.5 * Math.max(0, 1 - N * pow(1 - p, M));
   rows.push({ cls: 'constant 0', members: 1, measured: P(0), lower: lower0, upper: null, note: 'D.5: ½(1 − 2^n(1−p)^M)' });
   rows.push({ cls: 'constant 1', members: 1, measured: P(mask), lower: lower0, upper: null, note: 'D.5' });
   // t = 1 (one 1) and t = 2^n − 1 (one 0): the β = −1 / β = +1 representations, D.8 bounds.
   let one = 0, zero = 0;
   for (let v = 0; v < N; v++) { one += P(1 << v); zero += P((mask & ~(1 << v)) >>> 0); }
-  const up1 = 0.5 * (1 - p) ** M;
-  const lo1 = 0.5 * 3 ** (-n * n) * (1 - p) ** (M - n);
+  const up1 = 0.5 * pow(1 - p, M);
+  const lo1 = 0.5 * pow(3, -n * n) * pow(1 - p, M - n);
   rows.push({ cls: 't-entropy t=1', members: N, measured: one / N, lower: lo1, upper: up1, note: 'D.8: ½·3^(−n²)(1−p)^(M−n) ≤ P ≤ ½(1−p)^M (+ the β=+1 share)' });
   rows.push({ cls: `t-entropy t=${N - 1}`, members: N, measured: zero / N, lower: lo1, upper: up1, note: 'D.8 by symmetry' });
   for (let k = 1; k <= n; k++) {
@@ -90,11 +91,11 @@ export function classTable(n: number, H: number, counts: Counts, samples: number
     let s = 0;
     for (const S of subs) { const f = parity(n, S).words[0]; s += P(f) + P((~f & mask) >>> 0); }
     const h = 2 ** (k - 1);
-    const upper = 0.5 * (h / 3 ** k) ** M * 2; // either polarity is a k-parity-type function of its own; per function
-    const lnLower = Math.log(0.5) - n * h * Math.log(3) + lnFactorial(h) + (M - h) * Math.log(h / 3 ** k);
+    const upper = 0.5 * pow(h / 3 ** k, M) * 2; // either polarity is a k-parity-type function of its own; per function
+    const lnLower = log(0.5) - n * h * log(3) + lnFactorial(h) + (M - h) * log(h / 3 ** k);
     rows.push({
       cls: `${k}-parity (and complement)`, members: 2 * subs.length, measured: s / (2 * subs.length),
-      lower: M >= h ? Math.exp(lnLower) : null, upper: Math.min(1, upper),
+      lower: M >= h ? exp(lnLower) : null, upper: Math.min(1, upper),
       note: 'D.9/D.10: ½·3^(−n2^(k−1))(2^(k−1))!(2^(k−1)/3^k)^(M−2^(k−1)) ≤ P ≤ (2^(k−1)/3^k)^M',
     });
   }
@@ -105,7 +106,7 @@ export { popcount32 };
 
 /** Pearson correlation of log10 P(f) with each complexity measure, and the slope of log2 P on K. */
 export function correlations(rows: FunctionRow[], minCount = 100): Record<string, number> {
-  const lp = rows.map((r) => Math.log10(r.p));
+  const lp = rows.map((r) => log10(r.p));
   const corr = (a: number[], b: number[]) => {
     const n = a.length, ma = a.reduce((s, x) => s + x, 0) / n, mb = b.reduce((s, x) => s + x, 0) / n;
     let sab = 0, saa = 0, sbb = 0;
@@ -116,7 +117,7 @@ export function correlations(rows: FunctionRow[], minCount = 100): Record<string
   for (const k of ['K', 'K_theta', 'K_C', 'K_LZ'] as const) out[`corr_log10P_${k}`] = Number(corr(rows.map((r) => r[k]), lp).toFixed(3));
   // Slope of log2 P on K over well-sampled functions (count ≥ minCount, so the floor does not bias it).
   const sel = rows.filter((r) => r.count >= minCount);
-  const x = sel.map((r) => r.K), y = sel.map((r) => Math.log2(r.p));
+  const x = sel.map((r) => r.K), y = sel.map((r) => log2(r.p));
   const mx = x.reduce((s, v) => s + v, 0) / x.length, my = y.reduce((s, v) => s + v, 0) / y.length;
   let sxy = 0, sxx = 0;
   for (let i = 0; i < x.length; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) ** 2; }

@@ -26,6 +26,7 @@
 import { TABLE_MAX_N, clauseTable, digitOf, evalNet, type Dfcn } from './dfcn.js';
 import { clausePlaneInto } from './dnf.js';
 import { literalPlanes, popcount32, validMask, wordsFor, type TruthTable } from './truth-table.js';
+import { log2 } from '../math/index.js';
 
 export interface BooleanTask {
   target: TruthTable;
@@ -118,7 +119,7 @@ export class NetState {
     this.w2 = net.w2.slice();
     this.code = new Int32Array(this.H);
     this.eff = new Uint32Array(this.H * this.W);
-    this.B = Math.max(2, Math.ceil(Math.log2(this.H + 1)));
+    this.B = Math.max(2, Math.ceil(log2(this.H + 1)));
     this.slices = new Uint32Array(this.B * this.W);
     this.U1 = new Uint32Array(this.W);
     this.U2 = new Uint32Array(this.W);

@@ -7,6 +7,7 @@
  * Every plane keeps the unused high bits of a single word (n < 5) at zero, so popcounts are exact.
  */
 import { SeqRng } from './rng.js';
+import { log2 } from '../math/index.js';
 
 export const MIN_N = 1;
 export const MAX_N = 16;
@@ -103,7 +104,7 @@ export function toBitString(t: TruthTable): string {
 /** Parses "0110…" (length 2^n, 1 ≤ n ≤ 16). Throws RangeError with a message naming what is allowed. */
 export function fromBitString(s: string): TruthTable {
   const len = s.length;
-  const n = Math.log2(len);
+  const n = log2(len);
   if (!Number.isInteger(n) || n < MIN_N || n > MAX_N) {
     throw new RangeError(`truth table has length ${len}; it must have length 2^n for n in [${MIN_N}, ${MAX_N}] (2, 4, 8, …, 65536)`);
   }

@@ -5,6 +5,7 @@
  * byte of a stream after its first (document separators included).
  */
 import { gzipSync } from 'node:zlib';
+import { log2 } from '../math/index.js';
 
 export interface Baselines {
   unigram_train_bpb: number;
@@ -33,7 +34,7 @@ export class NgramModel {
   /** Mean −log2 p over the targets stream[1..]. */
   unigramBpb(stream: Uint8Array): number {
     let bits = 0;
-    for (let i = 1; i < stream.length; i++) bits -= Math.log2((this.uni[stream[i]] + 1) / (this.total + 256));
+    for (let i = 1; i < stream.length; i++) bits -= log2((this.uni[stream[i]] + 1) / (this.total + 256));
     return bits / Math.max(1, stream.length - 1);
   }
 
@@ -41,7 +42,7 @@ export class NgramModel {
     let bits = 0;
     for (let i = 1; i < stream.length; i++) {
       const a = stream[i - 1];
-      bits -= Math.log2((this.bi[a * 256 + stream[i]] + 1) / (this.ctx[a] + 256));
+      bits -= log2((this.bi[a * 256 + stream[i]] + 1) / (this.ctx[a] + 256));
     }
     return bits / Math.max(1, stream.length - 1);
   }

@@ -14,10 +14,11 @@
 import type { Backend } from '../backend/types.js';
 import type { EggArch } from './model.js';
 import { i8, isqrt, probitFix16 } from './tables.js';
+import { pow } from '../math/index.js';
 
 /** α_t of the schedule (see the module comment). */
 export function alphaAt(a: number, t: number): number {
-  return a > 1 ? 1 / (((2 ** a - 1) * t) / 1000 + 1) : a;
+  return a > 1 ? 1 / (((pow(2, a) - 1) * t) / 1000 + 1) : a;
 }
 
 /** The integer z-test threshold thr_t = ⌊16·Φ⁻¹(1 − α_t/2)⌋ (0 when α_t = 1: every nonzero vote moves). */

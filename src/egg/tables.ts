@@ -12,6 +12,7 @@
  *   divTrunc(p, m)   trunc(p/m) for |p| < 2^14, 1 ≤ m ≤ 127, by a 128-entry reciprocal table instead
  *                    of the paper's 2^16 × 2^8 division table; exact (tested exhaustively).
  */
+import { exp, log2, pow } from '../math/index.js';
 
 /** Saturating cast to int8 without −128: the only nonlinearity of the model. */
 export function i8(x: number): number {
@@ -21,7 +22,7 @@ export function i8(x: number): number {
 // ---------------------------------------------------------------------------------------------
 // EXP2: 256 entries. y' = logit + 128 ∈ [1, 255], so Σ_256 EXP2[y'] < 256·EXP2[255] < 2^28.
 export const EXP2 = new Int32Array(256);
-for (let i = 0; i < 256; i++) EXP2[i] = Math.round(16 * 2 ** (i / 16));
+for (let i = 0; i < 256; i++) EXP2[i] = Math.round(16 * pow(2, i / 16));
 
 // ---------------------------------------------------------------------------------------------
 // LOG2 by normalisation. For s ≥ 1 let e = ⌊log2 s⌋. The top 17 bits of s (its leading 1 and the
@@ -36,7 +37,7 @@ for (let i = 0; i < 256; i++) EXP2[i] = Math.round(16 * 2 ** (i / 16));
 // checks |error| ≤ 1 on a random sample of the full 28-bit range.
 const MANT_BITS = 16;
 export const MANT = new Int32Array(1 << MANT_BITS);
-for (let j = 0; j < MANT.length; j++) MANT[j] = Math.round(65536 * 16 * Math.log2(1 + j / 65536));
+for (let j = 0; j < MANT.length; j++) MANT[j] = Math.round(65536 * 16 * log2(1 + j / 65536));
 
 /** Approximately round(16·log2(s/16)) (the paper's LOG2 table) for integer 1 ≤ s < 2^31. */
 export function log2Fix16(s: number): number {
@@ -51,7 +52,7 @@ export function log2Fix16(s: number): number {
 
 /** The paper's definition, in floating point: the reference the tests measure log2Fix16 against. */
 export function log2Reference(s: number): number {
-  return Math.round(16 * Math.log2(s / 16));
+  return Math.round(16 * log2(s / 16));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -107,7 +108,7 @@ export function normalI8(u: number): number {
 export function normalCdf(x: number): number {
   const z = Math.abs(x) / Math.SQRT2;
   const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+  const r = t * exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
     + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
   return x >= 0 ? 1 - 0.5 * r : 0.5 * r;
 }

@@ -3,6 +3,7 @@
  * move the parameters. Their state is plain typed arrays plus a step count, all of which a checkpoint
  * writes.
  */
+import { pow } from '../math/index.js';
 export type OptimizerConfig =
   | { kind: 'sgd'; momentum?: number }
   | { kind: 'adam'; beta1?: number; beta2?: number; eps?: number }
@@ -43,7 +44,7 @@ export function applyUpdate(cfg: OptimizerConfig, state: OptimizerState, index: 
   }
   const b1 = cfg.beta1 ?? 0.9, b2 = cfg.beta2 ?? 0.999, eps = cfg.eps ?? 1e-8;
   const wd = cfg.kind === 'adamw' ? cfg.weightDecay ?? 0.01 : 0;
-  const c1 = 1 / (1 - Math.pow(b1, t)), c2 = 1 / (1 - Math.pow(b2, t));
+  const c1 = 1 / (1 - pow(b1, t)), c2 = 1 / (1 - pow(b2, t));
   const m = state.m[index], v = state.v[index];
   for (let i = 0; i < theta.length; i++) {
     const gi = g[i];

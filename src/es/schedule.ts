@@ -1,4 +1,5 @@
 /** Learning-rate and σ schedules: pure functions of the generation number. */
+import { pow } from '../math/index.js';
 export type Schedule =
   | { kind: 'constant'; value: number }
   | { kind: 'exp'; value: number; decay: number; min?: number }
@@ -13,7 +14,7 @@ export function scheduleValue(s: Schedule | number, t: number): number {
   if (typeof s === 'number') return s;
   switch (s.kind) {
     case 'constant': return s.value;
-    case 'exp': return Math.max(s.min ?? 0, s.value * Math.pow(s.decay, t));
+    case 'exp': return Math.max(s.min ?? 0, s.value * pow(s.decay, t));
     case 'linear': return t >= s.steps ? s.to : s.from + ((s.to - s.from) * t) / s.steps;
   }
 }

@@ -8,6 +8,7 @@
  */
 import { tf, padBatch, type TfLm } from './tf-model.js';
 import { EOS } from './vocab.js';
+import { exp } from '../math/index.js';
 
 /** Added to each group's standard deviation (as TRL does), so an all-equal group gives 0, not NaN. */
 export const ADV_EPS = 1e-4;
@@ -40,7 +41,7 @@ export function clippedSurrogate(ratio: number, advantage: number, eps: number):
 /** The k3 estimator of KL(π ‖ π_ref) at one token: exp(ref − lp) − (ref − lp) − 1 (≥ 0, unbiased). */
 export function klK3(lp: number, refLp: number): number {
   const r = refLp - lp;
-  return Math.exp(r) - r - 1;
+  return exp(r) - r - 1;
 }
 
 /** A batch of completions laid out for the loss: padded sequences (prompt + completion) and per-token weights. */
@@ -83,7 +84,7 @@ export function grpoLossRef(b: GrpoBatch, lp: ArrayLike<number>, old: ArrayLike<
       const w = b.weight[r * W + t];
       if (w === 0) continue;
       const i = r * W + t;
-      let v = clippedSurrogate(Math.exp(lp[i] - old[i]), b.advantage[r], clip);
+      let v = clippedSurrogate(exp(lp[i] - old[i]), b.advantage[r], clip);
       if (beta > 0 && ref) v -= beta * klK3(lp[i], ref[i]);
       s += w * v;
     }

@@ -18,6 +18,7 @@ import type { Batch } from '../nn/batch.js';
 import type { ParamSet, ParamSpec } from '../nn/params.js';
 import { initNormal } from '../nn/init.js';
 import { VOCAB_SIZE } from './vocab.js';
+import { exp } from '../math/index.js';
 
 export interface LmConfig {
   /** Model width D. */
@@ -136,7 +137,7 @@ export class RecurrentLm {
       for (let r = 0; r < rows; r++) {
         const o = r * D, q = r * 2 * D;
         for (let j = 0; j < D; j++) {
-          const z = 1 / (1 + Math.exp(-zh[q + j]));
+          const z = 1 / (1 + exp(-zh[q + j]));
           const hv = h[o + j] + z * (zh[q + D + j] - h[o + j]);
           h[o + j] = hv;
           x[o + j] += hv;

@@ -12,6 +12,7 @@ import { initLm, lmSpecs, type LmConfig } from './model.js';
 import { initTf, padBatch, tf, TfLm } from './tf-model.js';
 import { encode, EOS } from './vocab.js';
 import { makeTask, type TaskName } from './tasks/index.js';
+import { cos } from '../math/index.js';
 
 export interface PretrainConfig {
   model: LmConfig;
@@ -76,7 +77,7 @@ export async function pretrain(c: PretrainConfig, onStep?: (s: PretrainStep) => 
       const lines = pretrainBatch(c, step);
       const { loss, grads } = gradients(model, () => nllLoss(model, lines));
       // Cosine decay to 10%: the usual schedule for a short run.
-      const lr = c.lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos((Math.PI * step) / c.steps)));
+      const lr = c.lr * (0.1 + 0.9 * 0.5 * (1 + cos((Math.PI * step) / c.steps)));
       grads.forEach((g, i) => {
         for (let j = 0; j < g.length; j++) g[j] = -g[j]; // the optimiser ascends; the loss descends
         applyUpdate(PRETRAIN_OPTIMIZER, opt, i, params.values[i], g, lr);

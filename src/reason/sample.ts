@@ -9,6 +9,7 @@ import { mix32, philox4x32 } from '../rng/philox.js';
 import type { Batch } from '../nn/batch.js';
 import type { RecurrentLm } from './model.js';
 import { EOS } from './vocab.js';
+import { exp, log } from '../math/index.js';
 
 export interface SampleOptions {
   maxNew: number;
@@ -35,10 +36,10 @@ export function drawToken(logits: Float32Array, offset: number, V: number, tempe
   if (temperature === 0) return best;
   const max = logits[offset + best];
   let s = 0;
-  for (let j = 0; j < V; j++) s += Math.exp((logits[offset + j] - max) / temperature);
+  for (let j = 0; j < V; j++) s += exp((logits[offset + j] - max) / temperature);
   let target = u * s;
   for (let j = 0; j < V; j++) {
-    target -= Math.exp((logits[offset + j] - max) / temperature);
+    target -= exp((logits[offset + j] - max) / temperature);
     if (target < 0) return j;
   }
   return best; // u·s rounded up to the total: the last step of the CDF
@@ -111,8 +112,8 @@ export function sequenceLogprobs(lm: RecurrentLm, batch: Batch, seqs: readonly I
         let max = -Infinity;
         for (let j = 0; j < V; j++) if (logits[V0 + j] > max) max = logits[V0 + j];
         let s = 0;
-        for (let j = 0; j < V; j++) s += Math.exp(logits[V0 + j] - max);
-        out[r][t] = logits[V0 + seqs[r][t + 1]] - max - Math.log(s);
+        for (let j = 0; j < V; j++) s += exp(logits[V0 + j] - max);
+        out[r][t] = logits[V0 + seqs[r][t + 1]] - max - log(s);
       }
     }
   }

@@ -8,6 +8,7 @@
  */
 import type { ActionSpace } from './envs/index.js';
 import { philox4x32 } from '../rng/philox.js';
+import { exp, tanh } from '../math/index.js';
 
 export type ActionMode = 'argmax' | 'sample';
 export const ACTION_MODES = ['argmax', 'sample'] as const;
@@ -30,12 +31,12 @@ export function outputsToActions(space: ActionSpace, out: Float32Array, rows: nu
         let mx = -Infinity;
         for (let a = 0; a < space.n; a++) mx = Math.max(mx, out[o + a]);
         let z = 0;
-        for (let a = 0; a < space.n; a++) z += Math.exp(out[o + a] - mx);
+        for (let a = 0; a < space.n; a++) z += exp(out[o + a] - mx);
         philox4x32(rowStep[i], rowMember[i], rowEpisode[i], 0x5a4d, seed, 0x61637421, word);
         let u = (word[0] / 4294967296) * z;
         let pick = space.n - 1;
         for (let a = 0; a < space.n; a++) {
-          u -= Math.exp(out[o + a] - mx);
+          u -= exp(out[o + a] - mx);
           if (u < 0) { pick = a; break; }
         }
         actions[i] = pick;
@@ -46,7 +47,7 @@ export function outputsToActions(space: ActionSpace, out: Float32Array, rows: nu
     for (let i = 0; i < rows; i++) {
       for (let k = 0; k < d; k++) {
         const lo = space.low[k], hi = space.high[k];
-        actions[i * d + k] = lo + ((Math.tanh(out[i * outDim + k]) + 1) / 2) * (hi - lo);
+        actions[i * d + k] = lo + ((tanh(out[i * outDim + k]) + 1) / 2) * (hi - lo);
       }
     }
   }

@@ -27,7 +27,8 @@ const LN2 = 0.6931471805599453;
 const SQRT2 = 1.4142135623730951;
 const HALF_PI_OVER_2_30 = 1.4629180792671596e-9;
 /** 2^-k for k = 0..32, exact. */
-const INV_POW2 = Float64Array.from({ length: 33 }, (_, k) => Math.pow(2, -k));
+const INV_POW2 = new Float64Array(33);
+for (let k = 0, v = 1; k <= 32; k++, v *= 0.5) INV_POW2[k] = v;
 
 /** ln(w + 1) for an unsigned 32-bit w, to ~1e-14 relative, with arithmetic only. */
 export function logWordPlusOne(w: number): number {

@@ -13,6 +13,7 @@ const src = fileURLToPath(new URL('../../src', import.meta.url));
 
 /** Bottom to top; folders in one layer may not import each other. */
 export const LAYERS: readonly (readonly string[])[] = [
+  ['math'],
   ['backend'],
   ['rng'],
   ['io', 'bench'],

@@ -15,6 +15,7 @@ import { SeqRng, STREAM } from '../../boolean/rng.js';
 import { sampleRange } from '../../boolean/prior.js';
 import { mhStep } from '../../boolean/mcmc.js';
 import { literalPlanes } from '../../boolean/truth-table.js';
+import { exp } from '../../math/index.js';
 
 const flags = {
   n: { schema: num.int(2, 14), default: 7, help: 'inputs for the MH case' },
@@ -76,7 +77,7 @@ export const benchBoolean: Command = {
         }
         const e2 = fullErrors(plain, task, lit);
         const d = km * (e2 - errs) + 0.01 * dn;
-        if (d <= 0 || rng2.uniform() < Math.exp(-d)) errs = e2; else undo();
+        if (d <= 0 || rng2.uniform() < exp(-d)) errs = e2; else undo();
       }
     }, opts);
     records.push(record('boolean', `mh-full-reeval n=${n} H=${H}`, full, { proposals: Pf, proposals_per_s: Math.round(Pf / full.medianS), best_proposals_per_s: Math.round(Pf / full.bestS) }));

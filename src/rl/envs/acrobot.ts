@@ -9,6 +9,7 @@
  */
 import { parseLowHigh } from './reset-bounds.js';
 import type { EnvDefinition, ResetBounds } from './types.js';
+import { cos, sin } from '../../math/index.js';
 
 const DT = 0.2;
 const LINK_LENGTH_1 = 1.0;
@@ -36,17 +37,19 @@ export function acrobotDerivs(theta1: number, theta2: number, dtheta1: number, d
   const I1 = LINK_MOI;
   const I2 = LINK_MOI;
   const g = 9.8;
-  const d1 = m1 * (lc1 * lc1) + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * Math.cos(theta2)) + I1 + I2;
-  const d2 = m2 * (lc2 * lc2 + l1 * lc2 * Math.cos(theta2)) + I2;
-  const phi2 = m2 * lc2 * g * Math.cos(theta1 + theta2 - PI / 2.0);
+  // Each of cos θ₂ and sin θ₂ once: Gymnasium calls them more often, with the same (correctly rounded) value.
+  const cosT2 = cos(theta2), sinT2 = sin(theta2);
+  const d1 = m1 * (lc1 * lc1) + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cosT2) + I1 + I2;
+  const d2 = m2 * (lc2 * lc2 + l1 * lc2 * cosT2) + I2;
+  const phi2 = m2 * lc2 * g * cos(theta1 + theta2 - PI / 2.0);
   const phi1 =
-    -m2 * l1 * lc2 * (dtheta2 * dtheta2) * Math.sin(theta2) -
-    2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * Math.sin(theta2) +
-    (m1 * lc1 + m2 * l1) * g * Math.cos(theta1 - PI / 2) +
+    -m2 * l1 * lc2 * (dtheta2 * dtheta2) * sinT2 -
+    2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sinT2 +
+    (m1 * lc1 + m2 * l1) * g * cos(theta1 - PI / 2) +
     phi2;
   const ddtheta2 = nips
     ? (a + (d2 / d1) * phi1 - phi2) / (m2 * (lc2 * lc2) + I2 - (d2 * d2) / d1)
-    : (a + (d2 / d1) * phi1 - m2 * l1 * lc2 * (dtheta1 * dtheta1) * Math.sin(theta2) - phi2) /
+    : (a + (d2 / d1) * phi1 - m2 * l1 * lc2 * (dtheta1 * dtheta1) * sinT2 - phi2) /
       (m2 * (lc2 * lc2) + I2 - (d2 * d2) / d1);
   const ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
   out[0] = dtheta1;
@@ -128,7 +131,7 @@ export function makeAcrobot(options: AcrobotOptions = {}): EnvDefinition {
         s[n + i] = t2;
         s[2 * n + i] = v1;
         s[3 * n + i] = v2;
-        const done = -Math.cos(t1) - Math.cos(t2 + t1) > 1.0;
+        const done = -cos(t1) - cos(t2 + t1) > 1.0;
         terminated[i] = done ? 1 : 0;
         reward[i] = done ? 0.0 : -1.0;
       }
@@ -137,10 +140,10 @@ export function makeAcrobot(options: AcrobotOptions = {}): EnvDefinition {
     observe(s, n, i, obs, o) {
       const t1 = s[i];
       const t2 = s[n + i];
-      obs[o] = Math.cos(t1);
-      obs[o + 1] = Math.sin(t1);
-      obs[o + 2] = Math.cos(t2);
-      obs[o + 3] = Math.sin(t2);
+      obs[o] = cos(t1);
+      obs[o + 1] = sin(t1);
+      obs[o + 2] = cos(t2);
+      obs[o + 3] = sin(t2);
       obs[o + 4] = s[2 * n + i];
       obs[o + 5] = s[3 * n + i];
     },

@@ -38,10 +38,11 @@
  * `options={"metadata": …}` designed-terrain reset is not supported (a reset takes no options), and
  * rendering (clouds, colours, scroll) is left out.
  */
-import { Body, Box, Edge, Polygon, RevoluteJoint, World, type Contact, type Fixture, type Vec2 } from 'planck';
+import { Body, Box, Edge, Polygon, RevoluteJoint, World, type Contact, type Fixture, type Vec2 } from './planck.js';
 import { philox4x32 } from '../../rng/philox.js';
 import type { StreamAddress } from '../../rng/normal.js';
 import type { EnvDefinition } from './types.js';
+import { cos, sin } from '../../math/index.js';
 
 export const FPS = 50;
 export const SCALE = 30.0; // affects how fast-paced the game is, forces should be adjusted as well
@@ -319,8 +320,8 @@ export class WalkerWorld {
       this.rayFraction = 1.0;
       this.rayStart.x = px;
       this.rayStart.y = py;
-      this.rayEnd.x = px + Math.sin((1.5 * i) / 10.0) * LIDAR_RANGE;
-      this.rayEnd.y = py - Math.cos((1.5 * i) / 10.0) * LIDAR_RANGE;
+      this.rayEnd.x = px + sin((1.5 * i) / 10.0) * LIDAR_RANGE;
+      this.rayEnd.y = py - cos((1.5 * i) / 10.0) * LIDAR_RANGE;
       this.world.rayCast(this.rayStart, this.rayEnd, this.rayCallback);
       this.lidar[i] = this.rayFraction;
     }

@@ -7,6 +7,7 @@
  */
 import { parseLowHigh } from './reset-bounds.js';
 import type { EnvDefinition, ResetBounds } from './types.js';
+import { cos, sin } from '../../math/index.js';
 
 const GRAVITY = 9.8;
 const MASSCART = 1.0;
@@ -66,8 +67,8 @@ export function makeCartPole(options: CartPoleOptions = {}): EnvDefinition {
         let theta = s[2 * n + i];
         let thetaDot = s[3 * n + i];
         const force = actions[i] === 1 ? FORCE_MAG : -FORCE_MAG;
-        const cosTheta = Math.cos(theta);
-        const sinTheta = Math.sin(theta);
+        const cosTheta = cos(theta);
+        const sinTheta = sin(theta);
         const temp = (force + POLEMASS_LENGTH * (thetaDot * thetaDot) * sinTheta) / TOTAL_MASS;
         const thetaAcc = (GRAVITY * sinTheta - cosTheta * temp) / (LENGTH * (4.0 / 3.0 - (MASSPOLE * (cosTheta * cosTheta)) / TOTAL_MASS));
         const xAcc = temp - (POLEMASS_LENGTH * thetaAcc * cosTheta) / TOTAL_MASS;

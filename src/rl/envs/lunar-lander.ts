@@ -27,10 +27,11 @@
  * (0x010) and legs (0x020) admit only the ground, and the ground is static, so it never joins a
  * particle and the lander in one solver island. They are left out.
  */
-import { Body, Box, Edge, Polygon, RevoluteJoint, World, type Contact } from 'planck';
+import { Body, Box, Edge, Polygon, RevoluteJoint, World, type Contact } from './planck.js';
 import { philox4x32 } from '../../rng/philox.js';
 import type { StreamAddress } from '../../rng/normal.js';
 import type { EnvDefinition } from './types.js';
+import { cos, sin, tanh } from '../../math/index.js';
 
 export const FPS = 50;
 export const SCALE = 30.0;
@@ -173,17 +174,17 @@ export class LanderWorld {
     const { lander, opts } = this;
     if (opts.enableWind && !(this.groundContact[0] || this.groundContact[1])) {
       // tanh(sin(2kx) + sin(πkx)), k = 0.01: never periodic.
-      const windMag = Math.tanh(Math.sin(0.02 * this.windIdx) + Math.sin(Math.PI * 0.01 * this.windIdx)) * opts.windPower;
+      const windMag = tanh(sin(0.02 * this.windIdx) + sin(Math.PI * 0.01 * this.windIdx)) * opts.windPower;
       this.windIdx += 1;
       lander.applyForceToCenter({ x: windMag, y: 0.0 }, true);
-      const torqueMag = Math.tanh(Math.sin(0.02 * this.torqueIdx) + Math.sin(Math.PI * 0.01 * this.torqueIdx)) * opts.turbulencePower;
+      const torqueMag = tanh(sin(0.02 * this.torqueIdx) + sin(Math.PI * 0.01 * this.torqueIdx)) * opts.turbulencePower;
       this.torqueIdx += 1;
       lander.applyTorque(torqueMag, true);
     }
 
     const angle = lander.getAngle();
-    const tip0 = Math.sin(angle);
-    const tip1 = Math.cos(angle);
+    const tip0 = sin(angle);
+    const tip1 = cos(angle);
     const side0 = -tip1;
     const side1 = tip0;
     this.dispersion(DISP);

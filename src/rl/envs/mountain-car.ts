@@ -11,6 +11,7 @@
  */
 import { parseLowHigh } from './reset-bounds.js';
 import type { EnvDefinition, ResetBounds } from './types.js';
+import { cos } from '../../math/index.js';
 
 const MIN_POSITION = -1.2;
 const MAX_POSITION = 0.6;
@@ -69,7 +70,7 @@ export function makeMountainCar(options: MountainCarOptions = {}): EnvDefinition
         const i = active[j];
         let position = s[i];
         let velocity = s[n + i];
-        velocity += (actions[i] - 1) * FORCE + Math.cos(3 * position) * -GRAVITY;
+        velocity += (actions[i] - 1) * FORCE + cos(3 * position) * -GRAVITY;
         velocity = Math.min(Math.max(velocity, -MAX_SPEED), MAX_SPEED);
         position += velocity;
         position = Math.min(Math.max(position, MIN_POSITION), MAX_POSITION);
@@ -109,7 +110,7 @@ export function makeMountainCarContinuous(options: MountainCarOptions = {}): Env
         let velocity = s[n + i];
         const a = actions[i];
         const force = Math.min(Math.max(a, -1.0), 1.0);
-        velocity += force * POWER - 0.0025 * Math.cos(3 * position);
+        velocity += force * POWER - 0.0025 * cos(3 * position);
         if (velocity > MAX_SPEED) velocity = MAX_SPEED;
         if (velocity < -MAX_SPEED) velocity = -MAX_SPEED;
         position += velocity;

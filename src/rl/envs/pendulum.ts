@@ -6,6 +6,7 @@
  */
 import { checkOptionKeys, optionNumber } from './reset-bounds.js';
 import type { EnvDefinition, ResetBounds } from './types.js';
+import { cos, sin } from '../../math/index.js';
 
 const MAX_SPEED = 8;
 const MAX_TORQUE = 2.0;
@@ -71,7 +72,7 @@ export function makePendulum(options: PendulumOptions = {}): EnvDefinition {
         const u = Math.min(Math.max(actions[i], -MAX_TORQUE), MAX_TORQUE);
         const an = angleNormalize(th);
         const costs = an * an + 0.1 * (thdot * thdot) + 0.001 * (u * u);
-        let newthdot = thdot + (((3 * G) / (2 * L)) * Math.sin(th) + (3.0 / (M * (L * L))) * u) * DT;
+        let newthdot = thdot + (((3 * G) / (2 * L)) * sin(th) + (3.0 / (M * (L * L))) * u) * DT;
         newthdot = Math.min(Math.max(newthdot, -MAX_SPEED), MAX_SPEED);
         s[i] = th + newthdot * DT;
         s[n + i] = newthdot;
@@ -82,8 +83,8 @@ export function makePendulum(options: PendulumOptions = {}): EnvDefinition {
 
     observe(s, n, i, obs, o) {
       const th = s[i];
-      obs[o] = Math.cos(th);
-      obs[o + 1] = Math.sin(th);
+      obs[o] = cos(th);
+      obs[o + 1] = sin(th);
       obs[o + 2] = s[n + i];
     },
   };

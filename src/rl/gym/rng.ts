@@ -4,6 +4,7 @@
  * project), so samples are reproducible by seed but differ from Gymnasium's for the same seed.
  */
 import { mix32, philox4x32 } from '../../rng/philox.js';
+import { cos, log } from '../../math/index.js';
 
 /** Counter word c3 of the space-sampling streams ('spac'), apart from the reset streams ('rset'). */
 const SPACE_STREAM = 0x73706163;
@@ -61,11 +62,11 @@ export class SpaceRng {
   normal(): number {
     const u1 = 1 - this.uniform();
     const u2 = this.uniform();
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    return Math.sqrt(-2 * log(u1)) * cos(2 * Math.PI * u2);
   }
 
   /** Exponential with rate 1. */
   exponential(): number {
-    return -Math.log(1 - this.uniform());
+    return -log(1 - this.uniform());
   }
 }
