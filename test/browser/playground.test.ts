@@ -125,6 +125,24 @@ test('playground: loads cleanly, trains CartPole to ≥ 475 in a Web Worker, mat
       assert.deepEqual(got.map((c) => [c.mean, c.max]), [0, 1, 2].map(() => { const r = t.step(); return [r.meanFitness, r.maxFitness]; }), algo);
     }
     assert.notDeepEqual(sbs.curve, sbs.compareCurve, 'the two algorithms differ');
+
+    // Every classic-control task, both algorithms side by side: each curve is Node's, bit for bit (the
+    // environments' sin/cos/tanh are the project's correctly rounded ones, so Chromium's V8 and Node's agree).
+    for (const env of ['Acrobot-v1', 'MountainCar-v0', 'MountainCarContinuous-v0', 'Pendulum-v1'] as const) {
+      await page.selectOption('select[name=env]', env);
+      await page.fill('input[name=gens]', '2');
+      await page.check('input[name=compare]');
+      await page.click('#start');
+      await page.waitForFunction("['done', 'error'].includes(window.eggrollPlayground.state)", undefined, { timeout: TRAIN_BUDGET_MS, polling: 100 });
+      const run = await page.evaluate('window.eggrollPlayground') as { state: string; curve: { mean: number; max: number }[]; compareCurve: { mean: number; max: number }[] };
+      assert.equal(run.state, 'done', await page.textContent('#error') ?? '');
+      const settings = { pop: Number(await page.inputValue('input[name=pop]')), rank: Number(await page.inputValue('input[name=rank]')), sigma: Number(await page.inputValue('input[name=sigma]')), lr: Number(await page.inputValue('input[name=lr]')), seed: Number(await page.inputValue('input[name=seed]')) };
+      for (const [algo, got] of [['eggroll', run.curve], ['openes', run.compareCurve]] as const) {
+        const cfg = configFor({ env, algo, ...settings, gens: 2 });
+        const t = new LocalTrainer(createTask(taskOptionsFor(cfg), backend), backend, strategyFor(cfg));
+        assert.deepEqual(got.map((c) => [c.mean, c.max]), [0, 1].map(() => { const r = t.step(); return [r.meanFitness, r.maxFitness]; }), `${env} ${algo}`);
+      }
+    }
     assert.deepEqual(problems, []);
   } finally {
     await browser?.close();

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Rot } from '../../src/rl/envs/planck.js';
 import { sin, cos } from '../../src/math/index.js';
 
-test('planck\'s rotations use the project\'s sin and cos; the global Math is the engine\'s again', () => {
+test('planck\'s rotations use the project\'s sin and cos; the global Math is the engine\'s again', (t) => {
   let checked = 0;
   for (let i = 0; i < 20000; i++) {
     const a = -7 + i * 7e-4 + 1e-9;
@@ -17,7 +17,7 @@ test('planck\'s rotations use the project\'s sin and cos; the global Math is the
     if (Math.sin(a) !== sin(a) || Math.cos(a) !== cos(a)) checked++;
   }
   // Where the engine agrees everywhere (a correctly rounded libm) there is nothing to tell apart.
-  test.diagnostic?.(`${checked} of 20000 angles where this engine's Math.sin/cos differ`);
+  t.diagnostic(`${checked} of 20000 angles where this engine's Math.sin/cos differ`);
   assert.notEqual(Math.sin, sin);
   assert.notEqual(Math.cos, cos);
 });
