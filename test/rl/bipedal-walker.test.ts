@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Box, type Body } from 'planck';
+import { Box, type Body } from '../../src/rl/envs/planck.js';
 import { BatchEnv, makeEnv, resetStream, resetUniforms, resolveEnv } from '../../src/rl/envs/index.js';
 import {
   CLOUD_DRAWS, FPS, FRICTION, HULL_POLY, INITIAL_RANDOM, LEG_DOWN, LEG_H, LEG_W, LIDAR_RANGE, MOTORS_TORQUE, PIT, ResetDraws, SCALE,
