@@ -10,21 +10,16 @@
  * (the hardest cases known for double precision need about 2^-120).
  */
 
+import { highWord, lowWord, ldexp } from './eft.js';
+
 export interface Dyadic {
   readonly m: bigint;
   readonly e: number;
 }
 
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-/** Index of the high 32-bit word of a float64 in u32 (platform endianness). */
-const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
-const LO = 1 - HI;
-
 /** x (finite) as an exact dyadic. */
 export function dyadicOf(x: number): Dyadic {
-  f64[0] = x;
-  const hi = u32[HI], lo = u32[LO];
+  const hi = highWord(x), lo = lowWord(x);
   const be = (hi >>> 20) & 0x7ff;
   let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
   let e: number;
@@ -39,23 +34,6 @@ export function bitLength(m: bigint): number {
   // toString(16) is linear; fine for a slow path.
   const s = m.toString(16);
   return (s.length - 1) * 4 + (32 - Math.clz32(parseInt(s[0], 16)));
-}
-
-/** 2^k as a double, exact for −1074 ≤ k ≤ 1023. */
-export function pow2(k: number): number {
-  if (k > 1023) return Infinity;
-  if (k < -1074) return 0;
-  if (k >= -1022) { u32[HI] = (k + 1023) << 20; u32[LO] = 0; }
-  else if (k >= -1042) { u32[HI] = 1 << (k + 1042); u32[LO] = 0; }
-  else { u32[HI] = 0; u32[LO] = (1 << (k + 1074)) >>> 0; }
-  return f64[0];
-}
-
-/** q·2^k, exact when the result is representable (|q| < 2^54, q integer). */
-function scale(q: number, k: number): number {
-  if (k < -1074 + 54) return (q * pow2(k + 600)) * pow2(-600);
-  if (k > 1023) return (q * pow2(k - 600)) * pow2(600);
-  return q * pow2(k);
 }
 
 /** A binary format: significand bits and the smallest normal exponent and the largest finite one. */
@@ -82,7 +60,7 @@ export function roundDyadic(m: bigint, e: number, fmt: Format = DOUBLE): number 
   const qe = e + shift;
   // Overflow: the rounded value reaches 2^(emax+1).
   if (bitLength(q) - 1 + qe > fmt.emax) return neg ? -Infinity : Infinity;
-  const v = scale(Number(q), qe);
+  const v = ldexp(Number(q), qe);
   return neg ? -v : v;
 }
 

@@ -15,15 +15,18 @@
  * cos at j/256; atan by (x − b)/(1 + x·b) with a table of atan(j/256). Tables come from exact.ts on first use.
  */
 import { dyadicOf, ziv, reduceHalfPiDD, expDyadic, expm1Dyadic, logDyadic, onePlus, logBaseDyadic, trigDyadic, atan2Dyadic, hyperbolicDyadic, powDyadic, LN2, LN10, SINGLE, type Dyadic } from './exact.js';
+import * as eft from './eft.js';
+// Bound to module constants: TurboFan inlines a call through a const binding, not through an import binding
+// (measured: sin 107 → 62 ns a call), and an un-inlined call boxes its double arguments and result.
+const { sumErr, prodErr, sqrErr, splitHi, highWord, lowWord, fromWords, POW2, ldexp } = eft;
 import { getExpTable, getLogTable, getTrigTable, getAtanTable } from './tables.js';
 
-const SPLIT = 134217729; // 2^27 + 1 (Veltkamp)
 const SHIFT = 6755399441055744; // 1.5·2^52: (t + SHIFT) − SHIFT rounds t to an integer, ties to even
 
 // Results of the double-double kernels: registers in one Float64Array, so that no kernel allocates (a
 // double stored in a module variable is boxed on every store in Node 20's V8). R[0] + R[1]: a kernel's
-// result (hi, lo); R[2] + R[3]: e^r − 1 of the exp kernel; R[4] + R[5]: the reduced argument of sin/cos.
-const R = new Float64Array(6);
+// result (hi, lo); R[2] + R[3]: e^r − 1 of the exp kernel; R[4] + R[5]: the reduced argument of sin/cos; R[6] + R[7]: z³/3 (cubeThird).
+const R = new Float64Array(8);
 
 // Constants (double-double or split so that k·part is exact), checked against exact.ts in the tests.
 /** ln2/256 in three parts, the first two of 34 bits (k·part exact for |k| < 2^19). */
@@ -45,21 +48,6 @@ export const LIBM_CONSTANTS = {
 const E74 = 5.293955920339377e-23, E72 = 2.117582368135751e-22, E70 = 8.470329472543003e-22, E69 = 1.6940658945086007e-21;
 const E68 = 3.3881317890172014e-21, E67 = 6.776263578034403e-21, E66 = 1.3552527156068805e-20;
 
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
-const LO = 1 - HI;
-
-/** 2^k for −1074 ≤ k ≤ 1023, exact. */
-const POW2 = new Float64Array(2098);
-for (let k = -1074, v = 4.9406564584124654e-324; k <= 1023; k++, v *= 2) POW2[k + 1074] = v;
-
-/** x·2^k, exact when the result is a normal double or x·2^k is exactly representable. */
-function ldexp(x: number, k: number): number {
-  if (k > 1000) return x * POW2[k - 1 + 1074] * 2;
-  if (k < -1000) return x * POW2[k + 600 + 1074] * POW2[-600 + 1074];
-  return x * POW2[k + 1074];
-}
 
 /** Ziv's test: H + L with relative error ≤ eps rounds to H whatever the error. */
 function settled(eps: number): boolean {
@@ -77,9 +65,7 @@ const INV_L256 = 369.3299304675746; // 256/ln2 (any nearby value works: it only 
 function expm1Poly(rh: number, rl: number): void {
   // r² exactly (Dekker): q + qe = rh².
   const q = rh * rh;
-  let t = SPLIT * rh;
-  const ah = t - (t - rh), al = rh - ah;
-  const qe = ((ah * ah - q) + 2 * ah * al) + al * al;
+  const qe = sqrErr(rh, q);
   const hq = 0.5 * q;
   const tail = rh * q * (0.16666666666666666 + rh * (0.041666666666666664 + rh * (0.008333333333333333
     + rh * (0.001388888888888889 + rh * 1.984126984126984e-4))));
@@ -88,7 +74,6 @@ function expm1Poly(rh: number, rl: number): void {
   const ue = hq - (u - rh);
   R[2] = u;
   R[3] = ue + (rl + (0.5 * qe + rh * rl) + tail);
-  t = 0;
 }
 
 /**
@@ -102,9 +87,7 @@ function expCore(xh: number, xl: number): number {
   const r1 = xh - kf * L256_1; // exact: k·L1 has ≤ 53 bits and r1 is a Sterbenz difference
   const t2 = -kf * L256_2; // exact
   const rh0 = r1 + t2;
-  const bb = rh0 - r1;
-  let rl = (r1 - (rh0 - bb)) + (t2 - bb);
-  rl += xl - kf * L256_3;
+  let rl = sumErr(r1, t2) + (xl - kf * L256_3);
   const rh = rh0 + rl;
   rl -= rh - rh0;
   expm1Poly(rh, rl);
@@ -112,8 +95,7 @@ function expCore(xh: number, xl: number): number {
   const th = T.hi[j], tl = T.lo[j];
   // w + we = th·PH exactly (th pre-split).
   const w = th * R[2];
-  const s = SPLIT * R[2];
-  const ph = s - (s - R[2]), pl = R[2] - ph;
+  const ph = splitHi(R[2]), pl = R[2] - ph;
   const we = ((T.hiH[j] * ph - w) + T.hiH[j] * pl + T.hiL[j] * ph) + T.hiL[j] * pl;
   const sum = th + w;
   const lo = (w - (sum - th)) + (we + th * R[3] + tl + tl * R[2]);
@@ -121,8 +103,7 @@ function expCore(xh: number, xl: number): number {
   R[1] = lo - (R[0] - sum);
   return (k - j) / 256;
 }
-// eslint-disable-next-line no-var
-var expTable: ReturnType<typeof getExpTable> | null = null;
+let expTable: ReturnType<typeof getExpTable> | null = null;
 
 /** e^x, correctly rounded. */
 export function exp(x: number): number {
@@ -144,14 +125,9 @@ function expm1DD(x: number): void {
   const m = expCore(x, 0);
   const a = ldexp(R[0], m), b = ldexp(R[1], m);
   const s = a - 1;
-  const lo = twoSumErr(a, -1) + b;
+  const lo = sumErr(a, -1) + b;
   R[0] = s + lo;
   R[1] = lo - (R[0] - s);
-}
-
-function twoSumErr(a: number, b: number): number {
-  const s = a + b, bb = s - a;
-  return (a - (s - bb)) + (b - bb);
 }
 
 /** e^x − 1, correctly rounded (accurate also for tiny x). */
@@ -170,23 +146,23 @@ export function expm1(x: number): number {
 
 // ---- log ---------------------------------------------------------------------------------------------
 
+/** z³/3 for z = zh + zl (|zl| ≤ ulp(zh)), given q + qe = zh², as R[6] + R[7] (relative error ~2^-100). */
+function cubeThird(zh: number, zl: number, q: number, qe: number): void {
+  const w = q * zh; // z³ = w + we + qe·zh + 3q·zl (+ negligible)
+  const we = prodErr(q, zh, w);
+  const w3 = w / 3;
+  const u = 3 * w3;
+  const ue = prodErr(3, w3, u);
+  R[6] = w3;
+  R[7] = ((w - u) - ue + we + qe * zh + 3 * q * zl) / 3;
+}
+
 /** ln(1 + z) for z = zh + zl, |z| ≤ 2^-7.9, as H + L; relative error < 2^-80 (t³/3 in double-double). */
 function log1pSeries(zh: number, zl: number): void {
   const q = zh * zh;
-  let t = SPLIT * zh;
-  const ah = t - (t - zh), al = zh - ah;
-  const qe = ((ah * ah - q) + 2 * ah * al) + al * al;
-  // z³ = w + we (+ qe·zh + 3q·zl)
-  const w = q * zh;
-  t = SPLIT * q;
-  const bh = t - (t - q), bl = q - bh;
-  const we = ((bh * ah - w) + bh * al + bl * ah) + bl * al;
-  const w3 = w / 3;
-  t = SPLIT * w3;
-  const ch = t - (t - w3), cl = w3 - ch;
-  const u = 3 * w3;
-  const ue = ((3 * ch - u) + 3 * cl);
-  const w3l = ((w - u) - ue + we + qe * zh + 3 * q * zl) / 3;
+  const qe = sqrErr(zh, q);
+  cubeThird(zh, zl, q, qe);
+  const w3 = R[6], w3l = R[7];
   const tail = q * q * (-0.25 + zh * (0.2 + zh * (-0.16666666666666666 + zh * (0.14285714285714285
     + zh * (-0.125 + zh * (0.1111111111111111 - zh * 0.1))))));
   const hq = -0.5 * q;
@@ -204,11 +180,9 @@ function logCore(x: number): void {
   const T = logTable ?? (logTable = getLogTable());
   let k = 0;
   if (x < 2.2250738585072014e-308) { x *= 18014398509481984; k = -54; } // subnormal: scale by 2^54
-  f64[0] = x;
-  const hi = u32[HI];
+  const hi = highWord(x);
   k += ((hi >>> 20) & 0x7ff) - 1023;
-  u32[HI] = (hi & 0xfffff) | 0x3ff00000;
-  let m = f64[0]; // [1, 2)
+  let m = fromWords((hi & 0xfffff) | 0x3ff00000, lowWord(x)); // [1, 2)
   if (m >= 1.5) { m *= 0.5; k += 1; }
   const i = ((m * 256) | 0) - 192;
   const ci = T.c[i];
@@ -216,11 +190,7 @@ function logCore(x: number): void {
   if (ci === 1) { zh = m - 1; zl = 0; }
   else {
     const p = m * ci;
-    let t = SPLIT * m;
-    const mh = t - (t - m), ml = m - mh;
-    t = SPLIT * ci;
-    const chh = t - (t - ci), cll = ci - chh;
-    const pe = ((mh * chh - p) + mh * cll + ml * chh) + ml * cll;
+    const pe = prodErr(m, ci, p);
     const z0 = p - 1; // exact (Sterbenz)
     zh = z0 + pe;
     zl = pe - (zh - z0);
@@ -228,15 +198,14 @@ function logCore(x: number): void {
   log1pSeries(zh, zl);
   const a = k * LN2_1; // exact
   const t1 = a + T.hi[i];
-  const f1 = twoSumErr(a, T.hi[i]);
+  const f1 = sumErr(a, T.hi[i]);
   const t2 = t1 + R[0];
-  const f2 = twoSumErr(t1, R[0]);
+  const f2 = sumErr(t1, R[0]);
   const lo = f1 + f2 + (k * LN2_2 + (T.lo[i] + (k * LN2_3 + R[1])));
   R[0] = t2 + lo;
   R[1] = lo - (R[0] - t2);
 }
-// eslint-disable-next-line no-var
-var logTable: ReturnType<typeof getLogTable> | null = null;
+let logTable: ReturnType<typeof getLogTable> | null = null;
 
 function logSpecial(x: number): number {
   if (x === 0) return -Infinity;
@@ -259,7 +228,7 @@ export function log1p(x: number): number {
   if (x < 0.0039 && x > -0.0039) log1pSeries(x, 0);
   else {
     const s = 1 + x;
-    const se = twoSumErr(1, x);
+    const se = sumErr(1, x);
     logCore(s);
     // ln(s + se) = ln s + se/s − …; (se/s)² ≤ 2^-106 is below the error bound.
     const lo = R[1] + se / s;
@@ -274,11 +243,7 @@ export function log1p(x: number): number {
 /** H + L times the double-double c. */
 function mulDD(ch: number, cl: number): void {
   const p = R[0] * ch;
-  let t = SPLIT * R[0];
-  const ah = t - (t - R[0]), al = R[0] - ah;
-  t = SPLIT * ch;
-  const bh = t - (t - ch), bl = ch - bh;
-  const pe = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+  const pe = prodErr(R[0], ch, p);
   const lo = pe + (R[0] * cl + R[1] * ch);
   R[0] = p + lo;
   R[1] = lo - (R[0] - p);
@@ -287,8 +252,8 @@ function mulDD(ch: number, cl: number): void {
 /** log2 x, correctly rounded (exact for powers of two). */
 export function log2(x: number): number {
   if (!(x > 0 && x < Infinity)) return logSpecial(x);
-  f64[0] = x;
-  if (u32[LO] === 0 && (u32[HI] & 0xfffff) === 0 && x >= 2.2250738585072014e-308) return ((u32[HI] >>> 20) & 0x7ff) - 1023;
+  const hw = highWord(x);
+  if (lowWord(x) === 0 && (hw & 0xfffff) === 0 && x >= 2.2250738585072014e-308) return ((hw >>> 20) & 0x7ff) - 1023;
   logCore(x);
   mulDD(INV_LN2_H, INV_LN2_L);
   if (settled(E72)) return R[0];
@@ -307,7 +272,7 @@ export function log10(x: number): number {
 // ---- pow ---------------------------------------------------------------------------------------------
 
 function isInteger(y: number): boolean {
-  return y === ((y + SHIFT) - SHIFT) || (y > 4503599627370496 || y < -4503599627370496);
+  return Math.floor(y) === y; // floor is exact in every engine
 }
 function isOddInteger(y: number): boolean {
   return y > -9007199254740992 && y < 9007199254740992 && isInteger(y) && (y % 2 !== 0);
@@ -343,12 +308,7 @@ export function pow(x: number, y: number): number {
     return sign * powSlow(y, ax);
   }
   // y·ln|x| as th + tl exactly enough (|y| < 2^63 here since |ln|x|| ≥ 2^-53).
-  let t = SPLIT * y;
-  const yh = t - (t - y), yl = y - yh;
-  t = SPLIT * lh;
-  const lhh = t - (t - lh), lhl = lh - lhh;
-  const pe = ((yh * lhh - th0) + yh * lhl + yl * lhh) + yl * lhl;
-  const lo = pe + y * ll;
+  const lo = prodErr(y, lh, th0) + y * ll;
   const th = th0 + lo;
   const tl = lo - (th - th0);
   const m = expCore(th, tl);
@@ -368,13 +328,13 @@ function reduce(x: number): number {
     const r1 = x - qf * PIO2_1; // exact
     const b2 = -qf * PIO2_2; // exact
     const s = r1 + b2;
-    const e = twoSumErr(r1, b2);
+    const e = sumErr(r1, b2);
     const b3 = -qf * PIO2_3; // exact
     const s2 = s + b3;
-    const e2 = twoSumErr(s, b3);
+    const e2 = sumErr(s, b3);
     const lo = e + e2 - qf * PIO2_4;
     R[4] = s2 + lo;
-    R[5] = twoSumErr(s2, lo);
+    R[5] = sumErr(s2, lo);
     return qf & 3;
   }
   return reduceSlow(x);
@@ -387,8 +347,7 @@ function reduceSlow(x: number): number {
   return r.q;
 }
 
-// eslint-disable-next-line no-var
-var trig: ReturnType<typeof getTrigTable> | null = null;
+let trig: ReturnType<typeof getTrigTable> | null = null;
 
 /** sin (cosine = false) or cos of r = rh + rl (|r| ≤ π/4 + tiny) as H + L; relative error < 2^-71. */
 function sinCosKernel(rh: number, rl: number, cosine: boolean): void {
@@ -401,35 +360,27 @@ function sinCosKernel(rh: number, rl: number, cosine: boolean): void {
   const S = T.sin[j], Sl = T.sinL[j], C = T.cos[j], Cl = T.cosL[j];
   // q + qe = th² exactly
   const q = th * th;
-  let t = SPLIT * th;
-  const ah = t - (t - th), al = th - ah;
-  const qe = ((ah * ah - q) + 2 * ah * al) + al * al;
+  const qe = sqrErr(th, q);
   const cm1Lo = -(0.5 * qe + th * tl) + q * q * (0.041666666666666664 - q * 0.001388888888888889); // cos t − 1 + q/2
   const smt = th * q * (-0.16666666666666666 + q * (0.008333333333333333 - q * 1.984126984126984e-4)) - 0.5 * tl * q; // sin t − t
   // Products with a table value (split) and th, q.
   const A = cosine ? S : C; // multiplies t in the first-order term
   const Bv = cosine ? C : S; // the value at a, multiplied by cos t
-  t = SPLIT * A;
-  const Ah = t - (t - A), Al = A - Ah;
   const p1 = A * th;
-  const e1 = ((Ah * ah - p1) + Ah * al + Al * ah) + Al * al;
-  t = SPLIT * Bv;
-  const Bh = t - (t - Bv), Bl = Bv - Bh;
-  t = SPLIT * q;
-  const qh = t - (t - q), ql = q - qh;
+  const e1 = prodErr(A, th, p1);
   const p2 = Bv * q;
-  const e2 = ((Bh * qh - p2) + Bh * ql + Bl * qh) + Bl * ql;
+  const e2 = prodErr(Bv, q, p2);
   let u: number, ue: number, lo: number;
   if (!cosine) {
     // sin(a + t) = S + C·t − S·q/2 + S·(cos t − 1 + q/2) + C·(sin t − t)
-    u = S + p1; ue = twoSumErr(S, p1);
-    const v = u - 0.5 * p2, ve = twoSumErr(u, -0.5 * p2);
+    u = S + p1; ue = sumErr(S, p1);
+    const v = u - 0.5 * p2, ve = sumErr(u, -0.5 * p2);
     lo = ue + ve + (e1 - 0.5 * e2 + Sl + C * tl + Cl * th + S * cm1Lo + C * smt - 0.5 * Sl * q);
     R[0] = v + lo; R[1] = lo - (R[0] - v);
   } else {
     // cos(a + t) = C − S·t − C·q/2 + C·(cos t − 1 + q/2) − S·(sin t − t)
-    u = C - p1; ue = twoSumErr(C, -p1);
-    const v = u - 0.5 * p2, ve = twoSumErr(u, -0.5 * p2);
+    u = C - p1; ue = sumErr(C, -p1);
+    const v = u - 0.5 * p2, ve = sumErr(u, -0.5 * p2);
     lo = ue + ve + (-e1 - 0.5 * e2 + Cl - S * tl - Sl * th + C * cm1Lo - S * smt - 0.5 * Cl * q);
     R[0] = v + lo; R[1] = lo - (R[0] - v);
   }
@@ -476,12 +427,8 @@ export function tan(x: number): number {
 /** (nh + nl)/(dh + dl) into H + L (relative error ~2^-104 plus the operands'). */
 function divDD(nh: number, nl: number, dh: number, dl: number): void {
   const qh = nh / dh;
-  let t = SPLIT * qh;
-  const ah = t - (t - qh), al = qh - ah;
-  t = SPLIT * dh;
-  const bh = t - (t - dh), bl = dh - bh;
   const p = qh * dh;
-  const pe = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+  const pe = prodErr(qh, dh, p);
   const ql = ((nh - p) - pe + nl - qh * dl) / dh;
   R[0] = qh + ql;
   R[1] = ql - (R[0] - qh);
@@ -489,8 +436,7 @@ function divDD(nh: number, nl: number, dh: number, dl: number): void {
 
 // ---- atan, atan2 -------------------------------------------------------------------------------------
 
-// eslint-disable-next-line no-var
-var atanT: ReturnType<typeof getAtanTable> | null = null;
+let atanT: ReturnType<typeof getAtanTable> | null = null;
 
 /** atan(xh + xl) for 0 ≤ xh ≤ 1 as H + L; relative error < 2^-90. */
 function atanKernel(xh: number, xl: number): void {
@@ -500,35 +446,21 @@ function atanKernel(xh: number, xl: number): void {
   const nh = xh - b; // exact
   // den = 1 + x·b as dh + dl
   const p = xh * b;
-  let t = SPLIT * xh;
-  const xhh = t - (t - xh), xhl = xh - xhh;
-  t = SPLIT * b;
-  const bh = t - (t - b), bl = b - bh;
-  const pe = ((xhh * bh - p) + xhh * bl + xhl * bh) + xhl * bl;
+  const pe = prodErr(xh, b, p);
   const dh = 1 + p;
   const dl = (p - (dh - 1)) + pe + xl * b;
   divDD(nh, xl, dh, dl);
   const th = R[0], tl = R[1];
   // atan t = t − t³/3 + t⁵/5 − t⁷/7 + t⁹/9, |t| ≤ 2^-9; t³/3 in double-double.
   const q = th * th;
-  t = SPLIT * th;
-  const ah = t - (t - th), al = th - ah;
-  const qe = ((ah * ah - q) + 2 * ah * al) + al * al;
-  const w = q * th;
-  t = SPLIT * q;
-  const qh = t - (t - q), ql = q - qh;
-  const we = ((qh * ah - w) + qh * al + ql * ah) + ql * al;
-  const w3 = w / 3;
-  t = SPLIT * w3;
-  const ch = t - (t - w3), cl = w3 - ch;
-  const u = 3 * w3;
-  const ue = (3 * ch - u) + 3 * cl;
-  const w3l = ((w - u) - ue + we + qe * th + 3 * q * tl) / 3;
-  const tail = w * q * (0.2 - q * (0.14285714285714285 - q * 0.1111111111111111));
+  const qe = sqrErr(th, q);
+  cubeThird(th, tl, q, qe);
+  const w3 = R[6], w3l = R[7];
+  const tail = th * q * q * (0.2 - q * (0.14285714285714285 - q * 0.1111111111111111));
   const s = th - w3;
   const se = (th - s) - w3;
   const v = T.hi[j] + s;
-  const ve = twoSumErr(T.hi[j], s);
+  const ve = sumErr(T.hi[j], s);
   const lo = ve + T.lo[j] + (se + tl - w3l + tail);
   R[0] = v + lo;
   R[1] = lo - (R[0] - v);
@@ -537,7 +469,7 @@ function atanKernel(xh: number, xl: number): void {
 /** a − (H + L) for a double-double constant a = ah + al, into H + L. */
 function constMinus(ah: number, al: number): void {
   const s = ah - R[0];
-  const lo = twoSumErr(ah, -R[0]) + al - R[1];
+  const lo = sumErr(ah, -R[0]) + al - R[1];
   R[0] = s + lo;
   R[1] = lo - (R[0] - s);
 }
@@ -550,13 +482,8 @@ export function atan(x: number): number {
   if (a <= 1) atanKernel(a, 0);
   else {
     const yh = 1 / a;
-    let t = SPLIT * yh;
-    const ah = t - (t - yh), al = yh - ah;
-    t = SPLIT * a;
-    const bh = t - (t - a), bl = a - bh;
     const p = yh * a;
-    const pe = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
-    atanKernel(yh, ((1 - p) - pe) / a);
+    atanKernel(yh, ((1 - p) - prodErr(yh, a, p)) / a);
     constMinus(PIO2_H, PIO2_L);
   }
   if (x < 0) { R[0] = -R[0]; R[1] = -R[1]; }
@@ -578,7 +505,7 @@ export function atan2(y: number, x: number): number {
   const swap = ay > ax;
   let n = swap ? ax : ay, dd = swap ? ay : ax;
   // Scale both (exactly) so the division's error term neither overflows nor underflows.
-  if (dd > 1e300 || dd < 1e-300) { f64[0] = dd; const e = ((u32[HI] >>> 20) & 0x7ff) - 1023; const s = POW2[-e + 1074] || 0; n *= s; dd *= s; }
+  if (dd > 1e300 || dd < 1e-300) { const s = POW2[1023 - ((highWord(dd) >>> 20) & 0x7ff) + 1074]; n *= s; dd *= s; }
   const th = n / dd;
   if (!(th > 1e-290) || dd !== dd || !(dd < Infinity)) return atan2Slow(x, y);
   divDD(n, 0, dd, 0);
@@ -606,7 +533,7 @@ export function tanh(x: number): number {
   if (a >= 19.1) return x < 0 ? -1 : 1;
   expm1DD(2 * a);
   const uh = R[0], ul = R[1];
-  const dh = uh + 2, dl = twoSumErr(uh, 2) + ul;
+  const dh = uh + 2, dl = sumErr(uh, 2) + ul;
   divDD(uh, ul, dh, dl);
   if (x < 0) { R[0] = -R[0]; R[1] = -R[1]; }
   if (settled(E68)) return R[0];
@@ -629,9 +556,9 @@ export function sinh(x: number): number {
   // (u + u/(u + 1))/2 with u = e^a − 1
   expm1DD(a);
   const uh = R[0], ul = R[1];
-  const vh = uh + 1, vl = twoSumErr(uh, 1) + ul;
+  const vh = uh + 1, vl = sumErr(uh, 1) + ul;
   divDD(uh, ul, vh, vl);
-  const s = uh + R[0], lo = twoSumErr(uh, R[0]) + ul + R[1];
+  const s = uh + R[0], lo = sumErr(uh, R[0]) + ul + R[1];
   R[0] = 0.5 * (s + lo); R[1] = 0.5 * (lo - (s + lo - s));
   if (x < 0) { R[0] = -R[0]; R[1] = -R[1]; }
   if (settled(E67)) return R[0];
@@ -653,7 +580,7 @@ export function cosh(x: number): number {
   const m = expCore(a, 0);
   const eh = ldexp(R[0], m), el = ldexp(R[1], m);
   divDD(1, 0, eh, el);
-  const s = eh + R[0], lo = twoSumErr(eh, R[0]) + el + R[1];
+  const s = eh + R[0], lo = sumErr(eh, R[0]) + el + R[1];
   R[0] = 0.5 * (s + lo); R[1] = 0.5 * (lo - (s + lo - s));
   if (settled(E70)) return R[0];
   return coshSlow(x);
@@ -669,9 +596,8 @@ export function cosh(x: number): number {
 function toF32(r: number, exact: (p: number) => Dyadic): number {
   const f = Math.fround(r);
   if (f === r || r !== r) return f;
-  f64[0] = r;
   const a = r < 0 ? -r : r;
-  if ((u32[LO] & 0x1fffffff) === 0x10000000 || a < 1.1754943508222875e-38) return ziv(exact, SINGLE);
+  if ((lowWord(r) & 0x1fffffff) === 0x10000000 || a < 1.1754943508222875e-38) return ziv(exact, SINGLE);
   return f;
 }
 

@@ -4,6 +4,7 @@
  * hi + lo with |lo| ≤ ulp(hi)/2, accurate to ~2^-106 relative.
  */
 import { bitLength, dyadicOf, roundDyadic, toFixed, LN2, PI, LN10, expOfFixed, sinCosOfFixed, atanOfFixed, logOfDyadicFixed } from './exact.js';
+import { splitHi } from './eft.js';
 
 const G = 200;
 
@@ -25,12 +26,6 @@ function split(X: bigint, bits: number[], g = G): number[] {
   }
   out.push(roundDyadic(rest, -g));
   return out;
-}
-
-/** Veltkamp's split of a (|a| < 2^996) into a 26-bit high part and the rest: a = h + l exactly. */
-export function splitHi(a: number): number {
-  const t = 134217729 * a;
-  return t - (t - a);
 }
 
 export interface Constants {
