@@ -9,3 +9,19 @@
 import './planck-math-on.js';
 export { Body, Box, Edge, Polygon, RevoluteJoint, Rot, World, type Contact, type Fixture, type Vec2 } from 'planck';
 import './planck-math-off.js';
+
+import { Rot as PlanckRot } from 'planck';
+import { sin, cos } from '../../math/index.js';
+
+/**
+ * Whether planck computes rotations with the project's sin and cos. False only when something imported planck
+ * before eggroll (it then kept the engine's Math.sin/cos): checked at 1,000 angles at load (≈ 0.1 ms), where
+ * an engine whose libm is not correctly rounded differs on a few per cent of them.
+ */
+export const planckUsesProjectMath = Array.from({ length: 1000 }, (_, i) => -3.2 + i * 0.0064).every((a) => {
+  const r = new PlanckRot(a);
+  return r.s === sin(a) && r.c === cos(a);
+});
+if (!planckUsesProjectMath) {
+  console.warn("eggroll: planck was imported before eggroll and kept this engine's Math.sin/cos, so LunarLander and BipedalWalker results may differ between JavaScript engines (import eggroll first)");
+}
