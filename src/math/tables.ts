@@ -88,19 +88,25 @@ export function getLogTable(): LogTable {
   return (logTable = { c, hi, lo });
 }
 
-export interface TrigTable { readonly sin: Float64Array; readonly sinL: Float64Array; readonly cos: Float64Array; readonly cosL: Float64Array }
+/** hi + lo of sin and cos, and hi's Veltkamp halves (hi = H + T exactly) for exact products with hi. */
+export interface TrigTable {
+  readonly sin: Float64Array; readonly sinL: Float64Array; readonly sinH: Float64Array; readonly sinT: Float64Array;
+  readonly cos: Float64Array; readonly cosL: Float64Array; readonly cosH: Float64Array; readonly cosT: Float64Array;
+}
 let trigTable: TrigTable | null = null;
 /** sin and cos of j/256, j = 0…203 (covers [0, π/4] with a bucket to spare). */
 export function getTrigTable(): TrigTable {
   if (trigTable) return trigTable;
   const n = 204;
-  const sin = new Float64Array(n), sinL = new Float64Array(n), cos = new Float64Array(n), cosL = new Float64Array(n);
+  const [sin, sinL, sinH, sinT, cos, cosL, cosH, cosT] = Array.from({ length: 8 }, () => new Float64Array(n));
   for (let j = 0; j < n; j++) {
     const [s, c] = sinCosOfFixed(BigInt(j) << BigInt(G - 8), G);
     [sin[j], sinL[j]] = dd(s);
     [cos[j], cosL[j]] = dd(c);
+    sinH[j] = splitHi(sin[j]); sinT[j] = sin[j] - sinH[j];
+    cosH[j] = splitHi(cos[j]); cosT[j] = cos[j] - cosH[j];
   }
-  return (trigTable = { sin, sinL, cos, cosL });
+  return (trigTable = { sin, sinL, sinH, sinT, cos, cosL, cosH, cosT });
 }
 
 export interface AtanTable { readonly hi: Float64Array; readonly lo: Float64Array }

@@ -2,6 +2,7 @@
 import type { Command } from '../command.js';
 import { BOOLEAN_COMMANDS } from './boolean.js';
 import { benchBoolean } from './bench-boolean.js';
+import { benchMathCommand } from './bench-math.js';
 import { benchEsCommand } from './bench-es.js';
 import { demoCommand } from './demo.js';
 import { benchGemmCommand, benchInt8Command } from './bench-kernels.js';
@@ -32,5 +33,6 @@ export const COMMANDS: Command[] = [
   benchClusterCommand,
   ...BOOLEAN_COMMANDS,
   benchBoolean,
+  benchMathCommand,
   ...REASON_COMMANDS,
 ];
