@@ -403,6 +403,26 @@ export function cos(x: number): number {
   return cosSlow(x);
 }
 
+/**
+ * sin x into out[o] and cos x into out[o + 1], correctly rounded, with one argument reduction: for code that
+ * needs both (rotations, the environments' dynamics).
+ */
+export function sinCos(x: number, out: Float64Array, o = 0): void {
+  if (!(x < 7.450580596923828e-9 && x > -7.450580596923828e-9) && x < Infinity && x > -Infinity) {
+    const q = reduce(x);
+    const rh = R[4], rl = R[5];
+    sinCosKernel(rh, rl, (q & 1) === 1);
+    if (q & 2) { R[0] = -R[0]; R[1] = -R[1]; }
+    out[o] = settled(E69) ? R[0] : sinSlow(x);
+    sinCosKernel(rh, rl, (q & 1) === 0);
+    if (((q + 1) & 2) !== 0) { R[0] = -R[0]; R[1] = -R[1]; }
+    out[o + 1] = settled(E69) ? R[0] : cosSlow(x);
+  } else {
+    out[o] = sin(x);
+    out[o + 1] = cos(x);
+  }
+}
+
 /** tan x, correctly rounded; any finite x. */
 export function tan(x: number): number {
   if (x < 7.450580596923828e-9 && x > -7.450580596923828e-9) return x; // |x| < 2^-27: x + x³/3 rounds to x

@@ -20,6 +20,7 @@ const DISPLAY_ONLY: Record<string, string> = {
   'playground/draw.ts': 'canvas drawing of the environments',
   'cli/commands/boolean-prior.ts': 'rounds plotted points to 2 decimals of log10 to thin a scatter plot',
   'cli/commands/bench-es.ts': 'the legacy Math.tanh forward kept as a timing baseline (--legacy-activations)',
+  'cli/commands/bench-math.ts': 'the engine\'s functions, timed as the baseline of the project\'s',
 };
 
 function tsFiles(dir: string): string[] {

@@ -88,6 +88,14 @@ test(`atan2: ECMAScript's special cases exactly, and correctly rounded on ${N} p
   assert.deepEqual(wrongPairs(pairsFor('atan2', N), 'atan2', M.atan2, want), []);
 });
 
+test('sinCos gives sin and cos, bit for bit, from one reduction', () => {
+  const out = new Float64Array(3);
+  for (const x of argumentsFor('sin', 20_000)) {
+    M.sinCos(x, out, 1);
+    assert.ok(Object.is(out[1], M.sin(x)) && Object.is(out[2], M.cos(x)), `sinCos(${x}) = [${out[1]}, ${out[2]}]`);
+  }
+});
+
 test('float32 forms: the correctly rounded float32', () => {
   const forms: [keyof typeof M, Unary, (p: number, x: number) => X.Dyadic][] = [
     ['sinf', 'sin', (p, x) => X.trigDyadic(d(x), p, 0)], ['cosf', 'cos', (p, x) => X.trigDyadic(d(x), p, 1)],

@@ -9,7 +9,7 @@
  */
 import { parseLowHigh } from './reset-bounds.js';
 import type { EnvDefinition, ResetBounds } from './types.js';
-import { cos, sin } from '../../math/index.js';
+import { cos, sinCos } from '../../math/index.js';
 
 const DT = 0.2;
 const LINK_LENGTH_1 = 1.0;
@@ -37,8 +37,9 @@ export function acrobotDerivs(theta1: number, theta2: number, dtheta1: number, d
   const I1 = LINK_MOI;
   const I2 = LINK_MOI;
   const g = 9.8;
-  // Each of cos θ₂ and sin θ₂ once: Gymnasium calls them more often, with the same (correctly rounded) value.
-  const cosT2 = cos(theta2), sinT2 = sin(theta2);
+  // sin θ₂ and cos θ₂ once, from one reduction: Gymnasium calls them more often, with the same (correctly rounded) values.
+  sinCos(theta2, SC);
+  const sinT2 = SC[0], cosT2 = SC[1];
   const d1 = m1 * (lc1 * lc1) + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cosT2) + I1 + I2;
   const d2 = m2 * (lc2 * lc2 + l1 * lc2 * cosT2) + I2;
   const phi2 = m2 * lc2 * g * cos(theta1 + theta2 - PI / 2.0);
@@ -57,6 +58,8 @@ export function acrobotDerivs(theta1: number, theta2: number, dtheta1: number, d
   out[2] = ddtheta1;
   out[3] = ddtheta2;
 }
+
+const SC = new Float64Array(2);
 
 /** Gymnasium's wrap(): shifts x by whole periods until m ≤ x ≤ M. */
 function wrap(x: number, m: number, M: number): number {
@@ -140,10 +143,12 @@ export function makeAcrobot(options: AcrobotOptions = {}): EnvDefinition {
     observe(s, n, i, obs, o) {
       const t1 = s[i];
       const t2 = s[n + i];
-      obs[o] = cos(t1);
-      obs[o + 1] = sin(t1);
-      obs[o + 2] = cos(t2);
-      obs[o + 3] = sin(t2);
+      sinCos(t1, SC);
+      obs[o] = SC[1];
+      obs[o + 1] = SC[0];
+      sinCos(t2, SC);
+      obs[o + 2] = SC[1];
+      obs[o + 3] = SC[0];
       obs[o + 4] = s[2 * n + i];
       obs[o + 5] = s[3 * n + i];
     },

@@ -44,6 +44,10 @@ import type { StreamAddress } from '../../rng/normal.js';
 import type { EnvDefinition } from './types.js';
 import { cos, sin } from '../../math/index.js';
 
+/** sin and cos of the ten lidar angles 1.5·i/10 (the same values Gymnasium's math.sin/cos give per step), once. */
+const LIDAR_SIN = Float64Array.from({ length: 10 }, (_, i) => sin((1.5 * i) / 10.0));
+const LIDAR_COS = Float64Array.from({ length: 10 }, (_, i) => cos((1.5 * i) / 10.0));
+
 export const FPS = 50;
 export const SCALE = 30.0; // affects how fast-paced the game is, forces should be adjusted as well
 export const MOTORS_TORQUE = 80;
@@ -320,8 +324,8 @@ export class WalkerWorld {
       this.rayFraction = 1.0;
       this.rayStart.x = px;
       this.rayStart.y = py;
-      this.rayEnd.x = px + sin((1.5 * i) / 10.0) * LIDAR_RANGE;
-      this.rayEnd.y = py - cos((1.5 * i) / 10.0) * LIDAR_RANGE;
+      this.rayEnd.x = px + LIDAR_SIN[i] * LIDAR_RANGE;
+      this.rayEnd.y = py - LIDAR_COS[i] * LIDAR_RANGE;
       this.world.rayCast(this.rayStart, this.rayEnd, this.rayCallback);
       this.lidar[i] = this.rayFraction;
     }

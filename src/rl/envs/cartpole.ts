@@ -7,7 +7,9 @@
  */
 import { parseLowHigh } from './reset-bounds.js';
 import type { EnvDefinition, ResetBounds } from './types.js';
-import { cos, sin } from '../../math/index.js';
+import { sinCos } from '../../math/index.js';
+
+const SC = new Float64Array(2);
 
 const GRAVITY = 9.8;
 const MASSCART = 1.0;
@@ -67,8 +69,9 @@ export function makeCartPole(options: CartPoleOptions = {}): EnvDefinition {
         let theta = s[2 * n + i];
         let thetaDot = s[3 * n + i];
         const force = actions[i] === 1 ? FORCE_MAG : -FORCE_MAG;
-        const cosTheta = cos(theta);
-        const sinTheta = sin(theta);
+        sinCos(theta, SC);
+        const sinTheta = SC[0];
+        const cosTheta = SC[1];
         const temp = (force + POLEMASS_LENGTH * (thetaDot * thetaDot) * sinTheta) / TOTAL_MASS;
         const thetaAcc = (GRAVITY * sinTheta - cosTheta * temp) / (LENGTH * (4.0 / 3.0 - (MASSPOLE * (cosTheta * cosTheta)) / TOTAL_MASS));
         const xAcc = temp - (POLEMASS_LENGTH * thetaAcc * cosTheta) / TOTAL_MASS;

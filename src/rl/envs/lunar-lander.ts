@@ -31,7 +31,9 @@ import { Body, Box, Edge, Polygon, RevoluteJoint, World, type Contact } from './
 import { philox4x32 } from '../../rng/philox.js';
 import type { StreamAddress } from '../../rng/normal.js';
 import type { EnvDefinition } from './types.js';
-import { cos, sin, tanh } from '../../math/index.js';
+import { sin, sinCos, tanh } from '../../math/index.js';
+
+const SC = new Float64Array(2);
 
 export const FPS = 50;
 export const SCALE = 30.0;
@@ -183,8 +185,9 @@ export class LanderWorld {
     }
 
     const angle = lander.getAngle();
-    const tip0 = sin(angle);
-    const tip1 = cos(angle);
+    sinCos(angle, SC);
+    const tip0 = SC[0];
+    const tip1 = SC[1];
     const side0 = -tip1;
     const side1 = tip0;
     this.dispersion(DISP);

@@ -6,7 +6,9 @@
  */
 import { checkOptionKeys, optionNumber } from './reset-bounds.js';
 import type { EnvDefinition, ResetBounds } from './types.js';
-import { cos, sin } from '../../math/index.js';
+import { sin, sinCos } from '../../math/index.js';
+
+const SC = new Float64Array(2);
 
 const MAX_SPEED = 8;
 const MAX_TORQUE = 2.0;
@@ -83,8 +85,9 @@ export function makePendulum(options: PendulumOptions = {}): EnvDefinition {
 
     observe(s, n, i, obs, o) {
       const th = s[i];
-      obs[o] = cos(th);
-      obs[o + 1] = sin(th);
+      sinCos(th, SC);
+      obs[o] = SC[1];
+      obs[o + 1] = SC[0];
       obs[o + 2] = s[n + i];
     },
   };
