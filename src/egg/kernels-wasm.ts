@@ -8,7 +8,7 @@
 import type { Backend } from '../backend/types.js';
 import { Wasm } from '../backend/wasm-api.js';
 import { loadBuiltModule } from '../backend/wasm-module.js';
-import { EXP2, MANT, RECIP_I32 } from './tables.js';
+import { EXP2, mantTable, RECIP_I32 } from './tables.js';
 import type { EggKernels } from './kernels.js';
 
 interface EggExports {
@@ -40,6 +40,7 @@ export function wasmEggKernels(backend: Backend): EggKernels | null {
   if (k.heapBase() > mem.staticBytes) throw new Error(`egg.wasm needs ${k.heapBase()} static bytes, the backend keeps ${mem.staticBytes}`);
   const recip = backend.allocI32(RECIP_I32.length); recip.set(RECIP_I32);
   const exp2 = backend.allocI32(EXP2.length); exp2.set(EXP2);
+  const MANT = mantTable();
   const mant = backend.allocI32(MANT.length); mant.set(MANT);
 
   const at = (view: ArrayBufferView, what: string): number => {

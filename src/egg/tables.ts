@@ -12,7 +12,7 @@
  *   divTrunc(p, m)   trunc(p/m) for |p| < 2^14, 1 ≤ m ≤ 127, by a 128-entry reciprocal table instead
  *                    of the paper's 2^16 × 2^8 division table; exact (tested exhaustively).
  */
-import { exp, log2, pow } from '../math/index.js';
+import { exp, log2 } from '../math/index.js';
 
 /** Saturating cast to int8 without −128: the only nonlinearity of the model. */
 export function i8(x: number): number {
@@ -21,8 +21,11 @@ export function i8(x: number): number {
 
 // ---------------------------------------------------------------------------------------------
 // EXP2: 256 entries. y' = logit + 128 ∈ [1, 255], so Σ_256 EXP2[y'] < 256·EXP2[255] < 2^28.
+// 2^(i/16) = 2^⌊i/16⌋ · 2^((i mod 16)/16), the second factor from √√√√2 and products: only IEEE-exact operations and
+// cheap at load (test/egg/tables.test.ts checks every entry against the correctly rounded pow).
 export const EXP2 = new Int32Array(256);
-for (let i = 0; i < 256; i++) EXP2[i] = Math.round(16 * pow(2, i / 16));
+const ROOT16 = Math.sqrt(Math.sqrt(Math.sqrt(Math.sqrt(2))));
+for (let i = 0, r = 1; i < 256; i++, r = (i & 15) === 0 ? 1 : r * ROOT16) EXP2[i] = Math.round(16 * r * 2 ** (i >> 4));
 
 // ---------------------------------------------------------------------------------------------
 // LOG2 by normalisation. For s ≥ 1 let e = ⌊log2 s⌋. The top 17 bits of s (its leading 1 and the
@@ -36,8 +39,25 @@ for (let i = 0; i < 256; i++) EXP2[i] = Math.round(16 * pow(2, i / 16));
 // rounding remains. test/egg/tables.test.ts measures the mismatch rate exhaustively for s < 2^22 and
 // checks |error| ≤ 1 on a random sample of the full 28-bit range.
 const MANT_BITS = 16;
-export const MANT = new Int32Array(1 << MANT_BITS);
-for (let j = 0; j < MANT.length; j++) MANT[j] = Math.round(65536 * 16 * log2(1 + j / 65536));
+let MANT: Int32Array | null = null;
+
+/**
+ * The MANT table, built on first use (65,536 logarithms: ≈ 20 ms, which a command that never runs the LM should not
+ * pay at start-up). ln(1 + u) = 2·atanh(u/(2 + u)) by its series in plain double (relative error ~1e-16), so the
+ * build is cheap and engine-independent; test/egg/tables.test.ts checks every entry against the correctly rounded
+ * log2 of src/math.
+ */
+export function mantTable(): Int32Array {
+  if (MANT) return MANT;
+  const t = new Int32Array(1 << MANT_BITS);
+  for (let j = 0; j < t.length; j++) {
+    const u = j / 65536, s = u / (2 + u), s2 = s * s;
+    let term = s, sum = 0;
+    for (let k = 1; term > 1e-20 * sum || k === 1; k += 2) { sum += term / k; term *= s2; }
+    t[j] = Math.round(65536 * 16 * ((2 * sum) / 0.6931471805599453));
+  }
+  return (MANT = t);
+}
 
 /** Approximately round(16·log2(s/16)) (the paper's LOG2 table) for integer 1 ≤ s < 2^31. */
 export function log2Fix16(s: number): number {
@@ -45,7 +65,7 @@ export function log2Fix16(s: number): number {
   // m: the 17 leading bits of s; shifting left when s is short is exact.
   const m = e >= MANT_BITS ? s >>> (e - MANT_BITS) : s << (MANT_BITS - e);
   // 16·(e − 4) whole units (the −4 is log2 of the 1/16 inside the log), plus the mantissa part.
-  const fixed = (16 * (e - 4)) * 65536 + MANT[m - 65536];
+  const fixed = (16 * (e - 4)) * 65536 + (MANT ?? mantTable())[m - 65536];
   // Round half up; `fixed` may be negative for s < 16, so floor through Math.floor on the exact value.
   return Math.floor((fixed + 32768) / 65536);
 }

@@ -1,6 +1,7 @@
 /**
- * Constants and tables of the fast paths, computed once (on first use) in BigInt by exact.ts, so that
- * they are the same bits everywhere and need no literal digits to check. Each value is a double-double:
+ * Tables of the fast paths, computed once (on first use, ≈ 5 ms each) in BigInt by exact.ts, so that they
+ * are the same bits everywhere and need no literal digits to check; and the BigInt values of libm.ts's few
+ * literal constants, for the test. Each value is a double-double:
  * hi + lo with |lo| ≤ ulp(hi)/2, accurate to ~2^-106 relative.
  */
 import { bitLength, dyadicOf, roundDyadic, toFixed, LN2, PI, LN10, expOfFixed, sinCosOfFixed, atanOfFixed, logOfDyadicFixed } from './exact.js';
@@ -28,6 +29,7 @@ function split(X: bigint, bits: number[], g = G): number[] {
   return out;
 }
 
+/** The BigInt values of libm.ts's literal constants; test/math compares the two. */
 export interface Constants {
   /** ln2/256 in three parts: the first two of 34 bits (k·part exact for |k| < 2^19). */
   readonly l256: number[];
@@ -57,18 +59,18 @@ export function getConstants(): Constants {
   return constants;
 }
 
-export interface ExpTable { readonly hi: Float64Array; readonly lo: Float64Array; readonly hiH: Float64Array; readonly hiL: Float64Array }
+export interface ExpTable { readonly hi: Float64Array; readonly lo: Float64Array; readonly hiH: Float64Array; readonly hiT: Float64Array }
 let expTable: ExpTable | null = null;
-/** 2^(j/256), j = 0…255, with hi's Veltkamp split (hiH + hiL = hi). */
+/** 2^(j/256), j = 0…255, with hi's Veltkamp halves (hi = hiH + hiT exactly). */
 export function getExpTable(): ExpTable {
   if (expTable) return expTable;
-  const hi = new Float64Array(256), lo = new Float64Array(256), hiH = new Float64Array(256), hiL = new Float64Array(256);
+  const hi = new Float64Array(256), lo = new Float64Array(256), hiH = new Float64Array(256), hiT = new Float64Array(256);
   const l2 = LN2(G);
   for (let j = 0; j < 256; j++) {
     [hi[j], lo[j]] = dd(expOfFixed((BigInt(j) * l2) >> 8n, G));
-    hiH[j] = splitHi(hi[j]); hiL[j] = hi[j] - hiH[j];
+    hiH[j] = splitHi(hi[j]); hiT[j] = hi[j] - hiH[j];
   }
-  return (expTable = { hi, lo, hiH, hiL });
+  return (expTable = { hi, lo, hiH, hiT });
 }
 
 export interface LogTable { readonly c: Float64Array; readonly hi: Float64Array; readonly lo: Float64Array }

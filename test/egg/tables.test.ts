@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { i8, EXP2, log2Fix16, log2Reference, divTrunc, normalI8, CDF_U32, probitFix16, isqrt } from '../../src/egg/tables.js';
+import { log2, pow } from '../../src/math/index.js';
+import { i8, EXP2, mantTable, log2Fix16, log2Reference, divTrunc, normalI8, CDF_U32, probitFix16, isqrt } from '../../src/egg/tables.js';
 import { fillNormalI8, noiseKey } from '../../src/egg/noise.js';
 
 test('i8 saturates to [-127, 127] and never produces -128', () => {
@@ -9,6 +10,7 @@ test('i8 saturates to [-127, 127] and never produces -128', () => {
 
 test('EXP2 is round(16·2^(i/16)) and its 256-term sum stays below 2^28', () => {
   for (let i = 0; i < 256; i++) assert.equal(EXP2[i], Math.round(16 * 2 ** (i / 16)));
+  for (let i = 0; i < 256; i++) assert.equal(EXP2[i], Math.round(16 * pow(2, i / 16)), `EXP2[${i}] against the correctly rounded pow`);
   assert.ok(256 * EXP2[255] < 2 ** 28);
   assert.equal(EXP2[0], 16);
   assert.equal(EXP2[16], 32);
@@ -92,4 +94,11 @@ test('probitFix16 and isqrt', () => {
     const r = isqrt(n);
     assert.ok(r * r <= n && (r + 1) * (r + 1) > n, `isqrt(${n}) = ${r}`);
   }
+});
+
+test('MANT (built by a plain-double series) is round(2^20·log2(1 + j/2^16)) with the correctly rounded log2, every entry', () => {
+  const t = mantTable();
+  assert.equal(t.length, 65536);
+  for (let j = 0; j < t.length; j++) if (t[j] !== Math.round(65536 * 16 * log2(1 + j / 65536))) assert.fail(`MANT[${j}] = ${t[j]}`);
+  assert.equal(mantTable(), t, 'built once');
 });

@@ -38,7 +38,7 @@
  * `options={"metadata": …}` designed-terrain reset is not supported (a reset takes no options), and
  * rendering (clouds, colours, scroll) is left out.
  */
-import { Body, Box, Edge, Polygon, RevoluteJoint, World, type Contact, type Fixture, type Vec2 } from './planck.js';
+import { Body, Box, Edge, Polygon, RevoluteJoint, World, type Contact, type Fixture, type Vec2, planckUsesProjectMath } from './planck.js';
 import { philox4x32 } from '../../rng/philox.js';
 import type { StreamAddress } from '../../rng/normal.js';
 import type { EnvDefinition } from './types.js';
@@ -173,6 +173,7 @@ export class WalkerWorld {
   /** Builds the terrain (draws from `draws`), the clouds' draws skipped, then the walker and its initial push. */
   constructor(readonly hardcore: boolean, draws: ResetDraws) {
     // pybox2d's b2World() defaults to gravity (0, −10) and sleeping allowed; planck's to no gravity.
+    planckUsesProjectMath();
     this.world = new World({ gravity: { x: 0, y: -10 } });
     this.world.on('begin-contact', (c: Contact) => this.contact(c, true));
     this.world.on('end-contact', (c: Contact) => this.contact(c, false));

@@ -27,7 +27,7 @@
  * (0x010) and legs (0x020) admit only the ground, and the ground is static, so it never joins a
  * particle and the lander in one solver island. They are left out.
  */
-import { Body, Box, Edge, Polygon, RevoluteJoint, World, type Contact } from './planck.js';
+import { Body, Box, Edge, Polygon, RevoluteJoint, World, type Contact, planckUsesProjectMath } from './planck.js';
 import { philox4x32 } from '../../rng/philox.js';
 import type { StreamAddress } from '../../rng/normal.js';
 import type { EnvDefinition } from './types.js';
@@ -86,6 +86,7 @@ export class LanderWorld {
 
   /** Builds the terrain, lander and legs from the reset uniforms u (see `LANDER_RESET_UNIFORMS`). */
   constructor(readonly opts: Required<LunarLanderOptions>, u: Float64Array, readonly stream: StreamAddress) {
+    planckUsesProjectMath();
     this.world = new World({ gravity: { x: 0, y: opts.gravity } });
     this.world.on('begin-contact', (c: Contact) => this.contact(c, true));
     this.world.on('end-contact', (c: Contact) => this.contact(c, false));

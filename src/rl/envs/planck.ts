@@ -13,15 +13,22 @@ import './planck-math-off.js';
 import { Rot as PlanckRot } from 'planck';
 import { sin, cos } from '../../math/index.js';
 
+let checked: boolean | undefined;
+
 /**
  * Whether planck computes rotations with the project's sin and cos. False only when something imported planck
- * before eggroll (it then kept the engine's Math.sin/cos): checked at 1,000 angles at load (≈ 0.1 ms), where
- * an engine whose libm is not correctly rounded differs on a few per cent of them.
+ * before eggroll (it then kept the engine's Math.sin/cos): checked once, when the first Box2D world is made (the
+ * environments call it), at 1,000 angles where an engine whose libm is not correctly rounded differs on a few per
+ * cent; warns once if not.
  */
-export const planckUsesProjectMath = Array.from({ length: 1000 }, (_, i) => -3.2 + i * 0.0064).every((a) => {
-  const r = new PlanckRot(a);
-  return r.s === sin(a) && r.c === cos(a);
-});
-if (!planckUsesProjectMath) {
-  console.warn("eggroll: planck was imported before eggroll and kept this engine's Math.sin/cos, so LunarLander and BipedalWalker results may differ between JavaScript engines (import eggroll first)");
+export function planckUsesProjectMath(): boolean {
+  if (checked !== undefined) return checked;
+  checked = Array.from({ length: 1000 }, (_, i) => -3.2 + i * 0.0064).every((a) => {
+    const r = new PlanckRot(a);
+    return r.s === sin(a) && r.c === cos(a);
+  });
+  if (!checked) {
+    console.warn("eggroll: planck was imported before eggroll and kept this engine's Math.sin/cos, so LunarLander and BipedalWalker results may differ between JavaScript engines (import eggroll first)");
+  }
+  return checked;
 }
