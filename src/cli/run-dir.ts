@@ -8,11 +8,11 @@
  *    checkRunKind refuses a directory of another kind (older runs without run.json are recognised
  *    by their config.json).
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from './errors.js';
-import { writeJsonAtomic } from '../io/atomic.js';
+import { makeDirs, writeJsonAtomic } from '../io/atomic.js';
 import { BadFileError, FsError, describeCause, parseJsonFile, readFileBounded, readJsonFile, JSON_LIMIT } from '../io/errors.js';
 
 export const RUN_KINDS = ['rl', 'lm', 'boolean', 'reason'] as const;
@@ -74,9 +74,10 @@ export function prepareRunDir(o: PrepareOptions): string {
     }
   }
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
   } catch (e) {
-    throw new UsageError(`--out: cannot create the folder '${dir}': ${describeCause(e)}`);
+    const hint = (e as NodeJS.ErrnoException).code === 'ENOENT' ? ' — this file system does not take new folders there (a pseudo-filesystem such as /proc?)' : '';
+    throw new UsageError(`--out: cannot create the folder '${dir}': ${describeCause(e)}${hint}; choose another --out`);
   }
   try {
     writeJsonAtomic(join(dir, 'run.json'), runMarkerSchema.parse({ kind: o.kind, command: `eggroll ${o.command}`, format: 1 }));

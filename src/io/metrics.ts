@@ -2,9 +2,9 @@
  * metrics.jsonl: one JSON object per line, appended as a run goes. On resume the file is cut back to the
  * lines written up to the checkpoint, so a resumed run's file equals an uninterrupted run's.
  */
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from './atomic.js';
+import { makeDirs, writeFileAtomic } from './atomic.js';
 import { fsError, readFileBounded } from './errors.js';
 
 /** metrics.jsonl is read back whole (resume, plots); this bounds a damaged or hostile one. */
@@ -13,7 +13,7 @@ const METRICS_LIMIT = 1 << 30;
 export class MetricsLog {
   constructor(readonly path: string) {
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirs(dirname(path));
     } catch (e) {
       throw fsError(e, dirname(path), 'create folder');
     }

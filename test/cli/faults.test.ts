@@ -575,6 +575,21 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     oneLine(await cli(['lm', 'eval', join(base, 'lm'), '--data', '/dev/zero'], { timeoutMs: 20_000 }), /--data: '\/dev\/zero' is a device, not a regular file/);
   });
 
+  test('--out on a pseudo-filesystem (/proc) answers in one line with exit 2 instead of spinning (issue 28 item 1)', async () => {
+    for (const args of [['train', 'cartpole', '--gens', '2', '--out', '/proc/eggroll-x'], ['train', 'cartpole', '--gens', '2', '--out', '/proc/self/x'],
+      ['lm', 'train', '--out', '/proc/x'], ['boolean', 'train', '--out', '/proc/x'], ['train', 'cartpole', '--out', '/sys/eggroll-x']]) {
+      oneLine(await cli(args, { timeoutMs: 30_000 }), /--out: cannot create the folder '\/(proc|sys)\/[^']+': .*choose another --out/);
+    }
+  });
+
+  test('reason pretrain checks --out before training: an unwritable file is refused at once (issue 28 item 2)', async () => {
+    for (const out of ['/sys/base.safetensors', '/proc/x.safetensors']) {
+      const r = await cli(['reason', 'pretrain', '--steps', '50', '--batch', '4', '--out', out], { timeoutMs: 30_000 });
+      oneLine(r, new RegExp(`--out: cannot write ${out.replace(/[./]/g, '\\$&')}: .*choose another file`));
+      assert.doesNotMatch(r.stderr, /reason pretrain \d+\/50/, 'no training step ran');
+    }
+  });
+
   test('lm train --data /dev/zero and train --config /dev/zero are refused', async () => {
     oneLine(await cli(['lm', 'train', '--data', '/dev/zero', '--out', join(root, 'never-lm')], { timeoutMs: 20_000 }), /--data: '\/dev\/zero' is a device/);
     oneLine(await cli(['train', 'cartpole', '--config', '/dev/zero'], { timeoutMs: 20_000 }), /--config: '\/dev\/zero' is a device/);

@@ -6,6 +6,7 @@
  *   eval      scores a run's latest checkpoint on the held-out problems (accuracy, Wilson 95% interval)
  */
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -21,6 +22,8 @@ import { loadBackend, type BackendChoice } from '../../backend/index.js';
 import { OPTIMIZERS } from '../../es/optim.js';
 import { ParamSet } from '../../nn/params.js';
 import { loadCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
+import { probeWritable } from '../../io/atomic.js';
+import { FsError } from '../../io/errors.js';
 import { checkTensors, modelTensorsExpected } from '../../parallel/trainer.js';
 import { REASON_ALGOS, EVAL_PROBLEM_SEED, type ReasonRunConfig } from '../../reason/config.js';
 import { readReasonConfig, runReason, ReasonRunStopped, peakRssMb } from '../../reason/run.js';
@@ -208,6 +211,13 @@ export const reasonPretrainCommand: Command = {
     const { flags: f } = parseFlags(argv, pretrainFlags);
     const out = resolve(f.out);
     if (existsSync(out) && !f.force) throw new UsageError(`--out: '${f.out}' exists; choose another file or add --force to replace it`);
+    // Before training, not after it: a model that cannot be written is found out now.
+    try {
+      probeWritable(out);
+    } catch (e) {
+      if (e instanceof FsError) throw new UsageError(`--out: ${e.message}; choose another file`);
+      throw e;
+    }
     const model = { dim: f.dim, hidden: f.hidden, layers: f.layers, vocab: VOCAB_SIZE };
     const cfg = { model, tasks: f.tasks as TaskName[], steps: f.steps, batch: f.batch, lr: f.lr, solvedFraction: f.solved, seed: f.seed };
     const progress = new Progress({ total: f.steps, label: 'reason pretrain', quiet: f.quiet });
@@ -226,7 +236,14 @@ export const reasonPretrainCommand: Command = {
       made_by: `eggroll reason pretrain ${argv.join(' ')}`.trim(), pretrain: cfg, final_loss: lastLoss, seconds, tfjs: '4.22.0 (wasm backend)',
       heldout_accuracy_greedy_512: accuracy, params: params.count, peak_rss_mb: peakRssMb(), date: new Date().toISOString(),
     };
-    saveLm(out, model, values, provenance);
+    try {
+      saveLm(out, model, values, provenance);
+    } catch (e) {
+      // Still unwritable at the end (the disk filled, the folder went away): keep the work in the temp folder.
+      const rescue = join(tmpdir(), `eggroll-pretrain-${process.pid}-${Date.now()}.safetensors`);
+      saveLm(rescue, model, values, provenance);
+      throw new Error(`${(e as Error).message}; the trained model is saved at ${rescue} instead`);
+    }
     printResult({ file: out, ...provenance }, f.json, `wrote ${out}: ${params.count} parameters, loss ${fmt(lastLoss)} after ${f.steps} steps (${fmt(seconds)} s); greedy held-out accuracy ${Object.entries(accuracy).map(([k, v]) => `${k} ${pct(v)}`).join(', ')}`);
   },
 };
