@@ -48,10 +48,22 @@ export function parseFlags<T extends FlagTable>(argv: string[], table: T, positi
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
   for (const [name, spec] of Object.entries(table)) options[name] = { type: spec.boolean ? 'boolean' : 'string', ...(spec.short ? { short: spec.short } : {}) };
   if (allowConfig) options.config = { type: 'string' };
+  // --no-X turns a boolean switch off (where a preset or config file turns it on).
+  const negated = new Set<string>();
+  const args = attachNegatives(argv, options).filter((a) => {
+    const name = /^--no-([\w-]+)$/.exec(a)?.[1];
+    if (name && options[name]?.type === 'boolean') { negated.add(name); return false; }
+    return true;
+  });
   let parsed;
   try {
-    parsed = parseArgs({ args: attachNegatives(argv, options), options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
+    const unknown = /Unknown option '(-{1,2}[^'=]+)/.exec((e as Error).message)?.[1];
+    if (unknown) {
+      const near = closestFlag(unknown.replace(/^-+/, ''), Object.keys(options));
+      throw new UsageError(`unknown flag ${unknown}${near ? `; did you mean --${near}?` : ''} (allowed: ${Object.keys(options).map((f) => `--${f}`).join(' ')})`);
+    }
     const ambiguous = /Option '(--?[\w-]+)[^']*' argument is ambiguous/.exec((e as Error).message);
     if (ambiguous) {
       const value = argv[argv.indexOf(ambiguous[1]) + 1] ?? '-…';
@@ -71,16 +83,23 @@ export function parseFlags<T extends FlagTable>(argv: string[], table: T, positi
       explicit.add(name);
     }
   }
+  const fromCommandLine = new Set<string>();
   for (const [name, value] of Object.entries(parsed.values)) {
     if (name === 'config') continue;
+    if (negated.has(name)) throw new UsageError(`--${name} and --no-${name} both given; keep one`);
     given[name] = value;
     explicit.add(name);
+    fromCommandLine.add(name);
   }
+  for (const name of negated) { given[name] = false; explicit.add(name); fromCommandLine.add(name); }
   const flags: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(table)) {
     const raw = name in given ? given[name] : spec.default;
     const r = spec.schema.safeParse(raw);
-    if (!r.success) throw new UsageError(describeIssue(name, r.error, raw));
+    if (!r.success) {
+      const where = explicit.has(name) && !fromCommandLine.has(name) ? `config ${String(parsed.values.config)}: ` : '';
+      throw new UsageError(where + describeIssue(name, r.error, raw));
+    }
     flags[name] = r.data;
   }
   const pos = parsed.positionals;
@@ -88,6 +107,28 @@ export function parseFlags<T extends FlagTable>(argv: string[], table: T, positi
   if (pos.length < required) throw new UsageError(`missing argument <${positionals[pos.length].name}>: ${positionals[pos.length].help}`);
   if (pos.length > positionals.length) throw new UsageError(`unexpected argument '${pos[positionals.length]}'`);
   return { flags: flags as FlagValues<T>, positionals: pos, explicit };
+}
+
+/** The flag name closest to a mistyped one: a prefix either way, or within two edits; undefined if none is near. */
+function closestFlag(typed: string, names: string[]): string | undefined {
+  const prefix = names.filter((n) => typed.startsWith(n) || n.startsWith(typed)).sort((a, b) => b.length - a.length)[0];
+  if (prefix) return prefix;
+  let best: string | undefined, bestD = 3;
+  for (const n of names) {
+    const d = editDistance(typed, n);
+    if (d < bestD) { best = n; bestD = d; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 /** `--lr -1` means `--lr=-1`: a negative number after a flag that takes a value is that value. */
@@ -129,7 +170,7 @@ function readConfig(path: string): Record<string, unknown> {
 
 export function flagHelp(table: FlagTable, allowConfig = false): string {
   const rows: [string, string][] = Object.entries(table).map(([name, spec]) => {
-    const left = `  ${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.boolean ? '' : ' <value>'}`;
+    const left = `  ${spec.short ? `-${spec.short}, ` : ''}--${spec.boolean ? '[no-]' : ''}${name}${spec.boolean ? '' : ' <value>'}`;
     const def = spec.default === undefined ? '' : ` (default: ${spec.default})`;
     return [left, spec.help + def];
   });
@@ -139,15 +180,22 @@ export function flagHelp(table: FlagTable, allowConfig = false): string {
   return rows.map(([l, r]) => l.padEnd(width) + r).join('\n');
 }
 
+/**
+ * A number from a flag's text or a config value, checked by `ok`; anything else (not a number, Infinity, NaN, an
+ * empty value) gets the one message that says what is allowed. (zod's own number type turns Infinity away with
+ * "must be a number", which names the wrong fault.)
+ */
+const numberWhere = (ok: (v: number) => boolean, message: string) =>
+  z.union([z.string(), z.number()], { message }).transform((v) => (typeof v === 'string' && v.trim() === '' ? NaN : Number(v)))
+    .refine((v) => !Number.isNaN(v) && ok(v), { message });
+
 /** Common schemas, with messages that name the allowed range. */
 export const num = {
   int: (min: number, max = Number.MAX_SAFE_INTEGER) =>
-    z.coerce.number({ message: 'must be a number' }).int({ message: `must be an integer in [${min}, ${max}]` })
-      .min(min, { message: `must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}]` })
-      .max(max, { message: `must be an integer in [${min}, ${max}]` }),
-  positive: () => z.coerce.number({ message: 'must be a number' }).refine((v) => Number.isFinite(v) && v > 0, { message: 'must be a finite number > 0' }),
-  nonneg: () => z.coerce.number({ message: 'must be a number' }).refine((v) => Number.isFinite(v) && v >= 0, { message: 'must be a finite number ≥ 0' }),
-  range: (lo: number, hi: number) => z.coerce.number({ message: 'must be a number' }).refine((v) => v >= lo && v <= hi, { message: `must be a number in [${lo}, ${hi}]` }),
+    numberWhere((v) => Number.isInteger(v) && v >= min && v <= max, `must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}]`),
+  positive: () => numberWhere((v) => Number.isFinite(v) && v > 0, 'must be a finite number > 0'),
+  nonneg: () => numberWhere((v) => Number.isFinite(v) && v >= 0, 'must be a finite number ≥ 0'),
+  range: (lo: number, hi: number) => numberWhere((v) => v >= lo && v <= hi, `must be a number in [${lo}, ${hi}]`),
   /**
    * Accepts 1e8, 100000000 or 1_000_000 style counts, up to `max` (default 1e12): a bound so that no count
    * makes a run endless (beyond 2^53 a loop counter stops counting).

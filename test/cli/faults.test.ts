@@ -590,6 +590,24 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     }
   });
 
+  test('flag messages name the fault (issue 28 items 10, 13): unknown flag with a suggestion, Infinity, empty list entries, a bad value in --config', async () => {
+    oneLine(await cli(['train', 'cartpole', '--popsize', '5']), /^eggroll train: unknown flag --popsize; did you mean --pop\? \(allowed: /);
+    oneLine(await cli(['train', 'cartpole', '--sigmaa', '0.1']), /unknown flag --sigmaa; did you mean --sigma\?/);
+    oneLine(await cli(['train', 'cartpole', '--lr', 'Infinity']), /--lr: must be a finite number > 0 \(got "Infinity"\)$/);
+    oneLine(await cli(['train', 'cartpole', '--hidden', '64,,64']), /--hidden: must be comma-separated layer widths in \[1, 4096\] \(no empty or zero entries\)/);
+    const cfg = join(root, 'bad-config.json');
+    writeFileSync(cfg, JSON.stringify({ lr: -1 }));
+    oneLine(await cli(['train', 'cartpole', '--config', cfg]), new RegExp(`config ${cfg.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: --lr: must be a finite number > 0`));
+    oneLine(await cli(['train', 'cartpole', '--obs-norm', '--no-obs-norm']), /--obs-norm and --no-obs-norm both given; keep one/);
+  });
+
+  test('--no-X turns off a boolean flag that the preset turns on (issue 28 item 10)', async () => {
+    const out = join(root, 'no-obs-norm');
+    const r = await cli(['train', 'mountaincar', '--gens', '1', '--pop', '16', '--eval-episodes', '1', '--no-obs-norm', '--out', out, '--quiet'], { timeoutMs: 60_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).obsNorm, false);
+  });
+
   test('lm train --data /dev/zero and train --config /dev/zero are refused', async () => {
     oneLine(await cli(['lm', 'train', '--data', '/dev/zero', '--out', join(root, 'never-lm')], { timeoutMs: 20_000 }), /--data: '\/dev\/zero' is a device/);
     oneLine(await cli(['train', 'cartpole', '--config', '/dev/zero'], { timeoutMs: 20_000 }), /--config: '\/dev\/zero' is a device/);

@@ -18,7 +18,7 @@ test('bad input exits 2 with one line naming the problem', async () => {
     [['--group-size', '3', '--pop', '6'], /--group-size: must be even/],
     [['--data', join(dir, 'empty.txt')], /is empty/],
     [['--data', join(dir, 'bin.txt')], /binary/],
-    [['--pop', 'many'], /--pop: must be a number/],
+    [['--pop', 'many'], /--pop: must be an? (integer|whole number|number)[^(]*\(got "many"\)/],
   ];
   for (const [args, re] of cases) {
     const r = await cli('lm', 'train', ...args, '--out', join(dir, 'never'));

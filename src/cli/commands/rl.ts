@@ -30,7 +30,10 @@ import { checkTensors, modelTensorsExpected } from '../../parallel/trainer.js';
 import { fmt, generationProgress } from '../progress.js';
 
 const hiddenSchema = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => Number(s.trim())) : v),
-  z.array(z.number().int().min(1).max(4096), { message: 'must be comma-separated layer widths, e.g. 64,64' }).min(1, { message: 'needs at least one hidden layer' }));
+  z.array(z.number({ message: 'must be comma-separated layer widths, e.g. 64,64' }).int({ message: 'must be comma-separated whole layer widths in [1, 4096], e.g. 64,64' })
+    .min(1, { message: 'must be comma-separated layer widths in [1, 4096] (no empty or zero entries), e.g. 64,64' })
+    .max(4096, { message: 'must be comma-separated layer widths in [1, 4096], e.g. 64,64' }), { message: 'must be comma-separated layer widths, e.g. 64,64' })
+    .min(1, { message: 'needs at least one hidden layer' }));
 
 /** Flags whose defaults come from the environment's preset; `undefined` means "use the preset". */
 const trainFlags = {
