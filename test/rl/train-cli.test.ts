@@ -98,3 +98,12 @@ test('RL training with observation normalisation gives identical parameters on 1
   assert.ok(Object.keys(a).includes('task/state'));
   for (const k of Object.keys(a)) assert.deepEqual(Buffer.from(b[k].data.buffer), Buffer.from(a[k].data.buffer), k);
 });
+
+test('envs --json: the last stdout line is one object listing every environment (issue 28 item 11)', async () => {
+  const r = await runCli(['envs', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 1, 'one line');
+  const summary = JSON.parse(lines[0]) as { environments: { id: string; max_steps: number }[] };
+  assert.deepEqual(summary.environments.map((e) => e.id), ['CartPole-v1', 'Acrobot-v1', 'MountainCar-v0', 'MountainCarContinuous-v0', 'Pendulum-v1', 'LunarLander-v3', 'LunarLanderContinuous-v3', 'BipedalWalker-v3', 'BipedalWalkerHardcore-v3']);
+});

@@ -219,7 +219,8 @@ export const envsCommand: Command = {
     const defs = envIds().map((id) => ENVIRONMENTS[id]);
     const rows = defs.map((d) => ({ id: d.id, aliases: d.aliases ?? [], observation: describeSpace(d.observationSpace), action: describeSpace(d.actionSpace), max_steps: d.maxSteps, solved: d.solvedThreshold, description: d.description }));
     if (flags.json) {
-      for (const r of rows) process.stdout.write(JSON.stringify(r) + '\n');
+      // One object, so that the last stdout line is the summary every --json command promises.
+      process.stdout.write(JSON.stringify({ environments: rows }) + '\n');
       return;
     }
     for (const r of rows) process.stdout.write(`${r.id.padEnd(26)} obs ${r.observation}\n${''.padEnd(26)} act ${r.action}, ${r.max_steps} steps, solved at ${r.solved}; aliases: ${r.aliases.join(', ')}\n${''.padEnd(26)} ${r.description}\n`);
