@@ -149,6 +149,7 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
       metrics.truncate((r) => Number(r.gen) < trainer.generation);
       log(`resumed ${dir} at generation ${trainer.generation}`);
     } else {
+      if (resume) log(`--resume: ${dir} has no checkpoint yet (it stopped before its first); training it from generation 0 with its config.json`);
       // A backend whose load-time row-contract check failed (only when asked for by name) is recorded.
       const why = nondeterminism(backend);
       const written = { ...config, policy: policyConfig(def, config).sizes, env_id: def.id, version: 1, ...(why ? { nondeterministic: why } : {}) };

@@ -307,6 +307,18 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     assert.equal(JSON.parse(r.stdout.trim().split('\n').pop()!).step, 2);
   });
 
+  test('--resume of a run with no checkpoint says it trains from generation 0; lm --resume with --steps at or below the steps done is refused (issue 28 item 12)', async () => {
+    const dir = copy('rl');
+    rmSync(join(dir, 'checkpoints'), { recursive: true });
+    const r = await cli(['train', '--resume', dir, '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /--resume: .* has no checkpoint yet \(it stopped before its first\); training it from generation 0 with its config\.json/);
+    const lm = copy('lm');
+    const before = hashDir(lm);
+    oneLine(await cli(['lm', 'train', '--resume', lm, '--steps', '1']), /--steps 1: '.*' has done 2 steps already \(--steps counts them too\); give --steps above 2/);
+    assert.deepEqual(hashDir(lm), before, 'nothing written');
+  });
+
   test('lm: damaged newest sidecar: resume falls back to step 1 and says so', async () => {
     const dir = copy('lm');
     writeFileSync(join(dir, 'checkpoints', `${ckName(2)}.json`), '{"generation":"banana"}');
