@@ -63,7 +63,13 @@ export async function main(argv: string[]): Promise<number> {
   if (!found) {
     const group = COMMANDS.filter((c) => c.name.startsWith(argv[0] + ' '));
     if (group.length > 0) {
-      process.stderr.write(`eggroll ${argv[0]}: expected one of: ${group.map((c) => c.name.split(' ')[1]).join(', ')}\n`);
+      // `eggroll lm --help`: the group's commands, each with its purpose (exit 0); a bare or unknown subcommand: exit 2.
+      if (argv.length === 2 && (argv[1] === '--help' || argv[1] === '-h')) {
+        const width = Math.max(...group.map((c) => c.name.length));
+        process.stdout.write([`eggroll ${argv[0]} <command> [flags]      eggroll ${argv[0]} <command> --help`, '', ...group.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)].join('\n') + '\n');
+        return 0;
+      }
+      process.stderr.write(`eggroll ${argv[0]}: expected one of: ${group.map((c) => c.name.split(' ')[1]).join(', ')} (eggroll ${argv[0]} --help lists them)\n`);
     } else {
       process.stderr.write(`eggroll: unknown command '${argv[0]}'; commands: ${[...new Set(COMMANDS.map((c) => c.name.split(' ')[0]))].join(', ')}\n`);
     }

@@ -620,6 +620,28 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     assert.equal(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).obsNorm, false);
   });
 
+  test('issue 28 item 13: lm --help lists the group (exit 0); a flag of the other method is refused; the table: target names --n; demo --quiet has no header', async () => {
+    const h = await cli(['lm', '--help']);
+    assert.equal(h.code, 0, h.stderr);
+    assert.match(h.stdout, /lm train .*\n.*lm sample .*\n.*lm eval /);
+    oneLine(await cli(['lm']), /^eggroll lm: expected one of: train, sample, eval \(eggroll lm --help lists them\)$/);
+    oneLine(await cli(['reason', 'train', '--algo', 'grpo', '--rank', '4']), /--rank applies to --algo eggroll only; --algo grpo takes --grpo-lr, --clip, --kl, --epochs/);
+    oneLine(await cli(['reason', 'train', '--algo', 'eggroll', '--clip', '0.3']), /--clip applies to --algo grpo only/);
+    oneLine(await cli(['boolean', 'train', '--n', '3', '--target', `table:${'0'.repeat(65536)}`]), /target 'table:0{32}…': the table has length 65536 but --n is 3: it needs length 2\^3 = 8$/);
+    const demo = await cli(['demo', '--quiet', '--out', join(root, 'demo-quiet')], { timeoutMs: 120_000 });
+    assert.equal(demo.code, 0, demo.stderr);
+    assert.doesNotMatch(demo.stderr, /EGGROLL demo:/);
+  });
+
+  test('issue 28 item 13: boolean train with a long DNF (n = 12) prints its size and file, not the formula', async () => {
+    const out = join(root, 'bool-n12');
+    const r = await cli(['boolean', 'train', '--n', '12', '--target', 'random', '--steps', '2000', '--out', out, '--quiet'], { timeoutMs: 60_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /DNF: [\d,]+ characters, in .*final\.dnf/);
+    assert.ok(r.stdout.length < 2000, `stdout is ${r.stdout.length} characters`);
+    assert.ok(readFileSync(join(out, 'final.dnf'), 'utf8').length > 2000);
+  });
+
   test('lm train --data /dev/zero and train --config /dev/zero are refused', async () => {
     oneLine(await cli(['lm', 'train', '--data', '/dev/zero', '--out', join(root, 'never-lm')], { timeoutMs: 20_000 }), /--data: '\/dev\/zero' is a device/);
     oneLine(await cli(['train', 'cartpole', '--config', '/dev/zero'], { timeoutMs: 20_000 }), /--config: '\/dev\/zero' is a device/);

@@ -11,6 +11,9 @@ import { log, printResult } from '../output.js';
 import { prepareRunDir } from '../run-dir.js';
 import { Progress } from '../progress.js';
 import { writeJsonAtomic } from '../../io/atomic.js';
+
+/** Longest DNF printed on the terminal and kept in the summary; longer ones are only in final.dnf. */
+const DNF_INLINE_CHARS = 2000;
 import { MetricsLog } from '../../io/metrics.js';
 import { ALGOS, TARGET_HELP, runOne } from '../../boolean/experiments.js';
 import { formatDnf } from '../../boolean/dnf.js';
@@ -60,16 +63,20 @@ const train: Command = {
     if (c.algo === 'oracle') metrics.append(r.log[0] as unknown as Record<string, unknown>);
     const label = `${c.target}, n=${c.n}, m=${c.m}, λ=${c.lambda}`;
     await writeRunArtifacts(dir, r, label);
+    // The DNF is in final.dnf (writeRunArtifacts); inline (terminal, summary) only while it reads as a line, not a
+    // 448 kB wall (n = 14).
+    const dnf = formatDnf(r.dnf);
+    const inline = dnf.length <= DNF_INLINE_CHARS;
     const summary = {
       target: c.target, n: c.n, m: c.m, algo: c.algo, seed: c.seed, draw: c.draw, lambda: c.lambda, H,
       train_acc: r.train_acc, test_acc: r.test_acc, l1_norm: r.l1_w1, l1_theta: r.l1_theta,
-      active_clauses: r.active_clauses, dnf_length: r.dnf_length, dnf: formatDnf(r.dnf),
+      active_clauses: r.active_clauses, dnf_length: r.dnf_length, ...(inline ? { dnf } : {}), dnf_file: join(dir, 'final.dnf'),
       steps: r.steps, zero_train_step: r.zero_train_step, seconds: Number(seconds.toFixed(3)),
       ...(c.algo === 'mh' ? { proposals_per_s: Math.round(c.steps / seconds) } : {}),
       ...(r.extra ?? {}), run_dir: dir,
     };
     writeJsonAtomic(join(dir, 'summary.json'), summary);
-    const human = `${c.algo} on ${c.target} (n=${c.n}, m=${c.m}): train ${(r.train_acc * 100).toFixed(1)}%  test ${(r.test_acc * 100).toFixed(1)}%  ‖W¹‖₁ ${r.l1_w1}  clauses ${r.active_clauses}  DNF length ${r.dnf_length}\nDNF: ${formatDnf(r.dnf)}\nrun dir: ${dir}`;
+    const human = `${c.algo} on ${c.target} (n=${c.n}, m=${c.m}): train ${(r.train_acc * 100).toFixed(1)}%  test ${(r.test_acc * 100).toFixed(1)}%  ‖W¹‖₁ ${r.l1_w1}  clauses ${r.active_clauses}  DNF length ${r.dnf_length}\nDNF: ${inline ? dnf : `${dnf.length.toLocaleString('en')} characters, in ${join(dir, 'final.dnf')}`}\nrun dir: ${dir}`;
     printResult(summary, f.json, human);
   },
 };

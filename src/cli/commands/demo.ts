@@ -19,7 +19,7 @@ export const demoCommand: Command = {
     const { flags: f } = parseFlags(argv, flags);
     const config = resolveConfig('CartPole-v1', { seed: f.seed, workers: f.workers, backend: f.backend });
     const dir = prepareRunDir({ out: f.out, force: f.force, prefix: 'demo-CartPole-v1', kind: 'rl', command: 'demo', log });
-    log(`EGGROLL demo: CartPole-v1, population ${config.pop}, rank ${config.rank}, ${config.gens} generations; run directory ${dir}`);
+    if (!f.quiet) log(`EGGROLL demo: CartPole-v1, population ${config.pop}, rank ${config.rank}, ${config.gens} generations; run directory ${dir}`);
     const s = await runRl(config, dir, false, { onGeneration: generationProgress('CartPole-v1 eggroll', f.quiet), log });
     printResult(s as unknown as Record<string, unknown>, f.json, [
       `CartPole-v1 with EGGROLL (rank ${s.rank}, population ${s.pop}, ${s.gens} generations, backend ${s.backend}):`,

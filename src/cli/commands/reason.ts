@@ -92,6 +92,10 @@ function resolveBase(path: string | undefined): string {
   return p;
 }
 
+/** Flags that only one method reads. */
+const ES_ONLY = ['rank', 'sigma', 'sigma-decay', 'es-lr', 'es-lr-decay', 'es-optimizer'];
+const GRPO_ONLY = ['grpo-lr', 'clip', 'kl', 'epochs'];
+
 export const reasonTrainCommand: Command = {
   name: 'reason train',
   summary: 'fine-tune the pretrained reasoning LM on Countdown or addition with EGGROLL or GRPO',
@@ -114,6 +118,9 @@ export const reasonTrainCommand: Command = {
       if (explicit.has('backend')) config.backend = f.backend as BackendChoice;
       if (explicit.has('workers')) config.workers = f.workers;
     } else {
+      // A flag of the other method would be ignored without a word: refuse it instead.
+      const foreign = [...explicit].filter((k) => (f.algo === 'eggroll' ? GRPO_ONLY : ES_ONLY).includes(k));
+      if (foreign.length) throw new UsageError(`${foreign.map((k) => `--${k}`).join(', ')} appl${foreign.length === 1 ? 'ies' : 'y'} to --algo ${f.algo === 'eggroll' ? 'grpo' : 'eggroll'} only; --algo ${f.algo} takes ${(f.algo === 'eggroll' ? ES_ONLY : GRPO_ONLY).map((k) => `--${k}`).join(', ')}`);
       const d = ALGO_DEFAULTS[f.algo];
       const group = f.group ?? d.group;
       if (f.algo === 'eggroll' && group % 2 !== 0) throw new UsageError(`--group must be even for EGGROLL (antithetic ± pairs share a prompt), got ${group}`);
