@@ -10,14 +10,23 @@ export interface ProgressOptions {
   plainEvery?: number;
   /** A time limit (the run stops at whichever comes first): the ETA and the bar follow it when it is nearer. */
   maxSeconds?: number;
+  /** What one unit of `done` is, for the rate ("gen", "steps"; default "it"). */
+  unit?: string;
+  /**
+   * When the work began (performance.now()), if before this object was made: a bar made at the first finished
+   * generation would otherwise see one generation in no time (a rate in the thousands, ETA 0s).
+   */
+  startedAt?: number;
 }
 
 export class Progress {
-  private readonly start = performance.now();
+  private readonly start: number;
   private lastDraw = 0;
   private readonly tty = Boolean(process.stderr.isTTY);
 
-  constructor(private readonly opts: ProgressOptions) {}
+  constructor(private readonly opts: ProgressOptions) {
+    this.start = opts.startedAt ?? performance.now();
+  }
 
   update(done: number, fields: Record<string, string | number> = {}): void {
     if (this.opts.quiet) return;
@@ -38,12 +47,12 @@ export class Progress {
       const width = 24;
       const filled = Math.min(width, Math.round(width * frac));
       const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-      const line = `${label}${bar} ${done}/${this.opts.total}  ${info}  ${fmt(rate)}/s  ETA ${duration(eta)}`;
+      const line = `${label}${bar} ${done}/${this.opts.total}  ${info}  ${fmt(rate)} ${this.opts.unit ?? 'it'}/s  ETA ${duration(eta)}`;
       const cols = process.stderr.columns || 120;
       process.stderr.write(`\r\x1b[2K${line.slice(0, cols - 1)}`);
       if (last) process.stderr.write('\n');
     } else {
-      process.stderr.write(`${label}${done}/${this.opts.total}  ${info}  ${fmt(rate)}/s  ETA ${duration(eta)}\n`);
+      process.stderr.write(`${label}${done}/${this.opts.total}  ${info}  ${fmt(rate)} ${this.opts.unit ?? 'it'}/s  ETA ${duration(eta)}\n`);
     }
   }
 }
@@ -59,19 +68,31 @@ export function fmt(v: number): string {
 
 export function duration(secs: number): string {
   if (!Number.isFinite(secs)) return '?';
-  if (secs < 60) return `${secs.toFixed(0)}s`;
-  if (secs < 3600) return `${Math.floor(secs / 60)}m${String(Math.round(secs % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(secs / 3600)}h${String(Math.round((secs % 3600) / 60)).padStart(2, '0')}m`;
+  // Round once, then split, so 539.6 s reads 9m00s, never 8m60s.
+  const s = Math.round(Math.max(0, secs));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  const m = Math.round(s / 60);
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-/** A run loop's onGeneration hook that draws this progress bar (nothing with quiet). */
-export function generationProgress(label: string, quiet: boolean): (p: { generation: number; total: number; mean: number; best: number; workers?: number; stragglerSeconds?: number }) => void {
+/**
+ * A run loop's onGeneration hook that draws this progress bar (nothing with quiet). Made before the run starts, so
+ * the rate counts from there; a resumed run's bar counts this session's generations; the ETA is the earlier of the
+ * generation budget and `maxSeconds`.
+ */
+export function generationProgress(label: string, quiet: boolean, maxSeconds?: number): (p: { generation: number; total: number; mean: number; best: number; workers?: number; stragglerSeconds?: number }) => void {
   let bar: Progress | undefined;
+  let base = 0;
+  const startedAt = performance.now();
   return (p) => {
-    bar ??= new Progress({ total: p.total, label, quiet });
+    if (!bar) {
+      base = p.generation - 1;
+      bar = new Progress({ total: Math.max(1, p.total - base), label: base > 0 ? `${label} (from generation ${base})` : label, quiet, maxSeconds, unit: 'gen', startedAt });
+    }
     // Cluster runs also show the live workers and the last generation's wait for stragglers.
     const fields: Record<string, number> = { mean: p.mean, best: p.best };
     if (p.workers !== undefined) { fields.workers = p.workers; fields['straggler s'] = p.stragglerSeconds ?? 0; }
-    bar.update(p.generation, fields);
+    bar.update(p.generation - base, fields);
   };
 }

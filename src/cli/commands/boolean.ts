@@ -53,7 +53,7 @@ const train: Command = {
     const H = widthFor(c.n, c.widthMult);
     writeJsonAtomic(join(dir, 'config.json'), { command: 'boolean train', ...c, H });
     const metrics = new MetricsLog(join(dir, 'metrics.jsonl'));
-    const progress = new Progress({ total: c.steps || 1, label: `${c.algo} ${c.target} m=${c.m}`, quiet: f.quiet });
+    const progress = new Progress({ total: c.steps || 1, label: `${c.algo} ${c.target} m=${c.m}`, quiet: f.quiet , unit: 'steps' });
     const t0 = performance.now();
     const r = runOne(c, (e) => {
       metrics.append(e as unknown as Record<string, unknown>);

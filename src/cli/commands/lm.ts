@@ -104,9 +104,10 @@ async function trainRun(argv: string[]): Promise<void> {
   const backend = await loadBackend(f.backend as BackendChoice, log);
   if (!f.quiet) log(`run dir ${runDir}`);
   let progress: Progress | undefined;
+  const startedAt = performance.now(); // the bar is made at the first finished step; its rate counts from here
   const onStep: LmRunHooks['onStep'] = (p) => {
     // On resume the bar counts this session's steps, so its rate and ETA are right.
-    progress ??= new Progress({ total: Math.max(1, p.total - p.startStep), label: p.startStep > 0 ? `lm train (from step ${p.startStep})` : 'lm train', quiet: f.quiet, maxSeconds: f['max-seconds'] });
+    progress ??= new Progress({ total: Math.max(1, p.total - p.startStep), label: p.startStep > 0 ? `lm train (from step ${p.startStep})` : 'lm train', quiet: f.quiet, maxSeconds: f['max-seconds'] || undefined, unit: 'steps', startedAt });
     const fields: Record<string, number> = { step: p.step, pop: p.pop_bpb, train: p.train_bpb, heldout: p.heldout_bpb, 'tok·mem/s': p.tokens_members_per_s };
     // Cluster runs: live workers and the step's wait for stragglers.
     if (p.workers !== undefined) { fields.workers = p.workers; fields['straggler s'] = p.stragglerSeconds ?? 0; }

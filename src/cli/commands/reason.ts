@@ -134,7 +134,7 @@ export const reasonTrainCommand: Command = {
       dir = prepareRunDir({ out: f.out, force: f.force, prefix: `reason-${config.task}-${config.algo}`, kind: 'reason', command: 'reason train', log });
       if (!f.quiet) log(`run directory: ${dir}`);
     }
-    const progress = new Progress({ total: config.steps, label: `${config.task} ${config.algo}`, quiet: f.quiet, maxSeconds: f['max-seconds'] });
+    const progress = new Progress({ total: config.steps, label: `${config.task} ${config.algo}`, quiet: f.quiet, maxSeconds: f['max-seconds'] || undefined, unit: 'steps' });
     let heldout = NaN;
     const signals = catchStopSignals(log, 'step');
     let s;
@@ -227,7 +227,7 @@ export const reasonPretrainCommand: Command = {
     }
     const model = { dim: f.dim, hidden: f.hidden, layers: f.layers, vocab: VOCAB_SIZE };
     const cfg = { model, tasks: f.tasks as TaskName[], steps: f.steps, batch: f.batch, lr: f.lr, solvedFraction: f.solved, seed: f.seed };
-    const progress = new Progress({ total: f.steps, label: 'reason pretrain', quiet: f.quiet });
+    const progress = new Progress({ total: f.steps, label: 'reason pretrain', quiet: f.quiet , unit: 'steps' });
     let lastLoss = NaN;
     const t0 = performance.now();
     // tfjs is loaded only by the commands that need it (pretrain, and train --algo grpo).

@@ -136,7 +136,7 @@ export const trainCommand: Command = {
     const signals = catchStopSignals(log);
     let summary;
     try {
-      const onGeneration = generationProgress(`${resolveEnv(config.env).id} ${config.algo}`, flags.quiet);
+      const onGeneration = generationProgress(`${resolveEnv(config.env).id} ${config.algo}`, flags.quiet, flags['max-seconds'] || undefined);
       summary = await runRl(config, dir, Boolean(flags.resume), { onGeneration, log, shouldStop: signals.reason, maxSeconds: flags['max-seconds'], stopAtReturn: flags['stop-at-return'], redis: flags.redis });
     } catch (e) {
       if (e instanceof RunStopped) throw new Interrupted(`${e.reason}: checkpoint written at generation ${e.generation}; resume with: eggroll train --resume ${e.dir}`, signals.exitCode());
