@@ -7,6 +7,7 @@
  */
 import { Resvg } from '@resvg/resvg-js';
 import { writeFileAtomic } from './atomic.js';
+import { DIVERGING } from './palette.js';
 
 export interface Band {
   lo: ArrayLike<number>;
@@ -97,6 +98,20 @@ export function formatTick(v: number): string {
 function fitText(s: string, maxWidth: number, size: number): string {
   const maxChars = Math.max(1, Math.floor(maxWidth / (size * 0.6)));
   return s.length <= maxChars ? s : `${s.slice(0, maxChars - 1)}…`;
+}
+
+/** s broken at spaces into lines of at most maxWidth px (a single over-long word is shortened with an ellipsis). */
+function wrapText(s: string, maxWidth: number, size: number): string[] {
+  const maxChars = Math.max(1, Math.floor(maxWidth / (size * 0.6)));
+  const lines: string[] = [];
+  let line = '';
+  for (const word of s.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (next.length <= maxChars || !line) line = next;
+    else { lines.push(line); line = word; }
+  }
+  lines.push(line);
+  return lines.map((l) => fitText(l, maxWidth, size));
 }
 
 /** The legend column never takes more than this many px from the plot area. */
@@ -235,14 +250,17 @@ function legend(f: Frame, entries: { name: string; color: string; dashed: boolea
   if (entries.length === 0) return;
   const x = f.right + 12;
   f.parts.push('<g class="legend">');
-  entries.forEach((e, i) => {
-    const y = f.top + 10 + i * 18;
+  // A long name wraps onto more lines (never cut off mid-word: "held-out accuracy (greedy)" must read whole).
+  let y = f.top + 10;
+  entries.forEach((e) => {
+    const lines = wrapText(e.name, LEGEND_MAX_W - 44, 12);
     if (e.point) f.parts.push(`<circle cx="${c(x + 10)}" cy="${c(y)}" r="3.5" fill="${e.color}"/>`);
     else
       f.parts.push(
         `<line x1="${c(x)}" y1="${c(y)}" x2="${c(x + 20)}" y2="${c(y)}" stroke="${e.color}" stroke-width="2"${e.dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
       );
-    f.parts.push(textEl(x + 26, y + 4, fitText(e.name, LEGEND_MAX_W - 44, 12)));
+    lines.forEach((l, k) => f.parts.push(textEl(x + 26, y + 4 + 14 * k, l)));
+    y += 18 + 14 * (lines.length - 1);
   });
   f.parts.push('</g>');
 }
@@ -367,10 +385,7 @@ const VIRIDIS = [
   [68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141],
   [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37],
 ];
-/** Blue – white – red (ColorBrewer RdBu ends) for signed quantities centred on 0. */
-const DIVERGING = [[33, 102, 172], [146, 197, 222], [247, 247, 247], [244, 165, 130], [178, 24, 43]];
-
-function ramp(stops: number[][], t: number): string {
+function ramp(stops: readonly (readonly number[])[], t: number): string {
   const u = Math.min(1, Math.max(0, t)) * (stops.length - 1);
   const i = Math.min(stops.length - 2, Math.floor(u));
   const w = u - i;

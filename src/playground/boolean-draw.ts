@@ -1,5 +1,6 @@
 /** Canvas drawings of the Boolean tab: accuracy as the chain runs, and W¹ (with W²) as a heat map. */
 import { startPlot } from './draw.js';
+import { TERNARY_COLOUR } from '../io/palette.js';
 
 export interface AccuracyPoint { step: number; train: number; test: number; all: number }
 
@@ -18,10 +19,10 @@ export function drawAccuracy(canvas: HTMLCanvasElement, points: readonly Accurac
   }
 }
 
-const W1_COLOUR: Record<number, string> = { [-1]: '#c62828', 0: '#ffffff', 1: '#1565c0' };
+const W1_COLOUR = TERNARY_COLOUR;
 
 /**
- * W¹ (H × n; −1 red, 0 white, +1 blue) cell by cell, and a column for W² (dark where the clause is used).
+ * W¹ (H × n; −1 blue, 0 white, +1 red, as the CLI's w1.png) cell by cell, and a column for W² (dark where the clause is used).
  * The canvas takes the size the cells need (1..16 px, at most ~480 × 1200 px), set only when it changes.
  */
 export function drawHeatmap(canvas: HTMLCanvasElement, w1: Int8Array, w2: Uint8Array, H: number, n: number): void {

@@ -192,7 +192,7 @@ export async function plotRun(dir: string, c: ReasonRunConfig): Promise<void> {
   const evals = rows.filter((r) => r.kind === 'eval');
   const steps = rows.filter((r) => r.kind === 'step');
   const svg = linePlotSvg({
-    title: `${c.task} — ${c.algo}: held-out accuracy`, xLabel: 'training seconds', yLabel: 'accuracy',
+    title: `${c.task} — ${c.algo}: held-out accuracy and training reward`, xLabel: 'training seconds', yLabel: 'accuracy, mean reward (0–1)',
     series: [
       { name: 'held-out accuracy (greedy)', x: evals.map((r) => Number(r.seconds)), y: evals.map((r) => Number(r.heldout_acc)) },
       { name: 'training reward (sampled)', x: steps.map((r) => Number(r.seconds)), y: steps.map((r) => Number(r.reward)) },

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
+import { TERNARY_COLOUR } from '../../src/io/palette.js';
 import { barChartSvg, escapeXml, formatTick, heatmapSvg, linePlotSvg, logTicks, niceTicks, scatterPlotSvg, svgToPng, writePlot } from '../../src/io/plot.js';
 
 interface El {
@@ -258,4 +259,18 @@ test('PNG is rendered on an opaque white background', () => {
 test('output is deterministic', () => {
   const o = { ...base, series: [{ name: 's', x, y: [3, 1, 4, 1, 5, 9] }] };
   assert.equal(linePlotSvg(o), linePlotSvg(o));
+});
+
+test('legends wrap long names instead of cutting them; the W¹ colours are the same in the plots and the playground (issue 28 item 14)', () => {
+  const svg = linePlotSvg({ title: 't', xLabel: 'x', yLabel: 'y', series: [
+    { name: 'DNF length (active literals)', x: [0, 1], y: [1, 2] }, { name: 'held-out accuracy (greedy)', x: [0, 1], y: [2, 1] },
+    { name: 'sampled functions (distinct points)', x: [0, 1], y: [0, 1] }] });
+  const legend = svg.slice(svg.indexOf('<g class="legend">'));
+  assert.ok(!legend.includes('…'), 'nothing cut off');
+  for (const word of ['literals)', '(greedy)', 'points)']) assert.ok(legend.includes(word), word);
+  // A 1 × 3 heat map of −1, 0, +1 on the diverging scale: its end colours are the playground's.
+  const heat = heatmapSvg({ title: 'w', rows: 1, cols: 3, values: [-1, 0, 1], rowLabel: 'r', colLabel: 'c', colorScale: 'diverging', min: -1, max: 1 });
+  const fills = [...heat.matchAll(/class="cell"[^>]*fill="(#[0-9a-f]{6})"/g)].map((m) => m[1]);
+  const hex = (css: string) => `#${(/rgb\((\d+), (\d+), (\d+)\)/.exec(css) ?? []).slice(1).map((v) => Number(v).toString(16).padStart(2, '0')).join('')}`;
+  assert.deepEqual([fills[0], fills[2]], [hex(TERNARY_COLOUR[-1]), hex(TERNARY_COLOUR[1])]);
 });
