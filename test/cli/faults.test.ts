@@ -642,6 +642,23 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     assert.ok(readFileSync(join(out, 'final.dnf'), 'utf8').length > 2000);
   });
 
+  test('issue 28 item 3: reason train says which base model it uses; reason eval --base scores a model file; pretrain says how to train from its file', async () => {
+    const tr = await cli(['reason', 'train', '--steps', '1', '--eval-count', '4', '--eval-every', '1', '--out', join(root, 'reason-base')], { timeoutMs: 120_000 });
+    assert.equal(tr.code, 0, tr.stderr);
+    assert.match(tr.stderr, /base model: .*base\.safetensors \(the one bundled with eggroll; --base FILE for another\)/);
+    assert.match(readFileSync(join(root, 'reason-base', 'config.json'), 'utf8'), /"base": ".*base\.safetensors"/);
+    const model = join(root, 'my-base.safetensors');
+    const pre = await cli(['reason', 'pretrain', '--steps', '2', '--batch', '4', '--out', model], { timeoutMs: 120_000 });
+    assert.equal(pre.code, 0, pre.stderr);
+    assert.match(pre.stdout, new RegExp(`train from it with: eggroll reason train --base ${model.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    const ev = await cli(['reason', 'eval', '--base', model, '--count', '4', '--json'], { timeoutMs: 120_000 });
+    assert.equal(ev.code, 0, ev.stderr);
+    const acc = JSON.parse(ev.stdout.trim().split('\n').pop()!).accuracy as Record<string, number>;
+    assert.deepEqual(Object.keys(acc).sort(), ['addition', 'countdown']);
+    oneLine(await cli(['reason', 'eval']), /missing argument <run-dir> .*or --base FILE/);
+    oneLine(await cli(['reason', 'eval', join(root, 'reason-base'), '--base', model]), /give either <run-dir> .* or --base FILE/);
+  });
+
   test('lm train --data /dev/zero and train --config /dev/zero are refused', async () => {
     oneLine(await cli(['lm', 'train', '--data', '/dev/zero', '--out', join(root, 'never-lm')], { timeoutMs: 20_000 }), /--data: '\/dev\/zero' is a device/);
     oneLine(await cli(['train', 'cartpole', '--config', '/dev/zero'], { timeoutMs: 20_000 }), /--config: '\/dev\/zero' is a device/);

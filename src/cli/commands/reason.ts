@@ -134,6 +134,8 @@ export const reasonTrainCommand: Command = {
       dir = prepareRunDir({ out: f.out, force: f.force, prefix: `reason-${config.task}-${config.algo}`, kind: 'reason', command: 'reason train', log });
       if (!f.quiet) log(`run directory: ${dir}`);
     }
+    // Which model the run starts from, said before it starts (a pretrained file elsewhere is only used with --base).
+    if (!f.quiet) log(`base model: ${config.base}${config.base === resolve(defaultBasePath()) ? ' (the one bundled with eggroll; --base FILE for another)' : ''}`);
     const progress = new Progress({ total: config.steps, label: `${config.task} ${config.algo}`, quiet: f.quiet, maxSeconds: f['max-seconds'] || undefined, unit: 'steps' });
     let heldout = NaN;
     const signals = catchStopSignals(log, 'step');
@@ -157,21 +159,40 @@ export const reasonTrainCommand: Command = {
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
 const evalFlags = {
+  base: flag({ schema: z.string().min(1).optional(), help: 'score this model file (safetensors from reason pretrain) instead of a run\'s checkpoint' }),
   count: flag({ schema: num.int(1, 100_000).optional(), help: "held-out problems (default: the run's --eval-count)" }),
   temperature: flag({ schema: num.nonneg(), default: 0, help: 'sampling temperature (0: greedy)' }),
   backend: backendFlag,
   json: jsonFlag,
 };
 
+/** reason eval --base FILE: held-out accuracy of a model file on every task. */
+async function evalBase(file: string, f: { count?: number; temperature: number; backend: string; json: boolean }): Promise<void> {
+  const lm = loadLm(file);
+  const backend = await loadBackend(f.backend as BackendChoice, log);
+  const params = new ParamSet(lmSpecs(lm.cfg), backend);
+  params.values.forEach((v, i) => v.set(lm.values[i]));
+  const count = f.count ?? 256;
+  const accuracy: Record<string, number> = {};
+  for (const t of TASK_NAMES) accuracy[t] = accuracyOf(makeTask(t), lm.cfg, params, backend, { count, problemSeed: EVAL_PROBLEM_SEED, temperature: f.temperature }).accuracy;
+  printResult({ file, problems: count, temperature: f.temperature, accuracy }, f.json,
+    `${file}: held-out accuracy over ${count} problems each, ${Object.entries(accuracy).map(([k, v]) => `${k} ${pct(v)}`).join(', ')}`);
+}
+
 export const reasonEvalCommand: Command = {
   name: 'reason eval',
   summary: "held-out accuracy of a reasoning run's latest checkpoint, with a Wilson 95% confidence interval",
   example: 'eggroll reason eval runs/reason-countdown-eggroll-20261202-060000 --json',
   flags: evalFlags,
-  positionals: [{ name: 'run-dir', help: 'a directory written by eggroll reason train' }],
+  positionals: [{ name: 'run-dir', help: 'a directory written by eggroll reason train (or none, with --base FILE)', optional: true }],
   async run(argv) {
     const { flags: f, positionals } = parseFlags(argv, evalFlags, this.positionals);
     const dir = positionals[0];
+    if (dir !== undefined && f.base !== undefined) throw new UsageError('give either <run-dir> (its checkpoint) or --base FILE (a model file), not both');
+    if (dir === undefined) {
+      if (f.base === undefined) throw new UsageError('missing argument <run-dir> (a directory written by eggroll reason train), or --base FILE to score a model file');
+      return evalBase(resolveBase(f.base), f);
+    }
     checkRunKind(dir, 'reason', '<run-dir>');
     const config = readReasonConfig(dir);
     const base = loadLm(config.base);
@@ -251,7 +272,7 @@ export const reasonPretrainCommand: Command = {
       saveLm(rescue, model, values, provenance);
       throw new Error(`${(e as Error).message}; the trained model is saved at ${rescue} instead`);
     }
-    printResult({ file: out, ...provenance }, f.json, `wrote ${out}: ${params.count} parameters, loss ${fmt(lastLoss)} after ${f.steps} steps (${fmt(seconds)} s); greedy held-out accuracy ${Object.entries(accuracy).map(([k, v]) => `${k} ${pct(v)}`).join(', ')}`);
+    printResult({ file: out, ...provenance }, f.json, `wrote ${out}: ${params.count} parameters, loss ${fmt(lastLoss)} after ${f.steps} steps (${fmt(seconds)} s); greedy held-out accuracy ${Object.entries(accuracy).map(([k, v]) => `${k} ${pct(v)}`).join(', ')}${out === resolve(defaultBasePath()) ? '' : `\ntrain from it with: eggroll reason train --base ${out}`}`);
   },
 };
 
