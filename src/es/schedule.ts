@@ -20,8 +20,35 @@ export function scheduleValue(s: Schedule | number, t: number): number {
 }
 
 export function validateSchedule(name: string, s: Schedule | number): void {
-  const v0 = scheduleValue(s, 0);
-  if (!(Number.isFinite(v0) && v0 > 0)) throw new RangeError(`${name} must start at a finite value > 0, got ${v0}`);
-  if (typeof s === 'object' && s.kind === 'exp' && !(s.decay > 0 && s.decay <= 1)) throw new RangeError(`${name}.decay must be in (0, 1], got ${s.decay}`);
-  if (typeof s === 'object' && s.kind === 'linear' && !(s.steps > 0 && s.to >= 0)) throw new RangeError(`${name}: linear schedule needs steps > 0 and to ≥ 0`);
+  const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+  const show = (v: unknown) => (typeof v === 'string' ? `'${v}'` : String(v));
+  if (typeof s === 'number') {
+    if (!positive(s)) throw new RangeError(`${name} must start at a finite value > 0, got ${s}`);
+    return;
+  }
+  if (s === null || typeof s !== 'object') throw new RangeError(`${name} must be a number or a schedule { kind: 'constant' | 'exp' | 'linear', … }, got ${show(s)}`);
+  // Name the field that is wrong, not the schedule's value at generation 0 ("got undefined").
+  switch ((s as { kind?: unknown }).kind) {
+    case 'constant': {
+      const c = s as Extract<Schedule, { kind: 'constant' }>;
+      if (!positive(c.value)) throw new RangeError(`${name}.value must be a finite number > 0, got ${show(c.value)}`);
+      return;
+    }
+    case 'exp': {
+      const e = s as Extract<Schedule, { kind: 'exp' }>;
+      if (!positive(e.value)) throw new RangeError(`${name}.value must be a finite number > 0, got ${show(e.value)}`);
+      if (!(typeof e.decay === 'number' && e.decay > 0 && e.decay <= 1)) throw new RangeError(`${name}.decay must be in (0, 1], got ${show(e.decay)}`);
+      if (e.min !== undefined && !(typeof e.min === 'number' && e.min >= 0)) throw new RangeError(`${name}.min must be a number ≥ 0, got ${show(e.min)}`);
+      return;
+    }
+    case 'linear': {
+      const l = s as Extract<Schedule, { kind: 'linear' }>;
+      if (!positive(l.from)) throw new RangeError(`${name}.from must be a finite number > 0, got ${show(l.from)}`);
+      if (!(typeof l.to === 'number' && Number.isFinite(l.to) && l.to >= 0)) throw new RangeError(`${name}.to must be a finite number ≥ 0, got ${show(l.to)}`);
+      if (!(typeof l.steps === 'number' && l.steps > 0)) throw new RangeError(`${name}.steps must be a number > 0, got ${show(l.steps)}`);
+      return;
+    }
+    default:
+      throw new RangeError(`${name}.kind must be 'constant', 'exp' or 'linear', got ${show((s as { kind?: unknown }).kind)}`);
+  }
 }

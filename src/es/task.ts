@@ -39,4 +39,9 @@ export interface TaskModule {
 export interface TaskRef {
   module: string;
   options: unknown;
+  /**
+   * Module URLs each worker imports first, for what the task needs registered in that thread too (a custom
+   * environment's module, which calls registerEnv when imported). A .ts URL is loaded through tsx.
+   */
+  preload?: string[];
 }

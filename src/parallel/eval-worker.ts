@@ -15,6 +15,12 @@ const { init, shared } = workerData as { init: PoolInit; shared: { params: Share
 
 async function start() {
   const backend = await loadBackend(init.backend);
+  for (const url of init.task.preload ?? []) {
+    // A TypeScript module (a user running under tsx, eggroll from dist/): register tsx in this thread first. It
+    // resolves from eggroll's folder upwards, so the user's own tsx is found.
+    if (url.endsWith('.ts') && !import.meta.url.endsWith('.ts')) (await import('tsx/esm/api')).register();
+    await import(url);
+  }
   const mod = (await import(init.task.module)) as TaskModule;
   const task = await mod.createTask(init.task.options, backend);
   const params = new ParamSet(task.specs, backend);

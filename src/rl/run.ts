@@ -16,9 +16,10 @@ import { loadBackend, nondeterminism } from '../backend/index.js';
 import { Trainer } from '../parallel/trainer.js';
 import { backendFingerprint } from '../parallel/cluster/protocol.js';
 import type { Algo } from '../es/strategy.js';
-import { createTask, policyConfig, type RlTask } from './task.js';
+import { createTask, policyConfig, type RlTask, type RlTaskOptions } from './task.js';
+import type { TaskRef } from '../es/task.js';
 import { POLICY_CONFIG_KEYS, strategyFor, taskOptionsFor, type RlRunConfig } from './config.js';
-import { resolveEnv } from './envs/index.js';
+import { envModuleFor, resolveEnv } from './envs/index.js';
 import { decodePolicyFile, PolicyFileError, policyMetadata, type PolicyFile } from './policy-file.js';
 import { CHECKPOINT_LIMIT } from '../io/checkpoint.js';
 import { writeJsonAtomic } from '../io/atomic.js';
@@ -85,6 +86,15 @@ export const RL_KIND = 'rl';
 
 export const TASK_MODULE = new URL(`./task${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
+/**
+ * Where worker threads load an RL task from (Trainer.create's `taskRef`): the task module, its options, and the
+ * custom environment's module when there is one (registerEnv(def, { module: import.meta.url })).
+ */
+export function rlTaskRef(options: RlTaskOptions): TaskRef {
+  const envModule = envModuleFor(options.env);
+  return { module: TASK_MODULE, options, ...(envModule ? { preload: [envModule] } : {}) };
+}
+
 /** How a caller (the CLI, a script) follows a run: the run loop itself prints nothing. */
 export interface RunHooks {
   log?: (line: string) => void;
@@ -128,7 +138,7 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
   let trainer: Trainer;
   try {
     trainer = await Trainer.create({
-      task, taskRef: { module: TASK_MODULE, options: taskOptionsFor(config) }, strategy: strategyFor(config),
+      task, taskRef: rlTaskRef(taskOptionsFor(config)), strategy: strategyFor(config),
       backend, backendChoice: config.backend, workers: config.workers, cluster,
     });
   } catch (e) {

@@ -24,7 +24,7 @@ import { createNativeBackend } from '../../backend/native.js';
 import { ParamSet } from '../../nn/params.js';
 import { EvolutionStrategy } from '../../es/strategy.js';
 import { RlTask, type RlTaskOptions } from '../../rl/task.js';
-import { TASK_MODULE } from '../../rl/run.js';
+import { rlTaskRef } from '../../rl/run.js';
 import { EvalPool } from '../../parallel/pool.js';
 import { sizeOf } from '../../nn/params.js';
 import type { StrategyConfig, Algo } from '../../es/strategy.js';
@@ -118,7 +118,7 @@ async function measureWorkers(env: string, pop: number, hidden: number[], algo: 
   const params = new ParamSet(task.specs, be);
   task.init(params, seed);
   const pool = await EvalPool.create(workers, {
-    task: { module: TASK_MODULE, options }, backend: kind, strategy: strategyFor(algo, pop, seed),
+    task: rlTaskRef(options), backend: kind, strategy: strategyFor(algo, pop, seed),
     paramSizes: task.specs.map((sp) => sizeOf(sp.shape)), stateSize: task.stateSize, auxSize: task.auxSize,
   });
   const es = new EvolutionStrategy(params, be, strategyFor(algo, pop, seed));

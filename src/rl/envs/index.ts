@@ -33,7 +33,12 @@ const canonical: string[] = [];
  * Adds an environment under its id and aliases. Throws if a name is taken or the definition is
  * inconsistent (so a mistake shows at start-up, not as garbage returns mid-training).
  */
-export function registerEnv(def: EnvDefinition): void {
+/**
+ * Registers an environment under its id and aliases. `module` (the registering module's `import.meta.url`) lets
+ * worker threads and `eggroll worker` processes register it too: they import that module before building the task,
+ * so it must call registerEnv when imported. Without it the environment works on the calling thread only.
+ */
+export function registerEnv(def: EnvDefinition, opts: { module?: string } = {}): void {
   const names = [def.id, ...(def.aliases ?? [])];
   for (const name of names) {
     if (Object.prototype.hasOwnProperty.call(ENVIRONMENTS, name)) throw new Error(`environment name '${name}' is already registered`);
@@ -49,6 +54,22 @@ export function registerEnv(def: EnvDefinition): void {
   for (const [ok, msg] of checks) if (!ok) throw new Error(`environment '${def.id}': ${msg}`);
   for (const name of names) ENVIRONMENTS[name] = def;
   canonical.push(def.id);
+  if (opts.module !== undefined) ENV_MODULES.set(def.id, opts.module);
+}
+
+const ENV_MODULES = new Map<string, string>();
+const BUILTIN_IDS = new Set(BUILTIN_ENVS.map((d) => d.id));
+
+/**
+ * The module a worker thread must import to know this environment: undefined for the built-in ones, the
+ * registered module for a custom one; throws for a custom one registered without it (workers could not build it).
+ */
+export function envModuleFor(name: string): string | undefined {
+  const id = resolveEnv(name).id;
+  if (BUILTIN_IDS.has(id)) return undefined;
+  const m = ENV_MODULES.get(id);
+  if (m === undefined) throw new Error(`environment '${id}' was registered without { module }, so worker threads cannot build it: register it with registerEnv(def, { module: import.meta.url }) in a module that registers it when imported, or use workers: 1`);
+  return m;
 }
 
 for (const def of BUILTIN_ENVS) registerEnv(def);
