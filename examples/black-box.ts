@@ -22,7 +22,7 @@ export async function main(generations = 300, log = console.log): Promise<{ befo
   const params = new ParamSet([{ name: 'x', shape: [dim], mode: 'full' }], backend);
   params.values[0].fill(0); // x0
   const es = new EvolutionStrategy(params, backend, {
-    algo: 'openes', popSize, sigma: 0.05, lr: 0.01,
+    algo: 'openes', popSize, rank: 1, sigma: 0.05, lr: 0.01, // rank: EGGROLL's (OpenES ignores it)
     optimizer: { kind: 'adam' }, shaping: { kind: 'centered-rank' }, seed: 0,
   });
   const x = new Float32Array(dim), fitness = new Float64Array(popSize);

@@ -17,7 +17,7 @@ test('a wrong schedule object is named by its field (issue 28 item 8)', async ()
   const { loadBackend, ParamSet, EvolutionStrategy } = await import('../src/index.js');
   const backend = await loadBackend('js');
   const params = new ParamSet([{ name: 'x', shape: [4], mode: 'full' }], backend);
-  const cfg = { algo: 'openes', popSize: 8, lr: 0.01, optimizer: { kind: 'sgd' }, shaping: { kind: 'centered-rank' }, seed: 0 } as const;
+  const cfg = { algo: 'openes', popSize: 8, rank: 1, lr: 0.01, optimizer: { kind: 'sgd' }, shaping: { kind: 'centered-rank' }, seed: 0 } as const;
   assert.throws(() => new EvolutionStrategy(params, backend, { ...cfg, sigma: { kind: 'exp', start: 0.1, decay: 0.99 } as never }), /sigma\.value must be a finite number > 0, got undefined/);
   assert.throws(() => new EvolutionStrategy(params, backend, { ...cfg, sigma: { kind: 'cosine', value: 0.1 } as never }), /sigma\.kind must be 'constant', 'exp' or 'linear', got 'cosine'/);
 });
