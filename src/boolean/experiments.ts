@@ -8,7 +8,7 @@ import { widthFor, type InitKind } from './dfcn.js';
 import { runEggroll } from './eggroll.js';
 import { runGreedy } from './greedy.js';
 import type { LearnResult, LogFn } from './learner.js';
-import { runMh } from './mcmc.js';
+import { mhDriver, runMh } from './mcmc.js';
 import { runOracle } from './oracle.js';
 import { SeqRng, STREAM, } from './rng.js';
 import type { Domain, BooleanTask } from './state.js';
@@ -97,15 +97,37 @@ export interface RunConfig {
   domain?: Domain;
 }
 
-export function runOne(c: RunConfig, onLog?: LogFn): LearnResult {
+/** A run's task, width, learner seed, plane domain and MH options: what every way of running it shares. */
+function setup(c: RunConfig) {
   const target = makeTarget(c.target, c.n, c.seed, c.draw);
   const task = makeTask(target, c.m, c.seed, c.draw);
   const H = widthFor(c.n, c.widthMult);
   // Each draw's learner gets its own streams: mix the draw into the seed.
   const seed = c.draw === 0 ? c.seed : mix32(c.seed, c.draw);
   const domain: Domain = c.domain ?? (c.n >= 9 ? 'train' : 'all');
+  const mh = { kappa: c.kappa, lambda: c.lambda, steps: c.steps, logEvery: c.logEvery, seed, initKind: c.init, domain };
+  return { task, H, seed, domain, mh };
+}
+
+/**
+ * runOne with a stop check between log entries (MH, the default learner: the CLI's Ctrl-C ends it there and keeps
+ * what it has); the other learners run to the end. `stopped` says whether the run ended early.
+ */
+export async function runOneStoppable(c: RunConfig, onLog: LogFn | undefined, stop: () => Promise<boolean>): Promise<{ result: LearnResult; stopped: boolean }> {
+  if (c.algo !== 'mh') return { result: runOne(c, onLog), stopped: false };
+  const { task, H, mh } = setup(c);
+  const d = mhDriver(c.n, H, task, mh, onLog);
+  while (!d.done()) {
+    d.next();
+    if (!d.done() && await stop()) return { result: d.result(), stopped: true };
+  }
+  return { result: d.result(), stopped: false };
+}
+
+export function runOne(c: RunConfig, onLog?: LogFn): LearnResult {
+  const { task, H, seed, domain, mh } = setup(c);
   switch (c.algo) {
-    case 'mh': return runMh(c.n, H, task, { kappa: c.kappa, lambda: c.lambda, steps: c.steps, logEvery: c.logEvery, seed, initKind: c.init, domain }, onLog);
+    case 'mh': return runMh(c.n, H, task, mh, onLog);
     case 'greedy': return runGreedy(c.n, H, task, { steps: c.steps, batch: c.batch ?? c.m, tieP: c.tieP, logEvery: c.logEvery, seed, initKind: c.init, domain }, onLog);
     case 'oracle': return runOracle(c.n, H, task, c.oracleBudget);
     case 'eggroll': return runEggroll(c.n, H, task, {

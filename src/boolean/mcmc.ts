@@ -100,7 +100,12 @@ export class MhRun {
   }
 }
 
-export function runMh(n: number, H: number, task: BooleanTask, o: MhOptions, onLog?: LogFn): LearnResult {
+/**
+ * runMh one log interval at a time: `next()` advances to the next log entry, `result()` is the run so far. runMh
+ * drives it to the end at once; the CLI drives it between event-loop turns, so that Ctrl-C stops it at a log entry
+ * with what it has.
+ */
+export function mhDriver(n: number, H: number, task: BooleanTask, o: MhOptions, onLog?: LogFn): { done(): boolean; next(): void; result(): LearnResult } {
   const run = new MhRun(n, H, task, o);
   const log: StepLog[] = [];
   let zeroStep = -1;
@@ -111,14 +116,25 @@ export function runMh(n: number, H: number, task: BooleanTask, o: MhOptions, onL
     onLog?.(e);
   };
   emit();
-  // Entries at every multiple of logEvery and at the last step.
-  while (run.step < o.steps) {
-    run.advance(Math.min(o.logEvery - (run.step % o.logEvery), o.steps - run.step));
-    emit();
-  }
-  const last = log[log.length - 1];
-  const final = run.s.toNet();
-  return { algo: 'mh', net: final, dnf: toDnf(final), ...pick(last), steps: o.steps, zero_train_step: zeroStep, log };
+  return {
+    done: () => run.step >= o.steps,
+    // Entries at every multiple of logEvery and at the last step.
+    next() {
+      run.advance(Math.min(o.logEvery - (run.step % o.logEvery), o.steps - run.step));
+      emit();
+    },
+    result() {
+      const last = log[log.length - 1];
+      const final = run.s.toNet();
+      return { algo: 'mh', net: final, dnf: toDnf(final), ...pick(last), steps: run.step, zero_train_step: zeroStep, log };
+    },
+  };
+}
+
+export function runMh(n: number, H: number, task: BooleanTask, o: MhOptions, onLog?: LogFn): LearnResult {
+  const d = mhDriver(n, H, task, o, onLog);
+  while (!d.done()) d.next();
+  return d.result();
 }
 
 export function pick(e: StepLog) {

@@ -464,6 +464,20 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
   });
 
   // ------------------------------------------------------------------ Ctrl-C, SIGTERM, kill
+  test('Ctrl-C during boolean train (MH): it stops at the next log entry, writes what it has, exit 130 (issue 28 item 13)', async () => {
+    const dir = join(root, 'sigint-boolean');
+    let sent = false;
+    const r = await cli(['boolean', 'train', '--n', '7', '--target', 'parity:4', '--steps', '1e9', '--log-every', '200000', '--out', dir], {
+      onStderr: (s, kill) => { if (!sent && /\d+\/1000000000/.test(s)) { sent = true; kill('SIGINT'); } },
+      timeoutMs: 120_000,
+    });
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /interrupted \(SIGINT\) at step \d+ of 1000000000: the run so far is written in/);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { steps: number };
+    assert.ok(summary.steps > 0 && summary.steps < 1e9 && summary.steps % 200000 === 0, `steps ${summary.steps}`);
+    for (const f of ['final.dnf', 'metrics.jsonl', 'plots/w1.png']) assert.ok(existsSync(join(dir, f)), f);
+  });
+
   test('Ctrl-C during train: checkpoint, resume hint, exit 130; resuming ends bit-identical to a straight run', async () => {
     const dir = join(root, 'sigint-rl'), straight = join(root, 'sigint-straight');
     const args = ['train', 'cartpole', ...RL, '--seed', '5', '--checkpoint-every', '100000'];

@@ -15,7 +15,11 @@ import { writeJsonAtomic } from '../../io/atomic.js';
 /** Longest DNF printed on the terminal and kept in the summary; longer ones are only in final.dnf. */
 const DNF_INLINE_CHARS = 2000;
 import { MetricsLog } from '../../io/metrics.js';
-import { ALGOS, TARGET_HELP, runOne } from '../../boolean/experiments.js';
+import { ALGOS, TARGET_HELP, runOneStoppable } from '../../boolean/experiments.js';
+import type { LearnResult } from '../../boolean/learner.js';
+import { stopRequested } from '../../io/stop-check.js';
+import { catchStopSignals } from '../signals.js';
+import { Interrupted } from '../errors.js';
 import { formatDnf } from '../../boolean/dnf.js';
 import { widthFor } from '../../boolean/dfcn.js';
 import { writeRunArtifacts } from '../../boolean/artifacts.js';
@@ -55,10 +59,17 @@ const train: Command = {
     const metrics = new MetricsLog(join(dir, 'metrics.jsonl'));
     const progress = new Progress({ total: c.steps || 1, label: `${c.algo} ${c.target} m=${c.m}`, quiet: f.quiet , unit: 'steps' });
     const t0 = performance.now();
-    const r = runOne(c, (e) => {
-      metrics.append(e as unknown as Record<string, unknown>);
-      progress.update(e.step, { train: e.train_acc, test: e.test_acc, l1: e.l1_w1, clauses: e.active_clauses });
-    });
+    // Ctrl-C / SIGTERM: MH stops at the next log entry and everything below is written for the steps it made.
+    const signals = catchStopSignals(log, 'log interval');
+    let stopped: boolean, r: LearnResult;
+    try {
+      ({ result: r, stopped } = await runOneStoppable(c, (e) => {
+        metrics.append(e as unknown as Record<string, unknown>);
+        progress.update(e.step, { train: e.train_acc, test: e.test_acc, l1: e.l1_w1, clauses: e.active_clauses });
+      }, async () => (await stopRequested(signals.reason)) !== undefined));
+    } finally {
+      signals.dispose();
+    }
     const seconds = (performance.now() - t0) / 1000;
     if (c.algo === 'oracle') metrics.append(r.log[0] as unknown as Record<string, unknown>);
     const label = `${c.target}, n=${c.n}, m=${c.m}, λ=${c.lambda}`;
@@ -72,11 +83,12 @@ const train: Command = {
       train_acc: r.train_acc, test_acc: r.test_acc, l1_norm: r.l1_w1, l1_theta: r.l1_theta,
       active_clauses: r.active_clauses, dnf_length: r.dnf_length, ...(inline ? { dnf } : {}), dnf_file: join(dir, 'final.dnf'),
       steps: r.steps, zero_train_step: r.zero_train_step, seconds: Number(seconds.toFixed(3)),
-      ...(c.algo === 'mh' ? { proposals_per_s: Math.round(c.steps / seconds) } : {}),
+      ...(c.algo === 'mh' ? { proposals_per_s: Math.round(r.steps / seconds) } : {}),
       ...(r.extra ?? {}), run_dir: dir,
     };
     writeJsonAtomic(join(dir, 'summary.json'), summary);
     const human = `${c.algo} on ${c.target} (n=${c.n}, m=${c.m}): train ${(r.train_acc * 100).toFixed(1)}%  test ${(r.test_acc * 100).toFixed(1)}%  ‖W¹‖₁ ${r.l1_w1}  clauses ${r.active_clauses}  DNF length ${r.dnf_length}\nDNF: ${inline ? dnf : `${dnf.length.toLocaleString('en')} characters, in ${join(dir, 'final.dnf')}`}\nrun dir: ${dir}`;
+    if (stopped) throw new Interrupted(`${signals.reason() ?? 'stopped'} at step ${r.steps} of ${c.steps}: the run so far is written in ${dir} (summary.json, final.dnf, metrics.jsonl, plots)`, signals.exitCode());
     printResult(summary, f.json, human);
   },
 };
