@@ -44,7 +44,7 @@ export function makeTarget(spec: string, n: number, seed: number, draw = 0): Tru
     case 'const': return constant(n, int(0, 1, 'the constant'));
     case 'table': {
       // The length is checked against --n first, so the message names what this command allows (not the parser's 2^16).
-      if (arg.length !== 2 ** n) throw new RangeError(`target 'table:${arg.length > 40 ? `${arg.slice(0, 32)}…` : arg}': the table has length ${arg.length} but --n is ${n}: it needs length 2^${n} = ${2 ** n}`);
+      if (arg.length !== 2 ** n) throw new RangeError(`target 'table:${arg.length > 40 ? `${arg.slice(0, 32)}…` : arg}': the table has length ${arg.length} but --n is ${n} (need length ${2 ** n} = 2^${n})`);
       return fromBitString(arg);
     }
     case 'dnf': return evalDnf(parseDnf(arg, n));

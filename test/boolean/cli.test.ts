@@ -10,7 +10,7 @@ const cli = async (args: string[]) => { const r = await runCli(args); return { s
 
 test('bad input: one line on stderr naming what is wrong and what is allowed, exit 2', async () => {
   const cases: [string[], RegExp][] = [
-    [['boolean', 'train', '--n', '4', '--m', '8', '--target', 'table:0110011'], /--target: .*length 7 but --n is 4: it needs length 2\^4 = 16/],
+    [['boolean', 'train', '--n', '4', '--m', '8', '--target', 'table:0110011'], /--target: .*length 7 but --n is 4 \(need length 16 = 2\^4\)/],
     [['boolean', 'train', '--n', '20'], /--n: must be an integer in \[1, 14\]/],
     [['boolean', 'train', '--target', 'wave:3'], /--target: unknown target 'wave:3'; allowed: parity:k/],
     [['boolean', 'train', '--n', '4', '--m', '16'], /--m: m = 16 must be < 2\^n = 16 .*allowed: 1\.\.15/],

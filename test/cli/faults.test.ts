@@ -641,7 +641,7 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     oneLine(await cli(['lm']), /^eggroll lm: expected one of: train, sample, eval \(eggroll lm --help lists them\)$/);
     oneLine(await cli(['reason', 'train', '--algo', 'grpo', '--rank', '4']), /--rank applies to --algo eggroll only; --algo grpo takes --grpo-lr, --clip, --kl, --epochs/);
     oneLine(await cli(['reason', 'train', '--algo', 'eggroll', '--clip', '0.3']), /--clip applies to --algo grpo only/);
-    oneLine(await cli(['boolean', 'train', '--n', '3', '--target', `table:${'0'.repeat(65536)}`]), /target 'table:0{32}…': the table has length 65536 but --n is 3: it needs length 2\^3 = 8$/);
+    oneLine(await cli(['boolean', 'train', '--n', '3', '--target', `table:${'0'.repeat(65536)}`]), /target 'table:0{32}…': the table has length 65536 but --n is 3 \(need length 8 = 2\^3\)$/);
     const demo = await cli(['demo', '--quiet', '--out', join(root, 'demo-quiet')], { timeoutMs: 120_000 });
     assert.equal(demo.code, 0, demo.stderr);
     assert.doesNotMatch(demo.stderr, /EGGROLL demo:/);
