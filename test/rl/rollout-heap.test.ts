@@ -78,3 +78,13 @@ test('bench rl --json prints one line per (env, pop, backend, threads) and a sum
   assert.equal(badAlgo.status, 2);
   assert.match(badAlgo.stderr, /algos must be comma-separated: eggroll, openes/);
 });
+
+test('bench rl: a line needs one warm-up and one measured generation, not five (issue 28 item 5: a Box2D line took 12 minutes)', async () => {
+  // Pendulum episodes are 200 steps at pop 8: a 1 ms limit is reached within the first measured generation.
+  const r = await runCli(['bench', 'rl', '--envs', 'pendulum', '--pops', '8', '--threads', '1', '--backend', 'wasm', '--hidden', '4', '--min-seconds', '0.001', '--skip-js', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const line = JSON.parse(r.stdout.trim().split('\n')[0]) as { generations: number };
+  assert.equal(line.generations, 1);
+  const help = await runCli(['bench', 'rl', '--help']);
+  assert.match(help.stdout, /at least one warm-up and one measured generation whatever the limit/);
+});

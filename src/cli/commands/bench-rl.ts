@@ -45,7 +45,7 @@ const flags = {
   backend: { schema: z.enum(['auto', 'wasm', 'native']), default: 'auto', help: 'the fast backend: native if it loads (auto), else wasm' },
   'skip-js': { schema: z.boolean(), boolean: true, default: false, help: 'skip the js reference backend line' },
   hidden: { schema: list('hidden', 4096).transform((a) => a.join(',')), default: '64,64', help: 'hidden layer widths of the tanh policy MLP' },
-  'min-seconds': { schema: num.positive(), default: 1, help: 'keep running generations of rollouts for at least this long per line' },
+  'min-seconds': { schema: num.positive(), default: 1, help: 'keep running generations of rollouts for at least this long per line; a line is at least one warm-up and one measured generation whatever the limit (a generation is the unit an ES update needs: a BipedalWalker generation at pop 256 takes ≈ 2.5 min on one core), with a progress line on stderr for each generation over 5 s' },
   algos: { schema: z.string().regex(/^(eggroll|openes)(,(eggroll|openes))*$/, { message: 'algos must be comma-separated: eggroll, openes' }).transform((v) => [...new Set(v.split(','))] as Algo[]), default: 'eggroll', help: 'algorithms to measure, each at every population: eggroll, openes (dense Gaussian noise per member)' },
   seed: seedFlag,
   json: jsonFlag,
@@ -70,8 +70,14 @@ const taskOptions = (env: string, pop: number, hidden: number[], seed: number): 
 const strategyFor = (algo: Algo, pop: number, seed: number): StrategyConfig =>
   ({ algo, popSize: pop, rank: 1, sigma: 0.1, lr: 0.05, optimizer: { kind: 'adam' }, shaping: { kind: 'centered-rank' }, seed });
 
+/** A line on stderr for a generation that took over 5 s, so a long measurement shows it is alive. */
+function slowGenerationNote(what: string): (phase: string, k: number, ms: number) => void {
+  return (phase, k, ms) => { if (ms > 5000) log(`bench rl: ${what}: ${phase} generation ${k} took ${(ms / 1000).toFixed(1)} s`); };
+}
+
 /** Runs generations (ask → rollouts → tell) until minSeconds of rollout time; times only the rollouts. */
 function measureRollouts(env: string, pop: number, hidden: number[], algo: Algo, be: Backend, threads: number, seed: number, minSeconds: number): Line {
+  const note = slowGenerationNote(`${resolveEnv(env).id} pop ${pop} ${be.name} t${threads}`);
   const task = new RlTask(taskOptions(env, pop, hidden, seed), be);
   const params = new ParamSet(task.specs, be);
   task.init(params, seed);
@@ -79,17 +85,20 @@ function measureRollouts(env: string, pop: number, hidden: number[], algo: Algo,
   const fitness = new Float64Array(pop);
   const aux = new Float64Array(pop * task.auxSize);
   const prof = new Float64Array(4);
-  // Warm-up generations (JIT, buffers: at least 3 and 0.3 s), then measure.
+  // Warm-up generations (JIT, buffers: at least one and 0.3 s), then measure at least one.
   task.profile = null;
   let p = es.ask();
-  for (let w = 0, t0 = performance.now(); w < 3 || performance.now() - t0 < 300; w++) {
+  for (let w = 0, t0 = performance.now(); w < 1 || performance.now() - t0 < 300; w++) {
+    const g0 = performance.now();
     p = es.ask();
     task.evaluate(p, fitness, aux);
     es.tell(fitness);
+    note('warm-up', w + 1, performance.now() - g0);
   }
   task.profile = prof;
   let gens = 0, esMs = 0;
-  while (gens < 2 || prof[2] < minSeconds * 1e3) {
+  while (gens < 1 || prof[2] < minSeconds * 1e3) {
+    const g0 = performance.now();
     let t0 = performance.now();
     p = es.ask();
     esMs += performance.now() - t0;
@@ -98,6 +107,7 @@ function measureRollouts(env: string, pop: number, hidden: number[], algo: Algo,
     es.tell(fitness);
     esMs += performance.now() - t0;
     gens++;
+    note('measured', gens, performance.now() - g0);
   }
   const s = prof[2] / 1e3;
   const fwd = prof[0] / 1e3, st = prof[1] / 1e3, other = Math.max(0, s - fwd - st);
@@ -138,11 +148,18 @@ async function measureWorkers(env: string, pop: number, hidden: number[], algo: 
     return (t1 - t0) / 1e3;
   };
   try {
-    for (let w = 0, t0 = performance.now(); w < 3 || performance.now() - t0 < 300; w++) await generation();
+    const note = slowGenerationNote(`${resolveEnv(env).id} pop ${pop} ${be.name} ${workers} workers`);
+    for (let w = 0, t0 = performance.now(); w < 1 || performance.now() - t0 < 300; w++) {
+      const g0 = performance.now();
+      await generation();
+      note('warm-up', w + 1, performance.now() - g0);
+    }
     esSeconds = 0;
     let seconds = 0, steps = 0, gens = 0;
-    while (gens < 2 || seconds < minSeconds) {
+    while (gens < 1 || seconds < minSeconds) {
+      const g0 = performance.now();
       seconds += await generation();
+      note('measured', gens + 1, performance.now() - g0);
       for (let i = 0; i < pop; i++) steps += aux[i * task.auxSize];
       gens++;
     }
