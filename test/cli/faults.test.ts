@@ -307,7 +307,7 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     assert.equal(JSON.parse(r.stdout.trim().split('\n').pop()!).step, 2);
   });
 
-  test('--resume of a run with no checkpoint says it trains from generation 0; lm --resume with --steps at or below the steps done is refused (issue 28 item 12)', async () => {
+  test('--resume of a run with no checkpoint says it trains from generation 0; lm --resume with --steps below the steps done is refused (issue 28 item 12)', async () => {
     const dir = copy('rl');
     rmSync(join(dir, 'checkpoints'), { recursive: true });
     const r = await cli(['train', '--resume', dir, '--quiet']);

@@ -97,9 +97,10 @@ async function trainRun(argv: string[]): Promise<void> {
   };
   const resumeFrom = f.resume ? findCheckpoint(runDir, log, fits) : undefined;
   if (f.resume && !resumeFrom) throw new UsageError(`--resume: '${f.resume}' has no checkpoint yet (checkpoints/latest.json); start a new run instead`);
-  if (resumeFrom && cfg.steps <= resumeFrom.model.step) {
+  if (resumeFrom && cfg.steps < resumeFrom.model.step) {
     throw new UsageError(`--steps ${cfg.steps}: '${f.resume}' has done ${resumeFrom.model.step} steps already (--steps counts them too); give --steps above ${resumeFrom.model.step} to train on, or use eggroll lm eval ${f.resume} to score it`);
   }
+  if (resumeFrom && cfg.steps === resumeFrom.model.step) log(`--resume: '${f.resume}' is at step ${cfg.steps} of ${cfg.steps} already: nothing to train (give --steps above ${cfg.steps} to continue)`);
   if (!f.resume) runDir = prepareRunDir({ out: f.out, force: f.force, prefix: 'lm', kind: 'lm', command: 'lm train', log });
   const backend = await loadBackend(f.backend as BackendChoice, log);
   if (!f.quiet) log(`run dir ${runDir}`);
