@@ -109,7 +109,7 @@ export async function runLm(cfg: LmRunConfig, runDir: string, opts: LmRunOptions
 
   const trainer = new EggTrainer(cfg, backend, opts.backendChoice, corpus.train, opts.workers);
   // The cluster modules (BullMQ, ioredis: ≈ 0.5 s to load) only when asked for.
-  const cluster = opts.redis ? await (await import('../parallel/cluster/coordinator.js')).ClusterCoordinator.connect({ url: opts.redis, kind: LM_KIND, backend: backendFingerprint(backend), config: cfg, log }) : undefined;
+  const cluster = opts.redis ? await (await import('../parallel/cluster/coordinator.js')).ClusterCoordinator.connect({ url: opts.redis, kind: LM_KIND, backend: backendFingerprint(backend), config: cfg, log, shouldStop: hooks.shouldStop }) : undefined;
   if (cluster) {
     trainer.useCluster(cluster);
     const live = await cluster.waitForWorkers(1, 10_000);
@@ -133,7 +133,16 @@ export async function runLm(cfg: LmRunConfig, runDir: string, opts: LmRunOptions
   try {
     const limitMs = (hooks.maxSeconds ?? 0) * 1000;
     while (trainer.step < cfg.steps) {
-      const r = await trainer.trainStep();
+      let r: Awaited<ReturnType<typeof trainer.trainStep>>;
+      try {
+        r = await trainer.trainStep();
+      } catch (e) {
+        // Ctrl-C while a cluster step waited: that step is given up, the state before it is kept.
+        if ((e as Error).name !== 'GenerationAborted') throw e;
+        stopped = (e as { reason: string }).reason;
+        trainer.saveCheckpoint(runDir, { heldout_bpb: heldoutBpb });
+        break;
+      }
       stopped = await stopRequested(hooks.shouldStop);
       const outOfTime = limitMs > 0 && performance.now() - started >= limitMs;
       members += cfg.pop * cfg.tokens;

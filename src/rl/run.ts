@@ -134,7 +134,7 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
   const backend = await loadBackend(config.backend, log);
   const task = createTask(taskOptionsFor(config), backend) as RlTask;
   // The cluster modules (BullMQ, ioredis: ≈ 0.5 s to load) only when asked for.
-  const cluster = hooks.redis ? await (await import('../parallel/cluster/coordinator.js')).ClusterCoordinator.connect({ url: hooks.redis, kind: RL_KIND, backend: backendFingerprint(backend), config, log, recordsKept: hooks.clusterRecordsKept, jobCount: hooks.clusterJobs }) : undefined;
+  const cluster = hooks.redis ? await (await import('../parallel/cluster/coordinator.js')).ClusterCoordinator.connect({ url: hooks.redis, kind: RL_KIND, backend: backendFingerprint(backend), config, log, recordsKept: hooks.clusterRecordsKept, jobCount: hooks.clusterJobs, shouldStop: hooks.shouldStop }) : undefined;
   let trainer: Trainer;
   try {
     trainer = await Trainer.create({
@@ -172,7 +172,15 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
     const limitMs = (hooks.maxSeconds ?? 0) * 1000;
     let stopReason: RlRunSummary['stopped_by'];
     while (trainer.generation < config.gens) {
-      const r = await trainer.step();
+      let r: Awaited<ReturnType<Trainer['step']>>;
+      try {
+        r = await trainer.step();
+      } catch (e) {
+        // Ctrl-C while a cluster generation waited: that generation is given up, the state before it is kept.
+        if ((e as Error).name !== 'GenerationAborted') throw e;
+        trainer.save(ckDir, { seconds: priorSeconds + (performance.now() - t0) / 1000 }, policyMetadata(config, trainer.generation));
+        throw new RunStopped((e as { reason: string }).reason, trainer.generation, dir);
+      }
       last = { mean: r.meanFitness, max: r.maxFitness };
       const c = r.cluster;
       metrics.append({

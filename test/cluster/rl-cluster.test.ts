@@ -158,6 +158,25 @@ describe('RL on a Redis cluster', { skip, concurrency: false }, () => {
     await Promise.all(procs.splice(0).map((p) => p.stop()));
   });
 
+  test('Ctrl-C with no worker attached ends the run at once: exit 130, a checkpoint, the resume line (issue 28 item 6)', async () => {
+    const dir = join(tmp(), 'sigint-no-worker');
+    const coordinator = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...CARTPOLE, '--out', dir, '--redis', redis.url],
+      { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '', sentAt = 0;
+    coordinator.stderr.on('data', (d) => {
+      stderr += d;
+      if (!sentAt && /no worker on .* yet/.test(stderr)) { sentAt = Date.now(); setTimeout(() => coordinator.kill('SIGINT'), 1500); }
+    });
+    const guard = setTimeout(() => coordinator.kill('SIGKILL'), 60_000); // a run that ignores Ctrl-C fails, never hangs the suite
+    const code = await new Promise<number | null>((res) => coordinator.once('exit', (c) => res(c)));
+    clearTimeout(guard);
+    assert.equal(code, 130, stderr);
+    assert.ok(Date.now() - sentAt < 15_000, `ended ${Date.now() - sentAt} ms after the no-worker line`);
+    assert.match(stderr, /resume with: eggroll train --resume/);
+    assert.doesNotMatch(stderr, /jobs still waiting/);
+    assert.equal(loadCheckpoint(join(dir, 'checkpoints')).generation, 0);
+  });
+
   test('bad inputs get one clear line each and corrupt nothing', async () => {
     const dead = await freePort();
     let r = await runCli([...CARTPOLE, '--out', join(tmp(), 'x'), '--redis', `redis://127.0.0.1:${dead}`]);

@@ -49,6 +49,19 @@ export interface CoordinatorOptions {
   recordsKept?: number;
   /** Jobs per generation (default: about 4 per live worker); `bench cluster` sets it to measure the queue. */
   jobCount?: number;
+  /**
+   * Asked about once a second while a generation's jobs wait (cli/signals.ts): a reason ends the wait with
+   * GenerationAborted, so Ctrl-C stops a cluster run as promptly as a local one even with no worker attached.
+   */
+  shouldStop?: () => string | undefined;
+}
+
+/** A generation given up because the run is stopping: nothing of it was applied; the state is the one before it. */
+export class GenerationAborted extends Error {
+  override readonly name = 'GenerationAborted';
+  constructor(readonly reason: string) {
+    super(`${reason}: the generation in progress was given up`);
+  }
 }
 
 export class ClusterCoordinator {
@@ -175,6 +188,8 @@ export class ClusterCoordinator {
       return true;
     };
     while (pending.size) {
+      const stop = this.opts.shouldStop?.();
+      if (stop) throw new GenerationAborted(stop); // outstanding jobs are removed by close()
       const got = await this.guard(() => this.inbox.blpop(keys.inbox(run), 1));
       if (got) {
         const [verb, arg, ms] = got[1].split(' ');
