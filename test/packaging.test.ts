@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { license: string; files: string[]; exports: Record<string, Record<string, string>> };
 
@@ -37,4 +38,11 @@ test('the packed file list has the licence, the require stub, the browser bundle
   const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   const files = new Set((JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path));
   for (const f of ['LICENSE', 'require.cjs', 'dist/browser/eggroll.js', 'dist/browser.d.ts', 'dist/index.js', 'dist/math/libm.js']) assert.ok(files.has(f), f);
+});
+
+test("README's custom-environment command: a module importing 'eggroll' trains through --import on two worker threads", () => {
+  const out = execFileSync(process.execPath, ['dist/cli/bin.js', 'train', 'point-mass', '--import', 'examples/point-mass.mjs', '--workers', '2', '--pop', '8', '--gens', '2', '--eval-episodes', '2', '--out', `${tmpdir()}/eggroll-readme-import-${process.pid}`, '--quiet', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const summary = JSON.parse(out.trim().split('\n').pop()!) as { env: string; gens: number };
+  assert.equal(summary.env, 'PointMass-v0');
+  assert.equal(summary.gens, 2);
 });

@@ -18,7 +18,7 @@
  */
 import { activeClauses, activeLiterals, clauseTable, TABLE_MAX_N, digitOf, initNet, toDnf, type Dfcn, type InitKind } from './dfcn.js';
 import { clausePlaneInto } from './dnf.js';
-import type { LearnResult, LogFn, StepLog } from './learner.js';
+import { runToEnd, type LearnerDriver, type LearnResult, type LogFn, type StepLog } from './learner.js';
 import { pick } from './mcmc.js';
 import { SeqRng, STREAM } from './rng.js';
 import type { BooleanTask } from './state.js';
@@ -164,7 +164,7 @@ function applyVotes(w: Int8Array, v: Uint8Array, votes: Votes, z: number): numbe
  * antithetic members, vote, and move the entries the vote is significant for. Logs every logEvery
  * generations (and the first and last).
  */
-export function runEggroll(n: number, H: number, task: BooleanTask, o: EggrollOptions, onLog?: LogFn): LearnResult {
+export function eggrollDriver(n: number, H: number, task: BooleanTask, o: EggrollOptions, onLog?: LogFn): LearnerDriver {
   const init = initNet(n, H, new SeqRng(o.seed, STREAM.init, 0), o.initKind ?? 'uniform');
   const { beta } = init;
   const w = init.w1, v = init.w2;
@@ -199,7 +199,9 @@ export function runEggroll(n: number, H: number, task: BooleanTask, o: EggrollOp
   };
 
   emit(0);
-  for (let g = 1; g <= o.generations; g++) {
+  let g = 0;
+  const advance = () => {
+    g++;
     const z = normInv(1 - o.alpha / (1 + (o.alphaDecay ?? 0) * g) / 2);
     votes.Z.fill(0); votes.V.fill(0); votes.Z2.fill(0); votes.V2.fill(0);
     for (let p = 0; p < o.pairs; p++) {
@@ -209,9 +211,21 @@ export function runEggroll(n: number, H: number, task: BooleanTask, o: EggrollOp
       if (F !== 0) addVote(votes, F, noise.E, noise.e2);
     }
     moved = applyVotes(w, v, votes, z);
-    if (g % o.logEvery === 0 || g === o.generations) emit(g);
-  }
-  const net: Dfcn = { n, H, beta, w1: w.slice(), w2: v.slice() };
-  const last = log[log.length - 1];
-  return { algo: 'eggroll', net, dnf: toDnf(net), ...pick(last), steps: o.generations, zero_train_step: zeroStep, log, extra: { pairs: o.pairs, rank: o.rank, density: o.density, alpha: o.alpha, alpha_decay: o.alphaDecay ?? 0 } };
+  };
+  return {
+    done: () => g >= o.generations,
+    next() {
+      do advance(); while (g % o.logEvery !== 0 && g < o.generations);
+      emit(g);
+    },
+    result() {
+      const net: Dfcn = { n, H, beta, w1: w.slice(), w2: v.slice() };
+      const last = log[log.length - 1];
+      return { algo: 'eggroll', net, dnf: toDnf(net), ...pick(last), steps: g, zero_train_step: zeroStep, log, extra: { pairs: o.pairs, rank: o.rank, density: o.density, alpha: o.alpha, alpha_decay: o.alphaDecay ?? 0 } };
+    },
+  };
+}
+
+export function runEggroll(n: number, H: number, task: BooleanTask, o: EggrollOptions, onLog?: LogFn): LearnResult {
+  return runToEnd(eggrollDriver(n, H, task, o, onLog));
 }

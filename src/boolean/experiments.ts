@@ -5,10 +5,10 @@
  */
 import { parseDnf, evalDnf } from './dnf.js';
 import { widthFor, type InitKind } from './dfcn.js';
-import { runEggroll } from './eggroll.js';
-import { runGreedy } from './greedy.js';
-import type { LearnResult, LogFn } from './learner.js';
-import { mhDriver, runMh } from './mcmc.js';
+import { eggrollDriver } from './eggroll.js';
+import { greedyDriver } from './greedy.js';
+import { runToEnd, type LearnerDriver, type LearnResult, type LogFn } from './learner.js';
+import { mhDriver } from './mcmc.js';
 import { runOracle } from './oracle.js';
 import { SeqRng, STREAM, } from './rng.js';
 import type { Domain, BooleanTask } from './state.js';
@@ -110,13 +110,13 @@ function setup(c: RunConfig) {
 }
 
 /**
- * runOne with a stop check between log entries (MH, the default learner: the CLI's Ctrl-C ends it there and keeps
- * what it has); the other learners run to the end. `stopped` says whether the run ended early.
+ * runOne with a stop check between log entries (the CLI's Ctrl-C ends MH, greedy and EGGROLL there and keeps what
+ * they have); the oracle is one search bounded by its node budget and always finishes. `stopped` says whether the
+ * run ended early.
  */
 export async function runOneStoppable(c: RunConfig, onLog: LogFn | undefined, stop: () => Promise<boolean>): Promise<{ result: LearnResult; stopped: boolean }> {
-  if (c.algo !== 'mh') return { result: runOne(c, onLog), stopped: false };
-  const { task, H, mh } = setup(c);
-  const d = mhDriver(c.n, H, task, mh, onLog);
+  const d = driverFor(c, onLog);
+  if (!d) return { result: runOne(c, onLog), stopped: false };
   while (!d.done()) {
     d.next();
     if (!d.done() && await stop()) return { result: d.result(), stopped: true };
@@ -124,15 +124,23 @@ export async function runOneStoppable(c: RunConfig, onLog: LogFn | undefined, st
   return { result: d.result(), stopped: false };
 }
 
-export function runOne(c: RunConfig, onLog?: LogFn): LearnResult {
+/** The stepwise form of the run's learner; undefined for the oracle (a single search). */
+function driverFor(c: RunConfig, onLog?: LogFn): LearnerDriver | undefined {
   const { task, H, seed, domain, mh } = setup(c);
   switch (c.algo) {
-    case 'mh': return runMh(c.n, H, task, mh, onLog);
-    case 'greedy': return runGreedy(c.n, H, task, { steps: c.steps, batch: c.batch ?? c.m, tieP: c.tieP, logEvery: c.logEvery, seed, initKind: c.init, domain }, onLog);
-    case 'oracle': return runOracle(c.n, H, task, c.oracleBudget);
-    case 'eggroll': return runEggroll(c.n, H, task, {
+    case 'mh': return mhDriver(c.n, H, task, mh, onLog);
+    case 'greedy': return greedyDriver(c.n, H, task, { steps: c.steps, batch: c.batch ?? c.m, tieP: c.tieP, logEvery: c.logEvery, seed, initKind: c.init, domain }, onLog);
+    case 'oracle': return undefined;
+    case 'eggroll': return eggrollDriver(c.n, H, task, {
       generations: c.steps, pairs: c.pairs, rank: c.rank, density: c.density, alpha: c.alpha, alphaDecay: c.alphaDecay,
       kappa: c.kappa, lambda: c.lambda, logEvery: c.logEvery, seed, initKind: c.init,
     }, onLog);
   }
+}
+
+export function runOne(c: RunConfig, onLog?: LogFn): LearnResult {
+  const d = driverFor(c, onLog);
+  if (d) return runToEnd(d);
+  const { task, H } = setup(c);
+  return runOracle(c.n, H, task, c.oracleBudget);
 }

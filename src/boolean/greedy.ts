@@ -6,7 +6,7 @@
  * neither p nor b in the surviving text; our defaults (p = 0.5, b = m) are documented in the CLI.
  */
 import { initNet, toDnf, type Dfcn, type InitKind } from './dfcn.js';
-import type { LearnResult, LogFn, StepLog } from './learner.js';
+import { runToEnd, type LearnerDriver, type LearnResult, type LogFn, type StepLog } from './learner.js';
 import { pick, snapshot } from './mcmc.js';
 import { SeqRng, STREAM } from './rng.js';
 import { NetState, type Domain, type BooleanTask } from './state.js';
@@ -22,7 +22,8 @@ export interface GreedyOptions {
   domain?: Domain;
 }
 
-export function runGreedy(n: number, H: number, task: BooleanTask, o: GreedyOptions, onLog?: LogFn): LearnResult {
+/** The greedy learner as steps between log entries: `next()` runs to the next entry, so a caller can stop between. */
+export function greedyDriver(n: number, H: number, task: BooleanTask, o: GreedyOptions, onLog?: LogFn): LearnerDriver {
   const net = o.init ?? initNet(n, H, new SeqRng(o.seed, STREAM.init, 0), o.initKind ?? 'uniform');
   const s = new NetState(net, task, o.domain ?? 'all');
   const rng = new SeqRng(o.seed, STREAM.greedy, 0);
@@ -43,7 +44,9 @@ export function runGreedy(n: number, H: number, task: BooleanTask, o: GreedyOpti
     onLog?.(e);
   };
   emit(0);
-  for (let step = 1; step <= o.steps; step++) {
+  let step = 0;
+  const advance = () => {
+    step++;
     let m = s.train;
     if (o.batch < task.m) {
       // Partial Fisher–Yates: the first b entries become a uniform b-subset.
@@ -74,9 +77,22 @@ export function runGreedy(n: number, H: number, task: BooleanTask, o: GreedyOpti
     } else choice = best[rng.below(count)];
     s.evalMove(choice, m);
     s.applyLast();
-    if (step % o.logEvery === 0 || step === o.steps) emit(step);
-  }
-  const last = log[log.length - 1];
-  const final = s.toNet();
-  return { algo: 'greedy', net: final, dnf: toDnf(final), ...pick(last), steps: o.steps, zero_train_step: zeroStep, log };
+  };
+  return {
+    done: () => step >= o.steps,
+    // Entries at every multiple of logEvery and at the last step.
+    next() {
+      do advance(); while (step % o.logEvery !== 0 && step < o.steps);
+      emit(step);
+    },
+    result() {
+      const last = log[log.length - 1];
+      const final = s.toNet();
+      return { algo: 'greedy', net: final, dnf: toDnf(final), ...pick(last), steps: step, zero_train_step: zeroStep, log };
+    },
+  };
+}
+
+export function runGreedy(n: number, H: number, task: BooleanTask, o: GreedyOptions, onLog?: LogFn): LearnResult {
+  return runToEnd(greedyDriver(n, H, task, o, onLog));
 }

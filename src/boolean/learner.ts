@@ -34,3 +34,18 @@ export interface LearnResult {
 }
 
 export type LogFn = (entry: StepLog) => void;
+
+/**
+ * A learner run in pieces: `next()` advances to the next log entry (and emits it), so a caller can check for a
+ * stop (Ctrl-C) between entries and still take `result()` for the steps made.
+ */
+export interface LearnerDriver {
+  done(): boolean;
+  next(): void;
+  result(): LearnResult;
+}
+
+export function runToEnd(d: LearnerDriver): LearnResult {
+  while (!d.done()) d.next();
+  return d.result();
+}

@@ -8,7 +8,7 @@
  */
 import { initNet, type Dfcn, type InitKind } from './dfcn.js';
 import { toDnf } from './dfcn.js';
-import type { LearnResult, LogFn, StepLog } from './learner.js';
+import { runToEnd, type LearnerDriver, type LearnResult, type LogFn, type StepLog } from './learner.js';
 import { SeqRng, STREAM } from './rng.js';
 import { NetState, type Domain, type BooleanTask } from './state.js';
 import { exp } from '../math/index.js';
@@ -105,7 +105,7 @@ export class MhRun {
  * drives it to the end at once; the CLI drives it between event-loop turns, so that Ctrl-C stops it at a log entry
  * with what it has.
  */
-export function mhDriver(n: number, H: number, task: BooleanTask, o: MhOptions, onLog?: LogFn): { done(): boolean; next(): void; result(): LearnResult } {
+export function mhDriver(n: number, H: number, task: BooleanTask, o: MhOptions, onLog?: LogFn): LearnerDriver {
   const run = new MhRun(n, H, task, o);
   const log: StepLog[] = [];
   let zeroStep = -1;
@@ -132,9 +132,7 @@ export function mhDriver(n: number, H: number, task: BooleanTask, o: MhOptions, 
 }
 
 export function runMh(n: number, H: number, task: BooleanTask, o: MhOptions, onLog?: LogFn): LearnResult {
-  const d = mhDriver(n, H, task, o, onLog);
-  while (!d.done()) d.next();
-  return d.result();
+  return runToEnd(mhDriver(n, H, task, o, onLog));
 }
 
 export function pick(e: StepLog) {

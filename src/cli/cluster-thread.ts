@@ -8,10 +8,12 @@ import { loadBackend, type BackendChoice } from '../backend/index.js';
 import { startClusterWorker } from '../parallel/cluster/worker.js';
 import { backendFingerprint } from '../parallel/cluster/protocol.js';
 import { CLUSTER_KINDS } from './cluster-kinds.js';
+import { importUserModules } from './imports.js';
 
-const d = workerData as { url: string; backend: BackendChoice; lockMs: number; id: string; trace: boolean };
+const d = workerData as { url: string; backend: BackendChoice; lockMs: number; id: string; trace: boolean; imports: string[] };
 
 async function start() {
+  await importUserModules(d.imports);
   const backend = await loadBackend(d.backend);
   const w = await startClusterWorker({
     url: d.url, kinds: CLUSTER_KINDS, backend, fingerprint: backendFingerprint(backend), lockMs: d.lockMs, id: d.id,

@@ -22,6 +22,7 @@ import { writeFileAtomic } from '../../src/io/atomic.js';
 import { BadFileError, FsError } from '../../src/io/errors.js';
 import { MetricsLog } from '../../src/io/metrics.js';
 import { runCli } from '../helpers/cli.js';
+import { writeEnvModule } from '../helpers/env-module.js';
 import { encodeModel, findCheckpoint } from '../../src/egg/train.js';
 
 const root = mkdtempSync(join(tmpdir(), 'faults-'));
@@ -464,19 +465,21 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
   });
 
   // ------------------------------------------------------------------ Ctrl-C, SIGTERM, kill
-  test('Ctrl-C during boolean train (MH): it stops at the next log entry, writes what it has, exit 130 (issue 28 item 13)', async () => {
-    const dir = join(root, 'sigint-boolean');
-    let sent = false;
-    const r = await cli(['boolean', 'train', '--n', '7', '--target', 'parity:4', '--steps', '1e9', '--log-every', '200000', '--out', dir], {
-      onStderr: (s, kill) => { if (!sent && /\d+\/1000000000/.test(s)) { sent = true; kill('SIGINT'); } },
-      timeoutMs: 120_000,
+  for (const [algo, steps, every] of [['mh', 1e9, 200000], ['greedy', 1e6, 5], ['eggroll', 1e6, 5]] as const) {
+    test(`Ctrl-C during boolean train (${algo}): it stops at the next log entry, writes what it has, exit 130 (issue 28 item 13)`, async () => {
+      const dir = join(root, `sigint-boolean-${algo}`);
+      let sent = false;
+      const r = await cli(['boolean', 'train', '--n', '7', '--target', 'parity:4', '--algo', algo, '--steps', String(steps), '--log-every', String(every), '--out', dir], {
+        onStderr: (s, kill) => { if (!sent && new RegExp(`\\d+/${steps}`).test(s)) { sent = true; kill('SIGINT'); } },
+        timeoutMs: 120_000,
+      });
+      assert.equal(r.code, 130, r.stderr);
+      assert.match(r.stderr, new RegExp(`interrupted \\(SIGINT\\) at step \\d+ of ${steps}: the run so far is written in`));
+      const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { steps: number };
+      assert.ok(summary.steps > 0 && summary.steps < steps && summary.steps % every === 0, `steps ${summary.steps}`);
+      for (const f of ['final.dnf', 'metrics.jsonl', 'plots/w1.png']) assert.ok(existsSync(join(dir, f)), f);
     });
-    assert.equal(r.code, 130, r.stderr);
-    assert.match(r.stderr, /interrupted \(SIGINT\) at step \d+ of 1000000000: the run so far is written in/);
-    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { steps: number };
-    assert.ok(summary.steps > 0 && summary.steps < 1e9 && summary.steps % 200000 === 0, `steps ${summary.steps}`);
-    for (const f of ['final.dnf', 'metrics.jsonl', 'plots/w1.png']) assert.ok(existsSync(join(dir, f)), f);
-  });
+  }
 
   test('Ctrl-C during train: checkpoint, resume hint, exit 130; resuming ends bit-identical to a straight run', async () => {
     const dir = join(root, 'sigint-rl'), straight = join(root, 'sigint-straight');
@@ -513,20 +516,23 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
 
   test('a second Ctrl-C quits at once (exit 130), keeping the checkpoints already written', async () => {
     const dir = join(root, 'sigint-twice');
+    // A simulator whose steps take 100 ms (an --import'ed environment): each generation lasts 2 s on the two
+    // worker threads while the main thread waits idle, so both signals are seen mid-generation on any machine.
+    const slow = writeEnvModule(ENTRY[0] === dist ? 'dist/rl/envs/index.js' : 'src/rl/envs/index.ts', { id: 'SlowPoint-v0', alias: 'slow-point', stepMs: 100 });
     let sent = false;
     let second = false;
-    // Generations of ~0.5 s or more on 2 workers (2048 members × 200 steps through a 256-wide MLP): the main
-    // thread waits on the workers, so the first Ctrl-C is seen mid-generation and the second arrives before
-    // that generation ends, however fast the kernels are.
-    const r = await cli(['train', 'pendulum', '--pop', '2048', '--hidden', '256,256', '--workers', '2', '--eval-episodes', '1', '--gens', '1000000', '--checkpoint-every', '1', '--out', dir], {
+    let seen = 0; // the generation the progress line showed when Ctrl-C was sent
+    const r = await cli(['train', 'slow-point', '--import', slow, '--pop', '4', '--hidden', '4', '--workers', '2', '--eval-episodes', '1', '--gens', '1000000', '--checkpoint-every', '1', '--out', dir], {
       onStderr: (s, kill) => {
-        if (!sent && /\d+\/1000000/.test(s)) { sent = true; kill('SIGINT'); }
+        const m = /(\d+)\/1000000/.exec(s);
+        if (!sent && m) { sent = true; seen = Number(m[1]); kill('SIGINT'); }
         if (sent && !second && /Ctrl-C: finishing/.test(s)) { second = true; kill('SIGINT'); }
       },
     });
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, /SIGINT again: quitting at once; the last checkpoint written is kept/);
     const latest = JSON.parse(readFileSync(join(dir, 'checkpoints', 'latest.json'), 'utf8'));
+    assert.equal(latest.generation, seen, 'the generation in progress was not finished');
     assert.ok(existsSync(join(dir, 'checkpoints', `${latest.checkpoint}.safetensors`)));
   });
 
@@ -695,7 +701,7 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
   test('--resume refuses --force (and train --resume refuses --out): they would start another run', async () => {
     const dir = copy('rl');
     const before = hashDir(dir);
-    oneLine(await cli(['train', '--resume', dir, '--force']), /only --gens, --max-seconds, --stop-at-return, --workers, --backend, --redis may be given \(got --force\)/);
+    oneLine(await cli(['train', '--resume', dir, '--force']), /only --gens, --max-seconds, --stop-at-return, --workers, --backend, --redis, --import may be given \(got --force\)/);
     oneLine(await cli(['train', '--resume', dir, '--out', join(root, 'elsewhere')]), /may be given \(got --out\)/);
     oneLine(await cli(['lm', 'train', '--resume', copy('lm'), '--force']), /--force cannot change on resume/);
     const lm = copy('lm');

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { runCli } from '../helpers/cli.js';
+import { writeEnvModule } from '../helpers/env-module.js';
 import { hasRedis, startRedis, freePort, type TestRedis } from '../helpers/redis.js';
 import { startWorkerProc, type WorkerProc } from '../helpers/workers.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
@@ -104,6 +105,44 @@ describe('RL on a Redis cluster', { skip, concurrency: false }, () => {
     assertSameState(ref, dir);
     const retried = readJsonl(join(dir, 'metrics.jsonl')).reduce((s, row) => s + Number(row.jobs_retried), 0);
     assert.ok(retried >= 1, `the killed worker's job is counted as retried (got ${retried})`);
+    await Promise.all(procs.splice(0).map((p) => p.stop()));
+  });
+
+  test('a worker SIGKILLed mid-job beside a live one: within seconds the coordinator says it is gone and hands its job on, long before its 60 s lock expires (issue 28 item 6)', async () => {
+    const args = ['train', 'pendulum', '--pop', '64', '--episodes', '200', '--gens', '3', '--seed', '3', '--eval-episodes', '1', '--quiet', '--json'];
+    const ref = join(tmp(), 'gone-local');
+    assert.equal((await runCli([...args, '--out', ref])).code, 0);
+    // A 60 s lock: BullMQ alone would hand the job on only after it (and its stalled check).
+    const workers = await startWorkers(2, ['--trace', '--lock-seconds', '60']);
+    const dir = join(tmp(), 'gone-cluster');
+    const config = resolveConfig('pendulum', { pop: 64, episodes: 200, gens: 3, seed: 3, 'eval-episodes': 1, backend: 'auto', workers: 1 });
+    const lines: string[] = [];
+    const run = runRl(config, dir, false, { redis: redis.url, clusterJobs: 2, log: (l) => lines.push(l) });
+    const victim = await Promise.race(workers.map((w) => w.waitFor(/gen 1 members/, 120_000).then(() => w)));
+    const killedAt = Date.now();
+    await victim.kill();
+    await run;
+    const took = Date.now() - killedAt;
+    assert.ok(took < 25_000, `the run finished ${took} ms after the kill`);
+    assertSameState(ref, dir);
+    assert.ok(lines.some((l) => /worker \S+ is gone \(stopped, or no heartbeat for 3 s\); 1 live worker serve 'rl'/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /generation 1: members \d+-\d+ were with worker \S+, which is gone: handed to another worker/.test(l)), lines.join('\n'));
+    const rows = readJsonl(join(dir, 'metrics.jsonl'));
+    assert.equal(rows.at(-1)!.workers, 1, 'the live-worker count follows');
+    await Promise.all(procs.splice(0).map((p) => p.stop()));
+  });
+
+  test('a custom environment on the cluster: eggroll worker --import FILE (two threads) gives the local run\'s parameters (issue 28 item 7)', async () => {
+    const env = writeEnvModule('src/rl/envs/index.ts', { id: 'ClusterPoint-v0', alias: 'cluster-point' });
+    const args = ['train', 'cluster-point', '--import', env, '--pop', '32', '--gens', '4', '--seed', '8', '--eval-episodes', '2', '--quiet', '--json'];
+    const ref = join(tmp(), 'custom-local');
+    assert.equal((await runCli([...args, '--out', ref])).code, 0);
+    await startWorkers(1, ['--import', env, '--concurrency', '2']);
+    const dir = join(tmp(), 'custom-cluster');
+    const r = await runCli([...args, '--out', dir, '--redis', redis.url]);
+    assert.equal(r.code, 0, r.stderr);
+    assertSameState(ref, dir);
+    assert.equal(readJsonl(join(dir, 'metrics.jsonl')).at(-1)!.workers, 2);
     await Promise.all(procs.splice(0).map((p) => p.stop()));
   });
 

@@ -28,6 +28,7 @@ import { ParamSet } from '../../nn/params.js';
 import { loadCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
 import { checkTensors, modelTensorsExpected } from '../../parallel/trainer.js';
 import { fmt, generationProgress } from '../progress.js';
+import { importFlag, importUserModules } from '../imports.js';
 
 const hiddenSchema = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => Number(s.trim())) : v),
   z.array(z.number({ message: 'must be comma-separated layer widths, e.g. 64,64' }).int({ message: 'must be comma-separated whole layer widths in [1, 4096], e.g. 64,64' })
@@ -68,6 +69,7 @@ const trainFlags = {
   out: outFlag,
   force: forceFlag,
   resume: flag({ schema: z.string().min(1).optional(), help: 'continue the run in this directory from its latest checkpoint (falls back to the newest intact one)' }),
+  import: importFlag,
   json: jsonFlag,
   quiet: quietFlag,
 };
@@ -83,7 +85,7 @@ export function resolveConfig(env: string, flags: Record<string, unknown>): RlRu
   }
   const cfg: Record<string, unknown> = { ...BASE_PRESET, ...PRESETS[def.id], env: def.id };
   for (const [k, v] of Object.entries(flags)) {
-    if (v === undefined || ['out', 'resume', 'json', 'quiet', 'config', 'force', 'max-seconds', 'stop-at-return', 'redis'].includes(k)) continue;
+    if (v === undefined || ['out', 'resume', 'json', 'quiet', 'config', 'force', 'max-seconds', 'stop-at-return', 'redis', 'import'].includes(k)) continue;
     cfg[camel(k)] = v;
   }
   const c = cfg as unknown as RlRunConfig;
@@ -104,6 +106,7 @@ export const trainCommand: Command = {
   async run(argv) {
     const { flags, positionals, explicit } = parseFlags(argv, trainFlags, this.positionals, true);
     if (flags.redis) checkRedisUrl(flags.redis);
+    await importUserModules(flags.import);
     if (flags.redis && explicit.has('workers')) log('--workers is not used with --redis: the cluster\'s workers evaluate the population (eggroll worker --concurrency sets threads per machine)');
     let dir: string;
     let config: RlRunConfig;
@@ -111,8 +114,8 @@ export const trainCommand: Command = {
       dir = flags.resume;
       // A resumed run keeps its settings; only the number of generations, the time limit, workers and backend may change.
       // (Results are bit-identical for any worker count; a different backend may round differently.)
-      const others = [...explicit].filter((k) => !['gens', 'workers', 'backend', 'resume', 'json', 'quiet', 'max-seconds', 'stop-at-return', 'redis'].includes(k));
-      if (others.length) throw new UsageError(`--resume continues a run with its saved settings; only --gens, --max-seconds, --stop-at-return, --workers, --backend, --redis may be given (got --${others.join(', --')})`);
+      const others = [...explicit].filter((k) => !['gens', 'workers', 'backend', 'resume', 'json', 'quiet', 'max-seconds', 'stop-at-return', 'redis', 'import'].includes(k));
+      if (others.length) throw new UsageError(`--resume continues a run with its saved settings; only --gens, --max-seconds, --stop-at-return, --workers, --backend, --redis, --import may be given (got --${others.join(', --')})`);
       checkRunKind(dir, 'rl', '--resume');
       config = readRunConfig(dir);
       if (positionals[0]) {
@@ -150,6 +153,7 @@ export const trainCommand: Command = {
 };
 
 const evalFlags = {
+  import: importFlag,
   episodes: flag({ schema: num.int(1, 100_000), default: 100, help: 'evaluation episodes' }),
   seed: flag({ schema: num.int(0, 2 ** 32 - 1).optional(), help: 'evaluation seed (default: the run\'s seed)' }),
   backend: backendFlag,
@@ -164,6 +168,7 @@ export const evalCommand: Command = {
   positionals: [{ name: 'run-dir|file', help: 'a directory written by eggroll train, or a .safetensors policy (a playground export or a checkpoint of eggroll train)' }],
   async run(argv) {
     const { flags, positionals } = parseFlags(argv, evalFlags, this.positionals);
+    await importUserModules(flags.import);
     const target = positionals[0];
     // A .safetensors file is a policy; anything else must be a run directory (checkRunKind says what it is not).
     const isFile = target.endsWith('.safetensors') && statSync(target, { throwIfNoEntry: false })?.isFile() === true;
@@ -207,7 +212,7 @@ export const evalCommand: Command = {
   },
 };
 
-const envsFlags = { json: jsonFlag };
+const envsFlags = { import: importFlag, json: jsonFlag };
 
 export const envsCommand: Command = {
   name: 'envs',
@@ -216,6 +221,7 @@ export const envsCommand: Command = {
   flags: envsFlags,
   async run(argv) {
     const { flags } = parseFlags(argv, envsFlags);
+    await importUserModules(flags.import);
     const defs = envIds().map((id) => ENVIRONMENTS[id]);
     const rows = defs.map((d) => ({ id: d.id, aliases: d.aliases ?? [], observation: describeSpace(d.observationSpace), action: describeSpace(d.actionSpace), max_steps: d.maxSteps, solved: d.solvedThreshold, description: d.description }));
     if (flags.json) {

@@ -1,5 +1,6 @@
 /** `eggroll worker`: a long-running cluster worker serving every run on a Redis (see src/parallel/cluster/). */
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Worker as Thread } from 'node:worker_threads';
@@ -13,6 +14,7 @@ import { startWorker } from '../../parallel/workers.js';
 import type { RunningWorker } from '../../parallel/cluster/worker.js';
 import { backendFingerprint, checkRedisUrl, ClusterError, redactUrl } from '../../parallel/cluster/protocol.js';
 import { CLUSTER_KINDS } from '../cluster-kinds.js';
+import { importFlag, importUserModules } from '../imports.js';
 
 const workerFlags = {
   redis: flag({ schema: z.string().min(1).optional(), help: 'the Redis the coordinators use: redis://HOST:PORT, redis://:PASSWORD@HOST:PORT, rediss://HOST:PORT (TLS)' }),
@@ -20,6 +22,7 @@ const workerFlags = {
   backend: flagBackend(),
   'lock-seconds': flag({ schema: num.range(1, 3600), default: 30, help: 'a job whose worker stays silent this long is handed to another worker; must exceed one job\'s time' }),
   'max-seconds': flag({ schema: num.nonneg(), default: 0, help: 'stop after this many seconds (finishing the job in hand); 0 = run until Ctrl-C or SIGTERM' }),
+  import: importFlag,
   trace: flag({ schema: z.boolean(), boolean: true, default: false, help: 'print a line to stderr as each job starts (run, generation, members)' }),
   quiet: quietFlag,
 };
@@ -39,6 +42,8 @@ export const workerCommand: Command = {
     checkRedisUrl(flags.redis);
     const url = flags.redis;
     const say = flags.quiet ? () => {} : log;
+    // Custom environments: imported here (a bad module fails now, with one line) and again in each job thread.
+    const imports = (await importUserModules(flags.import)).map((u) => fileURLToPath(u));
     const backend = await loadBackend(flags.backend, say);
     const fingerprint = backendFingerprint(backend);
     const lockMs = Math.round(flags['lock-seconds'] * 1000);
@@ -54,7 +59,7 @@ export const workerCommand: Command = {
         // Each thread computes single-threaded: the threads are the parallelism.
         const env = { ...process.env, EGGROLL_THREADS: '1' };
         for (let i = 0; i < flags.concurrency; i++) {
-          const t = startWorker(import.meta.url, '../cluster-thread', { url, backend: flags.backend, lockMs, id: `${base}-${i}`, trace: flags.trace }, env);
+          const t = startWorker(import.meta.url, '../cluster-thread', { url, backend: flags.backend, lockMs, id: `${base}-${i}`, trace: flags.trace, imports }, env);
           stops.push(await threadReady(t, say));
         }
       }

@@ -14,7 +14,7 @@ import type { Redis } from 'ioredis';
 import { connectRedis, describeRedisError } from './redis.js';
 import {
   PROTOCOL_VERSION, QUEUE_NAME, QUEUE_PREFIX, RECORDS_KEPT, RUN_TTL_S, keys, jobId, jobKey, newRunId, redactUrl,
-  ClusterError, safeJson, workerInfoSchema, type JobData, type RunMeta,
+  ClusterError, HEARTBEAT_TTL_MS, safeJson, workerInfoSchema, type JobData, type RunMeta,
 } from './protocol.js';
 
 export interface ClusterJob {
@@ -70,6 +70,8 @@ export class ClusterCoordinator {
   private readonly seenErrors = new Set<string>();
   /** Live workers serving this run's kind at the last count (sizes the next generation's jobs). */
   knownWorkers = 0;
+  /** Their ids (heartbeat keys), to tell which one went away. */
+  private liveIds = new Set<string>();
   private countedAt = 0;
   /** Job ids of the generation in progress (removed from the queue if the run ends mid-generation). */
   private outstanding: string[] = [];
@@ -118,7 +120,7 @@ export class ClusterCoordinator {
 
   /** Live worker threads (heartbeat keys), and a warning for workers that speak another protocol version. */
   async liveWorkers(): Promise<number> {
-    let count = 0;
+    const ids = new Set<string>();
     let cursor = '0';
     const foreign: string[] = [];
     do {
@@ -126,15 +128,18 @@ export class ClusterCoordinator {
       cursor = next;
       if (!found.length) continue;
       const values = await this.redis.mget(...found);
-      for (const v of values) {
-        if (!v) continue;
+      values.forEach((v, i) => {
+        if (!v) return;
         const info = workerInfoSchema.safeParse(safeJson(v));
-        if (!info.success) continue;
-        if (info.data.v !== PROTOCOL_VERSION) { foreign.push(`${info.data.host}:${info.data.pid} (v${info.data.v})`); continue; }
-        if (!info.data.kinds.includes(this.opts.kind)) continue;
-        count++;
-      }
+        if (!info.success) return;
+        if (info.data.v !== PROTOCOL_VERSION) { foreign.push(`${info.data.host}:${info.data.pid} (v${info.data.v})`); return; }
+        if (!info.data.kinds.includes(this.opts.kind)) return;
+        ids.add(found[i].slice(keys.worker('').length));
+      });
     } while (cursor !== '0');
+    const count = ids.size;
+    for (const id of this.liveIds) if (!ids.has(id)) this.log(`worker ${id} is gone (stopped, or no heartbeat for ${HEARTBEAT_TTL_MS / 1000} s); ${count} live worker${count === 1 ? '' : 's'} serve '${this.opts.kind}'`);
+    this.liveIds = ids;
     this.knownWorkers = count;
     for (const f of foreign) this.warnOnce(`worker ${f} speaks cluster protocol v${f.split('(v')[1]?.replace(')', '')} but this run uses v${PROTOCOL_VERSION}: it will not take this run's jobs (run the same eggroll version on every machine)`);
     return count;
@@ -172,6 +177,8 @@ export class ClusterCoordinator {
     });
     let first = 0, last = 0, evalMs = 0;
     let quietSince = Date.now();
+    let checkedAt = Date.now();
+    const handedOn = new Set<string>();
     const quietWarnMs = (this.opts.quietWarnS ?? 60) * 1000;
     const take = async (key: string, ms = 0): Promise<boolean> => {
       const e = pending.get(key);
@@ -190,6 +197,12 @@ export class ClusterCoordinator {
     while (pending.size) {
       const stop = this.opts.shouldStop?.();
       if (stop) throw new GenerationAborted(stop); // outstanding jobs are removed by close()
+      if (Date.now() - checkedAt >= 1000) {
+        // About once a second, busy or quiet: a job whose worker's heartbeat stopped goes to another worker now,
+        // rather than when its BullMQ lock runs out (--lock-seconds, 30 s by default).
+        checkedAt = Date.now();
+        await this.guard(() => this.handOnJobsOfGoneWorkers(generation, pending, handedOn));
+      }
       const got = await this.guard(() => this.inbox.blpop(keys.inbox(run), 1));
       if (got) {
         const [verb, arg, ms] = got[1].split(' ');
@@ -224,6 +237,29 @@ export class ClusterCoordinator {
       return { workers: this.knownWorkers, jobsRetried: retried };
     });
     return { ...stats, stragglerSeconds: (last - first) / 1000, bytesSent, bytesReceived, evalSeconds: evalMs / 1000 };
+  }
+
+  /**
+   * Counts the live workers (which logs any that went away) and queues again, under a new job id, each pending job
+   * claimed by a worker that is no longer live. The dead worker's BullMQ job stays locked until its lock expires
+   * and is then obsolete; a result written twice is the same bytes, so handing on early is always safe.
+   */
+  private async handOnJobsOfGoneWorkers(generation: number, pending: ReadonlyMap<string, { key: string; data: JobData; id: string }>, handedOn: Set<string>): Promise<void> {
+    await this.liveWorkers();
+    this.countedAt = Date.now();
+    const waiting = [...pending.values()].filter((e) => !handedOn.has(e.key));
+    if (!waiting.length) return;
+    const owners = await this.redis.mget(...waiting.map((e) => keys.claim(this.runId, generation, e.key)));
+    for (let i = 0; i < waiting.length; i++) {
+      const owner = owners[i];
+      if (owner === null || this.liveIds.has(owner)) continue;
+      const e = waiting[i];
+      handedOn.add(e.key);
+      const id = `${e.id}-again`;
+      this.outstanding.push(id);
+      await this.queue.add(this.opts.kind, e.data, jobOptions(id));
+      this.log(`generation ${generation}: members ${e.key} were with worker ${owner}, which is gone: handed to another worker`);
+    }
   }
 
   /**

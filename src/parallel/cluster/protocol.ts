@@ -22,6 +22,13 @@ export const PROTOCOL_VERSION = 1;
 /** The one BullMQ queue every run uses (workers serve any run on their Redis). */
 export const QUEUE_NAME = 'eggroll-jobs';
 export const QUEUE_PREFIX = 'eggroll:bull';
+/**
+ * A worker thread's heartbeat key lives this long unless refreshed (every HEARTBEAT_EVERY_MS, from a thread that
+ * never computes): a killed worker is known to be gone within about this time, whatever its job's length.
+ */
+export const HEARTBEAT_TTL_MS = 3000;
+export const HEARTBEAT_EVERY_MS = 1000;
+
 /** Records kept behind the current generation; a worker further behind asks for a snapshot instead. */
 export const RECORDS_KEPT = 64;
 /** Seconds a run's keys live without the coordinator refreshing them (a dead coordinator's run expires). */

@@ -16,6 +16,7 @@ import {
   PROTOCOL_VERSION, QUEUE_NAME, QUEUE_PREFIX, RUN_TTL_S, jobDataSchema, jobKey, keys, runMetaSchema, safeJson, type JobData, type RunMeta,
 } from './protocol.js';
 import { zodProblem } from '../../io/errors.js';
+import { startWorker } from '../workers.js';
 
 /** A run's state on one worker. Stateless kinds (a grid cell) keep generation 0 and hash ''. */
 export interface Replica {
@@ -67,11 +68,7 @@ export async function startClusterWorker(o: WorkerOptions): Promise<RunningWorke
   const replicas = new Map<string, { replica: Replica; meta: string }>();
   let served = 0;
   const info = JSON.stringify({ v: PROTOCOL_VERSION, host: hostname(), pid: process.pid, backend: o.fingerprint, kinds: [...kinds.keys()] });
-  const heartbeatMs = Math.max(3000, 3 * o.lockMs);
-  const beat = () => redis.set(keys.worker(o.id), info, 'PX', heartbeatMs).catch(() => {});
-  await beat();
-  const timer = setInterval(beat, 1000);
-  timer.unref();
+  const heartbeat = await startHeartbeat(o.url, keys.worker(o.id), info);
 
   const report = async (run: string, line: string) => {
     o.log(line);
@@ -207,15 +204,13 @@ export async function startClusterWorker(o: WorkerOptions): Promise<RunningWorke
     // Bringing the replica to the job's state and evaluating run as one section, so a record applied in the
     // background (onPublished) cannot land between them.
     await serially(d.run, async () => {
-      if (!kinds.get(meta.kind)!.stateless) {
-        // A stalled job of a generation the coordinator has already finished: nothing to do.
-        if (d.gen < replica.generation) return;
-        await sync(replica, d);
-      }
-      o.trace?.(`job ${d.run.slice(0, 8)} gen ${d.gen} members ${key}`);
-      // The claim tells a retried job (another worker claimed it first); its reply is read after evaluating,
-      // so it costs no round trip.
+      // A stalled job of a generation the coordinator has already finished: nothing to do.
+      if (!kinds.get(meta.kind)!.stateless && d.gen < replica.generation) return;
+      // The claim tells a retried job (another worker claimed it first), and tells the coordinator whose heartbeat
+      // to watch while the job is out; its reply is read after evaluating, so it costs no round trip.
       claimed = redis.set(keys.claim(d.run, d.gen, key), o.id, 'EX', RUN_TTL_S, 'NX');
+      if (!kinds.get(meta.kind)!.stateless) await sync(replica, d);
+      o.trace?.(`job ${d.run.slice(0, 8)} gen ${d.gen} members ${key}`);
       const payload = d.payload ? Buffer.from(d.payload, 'base64') : undefined;
       const t0 = performance.now();
       result = replica.evaluate(d, payload);
@@ -250,13 +245,40 @@ export async function startClusterWorker(o: WorkerOptions): Promise<RunningWorke
   return {
     served: () => served,
     async close() {
-      clearInterval(timer);
       await worker.close();
       for (const r of replicas.values()) await r.replica.close();
-      await redis.del(keys.worker(o.id)).catch(() => {});
+      await heartbeat.stop();
       subscriber.disconnect();
       bullConnection.disconnect();
       redis.disconnect();
+    },
+  };
+}
+
+/** Starts the heartbeat thread (heartbeat-thread.ts) once its key is set; stop() deletes the key and ends it. */
+async function startHeartbeat(url: string, key: string, info: string): Promise<{ stop(): Promise<void> }> {
+  const t = startWorker(import.meta.url, 'heartbeat-thread', { url, key, info });
+  const reply = (type: string) => new Promise<void>((resolve, reject) => {
+    const onMessage = (m: { type: string; message?: string }) => {
+      if (m.type === type) { off(); resolve(); } else if (m.type === 'error') { off(); reject(new Error(`heartbeat: ${m.message}`)); }
+    };
+    const onExit = (code: number) => { off(); if (type === 'stopped') resolve(); else reject(new Error(`heartbeat thread exited with code ${code}`)); };
+    const off = () => { t.off('message', onMessage); t.off('exit', onExit); };
+    t.on('message', onMessage);
+    t.on('exit', onExit);
+  });
+  try {
+    await reply('ready');
+  } catch (e) {
+    await t.terminate();
+    throw e;
+  }
+  t.unref(); // the worker's own connections keep the process alive while it serves; this thread never should
+  return {
+    async stop() {
+      const done = reply('stopped');
+      t.postMessage({ type: 'stop' });
+      await done;
     },
   };
 }

@@ -72,6 +72,14 @@ export function envModuleFor(name: string): string | undefined {
   return m;
 }
 
+/**
+ * Records the module that registered `id` when it did not pass { module } itself (the CLI's --import knows which
+ * file it imported), so worker threads can import it too. A module given at registration wins.
+ */
+export function adoptEnvModule(id: string, module: string): void {
+  if (!BUILTIN_IDS.has(id) && !ENV_MODULES.has(id)) ENV_MODULES.set(id, module);
+}
+
 for (const def of BUILTIN_ENVS) registerEnv(def);
 
 /** Canonical ids of every registered environment. */
@@ -95,7 +103,8 @@ export function resolveEnv(name: string): EnvDefinition {
       const aliases = ENVIRONMENTS[id].aliases ?? [];
       return aliases.length ? `${id} (${aliases.join(', ')})` : id;
     });
-    throw new RangeError(`unknown environment '${name}'; allowed: ${choices.join(', ')}`);
+    // A custom environment lives in the user's module: the CLI imports it with --import.
+    throw new RangeError(`unknown environment '${name}'; allowed: ${choices.join(', ')} (a custom one: --import the module that registers it)`);
   }
   return def;
 }
