@@ -13,7 +13,7 @@
 import { existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runRl, meanStd, type RlRunSummary } from '../src/rl/run.js';
-import { resolveConfig } from '../src/cli/commands/rl.js';
+import { resolveRlConfig } from '../src/rl/config.js';
 import { resolveEnv } from '../src/rl/envs/index.js';
 import { readJsonl } from '../src/io/metrics.js';
 import { barChartSvg, linePlotSvg, writePlot } from '../src/io/plot.js';
@@ -43,7 +43,7 @@ for (const env of envs) {
   for (const algo of algos) {
     const runs: RlRunSummary[] = [];
     for (let seed = 0; seed < seeds; seed++) {
-      const cfg = resolveConfig(env, { algo, seed, backend, ...(pop ? { pop } : {}) });
+      const cfg = resolveRlConfig(env, { algo, seed, backend, ...(pop ? { pop } : {}) });
       const dir = join(root, `${cfg.env}-${algo}-s${seed}`);
       const done = join(dir, 'summary.json');
       let s: RlRunSummary;

@@ -21,7 +21,8 @@ export { ACTIVATIONS, activate, type Activation } from './nn/activations.js';
 export { initNormal } from './nn/init.js';
 export type { Batch } from './nn/batch.js';
 
-export { EvolutionStrategy, validateStrategy, ALGOS, type Algo, type StrategyConfig, type StrategyState, type TellResult } from './es/strategy.js';
+export { EvolutionStrategy, validateStrategy, strategyNames, type Algo, type StrategyConfig, type StrategyState, type TellResult } from './es/strategy.js';
+export { registerStrategy, strategyPlugin, lowRankDirection, denseDirection, estimateDirection, type StrategyPlugin, type StrategyContext, type TensorNoise } from './es/strategies/index.js';
 export { Population, inference, UNPERTURBED } from './es/population.js';
 export { shapeFitness, sanitizeFitness, SHAPING_KINDS, type Shaping } from './es/shaping.js';
 export { OPTIMIZERS, type OptimizerConfig, type OptimizerState } from './es/optim.js';

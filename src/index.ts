@@ -25,7 +25,8 @@ export { initNormal } from './nn/init.js';
 export type { Batch } from './nn/batch.js';
 
 // Evolution strategies (src/es): ask → evaluate a population handle → tell.
-export { EvolutionStrategy, validateStrategy, ALGOS, type Algo, type StrategyConfig, type StrategyState, type TellResult } from './es/strategy.js';
+export { EvolutionStrategy, validateStrategy, strategyNames, type Algo, type StrategyConfig, type StrategyState, type TellResult } from './es/strategy.js';
+export { registerStrategy, strategyPlugin, lowRankDirection, denseDirection, estimateDirection, type StrategyPlugin, type StrategyContext, type TensorNoise } from './es/strategies/index.js';
 export { Population, inference, UNPERTURBED } from './es/population.js';
 export { lowRankFactors, denseNoise, noiseEpoch } from './es/noise.js';
 export { shapeFitness, sanitizeFitness, SHAPING_KINDS, type Shaping } from './es/shaping.js';

@@ -1,7 +1,7 @@
 /**
- * `--import FILE[,FILE…]`: the user's modules that register custom environments (rl.registerEnv), imported before
- * the command reads its <env>. A module that registered an environment without { module } gets its own file
- * recorded as that environment's module, so worker threads (--workers N) import it too.
+ * `--import FILE[,FILE…]`: the user's modules that register custom environments (rl.registerEnv) or strategies
+ * (registerStrategy), imported before the command reads its <env> and --algo. A module that registered one without
+ * { module } gets its own file recorded as its module, so worker threads (--workers N) import it too.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,10 +11,11 @@ import { flag } from './flags.js';
 import { UsageError } from './errors.js';
 import { log } from './output.js';
 import { adoptEnvModule, envIds } from '../rl/envs/index.js';
+import { adoptStrategyModule, strategyNames } from '../es/strategies/index.js';
 
 export const importFlag = flag({
   schema: z.string().min(1).optional(),
-  help: 'modules to import first, comma-separated (.js/.mjs, or .ts with tsx installed): each registers custom environments with rl.registerEnv',
+  help: 'modules to import first, comma-separated (.js/.mjs, or .ts with tsx installed): each registers custom environments (rl.registerEnv) or strategies (registerStrategy)',
 });
 
 const imported = new Set<string>();
@@ -35,6 +36,7 @@ export async function importUserModules(list: string | readonly string[] | undef
     if (imported.has(url)) continue; // an earlier command in this process (tests, a script calling main())
     if (/\.[cm]?ts$/.test(file)) await registerTypeScript(raw);
     const before = new Set(envIds());
+    const strategiesBefore = new Set(strategyNames());
     try {
       await import(url);
     } catch (e) {
@@ -42,9 +44,11 @@ export async function importUserModules(list: string | readonly string[] | undef
     }
     const added = envIds().filter((id) => !before.has(id));
     for (const id of added) adoptEnvModule(id, url);
+    const strategies = strategyNames().filter((n) => !strategiesBefore.has(n));
+    for (const n of strategies) adoptStrategyModule(n, url);
     // Importing 'eggroll' from another copy (src/ under tsx while this CLI runs from dist/, a second install) fills
-    // that copy's registry, not this one: say so rather than fail later with "unknown environment".
-    if (!added.length) log(`--import ${raw}: registered no environment with this eggroll (${fileURLToPath(new URL('../..', import.meta.url))}); a module for the CLI imports registerEnv from 'eggroll'`);
+    // that copy's registries, not this one's: say so rather than fail later with "unknown environment".
+    if (!added.length && !strategies.length) log(`--import ${raw}: registered no environment or strategy with this eggroll (${fileURLToPath(new URL('../..', import.meta.url))}); a module for the CLI imports registerEnv / registerStrategy from 'eggroll'`);
     imported.add(url);
   }
   return urls;

@@ -1,3 +1,6 @@
+import type { RunStopped } from '../experiment/index.js';
+import { Interrupted } from './errors.js';
+
 /**
  * Ctrl-C (SIGINT) and SIGTERM during a training loop: the first one asks the loop to stop at the next
  * generation/step boundary (it writes a checkpoint, the command prints how to resume and exits 130 for
@@ -33,4 +36,9 @@ export function catchStopSignals(log: (line: string) => void, unit = 'generation
       process.off('SIGTERM', handler);
     },
   };
+}
+
+/** The one line a run stopped by a signal ends with: where its checkpoint is and how to resume it. */
+export function stoppedLine(e: RunStopped, command: string, exitCode: number): Interrupted {
+  return new Interrupted(`${e.reason}: checkpoint written at ${e.unit} ${e.done}; resume with: ${command} --resume ${e.dir}`, exitCode);
 }

@@ -14,7 +14,7 @@ import { computeBaselines, type Baselines } from './baselines.js';
 import type { Corpus } from './data.js';
 import { backendFingerprint } from '../parallel/cluster/protocol.js';
 import { EggTrainer, eggShapeFields, type DecodedModel, type EggConfig } from './train.js';
-import { stopRequested } from '../io/stop-check.js';
+import { RunClock, RunStopped, clusterColumns, runLoop, type LoopExperiment } from '../experiment/index.js';
 
 /** Everything a run needs, as written to config.json (enough to rerun it). */
 export interface LmRunConfig extends EggConfig {
@@ -48,7 +48,7 @@ export interface LmRunHooks {
   info?: (line: string) => void;
   /** After every step; `startStep` is where this session began (a resumed run's bar counts from there). */
   onStep?: (p: { step: number; total: number; startStep: number; pop_bpb: number; train_bpb: number; heldout_bpb: number; tokens_members_per_s: number; workers?: number; stragglerSeconds?: number }) => void;
-  /** Checked after every step: when it returns a reason, the run writes a checkpoint and stops (LmRunStopped). */
+  /** Checked after every step: when it returns a reason, the run writes a checkpoint and stops (RunStopped). */
   shouldStop?: () => string | undefined;
   /** Stop, with a checkpoint, at the first step boundary after this many seconds; 0 = no limit. */
   maxSeconds?: number;
@@ -64,14 +64,6 @@ export interface LmRunOptions {
   resumeFrom?: { file: string; model: DecodedModel };
   /** Evaluate through the workers on this Redis (eggroll worker) instead of local threads. */
   redis?: string;
-}
-
-/** A run stopped early (Ctrl-C, a signal) after writing a checkpoint at `step`. */
-export class LmRunStopped extends Error {
-  override readonly name = 'LmRunStopped';
-  constructor(readonly reason: string, readonly step: number, readonly dir: string) {
-    super(`${reason}: stopped at step ${step} with a checkpoint`);
-  }
 }
 
 export interface LmRunSummary extends Baselines {
@@ -125,56 +117,50 @@ export async function runLm(cfg: LmRunConfig, runDir: string, opts: LmRunOptions
   info(`EGG ${cfg.layers}L×${cfg.width}D (${trainer.arch.size} int8 params), pop ${cfg.pop}, group ${cfg.groupSize}, T ${cfg.tokens}, backend ${backend.name}, workers ${opts.workers}`);
   info(`data ${corpus.source}: ${corpus.documents} docs, train ${corpus.train.length} B, held-out ${corpus.heldout.length} B (scored: ${heldout.length} B)`);
   info(`baselines held-out bits/byte: unigram ${base.unigram_bpb.toFixed(3)}  bigram ${base.bigram_bpb.toFixed(3)}  gzip -9 ${base.gzip_bpb.toFixed(3)}`);
-  const started = performance.now();
+  const clock = new RunClock();
   const startStep = trainer.step;
   let heldoutBpb = NaN, trainBpb = NaN, last: Record<string, unknown> = {};
   let members = 0;
-  let stopped: string | undefined;
-  try {
-    const limitMs = (hooks.maxSeconds ?? 0) * 1000;
-    while (trainer.step < cfg.steps) {
-      let r: Awaited<ReturnType<typeof trainer.trainStep>>;
-      try {
-        r = await trainer.trainStep();
-      } catch (e) {
-        // Ctrl-C while a cluster step waited: that step is given up, the state before it is kept.
-        if ((e as Error).name !== 'GenerationAborted') throw e;
-        stopped = (e as { reason: string }).reason;
-        trainer.saveCheckpoint(runDir, { heldout_bpb: heldoutBpb });
-        break;
-      }
-      stopped = await stopRequested(hooks.shouldStop);
-      const outOfTime = limitMs > 0 && performance.now() - started >= limitMs;
+  let r: Awaited<ReturnType<typeof trainer.trainStep>> | undefined;
+  const step: LoopExperiment = {
+    unit: 'step',
+    total: cfg.steps,
+    checkpointEvery: cfg.ckptEvery,
+    done: () => trainer.step,
+    async advance() {
+      r = await trainer.trainStep();
       members += cfg.pop * cfg.tokens;
-      const { cluster: c, ...step } = r;
-      const rec: Record<string, unknown> = {
-        ...step, tokens_members_per_s: (cfg.pop * cfg.tokens) / r.seconds,
-        ...(c ? { workers: c.workers, jobs_retried: c.jobsRetried, straggler_s: c.stragglerSeconds, worker_eval_s: c.evalSeconds, bytes_sent: c.bytesSent, bytes_received: c.bytesReceived } : {}),
-      };
-      if (r.step % cfg.evalEvery === 0 || r.step === cfg.steps || outOfTime) {
+    },
+    record(ending) {
+      const { cluster: c, ...made } = r!;
+      const rec: Record<string, unknown> = { ...made, tokens_members_per_s: (cfg.pop * cfg.tokens) / r!.seconds, ...(c ? clusterColumns(c) : {}) };
+      if (r!.step % cfg.evalEvery === 0 || ending) {
         heldoutBpb = trainer.score(heldout);
         trainBpb = trainer.score(trainSample);
         rec.heldout_bpb = heldoutBpb;
         rec.train_bpb = trainBpb;
       }
-      metrics.append(rec);
       last = rec;
-      if (r.step % cfg.ckptEvery === 0 || r.step === cfg.steps || outOfTime || stopped) trainer.saveCheckpoint(runDir, { heldout_bpb: heldoutBpb });
-      const secs = (performance.now() - started) / 1000;
-      hooks.onStep?.({ step: r.step, total: cfg.steps, startStep, pop_bpb: r.pop_bpb, train_bpb: trainBpb, heldout_bpb: heldoutBpb, tokens_members_per_s: members / secs, ...(c ? { workers: c.workers, stragglerSeconds: c.stragglerSeconds } : {}) });
-      if (stopped) break;
-      if (outOfTime) {
-        log(`--max-seconds ${hooks.maxSeconds} reached at step ${r.step}; resume with: eggroll lm train --resume ${runDir}`);
-        break;
-      }
-    }
+      return [rec];
+    },
+    report() {
+      const c = r!.cluster;
+      hooks.onStep?.({ step: r!.step, total: cfg.steps, startStep, pop_bpb: r!.pop_bpb, train_bpb: trainBpb, heldout_bpb: heldoutBpb, tokens_members_per_s: members / clock.session(), ...(c ? { workers: c.workers, stragglerSeconds: c.stragglerSeconds } : {}) });
+    },
+    checkpoint: () => trainer.saveCheckpoint(runDir, { heldout_bpb: heldoutBpb }),
+  };
+  try {
+    await runLoop(step, runDir, { metrics, clock, shouldStop: hooks.shouldStop, maxSeconds: hooks.maxSeconds, log, resumeHint: `eggroll lm train --resume ${runDir}` });
+  } catch (e) {
+    // A stopped run still gets its loss plot (what it has so far), then the caller prints how to resume.
+    if (e instanceof RunStopped) await writeLossPlot(runDir, base);
+    throw e;
   } finally {
     await trainer.close();
     await cluster?.close();
   }
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = clock.session();
   await writeLossPlot(runDir, base);
-  if (stopped) throw new LmRunStopped(stopped, trainer.step, runDir);
   return {
     run_dir: runDir, steps: trainer.step, pop: cfg.pop, layers: cfg.layers, width: cfg.width, params: trainer.arch.size,
     group_size: cfg.groupSize, tokens: cfg.tokens, backend: backend.name, workers: opts.workers,

@@ -9,6 +9,7 @@ import { negZeroBias, type Activation } from '../backend/epilogue.js';
 import type { ParamSet } from '../nn/params.js';
 import { sizeOf } from '../nn/params.js';
 import { denseNoise, lowRankFactors } from './noise.js';
+import type { TensorNoise } from './strategies/plugin.js';
 
 /**
  * Which member each row of a population batch belongs to, resolved to the noise it needs: `pair[i]` is
@@ -118,8 +119,8 @@ export interface PerturbedNoiserOptions extends MemberLayout {
   epoch: number;
   sigma: number;
   rank: number;
-  /** OpenES: every 'lowrank' matrix is perturbed with dense noise instead. */
-  denseMatrices: boolean;
+  /** How each evolved tensor is perturbed, by its evolve mode: the strategy plug-in's choice (strategies/plugin.ts). */
+  noiseFor: (mode: 'lowrank' | 'full') => TensorNoise;
   /**
    * Dense noise is materialised once per generation while it fits in this many bytes; beyond that it is
    * regenerated in every call (slower, bounded memory).
@@ -128,8 +129,8 @@ export interface PerturbedNoiserOptions extends MemberLayout {
 }
 
 /**
- * The population noiser for one generation and one range of pairs: EGGROLL's low-rank perturbation for
- * 'lowrank' matrices, dense Gaussian noise for 'full' tensors (and for all matrices under OpenES).
+ * The population noiser for one generation and one range of pairs: each evolved tensor perturbed as the strategy
+ * says (noiseFor): EGGROLL's low-rank A·Bᵀ/√r, or dense Gaussian noise.
  * Factors are generated once, when the noiser is made, and reused by every forward call of the
  * generation and by the update.
  */
@@ -222,12 +223,13 @@ export class PerturbedNoiser implements Noiser {
   }
 
   isLowRank(pid: number): boolean {
-    return this.params.specs[pid].mode === 'lowrank' && !this.opts.denseMatrices;
+    const mode = this.params.specs[pid].mode;
+    return mode !== 'frozen' && this.opts.noiseFor(mode) === 'lowrank';
   }
 
   isDense(pid: number): boolean {
     const mode = this.params.specs[pid].mode;
-    return mode === 'full' || (mode === 'lowrank' && this.opts.denseMatrices);
+    return mode !== 'frozen' && this.opts.noiseFor(mode) === 'dense';
   }
 
   /** Dense noise of one local pair: the cached slice, or regenerated into scratch. */

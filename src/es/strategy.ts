@@ -14,16 +14,19 @@ import type { Backend } from '../backend/types.js';
 import type { ParamSet } from '../nn/params.js';
 import { sizeOf } from '../nn/params.js';
 import { PerturbedNoiser, pairOf, signOf } from './noiser.js';
+import { estimateDirection, strategyPlugin, strategyNames, type StrategyContext, type StrategyPlugin } from './strategies/index.js';
 import { Population } from './population.js';
 import { noiseEpoch } from './noise.js';
 import { sanitizeFitness, shapeFitness, type Shaping } from './shaping.js';
 import { scheduleValue, validateSchedule, type Schedule } from './schedule.js';
 import { applyUpdate, finishStep, initOptimizerState, type OptimizerConfig, type OptimizerState } from './optim.js';
 
-export type Algo = 'eggroll' | 'openes';
-export const ALGOS = ['eggroll', 'openes'] as const;
+/** A registered strategy's name (strategies/index.ts): 'eggroll', 'openes', or a plug-in's. */
+export type Algo = string;
+export { strategyNames };
 
 export interface StrategyConfig {
+  /** The strategy plug-in, by its registered name. */
   algo: Algo;
   popSize: number;
   /** Rank r of EGGROLL's perturbations (ignored by OpenES). */
@@ -65,22 +68,12 @@ export interface StrategyState {
 /** Checks a configuration against a parameter set; the message names the field and the allowed range. */
 export function validateStrategy(params: ParamSet, c: StrategyConfig): void {
   const antithetic = c.antithetic ?? true;
+  strategyPlugin(c.algo); // an unknown name: the registered ones listed
   if (!Number.isInteger(c.popSize) || c.popSize < 2) throw new RangeError(`popSize must be an integer ≥ 2, got ${c.popSize}`);
   if (antithetic && c.popSize % 2 !== 0) throw new RangeError(`popSize must be even with antithetic sampling (members come in ± pairs), got ${c.popSize}`);
   validateSchedule('sigma', c.sigma);
   validateSchedule('lr', c.lr);
-  if (c.algo === 'eggroll') {
-    // Each matrix uses min(r, m, n) (see PerturbedNoiser.rankOf); a rank above every matrix's min(m, n) is an error.
-    let widest: { name: string; shape: number[]; max: number } | undefined;
-    for (const s of params.specs) {
-      if (s.mode !== 'lowrank') continue;
-      const max = Math.min(s.shape[0], s.shape[1]);
-      if (!widest || max > widest.max) widest = { name: s.name, shape: s.shape, max };
-    }
-    if (widest && (!Number.isInteger(c.rank) || c.rank < 1 || c.rank > widest.max)) {
-      throw new RangeError(`rank must be an integer in [1, ${widest.max}] (min(m, n) of the largest matrix '${widest.name}' ${widest.shape.join('×')}), got ${c.rank}`);
-    }
-  }
+  strategyPlugin(c.algo).validate?.(params, c);
   const reuse = c.noiseReuse ?? 1;
   if (!Number.isInteger(reuse) || reuse < 0) throw new RangeError(`noiseReuse must be an integer ≥ 0, got ${reuse}`);
   if (c.shaping.kind === 'group' && (!Number.isInteger(c.shaping.groupSize) || c.shaping.groupSize < 2 || c.popSize % c.shaping.groupSize !== 0)) {
@@ -98,7 +91,11 @@ export class EvolutionStrategy {
   private handles = new Map<string, Population>();
   private handlesGeneration = -1;
   private grads: Float32Array[];
-  private scratch: Float32Array = new Float32Array(0);
+  private scratchRows: Float32Array = new Float32Array(0);
+  /** The algorithm: its plug-in, what it sees of this strategy, and its own state. */
+  readonly plugin: StrategyPlugin;
+  private readonly context: StrategyContext;
+  private readonly pluginState: unknown;
 
   constructor(readonly params: ParamSet, readonly backend: Backend, readonly config: StrategyConfig) {
     validateStrategy(params, config);
@@ -106,6 +103,15 @@ export class EvolutionStrategy {
     this.pairs = this.antithetic ? config.popSize / 2 : config.popSize;
     this.state = { generation: 0, optimizer: initOptimizerState(config.optimizer, params.specs.map((s) => sizeOf(s.shape))) };
     this.grads = params.specs.map((s) => (s.mode === 'frozen' ? new Float32Array(0) : backend.allocF32(sizeOf(s.shape))));
+    this.plugin = strategyPlugin(config.algo);
+    this.context = {
+      params, backend, config, pairs: this.pairs, antithetic: this.antithetic,
+      scratch: (length) => {
+        if (this.scratchRows.length < length) this.scratchRows = backend.allocF32(length);
+        return this.scratchRows;
+      },
+    };
+    this.pluginState = this.plugin.init?.(this.context);
   }
 
   get generation(): number {
@@ -144,7 +150,7 @@ export class EvolutionStrategy {
       epoch: noiseEpoch(generation, this.config.noiseReuse ?? 1),
       sigma: this.sigmaAt(),
       rank: this.config.rank,
-      denseMatrices: this.config.algo === 'openes',
+      noiseFor: this.plugin.noiseFor,
       denseCacheBytes: this.config.denseCacheBytes ?? 2 ** 30,
     });
     const pop = new Population(noiser, generation, memberStart, memberEnd, layout);
@@ -172,11 +178,8 @@ export class EvolutionStrategy {
     this.params.specs.forEach((spec, pid) => {
       if (spec.mode === 'frozen') return;
       const g = this.grads[pid];
-      if (noiser.isLowRank(pid)) {
-        this.lowRankGradient(noiser, pid, w, sigma, g);
-      } else {
-        this.denseGradient(noiser, pid, w, sigma, g);
-      }
+      if (this.plugin.direction) this.plugin.direction(this.context, this.pluginState, noiser, pid, w, sigma, g);
+      else estimateDirection(this.context, noiser, pid, w, sigma, g);
       for (let i = 0; i < g.length; i++) g2 += g[i] * g[i];
     });
     this.params.specs.forEach((spec, pid) => {
@@ -197,39 +200,5 @@ export class EvolutionStrategy {
   release(): void {
     for (const h of this.handles.values()) h.release();
     this.handles.clear();
-  }
-
-  /**
-   * g = σ/(√r·√N) · Σ_p w_p A_p B_pᵀ as ONE GEMM over the stacked factors: scale each pair's A rows by
-   * w_p, then g = (scaled Aᵀ)·B, contracting over all pairs·r rows. No E_i is ever formed.
-   */
-  private lowRankGradient(noiser: PerturbedNoiser, pid: number, w: Float32Array, sigma: number, g: Float32Array): void {
-    const [m, n] = this.params.specs[pid].shape;
-    const r = noiser.rankOf(pid);
-    const at = noiser.at[pid]!, bt = noiser.bt[pid]!;
-    const rows = this.pairs * r;
-    if (this.scratch.length < rows * m) this.scratch = this.backend.allocF32(rows * m);
-    const sa = this.scratch;
-    for (let p = 0; p < this.pairs; p++) {
-      const wp = w[p];
-      const base = p * r * m;
-      for (let j = 0; j < r * m; j++) sa[base + j] = wp * at[base + j];
-    }
-    const scale = sigma / (Math.sqrt(r) * Math.sqrt(this.config.popSize));
-    this.backend.sgemm(true, false, m, n, rows, scale, sa.subarray(0, rows * m), bt, 0, g);
-  }
-
-  /** g = σ/√N · Σ_p w_p ε_p with each pair's dense noise (OpenES, and 'full' tensors under EGGROLL). */
-  private denseGradient(noiser: PerturbedNoiser, pid: number, w: Float32Array, sigma: number, g: Float32Array): void {
-    g.fill(0);
-    const acc = new Float64Array(g.length);
-    for (let p = 0; p < this.pairs; p++) {
-      const wp = w[p];
-      if (wp === 0) continue;
-      const e = noiser.denseFor(pid, p);
-      for (let j = 0; j < acc.length; j++) acc[j] += wp * e[j];
-    }
-    const scale = sigma / Math.sqrt(this.config.popSize);
-    for (let j = 0; j < g.length; j++) g[j] = acc[j] * scale;
   }
 }

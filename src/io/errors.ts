@@ -4,13 +4,8 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
-/**
- * Bad input that the caller named (a flag's value, a data path): one line saying what is wrong and what
- * is allowed, exit 2. Experiments throw it below the CLI; the CLI's UsageError is one too.
- */
-export class InputError extends Error {
-  override readonly name: string = 'InputError';
-}
+export { InputError } from './input-error.js';
+import { InputError } from './input-error.js';
 
 /** A file read back (config, sidecar, latest.json, safetensors, data) is malformed: bad input, exit 2. */
 export class BadFileError extends Error {

@@ -8,6 +8,7 @@ import type { Backend, BackendChoice } from '../backend/index.js';
 import { ParamSet, sizeOf, type ParamSpec } from '../nn/params.js';
 import { EvolutionStrategy, type StrategyConfig, type TellResult } from '../es/strategy.js';
 import type { Task, TaskRef } from '../es/task.js';
+import { strategyModuleFor } from '../es/strategies/index.js';
 import { EvalPool } from './pool.js';
 import { LocalTrainer } from '../es/local-trainer.js';
 import { saveCheckpoint, loadCheckpoint, type Checkpoint } from '../io/checkpoint.js';
@@ -61,8 +62,11 @@ export class Trainer {
     let pool: EvalPool | undefined;
     if (workers > 1) {
       if (!setup.taskRef) throw new Error('workers > 1 needs a taskRef (module URL and options) so worker threads can build the task');
+      // A plug-in strategy registered from a module: each worker imports it before building its replica.
+      const strategyModule = strategyModuleFor(setup.strategy.algo);
+      const task = strategyModule ? { ...setup.taskRef, preload: [...(setup.taskRef.preload ?? []), strategyModule] } : setup.taskRef;
       pool = await EvalPool.create(workers, {
-        task: setup.taskRef,
+        task,
         backend: setup.backendChoice ?? setup.backend.name,
         strategy: setup.strategy,
         paramSizes: setup.task.specs.map((s) => sizeOf(s.shape)),

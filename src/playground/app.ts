@@ -80,7 +80,7 @@ const textOf = (e: HTMLElement) => pendingText.get(e) ?? e.textContent ?? '';
 function readSettings(): Settings {
   const d = new FormData(form);
   const num = (k: string) => Number(d.get(k));
-  return { env: String(d.get('env')), algo: d.get('algo') === 'openes' ? 'openes' : 'eggroll', pop: num('pop'), rank: num('rank'), sigma: num('sigma'), lr: num('lr'), seed: num('seed'), gens: num('gens'), threads: num('threads') };
+  return { env: String(d.get('env')), algo: String(d.get('algo')), pop: num('pop'), rank: num('rank'), sigma: num('sigma'), lr: num('lr'), seed: num('seed'), gens: num('gens'), threads: num('threads') };
 }
 
 function newWorker(which: number): Worker {

@@ -4,7 +4,7 @@ import type { ChainView } from '../boolean/chain.js';
 /** What the page lets a person change; the rest comes from the environment's preset (rl/presets.ts). */
 export interface Settings {
   readonly env: string;
-  readonly algo: 'eggroll' | 'openes';
+  readonly algo: string;
   readonly pop: number;
   readonly rank: number;
   readonly sigma: number;

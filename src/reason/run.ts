@@ -24,7 +24,7 @@ import { loadLm } from './weights.js';
 import { ES_TASK_MODULE, ReasonEsTask, type EsTaskRefOptions } from './es-task.js';
 import { EVAL_PROBLEM_SEED, reasonConfigSchema, type ReasonRunConfig } from './config.js';
 import { decaying } from '../es/schedule.js';
-import { stopRequested } from '../io/stop-check.js';
+import { RunClock, runLoop, type LoopExperiment } from '../experiment/index.js';
 
 export interface ReasonHooks {
   log?: (line: string) => void;
@@ -47,13 +47,6 @@ export interface ReasonSummary {
   tokens_generated: number;
   peak_rss_mb: number;
   run_dir: string;
-}
-
-export class ReasonRunStopped extends Error {
-  override readonly name = 'ReasonRunStopped';
-  constructor(readonly reason: string, readonly step: number, readonly dir: string) {
-    super(`${reason}: stopped at step ${step} with a checkpoint`);
-  }
 }
 
 /** Peak resident memory of this process so far, MB (the OS's high-water mark). */
@@ -100,39 +93,39 @@ export async function runReason(config: ReasonRunConfig, dir: string, resume: bo
       metrics.append({ kind: 'eval', step: 0, seconds: 0, tokens: 0, heldout_acc: a.accuracy, heldout_lo: a.ci95[0], heldout_hi: a.ci95[1], format_rate: a.format_rate, rss_mb: peakRssMb() });
       log(`base model: held-out accuracy ${(100 * a.accuracy).toFixed(1)}% (${a.correct}/${a.problems}), well-formed ${(100 * a.format_rate).toFixed(0)}%`);
     }
-    const t0 = performance.now();
-    const limitMs = (hooks.maxSeconds ?? 0) * 1000;
-    // Training seconds: evaluation time is left out (the clock pauses while the held-out set is scored).
-    let evalSeconds = 0;
-    const session = () => (performance.now() - t0) / 1000 - evalSeconds;
-    const seconds = () => priorSeconds + session();
+    const clock = new RunClock(priorSeconds);
     let lastAcc: Accuracy | undefined;
     let lastEvalStep = -1;
-    while (step < config.steps) {
-      const r = await method.step(step);
-      step++;
-      tokens += r.tokens;
-      const n = config.prompts * config.group;
-      metrics.append({ kind: 'step', step, seconds: seconds(), tokens, reward: r.reward / n, correct_rate: r.correct / n, rss_mb: peakRssMb(), ...r.extra });
-      let heldout: number | undefined;
-      if (step % config.evalEvery === 0 || step === config.steps) {
-        const te = performance.now();
-        lastAcc = evaluate();
-        lastEvalStep = step;
-        evalSeconds += (performance.now() - te) / 1000;
-        heldout = lastAcc.accuracy;
-        metrics.append({ kind: 'eval', step, seconds: seconds(), tokens, heldout_acc: lastAcc.accuracy, heldout_lo: lastAcc.ci95[0], heldout_hi: lastAcc.ci95[1], format_rate: lastAcc.format_rate, rss_mb: peakRssMb() });
-      }
-      hooks.onStep?.({ step, total: config.steps, reward: r.reward / n, heldout });
-      const stop = await stopRequested(hooks.shouldStop);
-      const outOfTime = limitMs > 0 && session() * 1000 >= limitMs && step < config.steps;
-      if (step % config.checkpointEvery === 0 || step === config.steps || stop || outOfTime) method.save(ckDir, step, { seconds: seconds(), tokens, baseAccuracy: baseAcc });
-      if (stop) throw new ReasonRunStopped(stop, step, dir);
-      if (outOfTime) {
-        log(`--max-seconds ${hooks.maxSeconds} reached at step ${step} of ${config.steps}; resume with: eggroll reason train --resume ${dir}`);
-        break;
-      }
-    }
+    let made: Awaited<ReturnType<Method['step']>> | undefined;
+    let heldout: number | undefined;
+    const n = config.prompts * config.group;
+    const update: LoopExperiment = {
+      unit: 'step',
+      total: config.steps,
+      checkpointEvery: config.checkpointEvery,
+      done: () => step,
+      async advance() {
+        made = await method.step(step);
+        step++;
+        tokens += made.tokens;
+      },
+      record() {
+        const rows: Record<string, unknown>[] = [{ kind: 'step', step, seconds: clock.seconds(), tokens, reward: made!.reward / n, correct_rate: made!.correct / n, rss_mb: peakRssMb(), ...made!.extra }];
+        heldout = undefined;
+        if (step % config.evalEvery === 0 || step === config.steps) {
+          // Training seconds: evaluation time is left out (the clock pauses while the held-out set is scored).
+          lastAcc = clock.untimed(evaluate);
+          lastEvalStep = step;
+          heldout = lastAcc.accuracy;
+          rows.push({ kind: 'eval', step, seconds: clock.seconds(), tokens, heldout_acc: lastAcc.accuracy, heldout_lo: lastAcc.ci95[0], heldout_hi: lastAcc.ci95[1], format_rate: lastAcc.format_rate, rss_mb: peakRssMb() });
+        }
+        return rows;
+      },
+      report: () => hooks.onStep?.({ step, total: config.steps, reward: made!.reward / n, heldout }),
+      checkpoint: (seconds) => method.save(ckDir, step, { seconds, tokens, baseAccuracy: baseAcc }),
+    };
+    await runLoop(update, dir, { metrics, clock, shouldStop: hooks.shouldStop, maxSeconds: hooks.maxSeconds, log, resumeHint: `eggroll reason train --resume ${dir}` });
+    const seconds = () => clock.seconds();
     // A run cut short by --max-seconds ends between evaluations: score the parameters it ends with.
     let final = lastAcc;
     if (!final || lastEvalStep !== step) {

@@ -2,7 +2,7 @@
  * An RL run's settings (config.json) and how they become the strategy's and the task's options. Pure (no
  * files), so the browser playground builds exactly what `eggroll train` builds from the same settings.
  */
-import type { Algo, StrategyConfig } from '../es/strategy.js';
+import { strategyNames, type Algo, type StrategyConfig } from '../es/strategy.js';
 import type { Shaping } from '../es/shaping.js';
 import { decaying } from '../es/schedule.js';
 import type { OptimizerConfig } from '../es/optim.js';
@@ -10,6 +10,9 @@ import type { Activation } from '../nn/activations.js';
 import type { BackendChoice } from '../backend/index.js';
 import type { ActionMode } from './policy.js';
 import type { RlTaskOptions } from './task.js';
+import { InputError } from '../io/input-error.js';
+import { BASE_PRESET, PRESETS } from './presets.js';
+import { resolveEnv } from './envs/index.js';
 
 /** Everything a run needs, as written to config.json (enough to rerun it). */
 export interface RlRunConfig {
@@ -55,6 +58,30 @@ export function policyConfigOf(c: PolicyConfig): PolicyConfig {
   const out: Record<string, unknown> = {};
   for (const k of POLICY_CONFIG_KEYS) if (c[k] !== undefined) out[k] = c[k];
   return out as unknown as PolicyConfig;
+}
+
+/**
+ * An RL run's settings from the environment's preset and the caller's overrides (a config file's and then the
+ * command line's, already merged by the caller; undefined values are left to the preset), checked as a whole: the
+ * cross-field rules no single flag can check. Used by `eggroll train`, the scripts, `bench cluster` and the
+ * playground alike. InputError (one line naming the setting) for anything out of range.
+ */
+export function resolveRlConfig(env: string, overrides: Partial<RlRunConfig> = {}): RlRunConfig {
+  let def;
+  try {
+    def = resolveEnv(env);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  const cfg: Record<string, unknown> = { ...BASE_PRESET, ...PRESETS[def.id], env: def.id };
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined && k !== 'env') cfg[k] = v;
+  const c = cfg as unknown as RlRunConfig;
+  if (!strategyNames().includes(c.algo)) throw new InputError(`--algo: must be one of ${strategyNames().join(', ')} (or a strategy an --import module registers), got '${c.algo}'`);
+  if (c.pop % 2 !== 0) throw new InputError(`--pop must be even (members come in antithetic ± pairs), got ${c.pop}`);
+  if (c.shaping === 'group' && (!c.groupSize || c.pop % c.groupSize !== 0)) throw new InputError(`--shaping group needs --group-size dividing --pop ${c.pop}`);
+  const widest = Math.max(...[def.observationSpace.dim, ...c.hidden].map((a, i, arr) => (i + 1 < arr.length ? Math.min(a, arr[i + 1]) : 0)));
+  if (c.algo === 'eggroll' && c.rank > widest) throw new InputError(`--rank must be in [1, ${widest}] for this policy (min(m, n) of its largest matrix), got ${c.rank}`);
+  return c;
 }
 
 export function strategyFor(c: RlRunConfig): StrategyConfig {

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ALGOS } from '../es/strategy.js';
+import { strategyNames } from '../es/strategy.js';
 import { OPTIMIZERS } from '../es/optim.js';
 import { SHAPING_KINDS } from '../es/shaping.js';
 import { ACTIVATIONS } from '../nn/activations.js';
@@ -26,7 +26,8 @@ import { writeJsonAtomic } from '../io/atomic.js';
 import { MetricsLog, readJsonl } from '../io/metrics.js';
 import { hasCheckpoint } from '../io/checkpoint.js';
 import { linePlotSvg, writePlot } from '../io/plot.js';
-import { stopRequested } from '../io/stop-check.js';
+import { RunClock, runLoop, clusterColumns, type LoopExperiment } from '../experiment/index.js';
+import type { StepResult } from '../parallel/trainer.js';
 
 export type { RlRunConfig } from './config.js';
 export { strategyFor, taskOptionsFor } from './config.js';
@@ -38,7 +39,7 @@ const pos = () => z.number().refine((v) => Number.isFinite(v) && v > 0, { messag
  * (policy sizes, env_id, version) are kept.
  */
 export const rlRunConfigSchema = z.object({
-  env: z.string().min(1), algo: z.enum(ALGOS), pop: int(2), rank: int(1), sigma: pos(), sigmaDecay: z.number(), lr: pos(), lrDecay: z.number(),
+  env: z.string().min(1), algo: z.string().refine((a) => strategyNames().includes(a), { message: `must be a registered strategy (${strategyNames().join(', ')})` }), pop: int(2), rank: int(1), sigma: pos(), sigmaDecay: z.number(), lr: pos(), lrDecay: z.number(),
   optimizer: z.enum(OPTIMIZERS), momentum: z.number(), weightDecay: z.number(), shaping: z.enum(SHAPING_KINDS), groupSize: int(0).optional(),
   gens: int(1), episodes: int(1), evalEpisodes: int(1), hidden: z.array(int(1)).min(1), activation: z.enum(ACTIVATIONS), bias: z.enum(['full', 'frozen']),
   obsNorm: z.boolean(), action: z.enum(ACTION_MODES), noiseReuse: int(0), seed: int(0), workers: int(1).optional(),
@@ -119,14 +120,6 @@ export interface RunHooks {
   clusterJobs?: number;
 }
 
-/** A run stopped early (Ctrl-C, a signal) after writing a checkpoint at `generation`. */
-export class RunStopped extends Error {
-  override readonly name = 'RunStopped';
-  constructor(readonly reason: string, readonly generation: number, readonly dir: string) {
-    super(`${reason}: stopped at generation ${generation} with a checkpoint`);
-  }
-}
-
 /** Trains (or resumes) into `dir`; returns the summary also written to dir/summary.json. */
 export async function runRl(config: RlRunConfig, dir: string, resume: boolean, hooks: RunHooks = {}): Promise<RlRunSummary> {
   const log = hooks.log ?? (() => {});
@@ -167,45 +160,36 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
       writeJsonAtomic(join(dir, 'config.json'), written);
       metrics.truncate(() => false);
     }
-    const t0 = performance.now();
+    const clock = new RunClock(priorSeconds);
     let last = { mean: NaN, max: NaN };
-    const limitMs = (hooks.maxSeconds ?? 0) * 1000;
-    let stopReason: RlRunSummary['stopped_by'];
-    while (trainer.generation < config.gens) {
-      let r: Awaited<ReturnType<Trainer['step']>>;
-      try {
+    let r: StepResult | undefined;
+    const generation: LoopExperiment = {
+      unit: 'generation',
+      total: config.gens,
+      checkpointEvery: config.checkpointEvery,
+      done: () => trainer.generation,
+      async advance() {
         r = await trainer.step();
-      } catch (e) {
-        // Ctrl-C while a cluster generation waited: that generation is given up, the state before it is kept.
-        if ((e as Error).name !== 'GenerationAborted') throw e;
-        trainer.save(ckDir, { seconds: priorSeconds + (performance.now() - t0) / 1000 }, policyMetadata(config, trainer.generation));
-        throw new RunStopped((e as { reason: string }).reason, trainer.generation, dir);
-      }
-      last = { mean: r.meanFitness, max: r.maxFitness };
-      const c = r.cluster;
-      metrics.append({
-        gen: r.generation, mean_return: r.meanFitness, max_return: r.maxFitness, min_return: r.minFitness, sigma: r.sigma, lr: r.lr, grad_norm: r.gradNorm, non_finite: r.nonFinite, seconds: r.seconds,
-        ...(c ? { workers: c.workers, jobs_retried: c.jobsRetried, straggler_s: c.stragglerSeconds, worker_eval_s: c.evalSeconds, bytes_sent: c.bytesSent, bytes_received: c.bytesReceived } : {}),
-      });
-      const seconds = priorSeconds + (performance.now() - t0) / 1000;
-      hooks.onGeneration?.({ generation: trainer.generation, total: config.gens, mean: r.meanFitness, best: r.maxFitness, ...(c ? { workers: c.workers, stragglerSeconds: c.stragglerSeconds } : {}) });
-      const stop = await stopRequested(hooks.shouldStop);
-      const outOfTime = limitMs > 0 && performance.now() - t0 >= limitMs && trainer.generation < config.gens;
-      const reached = hooks.stopAtReturn !== undefined && r.meanFitness >= hooks.stopAtReturn && trainer.generation < config.gens;
-      if (trainer.generation % config.checkpointEvery === 0 || trainer.generation === config.gens || stop || outOfTime || reached) trainer.save(ckDir, { seconds }, policyMetadata(config, trainer.generation));
-      if (stop) throw new RunStopped(stop, trainer.generation, dir);
-      if (outOfTime) {
-        stopReason = 'max-seconds';
-        log(`--max-seconds ${hooks.maxSeconds} reached at generation ${trainer.generation} of ${config.gens}; resume with: eggroll train --resume ${dir}`);
-        break;
-      }
-      if (reached) {
-        stopReason = 'stop-at-return';
-        log(`population mean return ${r.meanFitness.toFixed(1)} ≥ --stop-at-return ${hooks.stopAtReturn} at generation ${trainer.generation}`);
-        break;
-      }
-    }
-    const seconds = priorSeconds + (performance.now() - t0) / 1000;
+        last = { mean: r.meanFitness, max: r.maxFitness };
+      },
+      record() {
+        const c = r!.cluster;
+        return [{
+          gen: r!.generation, mean_return: r!.meanFitness, max_return: r!.maxFitness, min_return: r!.minFitness, sigma: r!.sigma, lr: r!.lr, grad_norm: r!.gradNorm, non_finite: r!.nonFinite, seconds: r!.seconds,
+          ...(c ? clusterColumns(c) : {}),
+        }];
+      },
+      report() {
+        const c = r!.cluster;
+        hooks.onGeneration?.({ generation: trainer.generation, total: config.gens, mean: r!.meanFitness, best: r!.maxFitness, ...(c ? { workers: c.workers, stragglerSeconds: c.stragglerSeconds } : {}) });
+      },
+      checkpoint: (seconds) => trainer.save(ckDir, { seconds }, policyMetadata(config, trainer.generation)),
+      finishedEarly: () => hooks.stopAtReturn !== undefined && r!.meanFitness >= hooks.stopAtReturn
+        ? `population mean return ${r!.meanFitness.toFixed(1)} ≥ --stop-at-return ${hooks.stopAtReturn} at generation ${trainer.generation}` : undefined,
+    };
+    const end = await runLoop(generation, dir, { metrics, clock, shouldStop: hooks.shouldStop, maxSeconds: hooks.maxSeconds, log, resumeHint: `eggroll train --resume ${dir}` });
+    const stopReason: RlRunSummary['stopped_by'] = end.stoppedBy === 'max-seconds' ? 'max-seconds' : end.stoppedBy === 'early' ? 'stop-at-return' : undefined;
+    const seconds = clock.seconds();
     const evalReturns = task.evaluatePolicy(trainer.params, config.evalEpisodes, config.seed);
     const { mean, std } = meanStd(evalReturns);
     if (Number.isNaN(last.mean)) {

@@ -20,6 +20,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['nn'],
   ['es'],
   ['parallel'],
+  ['experiment'],
   ['rl', 'egg', 'boolean', 'reason'],
   ['cli', 'playground'],
 ];

@@ -19,7 +19,7 @@ import { startWorkerProc, type WorkerProc } from '../helpers/workers.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { readJsonl } from '../../src/io/metrics.js';
 import { runRl, type RlRunConfig } from '../../src/rl/run.js';
-import { resolveConfig } from '../../src/cli/commands/rl.js';
+import { resolveRlConfig } from '../../src/rl/config.js';
 import { PROTOCOL_VERSION, QUEUE_NAME, QUEUE_PREFIX, keys, newRunId } from '../../src/parallel/cluster/protocol.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -96,7 +96,7 @@ describe('RL on a Redis cluster', { skip, concurrency: false }, () => {
     // worker starts after the kill and finds the job through BullMQ's stalled check.
     const [victim] = await startWorkers(1, ['--trace']);
     const dir = join(tmp(), 'pendulum-cluster');
-    const config = resolveConfig('pendulum', { pop: 128, episodes: 60, gens: 4, seed: 2, 'eval-episodes': 1, backend: 'auto', workers: 1 });
+    const config = resolveRlConfig('pendulum', { pop: 128, episodes: 60, gens: 4, seed: 2, evalEpisodes: 1, backend: 'auto', workers: 1 });
     const run = runRl(config, dir, false, { redis: redis.url, clusterJobs: 2 });
     await victim.waitFor(/gen 1 members/, 120_000);
     await victim.kill();
@@ -115,7 +115,7 @@ describe('RL on a Redis cluster', { skip, concurrency: false }, () => {
     // A 60 s lock: BullMQ alone would hand the job on only after it (and its stalled check).
     const workers = await startWorkers(2, ['--trace', '--lock-seconds', '60']);
     const dir = join(tmp(), 'gone-cluster');
-    const config = resolveConfig('pendulum', { pop: 64, episodes: 200, gens: 3, seed: 3, 'eval-episodes': 1, backend: 'auto', workers: 1 });
+    const config = resolveRlConfig('pendulum', { pop: 64, episodes: 200, gens: 3, seed: 3, evalEpisodes: 1, backend: 'auto', workers: 1 });
     const lines: string[] = [];
     const run = runRl(config, dir, false, { redis: redis.url, clusterJobs: 2, log: (l) => lines.push(l) });
     const victim = await Promise.race(workers.map((w) => w.waitFor(/gen 1 members/, 120_000).then(() => w)));
@@ -149,8 +149,8 @@ describe('RL on a Redis cluster', { skip, concurrency: false }, () => {
   test('a worker started after generation 5 catches up from the snapshot and contributes', async () => {
     await startWorkers(1);
     const dir = join(tmp(), 'late');
-    const flags = { pop: 256, gens: 10, seed: 5, 'eval-episodes': 2, 'checkpoint-every': 5, backend: 'auto', workers: 1 };
-    const config: RlRunConfig = resolveConfig('cartpole', flags);
+    const flags = { pop: 256, gens: 10, seed: 5, evalEpisodes: 2, checkpointEvery: 5, backend: 'auto' as const, workers: 1 };
+    const config: RlRunConfig = resolveRlConfig('cartpole', flags);
     let late: WorkerProc | undefined;
     const lateReady: Promise<unknown>[] = [];
     await runRl(config, dir, false, {
@@ -293,7 +293,7 @@ describe('RL on a Redis cluster when Redis restarts mid-run', { skip }, () => {
       procs.push(startWorkerProc(redis.url), startWorkerProc(redis.url));
       await Promise.all(procs.map((p) => p.waitFor(/worker: serving/)));
       const dir = join(tmp(), 'restart');
-      const config = resolveConfig('cartpole', { pop: 256, gens: 10, seed: 5, 'eval-episodes': 2, 'checkpoint-every': 5, backend: 'auto', workers: 1 });
+      const config = resolveRlConfig('cartpole', { pop: 256, gens: 10, seed: 5, evalEpisodes: 2, checkpointEvery: 5, backend: 'auto', workers: 1 });
       let restarted: Promise<void> | undefined;
       let failed: Error | undefined;
       try {

@@ -19,7 +19,7 @@ import {
 } from '../../src/rl/envs/bipedal-walker.js';
 import { make } from '../../src/rl/gym/index.js';
 import { runRl } from '../../src/rl/run.js';
-import { resolveConfig } from '../../src/cli/commands/rl.js';
+import { resolveRlConfig } from '../../src/rl/config.js';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
 
 // Every assert.ok carries a message: without one, a failing assert.ok makes Node re-read and parse the
@@ -479,7 +479,7 @@ test('Gymnasium\'s heuristic on hardcore terrain scores as on Gymnasium 1.2.3 / 
 test('training on BipedalWalker gives identical parameters on 1 and 2 workers (the worlds live in each worker)', async () => {
   const run = async (workers: number) => {
     const dir = mkdtempSync(join(tmpdir(), `bw${workers}-`));
-    const cfg = resolveConfig('bipedalwalker', { pop: 8, gens: 2, hidden: [8], seed: 4, backend: 'wasm', evalEpisodes: 1, workers });
+    const cfg = resolveRlConfig('bipedalwalker', { pop: 8, gens: 2, hidden: [8], seed: 4, backend: 'wasm', evalEpisodes: 1, workers });
     await runRl(cfg, dir, false, {});
     return decodeSafetensors(readFileSync(join(dir, 'checkpoints', 'gen-0000002.safetensors'))).tensors;
   };

@@ -14,7 +14,7 @@ import { loadBackend } from '../../src/backend/index.js';
 import { LocalTrainer } from '../../src/es/local-trainer.js';
 import { createTask } from '../../src/rl/task.js';
 import { strategyFor, taskOptionsFor } from '../../src/rl/config.js';
-import { resolveConfig } from '../../src/cli/commands/rl.js';
+import { resolveRlConfig } from '../../src/rl/config.js';
 import { runCli } from '../helpers/cli.js';
 
 test('eval of a checkpoint file equals eval of its run directory; an export round-trips and evaluates', async () => {
@@ -33,7 +33,7 @@ test('eval of a checkpoint file equals eval of its run directory; an export roun
   assert.equal(last(fromFile.stdout).generation, 3);
 
   // An export (what the playground downloads) of a LocalTrainer's policy: eval reads it, same returns as in-process.
-  const config = { ...resolveConfig('cartpole', { pop: 16, gens: 2, hidden: [8], seed: 2, backend: 'wasm' }), obsNorm: true };
+  const config = { ...resolveRlConfig('cartpole', { pop: 16, gens: 2, hidden: [8], seed: 2, backend: 'wasm' }), obsNorm: true };
   const backend = await loadBackend('wasm');
   const task = createTask(taskOptionsFor(config), backend);
   const trainer = new LocalTrainer(task, backend, strategyFor(config));
@@ -55,7 +55,7 @@ test('bad policy files: exit 2, one line naming the file', async () => {
   const good = { env: 'CartPole-v1', pop: 16, episodes: 1, seed: 0, hidden: [8], activation: 'tanh', bias: 'full', obsNorm: false, action: 'argmax' };
   const write = (name: string, bytes: Uint8Array | string) => { const p = join(dir, name); writeFileSync(p, bytes); return p; };
   const st = (meta: Record<string, string>) => encodeSafetensors({ 'param/x': { dtype: 'F32', shape: [1], data: new Float32Array(1) } }, meta);
-  const full = { ...resolveConfig('cartpole', { pop: 16, hidden: [8], seed: 0, backend: 'wasm' }) };
+  const full = { ...resolveRlConfig('cartpole', { pop: 16, hidden: [8], seed: 0, backend: 'wasm' }) };
   const cases: [string, RegExp][] = [
     [write('junk.safetensors', 'not a safetensors file at all'), /junk\.safetensors: is not a valid safetensors file/],
     [write('foreign.safetensors', st({ format: 'pt' })), /is not an eggroll policy or checkpoint/],

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
 import { runRl } from '../../src/rl/run.js';
-import { resolveConfig } from '../../src/cli/commands/rl.js';
+import { resolveRlConfig } from '../../src/rl/config.js';
 
 import { runCli } from '../helpers/cli.js';
 /** The CLI in-process (test/helpers/cli.ts); `status` as spawnSync names it. */
@@ -52,7 +52,7 @@ test('every command prints --help with an example', async () => {
 
 test('a short CartPole run learns', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cp-'));
-  const cfg = resolveConfig('cartpole', { pop: 64, gens: 12, hidden: [16], seed: 3, backend: 'auto', evalEpisodes: 20 });
+  const cfg = resolveRlConfig('cartpole', { pop: 64, gens: 12, hidden: [16], seed: 3, backend: 'auto', evalEpisodes: 20 });
   const s = await runRl(cfg, dir, false, {});
   const rows = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(rows.length, 12);
@@ -90,7 +90,7 @@ test('a run killed mid-way and resumed reaches the same parameters as an uninter
 test('RL training with observation normalisation gives identical parameters on 1 and 2 workers', async () => {
   const run = async (workers: number) => {
     const dir = mkdtempSync(join(tmpdir(), `w${workers}-`));
-    const cfg = resolveConfig('acrobot', { pop: 16, gens: 3, hidden: [8], seed: 4, backend: 'wasm', evalEpisodes: 2, obsNorm: true, workers, episodes: 2 });
+    const cfg = resolveRlConfig('acrobot', { pop: 16, gens: 3, hidden: [8], seed: 4, backend: 'wasm', evalEpisodes: 2, obsNorm: true, workers, episodes: 2 });
     await runRl(cfg, dir, false, {});
     return decodeSafetensors(readFileSync(join(dir, 'checkpoints', 'gen-0000003.safetensors'))).tensors;
   };

@@ -22,7 +22,7 @@ import { startLocalRedis, type LocalRedis } from '../../parallel/cluster/local-r
 import { createTask, type RlTask } from '../../rl/task.js';
 import { RL_KIND, strategyFor, taskOptionsFor } from '../../rl/run.js';
 import { machineInfo, table } from '../../bench/harness.js';
-import { resolveConfig } from './rl.js';
+import { resolveRlConfig } from '../../rl/config.js';
 
 const ints = (what: string, max: number) => z.string().regex(/^\d+(,\d+)*$/, { message: `${what} must be comma-separated positive integers` })
   .transform((s) => s.split(',').map(Number))
@@ -76,7 +76,7 @@ async function stopWorkers(procs: ChildProcess[]): Promise<void> {
 
 /** Times `gens` cluster generations (after one warm-up) with `workers` fresh worker processes. */
 async function measure(url: string, hidden: number[], pop: number, episodes: number, gens: number, seed: number, workers: number, jobCount?: number) {
-  const config = resolveConfig('pendulum', { pop, hidden, episodes, seed, gens: gens + 1, backend: 'auto', workers: 1 });
+  const config = resolveRlConfig('pendulum', { pop, hidden, episodes, seed, gens: gens + 1, backend: 'auto', workers: 1 });
   const backend = oneThreadBackend();
   const procs = spawnWorkers(url, workers);
   const { ClusterCoordinator } = await import('../../parallel/cluster/coordinator.js');
@@ -99,7 +99,7 @@ async function measure(url: string, hidden: number[], pop: number, episodes: num
 }
 
 async function localSeconds(hidden: number[], pop: number, episodes: number, gens: number, seed: number): Promise<number> {
-  const config = resolveConfig('pendulum', { pop, hidden, episodes, seed, gens: gens + 1, backend: 'auto', workers: 1 });
+  const config = resolveRlConfig('pendulum', { pop, hidden, episodes, seed, gens: gens + 1, backend: 'auto', workers: 1 });
   const backend = oneThreadBackend();
   const trainer = await Trainer.create({ task: createTask(taskOptionsFor(config), backend), strategy: strategyFor(config), backend, workers: 1 });
   await trainer.step();

@@ -4,7 +4,7 @@ import { parseFlags } from '../flags.js';
 import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
 import { log, printResult } from '../output.js';
 import { prepareRunDir } from '../run-dir.js';
-import { resolveConfig } from './rl.js';
+import { resolveRlConfig } from '../../rl/config.js';
 import { runRl } from '../../rl/run.js';
 import { fmt, generationProgress } from '../progress.js';
 
@@ -17,7 +17,7 @@ export const demoCommand: Command = {
   flags,
   async run(argv) {
     const { flags: f } = parseFlags(argv, flags);
-    const config = resolveConfig('CartPole-v1', { seed: f.seed, workers: f.workers, backend: f.backend });
+    const config = resolveRlConfig('CartPole-v1', { seed: f.seed, workers: f.workers, backend: f.backend });
     const dir = prepareRunDir({ out: f.out, force: f.force, prefix: 'demo-CartPole-v1', kind: 'rl', command: 'demo', log });
     if (!f.quiet) log(`EGGROLL demo: CartPole-v1, population ${config.pop}, rank ${config.rank}, ${config.gens} generations; run directory ${dir}`);
     const s = await runRl(config, dir, false, { onGeneration: generationProgress('CartPole-v1 eggroll', f.quiet), log });

@@ -10,10 +10,10 @@ import type { Command } from '../command.js';
 import { parseFlags, num } from '../flags.js';
 import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, redisFlag, seedFlag, workersFlag } from '../common-flags.js';
 import { checkRedisUrl } from '../../parallel/cluster/protocol.js';
-import { Interrupted, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { checkRunKind, prepareRunDir } from '../run-dir.js';
-import { catchStopSignals } from '../signals.js';
+import { catchStopSignals, stoppedLine } from '../signals.js';
 import { BadFileError } from '../../io/errors.js';
 import { Progress, fmt } from '../progress.js';
 import { loadBackend, type BackendChoice } from '../../backend/index.js';
@@ -21,7 +21,8 @@ import { isPowerOf4, EggForward } from '../../egg/model.js';
 import { loadCorpus, defaultCorpusPath, type Corpus } from '../../egg/data.js';
 import { computeBaselines } from '../../egg/baselines.js';
 import { findCheckpoint, type DecodedModel } from '../../egg/train.js';
-import { runLm, readLmRunConfig, scoredSlice, LmRunStopped, type LmRunConfig, type LmRunHooks, type LmRunSummary } from '../../egg/run.js';
+import { runLm, readLmRunConfig, scoredSlice, type LmRunConfig, type LmRunHooks, type LmRunSummary } from '../../egg/run.js';
+import { RunStopped } from '../../experiment/index.js';
 import { ForwardCache, scoreStream } from '../../egg/evaluate.js';
 import { sampleBytes } from '../../egg/sample.js';
 
@@ -120,7 +121,7 @@ async function trainRun(argv: string[]): Promise<void> {
     summary = await runLm(cfg, runDir, { backend, backendChoice: f.backend as BackendChoice, workers: f.workers, corpus, resumeFrom, redis: f.redis },
       { log, info: f.quiet ? () => {} : log, onStep, shouldStop: signals.reason, maxSeconds: f['max-seconds'] });
   } catch (e) {
-    if (e instanceof LmRunStopped) throw new Interrupted(`${e.reason}: checkpoint written at step ${e.step}; resume with: eggroll lm train --resume ${e.dir}`, signals.exitCode());
+    if (e instanceof RunStopped) throw stoppedLine(e, 'eggroll lm train', signals.exitCode());
     throw e;
   } finally {
     signals.dispose();

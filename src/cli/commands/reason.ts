@@ -13,10 +13,10 @@ import { z } from 'zod';
 import type { Command } from '../command.js';
 import { flag, num, oneOf, parseFlags } from '../flags.js';
 import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
-import { Interrupted, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { checkRunKind, prepareRunDir } from '../run-dir.js';
-import { catchStopSignals } from '../signals.js';
+import { catchStopSignals, stoppedLine } from '../signals.js';
 import { Progress, fmt } from '../progress.js';
 import { loadBackend, type BackendChoice } from '../../backend/index.js';
 import { OPTIMIZERS } from '../../es/optim.js';
@@ -26,7 +26,8 @@ import { probeWritable } from '../../io/atomic.js';
 import { FsError } from '../../io/errors.js';
 import { checkTensors, modelTensorsExpected } from '../../parallel/trainer.js';
 import { REASON_ALGOS, EVAL_PROBLEM_SEED, type ReasonRunConfig } from '../../reason/config.js';
-import { readReasonConfig, runReason, ReasonRunStopped, peakRssMb } from '../../reason/run.js';
+import { readReasonConfig, runReason, peakRssMb } from '../../reason/run.js';
+import { RunStopped } from '../../experiment/index.js';
 import { TASK_NAMES, makeTask, type TaskName } from '../../reason/tasks/index.js';
 import { lmSpecs, LM_DEFAULTS } from '../../reason/model.js';
 import { accuracyOf } from '../../reason/evaluate.js';
@@ -146,7 +147,7 @@ export const reasonTrainCommand: Command = {
         onStep: (p) => { if (p.heldout !== undefined) heldout = p.heldout; progress.update(p.step, { reward: p.reward, 'held-out': heldout }); },
       });
     } catch (e) {
-      if (e instanceof ReasonRunStopped) throw new Interrupted(`${e.reason}: checkpoint written at step ${e.step}; resume with: eggroll reason train --resume ${e.dir}`, signals.exitCode());
+      if (e instanceof RunStopped) throw stoppedLine(e, 'eggroll reason train', signals.exitCode());
       throw e;
     } finally {
       signals.dispose();

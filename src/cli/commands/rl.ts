@@ -6,17 +6,18 @@ import type { Command } from '../command.js';
 import { camel, flag, num, oneOf, parseFlags } from '../flags.js';
 import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, redisFlag, seedFlag, workersFlag } from '../common-flags.js';
 import { checkRedisUrl } from '../../parallel/cluster/protocol.js';
-import { Interrupted, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { prepareRunDir, checkRunKind } from '../run-dir.js';
-import { catchStopSignals } from '../signals.js';
-import { BASE_PRESET, PRESETS } from '../../rl/presets.js';
-import { runRl, readRunConfig, readPolicyFile, RunStopped, type RlRunConfig } from '../../rl/run.js';
+import { catchStopSignals, stoppedLine } from '../signals.js';
+import { resolveRlConfig } from '../../rl/config.js';
+import { runRl, readRunConfig, readPolicyFile, type RlRunConfig } from '../../rl/run.js';
+import { RunStopped } from '../../experiment/index.js';
 import type { PolicyConfig } from '../../rl/config.js';
 import { checkPolicyTensors, PolicyFileError } from '../../rl/policy-file.js';
 import { BadFileError } from '../../io/errors.js';
 import { describeSpace, envIds, resolveEnv, ENVIRONMENTS } from '../../rl/envs/index.js';
-import { ALGOS } from '../../es/strategy.js';
+import { strategyNames } from '../../es/strategy.js';
 import { OPTIMIZERS } from '../../es/optim.js';
 import { SHAPING_KINDS } from '../../es/shaping.js';
 import { ACTIVATIONS } from '../../nn/activations.js';
@@ -38,7 +39,7 @@ const hiddenSchema = z.preprocess((v) => (typeof v === 'string' ? v.split(',').m
 
 /** Flags whose defaults come from the environment's preset; `undefined` means "use the preset". */
 const trainFlags = {
-  algo: flag({ schema: oneOf(ALGOS).optional(), help: `algorithm: ${ALGOS.join('|')} (default: eggroll)` }),
+  algo: flag({ schema: z.string().min(1).optional(), help: `strategy: ${strategyNames().join('|')}, or one an --import module registers (default: eggroll)` }),
   pop: flag({ schema: num.int(2, 1 << 20).optional(), help: 'population size, even (default: per environment)' }),
   rank: flag({ schema: num.int(1, 4096).optional(), help: 'rank r of EGGROLL perturbations (default: 1)' }),
   sigma: flag({ schema: num.positive().optional(), help: 'noise scale σ (default: per environment)' }),
@@ -75,25 +76,14 @@ const trainFlags = {
 };
 
 
-/** Preset < config file < flags; validated once more as a whole (cross-field rules). */
-export function resolveConfig(env: string, flags: Record<string, unknown>): RlRunConfig {
-  let def;
-  try {
-    def = resolveEnv(env);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const cfg: Record<string, unknown> = { ...BASE_PRESET, ...PRESETS[def.id], env: def.id };
-  for (const [k, v] of Object.entries(flags)) {
-    if (v === undefined || ['out', 'resume', 'json', 'quiet', 'config', 'force', 'max-seconds', 'stop-at-return', 'redis', 'import'].includes(k)) continue;
-    cfg[camel(k)] = v;
-  }
-  const c = cfg as unknown as RlRunConfig;
-  if (c.pop % 2 !== 0) throw new UsageError(`--pop must be even (members come in antithetic ± pairs), got ${c.pop}`);
-  if (c.shaping === 'group' && (!c.groupSize || c.pop % c.groupSize !== 0)) throw new UsageError(`--shaping group needs --group-size dividing --pop ${c.pop}`);
-  const widest = Math.max(...[def.observationSpace.dim, ...c.hidden].map((a, i, arr) => (i + 1 < arr.length ? Math.min(a, arr[i + 1]) : 0)));
-  if (c.algo === 'eggroll' && c.rank > widest) throw new UsageError(`--rank must be in [1, ${widest}] for this policy (min(m, n) of its largest matrix), got ${c.rank}`);
-  return c;
+/** Flags that are not run settings: what the command does with the run, not what the run is. */
+const NOT_SETTINGS = new Set(['out', 'resume', 'json', 'quiet', 'config', 'force', 'max-seconds', 'stop-at-return', 'redis', 'import']);
+
+/** Preset < config file < flags: the flags as settings (camelCase) for rl's resolveRlConfig, which checks them. */
+function configFromFlags(env: string, flags: Record<string, unknown>): RlRunConfig {
+  const overrides: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(flags)) if (v !== undefined && !NOT_SETTINGS.has(k)) overrides[camel(k)] = v;
+  return resolveRlConfig(env, overrides);
 }
 
 export const trainCommand: Command = {
@@ -132,7 +122,7 @@ export const trainCommand: Command = {
       if (explicit.has('backend')) config.backend = flags.backend;
     } else {
       if (!positionals[0]) throw new UsageError(`missing <env>: one of ${envIds().join(', ')}`);
-      config = resolveConfig(positionals[0], flags);
+      config = configFromFlags(positionals[0], flags);
       dir = prepareRunDir({ out: flags.out, force: flags.force, prefix: `${config.env}-${config.algo}`, kind: 'rl', command: 'train', log });
     }
     if (!flags.resume) log(`run directory: ${dir}`);
@@ -142,7 +132,7 @@ export const trainCommand: Command = {
       const onGeneration = generationProgress(`${resolveEnv(config.env).id} ${config.algo}`, flags.quiet, flags['max-seconds'] || undefined);
       summary = await runRl(config, dir, Boolean(flags.resume), { onGeneration, log, shouldStop: signals.reason, maxSeconds: flags['max-seconds'], stopAtReturn: flags['stop-at-return'], redis: flags.redis });
     } catch (e) {
-      if (e instanceof RunStopped) throw new Interrupted(`${e.reason}: checkpoint written at generation ${e.generation}; resume with: eggroll train --resume ${e.dir}`, signals.exitCode());
+      if (e instanceof RunStopped) throw stoppedLine(e, 'eggroll train', signals.exitCode());
       throw e;
     } finally {
       signals.dispose();
