@@ -8,6 +8,7 @@ import { canAwaitThreadsBlocking } from './platform.js';
 
 export type { Backend, BackendName } from './types.js';
 export { jsBackend } from './js.js';
+export { PLATFORM } from './platform.js';
 
 export type BackendChoice = BackendName | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'js', 'wasm', 'native'];

@@ -1,12 +1,3 @@
-/** The Boolean lab's public API (see docs/results/boolean.md): truth tables, DNFs, DFCNs, complexity, learners, prior. */
-export * from './truth-table.js';
-export * from './dnf.js';
-export * from './dfcn.js';
-export * from './complexity.js';
-export * from './mcmc.js';
-export * from './greedy.js';
-export * from './oracle.js';
-export * from './eggroll.js';
-export * from './prior.js';
-export * from './experiments.js';
-export type { BooleanTask, Domain } from './state.js';
+/** The Boolean lab's public API (see docs/results/boolean.md): index.browser.ts plus the prior sampler (worker threads). */
+export * from './index.browser.js';
+export { samplePrior, PRIOR_MAX_N, type PriorResult } from './prior.js';

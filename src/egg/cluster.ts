@@ -8,14 +8,14 @@ import type { ClusterKind } from '../parallel/cluster/worker.js';
 import { FollowingReplica } from '../parallel/cluster/trainer-replica.js';
 import { zodProblem } from '../io/errors.js';
 import { EggTrainer } from './train.js';
-import { LM_KIND, lmRunConfigSchema, type LmRunConfig } from './run.js';
+import { EGG_KIND, eggRunConfigSchema, type EggRunConfig } from './run.js';
 
-export const lmClusterKind: ClusterKind = {
-  kind: LM_KIND,
+export const eggClusterKind: ClusterKind = {
+  kind: EGG_KIND,
   async open(config: unknown, backend: Backend) {
-    const parsed = lmRunConfigSchema.safeParse(config);
+    const parsed = eggRunConfigSchema.safeParse(config);
     if (!parsed.success) throw new Error(zodProblem(parsed.error));
-    const cfg = parsed.data as LmRunConfig;
+    const cfg = parsed.data as EggRunConfig;
     const trainer = new EggTrainer(cfg, backend, backend.name, new Uint8Array(0), 1);
     return new FollowingReplica(trainer, (job, payload) => {
       if (!payload) throw new Error('a language-model job carries its windows and states; this one has no payload');

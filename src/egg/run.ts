@@ -17,7 +17,7 @@ import { EggTrainer, eggShapeFields, type DecodedModel, type EggConfig } from '.
 import { RunClock, RunStopped, clusterColumns, runLoop, type LoopExperiment } from '../experiment/index.js';
 
 /** Everything a run needs, as written to config.json (enough to rerun it). */
-export interface LmRunConfig extends EggConfig {
+export interface EggRunConfig extends EggConfig {
   data: string;
   steps: number;
   evalEvery: number;
@@ -27,21 +27,21 @@ export interface LmRunConfig extends EggConfig {
 
 const whole = (min: number) => z.number().int().min(min);
 /** config.json of an LM run: validated when written and when read back (resume, sample, eval). */
-export const lmRunConfigSchema = z.object({
+export const eggRunConfigSchema = z.object({
   ...eggShapeFields, data: z.string().min(1), steps: whole(1), evalEvery: whole(1), evalBytes: whole(1), ckptEvery: whole(1),
 }).passthrough().refine((c) => c.pop % c.groupSize === 0, { message: 'pop must be divisible by groupSize', path: ['pop'] });
 
 /** The cluster job kind of language-model runs (egg/cluster.ts serves it). */
-export const LM_KIND = 'lm';
+export const EGG_KIND = 'lm';
 
-export function readLmRunConfig(runDir: string): LmRunConfig {
-  return readJsonFile(join(runDir, 'config.json'), lmRunConfigSchema) as LmRunConfig;
+export function readEggRunConfig(runDir: string): EggRunConfig {
+  return readJsonFile(join(runDir, 'config.json'), eggRunConfigSchema) as EggRunConfig;
 }
 
 /** The first `n` bytes of a stream, as the scored slice (baselines and the model use the same one). */
 export const scoredSlice = (s: Uint8Array, n: number): Uint8Array => s.subarray(0, Math.min(s.length, n));
 
-export interface LmRunHooks {
+export interface EggRunHooks {
   /** Notices and warnings (resuming, a time limit reached). */
   log?: (line: string) => void;
   /** Descriptive lines at the start (model, data, baselines); the CLI drops them with --quiet. */
@@ -54,7 +54,7 @@ export interface LmRunHooks {
   maxSeconds?: number;
 }
 
-export interface LmRunOptions {
+export interface EggRunOptions {
   backend: Backend;
   /** What workers load (they each load their own backend). */
   backendChoice: BackendChoice;
@@ -66,7 +66,7 @@ export interface LmRunOptions {
   redis?: string;
 }
 
-export interface LmRunSummary extends Baselines {
+export interface EggRunSummary extends Baselines {
   run_dir: string;
   steps: number;
   pop: number;
@@ -85,14 +85,14 @@ export interface LmRunSummary extends Baselines {
 }
 
 /** Trains (or resumes) into `runDir`; writes config.json on a new run, baselines, metrics, checkpoints and the plot. */
-export async function runLm(cfg: LmRunConfig, runDir: string, opts: LmRunOptions, hooks: LmRunHooks = {}): Promise<LmRunSummary> {
+export async function runEgg(cfg: EggRunConfig, runDir: string, opts: EggRunOptions, hooks: EggRunHooks = {}): Promise<EggRunSummary> {
   const log = hooks.log ?? (() => {});
   const { corpus, backend } = opts;
   const heldout = scoredSlice(corpus.heldout, cfg.evalBytes);
   const trainSample = scoredSlice(corpus.train, cfg.evalBytes);
   const base = computeBaselines(corpus.train, heldout, trainSample);
   if (!opts.resumeFrom) {
-    lmRunConfigSchema.parse(cfg); // the schema that reads it back must accept it
+    eggRunConfigSchema.parse(cfg); // the schema that reads it back must accept it
     // A backend whose load-time row-contract check failed (only when asked for by name) is recorded.
     const why = nondeterminism(backend);
     writeJsonAtomic(join(runDir, 'config.json'), why ? { ...cfg, nondeterministic: why } : cfg);
@@ -101,7 +101,7 @@ export async function runLm(cfg: LmRunConfig, runDir: string, opts: LmRunOptions
 
   const trainer = new EggTrainer(cfg, backend, opts.backendChoice, corpus.train, opts.workers);
   // The cluster modules (BullMQ, ioredis: ≈ 0.5 s to load) only when asked for.
-  const cluster = opts.redis ? await (await import('../parallel/cluster/coordinator.js')).ClusterCoordinator.connect({ url: opts.redis, kind: LM_KIND, backend: backendFingerprint(backend), config: cfg, log, shouldStop: hooks.shouldStop }) : undefined;
+  const cluster = opts.redis ? await (await import('../parallel/cluster/coordinator.js')).ClusterCoordinator.connect({ url: opts.redis, kind: EGG_KIND, backend: backendFingerprint(backend), config: cfg, log, shouldStop: hooks.shouldStop }) : undefined;
   if (cluster) {
     trainer.useCluster(cluster);
     const live = await cluster.waitForWorkers(1, 10_000);

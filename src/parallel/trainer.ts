@@ -33,7 +33,7 @@ export interface TrainerSetup {
   cluster?: ClusterCoordinator;
 }
 
-export interface StepResult extends TellResult {
+export interface GenerationResult extends TellResult {
   /** Wall-clock seconds of the whole generation (noise, evaluation, update). */
   seconds: number;
   evalSeconds: number;
@@ -83,7 +83,7 @@ export class Trainer {
     return this.es.generation;
   }
 
-  async step(): Promise<StepResult> {
+  async step(): Promise<GenerationResult> {
     const t0 = performance.now();
     const { task, strategy } = this.setup;
     const generation = this.es.generation;

@@ -1,7 +1,6 @@
-/** Reinforcement learning: batched environments, policies, the RL task and whole training runs. */
-export * from './envs/index.js';
-export * from './policy.js';
-export * from './task.js';
-export * from './run.js';
-export * from './presets.js';
-export * as gym from './gym/index.js';
+/**
+ * Reinforcement learning: batched environments, policies, the population task (index.browser.ts, also in the
+ * browser bundle) and whole training runs into a run directory, with worker threads and checkpoints.
+ */
+export * from './index.browser.js';
+export { runRl, readRunConfig, readPolicyFile, rlTaskRef, meanStd, type RunHooks, type RlRunSummary } from './run.js';

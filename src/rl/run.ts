@@ -27,7 +27,7 @@ import { MetricsLog, readJsonl } from '../io/metrics.js';
 import { hasCheckpoint } from '../io/checkpoint.js';
 import { linePlotSvg, writePlot } from '../io/plot.js';
 import { RunClock, runLoop, clusterColumns, type LoopExperiment } from '../experiment/index.js';
-import type { StepResult } from '../parallel/trainer.js';
+import type { GenerationResult } from '../parallel/trainer.js';
 
 export type { RlRunConfig } from './config.js';
 export { strategyFor, taskOptionsFor } from './config.js';
@@ -162,7 +162,7 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
     }
     const clock = new RunClock(priorSeconds);
     let last = { mean: NaN, max: NaN };
-    let r: StepResult | undefined;
+    let r: GenerationResult | undefined;
     const generation: LoopExperiment = {
       unit: 'generation',
       total: config.gens,

@@ -78,8 +78,8 @@ test('the bundle trains CartPole to the same fitness as the Node Trainer, bit fo
 
   const bBackend = await lib.loadBackend('wasm');
   assert.equal(bBackend.name, 'wasm');
-  const bTask = lib.createTask(lib.taskOptionsFor(config), bBackend);
-  const local = new lib.LocalTrainer(bTask, bBackend, lib.strategyFor(config));
+  const bTask = lib.rl.createTask(lib.rl.taskOptionsFor(config), bBackend);
+  const local = new lib.LocalTrainer(bTask, bBackend, lib.rl.strategyFor(config));
   const browserCurve: number[][] = [];
   for (let g = 0; g < gens; g++) {
     local.step();

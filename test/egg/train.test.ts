@@ -59,7 +59,7 @@ test('resume is bit-identical: 2 steps + checkpoint + 2 more equals 4 straight',
 });
 
 test('a backend that failed its row-contract check is recorded in config.json as nondeterministic', async () => {
-  const { runLm } = await import('../../src/egg/run.js');
+  const { runEgg } = await import('../../src/egg/run.js');
   const { loadCorpus } = await import('../../src/egg/data.js');
   const { jsBackend } = await import('../../src/backend/js.js');
   const { writeFileSync, readFileSync } = await import('node:fs');
@@ -68,7 +68,7 @@ test('a backend that failed its row-contract check is recorded in config.json as
   writeFileSync(join(dir, 'tiny.txt'), text);
   const cfg = { data: join(dir, 'tiny.txt'), layers: 1, width: 4, pop: 4, groupSize: 2, tokens: 4, sigmaShift: 4, alpha: 3, seed: 1, steps: 1, evalEvery: 1, evalBytes: 64, ckptEvery: 1 };
   const backend = { ...jsBackend, nondeterministic: 'sgemm NN 23×19×37, split at row 1: element 0 differs' };
-  await runLm(cfg, join(dir, 'run'), { backend, backendChoice: 'js', workers: 1, corpus: loadCorpus(cfg.data) });
+  await runEgg(cfg, join(dir, 'run'), { backend, backendChoice: 'js', workers: 1, corpus: loadCorpus(cfg.data) });
   const written = JSON.parse(readFileSync(join(dir, 'run', 'config.json'), 'utf8'));
   assert.match(written.nondeterministic, /split at row 1/);
 });

@@ -21,7 +21,7 @@ import { isPowerOf4, EggForward } from '../../egg/model.js';
 import { loadCorpus, defaultCorpusPath, type Corpus } from '../../egg/data.js';
 import { computeBaselines } from '../../egg/baselines.js';
 import { findCheckpoint, type DecodedModel } from '../../egg/train.js';
-import { runLm, readLmRunConfig, scoredSlice, type LmRunConfig, type LmRunHooks, type LmRunSummary } from '../../egg/run.js';
+import { runEgg, readEggRunConfig, scoredSlice, type EggRunConfig, type EggRunHooks, type EggRunSummary } from '../../egg/run.js';
 import { RunStopped } from '../../experiment/index.js';
 import { ForwardCache, scoreStream } from '../../egg/evaluate.js';
 import { sampleBytes } from '../../egg/sample.js';
@@ -69,14 +69,14 @@ async function trainRun(argv: string[]): Promise<void> {
   const { flags: f, explicit } = parseFlags(argv, trainFlags, [], true);
   if (f.redis) checkRedisUrl(f.redis);
   if (f.redis && explicit.has('workers')) log('--workers is not used with --redis: the cluster\'s workers evaluate the population (eggroll worker --concurrency sets threads per machine)');
-  let cfg: LmRunConfig;
+  let cfg: EggRunConfig;
   let runDir: string;
   if (f.resume) {
     runDir = resolve(f.resume);
     const bad = [...explicit].filter((k) => !RESUME_FREE.has(k));
     if (bad.length) throw new UsageError(`--resume: ${bad.map((k) => `--${k}`).join(', ')} cannot change on resume (the run's config.json fixes them); allowed: ${[...RESUME_FREE].map((k) => `--${k}`).join(' ')}`);
     checkRunKind(f.resume, 'lm', '--resume');
-    const saved = readLmRunConfig(runDir);
+    const saved = readEggRunConfig(runDir);
     // Without --steps a resume runs to the run's own total, as train --resume keeps its --gens.
     cfg = { ...saved, steps: explicit.has('steps') ? f.steps : saved.steps };
     if (explicit.has('eval-every')) cfg.evalEvery = f['eval-every'];
@@ -107,7 +107,7 @@ async function trainRun(argv: string[]): Promise<void> {
   if (!f.quiet) log(`run dir ${runDir}`);
   let progress: Progress | undefined;
   const startedAt = performance.now(); // the bar is made at the first finished step; its rate counts from here
-  const onStep: LmRunHooks['onStep'] = (p) => {
+  const onStep: EggRunHooks['onStep'] = (p) => {
     // On resume the bar counts this session's steps, so its rate and ETA are right.
     progress ??= new Progress({ total: Math.max(1, p.total - p.startStep), label: p.startStep > 0 ? `lm train (from step ${p.startStep})` : 'lm train', quiet: f.quiet, maxSeconds: f['max-seconds'] || undefined, unit: 'steps', startedAt });
     const fields: Record<string, number> = { step: p.step, pop: p.pop_bpb, train: p.train_bpb, heldout: p.heldout_bpb, 'tok·mem/s': p.tokens_members_per_s };
@@ -116,9 +116,9 @@ async function trainRun(argv: string[]): Promise<void> {
     progress.update(p.step - p.startStep, fields);
   };
   const signals = catchStopSignals(log, 'step');
-  let summary: LmRunSummary;
+  let summary: EggRunSummary;
   try {
-    summary = await runLm(cfg, runDir, { backend, backendChoice: f.backend as BackendChoice, workers: f.workers, corpus, resumeFrom, redis: f.redis },
+    summary = await runEgg(cfg, runDir, { backend, backendChoice: f.backend as BackendChoice, workers: f.workers, corpus, resumeFrom, redis: f.redis },
       { log, info: f.quiet ? () => {} : log, onStep, shouldStop: signals.reason, maxSeconds: f['max-seconds'] });
   } catch (e) {
     if (e instanceof RunStopped) throw stoppedLine(e, 'eggroll lm train', signals.exitCode());
@@ -130,10 +130,10 @@ async function trainRun(argv: string[]): Promise<void> {
   printResult(s as unknown as Record<string, unknown>, f.json, `lm train: ${s.steps} steps in ${s.seconds.toFixed(1)} s; held-out ${fmt(s.heldout_bpb)} bits/byte (bigram ${s.bigram_bpb.toFixed(3)}, unigram ${s.unigram_bpb.toFixed(3)}, gzip ${s.gzip_bpb.toFixed(3)}); run dir ${runDir}`);
 }
 
-function loadRun(dir: string): { cfg: LmRunConfig; file: string; model: DecodedModel } {
+function loadRun(dir: string): { cfg: EggRunConfig; file: string; model: DecodedModel } {
   checkRunKind(dir, 'lm', '<run-dir>');
   const runDir = resolve(dir);
-  const cfg = readLmRunConfig(runDir);
+  const cfg = readEggRunConfig(runDir);
   const found = findCheckpoint(runDir, log);
   if (!found) throw new UsageError(`<run-dir>: '${dir}' has no checkpoint (checkpoints/latest.json)`);
   return { cfg, ...found };
