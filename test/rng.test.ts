@@ -52,8 +52,8 @@ test('same key gives the same stream in another process', () => {
 
 test('the wasm and native noise kernels give the same bits as the TypeScript reference', async () => {
   const { fillNormalsRef, fillNormals } = await import('../src/rng/normal.js');
-  const { wasmNoiseAvailable, wasmNormals } = await import('../src/rng/noise-wasm.js');
-  const { nativeNoiseAvailable, nativeNormals } = await import('../src/rng/noise-native.js');
+  const { wasmNoiseAvailable, wasmNormals } = await import('../src/backend/kernels/normals-wasm.js');
+  const { nativeNoiseAvailable, nativeNormals } = await import('../src/backend/kernels/normals-native.js');
   // The build step produces build/noise.wasm, npm ci the addon; a kernel that is missing is reported, not failed.
   if (!wasmNoiseAvailable()) console.log('# build/noise.wasm not built: its kernel is not checked');
   if (!nativeNoiseAvailable()) console.log('# native noise kernel unavailable (no addon or no AVX-512): not checked');

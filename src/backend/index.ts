@@ -9,6 +9,11 @@ import { canAwaitThreadsBlocking } from './platform.js';
 export type { Backend, BackendName } from './types.js';
 export { jsBackend } from './js.js';
 export { PLATFORM } from './platform.js';
+export type { WasmBackend } from './wasm.js';
+// The fused bias + activation epilogue's reference and activation names (models and noisers above use them).
+export { ACTIVATIONS, biasActRef, negZeroBias, tanhF32, type Activation } from './epilogue.js';
+// The kernel registry: which implementation of each accelerated kernel family runs (kernels/index.ts).
+export { normalsKernel, eggKernels, type NormalsKernel, type NormalsAddress, type EggKernels, type EggTables } from './kernels/index.js';
 
 export type BackendChoice = BackendName | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'js', 'wasm', 'native'];
@@ -74,4 +79,36 @@ export async function loadBackend(choice: BackendChoice = 'auto', onNote?: (line
     }
   }
   return jsBackend;
+}
+
+/**
+ * A fresh backend of this name with its own kernel threads, made at once (benchmarks put several side by side;
+ * loadBackend keeps one per name). Throws with the reason where it cannot load (no addon, no AVX2).
+ */
+export async function createBackend(name: BackendName, opts: { threads?: number } = {}): Promise<Backend> {
+  if (name === 'js') return jsBackend;
+  if (name === 'wasm') return (await import('./wasm.js')).createWasmBackend(opts);
+  return (await import('./native.js')).createNativeBackend(opts);
+}
+
+/** The native addon's row-major sgemm: C[cOff..] (m×n) ← alpha·op(A)·op(B) + beta·C, op(A) from a[aOff], leading dimension lda. */
+export type SgemmFn = (transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+  a: Float32Array, aOff: number, lda: number, b: Float32Array, beta: number, c: Float32Array, cOff: number) => void;
+
+/**
+ * OpenBLAS's sgemm through the native addon on `threads` threads, as an outside reference for `bench gemm`; a
+ * string saying why where the addon or its OpenBLAS link is missing. Not a backend: its rows may depend on the
+ * call's shape (native.ts says why), so results never go through it.
+ */
+export async function openBlasSgemm(threads: number): Promise<SgemmFn | string> {
+  const { loadNativeAddon, useBlasThreads } = await import('./native.js');
+  let addon;
+  try {
+    addon = loadNativeAddon();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const blas = addon.blasSgemm;
+  if (!blas) return 'OpenBLAS not linked into the native addon (apt-get install -y libopenblas-dev, then npm run build:native)';
+  return (...args) => { useBlasThreads(addon, threads); blas(...args); };
 }

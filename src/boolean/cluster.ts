@@ -9,7 +9,7 @@ import type { ClusterKind, Replica } from '../parallel/cluster/worker.js';
 import type { JobData } from '../parallel/cluster/protocol.js';
 import { zodProblem } from '../io/errors.js';
 import { ALGOS, makeTarget, type RunConfig } from './experiments.js';
-import { runJob, type JobResult } from './sweep.js';
+import { runJob, type JobResult } from './job.js';
 
 export const BOOLEAN_KIND = 'boolean-cell';
 /** Largest n a cell may have (the sweep's training limit). */

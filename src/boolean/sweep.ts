@@ -3,10 +3,12 @@
  * thread, and the aggregation into tables. Each job's result is a pure function of its config (seed,
  * draw), and results are stored by job index, so the tables are identical for any worker count.
  */
-import { formatDnf } from './dnf.js';
-import { runOne, type BooleanAlgo, type RunConfig } from './experiments.js';
+import type { BooleanAlgo, RunConfig } from './experiments.js';
 import { WorkerGroup } from '../parallel/workers.js';
 import { runCellsOnCluster } from './cluster.js';
+import { runJob, type JobResult } from './job.js';
+
+export { runJob, type JobResult };
 
 export interface Learner { label: string; algo: BooleanAlgo; lambda: number }
 
@@ -17,25 +19,6 @@ export function parseLearner(spec: string): Learner {
   const lambda = lam === undefined ? 0 : Number(lam);
   if (!Number.isFinite(lambda) || lambda < 0) throw new RangeError(`learner '${spec}': λ must be a number ≥ 0`);
   return { label: lam === undefined ? algo : `${algo} λ=${lambda}`, algo: algo as BooleanAlgo, lambda };
-}
-
-export interface JobResult {
-  target: string; m: number; draw: number; learner: string;
-  train_acc: number; test_acc: number; l1_w1: number; dnf_length: number; active_clauses: number;
-  zero_train_step: number; seconds: number; dnf: string; exact?: boolean;
-}
-
-export function runJob(c: RunConfig, learner: string): JobResult {
-  const t0 = performance.now();
-  const r = runOne(c);
-  const dnf = formatDnf(r.dnf);
-  return {
-    target: c.target, m: c.m, draw: c.draw, learner,
-    train_acc: r.train_acc, test_acc: r.test_acc, l1_w1: r.l1_w1, dnf_length: r.dnf_length, active_clauses: r.active_clauses,
-    zero_train_step: r.zero_train_step, seconds: (performance.now() - t0) / 1000,
-    dnf: dnf.length > 400 ? dnf.slice(0, 400) + '…' : dnf,
-    ...(r.extra && 'exact' in r.extra ? { exact: Boolean(r.extra.exact) } : {}),
-  };
 }
 
 export async function runJobs(jobs: { config: RunConfig; learner: string }[], workers: number, onDone?: (done: number, r: JobResult) => void,

@@ -2,42 +2,16 @@
  * The per-row integer kernels of EGG's batched forward pass — everything but the int8 GEMMs, which
  * are the backend's. Two implementations with identical results, bit for bit:
  *  - `tsEggKernels`: plain TypeScript, the reference (and what the js backend uses);
- *  - the wasm SIMD module (kernels-wasm.ts, source in assembly/kernels.ts), used with the wasm and
+ *  - the wasm SIMD module (backend/kernels/egg-wasm.ts, source in assembly/kernels.ts), used with the wasm and
  *    native backends, whose buffers all live in one wasm memory.
- * `eggKernelsFor(backend)` picks one. Every array passed in must come from that backend's allocI8 /
+ * `eggKernelsFor(backend)` takes the one the backend's kernel registry picks (backend/kernels/index.ts). Every array passed in must come from that backend's allocI8 /
  * allocI32 (or be a subarray of one). I8 is saturation to [−127, 127] (tables.ts), ≫ the flooring
  * arithmetic shift.
  */
-import type { Backend } from '../backend/types.js';
-import { kernelChoice } from '../backend/kernel-choice.js';
-import { i8, divTrunc, EXP2, log2Fix16 } from './tables.js';
-import { wasmEggKernels } from './kernels-wasm.js';
+import { eggKernels, type Backend, type EggKernels, type EggTables } from '../backend/index.js';
+import { i8, divTrunc, EXP2, log2Fix16, mantTable, RECIP_I32 } from './tables.js';
 
-export interface EggKernels {
-  readonly name: 'ts' | 'wasm';
-  /**
-   * Matmul epilogue for W (m×n): out[i,r] = I8((acc[i,r] + ((s_i·(x_i·v))·u_r ≫ k)) ≫ shift) where row
-   * i's pair noise is u (m int8) then v (n int8) at noise[noiseAt[i] + nOff], s_i = sign[i] ∈ {−1,0,1}
-   * (0: no noise term). x rows×n, acc rows×m (the shared GEMM x·Wᵀ), out rows×m.
-   */
-  matmulEpilogue(rows: number, m: number, n: number, x: Int8Array, acc: Int32Array, noise: Int8Array, sign: Int8Array,
-    noiseAt: Int32Array, nOff: number, k: number, shift: number, out: Int8Array): void;
-  /** out[i,j] = I8(trunc(x[i,j]·w[i,j] / max(1, I8(Σ_j|x[i,j]| ≫ logD)))) over rows×D; w is per row. */
-  layerNorm(rows: number, D: number, logD: number, x: Int8Array, w: Int8Array, out: Int8Array): void;
-  /** out = I8(a + b + c) over len elements. */
-  add3(len: number, a: Int8Array, b: Int8Array, c: Int8Array, out: Int8Array): void;
-  /** y = I8(y + a) over len elements. */
-  addInto(len: number, y: Int8Array, a: Int8Array): void;
-  /** out = I8(((f + 127)·s) ≫ 8). */
-  gruReset(len: number, f: Int8Array, s: Int8Array, out: Int8Array): void;
-  /** h = I8(s + I8(((f + 127)·(ĥ − s)) ≫ 8)); s ← h; y ← I8(y + h). */
-  gruUpdate(len: number, f: Int8Array, hh: Int8Array, s: Int8Array, y: Int8Array): void;
-  /** y[i,:] = I8(E[t_i,:] + ((s_i·u[t_i])·v ≫ k)) with u (256) then v (D) at noise[noiseAt[i] + nOff]. */
-  embed(rows: number, D: number, tokens: Uint8Array, emb: Int8Array, noise: Int8Array, sign: Int8Array, noiseAt: Int32Array,
-    nOff: number, k: number, y: Int8Array): void;
-  /** out[i] = log₂-probability of targets[i] under row i's 256 logits, in 1/16 bit (see logProb16). */
-  logProbs(rows: number, logits: Int8Array, targets: Uint8Array, out: Int32Array): void;
-}
+export type { EggKernels } from '../backend/index.js';
 
 /** The plain TypeScript kernels: the reference the wasm module is tested against. */
 export const tsEggKernels: EggKernels = {
@@ -132,7 +106,10 @@ export function logProb16(logits: Int8Array, at: number, target: number): number
  * The wasm kernels when the backend keeps its buffers in a wasm memory (wasm, native) and the kernel
  * choice (backend/kernel-choice.ts: EGGROLL_EGG_KERNELS) does not ask for the reference; else the reference.
  */
+/** The lookup tables an accelerated implementation copies into its memory. */
+export const EGG_TABLES: EggTables = { recip: RECIP_I32, exp2: EXP2, mant: mantTable };
+
+/** The implementation the backend's kernel registry picks for `backend`, else the TypeScript reference. */
 export function eggKernelsFor(backend: Backend): EggKernels {
-  if (kernelChoice().eggKernels === 'ts') return tsEggKernels;
-  return wasmEggKernels(backend) ?? tsEggKernels;
+  return eggKernels(backend, EGG_TABLES) ?? tsEggKernels;
 }

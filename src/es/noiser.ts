@@ -5,7 +5,7 @@
  * OpenES are three noisers over the same model code (the shape HyperscaleES uses).
  */
 import type { Backend, PackedB } from '../backend/types.js';
-import { negZeroBias, type Activation } from '../backend/epilogue.js';
+import { negZeroBias, type Activation } from '../backend/index.js';
 import type { ParamSet } from '../nn/params.js';
 import { sizeOf } from '../nn/params.js';
 import { denseNoise, lowRankFactors } from './noise.js';

@@ -13,7 +13,7 @@
  */
 import type { Backend } from '../backend/types.js';
 import type { Batch } from '../nn/batch.js';
-import type { Activation } from '../backend/epilogue.js';
+import type { Activation } from '../backend/index.js';
 import type { ParamSet } from '../nn/params.js';
 import { InferenceNoiser, makeRowMap, type MemberLayout, type Noiser, type PerturbedNoiser, type RowMap } from './noiser.js';
 

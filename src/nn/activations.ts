@@ -4,9 +4,9 @@
  * defined by the reference in src/backend/epilogue.ts; models apply them fused with the bias through
  * `Batch.biasAct` (one pass, SIMD on wasm/native). `activate` is that reference with no bias.
  */
-import { biasActRef, negZeroBias, type Activation } from '../backend/epilogue.js';
+import { biasActRef, negZeroBias, type Activation } from '../backend/index.js';
 
-export { ACTIVATIONS, tanhF32, type Activation } from '../backend/epilogue.js';
+export { ACTIVATIONS, tanhF32, type Activation } from '../backend/index.js';
 
 export function activate(kind: Activation, y: Float32Array, rows: number, width: number): void {
   if (kind === 'identity') return;

@@ -4,7 +4,7 @@
  * member's perturbation. Plain inference, EGGROLL and OpenES all provide one (src/es/population.ts);
  * a model's forward only calls these, so it never knows which.
  */
-import type { Activation } from '../backend/epilogue.js';
+import type { Activation } from '../backend/index.js';
 
 export interface Batch {
   /** Rows in this batch. */

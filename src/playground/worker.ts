@@ -7,7 +7,7 @@
  */
 import { loadBackend } from '../backend/index.js';
 import type { Backend } from '../backend/types.js';
-import type { WasmBackend } from '../backend/wasm.js';
+import type { WasmBackend } from '../backend/index.js';
 import { LocalTrainer } from '../es/local-trainer.js';
 import { inference, UNPERTURBED } from '../es/population.js';
 import { Mlp } from '../nn/mlp.js';

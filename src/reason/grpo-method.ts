@@ -15,7 +15,7 @@ import { groupAdvantages, grpoBatch, grpoLoss, tokenLogprobs } from './grpo.js';
 import { gradients } from './pretrain.js';
 import { initTf, TfLm } from './tf-model.js';
 import type { ReasonRunConfig } from './config.js';
-import type { Method } from './run.js';
+import type { Method } from './method.js';
 
 const GRPO_OPTIMIZER: OptimizerConfig = { kind: 'adam' };
 

@@ -6,7 +6,7 @@
  * RL (GRPO or EGGROLL) then improves.
  */
 import { ParamSet } from '../nn/params.js';
-import { jsBackend } from '../backend/js.js';
+import { jsBackend } from '../backend/index.js';
 import { applyUpdate, finishStep, initOptimizerState, type OptimizerConfig } from '../es/optim.js';
 import { initLm, lmSpecs, type LmConfig } from './model.js';
 import { initTf, padBatch, tf, TfLm } from './tf-model.js';

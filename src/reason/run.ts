@@ -13,7 +13,6 @@ import { BadFileError, readJsonFile } from '../io/errors.js';
 import { MetricsLog, readJsonl } from '../io/metrics.js';
 import { hasCheckpoint } from '../io/checkpoint.js';
 import { linePlotSvg, writePlot } from '../io/plot.js';
-import { ParamSet } from '../nn/params.js';
 import type { OptimizerConfig } from '../es/optim.js';
 import type { StrategyConfig } from '../es/strategy.js';
 import { Trainer } from '../parallel/trainer.js';
@@ -25,6 +24,7 @@ import { ES_TASK_MODULE, ReasonEsTask, type EsTaskRefOptions } from './es-task.j
 import { EVAL_PROBLEM_SEED, reasonConfigSchema, type ReasonRunConfig } from './config.js';
 import { decaying } from '../es/schedule.js';
 import { RunClock, runLoop, type LoopExperiment } from '../experiment/index.js';
+import type { Method } from './method.js';
 
 export interface ReasonHooks {
   log?: (line: string) => void;
@@ -52,16 +52,7 @@ export interface ReasonSummary {
 /** Peak resident memory of this process so far, MB (the OS's high-water mark). */
 export const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
-/** What the loop needs from either method. */
-export interface Method {
-  params: ParamSet;
-  /** One update; returns the step's training numbers. */
-  step(step: number): Promise<{ reward: number; correct: number; tokens: number; extra: Record<string, number> }>;
-  save(dir: string, step: number, state: Record<string, unknown>): void;
-  /** Restores the newest intact checkpoint; returns (step, its extra state). */
-  resume(dir: string, log: (l: string) => void): { step: number; state: Record<string, unknown> };
-  close(): Promise<void>;
-}
+export type { Method } from './method.js';
 
 export async function runReason(config: ReasonRunConfig, dir: string, resume: boolean, hooks: ReasonHooks = {}): Promise<ReasonSummary> {
   const log = hooks.log ?? (() => {});

@@ -9,8 +9,7 @@
  * it loads (see noise-wasm.ts) and is tested against this reference.
  */
 import { philox4x32 } from './philox.js';
-import { wasmNormals } from './noise-wasm.js';
-import { nativeNormals } from './noise-native.js';
+import { normalsKernel } from '../backend/index.js';
 
 const block = new Uint32Array(4);
 
@@ -105,8 +104,9 @@ export function fillNormalsRef(addr: StreamAddress, start: number, out: Float32A
  */
 export function fillNormals(addr: StreamAddress, start: number, out: Float32Array | Float64Array, offset: number, count: number): void {
   if (start % 4 !== 0) throw new RangeError(`fillNormals: start must be a multiple of 4, got ${start}`);
-  if (count > 0 && out instanceof Float32Array && (nativeNormals(addr, start / 4, out, offset, count) || wasmNormals(addr, start / 4, out, offset, count))) return;
-  fillNormalsRef(addr, start, out, offset, count);
+  const kernel = count > 0 && out instanceof Float32Array ? normalsKernel() : null;
+  if (kernel) kernel.fill(addr, start / 4, out as Float32Array, offset, count);
+  else fillNormalsRef(addr, start, out, offset, count);
 }
 
 /** Uniform u32 words of a stream, for integer noise and sampling. */

@@ -62,3 +62,66 @@ test('every folder of src/ imports only from layers below it', () => {
   }
   assert.deepEqual(problems, [], `imports that do not point down:\n${problems.join('\n')}`);
 });
+
+/** Every relative import of a file: the resolved target (a .ts path), the line, and whether it is type-only. */
+function importsOf(file: string): { target: string; line: number; typeOnly: boolean; spec: string }[] {
+  const out: { target: string; line: number; typeOnly: boolean; spec: string }[] = [];
+  // Whole statements (an import may span lines): `import … from '…'`, `export … from '…'`, `import('…')`.
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/(^|\n)\s*(import|export)(\s+type)?\b([^'";]*?)\bfrom\s+'(\.{1,2}\/[^']+)'|import\s*\(\s*'(\.{1,2}\/[^']+)'/g)) {
+    const spec = m[5] ?? m[6];
+    const line = text.slice(0, m.index).split('\n').length + (m[1] ? 1 : 0);
+    out.push({ target: resolve(dirname(file), spec).replace(/\.js$/, '.ts'), line, typeOnly: Boolean(m[3]) || /^\s*\{\s*type\s[^,}]*\}\s*$/.test(m[4] ?? ''), spec });
+  }
+  return out;
+}
+
+test('no file outside src/backend/ imports a backend internal: only backend/index.ts and the Backend contract types.ts (issue 29)', () => {
+  const backend = join(src, 'backend');
+  const problems: string[] = [];
+  for (const file of tsFiles(src)) {
+    if (file.startsWith(backend + '/')) continue;
+    for (const im of importsOf(file)) {
+      if (!im.target.startsWith(backend + '/')) continue;
+      if (im.target === join(backend, 'index.ts') || im.target === join(backend, 'types.ts')) continue;
+      problems.push(`${relative(src, file)}:${im.line} imports ${im.spec} (use backend/index.ts; backend/ decides which kernel runs)`);
+    }
+  }
+  assert.deepEqual(problems, [], `backend internals imported from outside:\n${problems.join('\n')}`);
+});
+
+/** Every cycle of a graph (file → files it imports), each as the files around it. */
+export function cyclesIn(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const cycles: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (f: string) => {
+    state.set(f, 'open');
+    stack.push(f);
+    for (const t of graph.get(f) ?? []) {
+      if (!graph.has(t)) continue;
+      if (state.get(t) === 'open') cycles.push(stack.slice(stack.indexOf(t)).concat(t));
+      else if (!state.has(t)) visit(t);
+    }
+    stack.pop();
+    state.set(f, 'done');
+  };
+  for (const f of graph.keys()) if (!state.has(f)) visit(f);
+  return cycles;
+}
+
+test('no import cycle inside a folder (run-time imports; type-only imports are erased)', () => {
+  const graph = new Map<string, string[]>();
+  for (const f of tsFiles(src)) graph.set(f, importsOf(f).filter((im) => !im.typeOnly && dirname(im.target) === dirname(f) && im.target !== f).map((im) => im.target));
+  const cycles = cyclesIn(graph).map((c) => c.map((p) => relative(src, p)).join(' → '));
+  assert.deepEqual(cycles, [], `cycles:\n${cycles.join('\n')}`);
+});
+
+test('the cycle search finds a cycle, and importsOf tells type-only imports from run-time ones (negative controls)', () => {
+  assert.deepEqual(cyclesIn(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]])), [['a', 'b', 'c', 'a']]);
+  assert.deepEqual(cyclesIn(new Map([['a', ['b']], ['b', ['c']], ['c', []]])), []);
+  // reason/grpo-method.ts imports Method as a type only: not a run-time edge; its run-time imports are.
+  const ims = importsOf(join(src, 'reason', 'grpo-method.ts'));
+  assert.ok(ims.some((im) => im.spec === './method.js' && im.typeOnly));
+  assert.ok(ims.some((im) => !im.typeOnly));
+});

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { kernelChoiceFrom } from '../../src/backend/kernel-choice.js';
 import { jsBackend, loadBackend } from '../../src/backend/index.js';
-import { wasmEggKernels } from '../../src/egg/kernels-wasm.js';
+import { wasmEggKernels } from '../../src/backend/kernels/egg-wasm.js';
+import { EGG_TABLES } from '../../src/egg/kernels.js';
 
 test('kernelChoiceFrom: defaults, each variable, and threads on the main thread vs a worker', () => {
   assert.deepEqual(kernelChoiceFrom({}, true, 8), { threads: 8, eggKernels: 'wasm', noise: 'best', gemmIsa: 'best' });
@@ -48,9 +49,9 @@ test('the variables reach the kernels: EGGROLL_EGG_KERNELS=ts, EGGROLL_NOISE=js,
   const script = `
     const { loadBackend } = await import('./src/backend/index.ts');
     const { eggKernelsFor } = await import('./src/egg/kernels.ts');
-    const { wasmNoiseAvailable } = await import('./src/rng/noise-wasm.ts');
+    const { normalsKernel } = await import('./src/backend/index.ts');
     const b = await loadBackend('wasm');
-    console.log(JSON.stringify({ egg: eggKernelsFor(b).name, noise: wasmNoiseAvailable(), threads: b.threads }));`;
+    console.log(JSON.stringify({ egg: eggKernelsFor(b).name, noise: normalsKernel() !== null, threads: b.threads }));`;
   const run = (env: Record<string, string>) => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
     assert.equal(r.status, 0, r.stderr);
@@ -64,7 +65,7 @@ test('the variables reach the kernels: EGGROLL_EGG_KERNELS=ts, EGGROLL_NOISE=js,
 
 test('Backend.wasmMemory: wasm exposes its memory (its own arrays are recognised, others not); js has none', async () => {
   assert.equal(jsBackend.wasmMemory, undefined);
-  assert.equal(wasmEggKernels(jsBackend), null);
+  assert.equal(wasmEggKernels(jsBackend, EGG_TABLES), null);
   const b = await loadBackend('wasm');
   const mem = b.wasmMemory;
   assert.ok(mem);
@@ -73,5 +74,5 @@ test('Backend.wasmMemory: wasm exposes its memory (its own arrays are recognised
   assert.ok(mem.owns(own.subarray(3, 9)));
   assert.equal(mem.owns(new Int32Array(16)), false);
   assert.ok(mem.staticBytes >= 0 && own.byteOffset >= mem.staticBytes);
-  assert.ok(wasmEggKernels(b));
+  assert.ok(wasmEggKernels(b, EGG_TABLES));
 });

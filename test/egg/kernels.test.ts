@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadBackend, type Backend } from '../../src/backend/index.js';
-import { tsEggKernels, type EggKernels } from '../../src/egg/kernels.js';
-import { wasmEggKernels } from '../../src/egg/kernels-wasm.js';
+import { EGG_TABLES, tsEggKernels, type EggKernels } from '../../src/egg/kernels.js';
+import { wasmEggKernels } from '../../src/backend/kernels/egg-wasm.js';
 import { mix32 } from '../../src/rng/philox.js';
 
 function rng(seed: number): () => number {
@@ -23,7 +23,7 @@ function fillI8(a: Int8Array, next: () => number, extreme: boolean): Int8Array {
 
 async function setup(): Promise<{ backend: Backend; wasm: EggKernels }> {
   const backend = await loadBackend('wasm');
-  const wasm = wasmEggKernels(backend);
+  const wasm = wasmEggKernels(backend, EGG_TABLES);
   assert.ok(wasm, 'the wasm EGG kernels load on the wasm backend');
   return { backend, wasm };
 }

@@ -13,9 +13,7 @@ import { parseFlags, num } from '../flags.js';
 import { jsonFlag, seedFlag } from '../common-flags.js';
 import { log } from '../output.js';
 import { UsageError } from '../errors.js';
-import type { Backend } from '../../backend/types.js';
-import { createNativeBackend } from '../../backend/native.js';
-import { createWasmBackend } from '../../backend/wasm.js';
+import { createBackend, type Backend } from '../../backend/index.js';
 import { Trainer } from '../../parallel/trainer.js';
 import { backendFingerprint, checkRedisUrl } from '../../parallel/cluster/protocol.js';
 import { startLocalRedis, type LocalRedis } from '../../parallel/cluster/local-redis.js';
@@ -50,11 +48,11 @@ interface Line {
  * The coordinator and the local baseline compute on one kernel thread, like each worker process
  * (EGGROLL_THREADS=1): the comparison is then workers, not kernel threads.
  */
-function oneThreadBackend(): Backend {
+async function oneThreadBackend(): Promise<Backend> {
   try {
-    return createNativeBackend({ threads: 1 });
+    return await createBackend('native', { threads: 1 });
   } catch {
-    return createWasmBackend({ threads: 1 });
+    return createBackend('wasm', { threads: 1 });
   }
 }
 
@@ -77,7 +75,7 @@ async function stopWorkers(procs: ChildProcess[]): Promise<void> {
 /** Times `gens` cluster generations (after one warm-up) with `workers` fresh worker processes. */
 async function measure(url: string, hidden: number[], pop: number, episodes: number, gens: number, seed: number, workers: number, jobCount?: number) {
   const config = resolveRlConfig('pendulum', { pop, hidden, episodes, seed, gens: gens + 1, backend: 'auto', workers: 1 });
-  const backend = oneThreadBackend();
+  const backend = await oneThreadBackend();
   const procs = spawnWorkers(url, workers);
   const { ClusterCoordinator } = await import('../../parallel/cluster/coordinator.js');
   const coordinator = await ClusterCoordinator.connect({ url, kind: RL_KIND, backend: backendFingerprint(backend), config, jobCount });
@@ -100,7 +98,7 @@ async function measure(url: string, hidden: number[], pop: number, episodes: num
 
 async function localSeconds(hidden: number[], pop: number, episodes: number, gens: number, seed: number): Promise<number> {
   const config = resolveRlConfig('pendulum', { pop, hidden, episodes, seed, gens: gens + 1, backend: 'auto', workers: 1 });
-  const backend = oneThreadBackend();
+  const backend = await oneThreadBackend();
   const trainer = await Trainer.create({ task: createTask(taskOptionsFor(config), backend), strategy: strategyFor(config), backend, workers: 1 });
   await trainer.step();
   const secs: number[] = [];

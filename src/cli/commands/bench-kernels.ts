@@ -11,9 +11,7 @@ import { parseFlags, num } from '../flags.js';
 import { jsonFlag } from '../common-flags.js';
 import { log } from '../output.js';
 import { UsageError } from '../errors.js';
-import { jsBackend, type Backend } from '../../backend/index.js';
-import { createWasmBackend } from '../../backend/wasm.js';
-import { createNativeBackend, loadNativeAddon, useBlasThreads, type NativeAddon } from '../../backend/native.js';
+import { createBackend, jsBackend, openBlasSgemm, type Backend, type SgemmFn } from '../../backend/index.js';
 import { measureRoundRobin, machineInfo, rate, table, type Timing } from '../../bench/harness.js';
 
 const list = (what: string) =>
@@ -69,29 +67,27 @@ interface Subject {
   threads: number;
   be?: Backend;
   /** OpenBLAS's cblas_sgemm called straight through the addon (not row-invariant; the speed to compare with). */
-  direct?: NativeAddon['sgemm'];
+  direct?: SgemmFn;
 }
 
-function subjects(names: string[], threads: number[], note: (s: string) => void): Subject[] {
+async function subjects(names: string[], threads: number[], note: (s: string) => void): Promise<Subject[]> {
   const out: Subject[] = [];
-  let addon: NativeAddon | undefined;
-  if (names.includes('native')) {
-    try {
-      addon = loadNativeAddon();
-      if (!addon.blasSgemm) note('OpenBLAS not linked into the native addon (apt-get install -y libopenblas-dev, then npm run build:native); openblas lines skipped');
-    } catch (e) {
-      note(`${(e as Error).message}; native and openblas lines skipped`);
-    }
-  }
+  let native = names.includes('native');
+  let blasNoted = false;
   for (const t of threads) {
     if (names.includes('js') && t === 1) out.push({ label: 'js', backend: 'js', threads: 1, be: jsBackend });
-    if (names.includes('wasm')) out.push({ label: `wasm t${t}`, backend: 'wasm', threads: t, be: createWasmBackend({ threads: t }) });
-    if (addon) out.push({ label: `native t${t}`, backend: 'native', threads: t, be: createNativeBackend({ threads: t }) });
-    const blasSgemm = addon?.blasSgemm;
-    if (blasSgemm) {
-      const direct: NativeAddon['sgemm'] = (...args) => { useBlasThreads(addon!, t); blasSgemm(...args); };
-      out.push({ label: `openblas t${t}`, backend: 'openblas-direct', threads: t, direct });
+    if (names.includes('wasm')) out.push({ label: `wasm t${t}`, backend: 'wasm', threads: t, be: await createBackend('wasm', { threads: t }) });
+    if (!native) continue;
+    try {
+      out.push({ label: `native t${t}`, backend: 'native', threads: t, be: await createBackend('native', { threads: t }) });
+    } catch (e) {
+      note(`${(e as Error).message}; native and openblas lines skipped`);
+      native = false;
+      continue;
     }
+    const direct = await openBlasSgemm(t);
+    if (typeof direct !== 'string') out.push({ label: `openblas t${t}`, backend: 'openblas-direct', threads: t, direct });
+    else if (!blasNoted) { note(`${direct}; openblas lines skipped`); blasNoted = true; }
   }
   return out;
 }
@@ -236,7 +232,7 @@ export const benchGemmCommand: Command = {
     const { flags } = parseFlags(argv, gemmFlags);
     const f = flags as unknown as { sizes: number[]; threads: number[]; backends: string; 'min-seconds': number; json: boolean; shapes: string };
     if (f.threads.some((t) => t > 64)) throw new UsageError('--threads: at most 64');
-    const subs = subjects(f.backends.split(','), f.threads, log);
+    const subs = await subjects(f.backends.split(','), f.threads, log);
     const { rows, emit } = emitter(f.json);
     const opts = { minSeconds: f['min-seconds'] };
     if (f.shapes !== 'eggroll') for (const n of f.sizes) benchSquare(subs, n, opts, emit);
@@ -267,7 +263,7 @@ export const benchInt8Command: Command = {
   async run(argv) {
     const { flags } = parseFlags(argv, int8Flags);
     const f = flags as unknown as { sizes: number[]; threads: number[]; backends: string; 'min-seconds': number; json: boolean };
-    const subs = subjects(f.backends.split(','), f.threads, log);
+    const subs = await subjects(f.backends.split(','), f.threads, log);
     const { rows, emit } = emitter(f.json);
     for (const s of subs) if (s.backend === 'native') log(`native int8 kernel: ${(s.be as { int8Kernel?: string }).int8Kernel}`);
     for (const n of f.sizes) benchInt8Square(subs, n, { minSeconds: f['min-seconds'] }, emit);

@@ -18,9 +18,7 @@ import { log } from '../output.js';
 import { UsageError } from '../errors.js';
 import { availableParallelism } from 'node:os';
 import type { Backend } from '../../backend/types.js';
-import { jsBackend } from '../../backend/js.js';
-import { createWasmBackend } from '../../backend/wasm.js';
-import { createNativeBackend } from '../../backend/native.js';
+import { createBackend, jsBackend } from '../../backend/index.js';
 import { ParamSet } from '../../nn/params.js';
 import { EvolutionStrategy } from '../../es/strategy.js';
 import { RlTask, type RlTaskOptions } from '../../rl/task.js';
@@ -51,10 +49,7 @@ const flags = {
   json: jsonFlag,
 };
 
-function makeBackend(kind: 'js' | 'wasm' | 'native', threads: number): Backend {
-  if (kind === 'js') return jsBackend;
-  return kind === 'native' ? createNativeBackend({ threads }) : createWasmBackend({ threads });
-}
+const makeBackend = (kind: 'js' | 'wasm' | 'native', threads: number): Promise<Backend> => createBackend(kind, { threads });
 
 interface Line {
   bench: 'rl'; env: string; pop: number; algo: Algo; backend: string; threads: number;
@@ -123,7 +118,7 @@ function measureRollouts(env: string, pop: number, hidden: number[], algo: Algo,
  */
 async function measureWorkers(env: string, pop: number, hidden: number[], algo: Algo, kind: 'wasm' | 'native', workers: number, seed: number, minSeconds: number): Promise<Line> {
   const options = taskOptions(env, pop, hidden, seed);
-  const be = makeBackend(kind, 1);
+  const be = await makeBackend(kind, 1);
   const task = new RlTask(options, be);
   const params = new ParamSet(task.specs, be);
   task.init(params, seed);
@@ -182,7 +177,7 @@ export const benchRlCommand: Command = {
     let kind: 'wasm' | 'native' = f.backend === 'wasm' ? 'wasm' : 'native';
     if (kind === 'native') {
       try {
-        createNativeBackend({ threads: 1 });
+        await createBackend('native', { threads: 1 });
       } catch (e) {
         if (f.backend === 'native') throw e;
         log(`native backend unavailable (${(e as Error).message}); using wasm`);
@@ -210,7 +205,7 @@ export const benchRlCommand: Command = {
       for (const pop of f.pops) {
         for (const algo of f.algos) {
           for (const t of f.threads) {
-            emit(t === 1 ? measureRollouts(env, pop, hidden, algo, makeBackend(kind, 1), 1, f.seed, f['min-seconds'])
+            emit(t === 1 ? measureRollouts(env, pop, hidden, algo, await makeBackend(kind, 1), 1, f.seed, f['min-seconds'])
               : await measureWorkers(env, pop, hidden, algo, kind, t, f.seed, f['min-seconds']));
           }
           if (!f['skip-js']) emit(measureRollouts(env, pop, hidden, algo, jsBackend, 1, f.seed, f['min-seconds']));

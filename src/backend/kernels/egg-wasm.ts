@@ -1,15 +1,14 @@
 /**
- * Loads build/egg.wasm (source: assembly/kernels.ts) onto the memory of a backend that has one (its
- * public `wasmMemory` capability: wasm, native), so the EGG kernels read and write the very buffers the
- * backend's int8 GEMM uses, with no copies. One
- * instance per backend (and so per thread); the lookup tables are copied into that memory once.
- * Returns null when the backend has no wasm memory (js) or the module was not built.
+ * The 'egg' row kernels in WebAssembly: build/egg.wasm (source: src/egg/assembly/kernels.ts) on the memory of a
+ * backend that has one (its `wasmMemory` capability: wasm, native), so the EGG kernels read and write the very
+ * buffers the backend's int8 GEMM uses, with no copies. One instance per backend (and so per thread); the lookup
+ * tables the caller hands over are copied into that memory once. Null when the backend has no wasm memory (js) or
+ * the module was not built. Registered in kernels/index.ts; the reference is egg/kernels.ts's tsEggKernels.
  */
-import type { Backend } from '../backend/types.js';
-import { Wasm } from '../backend/wasm-api.js';
-import { loadBuiltModule } from '../backend/wasm-module.js';
-import { EXP2, mantTable, RECIP_I32 } from './tables.js';
-import type { EggKernels } from './kernels.js';
+import type { Backend } from '../types.js';
+import { Wasm } from '../wasm-api.js';
+import { loadBuiltModule } from '../wasm-module.js';
+import type { EggKernels, EggTables } from './egg.js';
 
 interface EggExports {
   heapBase(): number;
@@ -24,11 +23,11 @@ interface EggExports {
   logProbs(rows: number, logits: number, targets: number, exp2: number, mant: number, out: number): void;
 }
 
-const EGG_WASM_URL = new URL('../../build/egg.wasm', import.meta.url);
+const EGG_WASM_URL = new URL('../../../build/egg.wasm', import.meta.url);
 
 const cache = new WeakMap<Backend, EggKernels>();
 
-export function wasmEggKernels(backend: Backend): EggKernels | null {
+export function wasmEggKernels(backend: Backend, tables: EggTables): EggKernels | null {
   const hit = cache.get(backend);
   if (hit) return hit;
   const mem = backend.wasmMemory;
@@ -38,9 +37,9 @@ export function wasmEggKernels(backend: Backend): EggKernels | null {
   const k = new Wasm.Instance(mod, { env: { memory: mem.memory } }).exports as unknown as EggExports;
   // The module has no static data, but it must not claim any of the heap either.
   if (k.heapBase() > mem.staticBytes) throw new Error(`egg.wasm needs ${k.heapBase()} static bytes, the backend keeps ${mem.staticBytes}`);
-  const recip = backend.allocI32(RECIP_I32.length); recip.set(RECIP_I32);
-  const exp2 = backend.allocI32(EXP2.length); exp2.set(EXP2);
-  const MANT = mantTable();
+  const recip = backend.allocI32(tables.recip.length); recip.set(tables.recip);
+  const exp2 = backend.allocI32(tables.exp2.length); exp2.set(tables.exp2);
+  const MANT = tables.mant();
   const mant = backend.allocI32(MANT.length); mant.set(MANT);
 
   const at = (view: ArrayBufferView, what: string): number => {

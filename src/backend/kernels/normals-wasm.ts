@@ -1,13 +1,11 @@
 /**
- * Loads build/noise.wasm (Philox + Box–Muller with SIMD, bit-identical to fillNormalsRef) synchronously on first
- * use. When the file is missing (a build without the wasm step) or the kernel choice asks for the reference
- * (backend/kernel-choice.ts: EGGROLL_NOISE=js), callers fall back to the TypeScript reference and get the
- * same numbers, only slower.
+ * The 'normals' kernel in WebAssembly: build/noise.wasm (Philox + Box–Muller with SIMD, bit-identical to
+ * rng/normal.ts's fillNormalsRef), loaded synchronously on first use. Registered in kernels/index.ts; when the
+ * file is missing (a build without the wasm step) or the kernel choice rules it out, callers use the reference.
  */
-import type { StreamAddress } from './normal.js';
-import { Wasm, type WasmMemory } from '../backend/wasm-api.js';
-import { loadBuiltModule } from '../backend/wasm-module.js';
-import { kernelChoice } from '../backend/kernel-choice.js';
+import type { NormalsAddress } from './index.js';
+import { Wasm, type WasmMemory } from '../wasm-api.js';
+import { loadBuiltModule } from '../wasm-module.js';
 
 interface NoiseExports {
   /** SIMD version (4 Philox blocks at a time), same bits as `normals`. */
@@ -23,9 +21,8 @@ let base = 0;
 function load(): NoiseExports | null {
   if (kernel !== undefined) return kernel;
   kernel = null;
-  if (kernelChoice().noise === 'js') return kernel;
   try {
-    const mod = loadBuiltModule(new URL('../../build/noise.wasm', import.meta.url));
+    const mod = loadBuiltModule(new URL('../../../build/noise.wasm', import.meta.url));
     if (!mod) return kernel;
     const instance = new Wasm.Instance(mod, { env: { abort: () => { throw new Error('noise.wasm abort'); } } });
     kernel = instance.exports as unknown as NoiseExports;
@@ -42,7 +39,7 @@ export function wasmNoiseAvailable(): boolean {
 }
 
 /** Fills out[offset..offset+count) from Philox block b0 on; returns false if the kernel is unavailable. */
-export function wasmNormals(addr: StreamAddress, b0: number, out: Float32Array, offset: number, count: number): boolean {
+export function wasmNormals(addr: NormalsAddress, b0: number, out: Float32Array, offset: number, count: number): boolean {
   const k = load();
   if (!k) return false;
   const CHUNK = 1 << 16; // normals per call: bounds the kernel's memory to 256 KiB

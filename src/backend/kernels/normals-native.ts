@@ -1,19 +1,17 @@
 /**
- * Philox normals through the native addon's AVX-512 kernel (native/eggroll_native.c, `normals`): the
- * same bits as fillNormalsRef and noise.wasm (tested), about 4× noise.wasm's speed, since the
- * transform runs in float64 on 8 lanes instead of 2. Used when the addon is built, the CPU has AVX-512
- * and the kernel choice allows it (backend/kernel-choice.ts: EGGROLL_NOISE unset).
+ * The 'normals' kernel through the native addon's AVX-512 code (native/eggroll_native.c, `normals`): the same bits
+ * as rng/normal.ts's fillNormalsRef and noise.wasm (tested), about 4× noise.wasm's speed, since the transform runs
+ * in float64 on 8 lanes instead of 2. Registered in kernels/index.ts ahead of the wasm one; available when the addon
+ * is built and the CPU has AVX-512.
  */
-import type { StreamAddress } from './normal.js';
-import { kernelChoice } from '../backend/kernel-choice.js';
-import { loadNativeAddon, type NativeAddon } from '../backend/native.js';
+import type { NormalsAddress } from './index.js';
+import { loadNativeAddon, type NativeAddon } from '../native.js';
 
 let kernel: NativeAddon['normals'] | null | undefined;
 
 function load(): NativeAddon['normals'] | null {
   if (kernel !== undefined) return kernel;
   kernel = null;
-  if (kernelChoice().noise !== 'best') return kernel;
   try {
     const addon = loadNativeAddon();
     if (addon.normals && addon.gemmKernel() === 'avx512') kernel = addon.normals.bind(addon);
@@ -29,7 +27,7 @@ export function nativeNoiseAvailable(): boolean {
 }
 
 /** Fills out[offset..offset+count) from Philox block b0 on; returns false if the kernel is unavailable. */
-export function nativeNormals(addr: StreamAddress, b0: number, out: Float32Array, offset: number, count: number): boolean {
+export function nativeNormals(addr: NormalsAddress, b0: number, out: Float32Array, offset: number, count: number): boolean {
   const k = load();
   if (!k) return false;
   k(addr.key0 >>> 0, addr.key1 >>> 0, addr.c1 >>> 0, addr.c2 >>> 0, addr.c3 >>> 0, b0 >>> 0, out, offset, count);
