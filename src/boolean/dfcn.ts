@@ -13,7 +13,7 @@
  */
 import { clausePlaneInto, normalizeDnf, type Clause, type Dnf } from './dnf.js';
 import { emptyTable, literalPlanes, validMask, wordsFor, type TruthTable } from './truth-table.js';
-import type { SeqRng } from './rng.js';
+import type { Xoshiro128 } from '../rng/stream.js';
 
 export interface Dfcn {
   n: number;
@@ -172,7 +172,7 @@ export function netKey(d: Dfcn): string {
  * Random parameters. 'prior' is Def. 3.1 (W¹ uniform ternary, β a fair coin, W²_i = β on every
  * non-zero row); 'uniform' is Algorithm 1's start (W² uniform in {0, β} independently).
  */
-export function randomNet(n: number, H: number, rng: SeqRng, w2mode: 'prior' | 'uniform'): Dfcn {
+export function randomNet(n: number, H: number, rng: Xoshiro128, w2mode: 'prior' | 'uniform'): Dfcn {
   const d = zeroNet(n, H, rng.u32() & 1 ? 1 : -1);
   for (let k = 0; k < d.w1.length; k++) d.w1[k] = rng.below(3) - 1;
   for (let i = 0; i < H; i++) {
@@ -192,7 +192,7 @@ export function randomNet(n: number, H: number, rng: SeqRng, w2mode: 'prior' | '
  * n ≥ 10 a chain started from Alg. 1's 2^n-clause random network spends its whole budget pruning.
  */
 export type InitKind = 'uniform' | 'empty';
-export function initNet(n: number, H: number, rng: SeqRng, kind: InitKind): Dfcn {
+export function initNet(n: number, H: number, rng: Xoshiro128, kind: InitKind): Dfcn {
   if (kind === 'uniform') return randomNet(n, H, rng, 'uniform');
   return zeroNet(n, H, rng.u32() & 1 ? 1 : -1);
 }

@@ -5,7 +5,7 @@
  * empty DNF with β = +1 and `1` for the empty DNF with β = −1 (¬false = the constant-true function).
  */
 import { emptyTable, literalPlanes, popcount32, validMask, wordsFor, type TruthTable } from './truth-table.js';
-import type { SeqRng } from './rng.js';
+import type { Xoshiro128 } from '../rng/stream.js';
 
 export interface Clause {
   pos: number;
@@ -119,7 +119,7 @@ export function parseDnf(text: string, n: number): Dnf {
 }
 
 /** A random DNF: `t` clauses, each variable independently absent / positive / negative. */
-export function randomDnf(n: number, t: number, rng: SeqRng, allowEmptyClause = false): Dnf {
+export function randomDnf(n: number, t: number, rng: Xoshiro128, allowEmptyClause = false): Dnf {
   const clauses: Clause[] = [];
   while (clauses.length < t) {
     const c: Clause = { pos: 0, neg: 0 };

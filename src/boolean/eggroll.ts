@@ -20,7 +20,7 @@ import { activeClauses, activeLiterals, clauseTable, TABLE_MAX_N, digitOf, initN
 import { clausePlaneInto } from './dnf.js';
 import { runToEnd, type LearnerDriver, type LearnResult, type LogFn, type StepLog } from './learner.js';
 import { pick } from './mcmc.js';
-import { SeqRng, STREAM } from './rng.js';
+import { seqRng, STREAM } from './rng.js';
 import type { BooleanTask } from './state.js';
 import { literalPlanes, popcount32, validMask, wordsFor } from './truth-table.js';
 import { log } from '../math/index.js';
@@ -115,10 +115,10 @@ interface PairNoise { E: Int8Array; e2: Int8Array; a: Int8Array; b: Int8Array }
  */
 function pairNoise(o: EggrollOptions, H: number, n: number, g: number, p: number, out: PairNoise): void {
   const { E, e2, a, b } = out;
-  const rng = new SeqRng(o.seed, STREAM.eggroll, g, p);
+  const rng = seqRng(o.seed, STREAM.eggroll, g, p);
   E.fill(0); e2.fill(0);
   for (let r = 0; r < o.rank; r++) {
-    for (let i = 0; i < H; i++) a[i] = rng.uniform() < o.density ? (rng.u32() & 1 ? 1 : -1) : 0;
+    for (let i = 0; i < H; i++) a[i] = rng.uniform32() < o.density ? (rng.u32() & 1 ? 1 : -1) : 0;
     for (let j = 0; j < n; j++) b[j] = rng.below(3) - 1;
     const c = rng.below(3) - 1;
     for (let i = 0; i < H; i++) {
@@ -165,7 +165,7 @@ function applyVotes(w: Int8Array, v: Uint8Array, votes: Votes, z: number): numbe
  * generations (and the first and last).
  */
 export function eggrollDriver(n: number, H: number, task: BooleanTask, o: EggrollOptions, onLog?: LogFn): LearnerDriver {
-  const init = initNet(n, H, new SeqRng(o.seed, STREAM.init, 0), o.initKind ?? 'uniform');
+  const init = initNet(n, H, seqRng(o.seed, STREAM.init, 0), o.initKind ?? 'uniform');
   const { beta } = init;
   const w = init.w1, v = init.w2;
   const ev = new Evaluator(n, H, beta, task);

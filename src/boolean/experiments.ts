@@ -10,7 +10,7 @@ import { greedyDriver } from './greedy.js';
 import { runToEnd, type LearnerDriver, type LearnResult, type LogFn } from './learner.js';
 import { mhDriver } from './mcmc.js';
 import { runOracle } from './oracle.js';
-import { SeqRng, STREAM, } from './rng.js';
+import { seqRng, STREAM } from './rng.js';
 import type { Domain, BooleanTask } from './state.js';
 import {
   constant, entropy, fromBitString, majority, parity, randomFunction, randomPattern, tile, wordsFor, type TruthTable,
@@ -26,7 +26,7 @@ export const TARGET_HELP = 'parity:k | entropy:t | repeat:l (random pattern of l
 export function makeTarget(spec: string, n: number, seed: number, draw = 0): TruthTable {
   const [name, ...rest] = spec.split(':');
   const arg = rest.join(':');
-  const rng = new SeqRng(seed, STREAM.target, draw, mix32(...Array.from(spec, (c) => c.charCodeAt(0))));
+  const rng = seqRng(seed, STREAM.target, draw, mix32(...Array.from(spec, (c) => c.charCodeAt(0))));
   const int = (lo: number, hi: number, what: string) => {
     const v = Number(arg);
     if (!/^\d+$/.test(arg) || v < lo || v > hi) throw new RangeError(`target '${spec}': ${what} must be an integer in [${lo}, ${hi}] for n = ${n}`);
@@ -57,7 +57,7 @@ export function makeTarget(spec: string, n: number, seed: number, draw = 0): Tru
 export function makeTask(target: TruthTable, m: number, seed: number, draw = 0): BooleanTask {
   const n = target.n, N = 1 << n;
   if (!Number.isInteger(m) || m < 1 || m >= N) throw new RangeError(`m = ${m} must be an integer in [1, ${N - 1}] (at least one training and one test point for n = ${n})`);
-  const idx = new SeqRng(seed, STREAM.split, draw).shuffle(Uint32Array.from({ length: N }, (_, i) => i));
+  const idx = seqRng(seed, STREAM.split, draw).shuffle(Uint32Array.from({ length: N }, (_, i) => i));
   const W = wordsFor(n);
   const train = new Uint32Array(W), test = new Uint32Array(W);
   for (let k = 0; k < N; k++) {

@@ -8,7 +8,7 @@
 import { initNet, toDnf, type Dfcn, type InitKind } from './dfcn.js';
 import { runToEnd, type LearnerDriver, type LearnResult, type LogFn, type StepLog } from './learner.js';
 import { pick, snapshot } from './mcmc.js';
-import { SeqRng, STREAM } from './rng.js';
+import { seqRng, STREAM } from './rng.js';
 import { NetState, type Domain, type BooleanTask } from './state.js';
 
 export interface GreedyOptions {
@@ -24,9 +24,9 @@ export interface GreedyOptions {
 
 /** The greedy learner as steps between log entries: `next()` runs to the next entry, so a caller can stop between. */
 export function greedyDriver(n: number, H: number, task: BooleanTask, o: GreedyOptions, onLog?: LogFn): LearnerDriver {
-  const net = o.init ?? initNet(n, H, new SeqRng(o.seed, STREAM.init, 0), o.initKind ?? 'uniform');
+  const net = o.init ?? initNet(n, H, seqRng(o.seed, STREAM.init, 0), o.initKind ?? 'uniform');
   const s = new NetState(net, task, o.domain ?? 'all');
-  const rng = new SeqRng(o.seed, STREAM.greedy, 0);
+  const rng = seqRng(o.seed, STREAM.greedy, 0);
   const trainIdx: number[] = [];
   // Bit positions of the training points in the state's planes (input index, or rank in the training list).
   if (s.domain === 'train') for (let k = 0; k < task.m; k++) trainIdx.push(k);
@@ -68,7 +68,7 @@ export function greedyDriver(n: number, H: number, task: BooleanTask, o: GreedyO
       }
     }
     let choice: number;
-    if (rng.uniform() < o.tieP) {
+    if (rng.uniform32() < o.tieP) {
       let k = 0;
       for (let c = 0; c < count; c++) if (bestDn[c] === minDn) k++;
       let t = rng.below(k);

@@ -9,7 +9,8 @@
 import { initNet, type Dfcn, type InitKind } from './dfcn.js';
 import { toDnf } from './dfcn.js';
 import { runToEnd, type LearnerDriver, type LearnResult, type LogFn, type StepLog } from './learner.js';
-import { SeqRng, STREAM } from './rng.js';
+import { seqRng, STREAM } from './rng.js';
+import type { Xoshiro128 } from '../rng/stream.js';
 import { NetState, type Domain, type BooleanTask } from './state.js';
 import { exp } from '../math/index.js';
 
@@ -51,10 +52,10 @@ export function snapshot(s: NetState, step: number, m: number, accept?: number):
  * One MH step: propose a uniform neighbour, accept with min(1, exp(−(κ/m)·Δerrors − λ·Δ‖θ‖₁)).
  * km = κ/m. Returns 1 if accepted. (The same expression as acceptProb, inlined for speed.)
  */
-export function mhStep(s: NetState, rng: SeqRng, km: number, lam: number): number {
+export function mhStep(s: NetState, rng: Xoshiro128, km: number, lam: number): number {
   const de = s.evalMove(rng.below(s.moves));
   const delta = km * de + lam * s.lastDn;
-  if (delta <= 0 || rng.uniform() < exp(-delta)) { s.applyLast(); return 1; }
+  if (delta <= 0 || rng.uniform32() < exp(-delta)) { s.applyLast(); return 1; }
   return 0;
 }
 
@@ -66,7 +67,7 @@ export function mhStep(s: NetState, rng: SeqRng, km: number, lam: number): numbe
  */
 export class MhRun {
   readonly s: NetState;
-  private readonly rng: SeqRng;
+  private readonly rng: Xoshiro128;
   private readonly km: number;
   private readonly lam: number;
   step = 0;
@@ -74,9 +75,9 @@ export class MhRun {
   private window = 0;
 
   constructor(readonly n: number, H: number, readonly task: BooleanTask, o: Pick<MhOptions, 'kappa' | 'lambda' | 'seed' | 'chain' | 'init' | 'initKind' | 'domain'>) {
-    const net = o.init ?? initNet(n, H, new SeqRng(o.seed, STREAM.init, o.chain ?? 0), o.initKind ?? 'uniform');
+    const net = o.init ?? initNet(n, H, seqRng(o.seed, STREAM.init, o.chain ?? 0), o.initKind ?? 'uniform');
     this.s = new NetState(net, task, o.domain ?? 'all');
-    this.rng = new SeqRng(o.seed, STREAM.chain, o.chain ?? 0);
+    this.rng = seqRng(o.seed, STREAM.chain, o.chain ?? 0);
     this.km = o.kappa / task.m;
     this.lam = o.lambda;
   }

@@ -10,7 +10,7 @@
  */
 import { WorkerGroup } from '../parallel/workers.js';
 import { clauseTable } from './dfcn.js';
-import { SeqRng, STREAM } from './rng.js';
+import { seqRng, STREAM } from './rng.js';
 import { validMask } from './truth-table.js';
 
 export const PRIOR_MAX_N = 5;
@@ -28,7 +28,7 @@ export function sampleChunk(n: number, H: number, seed: number, c: number, count
   const table = clauseTable(n); // W = 1 for n ≤ 5
   const K = 3 ** n;
   const mask = validMask(n);
-  const rng = new SeqRng(seed, STREAM.prior, c, n * 1000 + H);
+  const rng = seqRng(seed, STREAM.prior, c, n * 1000 + H);
   // Exact uniform codes in [0, K): reject the top partial block of 2^32.
   const limit = 4294967296 - (4294967296 % K);
   for (let s = 0; s < count; s++) {

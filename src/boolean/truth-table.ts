@@ -6,7 +6,7 @@
  *
  * Every plane keeps the unused high bits of a single word (n < 5) at zero, so popcounts are exact.
  */
-import { SeqRng } from './rng.js';
+import type { Xoshiro128 } from '../rng/stream.js';
 import { log2 } from '../math/index.js';
 
 export const MIN_N = 1;
@@ -126,7 +126,7 @@ export function parity(n: number, vars: number[]): TruthTable {
 }
 
 /** "t-entropy": exactly t ones at inputs chosen uniformly at random. */
-export function entropy(n: number, t: number, rng: SeqRng): TruthTable {
+export function entropy(n: number, t: number, rng: Xoshiro128): TruthTable {
   const N = 1 << n;
   if (t < 0 || t > N) throw new RangeError(`entropy: t must be in [0, ${N}], got ${t}`);
   const idx = rng.shuffle(Uint32Array.from({ length: N }, (_, i) => i));
@@ -143,7 +143,7 @@ export function tile(n: number, pattern: string): TruthTable {
   return out;
 }
 
-export function randomPattern(l: number, rng: SeqRng): string {
+export function randomPattern(l: number, rng: Xoshiro128): string {
   let s = '';
   for (let i = 0; i < l; i++) s += rng.u32() & 1 ? '1' : '0';
   return s;
@@ -156,7 +156,7 @@ export function majority(n: number): TruthTable {
   return out;
 }
 
-export function randomFunction(n: number, rng: SeqRng): TruthTable {
+export function randomFunction(n: number, rng: Xoshiro128): TruthTable {
   const out = emptyTable(n);
   const mask = validMask(n);
   for (let w = 0; w < out.words.length; w++) out.words[w] = (rng.u32() & mask) >>> 0;

@@ -13,14 +13,9 @@ import { normalsKernel } from '../backend/index.js';
 
 const block = new Uint32Array(4);
 
-/** A stream of normals is addressed by a 64-bit key and three 32-bit counter words; word 0 counts blocks. */
-export interface StreamAddress {
-  key0: number;
-  key1: number;
-  c1: number;
-  c2: number;
-  c3: number;
-}
+/** A stream is addressed by a 64-bit key and three 32-bit counter words; word 0 counts blocks (stream.ts). */
+export type { StreamAddress } from './stream.js';
+import type { StreamAddress } from './stream.js';
 
 const LN2 = 0.6931471805599453;
 const SQRT2 = 1.4142135623730951;

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dnfKey, evalDnf, evalDnfAt, formatDnf, parseDnf, randomDnf } from '../../src/boolean/dnf.js';
 import { canonicalNet, evalNet, evalNetAt, fromDnf, netKey, randomNet, toDnf, activeLiterals, l1W1 } from '../../src/boolean/dfcn.js';
-import { SeqRng } from '../../src/boolean/rng.js';
+import { seqRng } from '../../src/boolean/rng.js';
 import { getBit } from '../../src/boolean/truth-table.js';
 
 test('network → DNF: the bit-parallel evaluation, the ReLU arithmetic and the DNF agree on every input (3000 random networks)', () => {
-  const rng = new SeqRng(1, 100);
+  const rng = seqRng(1, 100);
   for (let t = 0; t < 3000; t++) {
     const n = 1 + (t % 8);
     const H = 1 + rng.below(2 ** n);
@@ -29,7 +29,7 @@ test('network → DNF: the bit-parallel evaluation, the ReLU arithmetic and the 
 });
 
 test('DNF → network → DNF is the identity up to clause order, and evaluations agree (3000 random formulas)', () => {
-  const rng = new SeqRng(2, 100);
+  const rng = seqRng(2, 100);
   for (let t = 0; t < 3000; t++) {
     const n = 1 + (t % 9);
     const k = rng.below(2 ** (n - 1) + 1);
@@ -52,7 +52,7 @@ test('an empty clause (constant true) maps to the empty DNF with the opposite β
 });
 
 test('parse and format round-trip; bad formulas name the problem', () => {
-  const rng = new SeqRng(4, 100);
+  const rng = seqRng(4, 100);
   for (let t = 0; t < 500; t++) {
     const n = 1 + (t % 8);
     const d = randomDnf(n, rng.below(6), rng);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kClauses, kDnf, kLZ, kTheta, lz76, minimumCover, minimumDnf } from '../../src/boolean/complexity.js';
 import { dnfLength, evalDnf } from '../../src/boolean/dnf.js';
-import { SeqRng } from '../../src/boolean/rng.js';
+import { seqRng } from '../../src/boolean/rng.js';
 import { complement, parity, tile, constant, getBit, type TruthTable } from '../../src/boolean/truth-table.js';
 
 /**
@@ -43,7 +43,7 @@ test('minimum cover equals brute force: all 256 functions of n = 3, random n = 4
     assert.equal(minimumCover(t, undefined, { cost: 'clauses' }).cost, bruteCover(t, undefined, () => 1));
     assert.equal(minimumCover(t, undefined, { cost: 'literals+clauses' }).cost, bruteCover(t, undefined, (l) => l + 1));
   }
-  const rng = new SeqRng(5, 1);
+  const rng = seqRng(5, 1);
   for (let k = 0; k < 40; k++) {
     const dcBits = rng.u32() & rng.u32() & 0xffff;
     const reqBits = rng.u32() & ~dcBits & 0xffff;
@@ -91,7 +91,7 @@ test('Lempel–Ziv: Kaspar–Schuster reference value and eq. 8', () => {
   const rev = x.split('').reverse().join('');
   assert.equal(kLZ(x), (4 * (lz76(x) + lz76(rev))) / 2);
   // A repeated tile is far simpler for LZ than a random string of the same length.
-  const rng = new SeqRng(9, 9);
+  const rng = seqRng(9, 9);
   let r = '';
   for (let i = 0; i < 64; i++) r += rng.u32() & 1;
   assert.ok(kLZ('1001'.repeat(16)) < kLZ(r) / 2);

@@ -4,12 +4,12 @@ import { randomNet, evalNet, zeroNet } from '../../src/boolean/dfcn.js';
 import { NetState, fullErrors } from '../../src/boolean/state.js';
 import { acceptProb, mhStep, runMh } from '../../src/boolean/mcmc.js';
 import { makeTarget, makeTask } from '../../src/boolean/experiments.js';
-import { SeqRng } from '../../src/boolean/rng.js';
+import { seqRng } from '../../src/boolean/rng.js';
 import { literalPlanes, popcount } from '../../src/boolean/truth-table.js';
 
 test('incremental move evaluation equals full re-evaluation (table path n ≤ 10 and literal path n = 11)', () => {
   for (const [n, H, steps] of [[2, 2, 3000], [4, 8, 3000], [5, 16, 3000], [7, 128, 3000], [8, 40, 2000], [11, 24, 600]] as const) {
-    const rng = new SeqRng(n, 7);
+    const rng = seqRng(n, 7);
     const task = makeTask(makeTarget('random', n, n), Math.min(2 ** n - 1, 3 + rng.below(2 ** n - 3)), n);
     const net = randomNet(n, H, rng, 'uniform');
     const s = new NetState(net, task);
@@ -89,7 +89,7 @@ test('detailed balance and stationarity on a tiny space (n = 2, H = 1, 18 states
   for (let j = 0; j < S; j++) { let s = 0; for (let i = 0; i < S; i++) s += pi[i] * T[i][j]; assert.ok(Math.abs(s - pi[j]) < 1e-12); }
   // The real step function: occupancy of a long chain converges to π.
   const st = mk(states[0]);
-  const rng = new SeqRng(11, 4);
+  const rng = seqRng(11, 4);
   const visits = new Float64Array(S);
   const steps = 400_000;
   for (let k = 0; k < steps; k++) { mhStep(st, rng, kappa / task.m, lambda); visits[idx.get(key(st.w1, st.w2[0]))!]++; }
@@ -116,7 +116,7 @@ test('planes over the training inputs only give the same chain, bit for bit, as 
   }
   // And the incremental evaluation on the training domain equals full re-evaluation.
   const n = 10, task = makeTask(makeTarget('random', n, 2), 77, 2);
-  const rng = new SeqRng(5, 5);
+  const rng = seqRng(5, 5);
   const s = new NetState(randomNet(n, 30, rng, 'uniform'), task, 'train');
   const lit = literalPlanes(n);
   let errs = fullErrors(s.toNet(), task, lit);

@@ -13,10 +13,12 @@ import { join } from 'node:path';
 import { Box, type Body } from '../../src/rl/envs/planck.js';
 import { BatchEnv, makeEnv, resetStream, resetUniforms, resolveEnv } from '../../src/rl/envs/index.js';
 import {
-  CLOUD_DRAWS, FPS, FRICTION, HULL_POLY, INITIAL_RANDOM, LEG_DOWN, LEG_H, LEG_W, LIDAR_RANGE, MOTORS_TORQUE, PIT, ResetDraws, SCALE,
+  CLOUD_DRAWS, FPS, FRICTION, HULL_POLY, INITIAL_RANDOM, LEG_DOWN, LEG_H, LEG_W, LIDAR_RANGE, MOTORS_TORQUE, PIT, SCALE,
   SPEED_HIP, SPEED_KNEE, STAIRS, STUMP, TERRAIN_END_X, TERRAIN_GRASS, TERRAIN_HEIGHT, TERRAIN_LENGTH, TERRAIN_STARTPAD, TERRAIN_STEP,
   VIEWPORT_H, VIEWPORT_W, WalkerWorld, setMotor, walkerShaping,
 } from '../../src/rl/envs/bipedal-walker.js';
+// The reset draws moved into the one randomness API (rng/stream.ts): a member's reset stream drawn in order.
+import { PhiloxStream as ResetDraws } from '../../src/rng/stream.js';
 import { make } from '../../src/rl/gym/index.js';
 import { runRl } from '../../src/rl/run.js';
 import { resolveRlConfig } from '../../src/rl/config.js';
@@ -217,7 +219,7 @@ test('actions: motor speed SPEED·sign(a), torque MOTORS_TORQUE·clip(|a|, 0, 1)
 test('terrain: Gymnasium\'s draws in order from the reset stream, flat start pad, deterministic per (seed, member, episode)', () => {
   // ResetDraws' k-th draw is resetUniforms' k-th uniform; integers(4, 5) returns 4 without drawing, as NumPy does.
   const u = new Float64Array(8);
-  resetUniforms(7, 3, 1, u, new Uint32Array(16), 8);
+  resetUniforms(7, 3, 1, u, 8);
   const r = new ResetDraws(resetStream(7, 3, 1));
   assert.deepEqual([r.random(), r.random(), r.random()], [u[0], u[1], u[2]]);
   assert.equal(r.integers(4, 5), 4);
@@ -229,7 +231,7 @@ test('terrain: Gymnasium\'s draws in order from the reset stream, flat start pad
   const reference = (seed: number, member: number, episode: number) => {
     const n = 600;
     const v = new Float64Array(n);
-    resetUniforms(seed, member, episode, v, new Uint32Array(2 * n), n);
+    resetUniforms(seed, member, episode, v, n);
     let k = 0, velocity = 0, y = TERRAIN_HEIGHT, counter = TERRAIN_STARTPAD, oneshot = false;
     const ys: number[] = [];
     for (let i = 0; i < TERRAIN_LENGTH; i++) {

@@ -25,7 +25,7 @@ const VY_SCALE = FPS / (H / 2);
 
 function world(seed: number, member: number, episode: number, o: LunarLanderOptions = {}): LanderWorld {
   const u = new Float64Array(LANDER_RESET_UNIFORMS);
-  resetUniforms(seed, member, episode, u, new Uint32Array(2 * LANDER_RESET_UNIFORMS), LANDER_RESET_UNIFORMS);
+  resetUniforms(seed, member, episode, u, LANDER_RESET_UNIFORMS);
   return new LanderWorld({ continuous: false, gravity: -10, enableWind: false, windPower: 15, turbulencePower: 1.5, ...o }, u, resetStream(seed, member, episode));
 }
 

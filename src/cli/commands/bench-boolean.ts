@@ -11,7 +11,7 @@ import { machineInfo, measure, record, table, type BenchRecord } from '../../ben
 import { randomNet, widthFor } from '../../boolean/dfcn.js';
 import { makeTarget, makeTask } from '../../boolean/experiments.js';
 import { NetState, fullErrors } from '../../boolean/state.js';
-import { SeqRng, STREAM } from '../../boolean/rng.js';
+import { seqRng, STREAM } from '../../boolean/rng.js';
 import { sampleRange } from '../../boolean/prior.js';
 import { mhStep } from '../../boolean/mcmc.js';
 import { literalPlanes } from '../../boolean/truth-table.js';
@@ -35,7 +35,7 @@ export const benchBoolean: Command = {
     const { flags: f } = parseFlags(argv, flags);
     const n = f.n, H = widthFor(n, f['width-mult']);
     const task = makeTask(makeTarget('parity:4', n, f.seed), Math.min(64, 2 ** n - 1), f.seed);
-    const net = randomNet(n, H, new SeqRng(f.seed, STREAM.init, 0), 'uniform');
+    const net = randomNet(n, H, seqRng(f.seed, STREAM.init, 0), 'uniform');
     const records: BenchRecord[] = [];
     const opts = { warmup: 1, minRuns: 3, minSeconds: f['min-seconds'], maxSeconds: 30 };
 
@@ -44,7 +44,7 @@ export const benchBoolean: Command = {
     const km = 1000 / task.m;
     let sink = 0;
     const mhCase = (s: NetState, label: string): number => {
-      const rng = new SeqRng(f.seed, STREAM.chain, 0);
+      const rng = seqRng(f.seed, STREAM.chain, 0);
       const t = measure(() => { for (let k = 0; k < P; k++) mhStep(s, rng, km, 0.01); sink += s.trainErrors; }, opts);
       records.push(record('boolean', label, t, { proposals: P, proposals_per_s: Math.round(P / t.medianS), best_proposals_per_s: Math.round(P / t.bestS) }));
       return P / t.medianS;
@@ -57,7 +57,7 @@ export const benchBoolean: Command = {
     const plain = { ...net, w1: net.w1.slice(), w2: net.w2.slice() };
     const lit = literalPlanes(n);
     const Pf = Math.max(1000, Math.round(P / 50));
-    const rng2 = new SeqRng(f.seed, STREAM.chain, 1);
+    const rng2 = seqRng(f.seed, STREAM.chain, 1);
     let errs = fullErrors(plain, task, lit);
     const moves = 2 * H * n + H;
     const full = measure(() => {
@@ -77,7 +77,7 @@ export const benchBoolean: Command = {
         }
         const e2 = fullErrors(plain, task, lit);
         const d = km * (e2 - errs) + 0.01 * dn;
-        if (d <= 0 || rng2.uniform() < exp(-d)) errs = e2; else undo();
+        if (d <= 0 || rng2.uniform32() < exp(-d)) errs = e2; else undo();
       }
     }, opts);
     records.push(record('boolean', `mh-full-reeval n=${n} H=${H}`, full, { proposals: Pf, proposals_per_s: Math.round(Pf / full.medianS), best_proposals_per_s: Math.round(Pf / full.bestS) }));

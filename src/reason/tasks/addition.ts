@@ -2,7 +2,8 @@
  * Multi-digit addition, the easier second task: prompt "123+45=", a correct completion "168\n". The
  * answer must be a plain decimal (no leading zeros, no sign) followed by a newline.
  */
-import { Stream } from '../random.js';
+import { idStream } from '../random.js';
+import type { PhiloxStream } from '../../rng/stream.js';
 import { SPLIT_STREAM, answerLine, splitOf, type Problem, type ReasonTask, type Split, type Verdict } from './types.js';
 
 export interface AdditionOptions {
@@ -21,14 +22,14 @@ export class Addition implements ReasonTask {
     this.maxNewTokens = options.maxDigits + 2;
   }
 
-  private operand(rng: Stream): number {
+  private operand(rng: PhiloxStream): number {
     const d = rng.int(1, this.options.maxDigits);
     return d === 1 ? rng.int(0, 9) : rng.int(10 ** (d - 1), 10 ** d - 1);
   }
 
   problem(seed: number, split: Split, index: number): Problem {
     for (let attempt = 0; ; attempt++) {
-      const rng = new Stream(seed, SPLIT_STREAM[split], index, attempt);
+      const rng = idStream(seed, SPLIT_STREAM[split], index, attempt);
       const a = this.operand(rng), b = this.operand(rng);
       const prompt = `${a}+${b}=`;
       if (splitOf(prompt) === split) return { prompt, numbers: [a, b], target: a + b };
@@ -45,10 +46,10 @@ export class Addition implements ReasonTask {
   }
 
   pretrainLine(seed: number, index: number, solvedFraction: number): string {
-    const rng = new Stream(seed, 0xadd, index);
+    const rng = idStream(seed, 0xadd, index);
     const a = this.operand(rng), b = this.operand(rng);
     let c = a + b;
-    if (rng.uniform() >= solvedFraction) {
+    if (rng.uniform32() >= solvedFraction) {
       // A near miss: one digit changed (never to a leading zero), as a careless adder would write.
       const s = String(c).split('');
       const pos = rng.int(0, s.length - 1);

@@ -4,7 +4,8 @@
  * only, whose value is the target. Prompt "3 5 7>22=", a correct completion "3*5+7\n".
  * Every problem is built from a random expression over the numbers, so each one has a solution.
  */
-import { Stream } from '../random.js';
+import { idStream } from '../random.js';
+import type { PhiloxStream } from '../../rng/stream.js';
 import { evaluateExpr } from './expr.js';
 import { SPLIT_STREAM, answerLine, splitOf, type Problem, type ReasonTask, type Split, type Verdict } from './types.js';
 
@@ -42,14 +43,14 @@ function combine(a: Node, op: string, b: Node): Node | undefined {
 }
 
 /** A random expression over a random subset (≥ 2) of `numbers`, or undefined when a draw fails its checks. */
-function randomExpression(rng: Stream, numbers: number[]): Node | undefined {
+function randomExpression(rng: PhiloxStream, numbers: number[]): Node | undefined {
   const order = [...numbers];
   for (let i = order.length - 1; i > 0; i--) {
     const j = rng.int(0, i);
     [order[i], order[j]] = [order[j], order[i]];
   }
   // Usually every number, sometimes fewer (the rules say "at most once").
-  const k = rng.uniform() < 0.7 ? order.length : rng.int(2, order.length);
+  const k = rng.uniform32() < 0.7 ? order.length : rng.int(2, order.length);
   const items: Node[] = order.slice(0, k).map((v) => ({ value: v, text: String(v), prec: 3 }));
   while (items.length > 1) {
     const i = rng.int(0, items.length - 1);
@@ -77,7 +78,7 @@ export class Countdown implements ReasonTask {
   }
 
   /** Numbers and a solution expression; a pure function of the stream. */
-  private draw(rng: Stream): { numbers: number[]; solution: Node } {
+  private draw(rng: PhiloxStream): { numbers: number[]; solution: Node } {
     const o = this.options;
     for (;;) {
       const n = rng.int(o.minNumbers, o.maxNumbers);
@@ -93,7 +94,7 @@ export class Countdown implements ReasonTask {
 
   problem(seed: number, split: Split, index: number): Problem {
     for (let attempt = 0; ; attempt++) {
-      const { numbers, solution } = this.draw(new Stream(seed, SPLIT_STREAM[split], index, attempt));
+      const { numbers, solution } = this.draw(idStream(seed, SPLIT_STREAM[split], index, attempt));
       const prompt = Countdown.prompt(numbers, solution.value);
       if (splitOf(prompt) === split) return { prompt, numbers, target: solution.value };
     }
@@ -117,10 +118,10 @@ export class Countdown implements ReasonTask {
   }
 
   pretrainLine(seed: number, index: number, solvedFraction: number): string {
-    const rng = new Stream(seed, 0x9e7, index);
+    const rng = idStream(seed, 0x9e7, index);
     const { numbers, solution } = this.draw(rng);
     let target = solution.value;
-    if (rng.uniform() >= solvedFraction) {
+    if (rng.uniform32() >= solvedFraction) {
       // Another expression over the same numbers: well formed, uses the numbers, misses the prompt's target.
       for (let k = 0; k < 50 && target === solution.value; k++) {
         const other = randomExpression(rng, numbers);

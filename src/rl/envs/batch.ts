@@ -8,13 +8,12 @@
  * numbers and its actions: it does not depend on the batch size, the other members, or the worker that
  * runs it.
  */
-import { fillUint32, type StreamAddress } from '../../rng/normal.js';
 import { mix32 } from '../../rng/philox.js';
+import { PhiloxStream, type StreamAddress } from '../../rng/stream.js';
 import { actionDim, type EnvDefinition, type ResetBounds } from './types.js';
 
 /** Counter word c3 of every reset stream ('rset'): keeps these streams apart from other uses of a key. */
 const RESET_STREAM = 0x72736574;
-const TWO_POW_53 = 9007199254740992;
 
 /** The Philox stream a member's reset draws from: key from the seed, counter words (member, episode). */
 export function resetStream(seed: number, member: number, episode: number): StreamAddress {
@@ -27,9 +26,9 @@ export function resetStream(seed: number, member: number, episode: number): Stre
  * `count` uniform doubles in [0, 1) with 53 random bits each, built the way NumPy's
  * `random_standard_uniform` builds them from a 64-bit word: (hi·2^32 + lo) >> 11, divided by 2^53.
  */
-export function resetUniforms(seed: number, member: number, episode: number, out: Float64Array, words: Uint32Array, count: number): void {
-  fillUint32(resetStream(seed, member, episode), 0, words, 0, 2 * count);
-  for (let k = 0; k < count; k++) out[k] = (words[2 * k] * 2097152 + (words[2 * k + 1] >>> 11)) / TWO_POW_53;
+export function resetUniforms(seed: number, member: number, episode: number, out: Float64Array, count: number): void {
+  const draws = new PhiloxStream(resetStream(seed, member, episode));
+  for (let k = 0; k < count; k++) out[k] = draws.random();
 }
 
 export class BatchEnv {
@@ -64,7 +63,6 @@ export class BatchEnv {
 
   private readonly actionsScratch: Float64Array;
   private readonly uniforms: Float64Array;
-  private readonly words: Uint32Array;
   /** Members that finished on the last step, whose reward is cleared at the next step. */
   private readonly finished: Int32Array;
   private finishedCount = 0;
@@ -88,7 +86,6 @@ export class BatchEnv {
     this.finished = new Int32Array(size);
     this.actionsScratch = new Float64Array(size * this.actionDim);
     this.uniforms = new Float64Array(def.resetUniforms);
-    this.words = new Uint32Array(2 * def.resetUniforms);
     this.rows = def.createRows?.(size);
   }
 
@@ -116,7 +113,7 @@ export class BatchEnv {
   }
 
   private resetRow(i: number, seed: number, member: number, episode: number): void {
-    resetUniforms(seed, member, episode, this.uniforms, this.words, this.def.resetUniforms);
+    resetUniforms(seed, member, episode, this.uniforms, this.def.resetUniforms);
     this.def.reset(this.state, this.size, i, this.uniforms, this.resetBounds, this.rows, resetStream(seed, member, episode));
     this.def.observe(this.state, this.size, i, this.obs, i * this.obsDim, this.rows);
     this.reward[i] = 0;

@@ -39,8 +39,7 @@
  * rendering (clouds, colours, scroll) is left out.
  */
 import { Body, Box, Edge, Polygon, RevoluteJoint, World, type Contact, type Fixture, type Vec2, planckUsesProjectMath } from './planck.js';
-import { philox4x32 } from '../../rng/philox.js';
-import type { StreamAddress } from '../../rng/normal.js';
+import { PhiloxStream } from '../../rng/stream.js';
 import type { EnvDefinition } from './types.js';
 import { cos, sin } from '../../math/index.js';
 
@@ -80,51 +79,6 @@ export const CLOUD_DRAWS = (TERRAIN_LENGTH / 20) * (1 + 5 * 2);
 /** The hull crossing this x ends the episode (terminated, its reward kept). */
 export const TERRAIN_END_X = (TERRAIN_LENGTH - TERRAIN_GRASS) * TERRAIN_STEP;
 
-const TWO_POW_53 = 9007199254740992;
-
-/**
- * Sequential uniforms from a member's reset stream: draw k is built from u32 words 2k and 2k + 1 (block
- * ⌊k/2⌋), exactly as `resetUniforms` builds its k-th uniform, so a reset's randomness is a pure function
- * of (seed, member, episode) however many draws the terrain takes.
- */
-export class ResetDraws {
-  /** Draws taken (or skipped) so far. */
-  count = 0;
-  private block = -1;
-  private readonly words = new Uint32Array(4);
-
-  constructor(readonly stream: StreamAddress) {}
-
-  /** NumPy's random(): a uniform double in [0, 1). */
-  random(): number {
-    const k = this.count++;
-    const b = k >>> 1;
-    if (b !== this.block) {
-      const s = this.stream;
-      philox4x32(b, s.c1, s.c2, s.c3, s.key0, s.key1, this.words, 0);
-      this.block = b;
-    }
-    const o = 2 * (k & 1);
-    return (this.words[o] * 2097152 + (this.words[o + 1] >>> 11)) / TWO_POW_53;
-  }
-
-  /** NumPy's uniform(low, high) = low + (high − low)·random(). */
-  uniform(low: number, high: number): number {
-    return low + (high - low) * this.random();
-  }
-
-  /** NumPy's integers(low, high), high exclusive; a one-value range returns low without drawing, as NumPy does. */
-  integers(low: number, high: number): number {
-    const lo = Math.ceil(low);
-    const span = Math.ceil(high) - lo;
-    if (span <= 1) return lo;
-    return lo + Math.floor(span * this.random());
-  }
-
-  skip(n: number): void {
-    this.count += n;
-  }
-}
 
 /** One obstacle of a hardcore terrain, as drawn: its state, the terrain index where it starts, its size draw. */
 export interface Obstacle {
@@ -171,7 +125,7 @@ export class WalkerWorld {
   };
 
   /** Builds the terrain (draws from `draws`), the clouds' draws skipped, then the walker and its initial push. */
-  constructor(readonly hardcore: boolean, draws: ResetDraws) {
+  constructor(readonly hardcore: boolean, draws: PhiloxStream) {
     // pybox2d's b2World() defaults to gravity (0, −10) and sleeping allowed; planck's to no gravity.
     planckUsesProjectMath();
     this.world = new World({ gravity: { x: 0, y: -10 } });
@@ -220,7 +174,7 @@ export class WalkerWorld {
   }
 
   /** Gymnasium's _generate_terrain with generated (not designed) metadata: grass variations on, terrain_grass = TERRAIN_GRASS. */
-  private generateTerrain(draws: ResetDraws): void {
+  private generateTerrain(draws: PhiloxStream): void {
     let state = GRASS;
     let velocity = 0.0;
     let y = TERRAIN_HEIGHT;
@@ -459,7 +413,7 @@ export function makeBipedalWalker(options: BipedalWalkerOptions = {}): EnvDefini
     rewardThreshold: 300,
     solvedThreshold: 300,
     stateDim: WALKER_STATE_DIM,
-    // The terrain takes a varying number of draws, so reset reads the member's reset stream itself (ResetDraws).
+    // The terrain takes a varying number of draws, so reset reads the member's reset stream itself (a PhiloxStream, draw by draw).
     resetUniforms: 0,
 
     createRows(size) {
@@ -469,7 +423,7 @@ export function makeBipedalWalker(options: BipedalWalkerOptions = {}): EnvDefini
     // Gymnasium's reset ends with step(np.array([0, 0, 0, 0])) and returns its observation (its reward
     // is dropped; it sets prev_shaping, and it leaves every motor at speed 0 and torque 0).
     reset(state, n, i, _u, _bounds, rows, stream) {
-      const w = new WalkerWorld(hardcore, new ResetDraws(stream));
+      const w = new WalkerWorld(hardcore, new PhiloxStream(stream));
       rows.worlds[i] = w;
       stepRow(w, state, n, i, ZERO_ACTION, 0);
     },

@@ -5,21 +5,22 @@
  * with Gymnasium's rules: integers only for discrete spaces; for a Box, the right number of values,
  * each within [low, high] after rounding to float32 (Gymnasium casts to the space's dtype).
  */
-import { SpaceRng, checkSeed, entropySeed } from './rng.js';
+import { checkSeed, entropySeed, spaceStream } from './rng.js';
+import { PhiloxStream } from '../../rng/stream.js';
 
 abstract class SeededSpace {
-  private rng: SpaceRng | undefined;
+  private rng: PhiloxStream | undefined;
 
   /** Seeds this space's sampler; returns the seed (Gymnasium returns it in a list). */
   seed(seed?: number): number {
     const s = seed === undefined ? entropySeed() : checkSeed(seed);
-    this.rngFor().seed(s);
+    this.rng = new PhiloxStream(spaceStream(s));
     return s;
   }
 
   /** The sampler, seeded from entropy on first use when `seed` was never called (as Gymnasium does). */
-  protected rngFor(): SpaceRng {
-    if (!this.rng) this.rng = new SpaceRng();
+  protected rngFor(): PhiloxStream {
+    if (!this.rng) this.rng = new PhiloxStream(spaceStream(entropySeed()));
     return this.rng;
   }
 }
@@ -35,7 +36,7 @@ export class Discrete extends SeededSpace {
   }
 
   sample(): number {
-    return this.start + this.rngFor().integer(this.n);
+    return this.start + Math.floor(this.rngFor().random() * this.n);
   }
 
   contains(x: unknown): boolean {
@@ -64,7 +65,7 @@ export class MultiDiscrete extends SeededSpace {
   sample(): Int32Array {
     const out = new Int32Array(this.nvec.length);
     const rng = this.rngFor();
-    for (let k = 0; k < out.length; k++) out[k] = rng.integer(this.nvec[k]);
+    for (let k = 0; k < out.length; k++) out[k] = Math.floor(rng.random() * this.nvec[k]);
     return out;
   }
 
@@ -116,7 +117,7 @@ export class Box extends SeededSpace {
       const hi = this.high[k];
       const boundedBelow = Number.isFinite(lo);
       const boundedAbove = Number.isFinite(hi);
-      if (boundedBelow && boundedAbove) out[k] = lo + (hi - lo) * rng.uniform();
+      if (boundedBelow && boundedAbove) out[k] = lo + (hi - lo) * rng.random();
       else if (boundedBelow) out[k] = lo + rng.exponential();
       else if (boundedAbove) out[k] = hi - rng.exponential();
       else out[k] = rng.normal();
