@@ -2,7 +2,8 @@
 // Runs every test/**/*.test.ts with node's built-in runner through tsx.
 // Node 20's `node --test` does not expand globs, so the file list is built here.
 // Usage: node scripts/run-tests.mjs [filter-substring ...]
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -21,5 +22,9 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// Everything the tests and their child processes (redis-server, chromium, the CLI) put in the temp dir lands in one
+// folder of this run's, removed at the end: the suite leaves nothing behind even where a test is killed mid-way.
+const sandbox = mkdtempSync(join(tmpdir(), 'eggroll-tests-'));
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env: { ...process.env, TMPDIR: sandbox } });
+rmSync(sandbox, { recursive: true, force: true });
 process.exit(r.status ?? 1);

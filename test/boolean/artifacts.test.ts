@@ -5,8 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeRunArtifacts } from '../../src/boolean/artifacts.js';
 import { activeClauses, evalNetAt, l1W1, l1W2, widthFor, type Dfcn } from '../../src/boolean/dfcn.js';
@@ -15,6 +14,7 @@ import { ALGOS, makeTarget, makeTask, runOne, type RunConfig } from '../../src/b
 import type { LearnResult } from '../../src/boolean/learner.js';
 import { oracleResult } from '../../src/boolean/oracle.js';
 import { getBit } from '../../src/boolean/truth-table.js';
+import { tempDir } from '../helpers/temp.js';
 
 const n = 4;
 const H = widthFor(n, 2);
@@ -22,7 +22,7 @@ const H = widthFor(n, 2);
 interface FinalJson { dnf: string; beta: 1 | -1; dnf_length: number; clauses: number; H: number; n: number; w1: number[]; w2: number[] }
 
 async function artifacts(r: LearnResult): Promise<{ json: FinalJson; dnfText: string; net: Dfcn }> {
-  const dir = mkdtempSync(join(tmpdir(), 'bool-art-'));
+  const dir = tempDir('bool-art-');
   await writeRunArtifacts(dir, r, 'test');
   const json = JSON.parse(readFileSync(join(dir, 'final.json'), 'utf8')) as FinalJson;
   const dnfText = readFileSync(join(dir, 'final.dnf'), 'utf8').trim();

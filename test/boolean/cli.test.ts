@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 /** The CLI in-process (test/helpers/cli.ts); `status` as spawnSync names it. */
 const cli = async (args: string[]) => { const r = await runCli(args); return { status: r.code, stdout: r.stdout, stderr: r.stderr }; };
 
@@ -27,7 +27,7 @@ test('bad input: one line on stderr naming what is wrong and what is allowed, ex
 });
 
 test('boolean train --json: last stdout line is the summary; the run dir holds config, metrics, DNF and plots', async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'bool-')), 'run');
+  const dir = join(tempDir('bool-'), 'run');
   const r = await cli(['boolean', 'train', '--n', '5', '--target', 'parity:2', '--m', '20', '--steps', '20000', '--seed', '2', '--out', dir, '--json', '--quiet']);
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');

@@ -7,8 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { builtinModules } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
@@ -18,6 +17,7 @@ import { loadBackend } from '../../src/backend/index.js';
 import { Trainer } from '../../src/parallel/trainer.js';
 import { BASE_PRESET, PRESETS } from '../../src/rl/presets.js';
 import { createTask, strategyFor, taskOptionsFor, type RlRunConfig } from '../../src/rl/index.js';
+import { tempDir } from '../helpers/temp.js';
 
 const NODE_ONLY_PACKAGES = ['ioredis', 'bullmq', '@resvg/', 'tsx', 'zod'];
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
@@ -39,7 +39,7 @@ function nodeOnlyModules(meta: Metafile): string[] {
   return found;
 }
 
-const out = mkdtempSync(join(tmpdir(), 'eggroll-browser-'));
+const out = tempDir('eggroll-browser-');
 test.after(() => rmSync(out, { recursive: true, force: true }));
 let metafile: Metafile;
 

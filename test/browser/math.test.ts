@@ -6,8 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 // @ts-expect-error: a plain .mjs build script without type declarations
@@ -15,6 +14,7 @@ import { buildBrowser } from '../../scripts/build-browser.mjs';
 import { startStaticServer, type StaticServer } from '../../src/cli/static-server.js';
 import * as M from '../../src/math/index.js';
 import { UNARY, argumentsFor, pairsFor } from '../math/arguments.js';
+import { tempDir } from '../helpers/temp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const N = 100_000;
@@ -23,7 +23,7 @@ const b64 = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLengt
 const fromB64 = (s: string) => new Float64Array(new Uint8Array(Buffer.from(s, 'base64')).buffer);
 
 test('math: identical bits in Node and Chromium for every function over the test arguments', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} missing (apt-get install chromium; .ci/run does)`, timeout: 240_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'eggroll-math-'));
+  const dir = tempDir('eggroll-math-');
   let browser: Browser | undefined;
   let server: StaticServer | undefined;
   try {

@@ -15,8 +15,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 // @ts-expect-error: a plain .mjs build script without type declarations
@@ -31,6 +30,7 @@ import { runMh } from '../../src/boolean/mcmc.js';
 import { makeTarget, makeTask } from '../../src/boolean/experiments.js';
 import { widthFor, toDnf } from '../../src/boolean/dfcn.js';
 import { formatDnf } from '../../src/boolean/dnf.js';
+import { tempDir } from '../helpers/temp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CLI = join(import.meta.dirname, '../../dist/cli/bin.js');
@@ -43,7 +43,7 @@ let server: StaticServer;
 let browser: Browser;
 before(async () => {
   if (skip) return;
-  dir = mkdtempSync(join(tmpdir(), 'eggroll-playground-more-'));
+  dir = tempDir('eggroll-playground-more-');
   await buildPlayground({ outdir: join(dir, 'site'), minify: true });
   server = await startStaticServer(join(dir, 'site'), 0);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });

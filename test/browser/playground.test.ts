@@ -10,8 +10,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 // @ts-expect-error: a plain .mjs build script without type declarations
@@ -22,13 +21,14 @@ import { LocalTrainer } from '../../src/es/local-trainer.js';
 import { createTask } from '../../src/rl/task.js';
 import { strategyFor, taskOptionsFor } from '../../src/rl/config.js';
 import { configFor } from '../../src/playground/settings.js';
+import { tempDir } from '../helpers/temp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const TRAIN_BUDGET_MS = 90_000;
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 
 test('playground: loads cleanly, trains CartPole to ≥ 475 in a Web Worker, matches Node bit for bit, animates', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} missing (apt-get install chromium; .ci/run does)`, timeout: 180_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'eggroll-playground-'));
+  const dir = tempDir('eggroll-playground-');
   let server: StaticServer | undefined;
   let browser: Browser | undefined;
   try {

@@ -14,7 +14,6 @@ import { createHash } from 'node:crypto';
 import {
   chmodSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, tensor } from '../../src/io/safetensors.js';
 import { loadCheckpoint, saveCheckpoint } from '../../src/io/checkpoint.js';
@@ -23,26 +22,12 @@ import { BadFileError, FsError } from '../../src/io/errors.js';
 import { MetricsLog } from '../../src/io/metrics.js';
 import { runCli } from '../helpers/cli.js';
 import { writeEnvModule } from '../helpers/env-module.js';
+import { cliModule, spawnCli } from '../helpers/spawn-cli.js';
 import { encodeModel, findCheckpoint } from '../../src/egg/train.js';
+import { tempDir } from '../helpers/temp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'faults-'));
+const root = tempDir('faults-');
 const base = join(root, 'fixtures');
-
-/**
- * The built CLI (dist/) when it is newer than every source file — as after `npm test`'s build — since
- * it starts in a third of the time; otherwise the sources through tsx, so a stale build is never tested.
- */
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    t = Math.max(t, st.isDirectory() ? newestSource(p) : name.endsWith('.ts') ? st.mtimeMs : 0);
-  }
-  return t;
-}
-const dist = 'dist/cli/bin.js';
-const ENTRY = existsSync(dist) && statSync(dist).mtimeMs >= newestSource('src') ? [dist] : ['--import', 'tsx', 'src/cli/bin.ts'];
 
 interface Result { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
@@ -69,7 +54,7 @@ async function cli(args: string[], opts: CliOptions = {}): Promise<Result> {
   }
   return new Promise((resolve) => {
     const stdio: StdioOptions = ['ignore', opts.stdout ?? 'pipe', 'pipe'];
-    const child = spawn(process.execPath, [...ENTRY, ...args], { stdio });
+    const child = spawnCli(args, { stdio });
     let stdout = '', stderr = '';
     child.stdout?.on('data', (d) => { stdout += d; });
     child.stderr!.on('data', (d) => {
@@ -454,10 +439,10 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
 
   test('stdout closed by the reader (EPIPE): exit 1, one line', async () => {
     const r = await new Promise<Result>((resolve) => {
-      const child = spawn(process.execPath, [...ENTRY, 'envs', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout.destroy(); // the reader goes away before anything is written
+      const child = spawnCli(['envs', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout!.destroy(); // the reader goes away before anything is written
       let stderr = '';
-      child.stderr.on('data', (d) => { stderr += d; });
+      child.stderr!.on('data', (d) => { stderr += d; });
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout: '', stderr }); });
     });
@@ -518,7 +503,7 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     const dir = join(root, 'sigint-twice');
     // A simulator whose steps take 100 ms (an --import'ed environment): each generation lasts 2 s on the two
     // worker threads while the main thread waits idle, so both signals are seen mid-generation on any machine.
-    const slow = writeEnvModule(ENTRY[0] === dist ? 'dist/rl/envs/index.js' : 'src/rl/envs/index.ts', { id: 'SlowPoint-v0', alias: 'slow-point', stepMs: 100 });
+    const slow = writeEnvModule(cliModule('rl/envs/index'), { id: 'SlowPoint-v0', alias: 'slow-point', stepMs: 100 });
     let sent = false;
     let second = false;
     let seen = 0; // the generation the progress line showed when Ctrl-C was sent

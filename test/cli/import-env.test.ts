@@ -4,16 +4,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { writeEnvModule } from '../helpers/env-module.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
+import { tempDir } from '../helpers/temp.js';
+import { spawnCliSync } from '../helpers/spawn-cli.js';
 
 const env = writeEnvModule('src/rl/envs/index.ts', { id: 'TestPoint-v0', alias: 'test-point' });
-const tmp = () => mkdtempSync(join(tmpdir(), 'eggroll-import-'));
+const tmp = () => tempDir('eggroll-import-');
 const RUN = ['--pop', '16', '--gens', '3', '--seed', '4', '--eval-episodes', '2', '--quiet', '--json'];
 
 function params(dir: string): Buffer[] {
@@ -50,7 +50,7 @@ test('--import bad inputs: a missing file, a module that throws; each one line, 
 
 test('a custom environment without --import: the unknown-environment line says to --import it (new run and --resume)', () => {
   const dir = join(tmp(), 'resume');
-  const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], { encoding: 'utf8' });
+  const cli = (args: string[]) => spawnCliSync(args, { from: 'src' });
   let r = cli(['train', 'test-point', ...RUN]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /unknown environment 'test-point'; allowed: .*\(a custom one: --import the module that registers it\)/);

@@ -5,12 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { startStaticServer } from '../../src/cli/static-server.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** A raw GET (fetch would normalise `..` away before it reaches the server). */
 function get(url: string, path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
@@ -28,7 +29,7 @@ function get(url: string, path: string): Promise<{ status: number; headers: Reco
 }
 
 test('the static server: files with their types and the isolation headers; nothing outside the folder', async () => {
-  const parent = mkdtempSync(join(tmpdir(), 'eggroll-serve-'));
+  const parent = tempDir('eggroll-serve-');
   const root = join(parent, 'site');
   mkdirSync(join(root, 'sub'), { recursive: true });
   writeFileSync(join(root, 'index.html'), '<p>hi</p>');

@@ -1,12 +1,12 @@
 /** The Boolean sweep on the cluster: each grid cell a job; the tables equal the local sweep's. */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { hasRedis, startRedis } from '../helpers/redis.js';
 import { startWorkerProc } from '../helpers/workers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const skip = hasRedis ? false : 'redis-server is not installed (.ci/run installs it with apt-get)';
 const SWEEP = ['boolean', 'sweep', '--n', '4', '--targets', 'parity:2,repeat:2', '--ms', '6,10', '--draws', '2', '--learners', 'mh:0,oracle',
@@ -25,7 +25,7 @@ describe('the Boolean sweep on a Redis cluster', { skip }, () => {
     const redis = await startRedis();
     const workers = [startWorkerProc(redis.url), startWorkerProc(redis.url)];
     try {
-      const tmp = mkdtempSync(join(tmpdir(), 'eggroll-sweep-cluster-'));
+      const tmp = tempDir('eggroll-sweep-cluster-');
       const local = join(tmp, 'local');
       assert.equal((await runCli([...SWEEP, '--out', local])).code, 0);
       await Promise.all(workers.map((w) => w.waitFor(/worker: serving .*boolean-cell/)));

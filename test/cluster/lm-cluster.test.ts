@@ -4,17 +4,16 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { hasRedis, startRedis, type TestRedis } from '../helpers/redis.js';
 import { startWorkerProc, type WorkerProc } from '../helpers/workers.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { readJsonl } from '../../src/io/metrics.js';
+import { tempDir } from '../helpers/temp.js';
 
 const skip = hasRedis ? false : 'redis-server is not installed (.ci/run installs it with apt-get)';
-const tmp = () => mkdtempSync(join(tmpdir(), 'eggroll-lm-cluster-'));
+const tmp = () => tempDir('eggroll-lm-cluster-');
 const LM = ['lm', 'train', '--layers', '1', '--width', '16', '--pop', '64', '--group-size', '4', '--tokens', '16', '--steps', '4',
   '--eval-every', '4', '--eval-bytes', '256', '--ckpt-every', '2', '--seed', '9', '--workers', '1', '--quiet', '--json'];
 

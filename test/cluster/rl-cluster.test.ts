@@ -5,10 +5,8 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -21,10 +19,11 @@ import { readJsonl } from '../../src/io/metrics.js';
 import { runRl, type RlRunConfig } from '../../src/rl/run.js';
 import { resolveRlConfig } from '../../src/rl/config.js';
 import { PROTOCOL_VERSION, QUEUE_NAME, QUEUE_PREFIX, keys, newRunId } from '../../src/parallel/cluster/protocol.js';
+import { tempDir } from '../helpers/temp.js';
+import { spawnCli } from '../helpers/spawn-cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const skip = hasRedis ? false : 'redis-server is not installed (.ci/run installs it with apt-get)';
-const tmp = () => mkdtempSync(join(tmpdir(), 'eggroll-cluster-'));
+const tmp = () => tempDir('eggroll-cluster-');
 
 /** Every tensor of the run's latest checkpoint (parameters, optimiser moments, task state), as bytes. */
 function finalState(dir: string): Map<string, Buffer> {
@@ -182,8 +181,7 @@ describe('RL on a Redis cluster', { skip, concurrency: false }, () => {
   test('the coordinator SIGKILLed mid-run: --resume with the workers still attached reaches the same parameters', async () => {
     await startWorkers(2);
     const dir = join(tmp(), 'coordinator-killed');
-    const coordinator = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...CARTPOLE, '--checkpoint-every', '2', '--out', dir, '--redis', redis.url],
-      { cwd: root, stdio: 'ignore' });
+    const coordinator = spawnCli([...CARTPOLE, '--checkpoint-every', '2', '--out', dir, '--redis', redis.url], { stdio: 'ignore' });
     const t0 = Date.now();
     while (!existsSync(join(dir, 'metrics.jsonl')) || readJsonl(join(dir, 'metrics.jsonl')).length < 5) {
       assert.ok(Date.now() - t0 < 60_000, 'the coordinator reached generation 5 within 60 s');
@@ -199,10 +197,9 @@ describe('RL on a Redis cluster', { skip, concurrency: false }, () => {
 
   test('Ctrl-C with no worker attached ends the run at once: exit 130, a checkpoint, the resume line (issue 28 item 6)', async () => {
     const dir = join(tmp(), 'sigint-no-worker');
-    const coordinator = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...CARTPOLE, '--out', dir, '--redis', redis.url],
-      { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    const coordinator = spawnCli([...CARTPOLE, '--out', dir, '--redis', redis.url], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '', sentAt = 0;
-    coordinator.stderr.on('data', (d) => {
+    coordinator.stderr!.on('data', (d) => {
       stderr += d;
       if (!sentAt && /no worker on .* yet/.test(stderr)) { sentAt = Date.now(); setTimeout(() => coordinator.kill('SIGINT'), 1500); }
     });

@@ -6,16 +6,15 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli.js';
 import { hasRedis, startRedis } from '../helpers/redis.js';
 import { startWorkerProc } from '../helpers/workers.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
+import { tempDir } from '../helpers/temp.js';
+import { spawnCli } from '../helpers/spawn-cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const hasOpenssl = spawnSync('openssl', ['version'], { encoding: 'utf8' }).status === 0;
 const skip = !hasRedis ? 'redis-server is not installed (.ci/run installs it with apt-get)' : !hasOpenssl ? 'openssl is not installed' : false;
 
@@ -35,7 +34,7 @@ const ARGS = ['train', 'cartpole', '--pop', '128', '--gens', '4', '--seed', '4',
 
 describe('a Redis cluster over TLS (rediss://)', { skip }, () => {
   test('trusted through NODE_EXTRA_CA_CERTS the run is bit-identical; untrusted it is one clear line', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'eggroll-tls-'));
+    const dir = tempDir('eggroll-tls-');
     const tls = makeCerts(dir);
     const redis = await startRedis({ tls });
     assert.match(redis.url, /^rediss:\/\//);
@@ -49,8 +48,7 @@ describe('a Redis cluster over TLS (rediss://)', { skip }, () => {
       const local = join(dir, 'local');
       assert.equal((await runCli([...ARGS, '--out', local])).code, 0);
       const out = join(dir, 'tls');
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...ARGS, '--out', out, '--redis', redis.url],
-        { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawnCli([...ARGS, '--out', out, '--redis', redis.url], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       child.stderr!.on('data', (c) => { err += c; });
       const code = await new Promise<number | null>((res) => child.once('exit', res));

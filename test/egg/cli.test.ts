@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const dir = mkdtempSync(join(tmpdir(), 'egg-cli-'));
+const dir = tempDir('egg-cli-');
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 /** The CLI in-process (test/helpers/cli.ts); `status` as spawnSync names it. */
 const cli = async (...args: string[]) => { const r = await runCli(args); return { status: r.code, stdout: r.stdout, stderr: r.stderr }; };
 

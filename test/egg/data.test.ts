@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCorpus, defaultCorpusPath } from '../../src/egg/data.js';
 import { NgramModel, gzipBpb } from '../../src/egg/baselines.js';
 import { InputError } from '../../src/io/errors.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'egg-data-'));
+const dir = tempDir('egg-data-');
 
 test('a folder of .txt files: one document per file, every 10th held out, 0 before each document', () => {
   const d = join(dir, 'folder');

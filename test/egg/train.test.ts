@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBackend } from '../../src/backend/index.js';
 import { EggTrainer, findCheckpoint, type EggConfig } from '../../src/egg/train.js';
 import { splitMembers } from '../../src/egg/pool.js';
 import { generatePairs, noiseKey } from '../../src/egg/noise.js';
+import { tempDir } from '../helpers/temp.js';
 
 const text = new TextEncoder().encode(('\0' + 'In the beginning was the Word, and the Word was with God. ').repeat(40));
 const cfg: EggConfig = { layers: 1, width: 16, pop: 16, groupSize: 4, tokens: 12, sigmaShift: 4, alpha: 4, seed: 5 };
@@ -48,7 +47,7 @@ test('training is identical for 1 and 2 workers (weights, states, losses)', asyn
 });
 
 test('resume is bit-identical: 2 steps + checkpoint + 2 more equals 4 straight', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'egg-resume-'));
+  const dir = tempDir('egg-resume-');
   await run(1, 2, undefined, dir);
   const resumed = await run(1, 4, dir);
   const straight = await run(1, 4);
@@ -63,7 +62,7 @@ test('a backend that failed its row-contract check is recorded in config.json as
   const { loadCorpus } = await import('../../src/egg/data.js');
   const { jsBackend } = await import('../../src/backend/js.js');
   const { writeFileSync, readFileSync } = await import('node:fs');
-  const dir = mkdtempSync(join(tmpdir(), 'egg-nondet-'));
+  const dir = tempDir('egg-nondet-');
   const text = Array.from({ length: 40 }, (_, i) => `Verse ${i}. In the beginning was the Word, and the Word was with God.`).join('\n\n');
   writeFileSync(join(dir, 'tiny.txt'), text);
   const cfg = { data: join(dir, 'tiny.txt'), layers: 1, width: 4, pop: 4, groupSize: 2, tokens: 4, sigmaShift: 4, alpha: 3, seed: 1, steps: 1, evalEvery: 1, evalBytes: 64, ckptEvery: 1 };

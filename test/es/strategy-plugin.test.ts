@@ -5,8 +5,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsBackend } from '../../src/backend/index.js';
 import { ParamSet } from '../../src/nn/params.js';
@@ -16,6 +14,7 @@ import type { PerturbedNoiser } from '../../src/es/noiser.js';
 import { signEs } from './sign-strategy.js';
 import { runCli } from '../helpers/cli.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
+import { tempDir } from '../helpers/temp.js';
 
 const cfg = (algo: string) => ({ algo, popSize: 32, rank: 1, sigma: 0.1, lr: 0.01, optimizer: { kind: 'sgd' as const }, shaping: { kind: 'centered-rank' as const }, seed: 3 });
 
@@ -65,7 +64,7 @@ test('the built-in plug-ins give the bits they gave before the registry (a fixed
 });
 
 test('eggroll train --algo sign-es --import: the plug-in trains on two worker threads with the bits of one thread', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'eggroll-plugin-'));
+  const root = tempDir('eggroll-plugin-');
   const args = ['train', 'cartpole', '--algo', 'sign-es', '--import', 'test/es/sign-strategy.ts', '--pop', '16', '--gens', '2', '--hidden', '4', '--eval-episodes', '1', '--quiet', '--json'];
   const one = await runCli([...args, '--out', join(root, 'one')]);
   assert.equal(one.code, 0, one.stderr);

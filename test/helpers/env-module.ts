@@ -3,13 +3,13 @@
  * line moved to the origin, registered without { module } (the CLI's --import records the file for worker threads).
  * `stepMs` makes each step sleep (a slow simulator: generations of known length with the main thread idle).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tempDir } from './temp.js';
 
 export function writeEnvModule(registry: string, opts: { id: string; alias: string; stepMs?: number; maxSteps?: number }): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'eggroll-env-')), `${opts.alias}.mjs`);
+  const file = join(tempDir('eggroll-env-'), `${opts.alias}.mjs`);
   writeFileSync(file, `
 import { registerEnv } from ${JSON.stringify(pathToFileURL(registry).href)};
 const nap = new Int32Array(new SharedArrayBuffer(4));

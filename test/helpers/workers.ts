@@ -1,8 +1,7 @@
 /** `eggroll worker` as real processes (from source through tsx), with their output collected. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { spawnCli } from './spawn-cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface WorkerProc {
   readonly proc: ChildProcess;
@@ -17,8 +16,8 @@ export interface WorkerProc {
 }
 
 export function startWorkerProc(url: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): WorkerProc {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'worker', '--redis', url, '--lock-seconds', '1', ...extra],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  // From the sources: its custom environments (--import) register in the same modules as the in-process coordinator's.
+  const proc = spawnCli(['worker', '--redis', url, '--lock-seconds', '1', ...extra], { from: 'src', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let err = '';
   const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
   proc.stderr!.setEncoding('utf8');

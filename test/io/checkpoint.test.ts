@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeSafetensors, decodeSafetensors, tensor } from '../../src/io/safetensors.js';
 import { saveCheckpoint, loadCheckpoint } from '../../src/io/checkpoint.js';
+import { tempDir } from '../helpers/temp.js';
 
 test('safetensors round-trips every dtype with an 8-byte aligned, valid header', () => {
   const t = {
@@ -28,7 +28,7 @@ test('safetensors round-trips every dtype with an 8-byte aligned, valid header',
 });
 
 test('checkpoints are written atomically, keep the newest few, and load back exactly', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ck-'));
+  const dir = tempDir('ck-');
   for (let g = 1; g <= 5; g++) saveCheckpoint(dir, { generation: g, state: { step: g }, tensors: { w: tensor(Float32Array.from([g, g + 0.25])) } }, 2);
   const files = readdirSync(dir).sort();
   assert.deepEqual(files, ['gen-0000004.json', 'gen-0000004.safetensors', 'gen-0000005.json', 'gen-0000005.safetensors', 'latest.json']);

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { TERNARY_COLOUR } from '../../src/io/palette.js';
 import { barChartSvg, escapeXml, formatTick, heatmapSvg, linePlotSvg, logTicks, niceTicks, scatterPlotSvg, svgToPng, writePlot } from '../../src/io/plot.js';
+import { tempDir } from '../helpers/temp.js';
 
 interface El {
   name: string;
@@ -225,7 +225,7 @@ test('PNG: signature and IHDR dimensions match the SVG size; writePlot writes bo
   const svg = linePlotSvg({ ...base, width: 400, height: 300, series: [{ name: 's', x, y: x }] });
   const png = svgToPng(svg);
   assert.deepEqual(pngSize(png), { width: 400, height: 300 });
-  const dir = mkdtempSync(join(tmpdir(), 'plot-test-'));
+  const dir = tempDir('plot-test-');
   try {
     await writePlot(join(dir, 'sub', 'curve'), svg);
     assert.deepEqual(readdirSync(join(dir, 'sub')).sort(), ['curve.png', 'curve.svg'], 'no temp files left behind');

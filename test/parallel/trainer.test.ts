@@ -1,13 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { jsBackend } from '../../src/backend/js.js';
 import { Trainer } from '../../src/parallel/trainer.js';
 import type { StrategyConfig } from '../../src/es/strategy.js';
 import { createTask } from '../fixtures/regression-task.js';
 import { splitMembers } from '../../src/parallel/pool.js';
+import { tempDir } from '../helpers/temp.js';
 
 const options = { popSize: 16, batch: 8 };
 const strategy: StrategyConfig = { algo: 'eggroll', popSize: 16, rank: 2, sigma: 0.05, lr: 0.03, optimizer: { kind: 'adam' }, shaping: { kind: 'centered-rank' }, seed: 5 };
@@ -38,7 +36,7 @@ test('1 worker and 2 workers give bit-identical parameters and task state', asyn
 });
 
 test('resuming from a checkpoint reaches the same parameters as an uninterrupted run', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'trainer-'));
+  const dir = tempDir('trainer-');
   const straight = await run(1, 6);
   await run(1, 3, undefined, dir);
   const resumed = await run(2, 6, dir);

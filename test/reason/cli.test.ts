@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { jsBackend } from '../../src/backend/index.js';
@@ -9,8 +8,9 @@ import { ParamSet } from '../../src/nn/params.js';
 import { initLm, lmSpecs } from '../../src/reason/model.js';
 import { saveLm } from '../../src/reason/weights.js';
 import { VOCAB_SIZE } from '../../src/reason/vocab.js';
+import { tempDir } from '../helpers/temp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'reason-cli-'));
+const root = tempDir('reason-cli-');
 process.on('exit', () => rmSync(root, { recursive: true, force: true }));
 const cfg = { dim: 16, hidden: 24, layers: 1, vocab: VOCAB_SIZE };
 const base = join(root, 'base.safetensors');

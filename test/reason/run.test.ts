@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsBackend } from '../../src/backend/index.js';
 import { ParamSet } from '../../src/nn/params.js';
@@ -12,9 +11,10 @@ import { readJsonl } from '../../src/io/metrics.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import type { ReasonRunConfig } from '../../src/reason/config.js';
 import { VOCAB_SIZE } from '../../src/reason/vocab.js';
+import { tempDir } from '../helpers/temp.js';
 
 const cfg: LmConfig = { dim: 16, hidden: 24, layers: 1, vocab: VOCAB_SIZE };
-const root = mkdtempSync(join(tmpdir(), 'reason-run-'));
+const root = tempDir('reason-run-');
 process.on('exit', () => rmSync(root, { recursive: true, force: true }));
 const basePath = join(root, 'base.safetensors');
 {

@@ -7,8 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Box, type Body } from '../../src/rl/envs/planck.js';
 import { BatchEnv, makeEnv, resetStream, resetUniforms, resolveEnv } from '../../src/rl/envs/index.js';
@@ -23,6 +22,7 @@ import { make } from '../../src/rl/gym/index.js';
 import { runRl } from '../../src/rl/run.js';
 import { resolveRlConfig } from '../../src/rl/config.js';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
+import { tempDir } from '../helpers/temp.js';
 
 // Every assert.ok carries a message: without one, a failing assert.ok makes Node re-read and parse the
 // source at the call site to quote it, which under tsx's transform can run for minutes instead of failing.
@@ -480,7 +480,7 @@ test('Gymnasium\'s heuristic on hardcore terrain scores as on Gymnasium 1.2.3 / 
 
 test('training on BipedalWalker gives identical parameters on 1 and 2 workers (the worlds live in each worker)', async () => {
   const run = async (workers: number) => {
-    const dir = mkdtempSync(join(tmpdir(), `bw${workers}-`));
+    const dir = tempDir(`bw${workers}-`);
     const cfg = resolveRlConfig('bipedalwalker', { pop: 8, gens: 2, hidden: [8], seed: 4, backend: 'wasm', evalEpisodes: 1, workers });
     await runRl(cfg, dir, false, {});
     return decodeSafetensors(readFileSync(join(dir, 'checkpoints', 'gen-0000002.safetensors'))).tensors;

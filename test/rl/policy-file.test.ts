@@ -5,8 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import { decodePolicyFile, encodePolicyFile, PolicyFileError } from '../../src/rl/policy-file.js';
@@ -16,9 +15,10 @@ import { createTask } from '../../src/rl/task.js';
 import { strategyFor, taskOptionsFor } from '../../src/rl/config.js';
 import { resolveRlConfig } from '../../src/rl/config.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 test('eval of a checkpoint file equals eval of its run directory; an export round-trips and evaluates', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+  const dir = tempDir('policy-');
   const run = join(dir, 'run');
   const t = await runCli(['train', 'cartpole', '--pop', '32', '--gens', '3', '--hidden', '8', '--seed', '4', '--eval-episodes', '2', '--backend', 'wasm', '--quiet', '--out', run]);
   assert.equal(t.code, 0, t.stderr);
@@ -51,7 +51,7 @@ test('eval of a checkpoint file equals eval of its run directory; an export roun
 });
 
 test('bad policy files: exit 2, one line naming the file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'policy-bad-'));
+  const dir = tempDir('policy-bad-');
   const good = { env: 'CartPole-v1', pop: 16, episodes: 1, seed: 0, hidden: [8], activation: 'tanh', bias: 'full', obsNorm: false, action: 'argmax' };
   const write = (name: string, bytes: Uint8Array | string) => { const p = join(dir, name); writeFileSync(p, bytes); return p; };
   const st = (meta: Record<string, string>) => encodeSafetensors({ 'param/x': { dtype: 'F32', shape: [1], data: new Float32Array(1) } }, meta);

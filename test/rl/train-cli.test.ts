@@ -1,19 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
 import { runRl } from '../../src/rl/run.js';
 import { resolveRlConfig } from '../../src/rl/config.js';
 
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+import { spawnCli } from '../helpers/spawn-cli.js';
 /** The CLI in-process (test/helpers/cli.ts); `status` as spawnSync names it. */
 const cli = async (args: string[]) => { const r = await runCli(args); return { status: r.code, stdout: r.stdout, stderr: r.stderr }; };
 
 test('bad flags and config files exit with code 2 and one clear line', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+  const dir = tempDir('cfg-');
   writeFileSync(join(dir, 'bad-key.json'), JSON.stringify({ population: 10 }));
   writeFileSync(join(dir, 'bad-json.json'), '{ pop: ');
   writeFileSync(join(dir, 'bad-value.json'), JSON.stringify({ sigma: -1 }));
@@ -51,7 +52,7 @@ test('every command prints --help with an example', async () => {
 });
 
 test('a short CartPole run learns', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cp-'));
+  const dir = tempDir('cp-');
   const cfg = resolveRlConfig('cartpole', { pop: 64, gens: 12, hidden: [16], seed: 3, backend: 'auto', evalEpisodes: 20 });
   const s = await runRl(cfg, dir, false, {});
   const rows = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -61,13 +62,13 @@ test('a short CartPole run learns', async () => {
 });
 
 test('a run killed mid-way and resumed reaches the same parameters as an uninterrupted one', async () => {
-  const base = mkdtempSync(join(tmpdir(), 'resume-'));
+  const base = tempDir('resume-');
   const args = (out: string) => ['train', 'cartpole', '--pop', '32', '--gens', '8', '--hidden', '16', '--seed', '9', '--checkpoint-every', '1', '--eval-episodes', '5', '--backend', 'js', '--quiet', '--out', out];
   const straight = await cli(args(join(base, 'a')));
   assert.equal(straight.status, 0, straight.stderr);
   // Start the same run, kill it once a mid-run checkpoint exists, then resume it.
   const killed = join(base, 'b');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args(killed)], { stdio: 'ignore' });
+  const child = spawnCli(args(killed), { stdio: 'ignore' });
   await new Promise<void>((resolve) => {
     const t = setInterval(() => {
       const latest = join(killed, 'checkpoints', 'latest.json');
@@ -89,7 +90,7 @@ test('a run killed mid-way and resumed reaches the same parameters as an uninter
 
 test('RL training with observation normalisation gives identical parameters on 1 and 2 workers', async () => {
   const run = async (workers: number) => {
-    const dir = mkdtempSync(join(tmpdir(), `w${workers}-`));
+    const dir = tempDir(`w${workers}-`);
     const cfg = resolveRlConfig('acrobot', { pop: 16, gens: 3, hidden: [8], seed: 4, backend: 'wasm', evalEpisodes: 2, obsNorm: true, workers, episodes: 2 });
     await runRl(cfg, dir, false, {});
     return decodeSafetensors(readFileSync(join(dir, 'checkpoints', 'gen-0000003.safetensors'))).tensors;
