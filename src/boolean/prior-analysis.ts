@@ -125,3 +125,22 @@ export function correlations(rows: FunctionRow[], minCount = 100): Record<string
   out.slope_functions = sel.length;
   return out;
 }
+
+/** One `boolean prior` run as the scaling table reads it: its n, width M = H, draws and per-class results. */
+export interface PriorRunRows { n: number; H: number; samples: number; classes: ClassRow[] }
+
+/**
+ * Theorem 3.2 across n: one markdown table of the measured P(f) of each class against n, with App. D's bounds and
+ * ln P / M (the slope the theorem predicts is constant for a class as the width grows).
+ */
+export function priorScalingTable(runs: readonly PriorRunRows[]): string {
+  const names = ['constant 0', 't-entropy t=1', '1-parity (and complement)', '2-parity (and complement)', '3-parity (and complement)'];
+  const lines = ['| class | ' + runs.map((r) => `n=${r.n} (M=${r.H}, ${r.samples.toExponential(0)} draws)`).join(' | ') + ' |', '|---|' + runs.map(() => '---').join('|') + '|'];
+  const find = (r: PriorRunRows, name: string) => r.classes.find((c) => c.cls === name);
+  for (const name of names) {
+    lines.push(`| ${name}: measured P | ${runs.map((r) => formatProbability(find(r, name)?.measured ?? null)).join(' | ')} |`);
+    lines.push(`| ${name}: bounds | ${runs.map((r) => { const c = find(r, name); return c ? `[${formatProbability(c.lower)}, ${formatProbability(c.upper)}]` : '—'; }).join(' | ')} |`);
+    lines.push(`| ${name}: ln P / M | ${runs.map((r) => { const c = find(r, name); return c && c.measured > 0 ? (log(c.measured) / r.H).toFixed(3) : '—'; }).join(' | ')} |`);
+  }
+  return lines.join('\n') + '\n';
+}

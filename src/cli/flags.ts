@@ -27,6 +27,8 @@ export interface PositionalSpec {
   name: string;
   help: string;
   optional?: boolean;
+  /** The last positional only: it takes one or more values (`<name>...`). */
+  variadic?: boolean;
 }
 
 export interface ParsedArgs<T extends FlagTable> {
@@ -105,7 +107,7 @@ export function parseFlags<T extends FlagTable>(argv: string[], table: T, positi
   const pos = parsed.positionals;
   const required = positionals.filter((p) => !p.optional).length;
   if (pos.length < required) throw new UsageError(`missing argument <${positionals[pos.length].name}>: ${positionals[pos.length].help}`);
-  if (pos.length > positionals.length) throw new UsageError(`unexpected argument '${pos[positionals.length]}'`);
+  if (pos.length > positionals.length && !positionals.at(-1)?.variadic) throw new UsageError(`unexpected argument '${pos[positionals.length]}'`);
   return { flags: flags as FlagValues<T>, positionals: pos, explicit };
 }
 

@@ -33,7 +33,7 @@ function mainHelp(): string {
 }
 
 export function commandHelp(c: Command): string {
-  const pos = (c.positionals ?? []).map((p) => (p.optional ? `[${p.name}]` : `<${p.name}>`)).join(' ');
+  const pos = (c.positionals ?? []).map((p) => (p.optional ? `[${p.name}]` : `<${p.name}>`) + (p.variadic ? '...' : '')).join(' ');
   const lines = [`eggroll ${c.name} — ${c.summary}`, '', `Usage: eggroll ${c.name}${pos ? ' ' + pos : ''} [flags]`, ''];
   for (const p of c.positionals ?? []) lines.push(`  <${p.name}>  ${p.help}`);
   if (c.positionals?.length) lines.push('');

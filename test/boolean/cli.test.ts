@@ -40,3 +40,24 @@ test('boolean train --json: last stdout line is the summary; the run dir holds c
   const help = await cli(['boolean', 'train', '--help']);
   assert.match(help.stdout, /Example: eggroll boolean train/);
 });
+
+test('boolean prior-scaling (was scripts/boolean-prior-scaling.ts): one table across the runs\' n, ln P / M from each run\'s classes', async () => {
+  const root = tempDir('bool-scaling-');
+  const runs = [3, 2].map((n) => join(root, `prior-n${n}`));
+  for (const [i, n] of [3, 2].entries()) {
+    const r = await cli(['boolean', 'prior', '--n', String(n), '--samples', '20000', '--seed', '1', '--out', runs[i], '--quiet', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+  }
+  const r = await cli(['boolean', 'prior-scaling', ...runs, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { runs: { n: number; H: number; classes: { cls: string; measured: number }[] }[]; table: string };
+  assert.deepEqual(out.runs.map((x) => x.n), [2, 3], 'sorted by n');
+  const rows = out.table.trim().split('\n');
+  assert.match(rows[0], /^\| class \| n=2 \(M=2, 2e\+4 draws\) \| n=3 \(M=4, 2e\+4 draws\) \|$/);
+  assert.equal(rows.length, 2 + 5 * 3, 'three rows per class');
+  const c0 = out.runs.map((x) => x.classes.find((c) => c.cls === 'constant 0')!);
+  const lnRow = rows.find((l) => l.startsWith('| constant 0: ln P / M'))!;
+  assert.equal(lnRow, `| constant 0: ln P / M | ${c0.map((c, i) => (Math.log(c.measured) / out.runs[i].H).toFixed(3)).join(' | ')} |`);
+  const bad = await cli(['boolean', 'prior-scaling', join(root, 'no-such-run')]);
+  assert.equal(bad.status, 2, bad.stderr);
+});

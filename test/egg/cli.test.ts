@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir('egg-cli-');
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/temp.js';
 /** The CLI in-process (test/helpers/cli.ts); `status` as spawnSync names it. */
 const cli = async (...args: string[]) => { const r = await runCli(args); return { status: r.code, stdout: r.stdout, stderr: r.stderr }; };
 
@@ -84,4 +84,27 @@ test('lm train --resume: 2 steps + resume to 4 gives the same checkpoint bytes a
   const bad = await cli('lm', 'train', '--resume', a, '--pop', '16');
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /cannot change on resume/);
+});
+
+test('lm branch (was scripts/egg-branch.ts): a branch with unchanged settings resumes to the bytes of the straight run; a changed one runs', async () => {
+  const text = Array.from({ length: 12 }, (_, i) => `Psalm ${i}. The heavens declare the glory of God; and the firmament sheweth his handywork.`).join('\n\n');
+  writeFileSync(join(dir, 'branch.txt'), text.repeat(3));
+  const common = ['--data', join(dir, 'branch.txt'), '--width', '16', '--pop', '8', '--tokens', '8', '--eval-every', '1', '--ckpt-every', '1', '--quiet'];
+  const src = join(dir, 'branch-src'), same = join(dir, 'branch-same'), alpha = join(dir, 'branch-alpha');
+  assert.equal((await cli('lm', 'train', ...common, '--steps', '4', '--out', src)).status, 0);
+  let r = await cli('lm', 'branch', '--from', src, '--step', '2', '--out', same, '--json');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!).states, 'kept');
+  assert.equal(readFileSync(join(same, 'metrics.jsonl'), 'utf8').trim().split('\n').length, 2, 'the source metrics up to the step');
+  r = await cli('lm', 'train', '--resume', same, '--steps', '4', '--quiet');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(readFileSync(join(same, 'checkpoints', 'gen-0000004.safetensors')), readFileSync(join(src, 'checkpoints', 'gen-0000004.safetensors')));
+  r = await cli('lm', 'branch', '--from', src, '--step', '2', '--alpha', '0.5', '--pop', '16', '--out', alpha, '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const b = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.deepEqual([b.alpha, b.pop, b.states], [0.5, 16, 'zero']);
+  assert.equal((await cli('lm', 'train', '--resume', alpha, '--steps', '3', '--quiet')).status, 0);
+  r = await cli('lm', 'branch', '--from', src, '--step', '9', '--out', join(dir, 'branch-bad'));
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
 });

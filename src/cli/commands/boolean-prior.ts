@@ -3,14 +3,17 @@ import { join } from 'node:path';
 import type { FlagTable } from '../flags.js';
 import { num, parseFlags } from '../flags.js';
 import { forceFlag, jsonFlag, outFlag, quietFlag, seedFlag } from '../common-flags.js';
-import { prepareRunDir } from '../run-dir.js';
+import { z } from 'zod';
+import type { Command } from '../command.js';
+import { checkRunKind, prepareRunDir } from '../run-dir.js';
+import { readJsonFile } from '../../io/errors.js';
 import { log, printResult } from '../output.js';
 import { Progress } from '../progress.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../io/atomic.js';
 import { linePlotSvg, scatterPlotSvg, writePlot } from '../../io/plot.js';
 import { widthFor } from '../../boolean/dfcn.js';
 import { PRIOR_MAX_N, samplePrior } from '../../boolean/prior.js';
-import { byK, classTable, correlations, formatProbability, functionRows } from '../../boolean/prior-analysis.js';
+import { byK, classTable, correlations, formatProbability, functionRows, priorScalingTable } from '../../boolean/prior-analysis.js';
 
 export const priorFlags = {
   n: { schema: num.int(1, PRIOR_MAX_N), default: 4, help: `number of inputs (1–${PRIOR_MAX_N}: a truth table must fit one 32-bit word)` },
@@ -81,3 +84,28 @@ export async function runPriorCommand(argv: string[]): Promise<void> {
   };
   printResult(summary, f.json, `prior n=${n} H=${H}: ${r.counts.size} of ${total} functions hit in ${f.samples} samples (${sampleSeconds.toFixed(1)} s)\n\n${kTable}\n\n${cTable}\nrun dir: ${dir}`);
 }
+
+const scalingFlags = { json: jsonFlag };
+const nullableNumber = z.number().nullable();
+const priorConfigSchema = z.object({ command: z.literal('boolean prior'), n: z.number().int(), H: z.number().int(), samples: z.number() }).passthrough();
+const classesSchema = z.array(z.object({ cls: z.string(), members: z.number(), measured: z.number(), lower: nullableNumber, upper: nullableNumber, note: z.string() }));
+
+/** `boolean prior-scaling`: Theorem 3.2 across n from the classes.json of `boolean prior` runs (was scripts/boolean-prior-scaling.ts). */
+export const priorScalingCommand: Command = {
+  name: 'boolean prior-scaling',
+  summary: 'one table of the measured P(f) per function class against n from several `boolean prior` runs, with the App. D bounds and ln P / M',
+  example: 'eggroll boolean prior-scaling runs/boolean/prior-n2 runs/boolean/prior-n3 runs/boolean/prior-n4',
+  flags: scalingFlags,
+  positionals: [{ name: 'run-dir', help: 'a directory written by eggroll boolean prior (its config.json and classes.json)', variadic: true }],
+  async run(argv) {
+    const { flags: f, positionals } = parseFlags(argv, scalingFlags, this.positionals);
+    const runs = positionals.map((dir) => {
+      checkRunKind(dir, 'boolean', '<run-dir>');
+      const cfg = readJsonFile(join(dir, 'config.json'), priorConfigSchema);
+      return { n: cfg.n, H: cfg.H, samples: cfg.samples, classes: readJsonFile(join(dir, 'classes.json'), classesSchema) };
+    }).sort((a, b) => a.n - b.n);
+    const table = priorScalingTable(runs);
+    if (f.json) process.stdout.write(JSON.stringify({ runs: runs.map((r) => ({ n: r.n, H: r.H, samples: r.samples, classes: r.classes })), table }) + '\n');
+    else process.stdout.write(table);
+  },
+};

@@ -23,7 +23,7 @@ import { Interrupted } from '../errors.js';
 import { formatDnf } from '../../boolean/dnf.js';
 import { widthFor } from '../../boolean/dfcn.js';
 import { writeRunArtifacts } from '../../boolean/artifacts.js';
-import { runPriorCommand, priorFlags } from './boolean-prior.js';
+import { runPriorCommand, priorFlags, priorScalingCommand } from './boolean-prior.js';
 import { runSweepCommand, sweepFlags } from './boolean-sweep.js';
 import { DEFAULT_STEPS, TRAIN_MAX_N, learnerFlags, resolveRun } from './boolean-common.js';
 
@@ -109,4 +109,4 @@ const sweep: Command = {
   run: (argv) => runSweepCommand(argv),
 };
 
-export const BOOLEAN_COMMANDS: Command[] = [train, prior, sweep];
+export const BOOLEAN_COMMANDS: Command[] = [train, prior, priorScalingCommand, sweep];

@@ -7,7 +7,7 @@ import { benchEsCommand } from './bench-es.js';
 import { demoCommand } from './demo.js';
 import { benchGemmCommand, benchInt8Command } from './bench-kernels.js';
 import { trainCommand, evalCommand, envsCommand } from './rl.js';
-import { lmTrainCommand, lmSampleCommand, lmEvalCommand } from './lm.js';
+import { lmTrainCommand, lmSampleCommand, lmEvalCommand, lmBranchCommand } from './lm.js';
 import { benchEggCommand } from './bench-egg.js';
 import { benchRlCommand } from './bench-rl.js';
 import { workerCommand } from './worker.js';
@@ -27,6 +27,7 @@ export const COMMANDS: Command[] = [
   lmTrainCommand,
   lmSampleCommand,
   lmEvalCommand,
+  lmBranchCommand,
   benchEggCommand,
   benchRlCommand,
   workerCommand,

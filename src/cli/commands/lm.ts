@@ -25,6 +25,7 @@ import { runEgg, readEggRunConfig, scoredSlice, type EggRunConfig, type EggRunHo
 import { RunStopped } from '../../experiment/index.js';
 import { ForwardCache, scoreStream } from '../../egg/evaluate.js';
 import { sampleBytes } from '../../egg/sample.js';
+import { branchEggRun } from '../../egg/branch.js';
 
 const trainFlags = {
   data: { schema: z.string().min(1).optional(), help: 'UTF-8 text file or folder of .txt files (default: the bundled KJV New Testament, public domain)' },
@@ -212,3 +213,32 @@ export const lmEvalCommand: Command = {
   },
 };
 
+
+const branchFlags = {
+  from: { schema: z.string().min(1), help: 'the EGG run directory to branch from' },
+  step: { schema: num.int(1, 1 << 30), help: 'the step of its checkpoint to start from' },
+  alpha: { schema: num.positive().optional(), help: "the update's α (default: the source run's)" },
+  'sigma-shift': { schema: num.int(0, 8).optional(), help: "σ = 2^−s (default: the source run's)" },
+  pop: { schema: num.int(2, 1 << 20).optional(), help: "population (default: the source run's; a change starts the recurrent states from zero)" },
+  tokens: { schema: num.int(1, 4096).optional(), help: "bytes per window and step (default: the source run's)" },
+  'zero-states': { schema: z.boolean(), boolean: true, default: false, help: 'start the recurrent states from zero even at the same population (the control for a --pop change)' },
+  out: { schema: z.string().min(1), help: 'the new run directory' },
+  force: forceFlag,
+  json: jsonFlag,
+};
+
+export const lmBranchCommand: Command = {
+  name: 'lm branch',
+  summary: "start a new EGG run from one of a run's checkpoints with changed settings (compare levers from the same weights)",
+  example: 'eggroll lm branch --from runs/egg --step 1000 --alpha 0.5 --out runs/egg-a05',
+  flags: branchFlags,
+  async run(argv) {
+    const { flags: f } = parseFlags(argv, branchFlags);
+    checkRunKind(f.from, 'lm', '--from');
+    const dest = prepareRunDir({ out: f.out, force: f.force, prefix: 'egg-branch', kind: 'lm', command: 'lm branch', log });
+    const r = branchEggRun({ from: f.from, step: f.step, dest, alpha: f.alpha, sigmaShift: f['sigma-shift'], pop: f.pop, tokens: f.tokens, zeroStates: f['zero-states'] });
+    const c = r.config;
+    printResult({ run_dir: dest, from: f.from, step: r.step, alpha: c.alpha, sigma_shift: c.sigmaShift, pop: c.pop, tokens: c.tokens, states: r.states }, f.json,
+      `branched ${r.checkpoint} → ${dest} (alpha ${c.alpha}, sigma-shift ${c.sigmaShift}, pop ${c.pop}, tokens ${c.tokens}, states ${r.states}); continue with: eggroll lm train --resume ${dest} --steps N`);
+  },
+};
