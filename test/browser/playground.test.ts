@@ -89,7 +89,7 @@ test('playground: loads cleanly, trains CartPole to ≥ 475 in a Web Worker, mat
     // starve the page for hundreds of ms (271 ms seen at load average 7.7), so a fixed bound flakes. What
     // cannot pass by starvation alone is the page doing the training: then the main thread is busy for most
     // of the run (one long task per generation, ~all of the wall time). Hence: long tasks take under a
-    // quarter of the training time, none reaches 1 s. scripts/playground-longtasks.ts measures the rest.
+    // quarter of the training time, none reaches 1 s. `eggroll bench playground` measures the rest.
     const blocked = longTasks.reduce((a, d) => a + d, 0);
     assert.ok(blocked < 0.25 * seconds * 1000 && longTasks.every((d) => d < 1000), `main thread blocked ${blocked.toFixed(0)} ms of ${(seconds * 1000).toFixed(0)} ms: ${longTasks.join(', ')} ms`);
 

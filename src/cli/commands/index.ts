@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import { BOOLEAN_COMMANDS } from './boolean.js';
 import { benchBoolean } from './bench-boolean.js';
 import { benchMathCommand } from './bench-math.js';
+import { benchPlaygroundCommand } from './bench-playground.js';
 import { benchEsCommand } from './bench-es.js';
 import { demoCommand } from './demo.js';
 import { benchGemmCommand, benchInt8Command } from './bench-kernels.js';
@@ -35,5 +36,6 @@ export const COMMANDS: Command[] = [
   ...BOOLEAN_COMMANDS,
   benchBoolean,
   benchMathCommand,
+  benchPlaygroundCommand,
   ...REASON_COMMANDS,
 ];
