@@ -2,8 +2,8 @@
 import type { Dfcn } from './dfcn.js';
 import type { Dnf } from './dnf.js';
 
-export interface StepLog {
-  step: number;
+/** What is measured of a network: at every log entry and at the end. */
+export interface Measures {
   train_acc: number;
   test_acc: number;
   /** ‖W¹‖₁ over all rows (what the paper plots). */
@@ -13,19 +13,17 @@ export interface StepLog {
   active_clauses: number;
   /** Length of the DNF the network computes (literals in active rows). */
   dnf_length: number;
+}
+
+export interface StepLog extends Measures {
+  step: number;
   accept_rate?: number;
 }
 
-export interface LearnResult {
+export interface LearnResult extends Measures {
   algo: string;
   net?: Dfcn;
   dnf: Dnf;
-  train_acc: number;
-  test_acc: number;
-  l1_w1: number;
-  l1_theta: number;
-  active_clauses: number;
-  dnf_length: number;
   steps: number;
   /** First logged step with zero training error (−1 if never). */
   zero_train_step: number;

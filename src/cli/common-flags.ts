@@ -15,3 +15,6 @@ export const backendFlag = flag({
 });
 export const quietFlag = flag({ schema: z.boolean(), boolean: true, default: false, help: 'no progress output' });
 export const redisFlag = flag({ schema: z.string().min(1).optional(), help: 'evaluate on the cluster of eggroll workers on this Redis (redis://HOST:PORT, redis://:PASSWORD@HOST:PORT, rediss:// for TLS); results are bit-identical to a local run' });
+
+/** What every command that writes a run directory takes: the seed, where to write, and how to report. */
+export const runDirFlags = { seed: seedFlag, out: outFlag, force: forceFlag, json: jsonFlag, quiet: quietFlag };

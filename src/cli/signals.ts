@@ -1,4 +1,4 @@
-import type { RunStopped } from '../experiment/index.js';
+import { RunStopped } from '../experiment/index.js';
 import { Interrupted } from './errors.js';
 
 /**
@@ -41,4 +41,20 @@ export function catchStopSignals(log: (line: string) => void, unit = 'generation
 /** The one line a run stopped by a signal ends with: where its checkpoint is and how to resume it. */
 export function stoppedLine(e: RunStopped, command: string, exitCode: number): Interrupted {
   return new Interrupted(`${e.reason}: checkpoint written at ${e.unit} ${e.done}; resume with: ${command} --resume ${e.dir}`, exitCode);
+}
+
+/**
+ * Runs a training command's loop with Ctrl-C / SIGTERM caught: `run` gets the stop flag for its loop; a run that
+ * stopped (RunStopped) becomes the one line saying where its checkpoint is and how to resume (`command --resume`).
+ */
+export async function untilStopped<T>(command: string, unit: string, log: (line: string) => void, run: (shouldStop: () => string | undefined) => Promise<T>): Promise<T> {
+  const signals = catchStopSignals(log, unit);
+  try {
+    return await run(signals.reason);
+  } catch (e) {
+    if (e instanceof RunStopped) throw stoppedLine(e, command, signals.exitCode());
+    throw e;
+  } finally {
+    signals.dispose();
+  }
 }

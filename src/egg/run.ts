@@ -14,7 +14,7 @@ import { computeBaselines, type Baselines } from './baselines.js';
 import type { Corpus } from './data.js';
 import { backendFingerprint } from '../parallel/cluster/protocol.js';
 import { EggTrainer, eggShapeFields, type DecodedModel, type EggConfig } from './train.js';
-import { RunClock, RunStopped, clusterColumns, runLoop, type LoopExperiment } from '../experiment/index.js';
+import { RunClock, RunStopped, clusterColumns, clusterProgress, runLoop, type LoopExperiment } from '../experiment/index.js';
 
 /** Everything a run needs, as written to config.json (enough to rerun it). */
 export interface EggRunConfig extends EggConfig {
@@ -143,10 +143,7 @@ export async function runEgg(cfg: EggRunConfig, runDir: string, opts: EggRunOpti
       last = rec;
       return [rec];
     },
-    report() {
-      const c = r!.cluster;
-      hooks.onStep?.({ step: r!.step, total: cfg.steps, startStep, pop_bpb: r!.pop_bpb, train_bpb: trainBpb, heldout_bpb: heldoutBpb, tokens_members_per_s: members / clock.session(), ...(c ? { workers: c.workers, stragglerSeconds: c.stragglerSeconds } : {}) });
-    },
+    report: () => hooks.onStep?.({ step: r!.step, total: cfg.steps, startStep, pop_bpb: r!.pop_bpb, train_bpb: trainBpb, heldout_bpb: heldoutBpb, tokens_members_per_s: members / clock.session(), ...clusterProgress(r!.cluster) }),
     checkpoint: () => trainer.saveCheckpoint(runDir, { heldout_bpb: heldoutBpb }),
   };
   try {

@@ -103,3 +103,8 @@ export async function runLoop(exp: LoopExperiment, dir: string, o: LoopOptions):
 export function clusterColumns(c: GenerationStats): Record<string, number> {
   return { workers: c.workers, jobs_retried: c.jobsRetried, straggler_s: c.stragglerSeconds, worker_eval_s: c.evalSeconds, bytes_sent: c.bytesSent, bytes_received: c.bytesReceived };
 }
+
+/** The cluster numbers a progress line shows (live workers, the wait for stragglers); nothing for a local run. */
+export function clusterProgress(c: GenerationStats | undefined): { workers?: number; stragglerSeconds?: number } {
+  return c ? { workers: c.workers, stragglerSeconds: c.stragglerSeconds } : {};
+}

@@ -26,7 +26,7 @@ import { writeJsonAtomic } from '../io/atomic.js';
 import { MetricsLog, readJsonl } from '../io/metrics.js';
 import { hasCheckpoint } from '../io/checkpoint.js';
 import { linePlotSvg, writePlot } from '../io/plot.js';
-import { RunClock, runLoop, clusterColumns, type LoopExperiment } from '../experiment/index.js';
+import { RunClock, runLoop, clusterColumns, clusterProgress, type LoopExperiment } from '../experiment/index.js';
 import type { GenerationResult } from '../parallel/trainer.js';
 
 export type { RlRunConfig } from './config.js';
@@ -172,17 +172,11 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
         r = await trainer.step();
         last = { mean: r.meanFitness, max: r.maxFitness };
       },
-      record() {
-        const c = r!.cluster;
-        return [{
-          gen: r!.generation, mean_return: r!.meanFitness, max_return: r!.maxFitness, min_return: r!.minFitness, sigma: r!.sigma, lr: r!.lr, grad_norm: r!.gradNorm, non_finite: r!.nonFinite, seconds: r!.seconds,
-          ...(c ? clusterColumns(c) : {}),
-        }];
-      },
-      report() {
-        const c = r!.cluster;
-        hooks.onGeneration?.({ generation: trainer.generation, total: config.gens, mean: r!.meanFitness, best: r!.maxFitness, ...(c ? { workers: c.workers, stragglerSeconds: c.stragglerSeconds } : {}) });
-      },
+      record: () => [{
+        gen: r!.generation, mean_return: r!.meanFitness, max_return: r!.maxFitness, min_return: r!.minFitness, sigma: r!.sigma, lr: r!.lr, grad_norm: r!.gradNorm, non_finite: r!.nonFinite, seconds: r!.seconds,
+        ...(r!.cluster ? clusterColumns(r!.cluster) : {}),
+      }],
+      report: () => hooks.onGeneration?.({ generation: trainer.generation, total: config.gens, mean: r!.meanFitness, best: r!.maxFitness, ...clusterProgress(r!.cluster) }),
       checkpoint: (seconds) => trainer.save(ckDir, { seconds }, policyMetadata(config, trainer.generation)),
       finishedEarly: () => hooks.stopAtReturn !== undefined && r!.meanFitness >= hooks.stopAtReturn
         ? `population mean return ${r!.meanFitness.toFixed(1)} ≥ --stop-at-return ${hooks.stopAtReturn} at generation ${trainer.generation}` : undefined,

@@ -87,11 +87,7 @@ export class PhiloxStream {
 
   /** Uniform integer in [0, n), n ≤ 2^32, exact (rejection on the top partial block of words). */
   below(n: number): number {
-    if (n <= 1) return 0;
-    const limit = TWO_POW_32 - (TWO_POW_32 % n);
-    let u = this.u32();
-    while (u >= limit) u = this.u32();
-    return u % n;
+    return below(this, n);
   }
 
   /** Uniform integer in [lo, hi], both included, exact. */
@@ -164,11 +160,7 @@ export class Xoshiro128 {
 
   /** Uniform integer in [0, k), k ≤ 2^32; exact (rejection on the top partial block). */
   below(k: number): number {
-    if (k <= 1) return 0;
-    const limit = TWO_POW_32 - (TWO_POW_32 % k);
-    let r = this.u32();
-    while (r >= limit) r = this.u32();
-    return r % k;
+    return below(this, k);
   }
 
   /** Fisher–Yates shuffle in place. */
@@ -179,6 +171,15 @@ export class Xoshiro128 {
     }
     return a;
   }
+}
+
+/** A uniform integer in [0, n) from a source of uniform words, exact: words in the top partial block are drawn again. */
+function below(source: { u32(): number }, n: number): number {
+  if (n <= 1) return 0;
+  const limit = TWO_POW_32 - (TWO_POW_32 % n);
+  let u = source.u32();
+  while (u >= limit) u = source.u32();
+  return u % n;
 }
 
 function rotl(x: number, k: number): number {

@@ -15,7 +15,7 @@ import { jsonFlag } from '../common-flags.js';
 import { log } from '../output.js';
 import { UsageError } from '../errors.js';
 import { startStaticServer } from '../static-server.js';
-import { PLAYGROUND_DIR } from './serve.js';
+import { PLAYGROUND_DIR, requirePlayground } from './serve.js';
 
 const flags = {
   runs: flag({ schema: num.int(1, 100), default: 1, help: 'runs, each in a fresh page (one JSON line each)' }),
@@ -39,7 +39,7 @@ export const benchPlaygroundCommand: Command = {
   flags,
   async run(argv) {
     const { flags: f } = parseFlags(argv, flags);
-    if (!existsSync(`${PLAYGROUND_DIR}index.html`)) throw new Error(`the playground is not built (${PLAYGROUND_DIR} has no index.html); run npm run build`);
+    requirePlayground();
     if (!existsSync(f.chromium)) throw new UsageError(`--chromium: no browser at ${f.chromium} (Debian: apt-get install -y chromium)`);
     let chromium;
     try {

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { FlagTable } from '../flags.js';
 import { num, parseFlags } from '../flags.js';
-import { forceFlag, jsonFlag, outFlag, quietFlag, seedFlag } from '../common-flags.js';
+import { jsonFlag, runDirFlags } from '../common-flags.js';
 import { z } from 'zod';
 import type { Command } from '../command.js';
 import { checkRunKind, prepareRunDir } from '../run-dir.js';
@@ -21,11 +21,7 @@ export const priorFlags = {
   'width-mult': { schema: num.positive(), default: 1, help: 'α_w: hidden width H = α_w·2^(n−1)' },
   'k-limit': { schema: num.count(1), default: 70000, help: 'compute K, K_θ, K_C, K_LZ for at most this many most-frequent functions' },
   workers: { schema: num.int(1, 256), default: 2, help: 'worker threads; the counts are identical for any number' },
-  seed: seedFlag,
-  out: outFlag,
-  force: forceFlag,
-  json: jsonFlag,
-  quiet: quietFlag,
+  ...runDirFlags,
 } satisfies FlagTable;
 
 

@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import type { FlagTable } from '../flags.js';
 import { num, parseFlags } from '../flags.js';
-import { forceFlag, jsonFlag, outFlag, quietFlag, redisFlag, seedFlag } from '../common-flags.js';
+import { redisFlag, runDirFlags } from '../common-flags.js';
 import { prepareRunDir } from '../run-dir.js';
 import { UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
@@ -42,11 +42,7 @@ export const sweepFlags = {
   doc: { schema: z.string().min(1).optional(), help: 'markdown file whose sweep section to (re)write' },
   section: { schema: z.string().regex(/^[\w-]+$/, { message: 'must be letters, digits, _ or -' }).optional(), help: 'section name in --doc (default: n<N>)' },
   figures: { schema: z.string().min(1).optional(), help: 'directory for figures (default: <run dir>/plots)' },
-  seed: seedFlag,
-  out: outFlag,
-  force: forceFlag,
-  json: jsonFlag,
-  quiet: quietFlag,
+  ...runDirFlags,
 } satisfies FlagTable;
 
 export async function runSweepCommand(argv: string[]): Promise<void> {

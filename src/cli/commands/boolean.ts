@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Command } from '../command.js';
 import { parseFlags, num, oneOf, type FlagTable } from '../flags.js';
-import { forceFlag, jsonFlag, outFlag, quietFlag, seedFlag } from '../common-flags.js';
+import { runDirFlags } from '../common-flags.js';
 import { log, printResult } from '../output.js';
 import { prepareRunDir } from '../run-dir.js';
 import { Progress } from '../progress.js';
@@ -37,11 +37,7 @@ const trainFlags = {
   'log-every': { schema: num.count(0, 1e10), default: 0, help: 'steps between metrics lines (0 = 100 lines per run)' },
   draw: { schema: num.int(0, 1e6), default: 0, help: 'which random draw of target/split/learner streams (the sweep uses 0..9)' },
   ...learnerFlags,
-  seed: seedFlag,
-  out: outFlag,
-  force: forceFlag,
-  json: jsonFlag,
-  quiet: quietFlag,
+  ...runDirFlags,
 } satisfies FlagTable;
 
 const train: Command = {

@@ -13,7 +13,7 @@ import { checkRedisUrl } from '../../parallel/cluster/protocol.js';
 import { UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { checkRunKind, prepareRunDir } from '../run-dir.js';
-import { catchStopSignals, stoppedLine } from '../signals.js';
+import { untilStopped } from '../signals.js';
 import { BadFileError } from '../../io/errors.js';
 import { Progress, fmt } from '../progress.js';
 import { loadBackend, type BackendChoice } from '../../backend/index.js';
@@ -22,7 +22,6 @@ import { loadCorpus, defaultCorpusPath, type Corpus } from '../../egg/data.js';
 import { computeBaselines } from '../../egg/baselines.js';
 import { findCheckpoint, type DecodedModel } from '../../egg/train.js';
 import { runEgg, readEggRunConfig, scoredSlice, type EggRunConfig, type EggRunHooks, type EggRunSummary } from '../../egg/run.js';
-import { RunStopped } from '../../experiment/index.js';
 import { ForwardCache, scoreStream } from '../../egg/evaluate.js';
 import { sampleBytes } from '../../egg/sample.js';
 import { branchEggRun } from '../../egg/branch.js';
@@ -116,18 +115,9 @@ async function trainRun(argv: string[]): Promise<void> {
     if (p.workers !== undefined) { fields.workers = p.workers; fields['straggler s'] = p.stragglerSeconds ?? 0; }
     progress.update(p.step - p.startStep, fields);
   };
-  const signals = catchStopSignals(log, 'step');
-  let summary: EggRunSummary;
-  try {
-    summary = await runEgg(cfg, runDir, { backend, backendChoice: f.backend as BackendChoice, workers: f.workers, corpus, resumeFrom, redis: f.redis },
-      { log, info: f.quiet ? () => {} : log, onStep, shouldStop: signals.reason, maxSeconds: f['max-seconds'] });
-  } catch (e) {
-    if (e instanceof RunStopped) throw stoppedLine(e, 'eggroll lm train', signals.exitCode());
-    throw e;
-  } finally {
-    signals.dispose();
-  }
-  const s = summary;
+  const s: EggRunSummary = await untilStopped('eggroll lm train', 'step', log, (shouldStop) =>
+    runEgg(cfg, runDir, { backend, backendChoice: f.backend as BackendChoice, workers: f.workers, corpus, resumeFrom, redis: f.redis },
+      { log, info: f.quiet ? () => {} : log, onStep, shouldStop, maxSeconds: f['max-seconds'] }));
   printResult(s as unknown as Record<string, unknown>, f.json, `lm train: ${s.steps} steps in ${s.seconds.toFixed(1)} s; held-out ${fmt(s.heldout_bpb)} bits/byte (bigram ${s.bigram_bpb.toFixed(3)}, unigram ${s.unigram_bpb.toFixed(3)}, gzip ${s.gzip_bpb.toFixed(3)}); run dir ${runDir}`);
 }
 

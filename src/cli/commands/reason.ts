@@ -16,7 +16,7 @@ import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, seedFlag, workers
 import { UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { checkRunKind, prepareRunDir } from '../run-dir.js';
-import { catchStopSignals, stoppedLine } from '../signals.js';
+import { untilStopped } from '../signals.js';
 import { Progress, fmt } from '../progress.js';
 import { loadBackend, type BackendChoice } from '../../backend/index.js';
 import { OPTIMIZERS } from '../../es/optim.js';
@@ -27,7 +27,6 @@ import { FsError } from '../../io/errors.js';
 import { checkTensors, modelTensorsExpected } from '../../parallel/trainer.js';
 import { REASON_ALGOS, EVAL_PROBLEM_SEED, type ReasonRunConfig } from '../../reason/config.js';
 import { readReasonConfig, runReason, peakRssMb } from '../../reason/run.js';
-import { RunStopped } from '../../experiment/index.js';
 import { TASK_NAMES, makeTask, type TaskName } from '../../reason/tasks/index.js';
 import { lmSpecs, LM_DEFAULTS } from '../../reason/model.js';
 import { accuracyOf } from '../../reason/evaluate.js';
@@ -139,19 +138,10 @@ export const reasonTrainCommand: Command = {
     if (!f.quiet) log(`base model: ${config.base}${config.base === resolve(defaultBasePath()) ? ' (the one bundled with eggroll; --base FILE for another)' : ''}`);
     const progress = new Progress({ total: config.steps, label: `${config.task} ${config.algo}`, quiet: f.quiet, maxSeconds: f['max-seconds'] || undefined, unit: 'steps' });
     let heldout = NaN;
-    const signals = catchStopSignals(log, 'step');
-    let s;
-    try {
-      s = await runReason(config, dir, Boolean(f.resume), {
-        log: f.quiet ? () => {} : log, shouldStop: signals.reason, maxSeconds: f['max-seconds'],
-        onStep: (p) => { if (p.heldout !== undefined) heldout = p.heldout; progress.update(p.step, { reward: p.reward, 'held-out': heldout }); },
-      });
-    } catch (e) {
-      if (e instanceof RunStopped) throw stoppedLine(e, 'eggroll reason train', signals.exitCode());
-      throw e;
-    } finally {
-      signals.dispose();
-    }
+    const s = await untilStopped('eggroll reason train', 'step', log, (shouldStop) => runReason(config, dir, Boolean(f.resume), {
+      log: f.quiet ? () => {} : log, shouldStop, maxSeconds: f['max-seconds'],
+      onStep: (p) => { if (p.heldout !== undefined) heldout = p.heldout; progress.update(p.step, { reward: p.reward, 'held-out': heldout }); },
+    }));
     printResult(s as unknown as Record<string, unknown>, f.json,
       `${s.task} ${s.algo}: held-out accuracy ${pct(s.base_accuracy)} (base) → ${pct(s.heldout_accuracy)} [95% CI ${pct(s.heldout_ci95[0])}–${pct(s.heldout_ci95[1])}] after ${s.steps} updates, ${fmt(s.seconds)} s, ${s.tokens_generated} tokens generated, peak RSS ${s.peak_rss_mb.toFixed(0)} MB; run dir ${s.run_dir}`);
   },

@@ -9,10 +9,9 @@ import { checkRedisUrl } from '../../parallel/cluster/protocol.js';
 import { UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { prepareRunDir, checkRunKind } from '../run-dir.js';
-import { catchStopSignals, stoppedLine } from '../signals.js';
+import { untilStopped } from '../signals.js';
 import { resolveRlConfig } from '../../rl/config.js';
 import { runRl, readRunConfig, readPolicyFile, type RlRunConfig } from '../../rl/run.js';
-import { RunStopped } from '../../experiment/index.js';
 import type { PolicyConfig } from '../../rl/config.js';
 import { checkPolicyTensors, PolicyFileError } from '../../rl/policy-file.js';
 import { BadFileError } from '../../io/errors.js';
@@ -126,17 +125,9 @@ export const trainCommand: Command = {
       dir = prepareRunDir({ out: flags.out, force: flags.force, prefix: `${config.env}-${config.algo}`, kind: 'rl', command: 'train', log });
     }
     if (!flags.resume) log(`run directory: ${dir}`);
-    const signals = catchStopSignals(log);
-    let summary;
-    try {
-      const onGeneration = generationProgress(`${resolveEnv(config.env).id} ${config.algo}`, flags.quiet, flags['max-seconds'] || undefined);
-      summary = await runRl(config, dir, Boolean(flags.resume), { onGeneration, log, shouldStop: signals.reason, maxSeconds: flags['max-seconds'], stopAtReturn: flags['stop-at-return'], redis: flags.redis });
-    } catch (e) {
-      if (e instanceof RunStopped) throw stoppedLine(e, 'eggroll train', signals.exitCode());
-      throw e;
-    } finally {
-      signals.dispose();
-    }
+    const onGeneration = generationProgress(`${resolveEnv(config.env).id} ${config.algo}`, flags.quiet, flags['max-seconds'] || undefined);
+    const summary = await untilStopped('eggroll train', 'generation', log, (shouldStop) =>
+      runRl(config, dir, Boolean(flags.resume), { onGeneration, log, shouldStop, maxSeconds: flags['max-seconds'], stopAtReturn: flags['stop-at-return'], redis: flags.redis }));
     printResult(summary as unknown as Record<string, unknown>, flags.json,
       `${summary.env} ${summary.algo}: final population mean ${fmt(summary.final_mean_return)}, evaluation ${fmt(summary.eval_mean_return)} ± ${fmt(summary.eval_std_return)} over ${summary.eval_episodes} episodes${summary.solved ? ' (solved)' : ''}, ${fmt(summary.seconds)} s`);
   },

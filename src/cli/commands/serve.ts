@@ -10,6 +10,11 @@ import { UsageError } from '../errors.js';
 /** dist/playground from dist/cli/commands/serve.js and from src/cli/commands/serve.ts alike (both three levels down). */
 export const PLAYGROUND_DIR = fileURLToPath(new URL('../../../dist/playground/', import.meta.url));
 
+/** Throws unless the playground is built (dist/playground/index.html). */
+export function requirePlayground(): void {
+  if (!existsSync(`${PLAYGROUND_DIR}index.html`)) throw new Error(`the playground is not built (${PLAYGROUND_DIR} has no index.html); run npm run build`);
+}
+
 const flags = {
   port: flag({ schema: num.int(0, 65535), default: 8080, help: 'TCP port on 127.0.0.1 (0: any free port)' }),
   'max-seconds': flag({ schema: num.nonneg(), default: 0, help: 'stop after this many seconds (0: run until Ctrl-C)' }),
@@ -22,7 +27,7 @@ export const serveCommand: Command = {
   flags,
   async run(argv) {
     const { flags: f } = parseFlags(argv, flags);
-    if (!existsSync(`${PLAYGROUND_DIR}index.html`)) throw new Error(`the playground is not built (${PLAYGROUND_DIR} has no index.html); run npm run build`);
+    requirePlayground();
     let s;
     try {
       s = await startStaticServer(PLAYGROUND_DIR, f.port);
