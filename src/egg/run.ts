@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { nondeterminism, type Backend, type BackendChoice } from '../backend/index.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { readJsonFile } from '../io/errors.js';
+import { InputError } from '../io/input-error.js';
+import { isPowerOf4 } from './model.js';
 import { MetricsLog, readJsonl } from '../io/metrics.js';
 import { linePlotSvg, writePlot } from '../io/plot.js';
 import { computeBaselines, type Baselines } from './baselines.js';
@@ -33,6 +35,18 @@ export const eggRunConfigSchema = z.object({
 
 /** The cluster job kind of language-model runs (egg/cluster.ts serves it). */
 export const EGG_KIND = 'lm';
+
+/**
+ * A new run's settings checked as a whole (the cross-field rules no single flag can check): the width a power of 4,
+ * an even group dividing the population. InputError naming the flag otherwise. Used by `eggroll lm train` and the
+ * scripts alike.
+ */
+export function resolveEggRunConfig(c: EggRunConfig): EggRunConfig {
+  if (!isPowerOf4(c.width)) throw new InputError(`--width: must be a power of 4 (4, 16, 64, 256 or 1024), got ${c.width}`);
+  if (c.groupSize % 2 !== 0) throw new InputError(`--group-size: must be even (antithetic pairs share a sequence), got ${c.groupSize}`);
+  if (c.pop % c.groupSize !== 0) throw new InputError(`--pop: must be divisible by --group-size ${c.groupSize}, got ${c.pop}`);
+  return c;
+}
 
 export function readEggRunConfig(runDir: string): EggRunConfig {
   return readJsonFile(join(runDir, 'config.json'), eggRunConfigSchema) as EggRunConfig;

@@ -17,11 +17,11 @@ import { untilStopped } from '../signals.js';
 import { BadFileError } from '../../io/errors.js';
 import { Progress, fmt } from '../progress.js';
 import { loadBackend, type BackendChoice } from '../../backend/index.js';
-import { isPowerOf4, EggForward } from '../../egg/model.js';
+import { EggForward } from '../../egg/model.js';
 import { loadCorpus, defaultCorpusPath, type Corpus } from '../../egg/data.js';
 import { computeBaselines } from '../../egg/baselines.js';
 import { findCheckpoint, type DecodedModel } from '../../egg/train.js';
-import { runEgg, readEggRunConfig, scoredSlice, type EggRunConfig, type EggRunHooks, type EggRunSummary } from '../../egg/run.js';
+import { runEgg, readEggRunConfig, resolveEggRunConfig, scoredSlice, type EggRunConfig, type EggRunHooks, type EggRunSummary } from '../../egg/run.js';
 import { ForwardCache, scoreStream } from '../../egg/evaluate.js';
 import { sampleBytes } from '../../egg/sample.js';
 import { branchEggRun } from '../../egg/branch.js';
@@ -55,12 +55,6 @@ const trainFlags = {
 /** Flags that may differ on --resume (they do not change the result). */
 const RESUME_FREE = new Set(['resume', 'steps', 'max-seconds', 'workers', 'backend', 'json', 'quiet', 'eval-every', 'ckpt-every', 'redis']);
 
-function validateShape(width: number, pop: number, groupSize: number): void {
-  if (!isPowerOf4(width)) throw new UsageError(`--width: must be a power of 4 (4, 16, 64, 256 or 1024), got ${width}`);
-  if (groupSize % 2 !== 0) throw new UsageError(`--group-size: must be even (antithetic pairs share a sequence), got ${groupSize}`);
-  if (pop % groupSize !== 0) throw new UsageError(`--pop: must be divisible by --group-size ${groupSize}, got ${pop}`);
-}
-
 function corpusFor(path: string | undefined): Corpus {
   return loadCorpus(path ?? defaultCorpusPath());
 }
@@ -82,12 +76,11 @@ async function trainRun(argv: string[]): Promise<void> {
     if (explicit.has('eval-every')) cfg.evalEvery = f['eval-every'];
     if (explicit.has('ckpt-every')) cfg.ckptEvery = f['ckpt-every'];
   } else {
-    validateShape(f.width, f.pop, f['group-size']);
-    cfg = {
+    cfg = resolveEggRunConfig({
       data: resolve(f.data ?? defaultCorpusPath()), layers: f.layers, width: f.width, pop: f.pop, groupSize: f['group-size'],
       tokens: f.tokens, sigmaShift: f['sigma-shift'], alpha: f.alpha, seed: f.seed, steps: f.steps,
       evalEvery: f['eval-every'], evalBytes: f['eval-bytes'], ckptEvery: f['ckpt-every'],
-    };
+    });
     runDir = '';
   }
   const corpus = corpusFor(cfg.data);

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Command } from '../command.js';
-import { flag, num, oneOf, parseFlags } from '../flags.js';
+import { camel, flag, num, oneOf, parseFlags } from '../flags.js';
 import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
 import { UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
@@ -25,7 +25,7 @@ import { loadCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
 import { probeWritable } from '../../io/atomic.js';
 import { FsError } from '../../io/errors.js';
 import { checkTensors, modelTensorsExpected } from '../../parallel/trainer.js';
-import { REASON_ALGOS, EVAL_PROBLEM_SEED, type ReasonRunConfig } from '../../reason/config.js';
+import { REASON_ALGOS, EVAL_PROBLEM_SEED, resolveReasonConfig, type ReasonRunConfig } from '../../reason/config.js';
 import { readReasonConfig, runReason, peakRssMb } from '../../reason/run.js';
 import { TASK_NAMES, makeTask, type TaskName } from '../../reason/tasks/index.js';
 import { lmSpecs, LM_DEFAULTS } from '../../reason/model.js';
@@ -73,16 +73,6 @@ const trainFlags = {
   quiet: quietFlag,
 };
 
-/**
- * Per-method defaults. Temperatures are the paper's (EGGROLL greedy: a member's answer is then a function of its
- * perturbation alone; GRPO needs sampled, varied completions). EGGROLL's update is cheap (no backward pass), so
- * it evaluates more completions per update; scripts/reason-compare.ts measures both at equal wall-clock.
- */
-const ALGO_DEFAULTS = {
-  eggroll: { prompts: 32, group: 32, temperature: 0 },
-  grpo: { prompts: 8, group: 16, temperature: 1 },
-} as const;
-
 /** Flags that may change on --resume (they do not change the result). */
 const RESUME_FREE = new Set(['resume', 'steps', 'max-seconds', 'backend', 'workers', 'json', 'quiet', 'eval-every', 'checkpoint-every']);
 
@@ -91,10 +81,6 @@ function resolveBase(path: string | undefined): string {
   if (!existsSync(p)) throw new UsageError(`--base: no model file at '${p}'; make one with: eggroll reason pretrain --out ${path ?? 'data/reason/base.safetensors'}`);
   return p;
 }
-
-/** Flags that only one method reads. */
-const ES_ONLY = ['rank', 'sigma', 'sigma-decay', 'es-lr', 'es-lr-decay', 'es-optimizer'];
-const GRPO_ONLY = ['grpo-lr', 'clip', 'kl', 'epochs'];
 
 export const reasonTrainCommand: Command = {
   name: 'reason train',
@@ -118,19 +104,13 @@ export const reasonTrainCommand: Command = {
       if (explicit.has('backend')) config.backend = f.backend as BackendChoice;
       if (explicit.has('workers')) config.workers = f.workers;
     } else {
-      // A flag of the other method would be ignored without a word: refuse it instead.
-      const foreign = [...explicit].filter((k) => (f.algo === 'eggroll' ? GRPO_ONLY : ES_ONLY).includes(k));
-      if (foreign.length) throw new UsageError(`${foreign.map((k) => `--${k}`).join(', ')} appl${foreign.length === 1 ? 'ies' : 'y'} to --algo ${f.algo === 'eggroll' ? 'grpo' : 'eggroll'} only; --algo ${f.algo} takes ${(f.algo === 'eggroll' ? ES_ONLY : GRPO_ONLY).map((k) => `--${k}`).join(', ')}`);
-      const d = ALGO_DEFAULTS[f.algo];
-      const group = f.group ?? d.group;
-      if (f.algo === 'eggroll' && group % 2 !== 0) throw new UsageError(`--group must be even for EGGROLL (antithetic ± pairs share a prompt), got ${group}`);
-      config = {
-        algo: f.algo, task: f.task, base: resolveBase(f.base), steps: f.steps, prompts: f.prompts ?? d.prompts, group, temperature: f.temperature ?? d.temperature, formatReward: f['format-reward'],
+      // The method's defaults and the cross-field checks are reason/config.ts's (a flag of the other method is refused).
+      const base = resolveBase(f.base);
+      config = resolveReasonConfig({
+        algo: f.algo, task: f.task, base, steps: f.steps, prompts: f.prompts, group: f.group, temperature: f.temperature, formatReward: f['format-reward'],
         sigma: f.sigma, sigmaDecay: f['sigma-decay'], rank: f.rank, esLr: f['es-lr'], esLrDecay: f['es-lr-decay'], esOptimizer: f['es-optimizer'], grpoLr: f['grpo-lr'], clip: f.clip, kl: f.kl, epochs: f.epochs,
         evalEvery: f['eval-every'], evalCount: f['eval-count'], checkpointEvery: f['checkpoint-every'], seed: f.seed, backend: f.backend as BackendChoice, workers: f.workers,
-      };
-      const width = Math.min(loadLm(config.base).cfg.dim, VOCAB_SIZE);
-      if (config.rank > width) throw new UsageError(`--rank must be in [1, ${width}] for this model (min(m, n) of its smallest matrix), got ${config.rank}`);
+      }, new Set([...explicit].map(camel)), loadLm(base).cfg.dim);
       dir = prepareRunDir({ out: f.out, force: f.force, prefix: `reason-${config.task}-${config.algo}`, kind: 'reason', command: 'reason train', log });
       if (!f.quiet) log(`run directory: ${dir}`);
     }
