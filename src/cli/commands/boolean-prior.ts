@@ -5,7 +5,7 @@ import { num, parseFlags } from '../flags.js';
 import { jsonFlag, runDirFlags } from '../common-flags.js';
 import { z } from 'zod';
 import type { Command } from '../command.js';
-import { checkRunKind, prepareRunDir } from '../run-dir.js';
+import { checkRunKind, prepareRunDir } from '../../experiment/run-dir.js';
 import { readJsonFile } from '../../io/errors.js';
 import { log, printResult } from '../output.js';
 import { Progress } from '../progress.js';

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { FlagTable } from '../flags.js';
 import { num, parseFlags } from '../flags.js';
 import { redisFlag, runDirFlags } from '../common-flags.js';
-import { prepareRunDir } from '../run-dir.js';
+import { prepareRunDir } from '../../experiment/run-dir.js';
 import { UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
 import { Progress } from '../progress.js';

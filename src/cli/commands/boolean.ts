@@ -8,7 +8,7 @@ import type { Command } from '../command.js';
 import { parseFlags, num, oneOf, type FlagTable } from '../flags.js';
 import { runDirFlags } from '../common-flags.js';
 import { log, printResult } from '../output.js';
-import { prepareRunDir } from '../run-dir.js';
+import { prepareRunDir } from '../../experiment/run-dir.js';
 import { Progress } from '../progress.js';
 import { writeJsonAtomic } from '../../io/atomic.js';
 

@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 import { parseFlags } from '../flags.js';
 import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
 import { log, printResult } from '../output.js';
-import { prepareRunDir } from '../run-dir.js';
+import { prepareRunDir } from '../../experiment/run-dir.js';
 import { resolveRlConfig } from '../../rl/config.js';
 import { runRl } from '../../rl/run.js';
 import { fmt, generationProgress } from '../progress.js';

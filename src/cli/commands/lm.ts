@@ -12,7 +12,7 @@ import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, redisFlag, seedFl
 import { checkRedisUrl } from '../../parallel/cluster/protocol.js';
 import { UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
-import { checkRunKind, prepareRunDir } from '../run-dir.js';
+import { checkRunKind, prepareRunDir } from '../../experiment/run-dir.js';
 import { untilStopped } from '../signals.js';
 import { BadFileError } from '../../io/errors.js';
 import { Progress, fmt } from '../progress.js';

@@ -15,7 +15,7 @@ import { camel, flag, num, oneOf, parseFlags } from '../flags.js';
 import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, seedFlag, workersFlag } from '../common-flags.js';
 import { UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
-import { checkRunKind, prepareRunDir } from '../run-dir.js';
+import { checkRunKind, prepareRunDir } from '../../experiment/run-dir.js';
 import { untilStopped } from '../signals.js';
 import { Progress, fmt } from '../progress.js';
 import { loadBackend, type BackendChoice } from '../../backend/index.js';

@@ -8,7 +8,7 @@ import { backendFlag, forceFlag, jsonFlag, outFlag, quietFlag, redisFlag, seedFl
 import { checkRedisUrl } from '../../parallel/cluster/protocol.js';
 import { UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
-import { prepareRunDir, checkRunKind } from '../run-dir.js';
+import { prepareRunDir, checkRunKind } from '../../experiment/run-dir.js';
 import { untilStopped } from '../signals.js';
 import { resolveRlConfig } from '../../rl/config.js';
 import { runRl, readRunConfig, readPolicyFile, type RlRunConfig } from '../../rl/run.js';

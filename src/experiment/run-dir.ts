@@ -1,5 +1,6 @@
 /**
- * Run directories, shared by every command that writes or reads one:
+ * Run directories, the experiment layer's (a run's life begins here; the loop, config.json and summary follow),
+ * shared by every command and script that writes or reads one:
  *  - prepareRunDir: `--out DIR` (or runs/<prefix>-<timestamp>) for a new run. An existing non-empty
  *    folder is refused (it holds an earlier run: nothing of it may be overwritten or mixed) unless
  *    --force, which moves it aside to DIR.old-<timestamp> first. A path that cannot be created or
@@ -11,7 +12,7 @@
 import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { UsageError } from './errors.js';
+import { InputError } from '../io/input-error.js';
 import { makeDirs, writeJsonAtomic } from '../io/atomic.js';
 import { BadFileError, FsError, describeCause, parseJsonFile, readFileBounded, readJsonFile, JSON_LIMIT } from '../io/errors.js';
 
@@ -51,24 +52,24 @@ export function prepareRunDir(o: PrepareOptions): string {
   if (o.out !== undefined && existsSync(dir)) {
     let entries: string[] = [];
     const st = statSync(dir);
-    if (!st.isDirectory()) throw new UsageError(`--out: '${dir}' is a file, not a folder; choose another name for the run directory`);
+    if (!st.isDirectory()) throw new InputError(`--out: '${dir}' is a file, not a folder; choose another name for the run directory`);
     try {
       entries = readdirSync(dir);
     } catch (e) {
-      throw new UsageError(`--out: cannot read the folder '${dir}': ${describeCause(e)}`);
+      throw new InputError(`--out: cannot read the folder '${dir}': ${describeCause(e)}`);
     }
     // A folder holding only run.json is a start that failed before writing anything else: nothing to keep.
     if (entries.length === 1 && entries[0] === 'run.json') entries = [];
     if (entries.length > 0) {
       if (!o.force) {
         const resume = RESUMABLE[o.kind] && entries.includes('config.json') ? `continue it with --resume ${dir}, ` : '';
-        throw new UsageError(`--out: '${dir}' is not empty (it holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, e.g. ${entries.slice(0, 3).join(', ')}); ${resume}choose a new --out, or add --force to move it aside`);
+        throw new InputError(`--out: '${dir}' is not empty (it holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, e.g. ${entries.slice(0, 3).join(', ')}); ${resume}choose a new --out, or add --force to move it aside`);
       }
       const aside = unique(`${dir.replace(/[/\\]+$/, '')}.old-${stamp()}`);
       try {
         renameSync(dir, aside);
       } catch (e) {
-        throw new UsageError(`--force: cannot move '${dir}' aside to '${aside}': ${describeCause(e)}`);
+        throw new InputError(`--force: cannot move '${dir}' aside to '${aside}': ${describeCause(e)}`);
       }
       o.log?.(`--force: moved the existing '${dir}' aside to '${aside}'`);
     }
@@ -77,12 +78,12 @@ export function prepareRunDir(o: PrepareOptions): string {
     makeDirs(dir);
   } catch (e) {
     const hint = (e as NodeJS.ErrnoException).code === 'ENOENT' ? ' — this file system does not take new folders there (a pseudo-filesystem such as /proc?)' : '';
-    throw new UsageError(`--out: cannot create the folder '${dir}': ${describeCause(e)}${hint}; choose another --out`);
+    throw new InputError(`--out: cannot create the folder '${dir}': ${describeCause(e)}${hint}; choose another --out`);
   }
   try {
     writeJsonAtomic(join(dir, 'run.json'), runMarkerSchema.parse({ kind: o.kind, command: `eggroll ${o.command}`, format: 1 }));
   } catch (e) {
-    if (e instanceof FsError) throw new UsageError(`--out: cannot write in '${dir}': ${e.message.replace(/^cannot write [^:]*: /, '')}`);
+    if (e instanceof FsError) throw new InputError(`--out: cannot write in '${dir}': ${e.message.replace(/^cannot write [^:]*: /, '')}`);
     throw e;
   }
   return resolve(dir);
@@ -109,9 +110,9 @@ export function runKindOf(dir: string): RunKind | undefined {
  */
 export function checkRunKind(dir: string, want: RunKind, what: string): void {
   const expected = `expected a run directory written by ${WRITER[want]}`;
-  if (!existsSync(dir)) throw new UsageError(`${what}: '${dir}' is not a run directory (it does not exist); ${expected}`);
-  if (!statSync(dir).isDirectory()) throw new UsageError(`${what}: '${dir}' is a file, not a run directory; ${expected}`);
+  if (!existsSync(dir)) throw new InputError(`${what}: '${dir}' is not a run directory (it does not exist); ${expected}`);
+  if (!statSync(dir).isDirectory()) throw new InputError(`${what}: '${dir}' is a file, not a run directory; ${expected}`);
   const kind = runKindOf(dir);
-  if (!kind) throw new UsageError(`${what}: '${dir}' is not a run directory (no config.json); ${expected}`);
-  if (kind !== want) throw new UsageError(`${what}: '${dir}' is ${kind === 'rl' ? 'an RL' : kind === 'lm' ? 'an LM' : kind === 'reason' ? 'a reasoning' : 'a Boolean'} run (written by ${WRITER[kind]}); ${expected}`);
+  if (!kind) throw new InputError(`${what}: '${dir}' is not a run directory (no config.json); ${expected}`);
+  if (kind !== want) throw new InputError(`${what}: '${dir}' is ${kind === 'rl' ? 'an RL' : kind === 'lm' ? 'an LM' : kind === 'reason' ? 'a reasoning' : 'a Boolean'} run (written by ${WRITER[kind]}); ${expected}`);
 }
