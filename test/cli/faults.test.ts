@@ -629,7 +629,7 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     const h = await cli(['lm', '--help']);
     assert.equal(h.code, 0, h.stderr);
     assert.match(h.stdout, /lm train .*\n.*lm sample .*\n.*lm eval /);
-    oneLine(await cli(['lm']), /^eggroll lm: expected one of: train, sample, eval \(eggroll lm --help lists them\)$/);
+    oneLine(await cli(['lm']), /^eggroll lm: expected one of: train, sample, eval, branch \(eggroll lm --help lists them\)$/);
     oneLine(await cli(['reason', 'train', '--algo', 'grpo', '--rank', '4']), /--rank applies to --algo eggroll only; --algo grpo takes --grpo-lr, --clip, --kl, --epochs/);
     oneLine(await cli(['reason', 'train', '--algo', 'eggroll', '--clip', '0.3']), /--clip applies to --algo grpo only/);
     oneLine(await cli(['boolean', 'train', '--n', '3', '--target', `table:${'0'.repeat(65536)}`]), /target 'table:0{32}…': the table has length 65536 but --n is 3 \(need length 8 = 2\^3\)$/);
