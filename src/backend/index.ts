@@ -5,6 +5,7 @@
 import type { Backend, BackendName } from './types.js';
 import { jsBackend } from './js.js';
 import { canAwaitThreadsBlocking } from './platform.js';
+import type { GpuKernels } from './webgpu/compute.js';
 
 export type { Backend, BackendName } from './types.js';
 export { jsBackend } from './js.js';
@@ -112,3 +113,12 @@ export async function openBlasSgemm(threads: number): Promise<SgemmFn | string> 
   if (!blas) return 'OpenBLAS not linked into the native addon (apt-get install -y libopenblas-dev, then npm run build:native)';
   return (...args) => { useBlasThreads(addon, threads); blas(...args); };
 }
+
+/**
+ * The WebGPU kernels on this machine's adapter (issue 30, in progress: not yet a Backend): the `webgpu` package is
+ * loaded only here, so a user who never asks pays nothing. Throws one line saying why when there is no adapter.
+ */
+export async function openWebGpu(): Promise<GpuKernels> {
+  return (await import('./webgpu/compute.js')).GpuKernels.open();
+}
+export type { GpuKernels };

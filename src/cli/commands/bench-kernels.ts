@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 /**
  * `eggroll bench gemm` and `eggroll bench int8`: kernel throughput per backend and thread count, next to
  * OpenBLAS called directly through the native addon (the practical limit of this machine) when it is
@@ -11,7 +12,7 @@ import { parseFlags, num } from '../flags.js';
 import { jsonFlag } from '../common-flags.js';
 import { log } from '../output.js';
 import { UsageError } from '../errors.js';
-import { createBackend, jsBackend, openBlasSgemm, type Backend, type SgemmFn } from '../../backend/index.js';
+import { createBackend, jsBackend, openBlasSgemm, openWebGpu, type Backend, type SgemmFn } from '../../backend/index.js';
 import { measureRoundRobin, machineInfo, rate, table, type Timing } from '../../bench/harness.js';
 
 const list = (what: string) =>
@@ -24,13 +25,13 @@ const ALL = availableParallelism();
 const commonFlags = {
   sizes: { schema: list('sizes'), default: '64,256,512,1024', help: 'square sizes n for n×n×n products' },
   threads: { schema: list('threads'), default: ALL > 1 ? `1,${ALL}` : '1', help: 'thread counts to measure (1 and all cores by default)' },
-  backends: { schema: z.string().regex(/^(js|wasm|native)(,(js|wasm|native))*$/, { message: 'must be a comma-separated subset of js,wasm,native' }), default: 'js,wasm,native', help: 'backends to measure (js only at sizes ≤ 256; native only if built)' },
+  backends: { schema: z.string().regex(/^(js|wasm|native|webgpu)(,(js|wasm|native|webgpu))*$/, { message: 'must be a comma-separated subset of js,wasm,native,webgpu' }), default: 'js,wasm,native', help: 'backends to measure (js only at sizes ≤ 256; native only if built; webgpu only when named: the GPU, or a software adapter — slow)' },
   'min-seconds': { schema: num.positive(), default: 0.4, help: 'keep timing each case for at least this long' },
   json: jsonFlag,
 };
 const int8Flags = {
   ...commonFlags,
-  backends: { schema: z.string().regex(/^(js|wasm|native)(,(js|wasm|native))*$/, { message: 'must be a comma-separated subset of js,wasm,native' }), default: 'js,wasm,native', help: 'backends to measure (js only at sizes ≤ 256; native: AVX-512 VNNI kernel where the CPU has it, else wasm)' },
+  backends: { schema: z.string().regex(/^(js|wasm|native|webgpu)(,(js|wasm|native|webgpu))*$/, { message: 'must be a comma-separated subset of js,wasm,native,webgpu' }), default: 'js,wasm,native', help: 'backends to measure (js only at sizes ≤ 256; native: AVX-512 VNNI kernel where the CPU has it, else wasm; webgpu only when named)' },
 };
 const gemmFlags = {
   ...commonFlags,
@@ -223,6 +224,47 @@ async function finish(bench: 'gemm' | 'int8', rows: Row[], summary: Record<strin
   for (const [k, v] of Object.entries(summary)) process.stdout.write(`${k}: ${v}\n`);
 }
 
+/**
+ * The WebGPU kernels at size n, device-resident as a GPU generation would use them: operands uploaded once, then
+ * each timed call is one dispatch, submitted and waited for (onSubmittedWorkDone); nothing is read back in the loop.
+ */
+async function benchWebGpu(kind: 'gemm' | 'int8', n: number, minSeconds: number, emit: (r: Row) => void): Promise<void> {
+  const gpu = await openWebGpu();
+  const name = kind === 'gemm' ? `sgemm NT ${n}³` : `igemm ${n}³`;
+  let record: (enc: GPUCommandEncoder) => void;
+  const bufs: GPUBuffer[] = [];
+  if (kind === 'gemm') {
+    const a = new Float32Array(n * n), b = new Float32Array(n * n);
+    fill(a, 1);
+    fill(b, 2);
+    bufs.push(gpu.upload(a), gpu.upload(b), gpu.storage(n * n * 4));
+    record = (enc) => gpu.encodeSgemm(enc, false, true, n, n, n, 1, bufs[0], bufs[1], 0, bufs[2]);
+  } else {
+    const kw = Math.ceil(n / 4);
+    const a = new Int8Array(n * kw * 4), b = new Int8Array(n * kw * 4);
+    fill(a, 1, true);
+    fill(b, 2, true);
+    bufs.push(gpu.upload(a), gpu.upload(b), gpu.storage(n * n * 4));
+    record = (enc) => gpu.encodeIgemm(enc, n, n, kw, bufs[0], bufs[1], bufs[2]);
+  }
+  const once = async () => {
+    const enc = gpu.device.createCommandEncoder();
+    record(enc);
+    const t = performance.now();
+    await gpu.run(enc);
+    return (performance.now() - t) / 1000;
+  };
+  await once(); // compiles the pipeline
+  const times: number[] = [];
+  const t0 = performance.now();
+  while (times.length < 3 || (performance.now() - t0) / 1000 < minSeconds) times.push(await once());
+  for (const x of bufs) x.destroy();
+  times.sort((x, y) => x - y);
+  const median = times[Math.floor(times.length / 2)];
+  const ops = 2 * n * n * n;
+  emit({ bench: kind, case: name, backend: 'webgpu', threads: 1, ops, median_s: median, best_s: times[0], runs: times.length, g_median: rate(ops, median) / 1e9, g_best: rate(ops, times[0]) / 1e9, adapter: gpu.gpu.adapterName, software_adapter: gpu.gpu.software });
+}
+
 export const benchGemmCommand: Command = {
   name: 'bench gemm',
   summary: 'f32 GEMM throughput per backend and thread count, with OpenBLAS direct as the limit',
@@ -236,6 +278,7 @@ export const benchGemmCommand: Command = {
     const { rows, emit } = emitter(f.json);
     const opts = { minSeconds: f['min-seconds'] };
     if (f.shapes !== 'eggroll') for (const n of f.sizes) benchSquare(subs, n, opts, emit);
+    if (f.backends.split(',').includes('webgpu')) for (const n of f.sizes) await benchWebGpu('gemm', n, f['min-seconds'], emit);
     if (f.shapes !== 'squares') benchEggroll(subs, opts, emit);
     const t1 = 1, tAll = Math.max(...f.threads);
     const summary: Record<string, unknown> = {};
@@ -248,6 +291,12 @@ export const benchGemmCommand: Command = {
         summary[`native_t${tAll}_over_t1_${n}`] = ratio(find(rows, c, 'native', tAll), find(rows, c, 'native', t1));
       }
       summary[`wasm_gflops_${n}_t1`] = find(rows, c, 'wasm', t1)?.g_median ?? null;
+      const gpu = find(rows, c, 'webgpu', 1);
+      if (gpu) {
+        summary[`webgpu_gflops_${n}`] = gpu.g_median;
+        summary[`webgpu_over_wasm_${n}_t1`] = ratio(gpu, find(rows, c, 'wasm', t1));
+        summary.webgpu_adapter = gpu.adapter;
+      }
     }
     for (const r of rows) if (r.perturbed_over_inference !== undefined) summary[`perturbed_over_inference ${r.case.replace(/ perturbed$/, '')} ${r.backend} t${r.threads}`] = r.perturbed_over_inference;
     await finish('gemm', rows, summary, f.json, f.threads);
@@ -267,6 +316,7 @@ export const benchInt8Command: Command = {
     const { rows, emit } = emitter(f.json);
     for (const s of subs) if (s.backend === 'native') log(`native int8 kernel: ${(s.be as { int8Kernel?: string }).int8Kernel}`);
     for (const n of f.sizes) benchInt8Square(subs, n, { minSeconds: f['min-seconds'] }, emit);
+    if (f.backends.split(',').includes('webgpu')) for (const n of f.sizes) await benchWebGpu('int8', n, f['min-seconds'], emit);
     const summary: Record<string, unknown> = {};
     const tAll = Math.max(...f.threads);
     for (const n of f.sizes) {

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// The GPU measurement, for the day a GPU machine is lent (the device tool): WebGPU's f32 GEMM (device-resident:
+// operands uploaded once, each call one dispatch, waited for) at square sizes, its exact int8 GEMM, and the CPU
+// backends' GEMM on the same machine for comparison. Imports only the built dist/backend (no other dependency than
+// the `webgpu` package), so it runs from a copy of the tree without node_modules. Writes one JSON file.
+// Prepare here:   bash scripts/gpu-prepare.sh          (fills the ignored folder .gpu/: the pruned webgpu package, the Vulkan loader)
+// Run there:      see docs/BENCHMARKS.md, "WebGPU" (one command; carry .gpu, dist, build, native/build)
+// Usage: node scripts/gpu-bench.mjs [--sizes 1024,2048,4096] [--int8 1024,4096] [--cpu 1024] [--seconds 2] [--out DIR]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: {
+  sizes: { type: 'string', default: '1024,2048,4096' }, int8: { type: 'string', default: '1024,4096' }, cpu: { type: 'string', default: '1024' },
+  seconds: { type: 'string', default: '2' }, out: { type: 'string', default: process.env.OUT ?? 'gpu-out' },
+} });
+const list = (s) => (s ? s.split(',').map(Number) : []);
+const seconds = Number(values.seconds);
+const { createBackend, openWebGpu } = await import('../dist/backend/index.js');
+const gpu = await openWebGpu();
+const fill = (a, seed, int8 = false) => { let s = seed >>> 0 || 1; for (let i = 0; i < a.length; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; a[i] = int8 ? (s >>> 24) - 128 : s / 2 ** 31 - 1; } };
+const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+
+async function timeGpu(record) {
+  const once = async () => { const enc = gpu.device.createCommandEncoder(); record(enc); const t = performance.now(); await gpu.run(enc); return (performance.now() - t) / 1000; };
+  await once();
+  const times = []; const t0 = performance.now();
+  while (times.length < 3 || (performance.now() - t0) / 1000 < seconds) times.push(await once());
+  return { median_s: median(times), best_s: Math.min(...times), runs: times.length };
+}
+
+const rows = [];
+for (const n of list(values.sizes)) {
+  const a = new Float32Array(n * n), b = new Float32Array(n * n); fill(a, 1); fill(b, 2);
+  const bufs = [gpu.upload(a), gpu.upload(b), gpu.storage(n * n * 4)];
+  const t = await timeGpu((enc) => gpu.encodeSgemm(enc, false, true, n, n, n, 1, bufs[0], bufs[1], 0, bufs[2]));
+  for (const x of bufs) x.destroy();
+  rows.push({ kernel: 'sgemm NT', n, backend: 'webgpu', ...t, gflops: (2 * n ** 3) / t.median_s / 1e9 });
+  console.error(JSON.stringify(rows.at(-1)));
+}
+for (const n of list(values.int8)) {
+  const kw = Math.ceil(n / 4); const a = new Int8Array(n * kw * 4), b = new Int8Array(n * kw * 4); fill(a, 1, true); fill(b, 2, true);
+  const bufs = [gpu.upload(a), gpu.upload(b), gpu.storage(n * n * 4)];
+  const t = await timeGpu((enc) => gpu.encodeIgemm(enc, n, n, kw, bufs[0], bufs[1], bufs[2]));
+  for (const x of bufs) x.destroy();
+  rows.push({ kernel: 'igemm', n, backend: 'webgpu', ...t, gops: (2 * n ** 3) / t.median_s / 1e9 });
+  console.error(JSON.stringify(rows.at(-1)));
+}
+for (const name of ['native', 'wasm']) {
+  let be;
+  try { be = await createBackend(name, { threads: availableParallelism() }); } catch (e) { console.error(`${name}: ${e.message}`); continue; }
+  for (const n of list(values.cpu)) {
+    const a = be.allocF32(n * n), b = be.allocF32(n * n), c = be.allocF32(n * n); fill(a, 1); fill(b, 2);
+    be.sgemm(false, true, n, n, n, 1, a, b, 0, c);
+    const times = []; const t0 = performance.now();
+    while (times.length < 3 || (performance.now() - t0) / 1000 < seconds) { const t = performance.now(); be.sgemm(false, true, n, n, n, 1, a, b, 0, c); times.push((performance.now() - t) / 1000); }
+    rows.push({ kernel: 'sgemm NT', n, backend: `${name} t${availableParallelism()}`, median_s: median(times), best_s: Math.min(...times), runs: times.length, gflops: (2 * n ** 3) / median(times) / 1e9 });
+    console.error(JSON.stringify(rows.at(-1)));
+  }
+  await be.dispose?.();
+}
+const result = { bench: 'gpu', adapter: gpu.gpu.adapterName, software_adapter: gpu.gpu.software, features: [...gpu.gpu.features], cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, date: new Date().toISOString(), rows };
+mkdirSync(values.out, { recursive: true });
+writeFileSync(join(values.out, 'gpu-bench.json'), JSON.stringify(result, null, 2) + '\n');
+console.log(JSON.stringify(result));
+process.exit(0);

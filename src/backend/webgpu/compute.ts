@@ -1,0 +1,159 @@
+/// <reference types="@webgpu/types" />
+/**
+ * The WebGPU kernels as device operations: each `encode*` records one kernel on device buffers into a command
+ * encoder (so a device-resident generation can chain them without a round trip), and the host forms (`sgemm`,
+ * `igemm`, `philoxWords`) upload, run one kernel and read the result back — what tests and benchmarks compare
+ * against the CPU backends. Pipelines are compiled once per device.
+ */
+import { gpuDevice, type GpuHandle } from './gpu.js';
+import { GEMM_TILE, IGEMM_WGSL, PHILOX_WGSL, SGEMM_WGSL } from './wgsl.js';
+
+/** GPUBufferUsage's flags (the `webgpu` package puts them on globalThis only once a device is open). */
+const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
+const MAP_READ = 0x1;
+
+export interface StreamWords {
+  key0: number;
+  key1: number;
+  c1: number;
+  c2: number;
+  c3: number;
+}
+
+export class GpuKernels {
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+
+  private constructor(readonly gpu: GpuHandle) {}
+
+  static async open(): Promise<GpuKernels> {
+    return new GpuKernels(await gpuDevice());
+  }
+
+  get device(): GPUDevice {
+    return this.gpu.device;
+  }
+
+  private pipeline(name: string, code: string): GPUComputePipeline {
+    let p = this.pipelines.get(name);
+    if (!p) {
+      p = this.device.createComputePipeline({ layout: 'auto', compute: { module: this.device.createShaderModule({ code, label: name }), entryPoint: 'main' } });
+      this.pipelines.set(name, p);
+    }
+    return p;
+  }
+
+  /** A storage buffer holding `data` (padded to 4 bytes; at least 4 bytes, as WebGPU wants). */
+  upload(data: ArrayBufferView, extraUsage = 0): GPUBuffer {
+    const size = Math.max(4, Math.ceil(data.byteLength / 4) * 4);
+    const buf = this.device.createBuffer({ size, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST | extraUsage, mappedAtCreation: true });
+    new Uint8Array(buf.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    buf.unmap();
+    return buf;
+  }
+
+  /** An uninitialised (zeroed) storage buffer of `bytes`. */
+  storage(bytes: number): GPUBuffer {
+    return this.device.createBuffer({ size: Math.max(4, Math.ceil(bytes / 4) * 4), usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
+  }
+
+  private uniform(words: ArrayBuffer): GPUBuffer {
+    const buf = this.device.createBuffer({ size: words.byteLength, usage: USAGE.UNIFORM, mappedAtCreation: true });
+    new Uint8Array(buf.getMappedRange()).set(new Uint8Array(words));
+    buf.unmap();
+    return buf;
+  }
+
+  private dispatch(enc: GPUCommandEncoder, name: string, code: string, buffers: GPUBuffer[], x: number, y = 1): void {
+    const p = this.pipeline(name, code);
+    const bind = this.device.createBindGroup({ layout: p.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+    const pass = enc.beginComputePass();
+    pass.setPipeline(p);
+    pass.setBindGroup(0, bind);
+    pass.dispatchWorkgroups(x, y);
+    pass.end();
+  }
+
+  /** Records C ← alpha·op(A)·op(B) + beta·C on device buffers. */
+  encodeSgemm(enc: GPUCommandEncoder, transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: GPUBuffer, b: GPUBuffer, beta: number, c: GPUBuffer): void {
+    const dims = new ArrayBuffer(32);
+    new Uint32Array(dims, 0, 5).set([m, n, k, transA ? 1 : 0, transB ? 1 : 0]);
+    new Float32Array(dims, 20, 2).set([alpha, beta]);
+    this.dispatch(enc, 'sgemm', SGEMM_WGSL, [this.uniform(dims), a, b, c], Math.ceil(n / GEMM_TILE), Math.ceil(m / GEMM_TILE));
+  }
+
+  /** Records exact C(m×n) ← A(m×k)·B(n×k)ᵀ on int8 rows packed four to a word (kw words per row). */
+  encodeIgemm(enc: GPUCommandEncoder, m: number, n: number, kw: number, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer): void {
+    this.dispatch(enc, 'igemm', IGEMM_WGSL, [this.uniform(new Uint32Array([m, n, kw, 0]).buffer), a, b, c], Math.ceil(n / 8), Math.ceil(m / 8));
+  }
+
+  /** Records Philox4x32-10 blocks [b0, b0 + blocks) of a stream into `out` (4 words a block). */
+  encodePhilox(enc: GPUCommandEncoder, s: StreamWords, b0: number, blocks: number, out: GPUBuffer): void {
+    const u = new Uint32Array([s.key0, s.key1, s.c1, s.c2, s.c3, b0, blocks, 0]);
+    this.dispatch(enc, 'philox', PHILOX_WGSL, [this.uniform(u.buffer), out], Math.ceil(blocks / 64));
+  }
+
+  /** Submits `enc` and resolves when the device has finished it (a benchmark's clock stops there). */
+  async run(enc: GPUCommandEncoder): Promise<void> {
+    this.device.queue.submit([enc.finish()]);
+    const keepAlive = setInterval(() => {}, 50);
+    try {
+      await this.device.queue.onSubmittedWorkDone();
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  /** Submits `enc` with a copy of `src` into a readable buffer, and resolves with its bytes. */
+  async readBack(enc: GPUCommandEncoder, src: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+    const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+    const read = this.device.createBuffer({ size, usage: MAP_READ | USAGE.COPY_DST });
+    enc.copyBufferToBuffer(src, 0, read, 0, size);
+    this.device.queue.submit([enc.finish()]);
+    // Dawn in Node completes mapAsync from its own threads: a timer keeps the event loop alive meanwhile.
+    const keepAlive = setInterval(() => {}, 50);
+    try {
+      await read.mapAsync(MAP_READ);
+    } finally {
+      clearInterval(keepAlive);
+    }
+    const out = read.getMappedRange().slice(0, bytes);
+    read.unmap();
+    read.destroy();
+    return out;
+  }
+
+  /** Host form of sgemm (the Backend's arguments): upload, one kernel, read C back into `c`. */
+  async sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): Promise<void> {
+    if (m === 0 || n === 0) return;
+    const bufs = [this.upload(a), this.upload(b), this.upload(c)];
+    const enc = this.device.createCommandEncoder();
+    this.encodeSgemm(enc, transA, transB, m, n, k, alpha, bufs[0], bufs[1], beta, bufs[2]);
+    c.set(new Float32Array(await this.readBack(enc, bufs[2], m * n * 4)));
+    for (const x of bufs) x.destroy();
+  }
+
+  /** Host form of the exact int8 GEMM: C(m×n, int32) ← A(m×k) · B(n×k)ᵀ. */
+  async igemm(m: number, n: number, k: number, a: Int8Array, b: Int8Array, c: Int32Array): Promise<void> {
+    if (m === 0 || n === 0) return;
+    const kw = Math.max(1, Math.ceil(k / 4));
+    const pack = (src: Int8Array, rows: number) => {
+      const out = new Int8Array(rows * kw * 4);
+      for (let r = 0; r < rows; r++) out.set(src.subarray(r * k, (r + 1) * k), r * kw * 4);
+      return out;
+    };
+    const bufs = [this.upload(pack(a, m)), this.upload(pack(b, n)), this.storage(m * n * 4)];
+    const enc = this.device.createCommandEncoder();
+    this.encodeIgemm(enc, m, n, kw, bufs[0], bufs[1], bufs[2]);
+    c.set(new Int32Array(await this.readBack(enc, bufs[2], m * n * 4)));
+    for (const x of bufs) x.destroy();
+  }
+
+  /** Host form of the device Philox: words of blocks [b0, b0 + blocks) into `out` (4·blocks words). */
+  async philoxWords(s: StreamWords, b0: number, blocks: number, out: Uint32Array): Promise<void> {
+    const buf = this.storage(blocks * 16);
+    const enc = this.device.createCommandEncoder();
+    this.encodePhilox(enc, s, b0, blocks, buf);
+    out.set(new Uint32Array(await this.readBack(enc, buf, blocks * 16)));
+    buf.destroy();
+  }
+}

@@ -1,0 +1,79 @@
+/// <reference types="@webgpu/types" />
+/**
+ * A WebGPU device in Node, through the `webgpu` package (Google's Dawn; an optional dependency, loaded only here and
+ * only when asked for). Without a GPU, Dawn finds no adapter; then, when Debian's chromium is installed, its
+ * SwiftShader Vulkan driver (vk_swiftshader_icd.json) is named to the Vulkan loader and the adapter requested again:
+ * a software adapter, slow (≈ 0.1 GFLOP/s) but exact enough to test every kernel. gpu.browser.ts is the page's
+ * version (navigator.gpu).
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+/** Where Debian's chromium package installs SwiftShader's Vulkan ICD manifest. */
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+export interface GpuHandle {
+  readonly device: GPUDevice;
+  /** The adapter's description, e.g. "SwiftShader driver 5.0.0" or a card's name. */
+  readonly adapterName: string;
+  /** True when it is the software fallback (correctness only; never pick it for speed). */
+  readonly software: boolean;
+  readonly features: ReadonlySet<string>;
+}
+
+let handle: Promise<GpuHandle> | undefined;
+/** Dawn's instances: a GPU object that is garbage-collected takes its devices down with it (a crash), so keep them. */
+const instances: GPU[] = [];
+
+/** This process's device (made once); throws one line saying why when there is none. */
+export function gpuDevice(): Promise<GpuHandle> {
+  return (handle ??= open().catch((e) => {
+    handle = undefined;
+    throw e;
+  }));
+}
+
+async function open(): Promise<GpuHandle> {
+  // No GPU device node (no /dev/dri render node, no /dev/nvidia*) and no driver named: SwiftShader, named before Dawn
+  // loads (the Vulkan loader reads its variables then), so Dawn does not try Mesa's CPU drivers first and complain.
+  const named = Boolean(process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES);
+  let software = false;
+  if (!named && !gpuDeviceNodes() && existsSync(SWIFTSHADER_ICD)) {
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+    process.env.VK_DRIVER_FILES = SWIFTSHADER_ICD;
+    software = true;
+  }
+  // Dawn's Vulkan surfaces complain without a runtime dir; a compute-only device needs none, so give it a harmless one.
+  process.env.XDG_RUNTIME_DIR ??= tmpdir();
+  let mod: { create(flags: string[]): GPU; globals: Record<string, unknown> };
+  try {
+    mod = (await import('webgpu')) as unknown as typeof mod;
+  } catch (e) {
+    throw new Error(`the webgpu backend needs the 'webgpu' package (an optional dependency: npm install webgpu@0.6.2): ${(e as Error).message.split('\n')[0]}`);
+  }
+  Object.assign(globalThis, mod.globals); // GPUBufferUsage, GPUMapMode, … as in a browser
+  const gpu = mod.create([]);
+  instances.push(gpu);
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new Error(`no WebGPU adapter: ${software ? `SwiftShader (${SWIFTSHADER_ICD}) did not load; it needs libvulkan1` : `no GPU driver answered${existsSync(SWIFTSHADER_ICD) ? '' : ` and ${SWIFTSHADER_ICD} (Debian's chromium) is missing`}; a GPU needs its Vulkan driver and libvulkan1`}`);
+  const info = adapter.info;
+  const name = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
+  software ||= /swiftshader|llvmpipe|lavapipe/i.test(name);
+  const wanted = (['subgroups', 'shader-f16', 'timestamp-query'] as const).filter((f) => adapter!.features.has(f));
+  const device = await adapter.requestDevice({
+    requiredFeatures: wanted as GPUFeatureName[],
+    // The largest storage buffers the adapter allows: wide layers and large populations.
+    requiredLimits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize },
+  });
+  return { device, adapterName: name, software, features: new Set([...device.features]) };
+}
+
+/** Whether this machine has a GPU device node a Vulkan driver could open (Linux: /dev/dri/renderD*, /dev/nvidia0). */
+function gpuDeviceNodes(): boolean {
+  if (existsSync('/dev/nvidia0')) return true;
+  try {
+    return readdirSync('/dev/dri').some((f) => f.startsWith('renderD'));
+  } catch {
+    return process.platform !== 'linux'; // elsewhere, let Dawn look
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The WebGPU kernels (src/backend/webgpu/) on whatever adapter this machine has — here SwiftShader's software Vulkan
+ * driver from Debian's chromium package (.ci/run installs chromium and libvulkan1): the f32 GEMM against the js
+ * reference within the conformance bound (all transposes, alpha/beta, odd shapes, NaN in C with beta 0), its rows
+ * independent of the rows beside them (bit for bit), the int8 GEMM exactly equal to the CPU's, and the device's
+ * Philox words equal to rng/philox.ts's. Small shapes: the software adapter runs at ≈ 0.1 GFLOP/s.
+ */
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { jsBackend } from '../../src/backend/index.js';
+import { GpuKernels } from '../../src/backend/webgpu/compute.js';
+import { philox4x32 } from '../../src/rng/philox.js';
+
+let gpu: GpuKernels | undefined;
+let why = '';
+try {
+  gpu = await GpuKernels.open();
+} catch (e) {
+  why = (e as Error).message;
+}
+// Where a machine has neither a GPU nor the packages .ci/run installs, say so rather than fail.
+const skip = gpu ? false : `no WebGPU adapter here: ${why}`;
+
+function rng(seed: number) {
+  let s = seed >>> 0 || 1;
+  return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32; };
+}
+const randF32 = (n: number, r: () => number) => Float32Array.from({ length: n }, () => r() * 2 - 1);
+
+describe('WebGPU kernels', { skip }, () => {
+  before(() => { assert.ok(gpu); });
+
+  test('the adapter is named; a software one says so', () => {
+    assert.ok(gpu!.gpu.adapterName.length > 0);
+    if (/swiftshader/i.test(gpu!.gpu.adapterName)) assert.equal(gpu!.gpu.software, true);
+  });
+
+  test('sgemm matches the reference: all transposes, odd shapes, alpha/beta; beta 0 ignores NaN', async () => {
+    const r = rng(1);
+    for (const [m, n, k] of [[1, 1, 1], [3, 1, 7], [5, 7, 3], [17, 16, 33], [33, 9, 65], [2, 3, 0]] as const) {
+      for (const ta of [false, true]) {
+        for (const tb of [false, true]) {
+          for (const [alpha, beta] of [[1, 0], [0.5, -2]] as const) {
+            const a = randF32(m * k, r), b = randF32(k * n, r), c0 = beta === 0 ? new Float32Array(m * n).fill(NaN) : randF32(m * n, r);
+            const want = c0.slice();
+            jsBackend.sgemm(ta, tb, m, n, k, alpha, a, b, beta, want);
+            const bound = beta === 0 ? new Float32Array(m * n) : c0.map(Math.abs);
+            jsBackend.sgemm(ta, tb, m, n, k, Math.abs(alpha), a.map(Math.abs), b.map(Math.abs), Math.abs(beta), bound);
+            const c = c0.slice();
+            await gpu!.sgemm(ta, tb, m, n, k, alpha, a, b, beta, c);
+            const f = 2 * (k + 4) * 2 ** -24;
+            for (let i = 0; i < c.length; i++) {
+              assert.ok(Math.abs(c[i] - want[i]) <= f * bound[i] + 1e-30, `sgemm ${ta ? 'T' : 'N'}${tb ? 'T' : 'N'} ${m}×${n}×${k} α=${alpha} β=${beta}: element ${i} ${c[i]} vs ${want[i]}`);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  test('sgemm rows do not depend on the rows beside them (a split call gives the same bits)', async () => {
+    const r = rng(3);
+    const [m, n, k] = [23, 19, 37];
+    const a = randF32(m * k, r), b = randF32(k * n, r);
+    const whole = new Float32Array(m * n);
+    await gpu!.sgemm(false, true, m, n, k, 0.75, a, b, 0, whole);
+    const s = 7;
+    const top = new Float32Array(s * n), bottom = new Float32Array((m - s) * n);
+    await gpu!.sgemm(false, true, s, n, k, 0.75, a.subarray(0, s * k), b, 0, top);
+    await gpu!.sgemm(false, true, m - s, n, k, 0.75, a.subarray(s * k), b, 0, bottom);
+    const joined = new Float32Array(m * n);
+    joined.set(top);
+    joined.set(bottom, s * n);
+    assert.deepEqual(Array.from(joined), Array.from(whole));
+    const again = new Float32Array(m * n);
+    await gpu!.sgemm(false, true, m, n, k, 0.75, a, b, 0, again);
+    assert.deepEqual(Array.from(again), Array.from(whole), 'the same call twice: the same bits');
+  });
+
+  test('the int8 GEMM equals the CPU exactly, extreme values and k not a multiple of 4 included', async () => {
+    const r = rng(4);
+    for (const [m, n, k] of [[1, 1, 1], [7, 5, 13], [16, 9, 64], [3, 4, 1027]] as const) {
+      const a = Int8Array.from({ length: m * k }, (_, i) => (i % 11 === 0 ? -128 : Math.floor(r() * 256) - 128));
+      const b = Int8Array.from({ length: n * k }, (_, i) => (i % 13 === 0 ? 127 : Math.floor(r() * 256) - 128));
+      const want = new Int32Array(m * n), got = new Int32Array(m * n);
+      jsBackend.igemm(m, n, k, a, b, want);
+      await gpu!.igemm(m, n, k, a, b, got);
+      assert.deepEqual(Array.from(got), Array.from(want), `igemm ${m}×${n}×${k}`);
+    }
+  });
+
+  test('Philox4x32-10 on the device gives rng/philox.ts\'s words (counter wrap and all-ones words included)', async () => {
+    for (const [s, b0, blocks] of [
+      [{ key0: 0, key1: 0, c1: 0, c2: 0, c3: 0 }, 0, 3],
+      [{ key0: 0x9e3779b9, key1: 123, c1: 5, c2: 6, c3: 0xffffffff }, 0xfffffffe, 4],
+      [{ key0: 0xffffffff, key1: 0xffffffff, c1: 0xffffffff, c2: 0xffffffff, c3: 0xffffffff }, 1000, 130],
+    ] as const) {
+      const got = new Uint32Array(4 * blocks), want = new Uint32Array(4 * blocks);
+      await gpu!.philoxWords(s, b0, blocks, got);
+      for (let t = 0; t < blocks; t++) philox4x32((b0 + t) >>> 0, s.c1, s.c2, s.c3, s.key0, s.key1, want, 4 * t);
+      assert.deepEqual(Array.from(got), Array.from(want));
+    }
+  });
+});
+
+describe('bench gemm / bench int8 with --backends webgpu', { skip }, () => {
+  test('a webgpu row per size (device-resident timing, the adapter named) and the summary\'s webgpu fields', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    let r = await runCli(['bench', 'gemm', '--backends', 'wasm,webgpu', '--shapes', 'squares', '--sizes', '16', '--threads', '1', '--min-seconds', '0.01', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const gpuRow = lines.find((l) => l.backend === 'webgpu')!;
+    assert.equal(gpuRow.case, 'sgemm NT 16³');
+    assert.ok((gpuRow.g_median as number) > 0 && (gpuRow.runs as number) >= 3 && typeof gpuRow.adapter === 'string', JSON.stringify(gpuRow));
+    const summary = lines.at(-1)!;
+    assert.equal(typeof summary.webgpu_gflops_16, 'number');
+    assert.equal(typeof summary.webgpu_over_wasm_16_t1, 'number');
+    r = await runCli(['bench', 'int8', '--backends', 'webgpu', '--sizes', '16', '--threads', '1', '--min-seconds', '0.01', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stdout.trim().split('\n').some((l) => JSON.parse(l).backend === 'webgpu' && JSON.parse(l).case === 'igemm 16³'));
+  });
+});
