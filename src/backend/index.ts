@@ -17,7 +17,8 @@ export { ACTIVATIONS, biasActRef, negZeroBias, tanhF32, type Activation } from '
 export { normalsKernel, eggKernels, type NormalsKernel, type NormalsAddress, type EggKernels, type EggTables } from './kernels/index.js';
 
 export type BackendChoice = BackendName | 'auto';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'js', 'wasm', 'native'];
+/** `webgpu` only when named: `auto` never picks it until it is measured faster (issue 30). */
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'js', 'wasm', 'native', 'webgpu'];
 
 /** How a backend is loaded beyond its name. */
 export interface LoadOptions {
@@ -30,6 +31,7 @@ type Loader = (explicit: boolean, opts: LoadOptions) => Promise<Backend>;
 /** Keyed by the thread count asked for ('default': kernel-choice's). */
 const wasmInstances = new Map<number | 'default', Backend>();
 let nativeInstance: Backend | undefined;
+let webgpuInstance: Promise<Backend> | undefined;
 /** How each backend is loaded; lazy, so an unused backend costs nothing at start-up. */
 const loaders = new Map<BackendName, Loader>([
   ['js', async () => jsBackend],
@@ -42,6 +44,10 @@ const loaders = new Map<BackendName, Loader>([
     if (!canAwaitThreadsBlocking) await (b as import('./wasm.js').WasmBackend).ready();
     return b;
   }],
+  ['webgpu', async () => (webgpuInstance ??= (await import('./webgpu/sync.js')).createWebGpuBackend().catch((e) => {
+    webgpuInstance = undefined;
+    throw e;
+  }))],
   ['native', async (explicit) => {
     if (nativeInstance && (explicit || !nondeterminism(nativeInstance))) return nativeInstance;
     const { createNativeBackend } = await import('./native.js');

@@ -113,7 +113,7 @@ export interface PackedB {
   readonly live: boolean;
 }
 
-export type BackendName = 'js' | 'wasm' | 'native';
+export type BackendName = 'js' | 'wasm' | 'native' | 'webgpu';
 
 /** A backend's WebAssembly memory, as other kernel modules may use it (see Backend.wasmMemory). */
 export interface WasmMemoryCapability {

@@ -36,15 +36,8 @@ export function gpuDevice(): Promise<GpuHandle> {
 async function open(): Promise<GpuHandle> {
   // No GPU device node (no /dev/dri render node, no /dev/nvidia*) and no driver named: SwiftShader, named before Dawn
   // loads (the Vulkan loader reads its variables then), so Dawn does not try Mesa's CPU drivers first and complain.
-  const named = Boolean(process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES);
-  let software = false;
-  if (!named && !gpuDeviceNodes() && existsSync(SWIFTSHADER_ICD)) {
-    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-    process.env.VK_DRIVER_FILES = SWIFTSHADER_ICD;
-    software = true;
-  }
-  // Dawn's Vulkan surfaces complain without a runtime dir; a compute-only device needs none, so give it a harmless one.
-  process.env.XDG_RUNTIME_DIR ??= tmpdir();
+  // In a worker thread (sync.ts's device thread) the main thread has done this before starting it.
+  let software = prepareVulkanEnvironment();
   let mod: { create(flags: string[]): GPU; globals: Record<string, unknown> };
   try {
     mod = (await import('webgpu')) as unknown as typeof mod;
@@ -66,6 +59,21 @@ async function open(): Promise<GpuHandle> {
     requiredLimits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize },
   });
   return { device, adapterName: name, software, features: new Set([...device.features]) };
+}
+
+/**
+ * Names SwiftShader to the Vulkan loader when there is no GPU device node and no driver named (returns whether it
+ * did), and gives Dawn a runtime dir. Must run on the main thread before Dawn loads: the loader reads the process's
+ * real environment, which a worker thread's process.env does not write to.
+ */
+export function prepareVulkanEnvironment(): boolean {
+  // Dawn's Vulkan surfaces complain without a runtime dir; a compute-only device needs none, so give it a harmless one.
+  process.env.XDG_RUNTIME_DIR ??= tmpdir();
+  const named = Boolean(process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES);
+  if (named || gpuDeviceNodes() || !existsSync(SWIFTSHADER_ICD)) return process.env.VK_ICD_FILENAMES === SWIFTSHADER_ICD;
+  process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  process.env.VK_DRIVER_FILES = SWIFTSHADER_ICD;
+  return true;
 }
 
 /** Whether this machine has a GPU device node a Vulkan driver could open (Linux: /dev/dri/renderD*, /dev/nvidia0). */

@@ -1,0 +1,41 @@
+/**
+ * The thread that owns the WebGPU device for the synchronous facade (sync.ts): it takes one call at a time from
+ * its port, runs it on the device (operands in the shared staging buffer the call names, results written back
+ * there), and wakes the waiting caller through the shared control word. Errors go back as a message the caller
+ * reads synchronously (receiveMessageOnPort) once woken.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { GpuKernels } from './compute.js';
+
+export type GpuCall =
+  | { op: 'sgemm'; staging: SharedArrayBuffer; transA: boolean; transB: boolean; m: number; n: number; k: number; alpha: number; beta: number; a: number; b: number; c: number }
+  | { op: 'igemm'; staging: SharedArrayBuffer; m: number; n: number; k: number; a: number; b: number; c: number };
+
+const { ctrl, replies } = workerData as { ctrl: SharedArrayBuffer; replies: MessagePort };
+const flag = new Int32Array(ctrl);
+
+function done(error?: string): void {
+  if (error) replies.postMessage({ error });
+  Atomics.store(flag, 0, error ? 2 : 1);
+  Atomics.notify(flag, 0);
+}
+
+async function run(gpu: GpuKernels, call: GpuCall): Promise<void> {
+  const { staging: s, m, n, k } = call;
+  if (call.op === 'sgemm') {
+    const c = new Float32Array(s, call.c, m * n);
+    await gpu.sgemm(call.transA, call.transB, m, n, k, call.alpha, new Float32Array(s, call.a, m * k), new Float32Array(s, call.b, k * n), call.beta, c);
+  } else {
+    await gpu.igemm(m, n, k, new Int8Array(s, call.a, m * k), new Int8Array(s, call.b, n * k), new Int32Array(s, call.c, m * n));
+  }
+}
+
+try {
+  const gpu = await GpuKernels.open();
+  parentPort!.on('message', (call: GpuCall) => {
+    run(gpu, call).then(() => done(), (e: Error) => done(e.message));
+  });
+  parentPort!.postMessage({ type: 'ready', adapter: gpu.gpu.adapterName, software: gpu.gpu.software });
+} catch (e) {
+  parentPort!.postMessage({ type: 'error', message: (e as Error).message });
+}
