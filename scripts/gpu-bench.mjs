@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 const { values } = parseArgs({ options: {
   sizes: { type: 'string', default: '1024,2048,4096' }, int8: { type: 'string', default: '1024,4096' }, cpu: { type: 'string', default: '1024' },
   seconds: { type: 'string', default: '2' }, out: { type: 'string', default: process.env.OUT ?? 'gpu-out' },
+  es: { type: 'string', default: '4096:16384' },
 } });
 const list = (s) => (s ? s.split(',').map(Number) : []);
 const seconds = Number(values.seconds);
@@ -59,6 +60,29 @@ for (const name of ['native', 'wasm']) {
     console.error(JSON.stringify(rows.at(-1)));
   }
   await be.dispose?.();
+}
+// An EGGROLL generation of one d×d layer at a population, through --backend webgpu (today's facade: each GEMM a
+// round trip; the device-resident generation is not built yet), next to batched inference on the same backend.
+const { loadBackend } = await import('../dist/backend/index.js');
+const { ParamSet } = await import('../dist/nn/params.js');
+const { EvolutionStrategy } = await import('../dist/es/strategy.js');
+const { inference } = await import('../dist/es/population.js');
+const { initNormal } = await import('../dist/nn/init.js');
+for (const spec of (values.es ? values.es.split(',') : [])) {
+  const [d, pop] = spec.split(':').map(Number);
+  const be = await loadBackend('webgpu');
+  const params = new ParamSet([{ name: 'w', shape: [d, d], mode: 'lowrank' }], be);
+  initNormal(1, 0, params.values[0], 1 / Math.sqrt(d));
+  const x = new Float32Array(pop * d); initNormal(0, 1234, x, 1);
+  const y = new Float32Array(pop * d);
+  const es = new EvolutionStrategy(params, be, { algo: 'eggroll', popSize: pop, rank: 1, sigma: 0.01, lr: 1e-4, optimizer: { kind: 'sgd' }, shaping: { kind: 'centered-rank' }, seed: 0 });
+  const plain = inference(params, be).unperturbed(pop);
+  const fitness = new Float64Array(pop);
+  const time = (fn) => { fn(); const ts = []; const t0 = performance.now(); while (ts.length < 3 || (performance.now() - t0) / 1000 < seconds) { const t = performance.now(); fn(); ts.push((performance.now() - t) / 1000); } return median(ts); };
+  const inf = time(() => plain.matmul(0, x, y));
+  const gen = time(() => { es.ask().all().matmul(0, x, y); for (let i = 0; i < pop; i++) fitness[i] = y[i * d]; es.tell(fitness); });
+  rows.push({ kernel: 'eggroll generation (facade)', d, pop, backend: 'webgpu', inference_s: inf, generation_s: gen, generation_over_inference: inf / gen });
+  console.error(JSON.stringify(rows.at(-1)));
 }
 const result = { bench: 'gpu', adapter: gpu.gpu.adapterName, software_adapter: gpu.gpu.software, features: [...gpu.gpu.features], cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, date: new Date().toISOString(), rows };
 mkdirSync(values.out, { recursive: true });

@@ -12,6 +12,7 @@ import type { Command } from '../command.js';
 import { parseFlags, num } from '../flags.js';
 import { backendFlag, jsonFlag, seedFlag } from '../common-flags.js';
 import { log } from '../output.js';
+import { UsageError } from '../errors.js';
 import { loadBackend, type Backend } from '../../backend/index.js';
 import { ParamSet, type ParamSpec } from '../../nn/params.js';
 import { Mlp, mlpSpecs, initMlp } from '../../nn/mlp.js';
@@ -22,7 +23,7 @@ import { initNormal } from '../../nn/init.js';
 import { measure, measureRoundRobin, machineInfo, table, type Timing } from '../../bench/harness.js';
 
 const flags = {
-  cases: { schema: z.string(), default: 'linear1024-r1,linear1024-r4,mlp-64-256-256-8', help: 'comma-separated cases: linear1024-r1, linear1024-r4, mlp-64-256-256-8' },
+  cases: { schema: z.string(), default: 'linear1024-r1,linear1024-r4,mlp-64-256-256-8', help: 'comma-separated cases: linear<d>-r<rank>[-p<population>] (one d×d layer; population 1024 unless given: the wide cases for a GPU are linear4096-r1-p16384 and linear8192-r1-p65536), mlp-<sizes> (population 2048)' },
   'min-seconds': { schema: num.positive(), default: 1, help: 'keep timing each measurement for at least this long' },
   'legacy-activations': { schema: z.boolean(), boolean: true, default: false, help: 'MLP cases: also time the previous forward (addBias, then Math.tanh in JavaScript) in the same run, as a baseline' },
   'skip-openes': { schema: z.boolean(), boolean: true, default: false, help: 'skip the (slow) OpenES generation' },
@@ -44,13 +45,15 @@ interface Case {
 }
 
 function makeCase(name: string, backend: Backend): Case {
-  const lin = /^linear(\d+)-r(\d+)$/.exec(name);
+  // linear<d>-r<rank>[-p<population>]: one d×d layer; the paper's regime is wide layers and populations of 2¹⁴–2²⁰.
+  const lin = /^linear(\d+)-r(\d+)(?:-p(\d+))?$/.exec(name);
   if (lin) {
-    const d = Number(lin[1]), rank = Number(lin[2]);
+    const d = Number(lin[1]), rank = Number(lin[2]), pop = lin[3] === undefined ? 1024 : Number(lin[3]);
+    if (!(d >= 1 && d <= 16384 && rank >= 1 && rank <= d && pop >= 2 && pop <= 1 << 20 && pop % 2 === 0)) throw new UsageError(`--cases: '${name}' needs d in [1, 16384], rank in [1, d] and an even population in [2, 2^20]`);
     const specs: ParamSpec[] = [{ name: 'w', shape: [d, d], mode: 'lowrank' }];
-    const y = backend.allocF32(1024 * d);
+    const y = backend.allocF32(pop * d);
     return {
-      name, pop: 1024, rank, specs, inputSize: d,
+      name, pop, rank, specs, inputSize: d,
       forward: (batch, x) => { batch.matmul(0, x, y); return y; },
       init: (params) => initNormal(1, 0, params.values[0], 1 / Math.sqrt(d)),
     };
