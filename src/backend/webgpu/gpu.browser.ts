@@ -2,12 +2,8 @@
 /** A WebGPU device in a page or Web Worker (navigator.gpu); gpu.ts is Node's (the `webgpu` package). */
 export const SWIFTSHADER_ICD = '';
 
-export interface GpuHandle {
-  readonly device: GPUDevice;
-  readonly adapterName: string;
-  readonly software: boolean;
-  readonly features: ReadonlySet<string>;
-}
+export type { GpuHandle } from './device.js';
+import { deviceOf, type GpuHandle } from './device.js';
 
 let handle: Promise<GpuHandle> | undefined;
 
@@ -23,12 +19,5 @@ async function open(): Promise<GpuHandle> {
   if (!gpu) throw new Error('this browser has no WebGPU (navigator.gpu): Chrome/Edge 113+, Safari 26+, Firefox 141+ on Windows; a page must be served over https or from localhost');
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new Error('WebGPU is there but no adapter was given (a blocklisted GPU or driver)');
-  const info = adapter.info;
-  const name = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
-  const wanted = (['subgroups', 'shader-f16', 'timestamp-query'] as const).filter((f) => adapter.features.has(f));
-  const device = await adapter.requestDevice({
-    requiredFeatures: wanted as GPUFeatureName[],
-    requiredLimits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize },
-  });
-  return { device, adapterName: name, software: /swiftshader|llvmpipe|lavapipe/i.test(name), features: new Set([...device.features]) };
+  return deviceOf(adapter, false);
 }

@@ -8,18 +8,12 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { deviceOf, type GpuHandle } from './device.js';
 
 /** Where Debian's chromium package installs SwiftShader's Vulkan ICD manifest. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-export interface GpuHandle {
-  readonly device: GPUDevice;
-  /** The adapter's description, e.g. "SwiftShader driver 5.0.0" or a card's name. */
-  readonly adapterName: string;
-  /** True when it is the software fallback (correctness only; never pick it for speed). */
-  readonly software: boolean;
-  readonly features: ReadonlySet<string>;
-}
+export type { GpuHandle } from './device.js';
 
 let handle: Promise<GpuHandle> | undefined;
 /** Dawn's instances: a GPU object that is garbage-collected takes its devices down with it (a crash), so keep them. */
@@ -37,7 +31,7 @@ async function open(): Promise<GpuHandle> {
   // No GPU device node (no /dev/dri render node, no /dev/nvidia*) and no driver named: SwiftShader, named before Dawn
   // loads (the Vulkan loader reads its variables then), so Dawn does not try Mesa's CPU drivers first and complain.
   // In a worker thread (sync.ts's device thread) the main thread has done this before starting it.
-  let software = prepareVulkanEnvironment();
+  const software = prepareVulkanEnvironment();
   let mod: { create(flags: string[]): GPU; globals: Record<string, unknown> };
   try {
     mod = (await import('webgpu')) as unknown as typeof mod;
@@ -49,16 +43,7 @@ async function open(): Promise<GpuHandle> {
   instances.push(gpu);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new Error(`no WebGPU adapter: ${software ? `SwiftShader (${SWIFTSHADER_ICD}) did not load; it needs libvulkan1` : `no GPU driver answered${existsSync(SWIFTSHADER_ICD) ? '' : ` and ${SWIFTSHADER_ICD} (Debian's chromium) is missing`}; a GPU needs its Vulkan driver and libvulkan1`}`);
-  const info = adapter.info;
-  const name = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
-  software ||= /swiftshader|llvmpipe|lavapipe/i.test(name);
-  const wanted = (['subgroups', 'shader-f16', 'timestamp-query'] as const).filter((f) => adapter!.features.has(f));
-  const device = await adapter.requestDevice({
-    requiredFeatures: wanted as GPUFeatureName[],
-    // The largest storage buffers the adapter allows: wide layers and large populations.
-    requiredLimits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize },
-  });
-  return { device, adapterName: name, software, features: new Set([...device.features]) };
+  return deviceOf(adapter, software);
 }
 
 /**

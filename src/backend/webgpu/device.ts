@@ -1,0 +1,24 @@
+/// <reference types="@webgpu/types" />
+/** What gpu.ts (Node) and gpu.browser.ts (a page) share: the device handle and how a device is asked of an adapter. */
+
+export interface GpuHandle {
+  readonly device: GPUDevice;
+  /** The adapter's description, e.g. "SwiftShader driver 5.0.0" or a card's name. */
+  readonly adapterName: string;
+  /** True when it is a software adapter (correctness only; never pick it for speed). */
+  readonly software: boolean;
+  readonly features: ReadonlySet<string>;
+}
+
+/** A device with the features worth having (subgroups, f16, timestamps) and the largest buffers the adapter allows. */
+export async function deviceOf(adapter: GPUAdapter, software: boolean): Promise<GpuHandle> {
+  const info = adapter.info;
+  const name = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
+  const wanted = (['subgroups', 'shader-f16', 'timestamp-query'] as const).filter((f) => adapter.features.has(f));
+  const device = await adapter.requestDevice({
+    requiredFeatures: wanted as GPUFeatureName[],
+    // Wide layers and large populations want the largest storage buffers the adapter has.
+    requiredLimits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize },
+  });
+  return { device, adapterName: name, software: software || /swiftshader|llvmpipe|lavapipe/i.test(name), features: new Set([...device.features]) };
+}
