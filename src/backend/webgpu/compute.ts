@@ -22,6 +22,8 @@ export interface StreamWords {
 
 export class GpuKernels {
   private readonly pipelines = new Map<string, GPUComputePipeline>();
+  /** Uniform buffers of the commands recorded since the last completed submission (destroyed once it completes). */
+  private uniforms: GPUBuffer[] = [];
 
   private constructor(readonly gpu: GpuHandle) {}
 
@@ -60,7 +62,14 @@ export class GpuKernels {
     const buf = this.device.createBuffer({ size: words.byteLength, usage: USAGE.UNIFORM, mappedAtCreation: true });
     new Uint8Array(buf.getMappedRange()).set(new Uint8Array(words));
     buf.unmap();
+    this.uniforms.push(buf);
     return buf;
+  }
+
+  /** After a submission completed: its uniform buffers go (a long run records thousands of calls). */
+  private settled(): void {
+    for (const u of this.uniforms) u.destroy();
+    this.uniforms = [];
   }
 
   private dispatch(enc: GPUCommandEncoder, name: string, code: string, buffers: GPUBuffer[], x: number, y = 1): void {
@@ -101,6 +110,7 @@ export class GpuKernels {
     } finally {
       clearInterval(keepAlive);
     }
+    this.settled();
   }
 
   /** Submits `enc` with a copy of `src` into a readable buffer, and resolves with its bytes. */
@@ -119,6 +129,7 @@ export class GpuKernels {
     const out = read.getMappedRange().slice(0, bytes);
     read.unmap();
     read.destroy();
+    this.settled();
     return out;
   }
 
