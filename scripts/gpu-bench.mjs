@@ -61,6 +61,23 @@ for (const name of ['native', 'wasm']) {
   }
   await be.dispose?.();
 }
+// The paper's headline ratio, device-resident: batched inference (X·Wᵀ over the population) against EGGROLL's
+// perturbed forward (the same GEMM plus the rank-1 term), each one command buffer on buffers that stay on the GPU.
+for (const spec of (values.es ? values.es.split(',') : [])) {
+  const [d, pop] = spec.split(':').map(Number);
+  const r = 1, pairs = pop / 2;
+  const f32 = (n, seed) => { const a = new Float32Array(n); fill(a, seed); return a; };
+  const x = gpu.upload(f32(pop * d, 1)), w = gpu.upload(f32(d * d, 2)), y = gpu.storage(pop * d * 4);
+  const bt = gpu.upload(f32(pairs * r * d, 3)), at = gpu.upload(f32(pairs * r * d, 4));
+  const pair = gpu.upload(Int32Array.from({ length: pop }, (_, i) => i >> 1)), coef = gpu.upload(Float32Array.from({ length: pop }, (_, i) => (i & 1 ? -0.01 : 0.01)));
+  const t = gpu.storage(pop * r * 4);
+  const inf = await timeGpu((enc) => gpu.encodeSgemm(enc, false, true, pop, d, d, 1, x, w, 0, y));
+  const pert = await timeGpu((enc) => { gpu.encodeSgemm(enc, false, true, pop, d, d, 1, x, w, 0, y); gpu.encodeLowRankAdd(enc, pop, d, d, r, x, bt, at, pair, coef, t, y); });
+  for (const b of [x, w, y, bt, at, pair, coef, t]) b.destroy();
+  rows.push({ kernel: 'perturbed forward vs inference (device-resident)', d, pop, rank: r, backend: 'webgpu', inference_s: inf.median_s, perturbed_s: pert.median_s, perturbed_over_inference: inf.median_s / pert.median_s });
+  console.error(JSON.stringify(rows.at(-1)));
+}
+
 // An EGGROLL generation of one d×d layer at a population, through --backend webgpu (today's facade: each GEMM a
 // round trip; the device-resident generation is not built yet), next to batched inference on the same backend.
 const { loadBackend } = await import('../dist/backend/index.js');

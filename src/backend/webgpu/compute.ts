@@ -6,7 +6,7 @@
  * against the CPU backends. Pipelines are compiled once per device.
  */
 import { gpuDevice, type GpuHandle } from './gpu.js';
-import { GEMM_TILE, IGEMM_WGSL, PHILOX_WGSL, SGEMM_WGSL } from './wgsl.js';
+import { GEMM_TILE, IGEMM_WGSL, LOWRANK_ADD_WGSL, LOWRANK_T_WGSL, PHILOX_WGSL, SGEMM_WGSL } from './wgsl.js';
 
 /** GPUBufferUsage's flags (the `webgpu` package puts them on globalThis only once a device is open). */
 const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
@@ -95,6 +95,16 @@ export class GpuKernels {
     this.dispatch(enc, 'igemm', IGEMM_WGSL, [this.uniform(new Uint32Array([m, n, kw, 0]).buffer), a, b, c], Math.ceil(n / 8), Math.ceil(m / 8));
   }
 
+  /**
+   * Records EGGROLL's low-rank term for `rows` rows: Y[i,:] += coef[i]·Σ_ρ (X[i,:]·Bt[p,ρ,:])·At[p,ρ,:], p = pair[i]
+   * (Backend.lowRankAdd's meaning); `t` is rows×r scratch.
+   */
+  encodeLowRankAdd(enc: GPUCommandEncoder, rows: number, n: number, m: number, r: number, x: GPUBuffer, bt: GPUBuffer, at: GPUBuffer, pair: GPUBuffer, coef: GPUBuffer, t: GPUBuffer, y: GPUBuffer): void {
+    const dims = () => this.uniform(new Uint32Array([rows, n, m, r]).buffer);
+    this.dispatch(enc, 'lowrank-t', LOWRANK_T_WGSL, [dims(), x, bt, pair, coef, t], Math.ceil((rows * r) / 64));
+    this.dispatch(enc, 'lowrank-add', LOWRANK_ADD_WGSL, [dims(), at, pair, coef, t, y], Math.ceil((rows * m) / 64));
+  }
+
   /** Records Philox4x32-10 blocks [b0, b0 + blocks) of a stream into `out` (4 words a block). */
   encodePhilox(enc: GPUCommandEncoder, s: StreamWords, b0: number, blocks: number, out: GPUBuffer): void {
     const u = new Uint32Array([s.key0, s.key1, s.c1, s.c2, s.c3, b0, blocks, 0]);
@@ -141,6 +151,18 @@ export class GpuKernels {
     this.encodeSgemm(enc, transA, transB, m, n, k, alpha, bufs[0], bufs[1], beta, bufs[2]);
     c.set(new Float32Array(await this.readBack(enc, bufs[2], m * n * 4)));
     for (const x of bufs) x.destroy();
+  }
+
+  /** Host form of lowRankAdd (the Backend's arguments). */
+  async lowRankAdd(rows: number, n: number, m: number, r: number, x: Float32Array, bt: Float32Array, at: Float32Array, pair: Int32Array, coef: Float32Array, y: Float32Array): Promise<void> {
+    if (rows === 0 || m === 0) return;
+    const pairs = Math.max(...Array.from(pair.subarray(0, rows))) + 1;
+    const bufs = [this.upload(x.subarray(0, rows * n)), this.upload(bt.subarray(0, pairs * r * n)), this.upload(at.subarray(0, pairs * r * m)),
+      this.upload(pair.subarray(0, rows)), this.upload(coef.subarray(0, rows)), this.storage(rows * r * 4), this.upload(y.subarray(0, rows * m))];
+    const enc = this.device.createCommandEncoder();
+    this.encodeLowRankAdd(enc, rows, n, m, r, bufs[0], bufs[1], bufs[2], bufs[3], bufs[4], bufs[5], bufs[6]);
+    y.set(new Float32Array(await this.readBack(enc, bufs[6], rows * m * 4)));
+    for (const b of bufs) b.destroy();
   }
 
   /** Host form of the exact int8 GEMM: C(m×n, int32) ← A(m×k) · B(n×k)ᵀ. */

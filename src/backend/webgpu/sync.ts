@@ -2,8 +2,8 @@
  * `--backend webgpu` (Node): the `Backend` interface on a WebGPU device. The interface is synchronous and a GPU's
  * results arrive asynchronously, so the device lives on a thread of its own (thread.ts) and each call blocks on a
  * shared word until that thread has run it: the GEMMs (f32 and the exact int8 one) on the device, operands through a
- * shared staging buffer. The low-rank term and the epilogue run on this thread with the reference code (the
- * epilogue's bits are every backend's). Every call is a round trip — a correctness path that lets every command run on
+ * shared staging buffer, and EGGROLL's low-rank term likewise; the epilogue runs on this thread with the reference
+ * code (its bits are every backend's, which a GPU's float arithmetic does not promise). Every call is a round trip — a correctness path that lets every command run on
  * the GPU's arithmetic; the device-resident generation (parameters, noise and optimiser state staying on the GPU, only
  * fitness coming back) is the next step (issue 30).
  */
@@ -76,7 +76,23 @@ export async function createWebGpuBackend(): Promise<WebGpuBackend> {
       // y = alpha·op(A)·x + beta·y is the GEMM with one output column.
       backend.sgemm(trans, false, trans ? n : m, 1, trans ? m : n, alpha, a, x, beta, y);
     },
-    lowRankAdd: (...args) => jsBackend.lowRankAdd(...args),
+    lowRankAdd(rows, n, m, r, x, bt, at, pair, coef, y) {
+      if (rows === 0 || m === 0) return;
+      let pairs = 0;
+      for (let i = 0; i < rows; i++) pairs = Math.max(pairs, pair[i] + 1);
+      const ox = 0, obt = align(rows * n * 4), oat = obt + align(pairs * r * n * 4), op = oat + align(pairs * r * m * 4);
+      const oc = op + align(rows * 4), oy = oc + align(rows * 4);
+      const s = room(oy + rows * m * 4);
+      new Float32Array(s, ox, rows * n).set(x.subarray(0, rows * n));
+      new Float32Array(s, obt, pairs * r * n).set(bt.subarray(0, pairs * r * n));
+      new Float32Array(s, oat, pairs * r * m).set(at.subarray(0, pairs * r * m));
+      new Int32Array(s, op, rows).set(pair.subarray(0, rows));
+      new Float32Array(s, oc, rows).set(coef.subarray(0, rows));
+      const ys = new Float32Array(s, oy, rows * m);
+      ys.set(y.subarray(0, rows * m));
+      call({ op: 'lowRankAdd', staging: s, rows, n, m, r, pairs, x: ox, bt: obt, at: oat, pair: op, coef: oc, y: oy });
+      y.set(ys);
+    },
     biasAct: (...args) => jsBackend.biasAct(...args),
     igemm(m, n, k, a, b, c) {
       if (m === 0 || n === 0) return;

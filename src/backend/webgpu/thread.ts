@@ -9,7 +9,8 @@ import { GpuKernels } from './compute.js';
 
 export type GpuCall =
   | { op: 'sgemm'; staging: SharedArrayBuffer; transA: boolean; transB: boolean; m: number; n: number; k: number; alpha: number; beta: number; a: number; b: number; c: number }
-  | { op: 'igemm'; staging: SharedArrayBuffer; m: number; n: number; k: number; a: number; b: number; c: number };
+  | { op: 'igemm'; staging: SharedArrayBuffer; m: number; n: number; k: number; a: number; b: number; c: number }
+  | { op: 'lowRankAdd'; staging: SharedArrayBuffer; rows: number; n: number; m: number; r: number; pairs: number; x: number; bt: number; at: number; pair: number; coef: number; y: number };
 
 const { ctrl, replies } = workerData as { ctrl: SharedArrayBuffer; replies: MessagePort };
 const flag = new Int32Array(ctrl);
@@ -21,6 +22,12 @@ function done(error?: string): void {
 }
 
 async function run(gpu: GpuKernels, call: GpuCall): Promise<void> {
+  if (call.op === 'lowRankAdd') {
+    const { staging: s, rows, n, m, r, pairs } = call;
+    await gpu.lowRankAdd(rows, n, m, r, new Float32Array(s, call.x, rows * n), new Float32Array(s, call.bt, pairs * r * n), new Float32Array(s, call.at, pairs * r * m),
+      new Int32Array(s, call.pair, rows), new Float32Array(s, call.coef, rows), new Float32Array(s, call.y, rows * m));
+    return;
+  }
   const { staging: s, m, n, k } = call;
   if (call.op === 'sgemm') {
     const c = new Float32Array(s, call.c, m * n);

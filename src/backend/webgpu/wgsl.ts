@@ -115,3 +115,56 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
   out[4u * t] = c.x; out[4u * t + 1u] = c.y; out[4u * t + 2u] = c.z; out[4u * t + 3u] = c.w;
 }
 `;
+
+/**
+ * EGGROLL's low-rank term, phase 1: t[i·r + ρ] = coef[i] · (X[i,:] · Bt[pair[i]·r + ρ, :]) for rows×r invocations.
+ */
+export const LOWRANK_T_WGSL = /* wgsl */ `
+struct Dims { rows: u32, n: u32, m: u32, r: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> bt: array<f32>;
+@group(0) @binding(3) var<storage, read> pair: array<i32>;
+@group(0) @binding(4) var<storage, read> coef: array<f32>;
+@group(0) @binding(5) var<storage, read_write> t: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3u) {
+  let q = g.x;
+  if (q >= d.rows * d.r) { return; }
+  let i = q / d.r;
+  let rho = q % d.r;
+  if (coef[i] == 0.0) { t[q] = 0.0; return; }
+  let brow = (u32(pair[i]) * d.r + rho) * d.n;
+  var acc = 0.0;
+  for (var j = 0u; j < d.n; j++) { acc = acc + x[i * d.n + j] * bt[brow + j]; }
+  t[q] = coef[i] * acc;
+}
+`;
+
+/**
+ * Phase 2: Y[i, c] += Σ_ρ t[i·r + ρ] · At[pair[i]·r + ρ, c], ρ in order, for rows×m invocations; a row with coef 0 is
+ * left untouched (bit for bit).
+ */
+export const LOWRANK_ADD_WGSL = /* wgsl */ `
+struct Dims { rows: u32, n: u32, m: u32, r: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read> at: array<f32>;
+@group(0) @binding(2) var<storage, read> pair: array<i32>;
+@group(0) @binding(3) var<storage, read> coef: array<f32>;
+@group(0) @binding(4) var<storage, read> t: array<f32>;
+@group(0) @binding(5) var<storage, read_write> y: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3u) {
+  let q = g.x;
+  if (q >= d.rows * d.m) { return; }
+  let i = q / d.m;
+  let c = q % d.m;
+  if (coef[i] == 0.0) { return; }
+  let base = u32(pair[i]) * d.r;
+  var v = y[q];
+  for (var rho = 0u; rho < d.r; rho++) { v = v + t[i * d.r + rho] * at[(base + rho) * d.m + c]; }
+  y[q] = v;
+}
+`;
