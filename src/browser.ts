@@ -5,7 +5,7 @@
  * lists against each other, and test/browser/bundle.test.ts that no Node-only module reaches the bundle.
  */
 
-export { loadBackend, nondeterminism, BACKEND_CHOICES, jsBackend, PLATFORM } from './backend/index.js';
+export { loadBackend, nondeterminism, BACKEND_CHOICES, jsBackend, PLATFORM, openWebGpu, type GpuKernels } from './backend/index.js';
 export type { Backend, BackendName, BackendChoice } from './backend/index.js';
 
 export * as math from './math/index.js';

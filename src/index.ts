@@ -10,7 +10,7 @@
  */
 
 // Compute backends (src/backend): pick one, allocate kernel arrays from it.
-export { loadBackend, nondeterminism, BACKEND_CHOICES, jsBackend, PLATFORM } from './backend/index.js';
+export { loadBackend, nondeterminism, BACKEND_CHOICES, jsBackend, PLATFORM, openWebGpu, type GpuKernels } from './backend/index.js';
 export type { Backend, BackendName, BackendChoice } from './backend/index.js';
 
 // The project's correctly rounded math and counter-based randomness (src/math, src/rng).
