@@ -19,17 +19,13 @@ const { values } = parseArgs({ options: {
 const list = (s) => (s ? s.split(',').map(Number) : []);
 const seconds = Number(values.seconds);
 const { createBackend, openWebGpu } = await import('../dist/backend/index.js');
+const { measure } = await import('../dist/bench/harness.js');
+/** CPU timings with the project's harness: one warm-up, then at least 3 runs and `seconds`. */
+const cpuTime = (fn) => measure(fn, { warmup: 1, minRuns: 3, minSeconds: seconds });
 const gpu = await openWebGpu();
 const fill = (a, seed, int8 = false) => { let s = seed >>> 0 || 1; for (let i = 0; i < a.length; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; a[i] = int8 ? (s >>> 24) - 128 : s / 2 ** 31 - 1; } };
-const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 
-async function timeGpu(record) {
-  const once = async () => { const enc = gpu.device.createCommandEncoder(); record(enc); const t = performance.now(); await gpu.run(enc); return (performance.now() - t) / 1000; };
-  await once();
-  const times = []; const t0 = performance.now();
-  while (times.length < 3 || (performance.now() - t0) / 1000 < seconds) times.push(await once());
-  return { median_s: median(times), best_s: Math.min(...times), runs: times.length };
-}
+const timeGpu = (record) => gpu.time(record, seconds);
 
 const rows = [];
 for (const n of list(values.sizes)) {
@@ -53,10 +49,8 @@ for (const name of ['native', 'wasm']) {
   try { be = await createBackend(name, { threads: availableParallelism() }); } catch (e) { console.error(`${name}: ${e.message}`); continue; }
   for (const n of list(values.cpu)) {
     const a = be.allocF32(n * n), b = be.allocF32(n * n), c = be.allocF32(n * n); fill(a, 1); fill(b, 2);
-    be.sgemm(false, true, n, n, n, 1, a, b, 0, c);
-    const times = []; const t0 = performance.now();
-    while (times.length < 3 || (performance.now() - t0) / 1000 < seconds) { const t = performance.now(); be.sgemm(false, true, n, n, n, 1, a, b, 0, c); times.push((performance.now() - t) / 1000); }
-    rows.push({ kernel: 'sgemm NT', n, backend: `${name} t${availableParallelism()}`, median_s: median(times), best_s: Math.min(...times), runs: times.length, gflops: (2 * n ** 3) / median(times) / 1e9 });
+    const t = cpuTime(() => be.sgemm(false, true, n, n, n, 1, a, b, 0, c));
+    rows.push({ kernel: 'sgemm NT', n, backend: `${name} t${availableParallelism()}`, median_s: t.medianS, best_s: t.bestS, runs: t.runs, gflops: (2 * n ** 3) / t.medianS / 1e9 });
     console.error(JSON.stringify(rows.at(-1)));
   }
   await be.dispose?.();
@@ -95,9 +89,8 @@ for (const spec of (values.es ? values.es.split(',') : [])) {
   const es = new EvolutionStrategy(params, be, { algo: 'eggroll', popSize: pop, rank: 1, sigma: 0.01, lr: 1e-4, optimizer: { kind: 'sgd' }, shaping: { kind: 'centered-rank' }, seed: 0 });
   const plain = inference(params, be).unperturbed(pop);
   const fitness = new Float64Array(pop);
-  const time = (fn) => { fn(); const ts = []; const t0 = performance.now(); while (ts.length < 3 || (performance.now() - t0) / 1000 < seconds) { const t = performance.now(); fn(); ts.push((performance.now() - t) / 1000); } return median(ts); };
-  const inf = time(() => plain.matmul(0, x, y));
-  const gen = time(() => { es.ask().all().matmul(0, x, y); for (let i = 0; i < pop; i++) fitness[i] = y[i * d]; es.tell(fitness); });
+  const inf = cpuTime(() => plain.matmul(0, x, y)).medianS;
+  const gen = cpuTime(() => { es.ask().all().matmul(0, x, y); for (let i = 0; i < pop; i++) fitness[i] = y[i * d]; es.tell(fitness); }).medianS;
   rows.push({ kernel: 'eggroll generation (facade)', d, pop, backend: 'webgpu', inference_s: inf, generation_s: gen, generation_over_inference: inf / gen });
   console.error(JSON.stringify(rows.at(-1)));
 }

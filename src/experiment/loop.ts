@@ -57,14 +57,6 @@ export class RunStopped extends Error {
   constructor(readonly reason: string, readonly done: number, readonly unit: string, readonly dir: string) {
     super(`${reason}: stopped at ${unit} ${done} with a checkpoint`);
   }
-  /** The same count under the name RL's callers use. */
-  get generation(): number {
-    return this.done;
-  }
-  /** The same count under the name the LM and reasoning callers use. */
-  get step(): number {
-    return this.done;
-  }
 }
 
 export async function runLoop(exp: LoopExperiment, dir: string, o: LoopOptions): Promise<LoopEnd> {

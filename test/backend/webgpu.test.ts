@@ -3,7 +3,7 @@
  * driver from Debian's chromium package (.ci/run installs chromium and libvulkan1): the f32 GEMM against the js
  * reference within the conformance bound (all transposes, alpha/beta, odd shapes, NaN in C with beta 0), its rows
  * independent of the rows beside them (bit for bit), the int8 GEMM exactly equal to the CPU's, and the device's
- * Philox words equal to rng/philox.ts's. Small shapes: the software adapter runs at ≈ 0.1 GFLOP/s.
+ * Philox words equal to rng/philox.ts's. Small shapes: the software adapter runs at 0.04–0.06 GFLOP/s (docs/BENCHMARKS.md, "WebGPU").
  */
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';

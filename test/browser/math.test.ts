@@ -6,33 +6,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
-// @ts-expect-error: a plain .mjs build script without type declarations
-import { buildBrowser } from '../../scripts/build-browser.mjs';
-import { startStaticServer, type StaticServer } from '../../src/cli/static-server.js';
 import * as M from '../../src/math/index.js';
 import { UNARY, argumentsFor, pairsFor } from '../math/arguments.js';
-import { tempDir } from '../helpers/temp.js';
+import { noChromium, withBundlePage } from '../helpers/bundle-page.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const N = 100_000;
 
 const b64 = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 const fromB64 = (s: string) => new Float64Array(new Uint8Array(Buffer.from(s, 'base64')).buffer);
 
-test('math: identical bits in Node and Chromium for every function over the test arguments', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} missing (apt-get install chromium; .ci/run does)`, timeout: 240_000 }, async (t) => {
-  const dir = tempDir('eggroll-math-');
-  let browser: Browser | undefined;
-  let server: StaticServer | undefined;
-  try {
-    await buildBrowser({ outdir: dir, minify: true });
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>math</title>');
-    server = await startStaticServer(dir, 0);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-    const page = await browser.newPage();
-    await page.goto(server.url);
+test('math: identical bits in Node and Chromium for every function over the test arguments', { skip: noChromium, timeout: 240_000 }, async (t) => {
+  await withBundlePage([], async (page) => {
     const engineVersions = { node: process.versions.v8, chromium: await page.evaluate('navigator.userAgent') as string };
     const cases: { name: string; args: Float64Array; arity: 1 | 2 }[] = [
       ...UNARY.map((name) => ({ name, args: argumentsFor(name, N), arity: 1 as const })),
@@ -64,9 +48,5 @@ test('math: identical bits in Node and Chromium for every function over the test
       assert.deepEqual(mismatches, [], `${c.name} (${JSON.stringify(engineVersions)})`);
     }
     t.diagnostic(`engines: ${JSON.stringify(engineVersions)}`);
-  } finally {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

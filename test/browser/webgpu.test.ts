@@ -6,29 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
-// @ts-expect-error: a plain .mjs build script without type declarations
-import { buildBrowser } from '../../scripts/build-browser.mjs';
-import { startStaticServer, type StaticServer } from '../../src/cli/static-server.js';
 import { jsBackend } from '../../src/backend/index.js';
 import { philox4x32 } from '../../src/rng/philox.js';
-import { tempDir } from '../helpers/temp.js';
+import { noChromium, withBundlePage } from '../helpers/bundle-page.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-
-test('WebGPU kernels in Chromium: f32 GEMM within the bound, int8 GEMM and Philox equal to Node', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} missing (apt-get install chromium; .ci/run does)`, timeout: 180_000 }, async (t) => {
-  const dir = tempDir('eggroll-webgpu-page-');
-  let browser: Browser | undefined;
-  let server: StaticServer | undefined;
-  try {
-    await buildBrowser({ outdir: dir, minify: true });
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>webgpu</title>');
-    server = await startStaticServer(dir, 0);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--enable-unsafe-webgpu'] });
-    const page = await browser.newPage();
-    await page.goto(server.url);
+test('WebGPU kernels in Chromium: f32 GEMM within the bound, int8 GEMM and Philox equal to Node', { skip: noChromium, timeout: 180_000 }, async (t) => {
+  await withBundlePage(['--enable-unsafe-webgpu'], async (page) => {
     const [m, n, k] = [13, 11, 29];
     const a = Array.from({ length: m * k }, (_, i) => Math.sin(i) * 2);
     const b = Array.from({ length: k * n }, (_, i) => Math.cos(3 * i));
@@ -60,8 +43,5 @@ test('WebGPU kernels in Chromium: f32 GEMM within the bound, int8 GEMM and Philo
     const words = new Uint32Array(4 * 9);
     for (let j = 0; j < 9; j++) philox4x32(5 + j, stream.c1, stream.c2, stream.c3, stream.key0, stream.key1, words, 4 * j);
     assert.deepEqual(got.words, Array.from(words));
-  } finally {
-    await browser?.close();
-    await server?.close();
-  }
+  });
 });

@@ -123,6 +123,26 @@ export class GpuKernels {
     this.settled();
   }
 
+  /**
+   * Times a recorded command, device-resident: one untimed call (pipeline compilation), then calls of `record` into
+   * a fresh encoder, each submitted and waited for, until `minSeconds` and at least 3 calls; median and best seconds.
+   */
+  async time(record: (enc: GPUCommandEncoder) => void, minSeconds: number): Promise<{ median_s: number; best_s: number; runs: number }> {
+    const once = async () => {
+      const enc = this.device.createCommandEncoder();
+      record(enc);
+      const t = performance.now();
+      await this.run(enc);
+      return (performance.now() - t) / 1000;
+    };
+    await once();
+    const times: number[] = [];
+    const t0 = performance.now();
+    while (times.length < 3 || (performance.now() - t0) / 1000 < minSeconds) times.push(await once());
+    times.sort((x, y) => x - y);
+    return { median_s: times[Math.floor(times.length / 2)], best_s: times[0], runs: times.length };
+  }
+
   /** Submits `enc` with a copy of `src` into a readable buffer, and resolves with its bytes. */
   async readBack(enc: GPUCommandEncoder, src: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);

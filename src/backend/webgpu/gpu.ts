@@ -3,7 +3,7 @@
  * A WebGPU device in Node, through the `webgpu` package (Google's Dawn; an optional dependency, loaded only here and
  * only when asked for). Without a GPU, Dawn finds no adapter; then, when Debian's chromium is installed, its
  * SwiftShader Vulkan driver (vk_swiftshader_icd.json) is named to the Vulkan loader and the adapter requested again:
- * a software adapter, slow (≈ 0.1 GFLOP/s) but exact enough to test every kernel. gpu.browser.ts is the page's
+ * a software adapter, slow (0.04–0.06 GFLOP/s measured, docs/BENCHMARKS.md "WebGPU") but enough to test every kernel. gpu.browser.ts is the page's
  * version (navigator.gpu).
  */
 import { existsSync, readdirSync } from 'node:fs';

@@ -247,22 +247,10 @@ async function benchWebGpu(kind: 'gemm' | 'int8', n: number, minSeconds: number,
     bufs.push(gpu.upload(a), gpu.upload(b), gpu.storage(n * n * 4));
     record = (enc) => gpu.encodeIgemm(enc, n, n, kw, bufs[0], bufs[1], bufs[2]);
   }
-  const once = async () => {
-    const enc = gpu.device.createCommandEncoder();
-    record(enc);
-    const t = performance.now();
-    await gpu.run(enc);
-    return (performance.now() - t) / 1000;
-  };
-  await once(); // compiles the pipeline
-  const times: number[] = [];
-  const t0 = performance.now();
-  while (times.length < 3 || (performance.now() - t0) / 1000 < minSeconds) times.push(await once());
+  const t = await gpu.time(record, minSeconds);
   for (const x of bufs) x.destroy();
-  times.sort((x, y) => x - y);
-  const median = times[Math.floor(times.length / 2)];
   const ops = 2 * n * n * n;
-  emit({ bench: kind, case: name, backend: 'webgpu', threads: 1, ops, median_s: median, best_s: times[0], runs: times.length, g_median: rate(ops, median) / 1e9, g_best: rate(ops, times[0]) / 1e9, adapter: gpu.gpu.adapterName, software_adapter: gpu.gpu.software });
+  emit({ bench: kind, case: name, backend: 'webgpu', threads: 1, ops, ...t, g_median: rate(ops, t.median_s) / 1e9, g_best: rate(ops, t.best_s) / 1e9, adapter: gpu.gpu.adapterName, software_adapter: gpu.gpu.software });
 }
 
 export const benchGemmCommand: Command = {
