@@ -166,7 +166,7 @@ export class GpuKernels {
   /** Host form of sgemm (the Backend's arguments): upload, one kernel, read C back into `c`. */
   async sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): Promise<void> {
     if (m === 0 || n === 0) return;
-    const bufs = [this.upload(a), this.upload(b), this.upload(c)];
+    const bufs = [this.upload(a), this.upload(b), beta === 0 ? this.storage(m * n * 4) : this.upload(c)]; // beta 0: C is never read
     const enc = this.device.createCommandEncoder();
     this.encodeSgemm(enc, transA, transB, m, n, k, alpha, bufs[0], bufs[1], beta, bufs[2]);
     c.set(new Float32Array(await this.readBack(enc, bufs[2], m * n * 4)));

@@ -68,7 +68,7 @@ export async function createWebGpuBackend(): Promise<WebGpuBackend> {
       new Float32Array(s, oa, m * k).set(a.subarray(0, m * k));
       new Float32Array(s, ob, k * n).set(b.subarray(0, k * n));
       const cs = new Float32Array(s, oc, m * n);
-      if (beta === 0) cs.fill(0); else cs.set(c.subarray(0, m * n));
+      if (beta !== 0) cs.set(c.subarray(0, m * n)); // with beta 0 the kernel never reads C
       call({ op: 'sgemm', staging: s, transA, transB, m, n, k, alpha, beta, a: oa, b: ob, c: oc });
       c.set(cs);
     },

@@ -28,11 +28,13 @@ export function strategyModuleFor(name: string): string | undefined {
 
 /** Records the module that registered `name` without { module } (the CLI's --import knows which file it was). */
 export function adoptStrategyModule(name: string, module: string): void {
-  if (REGISTRY.has(name) && !MODULES.has(name) && name !== 'eggroll' && name !== 'openes') MODULES.set(name, module);
+  if (REGISTRY.has(name) && !MODULES.has(name) && !BUILTIN.has(name)) MODULES.set(name, module);
 }
 
 registerStrategy(eggroll);
 registerStrategy(openes);
+/** The strategies that ship with eggroll: every thread has them, so no module is recorded for them. */
+const BUILTIN = new Set(REGISTRY.keys());
 
 /** The plug-in registered as `name`; RangeError listing the names otherwise. */
 export function strategyPlugin(name: string): StrategyPlugin {
