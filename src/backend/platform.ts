@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { isMainThread as nodeIsMainThread, Worker } from 'node:worker_threads';
+import { getEnvironmentData, isMainThread as nodeIsMainThread, setEnvironmentData, Worker } from 'node:worker_threads';
 
 export const PLATFORM: 'node' | 'browser' = 'node';
 
@@ -20,6 +20,24 @@ export const isMainThread: boolean = nodeIsMainThread;
 export function cores(): number {
   return availableParallelism();
 }
+
+const DEVICE_LOCK = 'eggroll:webgpu-device-lock';
+
+/**
+ * One lock word for every thread of this process that drives a WebGPU device (webgpu/sync.ts takes it around each
+ * call). Dawn with a device per thread, used from several threads at once, hands a call the results of another
+ * thread's call or zeros (seen with SwiftShader under --workers 8: ~1 call in 200 wrong). Shared through Node's
+ * environment data, which every worker started after this module loads inherits — the main thread loads it before
+ * any pool starts, since the backend layer imports it.
+ */
+export const deviceLock: Int32Array = (() => {
+  let sab = getEnvironmentData(DEVICE_LOCK) as SharedArrayBuffer | undefined;
+  if (!(sab instanceof SharedArrayBuffer)) {
+    sab = new SharedArrayBuffer(4);
+    setEnvironmentData(DEVICE_LOCK, sab);
+  }
+  return new Int32Array(sab);
+})();
 
 /** The bytes of a file made by `npm run build:wasm` (build/*.wasm), addressed by its URL. */
 export function readBuiltFile(url: URL): Uint8Array {

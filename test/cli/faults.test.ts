@@ -501,23 +501,32 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
 
   test('a second Ctrl-C quits at once (exit 130), keeping the checkpoints already written', async () => {
     const dir = join(root, 'sigint-twice');
-    // A simulator whose steps take 100 ms (an --import'ed environment): each generation lasts 2 s on the two
-    // worker threads while the main thread waits idle, so both signals are seen mid-generation on any machine.
-    const slow = writeEnvModule(cliModule('rl/envs/index'), { id: 'SlowPoint-v0', alias: 'slow-point', stepMs: 100 });
-    let sent = false;
+    // A simulator whose steps take 100 ms and whose episodes never end early (an --import'ed environment): each
+    // generation lasts 2 s on the two worker threads while the main thread waits idle. The first Ctrl-C goes 0.5 s
+    // after a progress line (a generation boundary, where the loop checks for a stop), so it lands mid-generation
+    // on any machine; the second as soon as the run says it is finishing that generation.
+    const slow = writeEnvModule(cliModule('rl/envs/index'), { id: 'SlowPoint-v0', alias: 'slow-point', stepMs: 100, endless: true });
+    let scheduled = false;
     let second = false;
-    let seen = 0; // the generation the progress line showed when Ctrl-C was sent
+    let seen = 0; // the last generation a progress line showed when Ctrl-C was sent
+    let text = '';
     const r = await cli(['train', 'slow-point', '--import', slow, '--pop', '4', '--hidden', '4', '--workers', '2', '--eval-episodes', '1', '--gens', '1000000', '--checkpoint-every', '1', '--out', dir], {
       onStderr: (s, kill) => {
-        const m = /(\d+)\/1000000/.exec(s);
-        if (!sent && m) { sent = true; seen = Number(m[1]); kill('SIGINT'); }
-        if (sent && !second && /Ctrl-C: finishing/.test(s)) { second = true; kill('SIGINT'); }
+        text = s;
+        if (!scheduled && /\d+\/1000000/.test(s)) {
+          scheduled = true;
+          setTimeout(() => { seen = Math.max(...[...text.matchAll(/(\d+)\/1000000/g)].map((m) => Number(m[1]))); kill('SIGINT'); }, 500);
+        }
+        if (scheduled && !second && /Ctrl-C: finishing/.test(s)) { second = true; kill('SIGINT'); }
       },
+      timeoutMs: 120_000, // start-up under a loaded machine is the slow part
     });
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, /SIGINT again: quitting at once; the last checkpoint written is kept/);
+    assert.doesNotMatch(r.stderr, /checkpoint written at generation/, 'the generation in progress was finished');
     const latest = JSON.parse(readFileSync(join(dir, 'checkpoints', 'latest.json'), 'utf8'));
-    assert.equal(latest.generation, seen, 'the generation in progress was not finished');
+    assert.ok(latest.generation >= seen && seen >= 1, `latest ${latest.generation}, seen ${seen}`);
+    assert.equal(readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').length, latest.generation, 'a generation after the last checkpoint was recorded');
     assert.ok(existsSync(join(dir, 'checkpoints', `${latest.checkpoint}.safetensors`)));
   });
 

@@ -1,14 +1,15 @@
 /**
  * Writes a user's environment module, as a user of the CLI would (`eggroll train <id> --import FILE`): a point on a
  * line moved to the origin, registered without { module } (the CLI's --import records the file for worker threads).
- * `stepMs` makes each step sleep (a slow simulator: generations of known length with the main thread idle).
+ * `stepMs` makes each step sleep (a slow simulator: generations of known length with the main thread idle);
+ * `endless` keeps every episode to maxSteps (it never terminates early), so a generation's length is fixed.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tempDir } from './temp.js';
 
-export function writeEnvModule(registry: string, opts: { id: string; alias: string; stepMs?: number; maxSteps?: number }): string {
+export function writeEnvModule(registry: string, opts: { id: string; alias: string; stepMs?: number; maxSteps?: number; endless?: boolean }): string {
   const file = join(tempDir('eggroll-env-'), `${opts.alias}.mjs`);
   writeFileSync(file, `
 import { registerEnv } from ${JSON.stringify(pathToFileURL(registry).href)};
@@ -24,7 +25,7 @@ registerEnv({
     for (let j = 0; j < count; j++) {
       const i = active[j];
       const x = Math.min(Math.max(state[i] + 0.1 * Math.min(Math.max(actions[i], -1), 1), -1), 1);
-      state[i] = x; reward[i] = -Math.abs(x); terminated[i] = Math.abs(x) < 0.1 ? 1 : 0;
+      state[i] = x; reward[i] = -Math.abs(x); terminated[i] = ${opts.endless ? '0' : 'Math.abs(x) < 0.1 ? 1 : 0'};
     }
   },
   observe(state, size, i, obs, offset) { obs[offset] = state[i]; },

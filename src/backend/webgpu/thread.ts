@@ -1,11 +1,13 @@
 /**
  * The thread that owns the WebGPU device for the synchronous facade (sync.ts): it takes one call at a time from
  * its port, runs it on the device (operands in the shared staging buffer the call names, results written back
- * there), and wakes the waiting caller through the shared control word. Errors go back as a message the caller
+ * there), and wakes the waiting caller through the shared control word. Every device thread of the process takes
+ * one lock around its device's work, so one device works at a time. Errors go back as a message the caller
  * reads synchronously (receiveMessageOnPort) once woken.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { GpuKernels } from './compute.js';
+import { deviceLock } from '../platform.js';
 
 export type GpuCall =
   | { op: 'sgemm'; staging: SharedArrayBuffer; transA: boolean; transB: boolean; m: number; n: number; k: number; alpha: number; beta: number; a: number; b: number; c: number }
@@ -37,10 +39,24 @@ async function run(gpu: GpuKernels, call: GpuCall): Promise<void> {
   }
 }
 
+/**
+ * Runs `work` holding the process's device lock (platform.ts: Dawn's devices on several threads must not work at
+ * once). This thread has nothing else to do meanwhile, so it may block while it waits its turn.
+ */
+async function locked<T>(work: () => Promise<T>): Promise<T> {
+  while (Atomics.compareExchange(deviceLock, 0, 0, 1) !== 0) Atomics.wait(deviceLock, 0, 1);
+  try {
+    return await work();
+  } finally {
+    Atomics.store(deviceLock, 0, 0);
+    Atomics.notify(deviceLock, 0, 1);
+  }
+}
+
 try {
-  const gpu = await GpuKernels.open();
+  const gpu = await locked(() => GpuKernels.open());
   parentPort!.on('message', (call: GpuCall) => {
-    run(gpu, call).then(() => done(), (e: Error) => done(e.message));
+    locked(() => run(gpu, call)).then(() => done(), (e: Error) => done(e.message));
   });
   parentPort!.postMessage({ type: 'ready', adapter: gpu.gpu.adapterName, software: gpu.gpu.software });
 } catch (e) {
