@@ -128,3 +128,4 @@ export async function openWebGpu(): Promise<GpuKernels> {
   return (await import('./webgpu/compute.js')).GpuKernels.open();
 }
 export type { GpuKernels };
+export type { DeviceActivation, DeviceOptimizerStep, NormalStreams } from './webgpu/compute.js';

@@ -106,6 +106,30 @@ export function measureRoundRobin(fns: (() => void)[], opts: MeasureOptions = {}
   return samples.map(summarise);
 }
 
+/**
+ * measureRoundRobin for asynchronous work (a GPU's command buffers, each awaited until the device has finished):
+ * the same rounds, warm-up and stopping rule.
+ */
+export async function measureRoundRobinAsync(fns: (() => Promise<unknown>)[], opts: MeasureOptions = {}): Promise<Timing[]> {
+  const l = limits(opts);
+  for (let i = 0; i < l.warmup; i++) for (const f of fns) await f();
+  const samples: number[][] = fns.map(() => []);
+  const start = now();
+  for (let round = 0; round < l.maxRuns; round++) {
+    let t1 = now();
+    for (let j = 0; j < fns.length; j++) {
+      const t0 = now();
+      await fns[j]();
+      t1 = now();
+      samples[j].push(t1 - t0);
+    }
+    const spent = t1 - start;
+    if (spent >= l.maxSeconds) break;
+    if (round + 1 >= l.minRuns && spent >= l.minSeconds) break;
+  }
+  return samples.map(summarise);
+}
+
 /** Work per second, e.g. rate(2*m*n*k, t.medianS) / 1e9 = GFLOP/s. */
 export function rate(work: number, seconds: number): number {
   return seconds > 0 ? work / seconds : Infinity;

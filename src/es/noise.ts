@@ -19,6 +19,22 @@ function address(seed: number, paramId: number, epoch: number, pair: number, str
   return { key0: mix32(seed, paramId, 0x6567), key1: mix32(paramId, seed, 0x726f), c1: pair, c2: epoch, c3: stream };
 }
 
+/**
+ * A tensor's streams at an epoch as key and counter words (c1, the pair, left to the caller): B factor (c3 = 0),
+ * A factor (c3 = 1), dense noise (c3 = 2) — what a device noise kernel needs to regenerate the same values.
+ */
+export function noiseStreams(seed: number, paramId: number, epoch: number): { b: NoiseStream; a: NoiseStream; dense: NoiseStream } {
+  const key0 = mix32(seed, paramId, 0x6567), key1 = mix32(paramId, seed, 0x726f);
+  return { b: { key0, key1, c2: epoch, c3: STREAM_B }, a: { key0, key1, c2: epoch, c3: STREAM_A }, dense: { key0, key1, c2: epoch, c3: STREAM_DENSE } };
+}
+
+export interface NoiseStream {
+  key0: number;
+  key1: number;
+  c2: number;
+  c3: number;
+}
+
 /** Epoch used for noise at a generation: noiseReuse k keeps noise for k generations; 0 freezes it forever. */
 export function noiseEpoch(generation: number, noiseReuse: number): number {
   return noiseReuse === 0 ? 0 : Math.floor(generation / noiseReuse);

@@ -103,6 +103,20 @@ describe('WebGPU kernels', { skip }, () => {
   });
 });
 
+describe('WebGPU errors', { skip }, () => {
+  test('a validation error rejects the submission with its message (WebGPU itself only marks the work invalid)', async () => {
+    const theta = gpu!.upload(new Float32Array(4)), g = gpu!.upload(new Float32Array(4)), shared = gpu!.storage(16);
+    const enc = gpu!.device.createCommandEncoder();
+    // m and v the same writable buffer: not allowed in one dispatch.
+    gpu!.encodeOptimizer(enc, 4, { kind: 'adam', lr: 1, momentum: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, c1: 10, c2: 1000 }, theta, g, shared, shared);
+    await assert.rejects(gpu!.run(enc), /^Error: webgpu: .*aliasing/);
+    // The next submission is checked on its own: a good one goes through.
+    const ok = gpu!.device.createCommandEncoder();
+    gpu!.encodeOptimizer(ok, 4, { kind: 'sgd', lr: 1, momentum: 0, beta1: 0, beta2: 0, eps: 0, weightDecay: 0, c1: 1, c2: 1 }, theta, g, gpu!.storage(4), gpu!.storage(4));
+    await gpu!.run(ok);
+  });
+});
+
 describe('bench gemm / bench int8 with --backends webgpu', { skip }, () => {
   test('a webgpu row per size (device-resident timing, the adapter named) and the summary\'s webgpu fields', async () => {
     const { runCli } = await import('../helpers/cli.js');

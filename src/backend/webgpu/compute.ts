@@ -6,7 +6,7 @@
  * against the CPU backends. Pipelines are compiled once per device.
  */
 import { gpuDevice, type GpuHandle } from './gpu.js';
-import { GEMM_TILE, IGEMM_WGSL, LOWRANK_ADD_WGSL, LOWRANK_T_WGSL, PHILOX_WGSL, SGEMM_WGSL } from './wgsl.js';
+import { BIAS_ACT_WGSL, DENSE_DIRECTION_WGSL, GEMM_TILE, IGEMM_WGSL, LOWRANK_ADD_WGSL, LOWRANK_T_WGSL, NORMALS_WGSL, OPTIM_WGSL, PHILOX_WGSL, SCALE_ROWS_WGSL, SGEMM_WGSL } from './wgsl.js';
 
 /** GPUBufferUsage's flags (the `webgpu` package puts them on globalThis only once a device is open). */
 const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
@@ -18,6 +18,32 @@ export interface StreamWords {
   c1: number;
   c2: number;
   c3: number;
+}
+
+/** One stream family of normals (rng/normal.ts): the key and counter words c2, c3; c1 is the pair. */
+export interface NormalStreams {
+  key0: number;
+  key1: number;
+  c2: number;
+  c3: number;
+}
+
+/** The epilogue's activations on the device (es/… Activation names; pqn has no device kernel yet). */
+export const DEVICE_ACT = { identity: 0, tanh: 1, relu: 2 } as const;
+export type DeviceActivation = keyof typeof DEVICE_ACT;
+
+/** An optimiser step's settings (es/optim.ts's, with the bias corrections computed on the host). */
+export interface DeviceOptimizerStep {
+  kind: 'sgd' | 'adam';
+  lr: number;
+  momentum: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 1/(1 − β₁ᵗ), 1/(1 − β₂ᵗ) (Adam). */
+  c1: number;
+  c2: number;
 }
 
 export class GpuKernels {
@@ -72,7 +98,32 @@ export class GpuKernels {
     this.uniforms = [];
   }
 
+  /** Error scopes of the commands recorded since the last submission: run()/readBack() throw the first error. */
+  private scopes: Promise<GPUError | null>[] = [];
+
+  /**
+   * A WebGPU validation error does not throw: the command buffer is silently invalid and nothing runs. So every
+   * recorded dispatch and every submission is inside an error scope, and a submission rejects with the first error.
+   */
+  private async submitChecked(enc: GPUCommandEncoder): Promise<void> {
+    this.device.pushErrorScope('validation');
+    this.device.pushErrorScope('out-of-memory');
+    this.device.queue.submit([enc.finish()]);
+    const scopes = [...this.scopes, this.device.popErrorScope(), this.device.popErrorScope()];
+    this.scopes = [];
+    for (const e of await Promise.all(scopes)) if (e) throw new Error(`webgpu: ${e.message.split('\n')[0]}`);
+  }
+
   private dispatch(enc: GPUCommandEncoder, name: string, code: string, buffers: GPUBuffer[], x: number, y = 1): void {
+    this.device.pushErrorScope('validation');
+    try {
+      this.record(enc, name, code, buffers, x, y);
+    } finally {
+      this.scopes.push(this.device.popErrorScope());
+    }
+  }
+
+  private record(enc: GPUCommandEncoder, name: string, code: string, buffers: GPUBuffer[], x: number, y: number): void {
     const p = this.pipeline(name, code);
     const bind = this.device.createBindGroup({ layout: p.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
     const pass = enc.beginComputePass();
@@ -105,6 +156,43 @@ export class GpuKernels {
     this.dispatch(enc, 'lowrank-add', LOWRANK_ADD_WGSL, [dims(), at, pair, coef, t, y], Math.ceil((rows * m) / 64));
   }
 
+  /**
+   * Records normals of pairs [pairStart, pairStart + pairs) into `out`: `len` values per pair (elements 0 .. len of the
+   * stream with c1 = the pair), pair after pair — lowRankFactors' and denseNoise's layout.
+   */
+  encodeNormals(enc: GPUCommandEncoder, st: NormalStreams, pairStart: number, pairs: number, len: number, out: GPUBuffer): void {
+    const u = new Uint32Array([st.key0, st.key1, st.c2, st.c3, pairStart, len, pairs, 0]);
+    this.dispatch(enc, 'normals', NORMALS_WGSL, [this.uniform(u.buffer), out], Math.ceil(Math.ceil(len / 4) / 64), pairs);
+  }
+
+  /** Records Y ← act(Y + b + coef[i]·E[pair[i]]) on rows×m (`e` null: no bias noise; then pair/coef are not read). */
+  encodeBiasAct(enc: GPUCommandEncoder, rows: number, m: number, y: GPUBuffer, b: GPUBuffer, pair: GPUBuffer, coef: GPUBuffer, e: GPUBuffer | null, act: DeviceActivation): void {
+    const dims = new Uint32Array([rows, m, DEVICE_ACT[act], e ? 1 : 0]);
+    this.dispatch(enc, 'bias-act', BIAS_ACT_WGSL, [this.uniform(dims.buffer), y, b, pair, coef, e ?? b], Math.ceil((rows * m) / 64));
+  }
+
+  /** Records SA = diag(w repeated r times)·At over pairs·r rows of m (the update GEMM's left operand). */
+  encodeScaleRows(enc: GPUCommandEncoder, pairs: number, r: number, m: number, w: GPUBuffer, at: GPUBuffer, sa: GPUBuffer): void {
+    const dims = new Uint32Array([pairs * r, m, r, 0]);
+    this.dispatch(enc, 'scale-rows', SCALE_ROWS_WGSL, [this.uniform(dims.buffer), w, at, sa], Math.ceil((pairs * r * m) / 64));
+  }
+
+  /** Records out = scale·Σ_p w[p]·E[p, :] for pairs×len dense noise E. */
+  encodeDenseDirection(enc: GPUCommandEncoder, pairs: number, len: number, scale: number, w: GPUBuffer, e: GPUBuffer, out: GPUBuffer): void {
+    const dims = new ArrayBuffer(16);
+    new Uint32Array(dims, 0, 2).set([pairs, len]);
+    new Float32Array(dims, 8, 1)[0] = scale;
+    this.dispatch(enc, 'dense-direction', DENSE_DIRECTION_WGSL, [this.uniform(dims), w, e, out], Math.ceil(len / 64));
+  }
+
+  /** Records one optimiser step θ ← θ + lr·step(g) on `len` values (m, v: the moments; unused ones may be any buffer). */
+  encodeOptimizer(enc: GPUCommandEncoder, len: number, o: DeviceOptimizerStep, theta: GPUBuffer, g: GPUBuffer, m: GPUBuffer, v: GPUBuffer): void {
+    const u = new ArrayBuffer(48);
+    new Uint32Array(u, 0, 2).set([len, o.kind === 'sgd' ? 0 : 1]);
+    new Float32Array(u, 8, 8).set([o.lr, o.momentum, o.beta1, o.beta2, o.eps, o.weightDecay, o.c1, o.c2]);
+    this.dispatch(enc, 'optimizer', OPTIM_WGSL, [this.uniform(u), theta, g, m, v], Math.ceil(len / 64));
+  }
+
   /** Records Philox4x32-10 blocks [b0, b0 + blocks) of a stream into `out` (4 words a block). */
   encodePhilox(enc: GPUCommandEncoder, s: StreamWords, b0: number, blocks: number, out: GPUBuffer): void {
     const u = new Uint32Array([s.key0, s.key1, s.c1, s.c2, s.c3, b0, blocks, 0]);
@@ -113,9 +201,9 @@ export class GpuKernels {
 
   /** Submits `enc` and resolves when the device has finished it (a benchmark's clock stops there). */
   async run(enc: GPUCommandEncoder): Promise<void> {
-    this.device.queue.submit([enc.finish()]);
     const keepAlive = setInterval(() => {}, 50);
     try {
+      await this.submitChecked(enc);
       await this.device.queue.onSubmittedWorkDone();
     } finally {
       clearInterval(keepAlive);
@@ -148,11 +236,15 @@ export class GpuKernels {
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
     const read = this.device.createBuffer({ size, usage: MAP_READ | USAGE.COPY_DST });
     enc.copyBufferToBuffer(src, 0, read, 0, size);
-    this.device.queue.submit([enc.finish()]);
-    // Dawn in Node completes mapAsync from its own threads: a timer keeps the event loop alive meanwhile.
+    // Dawn in Node completes mapAsync (and error scopes) from its own threads: a timer keeps the event loop alive meanwhile.
     const keepAlive = setInterval(() => {}, 50);
     try {
+      await this.submitChecked(enc);
       await read.mapAsync(MAP_READ);
+    } catch (e) {
+      read.destroy();
+      this.settled();
+      throw e;
     } finally {
       clearInterval(keepAlive);
     }
@@ -199,6 +291,16 @@ export class GpuKernels {
     this.encodeIgemm(enc, m, n, kw, bufs[0], bufs[1], bufs[2]);
     c.set(new Int32Array(await this.readBack(enc, bufs[2], m * n * 4)));
     for (const x of bufs) x.destroy();
+  }
+
+  /** Host form of encodeNormals: pairs×len normals read back. */
+  async normals(st: NormalStreams, pairStart: number, pairs: number, len: number): Promise<Float32Array> {
+    const buf = this.storage(pairs * len * 4);
+    const enc = this.device.createCommandEncoder();
+    this.encodeNormals(enc, st, pairStart, pairs, len, buf);
+    const out = new Float32Array(await this.readBack(enc, buf, pairs * len * 4));
+    buf.destroy();
+    return out;
   }
 
   /** Host form of the device Philox: words of blocks [b0, b0 + blocks) into `out` (4·blocks words). */

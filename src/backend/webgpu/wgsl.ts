@@ -168,3 +168,209 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
   y[q] = v;
 }
 `;
+
+/**
+ * Standard normals on the device, the streams of rng/normal.ts: invocation (b, p) makes elements 4b .. 4b+3 of pair
+ * p's stream (Philox counter words: block b, c1 = pairStart + p, c2, c3; key0, key1) into out[p·len + 4b + j] for
+ * 4b + j < len. Box–Muller in float32 with arithmetic-only log, sin and cos (the CPU's algorithm, with ln u taken
+ * through 1 − u for u ≥ ½ so the radius keeps its precision near 0): within a few float32 ulps of the CPU's values
+ * (whose float64 transform is then rounded), not bit-equal — a GPU's float arithmetic promises no more.
+ */
+export const NORMALS_WGSL = /* wgsl */ `
+struct Stream { key0: u32, key1: u32, c2: u32, c3: u32, pairStart: u32, len: u32, pairs: u32, pad: u32 }
+@group(0) @binding(0) var<uniform> s: Stream;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+
+fn mulhilo(a: u32, b: u32) -> vec2u {
+  let a0 = a & 0xffffu; let a1 = a >> 16u;
+  let b0 = b & 0xffffu; let b1 = b >> 16u;
+  let p00 = a0 * b0; let p01 = a0 * b1; let p10 = a1 * b0; let p11 = a1 * b1;
+  let mid = (p00 >> 16u) + (p01 & 0xffffu) + (p10 & 0xffffu);
+  let hi = p11 + (p01 >> 16u) + (p10 >> 16u) + (mid >> 16u);
+  return vec2u(hi, a * b);
+}
+
+fn philox(b: u32, c1: u32) -> vec4u {
+  var c = vec4u(b, c1, s.c2, s.c3);
+  var k0 = s.key0; var k1 = s.key1;
+  for (var r = 0u; r < 10u; r++) {
+    let p0 = mulhilo(0xD2511F53u, c.x);
+    let p1 = mulhilo(0xCD9E8D57u, c.z);
+    c = vec4u(p1.x ^ c.y ^ k0, p1.y, p0.x ^ c.w ^ k1, p0.y);
+    k0 = k0 + 0x9E3779B9u; k1 = k1 + 0xBB67AE85u;
+  }
+  return c;
+}
+
+const LN2 = 0.6931471805599453;
+
+// 2·atanh(s) = ln((1 + s)/(1 − s)), for |s| ≤ 1/3.
+fn atanh2(x: f32) -> f32 {
+  let x2 = x * x;
+  let p = 1.0 + x2 * (0.33333334 + x2 * (0.2 + x2 * (0.14285715 + x2 * (0.11111111 + x2 * (0.09090909 + x2 * 0.07692308)))));
+  return 2.0 * x * p;
+}
+
+// ln u for u = (w + 1)/2^32 ∈ (0, 1].
+fn logUnit(w: u32) -> f32 {
+  if (w >= 0x80000000u) {
+    // u ≥ ½: 1 − u = d exactly as an integer (~w), so ln u = 2·atanh(−d/(2 − d)) keeps full precision near u = 1.
+    let d = f32(~w) * 2.3283064e-10;
+    return atanh2(-d / (2.0 - d));
+  }
+  let y = w + 1u;
+  var k = 31u - countLeadingZeros(y);
+  var f = f32(y) * exp2(-f32(k));
+  var kf = f32(k);
+  if (f > 1.4142135) { f = f * 0.5; kf = kf + 1.0; }
+  return (kf - 32.0) * LN2 + atanh2((f - 1.0) / (f + 1.0));
+}
+
+fn sinPoly(a: f32) -> f32 {
+  let a2 = a * a;
+  return a * (1.0 - a2 * (0.16666667 - a2 * (0.008333334 - a2 * (0.0001984127 - a2 * 2.7557319e-6))));
+}
+fn cosPoly(a: f32) -> f32 {
+  let a2 = a * a;
+  return 1.0 - a2 * (0.5 - a2 * (0.041666668 - a2 * (0.0013888889 - a2 * (2.4801588e-5 - a2 * 2.7557319e-7))));
+}
+
+// (cos, sin) of 2π·w/2^32: quadrant from the top two bits, reflection past π/4 (as rng/normal.ts).
+fn cosSinTurn(w: u32) -> vec2f {
+  let q = w >> 30u;
+  let t = w & 0x3fffffffu;
+  var c: f32; var sn: f32;
+  if (t < 0x20000000u) {
+    let a = f32(t) * 1.4629181e-9;
+    c = cosPoly(a); sn = sinPoly(a);
+  } else {
+    let b = f32(0x40000000u - t) * 1.4629181e-9;
+    c = sinPoly(b); sn = cosPoly(b);
+  }
+  if (q == 0u) { return vec2f(c, sn); }
+  if (q == 1u) { return vec2f(-sn, c); }
+  if (q == 2u) { return vec2f(-c, -sn); }
+  return vec2f(sn, -c);
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3u) {
+  let b = g.x;
+  let p = g.y;
+  if (p >= s.pairs || 4u * b >= s.len) { return; }
+  let w = philox(b, s.pairStart + p);
+  let r0 = sqrt(-2.0 * logUnit(w.x));
+  let cs0 = cosSinTurn(w.y);
+  let r1 = sqrt(-2.0 * logUnit(w.z));
+  let cs1 = cosSinTurn(w.w);
+  let z = array<f32, 4>(r0 * cs0.x, r0 * cs0.y, r1 * cs1.x, r1 * cs1.y);
+  let base = p * s.len + 4u * b;
+  for (var j = 0u; j < 4u; j++) {
+    if (4u * b + j < s.len) { out[base + j] = z[j]; }
+  }
+}
+`;
+
+/**
+ * The layer epilogue on the device: Y[i, j] ← act(Y[i, j] + (b[j] + coef[i]·E[pair[i], j])) with coef[i] = sign·σ
+ * (0 for an unperturbed row) and E the pairs' dense bias noise (hasNoise 0: no noise term); act 0 identity, 1 tanh
+ * (the CPU's formula t/(t + 2), t = expm1(2|x|): a series below 0.25, the device's exp above), 2 relu.
+ */
+export const BIAS_ACT_WGSL = /* wgsl */ `
+struct Dims { rows: u32, m: u32, act: u32, hasNoise: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read> pair: array<i32>;
+@group(0) @binding(4) var<storage, read> coef: array<f32>;
+@group(0) @binding(5) var<storage, read> e: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3u) {
+  let q = g.x;
+  if (q >= d.rows * d.m) { return; }
+  let i = q / d.m;
+  let j = q % d.m;
+  var bias = b[j];
+  if (d.hasNoise == 1u && coef[i] != 0.0) { bias = bias + coef[i] * e[u32(pair[i]) * d.m + j]; }
+  let z = y[q] + bias;
+  if (d.act == 1u) {
+    let a = abs(z);
+    var t = 1.0;
+    if (a < 9.1) {
+      // expm1(2a): its series below 0.25 (exp(x) − 1 would cancel there), exp above.
+      let x2 = 2.0 * a;
+      var x = exp(x2) - 1.0;
+      if (x2 < 0.25) { x = x2 * (1.0 + x2 * (0.5 + x2 * (0.16666667 + x2 * (0.041666668 + x2 * (0.008333334 + x2 * (0.0013888889 + x2 * 0.0001984127)))))); }
+      t = x / (x + 2.0);
+    }
+    y[q] = select(t, -t, z < 0.0);
+  } else if (d.act == 2u) {
+    y[q] = select(z, 0.0, z < 0.0);
+  } else {
+    y[q] = z;
+  }
+}
+`;
+
+/** SA[q, c] = w[q / r] · At[q, c] for q < pairs·r (each pair's A rows scaled by its weight: the update GEMM's left operand). */
+export const SCALE_ROWS_WGSL = /* wgsl */ `
+struct Dims { rows: u32, m: u32, r: u32, pad: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read> w: array<f32>;
+@group(0) @binding(2) var<storage, read> at: array<f32>;
+@group(0) @binding(3) var<storage, read_write> sa: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3u) {
+  let q = g.x;
+  if (q >= d.rows * d.m) { return; }
+  sa[q] = w[(q / d.m) / d.r] * at[q];
+}
+`;
+
+/** g[j] = scale · Σ_p w[p]·E[p, j], p ascending (the dense tensors' ES direction; the CPU sums in float64). */
+export const DENSE_DIRECTION_WGSL = /* wgsl */ `
+struct Dims { pairs: u32, len: u32, scale: f32, pad: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read> w: array<f32>;
+@group(0) @binding(2) var<storage, read> e: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3u) {
+  let j = g.x;
+  if (j >= d.len) { return; }
+  var acc = 0.0;
+  for (var p = 0u; p < d.pairs; p++) { acc = acc + w[p] * e[p * d.len + j]; }
+  out[j] = d.scale * acc;
+}
+`;
+
+/**
+ * One optimiser step on a tensor (es/optim.ts's formulas, ascent): kind 0 SGD (momentum mu > 0 keeps m), 1 Adam/AdamW
+ * (c1, c2: the bias corrections 1/(1 − βᵗ), computed on the host; wd: decoupled weight decay).
+ */
+export const OPTIM_WGSL = /* wgsl */ `
+struct Opt { len: u32, kind: u32, lr: f32, mu: f32, b1: f32, b2: f32, eps: f32, wd: f32, c1: f32, c2: f32, pad0: u32, pad1: u32 }
+@group(0) @binding(0) var<uniform> o: Opt;
+@group(0) @binding(1) var<storage, read_write> theta: array<f32>;
+@group(0) @binding(2) var<storage, read> g: array<f32>;
+@group(0) @binding(3) var<storage, read_write> m: array<f32>;
+@group(0) @binding(4) var<storage, read_write> v: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.x;
+  if (i >= o.len) { return; }
+  let gi = g[i];
+  if (o.kind == 0u) {
+    if (o.mu > 0.0) { m[i] = o.mu * m[i] + gi; theta[i] = theta[i] + o.lr * m[i]; }
+    else { theta[i] = theta[i] + o.lr * gi; }
+    return;
+  }
+  m[i] = o.b1 * m[i] + (1.0 - o.b1) * gi;
+  v[i] = o.b2 * v[i] + (1.0 - o.b2) * gi * gi;
+  theta[i] = theta[i] + o.lr * ((m[i] * o.c1) / (sqrt(v[i] * o.c2) + o.eps) - o.wd * theta[i]);
+}
+`;

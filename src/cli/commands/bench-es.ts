@@ -13,14 +13,15 @@ import { parseFlags, num } from '../flags.js';
 import { backendFlag, jsonFlag, seedFlag } from '../common-flags.js';
 import { log } from '../output.js';
 import { UsageError } from '../errors.js';
-import { loadBackend, type Backend } from '../../backend/index.js';
+import { jsBackend, loadBackend, openWebGpu, type Backend, type GpuKernels } from '../../backend/index.js';
 import { ParamSet, type ParamSpec } from '../../nn/params.js';
-import { Mlp, mlpSpecs, initMlp } from '../../nn/mlp.js';
+import { Mlp, mlpSpecs, initMlp, type MlpConfig } from '../../nn/mlp.js';
+import { DeviceEggroll } from '../../es/device-eggroll.js';
 import { EvolutionStrategy, type Algo } from '../../es/strategy.js';
 import { inference } from '../../es/population.js';
 import type { Batch } from '../../nn/batch.js';
 import { initNormal } from '../../nn/init.js';
-import { measure, measureRoundRobin, machineInfo, table, type Timing } from '../../bench/harness.js';
+import { measure, measureRoundRobin, measureRoundRobinAsync, machineInfo, table, type Timing } from '../../bench/harness.js';
 
 const flags = {
   cases: { schema: z.string(), default: 'linear1024-r1,linear1024-r4,mlp-64-256-256-8', help: 'comma-separated cases: linear<d>-r<rank>[-p<population>] (one d×d layer; population 1024 unless given: the wide cases for a GPU are linear4096-r1-p16384 and linear8192-r1-p65536), mlp-<sizes> (population 2048)' },
@@ -42,6 +43,8 @@ interface Case {
   /** The forward as it was before the fused epilogue (MLP cases only): the baseline of --legacy-activations. */
   legacyForward?: (batch: Batch, x: Float32Array) => Float32Array;
   init: (params: ParamSet) => void;
+  /** The case as an MLP (the device-resident path runs MLPs): the linear case is one layer, identity, frozen bias. */
+  mlp: MlpConfig;
 }
 
 function makeCase(name: string, backend: Backend): Case {
@@ -56,6 +59,7 @@ function makeCase(name: string, backend: Backend): Case {
       name, pop, rank, specs, inputSize: d,
       forward: (batch, x) => { batch.matmul(0, x, y); return y; },
       init: (params) => initNormal(1, 0, params.values[0], 1 / Math.sqrt(d)),
+      mlp: { sizes: [d, d], activation: 'identity', bias: 'frozen' },
     };
   }
   const mlp = /^mlp-([\d-]+)$/.exec(name);
@@ -69,6 +73,7 @@ function makeCase(name: string, backend: Backend): Case {
       forward: (batch, x) => model.forward(batch, x),
       legacyForward: legacyMlpForward(sizes, backend, pop),
       init: (params) => initMlp(params, 1),
+      mlp: cfg,
     };
   }
   throw new Error(`unknown case '${name}'`);
@@ -112,6 +117,44 @@ function generationTimer(c: Case, algo: Algo, backend: Backend, seed: number, x:
   };
 }
 
+/**
+ * `--backend webgpu`: the device-resident run (es/device-eggroll.ts) — inputs uploaded once, parameters, noise and
+ * optimiser state on the device; a generation is noise + perturbed forward + update with only the fitness going up.
+ * Batched inference is the same forward with every row unperturbed (the same GEMM and epilogue kernels). Rounds
+ * alternate the two, each awaited until the device is done. OpenES has no device path: not timed.
+ */
+async function deviceResidentRecord(c: Case, gpu: GpuKernels, seed: number, minSeconds: number): Promise<Record<string, unknown>> {
+  const params = new ParamSet(mlpSpecs(c.mlp), jsBackend);
+  initMlp(params, 1);
+  const dev = await DeviceEggroll.create(gpu, c.mlp, params, {
+    algo: 'eggroll', popSize: c.pop, rank: c.rank, sigma: 0.01, lr: 1e-4, optimizer: { kind: 'sgd' }, shaping: { kind: 'centered-rank' }, seed,
+  });
+  try {
+    const x = new Float32Array(c.pop * c.inputSize);
+    initNormal(seed, 1234, x, 1);
+    const xBuf = gpu.upload(x);
+    const plain = new Int32Array(c.pop).fill(-1);
+    const draws = new Float32Array(c.pop);
+    initNormal(seed, 4321, draws, 1);
+    const fitness = Float64Array.from(draws);
+    const opts = { minSeconds, minRuns: 3, warmup: 1 };
+    const [tInf, tPert] = await measureRoundRobinAsync([() => dev.forwardResident(xBuf, plain), () => dev.forwardResident(xBuf)], opts);
+    const [tGen] = await measureRoundRobinAsync([async () => { await dev.forwardResident(xBuf); await dev.tell(fitness); }], opts);
+    xBuf.destroy();
+    return {
+      bench: 'es', case: c.name, backend: 'webgpu', device_resident: true, adapter: gpu.gpu.adapterName, software_adapter: gpu.gpu.software,
+      pop: c.pop, rank: c.rank,
+      inference_forward_s: tInf.medianS, perturbed_forward_s: tPert.medianS, noise_s: null,
+      eggroll_generation_s: tGen.medianS, openes_generation_s: null,
+      perturbed_forward_over_inference: tInf.medianS / tPert.medianS,
+      eggroll_generation_over_inference: tInf.medianS / tGen.medianS,
+      eggroll_speedup_over_openes: null,
+    };
+  } finally {
+    dev.dispose();
+  }
+}
+
 export const benchEsCommand: Command = {
   name: 'bench es',
   summary: 'EGGROLL vs batched inference vs OpenES: forward throughput ratio and generation speed-up',
@@ -119,11 +162,20 @@ export const benchEsCommand: Command = {
   flags,
   async run(argv) {
     const { flags: f } = parseFlags(argv, flags);
-    const backend = await loadBackend(f.backend, log);
+    // webgpu: the device-resident path on this thread's device (not the synchronous facade's device thread).
+    const gpu = (f.backend as string) === 'webgpu' ? await openWebGpu() : undefined;
+    const backend = gpu ? jsBackend : await loadBackend(f.backend, log);
     const machine = await machineInfo();
     const results: Record<string, unknown>[] = [];
     for (const name of f.cases.split(',').map((s) => s.trim()).filter(Boolean)) {
       const c = makeCase(name, backend);
+      if (gpu) {
+        const rec = { ...(await deviceResidentRecord(c, gpu, f.seed, f['min-seconds'])), machine };
+        results.push(rec);
+        if (f.json) process.stdout.write(JSON.stringify(rec) + '\n');
+        else log(`${name}: done`);
+        continue;
+      }
       const x = backend.allocF32(c.pop * c.inputSize);
       initNormal(f.seed, 1234, x, 1);
       const params = new ParamSet(c.specs, backend);
@@ -175,7 +227,7 @@ export const benchEsCommand: Command = {
     if (!f.json) {
       process.stdout.write(table(
         ['case', 'backend', 'pop', 'r', 'inference ms', 'perturbed ms', 'noise ms', 'EGGROLL gen ms', 'OpenES gen ms', 'fwd/inf', 'speed-up'],
-        results.map((r: any) => [r.case, r.backend, r.pop, r.rank, r.inference_forward_s * 1e3, r.perturbed_forward_s * 1e3, r.noise_s * 1e3,
+        results.map((r: any) => [r.case, r.backend, r.pop, r.rank, r.inference_forward_s * 1e3, r.perturbed_forward_s * 1e3, r.noise_s === null ? '-' : r.noise_s * 1e3,
           r.eggroll_generation_s * 1e3, r.openes_generation_s === null ? '-' : r.openes_generation_s * 1e3,
           r.perturbed_forward_over_inference, r.eggroll_speedup_over_openes ?? '-']),
       ) + '\n');

@@ -1,0 +1,286 @@
+/// <reference types="@webgpu/types" />
+/**
+ * A device-resident EGGROLL run of an MLP (issue 30): parameters, optimiser moments and each generation's noise
+ * factors live on the GPU for the whole run; per forward call only the rows' inputs go up and their outputs come
+ * back (an RL step: observations up, actions down), and per generation only the fitness goes up. Everything else —
+ * Philox normals, the shared GEMM, EGGROLL's low-rank term, the bias/activation epilogue with the biases' dense
+ * noise, the full-rank update as one GEMM per matrix ((diag w·A)ᵀB), the optimiser — is recorded into command buffers
+ * on buffers that never leave the device.
+ *
+ * This is the asynchronous path beside the synchronous Backend (docs/ARCHITECTURE-backends.md): the same math as
+ * EvolutionStrategy with the 'eggroll' plug-in over an Mlp (same noise streams, layout, coefficients, shaping and
+ * optimiser formulas), so a run agrees with the CPU within float32 tolerance (test/es/device-eggroll.test.ts);
+ * its fitness shaping and per-pair weights are computed on the host exactly as the CPU strategy does.
+ */
+import type { DeviceActivation, DeviceOptimizerStep, GpuKernels } from '../backend/index.js';
+import { pow } from '../math/index.js';
+import type { MlpConfig } from '../nn/mlp.js';
+import { mlpSpecs } from '../nn/mlp.js';
+import type { ParamSet } from '../nn/params.js';
+import { noiseEpoch, noiseStreams } from './noise.js';
+import { pairOf, signOf } from './noiser.js';
+import { scheduleValue } from './schedule.js';
+import { sanitizeFitness, shapeFitness } from './shaping.js';
+import { validateStrategy, type StrategyConfig, type StrategyState, type TellResult } from './strategy.js';
+
+/** What tell() reports (TellResult without the gradient norm, which would need the update read back). */
+export type DeviceTellResult = Omit<TellResult, 'gradNorm'>;
+
+interface Layer {
+  w: number;
+  b: number;
+  m: number;
+  n: number;
+  r: number;
+  act: DeviceActivation;
+  denseBias: boolean;
+}
+
+export class DeviceEggroll {
+  private readonly layers: Layer[];
+  private readonly theta: GPUBuffer[] = [];
+  private readonly grad: GPUBuffer[] = [];
+  private readonly moment1: GPUBuffer[] = [];
+  private readonly moment2: GPUBuffer[] = [];
+  /** This generation's noise: A and B factors per weight ((pairs·r)×m, (pairs·r)×n), dense noise per bias (pairs×m). */
+  private readonly at: GPUBuffer[] = [];
+  private readonly bt: GPUBuffer[] = [];
+  private readonly dense: GPUBuffer[] = [];
+  private readonly scaledA: GPUBuffer;
+  private readonly pairWeights: GPUBuffer;
+  /** Stand-ins for moments an optimiser does not keep (two: a dispatch may not bind one writable buffer twice). */
+  private readonly unusedM: GPUBuffer;
+  private readonly unusedV: GPUBuffer;
+  private noiseEpochMade = -1;
+  readonly pairs: number;
+  state: StrategyState;
+
+  private constructor(readonly gpu: GpuKernels, readonly mlp: MlpConfig, readonly params: ParamSet, readonly config: StrategyConfig) {
+    validateStrategy(params, config);
+    if (config.algo !== 'eggroll') throw new RangeError(`the device-resident run is EGGROLL's: algo must be 'eggroll', got '${config.algo}'`);
+    if (config.antithetic === false) throw new RangeError('the device-resident run uses antithetic pairs (antithetic must not be false)');
+    const specs = mlpSpecs(mlp);
+    if (specs.length !== params.specs.length || specs.some((s, i) => s.name !== params.specs[i].name || s.shape.join('×') !== params.specs[i].shape.join('×'))) {
+      throw new RangeError(`the parameters are not those of an MLP [${mlp.sizes.join(', ')}] (expected ${specs.map((s) => `${s.name} ${s.shape.join('×')}`).join(', ')})`);
+    }
+    const actOf = (a: string): DeviceActivation => {
+      if (a !== 'identity' && a !== 'tanh' && a !== 'relu') throw new RangeError(`activation '${a}' has no device kernel; allowed: identity, tanh, relu`);
+      return a;
+    };
+    this.pairs = config.popSize / 2;
+    const L = mlp.sizes.length - 1;
+    this.layers = Array.from({ length: L }, (_, l) => {
+      const [m, n] = params.specs[2 * l].shape;
+      return { w: 2 * l, b: 2 * l + 1, m, n, r: Math.min(config.rank, m, n), act: actOf(l + 1 === L ? mlp.outputActivation ?? 'identity' : mlp.activation), denseBias: params.specs[2 * l + 1].mode === 'full' };
+    });
+    const sgd = config.optimizer.kind === 'sgd';
+    const usesM = !sgd || ((config.optimizer as { momentum?: number }).momentum ?? 0) > 0;
+    this.unusedM = gpu.storage(4);
+    this.unusedV = gpu.storage(4);
+    params.values.forEach((v, pid) => {
+      this.theta[pid] = gpu.upload(v);
+      this.grad[pid] = gpu.storage(v.length * 4);
+      this.moment1[pid] = usesM ? gpu.storage(v.length * 4) : this.unusedM;
+      this.moment2[pid] = sgd ? this.unusedV : gpu.storage(v.length * 4);
+    });
+    let widest = 1;
+    for (const l of this.layers) {
+      this.at[l.w] = gpu.storage(this.pairs * l.r * l.m * 4);
+      this.bt[l.w] = gpu.storage(this.pairs * l.r * l.n * 4);
+      if (l.denseBias) this.dense[l.b] = gpu.storage(this.pairs * l.m * 4);
+      widest = Math.max(widest, this.pairs * l.r * l.m);
+    }
+    this.scaledA = gpu.storage(widest * 4);
+    this.pairWeights = gpu.storage(this.pairs * 4);
+    this.state = { generation: 0, optimizer: { step: 0, m: [], v: [] } };
+  }
+
+  /** Uploads the parameters (and, when given, a CPU strategy's state: generation and optimiser moments). */
+  static async create(gpu: GpuKernels, mlp: MlpConfig, params: ParamSet, config: StrategyConfig, state?: StrategyState): Promise<DeviceEggroll> {
+    const d = new DeviceEggroll(gpu, mlp, params, config);
+    if (state) {
+      d.state = { generation: state.generation, optimizer: { step: state.optimizer.step, m: [], v: [] } };
+      state.optimizer.m.forEach((m, pid) => { if (m.length) gpu.device.queue.writeBuffer(d.moment1[pid], 0, m); });
+      state.optimizer.v.forEach((v, pid) => { if (v.length) gpu.device.queue.writeBuffer(d.moment2[pid], 0, v); });
+    }
+    return d;
+  }
+
+  get generation(): number {
+    return this.state.generation;
+  }
+
+  sigmaAt(generation = this.state.generation): number {
+    return scheduleValue(this.config.sigma, generation);
+  }
+
+  /** Records this generation's noise (once per noise epoch: noiseReuse keeps it). */
+  private encodeNoise(enc: GPUCommandEncoder): void {
+    const epoch = noiseEpoch(this.state.generation, this.config.noiseReuse ?? 1);
+    if (epoch === this.noiseEpochMade) return;
+    for (const l of this.layers) {
+      const st = noiseStreams(this.config.seed, l.w, epoch);
+      this.gpu.encodeNormals(enc, st.b, 0, this.pairs, l.r * l.n, this.bt[l.w]);
+      this.gpu.encodeNormals(enc, st.a, 0, this.pairs, l.r * l.m, this.at[l.w]);
+      if (l.denseBias) this.gpu.encodeNormals(enc, noiseStreams(this.config.seed, l.b, epoch).dense, 0, this.pairs, l.m, this.dense[l.b]);
+    }
+    this.noiseEpochMade = epoch;
+  }
+
+  /** Rows' pair and sign (antithetic layout; member −1: sign 0, the unperturbed parameters). */
+  private rowLayout(rows: number, members?: Int32Array): { pair: Int32Array; sign: Float32Array } {
+    const N = this.config.popSize;
+    const pair = new Int32Array(rows);
+    const sign = new Float32Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const mem = members ? members[i] : i;
+      if (mem < 0) continue;
+      if (!Number.isInteger(mem) || mem >= N) throw new RangeError(`forward: member ${mem} is outside the population [0, ${N}) (−1: unperturbed)`);
+      pair[i] = pairOf(mem, true);
+      sign[i] = signOf(mem, true);
+    }
+    return { pair, sign };
+  }
+
+  /** The two activation buffers, grown to `bytes` (kept between calls: an RL run calls forward every step). */
+  private activations(bytes: number): [GPUBuffer, GPUBuffer] {
+    if (!this.acts || this.acts[0].size < bytes) {
+      for (const b of this.acts ?? []) b.destroy();
+      this.acts = [this.gpu.storage(bytes), this.gpu.storage(bytes)];
+    }
+    return this.acts;
+  }
+  private acts?: [GPUBuffer, GPUBuffer];
+
+  /**
+   * Records the MLP on `rows` rows of the device buffer `x`; returns the buffer its output will be in and the
+   * call's temporary buffers (destroyed by the caller once the work is done).
+   */
+  private recordForward(enc: GPUCommandEncoder, x: GPUBuffer, rows: number, members?: Int32Array): { out: GPUBuffer; temp: GPUBuffer[] } {
+    const g = this.gpu;
+    const { pair, sign } = this.rowLayout(rows, members);
+    const sigma = this.sigmaAt();
+    const [a0, a1] = this.activations(rows * Math.max(...this.mlp.sizes) * 4);
+    const sf = Math.fround(sigma);
+    const pairBuf = g.upload(pair);
+    const biasCoefBuf = g.upload(sign.map((v) => v * sf));
+    const t = g.storage(rows * Math.max(...this.layers.map((l) => l.r)) * 4);
+    const temp = [pairBuf, biasCoefBuf, t];
+    // Rows that all see the unperturbed parameters (batched inference) need no noise and no low-rank term.
+    const perturbed = sign.some((v) => v !== 0);
+    if (perturbed) this.encodeNoise(enc);
+    let input = x;
+    let out = a0;
+    for (const l of this.layers) {
+      g.encodeSgemm(enc, false, true, rows, l.m, l.n, 1, input, this.theta[l.w], 0, out);
+      if (perturbed) {
+        // Per row sign·σ/√r: the low-rank term's coefficient, as PerturbedNoiser.lowRankCoef computes it.
+        const c = sigma / Math.sqrt(l.r);
+        const coefBuf = g.upload(sign.map((v) => v * c));
+        temp.push(coefBuf);
+        g.encodeLowRankAdd(enc, rows, l.n, l.m, l.r, input, this.bt[l.w], this.at[l.w], pairBuf, coefBuf, t, out);
+      }
+      g.encodeBiasAct(enc, rows, l.m, out, this.theta[l.b], pairBuf, biasCoefBuf, perturbed && l.denseBias ? this.dense[l.b] : null, l.act);
+      input = out;
+      out = out === a0 ? a1 : a0;
+    }
+    return { out: input, temp };
+  }
+
+  /**
+   * The MLP on rows of `x` (rows × inputs), row i perturbed as member `members[i]` of this generation (−1: the
+   * unperturbed parameters; default: one row per member, in order); resolves with rows × outputs. Only `x` goes
+   * up and the outputs come back (an RL step: observations up, actions down).
+   */
+  async forward(x: Float32Array, members?: Int32Array): Promise<Float32Array> {
+    const rows = members?.length ?? this.config.popSize;
+    const inputs = this.mlp.sizes[0];
+    if (x.length < rows * inputs) throw new RangeError(`forward: x holds ${x.length} values, ${rows} rows need ${rows * inputs}`);
+    const g = this.gpu;
+    const xBuf = g.upload(x.subarray(0, rows * inputs));
+    const enc = g.device.createCommandEncoder();
+    const { out, temp } = this.recordForward(enc, xBuf, rows, members);
+    const outputs = this.mlp.sizes[this.mlp.sizes.length - 1];
+    const y = new Float32Array(await g.readBack(enc, out, rows * outputs * 4));
+    for (const b of [xBuf, ...temp]) b.destroy();
+    return y;
+  }
+
+  /**
+   * The forward on inputs already on the device (one row per member unless `members` says otherwise), its output
+   * left there: the buffer is returned, valid until the next forward. For a fitness computed on the device and for
+   * timing a generation without the host's transfers (scripts/gpu-bench.mjs).
+   */
+  async forwardResident(x: GPUBuffer, members?: Int32Array): Promise<GPUBuffer> {
+    const rows = members?.length ?? this.config.popSize;
+    const enc = this.gpu.device.createCommandEncoder();
+    const { out, temp } = this.recordForward(enc, x, rows, members);
+    await this.gpu.run(enc);
+    for (const b of temp) b.destroy();
+    return out;
+  }
+
+  /** One raw fitness per member (higher is better): shaping on the host, then the update on the device; advances a generation. */
+  async tell(rawFitness: Float64Array): Promise<DeviceTellResult> {
+    const N = this.config.popSize;
+    if (rawFitness.length !== N) throw new RangeError(`tell: expected ${N} fitness values, got ${rawFitness.length}`);
+    const raw = Float64Array.from(rawFitness);
+    const nonFinite = sanitizeFitness(raw);
+    let sum = 0, max = -Infinity, min = Infinity;
+    for (const v of raw) { sum += v; if (v > max) max = v; if (v < min) min = v; }
+    const shaped = shapeFitness(raw, this.config.shaping);
+    const w = new Float32Array(this.pairs);
+    for (let i = 0; i < N; i++) w[pairOf(i, true)] += signOf(i, true) * shaped[i];
+    const sigma = this.sigmaAt();
+    const lr = scheduleValue(this.config.lr, this.state.generation);
+    const g = this.gpu;
+    g.device.queue.writeBuffer(this.pairWeights, 0, w);
+    const enc = g.device.createCommandEncoder();
+    this.encodeNoise(enc);
+    for (const l of this.layers) {
+      // g = σ/(√r·√N)·(diag w·A)ᵀ·B: one GEMM over the stacked factors (strategies/directions.ts).
+      g.encodeScaleRows(enc, this.pairs, l.r, l.m, this.pairWeights, this.at[l.w], this.scaledA);
+      g.encodeSgemm(enc, true, false, l.m, l.n, this.pairs * l.r, sigma / (Math.sqrt(l.r) * Math.sqrt(N)), this.scaledA, this.bt[l.w], 0, this.grad[l.w]);
+      if (l.denseBias) g.encodeDenseDirection(enc, this.pairs, l.m, sigma / Math.sqrt(N), this.pairWeights, this.dense[l.b], this.grad[l.b]);
+    }
+    const step = this.optimizerStep(lr);
+    this.params.specs.forEach((s, pid) => {
+      if (s.mode === 'frozen') return;
+      g.encodeOptimizer(enc, this.params.values[pid].length, step, this.theta[pid], this.grad[pid], this.moment1[pid], this.moment2[pid]);
+    });
+    await g.run(enc);
+    this.state.optimizer.step++;
+    const generation = this.state.generation++;
+    return { generation, meanFitness: sum / N, maxFitness: max, minFitness: min, nonFinite, sigma, lr };
+  }
+
+  private optimizerStep(lr: number): DeviceOptimizerStep {
+    const o = this.config.optimizer;
+    const t = this.state.optimizer.step + 1;
+    if (o.kind === 'sgd') return { kind: 'sgd', lr, momentum: o.momentum ?? 0, beta1: 0, beta2: 0, eps: 0, weightDecay: 0, c1: 1, c2: 1 };
+    const b1 = o.beta1 ?? 0.9, b2 = o.beta2 ?? 0.999;
+    return {
+      kind: 'adam', lr, momentum: 0, beta1: b1, beta2: b2, eps: o.eps ?? 1e-8, weightDecay: o.kind === 'adamw' ? o.weightDecay ?? 0.01 : 0,
+      c1: 1 / (1 - pow(b1, t)), c2: 1 / (1 - pow(b2, t)),
+    };
+  }
+
+  /** Reads the parameters and optimiser moments back into `params` and a StrategyState (for a checkpoint or an evaluation on the CPU). */
+  async toHost(): Promise<StrategyState> {
+    const g = this.gpu;
+    const read = async (buf: GPUBuffer, len: number) => new Float32Array(await g.readBack(g.device.createCommandEncoder(), buf, len * 4));
+    const m: Float32Array[] = [], v: Float32Array[] = [];
+    for (let pid = 0; pid < this.params.values.length; pid++) {
+      const len = this.params.values[pid].length;
+      this.params.values[pid].set(await read(this.theta[pid], len));
+      m.push(this.moment1[pid] === this.unusedM ? new Float32Array(0) : await read(this.moment1[pid], len));
+      v.push(this.moment2[pid] === this.unusedV ? new Float32Array(0) : await read(this.moment2[pid], len));
+    }
+    return { generation: this.state.generation, optimizer: { step: this.state.optimizer.step, m, v } };
+  }
+
+  dispose(): void {
+    const all = new Set([...(this.acts ?? []), ...this.theta, ...this.grad, ...this.moment1, ...this.moment2, ...this.at, ...this.bt, ...this.dense, this.scaledA, this.pairWeights, this.unusedM, this.unusedV]);
+    for (const b of all) b?.destroy();
+  }
+}
