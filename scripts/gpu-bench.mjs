@@ -72,26 +72,28 @@ for (const spec of (values.es ? values.es.split(',') : [])) {
   console.error(JSON.stringify(rows.at(-1)));
 }
 
-// An EGGROLL generation of one d×d layer at a population, through --backend webgpu (today's facade: each GEMM a
-// round trip; the device-resident generation is not built yet), next to batched inference on the same backend.
-const { loadBackend } = await import('../dist/backend/index.js');
+// A whole EGGROLL generation of one d×d layer at a population, device-resident (es/device-eggroll.ts: noise,
+// perturbed forward and (diag w·A)ᵀB update on the GPU, only the fitness going up), next to batched inference
+// (the same forward with every row unperturbed), rounds alternating.
+const { jsBackend } = await import('../dist/backend/index.js');
 const { ParamSet } = await import('../dist/nn/params.js');
-const { EvolutionStrategy } = await import('../dist/es/strategy.js');
-const { inference } = await import('../dist/es/population.js');
-const { initNormal } = await import('../dist/nn/init.js');
+const { mlpSpecs, initMlp } = await import('../dist/nn/mlp.js');
+const { DeviceEggroll } = await import('../dist/es/device-eggroll.js');
+const { measureRoundRobinAsync } = await import('../dist/bench/harness.js');
 for (const spec of (values.es ? values.es.split(',') : [])) {
   const [d, pop] = spec.split(':').map(Number);
-  const be = await loadBackend('webgpu');
-  const params = new ParamSet([{ name: 'w', shape: [d, d], mode: 'lowrank' }], be);
-  initNormal(1, 0, params.values[0], 1 / Math.sqrt(d));
-  const x = new Float32Array(pop * d); initNormal(0, 1234, x, 1);
-  const y = new Float32Array(pop * d);
-  const es = new EvolutionStrategy(params, be, { algo: 'eggroll', popSize: pop, rank: 1, sigma: 0.01, lr: 1e-4, optimizer: { kind: 'sgd' }, shaping: { kind: 'centered-rank' }, seed: 0 });
-  const plain = inference(params, be).unperturbed(pop);
-  const fitness = new Float64Array(pop);
-  const inf = cpuTime(() => plain.matmul(0, x, y)).medianS;
-  const gen = cpuTime(() => { es.ask().all().matmul(0, x, y); for (let i = 0; i < pop; i++) fitness[i] = y[i * d]; es.tell(fitness); }).medianS;
-  rows.push({ kernel: 'eggroll generation (facade)', d, pop, backend: 'webgpu', inference_s: inf, generation_s: gen, generation_over_inference: inf / gen });
+  const mlp = { sizes: [d, d], activation: 'identity', bias: 'frozen' };
+  const params = new ParamSet(mlpSpecs(mlp), jsBackend);
+  initMlp(params, 1);
+  const dev = await DeviceEggroll.create(gpu, mlp, params, { algo: 'eggroll', popSize: pop, rank: 1, sigma: 0.01, lr: 1e-4, optimizer: { kind: 'sgd' }, shaping: { kind: 'centered-rank' }, seed: 0 });
+  const xs = new Float32Array(pop * d); fill(xs, 5);
+  const x = gpu.upload(xs);
+  const plain = new Int32Array(pop).fill(-1);
+  const fitness = Float64Array.from({ length: pop }, (_, i) => Math.sin(i));
+  const opts = { warmup: 1, minRuns: 3, minSeconds: seconds };
+  const [inf, gen] = await measureRoundRobinAsync([() => dev.forwardResident(x, plain), async () => { await dev.forwardResident(x); await dev.tell(fitness); }], opts);
+  x.destroy(); dev.dispose();
+  rows.push({ kernel: 'eggroll generation (device-resident)', d, pop, rank: 1, backend: 'webgpu', inference_s: inf.medianS, generation_s: gen.medianS, generation_over_inference: inf.medianS / gen.medianS });
   console.error(JSON.stringify(rows.at(-1)));
 }
 const result = { bench: 'gpu', adapter: gpu.gpu.adapterName, software_adapter: gpu.gpu.software, features: [...gpu.gpu.features], cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, date: new Date().toISOString(), rows };

@@ -98,16 +98,25 @@ export class DeviceEggroll {
   /** Uploads the parameters (and, when given, a CPU strategy's state: generation and optimiser moments). */
   static async create(gpu: GpuKernels, mlp: MlpConfig, params: ParamSet, config: StrategyConfig, state?: StrategyState): Promise<DeviceEggroll> {
     const d = new DeviceEggroll(gpu, mlp, params, config);
-    if (state) {
-      d.state = { generation: state.generation, optimizer: { step: state.optimizer.step, m: [], v: [] } };
-      state.optimizer.m.forEach((m, pid) => { if (m.length) gpu.device.queue.writeBuffer(d.moment1[pid], 0, m); });
-      state.optimizer.v.forEach((v, pid) => { if (v.length) gpu.device.queue.writeBuffer(d.moment2[pid], 0, v); });
-    }
+    if (state) d.load(state);
     return d;
   }
 
   get generation(): number {
     return this.state.generation;
+  }
+
+  /**
+   * Loads the host's parameters (this.params) and a strategy state (a resumed checkpoint's generation and optimiser
+   * moments) onto the device.
+   */
+  load(state: StrategyState): void {
+    const g = this.gpu;
+    this.params.values.forEach((v, pid) => g.write(this.theta[pid], v));
+    state.optimizer.m.forEach((m, pid) => { if (m.length && this.moment1[pid] !== this.unusedM) g.write(this.moment1[pid], m); });
+    state.optimizer.v.forEach((v, pid) => { if (v.length && this.moment2[pid] !== this.unusedV) g.write(this.moment2[pid], v); });
+    this.state = { generation: state.generation, optimizer: { step: state.optimizer.step, m: [], v: [] } };
+    this.noiseEpochMade = -1;
   }
 
   sigmaAt(generation = this.state.generation): number {
@@ -234,7 +243,7 @@ export class DeviceEggroll {
     const sigma = this.sigmaAt();
     const lr = scheduleValue(this.config.lr, this.state.generation);
     const g = this.gpu;
-    g.device.queue.writeBuffer(this.pairWeights, 0, w);
+    g.write(this.pairWeights, w);
     const enc = g.device.createCommandEncoder();
     this.encodeNoise(enc);
     for (const l of this.layers) {

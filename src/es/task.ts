@@ -10,6 +10,7 @@
 import type { Backend } from '../backend/types.js';
 import type { Population } from './population.js';
 import type { ParamSet, ParamSpec } from '../nn/params.js';
+import type { MlpConfig } from '../nn/mlp.js';
 
 export interface Task {
   readonly specs: ParamSpec[];
@@ -29,6 +30,19 @@ export interface Task {
   state(): Float64Array;
   /** Folds the generation's aux rows (member order) into the state; runs on the main thread only. */
   afterGeneration?(aux: Float64Array, popSize: number): void;
+}
+
+/**
+ * A model's forward on a device (es/device-eggroll.ts): rows of inputs, each row's member (−1: the unperturbed
+ * parameters) → rows of outputs.
+ */
+export type DeviceForward = (x: Float32Array, members: Int32Array) => Promise<Float32Array>;
+
+/** What a task offers for a device-resident run: its model as an MLP and an evaluation through a device forward. */
+export interface DeviceTask {
+  readonly mlp: MlpConfig;
+  /** evaluate() of the whole population at `generation`, the model run through `forward`. */
+  evaluateOn(forward: DeviceForward, generation: number, fitness: Float64Array, aux: Float64Array): Promise<void>;
 }
 
 export interface TaskModule {

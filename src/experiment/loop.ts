@@ -28,8 +28,11 @@ export interface LoopExperiment {
   record(ending: boolean): Record<string, unknown>[];
   /** After the rows are written (progress bars). */
   report?(): void;
-  /** Writes a checkpoint of the state now; `seconds` are the run's training seconds so far (kept over a resume). */
-  checkpoint(seconds: number): void;
+  /**
+   * Writes a checkpoint of the state now; `seconds` are the run's training seconds so far (kept over a resume). A
+   * returned promise is awaited (a device-resident run reads its state back first); any other value is ignored.
+   */
+  checkpoint(seconds: number): unknown;
   /** Units between checkpoints (the last unit and a stop always write one). */
   readonly checkpointEvery: number;
   /** The experiment's own reason to end before `total` (RL's --stop-at-return), as the line to log; checked per unit. */
@@ -67,7 +70,7 @@ export async function runLoop(exp: LoopExperiment, dir: string, o: LoopOptions):
       await exp.advance();
     } catch (e) {
       if ((e as Error).name !== 'GenerationAborted') throw e;
-      exp.checkpoint(o.clock.seconds());
+      await exp.checkpoint(o.clock.seconds());
       throw new RunStopped((e as { reason: string }).reason, exp.done(), exp.unit, dir);
     }
     const at = exp.done();
@@ -77,7 +80,7 @@ export async function runLoop(exp: LoopExperiment, dir: string, o: LoopOptions):
     for (const row of exp.record(last || outOfTime)) o.metrics.append(row);
     exp.report?.();
     const stop = await stopRequested(o.shouldStop);
-    if (at % exp.checkpointEvery === 0 || last || stop || outOfTime || early) exp.checkpoint(o.clock.seconds());
+    if (at % exp.checkpointEvery === 0 || last || stop || outOfTime || early) await exp.checkpoint(o.clock.seconds());
     if (stop) throw new RunStopped(stop, at, exp.unit, dir);
     if (outOfTime) {
       log(`--max-seconds ${o.maxSeconds} reached at ${exp.unit} ${at} of ${exp.total}; resume with: ${o.resumeHint}`);

@@ -4,10 +4,11 @@
  * into its state, and tells the strategy the fitness. Checkpoints hold everything needed to continue
  * bit for bit: parameters, optimiser moments and step, task state, generation.
  */
-import type { Backend, BackendChoice } from '../backend/index.js';
+import type { Backend, BackendChoice, GpuKernels } from '../backend/index.js';
 import { ParamSet, sizeOf, type ParamSpec } from '../nn/params.js';
 import { EvolutionStrategy, type StrategyConfig, type TellResult } from '../es/strategy.js';
-import type { Task, TaskRef } from '../es/task.js';
+import type { DeviceForward, DeviceTask, Task, TaskRef } from '../es/task.js';
+import { DeviceEggroll } from '../es/device-eggroll.js';
 import { strategyModuleFor } from '../es/strategies/index.js';
 import { EvalPool } from './pool.js';
 import { LocalTrainer } from '../es/local-trainer.js';
@@ -31,6 +32,12 @@ export interface TrainerSetup {
    * following the parameters by applying the same updates. `workers` is then ignored.
    */
   cluster?: ClusterCoordinator;
+  /**
+   * Run the population on this GPU instead (es/device-eggroll.ts): parameters, noise and optimiser state stay on
+   * the device, the task evaluates through a device forward (a DeviceTask), only fitness goes up. EGGROLL only;
+   * `workers` and `cluster` are then not used.
+   */
+  device?: GpuKernels;
 }
 
 export interface GenerationResult extends TellResult {
@@ -47,6 +54,11 @@ export class Trainer {
   private readonly fitness: Float64Array;
   private readonly aux: Float64Array;
 
+  /** The device-resident run, when setup.device is given. */
+  private device?: DeviceEggroll;
+  /** The device has moved past the host's copy of the parameters and moments (sync() brings them back). */
+  private hostStale = false;
+
   private constructor(readonly setup: TrainerSetup, private readonly pool?: EvalPool) {
     const { task, backend, strategy } = setup;
     // The same state, built the same way, as the one-thread LocalTrainer (the browser's): one place.
@@ -58,6 +70,14 @@ export class Trainer {
   }
 
   static async create(setup: TrainerSetup): Promise<Trainer> {
+    if (setup.device) {
+      if (setup.cluster) throw new Error('a device-resident run does not take a cluster');
+      const task = setup.task as Partial<DeviceTask>;
+      if (!task.evaluateOn || !task.mlp) throw new Error('this task cannot run on a device (it needs an MLP model and evaluateOn)');
+      const trainer = new Trainer(setup);
+      trainer.device = await DeviceEggroll.create(setup.device, task.mlp, trainer.params, setup.strategy);
+      return trainer;
+    }
     const workers = setup.cluster ? 1 : setup.workers ?? 1;
     let pool: EvalPool | undefined;
     if (workers > 1) {
@@ -83,8 +103,39 @@ export class Trainer {
     return this.es.generation;
   }
 
+  /** The device's forward (rows, their members → outputs) in a device-resident run; undefined otherwise. */
+  get deviceForward(): DeviceForward | undefined {
+    const dev = this.device;
+    return dev ? (x, members) => dev.forward(x, members) : undefined;
+  }
+
+  /** A device-resident run: reads the parameters and optimiser moments back into this.params and es.state (before a checkpoint or a CPU evaluation). */
+  async sync(): Promise<void> {
+    if (!this.device || !this.hostStale) return;
+    const st = await this.device.toHost();
+    const opt = this.es.state.optimizer;
+    st.optimizer.m.forEach((m, i) => { if (opt.m[i].length) opt.m[i].set(m); });
+    st.optimizer.v.forEach((v, i) => { if (opt.v[i].length) opt.v[i].set(v); });
+    this.hostStale = false;
+  }
+
+  /** One generation on the device: the task's rollouts through its forward, then the update there. */
+  private async deviceStep(dev: DeviceEggroll, t0: number): Promise<GenerationResult> {
+    const { task, strategy } = this.setup;
+    await (task as unknown as DeviceTask).evaluateOn((x, members) => dev.forward(x, members), dev.generation, this.fitness, this.aux);
+    const t1 = performance.now();
+    task.afterGeneration?.(this.aux, strategy.popSize);
+    const info = await dev.tell(this.fitness);
+    this.es.state.generation = dev.state.generation;
+    this.es.state.optimizer.step = dev.state.optimizer.step;
+    this.hostStale = true;
+    // The gradient norm would need the update read back: not reported (NaN, null in metrics.jsonl).
+    return { ...info, gradNorm: NaN, seconds: (performance.now() - t0) / 1000, evalSeconds: (t1 - t0) / 1000 };
+  }
+
   async step(): Promise<GenerationResult> {
     const t0 = performance.now();
+    if (this.device) return this.deviceStep(this.device, t0);
     const { task, strategy } = this.setup;
     const generation = this.es.generation;
     const cluster = this.setup.cluster;
@@ -183,6 +234,7 @@ export class Trainer {
 
   /** `metadata`: extra header strings, e.g. the run's config so the file alone describes its model (rl/policy-file.ts). */
   save(dir: string, extraState: Record<string, unknown> = {}, metadata?: Record<string, string>): string {
+    if (this.hostStale) throw new Error('internal: a device-resident trainer must sync() before save()');
     return saveCheckpoint(dir, {
       generation: this.es.generation,
       metadata,
@@ -244,9 +296,12 @@ export class Trainer {
     if (st.length) st.set(ck.tensors['task/state'].data as Float64Array);
     opt.step = Number(ck.state.optimizerStep);
     this.es.state.generation = ck.generation;
+    this.device?.load(this.es.state);
+    this.hostStale = false;
   }
 
   async close(): Promise<void> {
+    this.device?.dispose();
     await this.pool?.close();
   }
 }

@@ -12,7 +12,7 @@ import { ACTIVATIONS } from '../nn/activations.js';
 import { ACTION_MODES } from './policy.js';
 import { BACKEND_CHOICES } from '../backend/index.js';
 import { BadFileError, readFileBounded, readJsonFile } from '../io/errors.js';
-import { loadBackend, nondeterminism } from '../backend/index.js';
+import { jsBackend, loadBackend, nondeterminism, openWebGpu } from '../backend/index.js';
 import { Trainer } from '../parallel/trainer.js';
 import { backendFingerprint } from '../parallel/cluster/protocol.js';
 import type { Algo } from '../es/strategy.js';
@@ -124,7 +124,14 @@ export interface RunHooks {
 export async function runRl(config: RlRunConfig, dir: string, resume: boolean, hooks: RunHooks = {}): Promise<RlRunSummary> {
   const log = hooks.log ?? (() => {});
   const def = resolveEnv(config.env);
-  const backend = await loadBackend(config.backend, log);
+  // --backend webgpu with EGGROLL on this machine: the device-resident run (parameters, noise and optimiser state on
+  // the GPU, observations up and actions down per step); the task's host side then needs only plain arrays. OpenES
+  // and cluster runs use the synchronous webgpu backend instead.
+  const onDevice = (config.backend as string) === 'webgpu' && config.algo === 'eggroll' && !hooks.redis;
+  const gpu = onDevice ? await openWebGpu() : undefined;
+  if (gpu && config.workers > 1) log(`--workers ${config.workers} is not used with --backend webgpu: the population runs on the GPU (${gpu.gpu.adapterName})`);
+  const backend = gpu ? jsBackend : await loadBackend(config.backend, log);
+  const backendName = gpu ? 'webgpu' : backend.name;
   const task = createTask(taskOptionsFor(config), backend) as RlTask;
   // The cluster modules (BullMQ, ioredis: ≈ 0.5 s to load) only when asked for.
   const cluster = hooks.redis ? await (await import('../parallel/cluster/coordinator.js')).ClusterCoordinator.connect({ url: hooks.redis, kind: RL_KIND, backend: backendFingerprint(backend), config, log, recordsKept: hooks.clusterRecordsKept, jobCount: hooks.clusterJobs, shouldStop: hooks.shouldStop }) : undefined;
@@ -132,7 +139,7 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
   try {
     trainer = await Trainer.create({
       task, taskRef: rlTaskRef(taskOptionsFor(config)), strategy: strategyFor(config),
-      backend, backendChoice: config.backend, workers: config.workers, cluster,
+      backend, backendChoice: config.backend, workers: config.workers, cluster, device: gpu,
     });
   } catch (e) {
     await cluster?.close();
@@ -177,14 +184,19 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
         ...(r!.cluster ? clusterColumns(r!.cluster) : {}),
       }],
       report: () => hooks.onGeneration?.({ generation: trainer.generation, total: config.gens, mean: r!.meanFitness, best: r!.maxFitness, ...clusterProgress(r!.cluster) }),
-      checkpoint: (seconds) => trainer.save(ckDir, { seconds }, policyMetadata(config, trainer.generation)),
+      checkpoint: async (seconds) => {
+        await trainer.sync();
+        trainer.save(ckDir, { seconds }, policyMetadata(config, trainer.generation));
+      },
       finishedEarly: () => hooks.stopAtReturn !== undefined && r!.meanFitness >= hooks.stopAtReturn
         ? `population mean return ${r!.meanFitness.toFixed(1)} ≥ --stop-at-return ${hooks.stopAtReturn} at generation ${trainer.generation}` : undefined,
     };
     const end = await runLoop(generation, dir, { metrics, clock, shouldStop: hooks.shouldStop, maxSeconds: hooks.maxSeconds, log, resumeHint: `eggroll train --resume ${dir}` });
     const stopReason: RlRunSummary['stopped_by'] = end.stoppedBy === 'max-seconds' ? 'max-seconds' : end.stoppedBy === 'early' ? 'stop-at-return' : undefined;
     const seconds = clock.seconds();
-    const evalReturns = task.evaluatePolicy(trainer.params, config.evalEpisodes, config.seed);
+    await trainer.sync();
+    const forward = trainer.deviceForward;
+    const evalReturns = forward ? await task.evaluatePolicyOn(forward, config.evalEpisodes, config.seed) : task.evaluatePolicy(trainer.params, config.evalEpisodes, config.seed);
     const { mean, std } = meanStd(evalReturns);
     if (Number.isNaN(last.mean)) {
       const rows = readJsonl(join(dir, 'metrics.jsonl'));
@@ -197,7 +209,7 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
       final_mean_return: last.mean, final_max_return: last.max,
       eval_mean_return: mean, eval_std_return: std, eval_episodes: config.evalEpisodes,
       solved_threshold: def.solvedThreshold, solved: mean >= def.solvedThreshold,
-      seconds, seconds_per_generation: seconds / (stopReason ? Math.max(1, trainer.generation) : config.gens), backend: backend.name, workers: config.workers, run_dir: dir,
+      seconds, seconds_per_generation: seconds / (stopReason ? Math.max(1, trainer.generation) : config.gens), backend: backendName, workers: config.workers, run_dir: dir,
       ...(stopReason ? { stopped_by: stopReason } : {}),
     };
     writeJsonAtomic(join(dir, 'summary.json'), summary);

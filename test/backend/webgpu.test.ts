@@ -154,18 +154,28 @@ describe('--backend webgpu (the synchronous facade: device thread, GEMMs on the 
     assert.ok(bytes.webgpu.equals(bytes.wasm) && bytes.webgpu.equals(bytes.js), 'checkpoint bytes differ between backends');
   });
 
-  test('an EGGROLL RL run trains on webgpu; the same seed gives the same bits again', async () => {
+  test('an EGGROLL RL run on webgpu is device-resident; the same seed gives the same bits again, and so does a resumed run; its returns are the CPU\'s', async () => {
     const { runCli } = await import('../helpers/cli.js');
     const { tempDir } = await import('../helpers/temp.js');
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const dir = tempDir('eggroll-webgpu-rl-');
-    const run = async (out: string) => {
-      const r = await runCli(['train', 'cartpole', '--backend', 'webgpu', '--pop', '16', '--gens', '2', '--hidden', '8', '--eval-episodes', '2', '--seed', '3', '--quiet', '--json', '--out', out]);
+    const args = ['train', 'cartpole', '--pop', '16', '--hidden', '8', '--eval-episodes', '2', '--seed', '3', '--quiet', '--json'];
+    const run = async (out: string, gens: number, backend = 'webgpu') => {
+      const r = await runCli([...args, '--backend', backend, '--gens', String(gens), '--out', out]);
       assert.equal(r.code, 0, r.stderr);
-      return readFileSync(join(out, 'checkpoints', 'gen-0000002.safetensors'));
+      return { ck: readFileSync(join(out, 'checkpoints', `gen-000000${gens}.safetensors`)), summary: JSON.parse(r.stdout.trim().split('\n').pop()!) };
     };
-    const a = await run(join(dir, 'a')), b = await run(join(dir, 'b'));
-    assert.ok(a.equals(b), 'two runs with one seed on one adapter gave different bits');
+    const a = await run(join(dir, 'a'), 2), b = await run(join(dir, 'b'), 2);
+    assert.equal(a.summary.backend, 'webgpu');
+    assert.ok(a.ck.equals(b.ck), 'two runs with one seed on one adapter gave different bits');
+    await run(join(dir, 'c'), 1);
+    const resumed = await runCli(['train', '--resume', join(dir, 'c'), '--gens', '2', '--quiet']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.ok(readFileSync(join(dir, 'c', 'checkpoints', 'gen-0000002.safetensors')).equals(a.ck), 'a resumed run differs from a straight one');
+    // Float32 sums in another order move the parameters by ~1e-7: CartPole's returns over two generations are the same.
+    await run(join(dir, 'cpu'), 2, 'js');
+    const returns = (d: string) => readFileSync(join(dir, d, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).mean_return);
+    assert.deepEqual(returns('a'), returns('cpu'));
   });
 });

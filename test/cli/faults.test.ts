@@ -501,21 +501,24 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
 
   test('a second Ctrl-C quits at once (exit 130), keeping the checkpoints already written', async () => {
     const dir = join(root, 'sigint-twice');
-    // A simulator whose steps take 100 ms and whose episodes never end early (an --import'ed environment): a
-    // generation lasts ≥ 2 s. Both Ctrl-Cs go 0.5 s and 0.6 s after the first progress line (a generation boundary,
-    // where the loop checks for a stop), so they land in the same generation on any machine, however late this
-    // process sees the child's output: the child's signal handlers take them in order.
-    const slow = writeEnvModule(cliModule('rl/envs/index'), { id: 'SlowPoint-v0', alias: 'slow-point', stepMs: 100, endless: true });
+    // A simulator whose steps take 100 ms, 80 steps an episode, never ending early (an --import'ed environment): a
+    // generation lasts ≥ 8 s while the main thread waits idle. The first Ctrl-C goes 0.5 s after the first progress
+    // line (a generation boundary, where the loop checks for a stop); the second once the run says it is finishing
+    // that generation — sent only then, since two signals sent together may arrive as one. A loaded machine may be
+    // slow to show this process the child's output: the 7.5 s left of the generation are the margin.
+    const slow = writeEnvModule(cliModule('rl/envs/index'), { id: 'SlowPoint-v0', alias: 'slow-point', stepMs: 100, maxSteps: 80, endless: true });
     let scheduled = false;
+    let second = false;
     let seen = 0; // the last generation a progress line showed when the first Ctrl-C was sent
     let text = '';
     const r = await cli(['train', 'slow-point', '--import', slow, '--pop', '4', '--hidden', '4', '--workers', '2', '--eval-episodes', '1', '--gens', '1000000', '--checkpoint-every', '1', '--out', dir], {
       onStderr: (s, kill) => {
         text = s;
-        if (scheduled || !/\d+\/1000000/.test(s)) return;
-        scheduled = true;
-        setTimeout(() => { seen = Math.max(...[...text.matchAll(/(\d+)\/1000000/g)].map((m) => Number(m[1]))); kill('SIGINT'); }, 500);
-        setTimeout(() => kill('SIGINT'), 600);
+        if (!scheduled && /\d+\/1000000/.test(s)) {
+          scheduled = true;
+          setTimeout(() => { seen = Math.max(...[...text.matchAll(/(\d+)\/1000000/g)].map((m) => Number(m[1]))); kill('SIGINT'); }, 500);
+        }
+        if (scheduled && !second && /Ctrl-C: finishing/.test(s)) { second = true; kill('SIGINT'); }
       },
       timeoutMs: 120_000, // start-up under a loaded machine is the slow part
     });

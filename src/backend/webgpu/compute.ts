@@ -79,6 +79,14 @@ export class GpuKernels {
     return buf;
   }
 
+  /**
+   * Writes `data` at the start of `buf` (queued before the next submission). Copied into a plain ArrayBuffer first:
+   * Dawn's Node binding crashes the process on a view of a SharedArrayBuffer (a ParamSet's, a checkpoint's).
+   */
+  write(buf: GPUBuffer, data: ArrayBufferView): void {
+    this.device.queue.writeBuffer(buf, 0, new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice());
+  }
+
   /** An uninitialised (zeroed) storage buffer of `bytes`. */
   storage(bytes: number): GPUBuffer {
     return this.device.createBuffer({ size: Math.max(4, Math.ceil(bytes / 4) * 4), usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
