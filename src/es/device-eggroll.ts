@@ -22,6 +22,7 @@ import { pairOf, signOf } from './noiser.js';
 import { scheduleValue } from './schedule.js';
 import { sanitizeFitness, shapeFitness } from './shaping.js';
 import { validateStrategy, type StrategyConfig, type StrategyState, type TellResult } from './strategy.js';
+import type { DeviceTask, Task } from './task.js';
 
 /** What tell() reports (TellResult without the gradient norm, which would need the update read back). */
 export type DeviceTellResult = Omit<TellResult, 'gradNorm'>;
@@ -292,4 +293,16 @@ export class DeviceEggroll {
     const all = new Set([...(this.acts ?? []), ...this.theta, ...this.grad, ...this.moment1, ...this.moment2, ...this.at, ...this.bt, ...this.dense, this.scaledA, this.pairWeights, this.unusedM, this.unusedV]);
     for (const b of all) b?.destroy();
   }
+}
+
+/**
+ * One generation of a task on the device, in the Trainer's order: every member's evaluation through the device
+ * forward, the task's state update from the aux rows, the ES update. `evaluated` runs between evaluation and update
+ * (a caller's clock). Used by parallel/trainer.ts and the playground's worker.
+ */
+export async function deviceGeneration(dev: DeviceEggroll, task: Task & DeviceTask, fitness: Float64Array, aux: Float64Array, evaluated?: () => void): Promise<DeviceTellResult> {
+  await task.evaluateOn((x, members) => dev.forward(x, members), dev.generation, fitness, aux);
+  evaluated?.();
+  task.afterGeneration?.(aux, dev.config.popSize);
+  return dev.tell(fitness);
 }

@@ -8,7 +8,7 @@ import type { Backend, BackendChoice, GpuKernels } from '../backend/index.js';
 import { ParamSet, sizeOf, type ParamSpec } from '../nn/params.js';
 import { EvolutionStrategy, type StrategyConfig, type TellResult } from '../es/strategy.js';
 import type { DeviceForward, DeviceTask, Task, TaskRef } from '../es/task.js';
-import { DeviceEggroll } from '../es/device-eggroll.js';
+import { DeviceEggroll, deviceGeneration } from '../es/device-eggroll.js';
 import { strategyModuleFor } from '../es/strategies/index.js';
 import { EvalPool } from './pool.js';
 import { LocalTrainer } from '../es/local-trainer.js';
@@ -121,11 +121,8 @@ export class Trainer {
 
   /** One generation on the device: the task's rollouts through its forward, then the update there. */
   private async deviceStep(dev: DeviceEggroll, t0: number): Promise<GenerationResult> {
-    const { task, strategy } = this.setup;
-    await (task as unknown as DeviceTask).evaluateOn((x, members) => dev.forward(x, members), dev.generation, this.fitness, this.aux);
-    const t1 = performance.now();
-    task.afterGeneration?.(this.aux, strategy.popSize);
-    const info = await dev.tell(this.fitness);
+    let t1 = t0;
+    const info = await deviceGeneration(dev, this.setup.task as Task & DeviceTask, this.fitness, this.aux, () => { t1 = performance.now(); });
     this.es.state.generation = dev.state.generation;
     this.es.state.optimizer.step = dev.state.optimizer.step;
     this.hostStale = true;

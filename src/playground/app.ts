@@ -45,6 +45,14 @@ const curveCanvas = el<HTMLCanvasElement>('curve');
 const cartCanvas = el<HTMLCanvasElement>('cartpole');
 const episodeCaption = el<HTMLElement>('episode');
 
+// The GPU option only where the browser gives a WebGPU adapter (navigator.gpu may exist with none behind it).
+const webgpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+void (webgpu ? webgpu.requestAdapter().catch(() => null) : Promise.resolve(null)).then((adapter) => {
+  if (adapter) return;
+  (form.querySelector('option[value="gpu"]') as HTMLOptionElement).disabled = true;
+  el<HTMLElement>('gpu-note').textContent = webgpu ? 'no WebGPU adapter in this browser: CPU only' : 'WebGPU is not available in this browser: CPU only';
+});
+
 const pg: PlaygroundState = {
   state: 'idle', curve: [], compareCurve: [], framesDrawn: 0, crossOriginIsolated: globalThis.crossOriginIsolated === true, backend: '',
   threads: 0, parallelCalls: 0, boolean: { state: 'idle', views: 0, bestAll: 0 }, maxMainThreadMs: 0,
@@ -80,7 +88,7 @@ const textOf = (e: HTMLElement) => pendingText.get(e) ?? e.textContent ?? '';
 function readSettings(): Settings {
   const d = new FormData(form);
   const num = (k: string) => Number(d.get(k));
-  return { env: String(d.get('env')), algo: String(d.get('algo')), pop: num('pop'), rank: num('rank'), sigma: num('sigma'), lr: num('lr'), seed: num('seed'), gens: num('gens'), threads: num('threads') };
+  return { env: String(d.get('env')), algo: String(d.get('algo')), pop: num('pop'), rank: num('rank'), sigma: num('sigma'), lr: num('lr'), seed: num('seed'), gens: num('gens'), threads: num('threads'), device: d.get('device') === 'gpu' ? 'gpu' : 'cpu' };
 }
 
 function newWorker(which: number): Worker {
@@ -113,7 +121,9 @@ function start(): void {
   stopAll();
   const settings = readSettings();
   const compare = new FormData(form).get('compare') === 'on';
-  const runs: Settings[] = compare ? [settings, { ...settings, algo: settings.algo === 'eggroll' ? 'openes' : 'eggroll' }] : [settings];
+  // The GPU runs EGGROLL only: the side-by-side OpenES run stays on the CPU.
+  const other = settings.algo === 'eggroll' ? 'openes' : 'eggroll';
+  const runs: Settings[] = compare ? [settings, { ...settings, algo: other, device: other === 'openes' ? 'cpu' : settings.device }] : [settings];
   workers = runs.map((_, which) => newWorker(which));
   running = workers.length;
   reset('training', 'Starting…');

@@ -13,6 +13,8 @@ export interface Settings {
   readonly gens: number;
   /** Kernel threads of the wasm backend, the worker's own included; 0: automatic (kernel-choice.ts). */
   readonly threads: number;
+  /** Where the population runs: the CPU (wasm) or the GPU (WebGPU, EGGROLL only: es/device-eggroll.ts). */
+  readonly device: 'cpu' | 'gpu';
 }
 
 export type ToWorker =

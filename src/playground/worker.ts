@@ -5,7 +5,8 @@
  * policy for the page to animate. It keeps the latest policy (trained or imported from a file) to
  * export, evaluate and animate. Training runs here so the page's main thread only draws.
  */
-import { loadBackend } from '../backend/index.js';
+import { jsBackend, loadBackend, openWebGpu } from '../backend/index.js';
+import { DeviceEggroll, deviceGeneration } from '../es/device-eggroll.js';
 import type { Backend } from '../backend/types.js';
 import type { WasmBackend } from '../backend/index.js';
 import { LocalTrainer } from '../es/local-trainer.js';
@@ -65,7 +66,50 @@ async function backendFor(threads: number): Promise<WasmBackend> {
   return await loadBackend('wasm', undefined, threads > 0 ? { threads } : {}) as WasmBackend;
 }
 
+/**
+ * Training on the GPU (WebGPU, navigator.gpu): the device-resident EGGROLL run — parameters, noise and optimiser state
+ * on the device, observations up and actions down per step — with the task's host side on plain arrays. After each
+ * generation the parameters come back for the animation (a policy's worth of floats).
+ */
+async function trainOnGpu(settings: Settings, me: number): Promise<void> {
+  const config = configFor(settings);
+  if (config.algo !== 'eggroll') throw new Error(`the GPU runs EGGROLL only; ${config.algo} trains on the CPU (Compute: CPU)`);
+  const gpu = await openWebGpu();
+  const backend = jsBackend;
+  const task = createTask(taskOptionsFor(config), backend) as RlTask;
+  task.profile = new Float64Array(4); // [3] counts member-steps
+  const trainer = new LocalTrainer(task, backend, strategyFor(config));
+  const dev = await DeviceEggroll.create(gpu, task.mlp, trainer.params, strategyFor(config));
+  try {
+    policy = { config, task, params: trainer.params, backend, generation: 0 };
+    const play = episodePlayer(task, config, backend);
+    post({ type: 'started', backend: `webgpu (${gpu.gpu.adapterName})`, threads: 1, crossOriginIsolated: scope.crossOriginIsolated === true });
+    for (let g = 0; g < config.gens; g++) {
+      const steps0 = task.profile[3];
+      const t0 = performance.now();
+      const info = await deviceGeneration(dev, task, trainer.fitness, trainer.aux);
+      await dev.toHost();
+      const ms = performance.now() - t0;
+      policy.generation = dev.generation;
+      const { frames, obsDim, episodeReturn } = play(trainer.params, config.seed + g);
+      post({
+        type: 'generation', generation: info.generation, mean: info.meanFitness, max: info.maxFitness, ms,
+        memberStepsPerSecond: ((task.profile[3] - steps0) * 1000) / ms, frames, obsDim, episodeReturn,
+      }, [frames.buffer as ArrayBuffer]);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (run !== me) {
+        post({ type: 'stopped', generation: info.generation });
+        return;
+      }
+    }
+    post({ type: 'done', generations: config.gens, parallelCalls: 0 });
+  } finally {
+    dev.dispose();
+  }
+}
+
 async function train(settings: Settings, me: number): Promise<void> {
+  if (settings.device === 'gpu') return trainOnGpu(settings, me);
   const config = configFor(settings);
   const backend = await backendFor(settings.threads);
   const task = createTask(taskOptionsFor(config), backend) as RlTask;

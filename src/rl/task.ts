@@ -183,6 +183,7 @@ export class RlTask implements Task, DeviceTask {
       const count = this.gather(ro, esMember, resetEpisode, step, aux);
       this.act(ro, await forward(ro.obs.subarray(0, count * env.obsDim), ro.rowMember.subarray(0, count)), count);
       env.stepActive(ro.actions);
+      if (this.profile) this.profile[3] += count;
     }
     return env.episodeReturn;
   }
