@@ -96,7 +96,7 @@ for (const spec of (values.es ? values.es.split(',') : [])) {
   rows.push({ kernel: 'eggroll generation (device-resident)', d, pop, rank: 1, backend: 'webgpu', inference_s: inf.medianS, generation_s: gen.medianS, generation_over_inference: inf.medianS / gen.medianS });
   console.error(JSON.stringify(rows.at(-1)));
 }
-const result = { bench: 'gpu', adapter: gpu.gpu.adapterName, software_adapter: gpu.gpu.software, features: [...gpu.gpu.features], cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, date: new Date().toISOString(), rows };
+const result = { bench: 'gpu', adapter: gpu.gpu.adapterName, software_adapter: gpu.gpu.software, packed_dot: gpu.packedDot, features: [...gpu.gpu.features], cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, date: new Date().toISOString(), rows };
 mkdirSync(values.out, { recursive: true });
 writeFileSync(join(values.out, 'gpu-bench.json'), JSON.stringify(result, null, 2) + '\n');
 console.log(JSON.stringify(result));

@@ -89,6 +89,22 @@ describe('WebGPU kernels', { skip }, () => {
     }
   });
 
+  test('the int8 GEMM without dot4I8Packed (four extractBits products) gives the same exact sums as with it', async () => {
+    const plain = await GpuKernels.open({ packedDot: false });
+    assert.equal(plain.packedDot, false);
+    const r = rng(9);
+    for (const [m, n, k] of [[3, 5, 7], [16, 9, 64], [1, 1, 1]] as const) {
+      const a = Int8Array.from({ length: m * k }, () => Math.floor(r() * 256) - 128), b = Int8Array.from({ length: n * k }, () => Math.floor(r() * 256) - 128);
+      a[0] = -128; b[0] = -128;
+      const want = new Int32Array(m * n), got = new Int32Array(m * n), packed = new Int32Array(m * n);
+      jsBackend.igemm(m, n, k, a, b, want);
+      await plain.igemm(m, n, k, a, b, got);
+      await gpu!.igemm(m, n, k, a, b, packed);
+      assert.deepEqual(got, want);
+      assert.deepEqual(packed, want);
+    }
+  });
+
   test('Philox4x32-10 on the device gives rng/philox.ts\'s words (counter wrap and all-ones words included)', async () => {
     for (const [s, b0, blocks] of [
       [{ key0: 0, key1: 0, c1: 0, c2: 0, c3: 0 }, 0, 3],

@@ -6,7 +6,7 @@
  * against the CPU backends. Pipelines are compiled once per device.
  */
 import { gpuDevice, type GpuHandle } from './gpu.js';
-import { BIAS_ACT_WGSL, DENSE_DIRECTION_WGSL, GEMM_TILE, IGEMM_WGSL, LOWRANK_ADD_WGSL, LOWRANK_T_WGSL, NORMALS_WGSL, OPTIM_WGSL, PHILOX_WGSL, SCALE_ROWS_WGSL, SGEMM_WGSL } from './wgsl.js';
+import { BIAS_ACT_WGSL, DENSE_DIRECTION_WGSL, GEMM_TILE, igemmWgsl, LOWRANK_ADD_WGSL, LOWRANK_T_WGSL, NORMALS_WGSL, OPTIM_WGSL, PHILOX_WGSL, SCALE_ROWS_WGSL, SGEMM_WGSL } from './wgsl.js';
 
 /** GPUBufferUsage's flags (the `webgpu` package puts them on globalThis only once a device is open). */
 const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
@@ -46,15 +46,30 @@ export interface DeviceOptimizerStep {
   c2: number;
 }
 
+/** Whether the device's WGSL has dot4I8Packed (the packed_4x8_integer_dot_product language feature). */
+async function probePackedDot(device: GPUDevice): Promise<boolean> {
+  device.pushErrorScope('validation');
+  const m = device.createShaderModule({ code: '@compute @workgroup_size(1) fn main() { _ = dot4I8Packed(1u, 2u); }' });
+  const [info, err] = await Promise.all([m.getCompilationInfo(), device.popErrorScope()]);
+  return !err && !info.messages.some((x) => x.type === 'error');
+}
+
 export class GpuKernels {
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   /** Uniform buffers of the commands recorded since the last completed submission (destroyed once it completes). */
   private uniforms: GPUBuffer[] = [];
 
-  private constructor(readonly gpu: GpuHandle) {}
+  /** Whether the int8 GEMM uses WGSL's dot4I8Packed (probed once: the shader compiles without an error). */
+  readonly packedDot: boolean;
 
-  static async open(): Promise<GpuKernels> {
-    return new GpuKernels(await gpuDevice());
+  private constructor(readonly gpu: GpuHandle, packedDot: boolean) {
+    this.packedDot = packedDot;
+  }
+
+  /** The kernels on this process's device; `packedDot: false` keeps the int8 GEMM off dot4I8Packed (to compare the two). */
+  static async open(opts: { packedDot?: boolean } = {}): Promise<GpuKernels> {
+    const gpu = await gpuDevice();
+    return new GpuKernels(gpu, opts.packedDot !== false && await probePackedDot(gpu.device));
   }
 
   get device(): GPUDevice {
@@ -151,7 +166,7 @@ export class GpuKernels {
 
   /** Records exact C(m×n) ← A(m×k)·B(n×k)ᵀ on int8 rows packed four to a word (kw words per row). */
   encodeIgemm(enc: GPUCommandEncoder, m: number, n: number, kw: number, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer): void {
-    this.dispatch(enc, 'igemm', IGEMM_WGSL, [this.uniform(new Uint32Array([m, n, kw, 0]).buffer), a, b, c], Math.ceil(n / 8), Math.ceil(m / 8));
+    this.dispatch(enc, 'igemm', igemmWgsl(this.packedDot), [this.uniform(new Uint32Array([m, n, kw, 0]).buffer), a, b, c], Math.ceil(n / 8), Math.ceil(m / 8));
   }
 
   /**

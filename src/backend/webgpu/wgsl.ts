@@ -54,8 +54,14 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
 
 /**
  * Exact C(m×n, i32) ← A(m×k, int8) · B(n×k, int8)ᵀ, wrapping like int32 arithmetic. A and B arrive packed four int8
- * to a u32 word (k padded with zeros to a multiple of 4); each byte is sign-extended with extractBits.
+ * to a u32 word (k padded with zeros to a multiple of 4); each word pair is one dot4I8Packed where the adapter's WGSL
+ * has it (packed 4×8 integer dot products: one instruction on GPUs with DP4a), else four bytes sign-extended with
+ * extractBits. Both are exact, so both give the CPU's bits.
  */
+export function igemmWgsl(packedDot: boolean): string {
+  return IGEMM_WGSL.replace('{ acc = acc + dot4(', packedDot ? '{ acc = acc + dot4I8Packed(' : '{ acc = acc + dot4(');
+}
+
 export const IGEMM_WGSL = /* wgsl */ `
 struct Dims { m: u32, n: u32, kw: u32, pad: u32 }
 @group(0) @binding(0) var<uniform> d: Dims;

@@ -250,7 +250,7 @@ async function benchWebGpu(kind: 'gemm' | 'int8', n: number, minSeconds: number,
   const t = await gpu.time(record, minSeconds);
   for (const x of bufs) x.destroy();
   const ops = 2 * n * n * n;
-  emit({ bench: kind, case: name, backend: 'webgpu', threads: 1, ops, ...t, g_median: rate(ops, t.median_s) / 1e9, g_best: rate(ops, t.best_s) / 1e9, adapter: gpu.gpu.adapterName, software_adapter: gpu.gpu.software });
+  emit({ bench: kind, case: name, backend: 'webgpu', threads: 1, ops, ...t, g_median: rate(ops, t.median_s) / 1e9, g_best: rate(ops, t.best_s) / 1e9, adapter: gpu.gpu.adapterName, software_adapter: gpu.gpu.software, ...(kind === 'int8' ? { packed_dot: gpu.packedDot } : {}) });
 }
 
 export const benchGemmCommand: Command = {
