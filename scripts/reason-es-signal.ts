@@ -101,8 +101,8 @@ async function grpoEstimate(problemSeed: number, samplingSeed: number): Promise<
   const problems = stepProblems(task, problemSeed, 0, prompts);
   const r = sampleGroups(lm, pop, task, problems, { seed: samplingSeed, group, temperature, formatReward: 0.1 }, 0);
   const batch = grpoBatch(r.prompts, r.completions, groupAdvantages(r.rewards, group));
-  const old = tokenLogprobs(model, batch);
-  const { grads } = gradients(model, () => grpoLoss(model, batch, old, undefined, 0.2, 0));
+  const old = await tokenLogprobs(model, batch);
+  const { grads } = await gradients(model, () => grpoLoss(model, batch, old, undefined, 0.2, 0));
   return { g: concat(grads, trained), correct: r.correct / popSize };
 }
 /** The control: the EGGROLL estimate of a fitness linear in one LINEAR_N × LINEAR_N matrix, f = pᵀ W q. */

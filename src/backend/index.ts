@@ -128,4 +128,18 @@ export async function openWebGpu(): Promise<GpuKernels> {
   return (await import('./webgpu/compute.js')).GpuKernels.open();
 }
 export type { GpuKernels };
+
+/**
+ * Makes `navigator.gpu` this process's WebGPU (in Node: Dawn's instance behind openWebGpu), for libraries that look
+ * for it there — tfjs's webgpu backend, which GRPO uses with --backend webgpu; returns the adapter's name. In a
+ * browser it is already there.
+ */
+export async function exposeNavigatorGpu(): Promise<string> {
+  const { gpu, adapterName } = await (await import('./webgpu/gpu.js')).navigatorGpu();
+  const g = globalThis as { navigator?: { gpu?: unknown } };
+  if (g.navigator?.gpu === gpu) return adapterName;
+  if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+  else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  return adapterName;
+}
 export type { DeviceActivation, DeviceOptimizerStep, NormalStreams } from './webgpu/compute.js';

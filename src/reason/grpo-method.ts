@@ -49,7 +49,8 @@ export function sampleGroups(lm: RecurrentLm, pop: Population, task: ReasonTask,
 }
 
 export async function grpoMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float32Array[], task: ReasonTask, backend: Backend): Promise<Method> {
-  await initTf();
+  // The gradient step on tfjs: its own WebGPU backend (on the same adapter) with --backend webgpu, else wasm.
+  await initTf((c.backend as string) === 'webgpu' ? 'webgpu' : 'wasm');
   const specs = lmSpecs(cfg);
   const params = new ParamSet(specs, backend);
   params.values.forEach((v, i) => v.set(base[i]));
@@ -72,10 +73,10 @@ export async function grpoMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float3
       const batch = grpoBatch(prompts, completions, adv);
       let loss = 0, updates = 0;
       if (adv.some((a) => a !== 0)) {
-        const old = tokenLogprobs(model, batch);
-        const refLp = ref ? tokenLogprobs(ref, batch) : undefined;
+        const old = await tokenLogprobs(model, batch);
+        const refLp = ref ? await tokenLogprobs(ref, batch) : undefined;
         for (let e = 0; e < c.epochs; e++) {
-          const g = gradients(model, () => grpoLoss(model, batch, old, refLp, c.clip, c.kl));
+          const g = await gradients(model, () => grpoLoss(model, batch, old, refLp, c.clip, c.kl));
           loss = g.loss;
           g.grads.forEach((gi, i) => {
             for (let j = 0; j < gi.length; j++) gi[j] = -gi[j]; // the optimiser ascends

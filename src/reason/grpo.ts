@@ -109,10 +109,13 @@ export function grpoLoss(model: TfLm, b: GrpoBatch, old: Float32Array, ref: Floa
   });
 }
 
-/** Per-token log-probabilities of a batch under `model`, as a B×(T−1) Float32Array (no gradient kept). */
-export function tokenLogprobs(model: TfLm, b: GrpoBatch): Float32Array {
+/**
+ * Per-token log-probabilities of a batch under `model`, as a B×(T−1) Float32Array (no gradient kept). Read back
+ * asynchronously: tfjs's webgpu backend has no synchronous read in Node.
+ */
+export async function tokenLogprobs(model: TfLm, b: GrpoBatch): Promise<Float32Array> {
   const lp = model.logprobs(b.tokens, b.B, b.T);
-  const out = Float32Array.from(lp.dataSync() as Float32Array);
+  const out = Float32Array.from(await lp.data() as Float32Array);
   lp.dispose();
   return out;
 }

@@ -49,14 +49,17 @@ export function nllLoss(model: TfLm, lines: readonly string[]): tf.Scalar {
   return tf.tidy(() => tf.div(tf.neg(tf.sum(tf.mul(model.logprobs(tokens, B, T), tf.tensor2d(mask, [B, T - 1])))), count)) as tf.Scalar;
 }
 
-/** Gradient of `lossFn` for every variable of the model, as Float32Arrays in lmSpecs order, and the loss. */
-export function gradients(model: TfLm, lossFn: () => tf.Scalar): { loss: number; grads: Float32Array[] } {
+/**
+ * Gradient of `lossFn` for every variable of the model, as Float32Arrays in lmSpecs order, and the loss (read back
+ * asynchronously: tfjs's webgpu backend has no synchronous read in Node).
+ */
+export async function gradients(model: TfLm, lossFn: () => tf.Scalar): Promise<{ loss: number; grads: Float32Array[] }> {
   const { value, grads } = tf.variableGrads(lossFn, model.vars);
-  const out = model.vars.map((v) => {
+  const out = await Promise.all(model.vars.map(async (v) => {
     const g = grads[v.name];
-    return g ? Float32Array.from(g.dataSync() as Float32Array) : new Float32Array(v.size);
-  });
-  const loss = value.dataSync()[0];
+    return g ? Float32Array.from(await g.data() as Float32Array) : new Float32Array(v.size);
+  }));
+  const loss = (await value.data())[0];
   value.dispose();
   for (const g of Object.values(grads)) g.dispose();
   return { loss, grads: out };
@@ -75,7 +78,7 @@ export async function pretrain(c: PretrainConfig, onStep?: (s: PretrainStep) => 
   try {
     for (let step = 0; step < c.steps; step++) {
       const lines = pretrainBatch(c, step);
-      const { loss, grads } = gradients(model, () => nllLoss(model, lines));
+      const { loss, grads } = await gradients(model, () => nllLoss(model, lines));
       // Cosine decay to 10%: the usual schedule for a short run.
       const lr = c.lr * (0.1 + 0.9 * 0.5 * (1 + cos((Math.PI * step) / c.steps)));
       grads.forEach((g, i) => {

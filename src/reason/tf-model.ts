@@ -13,16 +13,33 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { lmSpecs, RMS_EPS, type LmConfig } from './model.js';
 import type { ParamSpec } from '../nn/params.js';
+import { exposeNavigatorGpu } from '../backend/index.js';
 
 let ready: Promise<string> | undefined;
+let readyFor: string | undefined;
 /** tfjs variable names are global: each model's get a fresh number. */
 let modelCount = 0;
 
-/** Selects the wasm backend once (cpu if wasm cannot start); returns its name. */
-export function initTf(prefer: 'wasm' | 'cpu' = 'wasm'): Promise<string> {
+/**
+ * Selects tfjs's backend for this process, once; returns its name. wasm falls back to cpu when it cannot start.
+ * webgpu is tfjs's own WebGPU backend (the optional @tensorflow/tfjs-backend-webgpu) on this process's adapter
+ * (in Node, Dawn's: exposeNavigatorGpu); it does not fall back, since it was asked for by name.
+ */
+export function initTf(prefer: 'wasm' | 'cpu' | 'webgpu' = 'wasm'): Promise<string> {
+  if (ready && readyFor !== prefer) throw new Error(`tfjs already runs on its ${readyFor} backend in this process; asked for ${prefer}`);
+  readyFor = prefer;
   ready ??= (async () => {
-    const ok = await tf.setBackend(prefer).catch(() => false);
-    if (!ok) await tf.setBackend('cpu');
+    if (prefer === 'webgpu') {
+      const adapter = await exposeNavigatorGpu();
+      try {
+        await import('@tensorflow/tfjs-backend-webgpu');
+      } catch (e) {
+        throw new Error(`GRPO on --backend webgpu needs tfjs's webgpu backend (an optional dependency: npm install @tensorflow/tfjs-backend-webgpu@4.22.0): ${(e as Error).message.split('\n')[0]}`);
+      }
+      if (!(await tf.setBackend('webgpu').catch(() => false))) throw new Error(`tfjs's webgpu backend did not start on ${adapter}`);
+    } else if (!(await tf.setBackend(prefer).catch(() => false))) {
+      await tf.setBackend('cpu');
+    }
     await tf.ready();
     return tf.getBackend();
   })();

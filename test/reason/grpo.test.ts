@@ -60,8 +60,8 @@ test('the tfjs GRPO loss equals the plain reference, with and without KL, off-po
   initLm(other, 6);
   const refModel = new TfLm(cfg, other.values);
   const b = grpoBatch([encode('3 5 7>22='), encode('3 5 7>22='), encode('9+9=')], [encode('3*5+7\n'), encode('7+5\n'), encode('18\n')], groupAdvantages([1, 0, 0.1, 0.1], 2).subarray(0, 3));
-  const lp = tokenLogprobs(model, b);
-  const ref = tokenLogprobs(refModel, b);
+  const lp = await tokenLogprobs(model, b);
+  const ref = await tokenLogprobs(refModel, b);
   // Old log-probabilities shifted by ±0.3 so that some ratios fall outside [0.8, 1.2].
   const old = lp.map((v, i) => v + (i % 3 === 0 ? 0.3 : i % 3 === 1 ? -0.3 : 0));
   for (const [refLp, beta] of [[undefined, 0], [ref, 0.05]] as const) {
@@ -79,20 +79,20 @@ test('the tfjs GRPO loss equals the plain reference, with and without KL, off-po
 
 test('a GRPO gradient step raises the likelihood of the advantaged completion; bit-identical when repeated', async () => {
   await initTf();
-  const run = () => {
+  const run = async () => {
     const p = new ParamSet(lmSpecs(cfg), jsBackend);
     initLm(p, 9);
     const model = new TfLm(cfg, p.values);
     const b = grpoBatch([encode('4+4='), encode('4+4=')], [encode('8\n'), encode('9\n')], groupAdvantages([1, 0], 2));
-    const before = tokenLogprobs(model, b);
-    const { grads } = gradients(model, () => grpoLoss(model, b, before, undefined, 0.2, 0));
+    const before = await tokenLogprobs(model, b);
+    const { grads } = await gradients(model, () => grpoLoss(model, b, before, undefined, 0.2, 0));
     p.values.forEach((v, i) => { for (let j = 0; j < v.length; j++) v[j] -= 0.05 * grads[i][j]; });
     model.assign(p.values);
-    const after = tokenLogprobs(model, b);
+    const after = await tokenLogprobs(model, b);
     model.dispose();
     return { before, after, grads, W: b.T - 1 };
   };
-  const a = run(), again = run();
+  const a = await run(), again = await run();
   assert.deepEqual(a.grads, again.grads);
   // Position 3 predicts the first answer digit from the shared prompt: '8' (advantage +1) against '9' (−1).
   const rowLp = (x: Float32Array, row: number) => x[row * a.W + 3];

@@ -14,6 +14,12 @@ export function gpuDevice(): Promise<GpuHandle> {
   }));
 }
 
+/** navigator.gpu and the adapter's name (gpu.ts's counterpart). */
+export async function navigatorGpu(): Promise<{ gpu: GPU; adapterName: string }> {
+  const h = await gpuDevice();
+  return { gpu: (globalThis as unknown as { navigator: { gpu: GPU } }).navigator.gpu, adapterName: h.adapterName };
+}
+
 async function open(): Promise<GpuHandle> {
   const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
   if (!gpu) throw new Error('this browser has no WebGPU (navigator.gpu): Chrome/Edge 113+, Safari 26+, Firefox 141+ on Windows; a page must be served over https or from localhost');

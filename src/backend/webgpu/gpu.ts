@@ -27,6 +27,15 @@ export function gpuDevice(): Promise<GpuHandle> {
   }));
 }
 
+/**
+ * The `GPU` object (navigator.gpu's type) behind this process's device — Dawn's instance, on which a library that
+ * asks navigator.gpu for an adapter (tfjs's webgpu backend) gets the same adapter.
+ */
+export async function navigatorGpu(): Promise<{ gpu: GPU; adapterName: string }> {
+  const h = await gpuDevice();
+  return { gpu: instances[instances.length - 1], adapterName: h.adapterName };
+}
+
 async function open(): Promise<GpuHandle> {
   // No GPU device node (no /dev/dri render node, no /dev/nvidia*) and no driver named: SwiftShader, named before Dawn
   // loads (the Vulkan loader reads its variables then), so Dawn does not try Mesa's CPU drivers first and complain.
