@@ -20,8 +20,7 @@ import type { ParamSet } from '../nn/params.js';
 import { noiseEpoch, noiseStreams } from './noise.js';
 import { pairOf, signOf } from './noiser.js';
 import { scheduleValue } from './schedule.js';
-import { sanitizeFitness, shapeFitness } from './shaping.js';
-import { validateStrategy, type StrategyConfig, type StrategyState, type TellResult } from './strategy.js';
+import { pairWeights, validateStrategy, type StrategyConfig, type StrategyState, type TellResult } from './strategy.js';
 import type { DeviceTask, Task } from './task.js';
 
 /** What tell() reports (TellResult without the gradient norm, which would need the update read back). */
@@ -233,14 +232,7 @@ export class DeviceEggroll {
   /** One raw fitness per member (higher is better): shaping on the host, then the update on the device; advances a generation. */
   async tell(rawFitness: Float64Array): Promise<DeviceTellResult> {
     const N = this.config.popSize;
-    if (rawFitness.length !== N) throw new RangeError(`tell: expected ${N} fitness values, got ${rawFitness.length}`);
-    const raw = Float64Array.from(rawFitness);
-    const nonFinite = sanitizeFitness(raw);
-    let sum = 0, max = -Infinity, min = Infinity;
-    for (const v of raw) { sum += v; if (v > max) max = v; if (v < min) min = v; }
-    const shaped = shapeFitness(raw, this.config.shaping);
-    const w = new Float32Array(this.pairs);
-    for (let i = 0; i < N; i++) w[pairOf(i, true)] += signOf(i, true) * shaped[i];
+    const { w, sum, max, min, nonFinite } = pairWeights(rawFitness, this.config, true, this.pairs);
     const sigma = this.sigmaAt();
     const lr = scheduleValue(this.config.lr, this.state.generation);
     const g = this.gpu;

@@ -83,6 +83,24 @@ export function validateStrategy(params: ParamSet, c: StrategyConfig): void {
   params.assertFinite();
 }
 
+/**
+ * What tell() takes from the members: the raw fitness sanitised (non-finite → the worst, counted) and shaped, then
+ * per pair w_p = Σ_{i in pair p} f_i·s_i — the only thing the update needs — with the raw fitness's sum, max and min.
+ * Shared by EvolutionStrategy and the device-resident run (es/device-eggroll.ts).
+ */
+export function pairWeights(rawFitness: Float64Array, config: StrategyConfig, antithetic: boolean, pairs: number): { w: Float32Array; sum: number; max: number; min: number; nonFinite: number } {
+  const N = config.popSize;
+  if (rawFitness.length !== N) throw new RangeError(`tell: expected ${N} fitness values, got ${rawFitness.length}`);
+  const raw = Float64Array.from(rawFitness);
+  const nonFinite = sanitizeFitness(raw);
+  let sum = 0, max = -Infinity, min = Infinity;
+  for (const v of raw) { sum += v; if (v > max) max = v; if (v < min) min = v; }
+  const shaped = shapeFitness(raw, config.shaping);
+  const w = new Float32Array(pairs);
+  for (let i = 0; i < N; i++) w[pairOf(i, antithetic)] += signOf(i, antithetic) * shaped[i];
+  return { w, sum, max, min, nonFinite };
+}
+
 export class EvolutionStrategy {
   readonly antithetic: boolean;
   readonly pairs: number;
@@ -161,16 +179,7 @@ export class EvolutionStrategy {
   /** Takes one raw fitness per member (member order; higher is better), updates the parameters, advances a generation. */
   tell(rawFitness: Float64Array): TellResult {
     const N = this.config.popSize;
-    if (rawFitness.length !== N) throw new RangeError(`tell: expected ${N} fitness values, got ${rawFitness.length}`);
-    const raw = Float64Array.from(rawFitness);
-    const nonFinite = sanitizeFitness(raw);
-    let sum = 0, max = -Infinity, min = Infinity;
-    for (const v of raw) { sum += v; if (v > max) max = v; if (v < min) min = v; }
-    const shaped = shapeFitness(raw, this.config.shaping);
-
-    // Per-pair weight w_p = Σ_{i in pair p} f_i·s_i: the only thing the update needs from the members.
-    const w = new Float32Array(this.pairs);
-    for (let i = 0; i < N; i++) w[pairOf(i, this.antithetic)] += signOf(i, this.antithetic) * shaped[i];
+    const { w, sum, max, min, nonFinite } = pairWeights(rawFitness, this.config, this.antithetic, this.pairs);
     const sigma = this.sigmaAt();
     const lr = scheduleValue(this.config.lr, this.state.generation);
     const noiser = this.ask().noiser as PerturbedNoiser;

@@ -13,7 +13,7 @@ import { LocalTrainer } from '../es/local-trainer.js';
 import { inference, UNPERTURBED } from '../es/population.js';
 import { Mlp } from '../nn/mlp.js';
 import { ParamSet } from '../nn/params.js';
-import { strategyFor, taskOptionsFor, type PolicyConfig } from '../rl/config.js';
+import { strategyFor, taskOptionsFor, type PolicyConfig, type RlRunConfig } from '../rl/config.js';
 import { createTask, policyConfig, type RlTask } from '../rl/task.js';
 import { outputsToActions } from '../rl/policy.js';
 import { make } from '../rl/gym/make.js';
@@ -82,27 +82,13 @@ async function trainOnGpu(settings: Settings, me: number): Promise<void> {
   const dev = await DeviceEggroll.create(gpu, task.mlp, trainer.params, strategyFor(config));
   try {
     policy = { config, task, params: trainer.params, backend, generation: 0 };
-    const play = episodePlayer(task, config, backend);
     post({ type: 'started', backend: `webgpu (${gpu.gpu.adapterName})`, threads: 1, crossOriginIsolated: scope.crossOriginIsolated === true });
-    for (let g = 0; g < config.gens; g++) {
-      const steps0 = task.profile[3];
-      const t0 = performance.now();
+    const finished = await generations(config, task, trainer.params, backend, me, async () => {
       const info = await deviceGeneration(dev, task, trainer.fitness, trainer.aux);
       await dev.toHost();
-      const ms = performance.now() - t0;
-      policy.generation = dev.generation;
-      const { frames, obsDim, episodeReturn } = play(trainer.params, config.seed + g);
-      post({
-        type: 'generation', generation: info.generation, mean: info.meanFitness, max: info.maxFitness, ms,
-        memberStepsPerSecond: ((task.profile[3] - steps0) * 1000) / ms, frames, obsDim, episodeReturn,
-      }, [frames.buffer as ArrayBuffer]);
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      if (run !== me) {
-        post({ type: 'stopped', generation: info.generation });
-        return;
-      }
-    }
-    post({ type: 'done', generations: config.gens, parallelCalls: 0 });
+      return { info, done: dev.generation };
+    });
+    if (finished) post({ type: 'done', generations: config.gens, parallelCalls: 0 });
   } finally {
     dev.dispose();
   }
@@ -116,27 +102,37 @@ async function train(settings: Settings, me: number): Promise<void> {
   task.profile = new Float64Array(4); // [3] counts member-steps
   const trainer = new LocalTrainer(task, backend, strategyFor(config));
   policy = { config, task, params: trainer.params, backend, generation: 0 };
-  const play = episodePlayer(task, config, backend);
   post({ type: 'started', backend: backend.name, threads: backend.threads, crossOriginIsolated: scope.crossOriginIsolated === true });
+  // `done`: generations done, as a checkpoint counts them (info.generation is the one just run, from 0).
+  const finished = await generations(config, task, trainer.params, backend, me, async () => ({ info: trainer.step(), done: trainer.generation }));
+  if (finished) post({ type: 'done', generations: config.gens, parallelCalls: backend.parallelCalls });
+}
+
+/**
+ * A run's generations, CPU or GPU alike: each `step`, then an episode of the policy after it, reported to the page.
+ * Between generations a 'stop' or a new 'start' gets in; returns false when the run was superseded.
+ */
+async function generations(config: RlRunConfig, task: RlTask, params: ParamSet, backend: Backend, me: number,
+  step: () => Promise<{ info: { generation: number; meanFitness: number; maxFitness: number }; done: number }>): Promise<boolean> {
+  const play = episodePlayer(task, config, backend);
   for (let g = 0; g < config.gens; g++) {
-    const steps0 = task.profile[3];
+    const steps0 = task.profile![3];
     const t0 = performance.now();
-    const info = trainer.step();
+    const { info, done } = await step();
     const ms = performance.now() - t0;
-    policy.generation = trainer.generation; // generations done, as a checkpoint counts them (info.generation is the one just run, from 0)
-    const { frames, obsDim, episodeReturn } = play(trainer.params, config.seed + g);
+    policy!.generation = done;
+    const { frames, obsDim, episodeReturn } = play(params, config.seed + g);
     post({
       type: 'generation', generation: info.generation, mean: info.meanFitness, max: info.maxFitness, ms,
-      memberStepsPerSecond: ((task.profile[3] - steps0) * 1000) / ms, frames, obsDim, episodeReturn,
+      memberStepsPerSecond: ((task.profile![3] - steps0) * 1000) / ms, frames, obsDim, episodeReturn,
     }, [frames.buffer as ArrayBuffer]);
-    // Let a 'stop' or a new 'start' in: the loop is superseded once `run` moves on.
     await new Promise((resolve) => setTimeout(resolve, 0));
     if (run !== me) {
       post({ type: 'stopped', generation: info.generation });
-      return;
+      return false;
     }
   }
-  post({ type: 'done', generations: config.gens, parallelCalls: backend.parallelCalls });
+  return true;
 }
 
 /** Loads a policy file (export or checkpoint) and plays one episode of it (seed: its run's). */

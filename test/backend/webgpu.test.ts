@@ -10,16 +10,9 @@ import assert from 'node:assert/strict';
 import { jsBackend } from '../../src/backend/index.js';
 import { GpuKernels } from '../../src/backend/webgpu/compute.js';
 import { philox4x32 } from '../../src/rng/philox.js';
+import { webGpuForTests } from '../helpers/webgpu.js';
 
-let gpu: GpuKernels | undefined;
-let why = '';
-try {
-  gpu = await GpuKernels.open();
-} catch (e) {
-  why = (e as Error).message;
-}
-// Where a machine has neither a GPU nor the packages .ci/run installs, say so rather than fail.
-const skip = gpu ? false : `no WebGPU adapter here: ${why}`;
+const { gpu, skip } = await webGpuForTests();
 
 function rng(seed: number) {
   let s = seed >>> 0 || 1;

@@ -8,7 +8,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { jsBackend } from '../../src/backend/index.js';
-import { GpuKernels } from '../../src/backend/webgpu/compute.js';
+import { webGpuForTests } from '../helpers/webgpu.js';
 import { ParamSet } from '../../src/nn/params.js';
 import { Mlp, initMlp, mlpSpecs, type MlpConfig } from '../../src/nn/mlp.js';
 import { EvolutionStrategy, type StrategyConfig } from '../../src/es/strategy.js';
@@ -17,14 +17,7 @@ import { noiseStreams } from '../../src/es/noise.js';
 import { inference } from '../../src/es/population.js';
 import { fillNormalsRef } from '../../src/rng/normal.js';
 
-let gpu: GpuKernels | undefined;
-let why = '';
-try {
-  gpu = await GpuKernels.open();
-} catch (e) {
-  why = (e as Error).message;
-}
-const skip = gpu ? false : `no WebGPU adapter here: ${why}`;
+const { gpu, skip } = await webGpuForTests();
 
 /** max |a − b| / (1 + |b|) */
 function maxRelErr(a: Float32Array, b: Float32Array): number {

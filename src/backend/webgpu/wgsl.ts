@@ -89,14 +89,10 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
 `;
 
 /**
- * Philox4x32-10 words on the device: block b0 + t of the stream (key0, key1; counter words c1, c2, c3) into
- * out[4t .. 4t+4), the same words rng/philox.ts gives (the 32×32 → 64-bit product is built from 16-bit halves).
+ * Philox4x32-10 in WGSL, shared by the kernels that draw (rng/philox.ts's rounds and constants; the 32×32 → 64-bit
+ * product is built from 16-bit halves, WGSL having no 64-bit integers).
  */
-export const PHILOX_WGSL = /* wgsl */ `
-struct Stream { key0: u32, key1: u32, c1: u32, c2: u32, c3: u32, b0: u32, blocks: u32, pad: u32 }
-@group(0) @binding(0) var<uniform> s: Stream;
-@group(0) @binding(1) var<storage, read_write> out: array<u32>;
-
+const PHILOX_FN = /* wgsl */ `
 fn mulhilo(a: u32, b: u32) -> vec2u {
   let a0 = a & 0xffffu; let a1 = a >> 16u;
   let b0 = b & 0xffffu; let b1 = b >> 16u;
@@ -106,18 +102,34 @@ fn mulhilo(a: u32, b: u32) -> vec2u {
   return vec2u(hi, a * b);
 }
 
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) g: vec3u) {
-  let t = g.x;
-  if (t >= s.blocks) { return; }
-  var c = vec4u(s.b0 + t, s.c1, s.c2, s.c3);
-  var k0 = s.key0; var k1 = s.key1;
+fn philox4x32(counter: vec4u, key0: u32, key1: u32) -> vec4u {
+  var c = counter;
+  var k0 = key0; var k1 = key1;
   for (var r = 0u; r < 10u; r++) {
     let p0 = mulhilo(0xD2511F53u, c.x);
     let p1 = mulhilo(0xCD9E8D57u, c.z);
     c = vec4u(p1.x ^ c.y ^ k0, p1.y, p0.x ^ c.w ^ k1, p0.y);
     k0 = k0 + 0x9E3779B9u; k1 = k1 + 0xBB67AE85u;
   }
+  return c;
+}
+`;
+
+/**
+ * Philox4x32-10 words on the device: block b0 + t of the stream (key0, key1; counter words c1, c2, c3) into
+ * out[4t .. 4t+4), the same words rng/philox.ts gives.
+ */
+export const PHILOX_WGSL = /* wgsl */ `
+struct Stream { key0: u32, key1: u32, c1: u32, c2: u32, c3: u32, b0: u32, blocks: u32, pad: u32 }
+@group(0) @binding(0) var<uniform> s: Stream;
+@group(0) @binding(1) var<storage, read_write> out: array<u32>;
+
+${PHILOX_FN}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3u) {
+  let t = g.x;
+  if (t >= s.blocks) { return; }
+  let c = philox4x32(vec4u(s.b0 + t, s.c1, s.c2, s.c3), s.key0, s.key1);
   out[4u * t] = c.x; out[4u * t + 1u] = c.y; out[4u * t + 2u] = c.z; out[4u * t + 3u] = c.w;
 }
 `;
@@ -187,27 +199,7 @@ struct Stream { key0: u32, key1: u32, c2: u32, c3: u32, pairStart: u32, len: u32
 @group(0) @binding(0) var<uniform> s: Stream;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 
-fn mulhilo(a: u32, b: u32) -> vec2u {
-  let a0 = a & 0xffffu; let a1 = a >> 16u;
-  let b0 = b & 0xffffu; let b1 = b >> 16u;
-  let p00 = a0 * b0; let p01 = a0 * b1; let p10 = a1 * b0; let p11 = a1 * b1;
-  let mid = (p00 >> 16u) + (p01 & 0xffffu) + (p10 & 0xffffu);
-  let hi = p11 + (p01 >> 16u) + (p10 >> 16u) + (mid >> 16u);
-  return vec2u(hi, a * b);
-}
-
-fn philox(b: u32, c1: u32) -> vec4u {
-  var c = vec4u(b, c1, s.c2, s.c3);
-  var k0 = s.key0; var k1 = s.key1;
-  for (var r = 0u; r < 10u; r++) {
-    let p0 = mulhilo(0xD2511F53u, c.x);
-    let p1 = mulhilo(0xCD9E8D57u, c.z);
-    c = vec4u(p1.x ^ c.y ^ k0, p1.y, p0.x ^ c.w ^ k1, p0.y);
-    k0 = k0 + 0x9E3779B9u; k1 = k1 + 0xBB67AE85u;
-  }
-  return c;
-}
-
+${PHILOX_FN}
 const LN2 = 0.6931471805599453;
 
 // 2·atanh(s) = ln((1 + s)/(1 − s)), for |s| ≤ 1/3.
@@ -264,7 +256,7 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
   let b = g.x;
   let p = g.y;
   if (p >= s.pairs || 4u * b >= s.len) { return; }
-  let w = philox(b, s.pairStart + p);
+  let w = philox4x32(vec4u(b, s.pairStart + p, s.c2, s.c3), s.key0, s.key1);
   let r0 = sqrt(-2.0 * logUnit(w.x));
   let cs0 = cosSinTurn(w.y);
   let r1 = sqrt(-2.0 * logUnit(w.z));
