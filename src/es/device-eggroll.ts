@@ -47,7 +47,7 @@ export class DeviceEggroll {
   private readonly bt: GPUBuffer[] = [];
   private readonly dense: GPUBuffer[] = [];
   private readonly scaledA: GPUBuffer;
-  private readonly pairWeights: GPUBuffer;
+  private readonly pairWeightBuf: GPUBuffer;
   /** Stand-ins for moments an optimiser does not keep (two: a dispatch may not bind one writable buffer twice). */
   private readonly unusedM: GPUBuffer;
   private readonly unusedV: GPUBuffer;
@@ -91,7 +91,7 @@ export class DeviceEggroll {
       widest = Math.max(widest, this.pairs * l.r * l.m);
     }
     this.scaledA = gpu.storage(widest * 4);
-    this.pairWeights = gpu.storage(this.pairs * 4);
+    this.pairWeightBuf = gpu.storage(this.pairs * 4);
     this.state = { generation: 0, optimizer: { step: 0, m: [], v: [] } };
   }
 
@@ -236,14 +236,14 @@ export class DeviceEggroll {
     const sigma = this.sigmaAt();
     const lr = scheduleValue(this.config.lr, this.state.generation);
     const g = this.gpu;
-    g.write(this.pairWeights, w);
+    g.write(this.pairWeightBuf, w);
     const enc = g.device.createCommandEncoder();
     this.encodeNoise(enc);
     for (const l of this.layers) {
       // g = σ/(√r·√N)·(diag w·A)ᵀ·B: one GEMM over the stacked factors (strategies/directions.ts).
-      g.encodeScaleRows(enc, this.pairs, l.r, l.m, this.pairWeights, this.at[l.w], this.scaledA);
+      g.encodeScaleRows(enc, this.pairs, l.r, l.m, this.pairWeightBuf, this.at[l.w], this.scaledA);
       g.encodeSgemm(enc, true, false, l.m, l.n, this.pairs * l.r, sigma / (Math.sqrt(l.r) * Math.sqrt(N)), this.scaledA, this.bt[l.w], 0, this.grad[l.w]);
-      if (l.denseBias) g.encodeDenseDirection(enc, this.pairs, l.m, sigma / Math.sqrt(N), this.pairWeights, this.dense[l.b], this.grad[l.b]);
+      if (l.denseBias) g.encodeDenseDirection(enc, this.pairs, l.m, sigma / Math.sqrt(N), this.pairWeightBuf, this.dense[l.b], this.grad[l.b]);
     }
     const step = this.optimizerStep(lr);
     this.params.specs.forEach((s, pid) => {
@@ -282,7 +282,7 @@ export class DeviceEggroll {
   }
 
   dispose(): void {
-    const all = new Set([...(this.acts ?? []), ...this.theta, ...this.grad, ...this.moment1, ...this.moment2, ...this.at, ...this.bt, ...this.dense, this.scaledA, this.pairWeights, this.unusedM, this.unusedV]);
+    const all = new Set([...(this.acts ?? []), ...this.theta, ...this.grad, ...this.moment1, ...this.moment2, ...this.at, ...this.bt, ...this.dense, this.scaledA, this.pairWeightBuf, this.unusedM, this.unusedV]);
     for (const b of all) b?.destroy();
   }
 }

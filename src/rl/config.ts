@@ -81,6 +81,8 @@ export function resolveRlConfig(env: string, overrides: Partial<RlRunConfig> = {
   if (c.shaping === 'group' && (!c.groupSize || c.pop % c.groupSize !== 0)) throw new InputError(`--shaping group needs --group-size dividing --pop ${c.pop}`);
   const widest = Math.max(...[def.observationSpace.dim, ...c.hidden].map((a, i, arr) => (i + 1 < arr.length ? Math.min(a, arr[i + 1]) : 0)));
   if (c.algo === 'eggroll' && c.rank > widest) throw new InputError(`--rank must be in [1, ${widest}] for this policy (min(m, n) of its largest matrix), got ${c.rank}`);
+  // --backend webgpu with EGGROLL is the device-resident run (es/device-eggroll.ts): its epilogue has these activations.
+  if ((c.backend as string) === 'webgpu' && c.algo === 'eggroll' && c.activation === 'pqn') throw new InputError(`--activation pqn has no GPU kernel: --backend webgpu takes --activation tanh, relu or identity (or use another backend)`);
   return c;
 }
 

@@ -161,6 +161,12 @@ describe('bad inputs and faults', { concurrency: 4 }, () => {
     assert.equal((await cli(['eval', dir, '--episodes', '1'])).code, 0);
   });
 
+  test('train --backend webgpu with an activation the GPU has no kernel for: one line, nothing written (checked before the device opens)', async () => {
+    const dir = join(root, 'webgpu-pqn');
+    oneLine(await cli(['train', 'cartpole', '--backend', 'webgpu', '--activation', 'pqn', '--out', dir]), /--activation pqn has no GPU kernel: --backend webgpu takes --activation tanh, relu or identity/);
+    assert.ok(!existsSync(dir));
+  });
+
   test('--out that is a regular file is refused; the file is untouched', async () => {
     const f = join(root, 'a-file');
     writeFileSync(f, 'keep me');
