@@ -1,0 +1,166 @@
+/**
+ * CMA-ES on a flat vector (Hansen, "The CMA Evolution Strategy: A Tutorial", arXiv:1604.00772, Table 1 and
+ * Figure 6; the same defaults as pycma's purecma): weighted recombination of the best μ of λ candidates, cumulative
+ * step-size adaptation, the rank-one and rank-μ covariance updates, and the eigendecomposition of C refreshed every
+ * λ/((c₁ + c_μ)·d·10) generations. It minimises; `optimize` (optimize.ts) turns a maximisation into this.
+ *
+ * Deterministic: candidate k of generation g draws its d normals from its own Philox stream (seed, 'cmae', g, k), the
+ * arithmetic is +, −, ×, ÷, √ and the project's exp/log, and ties in fitness keep candidate order — the same seed
+ * gives the same bits on every engine, and the state (mean, σ, C, paths, generation) is the whole of a run.
+ */
+import { exp, log, pow } from '../../math/index.js';
+import { namedStream, PhiloxStream } from '../../rng/stream.js';
+import { symmetricEigen } from './linalg.js';
+
+export interface CmaEsOptions {
+  /** λ, candidates per generation (default 4 + ⌊3 ln d⌋). */
+  popSize?: number;
+  seed?: number;
+}
+
+export class CmaEs {
+  readonly d: number;
+  readonly lambda: number;
+  readonly mu: number;
+  readonly weights: Float64Array;
+  readonly muEff: number;
+  readonly cSigma: number;
+  readonly dSigma: number;
+  readonly cc: number;
+  readonly c1: number;
+  readonly cMu: number;
+  /** E‖N(0, I)‖. */
+  readonly chiN: number;
+  readonly seed: number;
+
+  mean: Float64Array;
+  sigma: number;
+  /** C, row-major d×d. */
+  readonly C: Float64Array;
+  /** C = B·diag(D²)·Bᵀ, as of the last eigendecomposition. */
+  private B: Float64Array;
+  private D: Float64Array;
+  readonly pSigma: Float64Array;
+  readonly pc: Float64Array;
+  generation = 0;
+  private eigenAt = 0;
+  /** This generation's candidates' y = B·D·z (x = mean + σ·y), kept from ask() for tell(). */
+  private ys: Float64Array[] = [];
+
+  constructor(x0: ArrayLike<number>, sigma0: number, opts: CmaEsOptions = {}) {
+    const d = x0.length;
+    if (d < 1) throw new RangeError('CMA-ES: x0 must have at least one coordinate');
+    if (!(sigma0 > 0) || !Number.isFinite(sigma0)) throw new RangeError(`CMA-ES: sigma0 must be a finite number > 0, got ${sigma0}`);
+    const lambda = opts.popSize ?? 4 + Math.floor(3 * log(d));
+    if (!Number.isInteger(lambda) || lambda < 2) throw new RangeError(`CMA-ES: popSize must be an integer ≥ 2, got ${lambda}`);
+    this.d = d;
+    this.lambda = lambda;
+    this.seed = opts.seed ?? 0;
+    const mu = Math.floor(lambda / 2);
+    this.mu = mu;
+    const w = new Float64Array(mu);
+    for (let i = 0; i < mu; i++) w[i] = log(mu + 0.5) - log(i + 1);
+    let sw = 0;
+    for (const v of w) sw += v;
+    let sw2 = 0;
+    for (let i = 0; i < mu; i++) { w[i] /= sw; sw2 += w[i] * w[i]; }
+    this.weights = w;
+    const muEff = 1 / sw2;
+    this.muEff = muEff;
+    this.cSigma = (muEff + 2) / (d + muEff + 5);
+    this.dSigma = 1 + 2 * Math.max(0, Math.sqrt((muEff - 1) / (d + 1)) - 1) + this.cSigma;
+    this.cc = (4 + muEff / d) / (d + 4 + (2 * muEff) / d);
+    this.c1 = 2 / ((d + 1.3) * (d + 1.3) + muEff);
+    this.cMu = Math.min(1 - this.c1, (2 * (muEff - 2 + 1 / muEff)) / ((d + 2) * (d + 2) + muEff));
+    this.chiN = Math.sqrt(d) * (1 - 1 / (4 * d) + 1 / (21 * d * d));
+    this.mean = Float64Array.from(x0);
+    this.sigma = sigma0;
+    this.C = new Float64Array(d * d);
+    this.B = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) { this.C[i * d + i] = 1; this.B[i * d + i] = 1; }
+    this.D = new Float64Array(d).fill(1);
+    this.pSigma = new Float64Array(d);
+    this.pc = new Float64Array(d);
+  }
+
+  /** λ candidates x_k = mean + σ·B·D·z_k, z_k ~ N(0, I) from stream (seed, 'cmae', generation, k). */
+  ask(): Float64Array[] {
+    const { d, B, D } = this;
+    const xs: Float64Array[] = [];
+    this.ys = [];
+    const z = new Float64Array(d);
+    for (let k = 0; k < this.lambda; k++) {
+      const s = new PhiloxStream(namedStream(this.seed, 'cmae', this.generation, k));
+      for (let i = 0; i < d; i++) z[i] = D[i] * s.normal();
+      const y = new Float64Array(d), x = new Float64Array(d);
+      for (let i = 0; i < d; i++) {
+        let acc = 0;
+        for (let j = 0; j < d; j++) acc += B[i * d + j] * z[j];
+        y[i] = acc;
+        x[i] = this.mean[i] + this.sigma * acc;
+      }
+      this.ys.push(y);
+      xs.push(x);
+    }
+    return xs;
+  }
+
+  /** Takes the fitness of the candidates ask() gave (lower is better; finite), and moves the distribution. */
+  tell(fitness: ArrayLike<number>): void {
+    const { d, mu, weights: w, lambda } = this;
+    if (this.ys.length !== lambda) throw new Error('CMA-ES: tell() needs the candidates of an ask() first');
+    if (fitness.length !== lambda) throw new RangeError(`CMA-ES: expected ${lambda} fitness values, got ${fitness.length}`);
+    const order = Array.from({ length: lambda }, (_, k) => k).sort((a, b) => fitness[a] - fitness[b] || a - b);
+    // y_w = Σ w_i y_{i:λ}; the mean moves by σ·y_w.
+    const yw = new Float64Array(d);
+    for (let i = 0; i < mu; i++) { const y = this.ys[order[i]]; for (let j = 0; j < d; j++) yw[j] += w[i] * y[j]; }
+    for (let j = 0; j < d; j++) this.mean[j] += this.sigma * yw[j];
+    // p_σ ← (1 − c_σ)p_σ + √(c_σ(2 − c_σ)μ_eff)·C^{−1/2}·y_w, with C^{−1/2} = B·D⁻¹·Bᵀ.
+    const { B, D, cSigma, cc, c1, cMu } = this;
+    const t = new Float64Array(d);
+    for (let k = 0; k < d; k++) { let acc = 0; for (let i = 0; i < d; i++) acc += B[i * d + k] * yw[i]; t[k] = acc / D[k]; }
+    const ks = Math.sqrt(cSigma * (2 - cSigma) * this.muEff);
+    let ps2 = 0;
+    for (let i = 0; i < d; i++) {
+      let acc = 0;
+      for (let k = 0; k < d; k++) acc += B[i * d + k] * t[k];
+      this.pSigma[i] = (1 - cSigma) * this.pSigma[i] + ks * acc;
+      ps2 += this.pSigma[i] * this.pSigma[i];
+    }
+    const psNorm = Math.sqrt(ps2);
+    // h_σ stalls p_c while the step size is still adapting (‖p_σ‖ too large for its age).
+    const hSigma = psNorm / Math.sqrt(1 - pow(1 - cSigma, 2 * (this.generation + 1))) < (1.4 + 2 / (d + 1)) * this.chiN ? 1 : 0;
+    const kc = hSigma * Math.sqrt(cc * (2 - cc) * this.muEff);
+    for (let i = 0; i < d; i++) this.pc[i] = (1 - cc) * this.pc[i] + kc * yw[i];
+    // C ← (1 − c₁ − c_μ + (1 − h_σ)c₁c_c(2 − c_c))·C + c₁·p_c p_cᵀ + c_μ·Σ w_i y_i y_iᵀ.
+    const keep = 1 - c1 - cMu + (1 - hSigma) * c1 * cc * (2 - cc);
+    for (let i = 0; i < d; i++) {
+      for (let j = 0; j <= i; j++) {
+        let rankMu = 0;
+        for (let r = 0; r < mu; r++) { const y = this.ys[order[r]]; rankMu += w[r] * y[i] * y[j]; }
+        const v = keep * this.C[i * d + j] + c1 * this.pc[i] * this.pc[j] + cMu * rankMu;
+        this.C[i * d + j] = v;
+        this.C[j * d + i] = v;
+      }
+    }
+    this.sigma *= exp((cSigma / this.dSigma) * (psNorm / this.chiN - 1));
+    this.generation++;
+    this.ys = [];
+    if (this.generation - this.eigenAt >= lambda / ((c1 + cMu) * d * 10)) this.refreshEigen();
+  }
+
+  /** B and D from C (eigenvalues below 1e-300 clamped, so D stays positive). */
+  private refreshEigen(): void {
+    const { values, vectors } = symmetricEigen(this.C, this.d);
+    this.B = vectors;
+    this.D = values.map((v) => Math.sqrt(Math.max(v, 1e-300)));
+    this.eigenAt = this.generation;
+  }
+
+  /** The condition number of C (max/min eigenvalue), as of the last eigendecomposition. */
+  get conditionNumber(): number {
+    let lo = Infinity, hi = 0;
+    for (const v of this.D) { lo = Math.min(lo, v * v); hi = Math.max(hi, v * v); }
+    return hi / lo;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * `optimize(f, x0, options)`: black-box optimisation of a function of a flat vector in one call (issue 31, first
+ * part: CMA-ES). The direction is never guessed: exactly one of `minimize: true` or `maximize: true`. `f` may return
+ * a number or a Promise (a generation's candidates are then evaluated concurrently). A non-finite value (NaN, ±Inf)
+ * ranks last and is counted; it never enters the distribution's state.
+ */
+import { CmaEs } from './cma-es.js';
+
+/** What `onGeneration` gets, once per generation (the same fields a metrics.jsonl row would hold). */
+export interface GenerationRecord {
+  generation: number;
+  evals: number;
+  /** In the caller's direction (minimised or maximised values as `f` returned them). */
+  best: number;
+  mean: number;
+  std: number;
+  sigma: number;
+  nonFinite: number;
+  seconds: number;
+}
+
+export interface OptimizeOptions {
+  /** The strategy: 'cma-es' (the default; more to come with issue 31). */
+  algo?: 'cma-es';
+  /** Initial step size: about a quarter of the range where the optimum may be. */
+  sigma0: number;
+  minimize?: boolean;
+  maximize?: boolean;
+  popSize?: number;
+  seed?: number;
+  /** Stop once this many evaluations are spent (default 1000·(d + 2)²). */
+  maxEvals?: number;
+  maxSeconds?: number;
+  /** Stop once a candidate is at least this good. */
+  target?: number;
+  onGeneration?: (r: GenerationRecord) => void;
+}
+
+export type StopReason = 'target' | 'maxEvals' | 'maxSeconds' | 'tolX' | 'conditionCov';
+
+export interface OptimizeResult {
+  /** The best candidate seen and its value. */
+  x: Float64Array;
+  f: number;
+  evals: number;
+  generations: number;
+  stopReason: StopReason;
+  history: GenerationRecord[];
+}
+
+export async function optimize(f: (x: Float64Array) => number | Promise<number>, x0: ArrayLike<number>, opts: OptimizeOptions): Promise<OptimizeResult> {
+  if (Boolean(opts.minimize) === Boolean(opts.maximize)) throw new RangeError('optimize: say which way: exactly one of { minimize: true } or { maximize: true }');
+  if ((opts.algo ?? 'cma-es') !== 'cma-es') throw new RangeError(`optimize: algo must be 'cma-es', got '${opts.algo}'`);
+  const sign = opts.minimize ? 1 : -1;
+  const es = new CmaEs(x0, opts.sigma0, { popSize: opts.popSize, seed: opts.seed });
+  const d = es.d;
+  const maxEvals = opts.maxEvals ?? 1000 * (d + 2) * (d + 2);
+  if (!(maxEvals >= 1)) throw new RangeError(`optimize: maxEvals must be ≥ 1, got ${maxEvals}`);
+  const t0 = performance.now();
+  let evals = 0;
+  let best = { x: Float64Array.from(x0), f: NaN, key: Infinity };
+  const history: GenerationRecord[] = [];
+  for (;;) {
+    const xs = es.ask();
+    const raw = await Promise.all(xs.map((x) => f(x)));
+    evals += xs.length;
+    let nonFinite = 0, sum = 0, sum2 = 0, finite = 0;
+    // Minimised internally: non-finite values rank last.
+    const keys = raw.map((v, k) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) { nonFinite++; return Infinity; }
+      sum += v; sum2 += v * v; finite++;
+      const key = sign * v;
+      if (key < best.key) best = { x: Float64Array.from(xs[k]), f: v, key };
+      return key;
+    });
+    es.tell(keys);
+    const mean = finite ? sum / finite : NaN;
+    const rec: GenerationRecord = {
+      generation: es.generation - 1, evals, best: best.f, mean, std: finite > 1 ? Math.sqrt(Math.max(0, sum2 / finite - mean * mean)) : 0,
+      sigma: es.sigma, nonFinite, seconds: (performance.now() - t0) / 1000,
+    };
+    history.push(rec);
+    opts.onGeneration?.(rec);
+    let stop: StopReason | undefined;
+    if (opts.target !== undefined && best.key <= sign * opts.target) stop = 'target';
+    else if (evals >= maxEvals) stop = 'maxEvals';
+    else if (opts.maxSeconds !== undefined && rec.seconds >= opts.maxSeconds) stop = 'maxSeconds';
+    else if (es.sigma * Math.sqrt(Math.max(...Array.from({ length: d }, (_, i) => es.C[i * d + i]))) < 1e-12 * opts.sigma0) stop = 'tolX';
+    else if (es.conditionNumber > 1e14) stop = 'conditionCov';
+    if (stop) return { x: best.x, f: best.f, evals, generations: es.generation, stopReason: stop, history };
+  }
+}
