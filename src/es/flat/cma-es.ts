@@ -4,12 +4,14 @@
  * step-size adaptation, the rank-one and rank-μ covariance updates, and the eigendecomposition of C refreshed every
  * λ/((c₁ + c_μ)·d·10) generations. It minimises; `optimize` (optimize.ts) turns a maximisation into this.
  *
- * Deterministic: candidate k of generation g draws its d normals from its own Philox stream (seed, 'cmae', g, k), the
- * arithmetic is +, −, ×, ÷, √ and the project's exp/log, and ties in fitness keep candidate order — the same seed
- * gives the same bits on every engine, and the state (mean, σ, C, paths, generation) is the whole of a run.
+ * Deterministic: candidate k of generation g draws its d normals from its own Philox stream (seed, 'cmae', g, k;
+ * rng/normal.ts's arithmetic-only Box–Muller); the update uses +, −, ×, ÷, √ and the project's exp/log/pow; ties in
+ * fitness keep candidate order. The same seed gives the same bits on every engine, and the state (mean, σ, C, paths,
+ * generation) is the whole of a run.
  */
 import { exp, log, pow } from '../../math/index.js';
-import { namedStream, PhiloxStream } from '../../rng/stream.js';
+import { namedStream } from '../../rng/stream.js';
+import { fillNormals } from '../../rng/normal.js';
 import { symmetricEigen } from './linalg.js';
 
 export interface CmaEsOptions {
@@ -90,8 +92,8 @@ export class CmaEs {
     this.ys = [];
     const z = new Float64Array(d);
     for (let k = 0; k < this.lambda; k++) {
-      const s = new PhiloxStream(namedStream(this.seed, 'cmae', this.generation, k));
-      for (let i = 0; i < d; i++) z[i] = D[i] * s.normal();
+      fillNormals(namedStream(this.seed, 'cmae', this.generation, k), 0, z, 0, d);
+      for (let i = 0; i < d; i++) z[i] *= D[i];
       const y = new Float64Array(d), x = new Float64Array(d);
       for (let i = 0; i < d; i++) {
         let acc = 0;
