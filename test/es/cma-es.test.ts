@@ -1,5 +1,5 @@
 /**
- * CMA-ES (src/es/flat/): the Jacobi eigendecomposition against its definition, the strategy's constants against
+ * CMA-ES (src/es/flat/): the eigendecomposition (Householder + QL) against its definition, the strategy's constants against
  * Hansen's tutorial (arXiv:1604.00772, Table 1) at d = 10, one generation's update against a plain re-computation of
  * the tutorial's equations, determinism, and convergence through `optimize` on sphere, ellipsoid and Rosenbrock in
  * d = 10 to 1e-8. Published behaviour to compare with: CMA-ES needs about 1,500 evaluations for sphere, ~6,000 for
@@ -12,27 +12,39 @@ import { symmetricEigen } from '../../src/es/flat/linalg.js';
 import { CmaEs } from '../../src/es/flat/cma-es.js';
 import { optimize } from '../../src/es/flat/optimize.js';
 
-test('symmetricEigen: A·v = λ·v for every pair, orthonormal vectors (a random 12×12 and a diagonal one)', () => {
-  const d = 12;
+test('symmetricEigen: A·v = λ·v for every pair and orthonormal vectors (random 12×12 and 60×60, a repeated eigenvalue, a diagonal)', () => {
   let s = 7;
   const r = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32 - 0.5; };
-  const a = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) { const v = r(); a[i * d + j] = v; a[j * d + i] = v; }
-  const { values, vectors } = symmetricEigen(a, d);
-  for (let k = 0; k < d; k++) {
-    for (let i = 0; i < d; i++) {
-      let av = 0;
-      for (let j = 0; j < d; j++) av += a[i * d + j] * vectors[j * d + k];
-      assert.ok(Math.abs(av - values[k] * vectors[i * d + k]) < 1e-12, `A·v ≠ λ·v at (${i}, ${k})`);
+  const check = (a: Float64Array, d: number) => {
+    const { values, vectors } = symmetricEigen(a, d);
+    const scale = Math.max(1, ...Array.from(values, Math.abs));
+    for (let k = 0; k < d; k++) {
+      for (let i = 0; i < d; i++) {
+        let av = 0;
+        for (let j = 0; j < d; j++) av += a[i * d + j] * vectors[j * d + k];
+        assert.ok(Math.abs(av - values[k] * vectors[i * d + k]) < 1e-12 * scale, `A·v ≠ λ·v at (${i}, ${k}) for d = ${d}`);
+      }
+      for (let l = 0; l < d; l++) {
+        let dot = 0;
+        for (let i = 0; i < d; i++) dot += vectors[i * d + k] * vectors[i * d + l];
+        assert.ok(Math.abs(dot - (k === l ? 1 : 0)) < 1e-12, `vectors ${k}, ${l} not orthonormal for d = ${d}`);
+      }
     }
-    for (let l = 0; l < d; l++) {
-      let dot = 0;
-      for (let i = 0; i < d; i++) dot += vectors[i * d + k] * vectors[i * d + l];
-      assert.ok(Math.abs(dot - (k === l ? 1 : 0)) < 1e-12);
-    }
+    return values;
+  };
+  for (const d of [12, 60]) {
+    const a = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) { const v = r(); a[i * d + j] = v; a[j * d + i] = v; }
+    check(a, d);
   }
-  const diag = symmetricEigen(Float64Array.from([3, 0, 0, 5]), 2);
-  assert.deepEqual(Array.from(diag.values), [3, 5]);
+  // I + u·uᵀ: eigenvalue 1 repeated d − 1 times, and 1 + ‖u‖².
+  const d = 8, u = Array.from({ length: d }, () => r());
+  const a = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) a[i * d + j] = (i === j ? 1 : 0) + u[i] * u[j];
+  const vals = Array.from(check(a, d)).sort((x, y) => x - y);
+  vals.slice(0, d - 1).forEach((v) => assert.ok(Math.abs(v - 1) < 1e-12));
+  assert.ok(Math.abs(vals[d - 1] - (1 + u.reduce((t, x) => t + x * x, 0))) < 1e-12);
+  assert.deepEqual(Array.from(symmetricEigen(Float64Array.from([3, 0, 0, 5]), 2).values).sort(), [3, 5]);
 });
 
 test('CMA-ES constants at d = 10 are the tutorial\'s (λ = 10, μ = 5, μ_eff, c_σ, d_σ, c_c, c₁, c_μ, E‖N(0, I)‖)', () => {

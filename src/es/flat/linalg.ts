@@ -1,52 +1,160 @@
 /**
- * The small dense linear algebra CMA-ES needs, on row-major Float64Arrays: the symmetric eigendecomposition by the
- * cyclic Jacobi method (rotations in a fixed order, so the same matrix gives the same bits everywhere; O(d³) per sweep,
- * fine for the d ≤ a few hundred that full-covariance CMA-ES is for).
+ * The small dense linear algebra CMA-ES needs, on row-major Float64Arrays: the symmetric eigendecomposition by
+ * Householder tridiagonalisation and the implicit QL method (tred2 and tql2 of EISPACK, as JAMA's public-domain
+ * EigenvalueDecomposition has them): ~4/3·d³ + O(d²) per iteration, a fixed order of operations (the same matrix
+ * gives the same bits everywhere), and only +, −, ×, ÷ and √.
  */
 
 /**
  * Eigendecomposition of the symmetric d×d matrix `a` (not modified): a = B·diag(values)·Bᵀ, B's columns the unit
- * eigenvectors (row-major: B[i·d + k] is component i of vector k). Sweeps until the off-diagonal mass is below
- * 1e-30 of the total (at most 100 sweeps).
+ * eigenvectors (row-major: vectors[i·d + k] is component i of vector k).
  */
 export function symmetricEigen(a: Float64Array, d: number): { values: Float64Array; vectors: Float64Array } {
-  const m = Float64Array.from(a);
-  const v = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) v[i * d + i] = 1;
-  let total = 0;
-  for (let i = 0; i < d * d; i++) total += m[i] * m[i];
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += 2 * m[p * d + q] * m[p * d + q];
-    if (off <= 1e-30 * total || off === 0) break;
-    for (let p = 0; p < d; p++) {
-      for (let q = p + 1; q < d; q++) {
-        const apq = m[p * d + q];
-        if (apq === 0) continue;
-        const app = m[p * d + p], aqq = m[q * d + q];
-        // The rotation that zeroes m[p][q] (Golub & Van Loan, Algorithm 8.4.1), the smaller angle.
-        const theta = (aqq - app) / (2 * apq);
-        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-        for (let k = 0; k < d; k++) {
-          const mkp = m[k * d + p], mkq = m[k * d + q];
-          m[k * d + p] = c * mkp - s * mkq;
-          m[k * d + q] = s * mkp + c * mkq;
+  const V: Float64Array[] = Array.from({ length: d }, (_, i) => Float64Array.from(a.subarray(i * d, (i + 1) * d)));
+  const values = new Float64Array(d);
+  const e = new Float64Array(d);
+  tred2(d, V, values, e);
+  tql2(d, V, values, e);
+  const vectors = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) vectors.set(V[i], i * d);
+  return { values, vectors };
+}
+
+/** √(a² + b²) without Math.hypot (whose last bits are the engine's). */
+const hyp = (a: number, b: number): number => Math.sqrt(a * a + b * b);
+
+/** Householder reduction of V (symmetric) to tridiagonal form: diagonal in d, sub-diagonal in e, the transform in V. */
+function tred2(n: number, V: Float64Array[], d: Float64Array, e: Float64Array): void {
+  for (let j = 0; j < n; j++) d[j] = V[n - 1][j];
+  for (let i = n - 1; i > 0; i--) {
+    let scale = 0;
+    let h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
+    if (scale === 0) {
+      e[i] = d[i - 1];
+      for (let j = 0; j < i; j++) {
+        d[j] = V[i - 1][j];
+        V[i][j] = 0;
+        V[j][i] = 0;
+      }
+    } else {
+      for (let k = 0; k < i; k++) {
+        d[k] /= scale;
+        h += d[k] * d[k];
+      }
+      let f = d[i - 1];
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        V[j][i] = f;
+        g = e[j] + V[j][j] * f;
+        for (let k = j + 1; k <= i - 1; k++) {
+          g += V[k][j] * d[k];
+          e[k] += V[k][j] * f;
         }
-        for (let k = 0; k < d; k++) {
-          const mpk = m[p * d + k], mqk = m[q * d + k];
-          m[p * d + k] = c * mpk - s * mqk;
-          m[q * d + k] = s * mpk + c * mqk;
-        }
-        for (let k = 0; k < d; k++) {
-          const vkp = v[k * d + p], vkq = v[k * d + q];
-          v[k * d + p] = c * vkp - s * vkq;
-          v[k * d + q] = s * vkp + c * vkq;
-        }
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        e[j] /= h;
+        f += e[j] * d[j];
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        g = e[j];
+        for (let k = j; k <= i - 1; k++) V[k][j] -= f * e[k] + g * d[k];
+        d[j] = V[i - 1][j];
+        V[i][j] = 0;
       }
     }
+    d[i] = h;
   }
-  const values = new Float64Array(d);
-  for (let i = 0; i < d; i++) values[i] = m[i * d + i];
-  return { values, vectors: v };
+  // Accumulate the transformations.
+  for (let i = 0; i < n - 1; i++) {
+    V[n - 1][i] = V[i][i];
+    V[i][i] = 1;
+    const h = d[i + 1];
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) d[k] = V[k][i + 1] / h;
+      for (let j = 0; j <= i; j++) {
+        let g = 0;
+        for (let k = 0; k <= i; k++) g += V[k][i + 1] * V[k][j];
+        for (let k = 0; k <= i; k++) V[k][j] -= g * d[k];
+      }
+    }
+    for (let k = 0; k <= i; k++) V[k][i + 1] = 0;
+  }
+  for (let j = 0; j < n; j++) {
+    d[j] = V[n - 1][j];
+    V[n - 1][j] = 0;
+  }
+  V[n - 1][n - 1] = 1;
+  e[0] = 0;
+}
+
+/** The implicit QL method on the tridiagonal (d, e): eigenvalues into d, eigenvectors accumulated into V. */
+function tql2(n: number, V: Float64Array[], d: Float64Array, e: Float64Array): void {
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  let f = 0;
+  let tst1 = 0;
+  const eps = 2 ** -52;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+    let m = l;
+    while (m < n) {
+      if (Math.abs(e[m]) <= eps * tst1) break;
+      m++;
+    }
+    if (m > l) {
+      // At most 100 QL steps per eigenvalue (two or three are the rule).
+      for (let iter = 0; iter < 100; iter++) {
+        let g = d[l];
+        let p = (d[l + 1] - g) / (2 * e[l]);
+        let r = hyp(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const dl1 = d[l + 1];
+        let h = g - d[l];
+        for (let i = l + 2; i < n; i++) d[i] -= h;
+        f += h;
+        p = d[m];
+        let c = 1, c2 = c, c3 = c;
+        const el1 = e[l + 1];
+        let s = 0, s2 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = hyp(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          for (let k = 0; k < n; k++) {
+            h = V[k][i + 1];
+            V[k][i + 1] = s * V[k][i] + c * h;
+            V[k][i] = c * V[k][i] - s * h;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+        if (!(Math.abs(e[l]) > eps * tst1)) break;
+      }
+    }
+    d[l] += f;
+    e[l] = 0;
+  }
 }
