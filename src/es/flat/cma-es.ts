@@ -18,6 +18,12 @@ export interface CmaEsOptions {
   /** λ, candidates per generation (default 4 + ⌊3 ln d⌋). */
   popSize?: number;
   seed?: number;
+  /**
+   * 'full' (CMA-ES, O(d²) memory and O(d³) eigendecompositions: d up to a few hundred) or 'diagonal' (Sep-CMA-ES,
+   * Ros & Hansen 2008: C kept diagonal, O(d) memory and time per candidate, its learning rates c₁, c_μ multiplied by
+   * (d + 2)/3 — for thousands to millions of coordinates, on problems not too far from separable).
+   */
+  covariance?: 'full' | 'diagonal';
 }
 
 export class CmaEs {
@@ -35,11 +41,12 @@ export class CmaEs {
   readonly chiN: number;
   readonly seed: number;
 
+  readonly diagonal: boolean;
   mean: Float64Array;
   sigma: number;
-  /** C, row-major d×d. */
+  /** C, row-major d×d ('full'), or its diagonal ('diagonal'). */
   readonly C: Float64Array;
-  /** C = B·diag(D²)·Bᵀ, as of the last eigendecomposition. */
+  /** C = B·diag(D²)·Bᵀ, as of the last eigendecomposition ('diagonal': B unused, D = √diag C). */
   private B: Float64Array;
   private D: Float64Array;
   readonly pSigma: Float64Array;
@@ -58,6 +65,8 @@ export class CmaEs {
     this.d = d;
     this.lambda = lambda;
     this.seed = opts.seed ?? 0;
+    this.diagonal = (opts.covariance ?? 'full') === 'diagonal';
+    if (opts.covariance !== undefined && opts.covariance !== 'full' && opts.covariance !== 'diagonal') throw new RangeError(`CMA-ES: covariance must be 'full' or 'diagonal', got '${opts.covariance}'`);
     const mu = Math.floor(lambda / 2);
     this.mu = mu;
     const w = new Float64Array(mu);
@@ -72,14 +81,23 @@ export class CmaEs {
     this.cSigma = (muEff + 2) / (d + muEff + 5);
     this.dSigma = 1 + 2 * Math.max(0, Math.sqrt((muEff - 1) / (d + 1)) - 1) + this.cSigma;
     this.cc = (4 + muEff / d) / (d + 4 + (2 * muEff) / d);
-    this.c1 = 2 / ((d + 1.3) * (d + 1.3) + muEff);
-    this.cMu = Math.min(1 - this.c1, (2 * (muEff - 2 + 1 / muEff)) / ((d + 2) * (d + 2) + muEff));
+    const c1 = 2 / ((d + 1.3) * (d + 1.3) + muEff);
+    const cMu = Math.min(1 - c1, (2 * (muEff - 2 + 1 / muEff)) / ((d + 2) * (d + 2) + muEff));
+    // A diagonal C has d, not d², numbers to learn: faster rates (Ros & Hansen 2008, eq. 9).
+    const speed = this.diagonal ? (d + 2) / 3 : 1;
+    this.c1 = Math.min(1, c1 * speed);
+    this.cMu = Math.min(1 - this.c1, cMu * speed);
     this.chiN = Math.sqrt(d) * (1 - 1 / (4 * d) + 1 / (21 * d * d));
     this.mean = Float64Array.from(x0);
     this.sigma = sigma0;
-    this.C = new Float64Array(d * d);
-    this.B = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) { this.C[i * d + i] = 1; this.B[i * d + i] = 1; }
+    if (this.diagonal) {
+      this.C = new Float64Array(d).fill(1);
+      this.B = new Float64Array(0);
+    } else {
+      this.C = new Float64Array(d * d);
+      this.B = new Float64Array(d * d);
+      for (let i = 0; i < d; i++) { this.C[i * d + i] = 1; this.B[i * d + i] = 1; }
+    }
     this.D = new Float64Array(d).fill(1);
     this.pSigma = new Float64Array(d);
     this.pc = new Float64Array(d);
@@ -96,8 +114,8 @@ export class CmaEs {
       for (let i = 0; i < d; i++) z[i] *= D[i];
       const y = new Float64Array(d), x = new Float64Array(d);
       for (let i = 0; i < d; i++) {
-        let acc = 0;
-        for (let j = 0; j < d; j++) acc += B[i * d + j] * z[j];
+        let acc = z[i];
+        if (!this.diagonal) { acc = 0; for (let j = 0; j < d; j++) acc += B[i * d + j] * z[j]; }
         y[i] = acc;
         x[i] = this.mean[i] + this.sigma * acc;
       }
@@ -119,15 +137,22 @@ export class CmaEs {
     for (let j = 0; j < d; j++) this.mean[j] += this.sigma * yw[j];
     // p_σ ← (1 − c_σ)p_σ + √(c_σ(2 − c_σ)μ_eff)·C^{−1/2}·y_w, with C^{−1/2} = B·D⁻¹·Bᵀ.
     const { B, D, cSigma, cc, c1, cMu } = this;
-    const t = new Float64Array(d);
-    for (let k = 0; k < d; k++) { let acc = 0; for (let i = 0; i < d; i++) acc += B[i * d + k] * yw[i]; t[k] = acc / D[k]; }
     const ks = Math.sqrt(cSigma * (2 - cSigma) * this.muEff);
     let ps2 = 0;
-    for (let i = 0; i < d; i++) {
-      let acc = 0;
-      for (let k = 0; k < d; k++) acc += B[i * d + k] * t[k];
-      this.pSigma[i] = (1 - cSigma) * this.pSigma[i] + ks * acc;
-      ps2 += this.pSigma[i] * this.pSigma[i];
+    if (this.diagonal) {
+      for (let i = 0; i < d; i++) {
+        this.pSigma[i] = (1 - cSigma) * this.pSigma[i] + ks * (yw[i] / D[i]);
+        ps2 += this.pSigma[i] * this.pSigma[i];
+      }
+    } else {
+      const t = new Float64Array(d);
+      for (let k = 0; k < d; k++) { let acc = 0; for (let i = 0; i < d; i++) acc += B[i * d + k] * yw[i]; t[k] = acc / D[k]; }
+      for (let i = 0; i < d; i++) {
+        let acc = 0;
+        for (let k = 0; k < d; k++) acc += B[i * d + k] * t[k];
+        this.pSigma[i] = (1 - cSigma) * this.pSigma[i] + ks * acc;
+        ps2 += this.pSigma[i] * this.pSigma[i];
+      }
     }
     const psNorm = Math.sqrt(ps2);
     // h_σ stalls p_c while the step size is still adapting (‖p_σ‖ too large for its age).
@@ -136,7 +161,14 @@ export class CmaEs {
     for (let i = 0; i < d; i++) this.pc[i] = (1 - cc) * this.pc[i] + kc * yw[i];
     // C ← (1 − c₁ − c_μ + (1 − h_σ)c₁c_c(2 − c_c))·C + c₁·p_c p_cᵀ + c_μ·Σ w_i y_i y_iᵀ.
     const keep = 1 - c1 - cMu + (1 - hSigma) * c1 * cc * (2 - cc);
-    for (let i = 0; i < d; i++) {
+    if (this.diagonal) {
+      for (let i = 0; i < d; i++) {
+        let rankMu = 0;
+        for (let r = 0; r < mu; r++) { const y = this.ys[order[r]]; rankMu += w[r] * y[i] * y[i]; }
+        this.C[i] = keep * this.C[i] + c1 * this.pc[i] * this.pc[i] + cMu * rankMu;
+        this.D[i] = Math.sqrt(Math.max(this.C[i], 1e-300));
+      }
+    } else for (let i = 0; i < d; i++) {
       for (let j = 0; j <= i; j++) {
         let rankMu = 0;
         for (let r = 0; r < mu; r++) { const y = this.ys[order[r]]; rankMu += w[r] * y[i] * y[j]; }
@@ -148,7 +180,7 @@ export class CmaEs {
     this.sigma *= exp((cSigma / this.dSigma) * (psNorm / this.chiN - 1));
     this.generation++;
     this.ys = [];
-    if (this.generation - this.eigenAt >= lambda / ((c1 + cMu) * d * 10)) this.refreshEigen();
+    if (!this.diagonal && this.generation - this.eigenAt >= lambda / ((c1 + cMu) * d * 10)) this.refreshEigen();
   }
 
   /** B and D from C (eigenvalues below 1e-300 clamped, so D stays positive). */
@@ -157,6 +189,11 @@ export class CmaEs {
     this.B = vectors;
     this.D = values.map((v) => Math.sqrt(Math.max(v, 1e-300)));
     this.eigenAt = this.generation;
+  }
+
+  /** C's i-th diagonal entry (the variance of coordinate i, before σ²). */
+  variance(i: number): number {
+    return this.diagonal ? this.C[i] : this.C[i * this.d + i];
   }
 
   /** The condition number of C (max/min eigenvalue), as of the last eigendecomposition. */

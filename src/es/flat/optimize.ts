@@ -1,6 +1,6 @@
 /**
  * `optimize(f, x0, options)`: black-box optimisation of a function of a flat vector in one call (issue 31, first
- * part: CMA-ES). The direction is never guessed: exactly one of `minimize: true` or `maximize: true`. `f` may return
+ * part: CMA-ES and Sep-CMA-ES). The direction is never guessed: exactly one of `minimize: true` or `maximize: true`. `f` may return
  * a number or a Promise (a generation's candidates are then evaluated concurrently). A non-finite value (NaN, ±Inf)
  * ranks last and is counted; it never enters the distribution's state.
  */
@@ -20,8 +20,8 @@ export interface GenerationRecord {
 }
 
 export interface OptimizeOptions {
-  /** The strategy: 'cma-es' (the default; more to come with issue 31). */
-  algo?: 'cma-es';
+  /** The strategy: 'cma-es' (the default; full covariance, d up to a few hundred) or 'sep-cma-es' (diagonal, any d). */
+  algo?: 'cma-es' | 'sep-cma-es';
   /** Initial step size: about a quarter of the range where the optimum may be. */
   sigma0: number;
   minimize?: boolean;
@@ -48,11 +48,18 @@ export interface OptimizeResult {
   history: GenerationRecord[];
 }
 
+function maxVariance(es: CmaEs): number {
+  let v = 0;
+  for (let i = 0; i < es.d; i++) v = Math.max(v, es.variance(i));
+  return v;
+}
+
 export async function optimize(f: (x: Float64Array) => number | Promise<number>, x0: ArrayLike<number>, opts: OptimizeOptions): Promise<OptimizeResult> {
   if (Boolean(opts.minimize) === Boolean(opts.maximize)) throw new RangeError('optimize: say which way: exactly one of { minimize: true } or { maximize: true }');
-  if ((opts.algo ?? 'cma-es') !== 'cma-es') throw new RangeError(`optimize: algo must be 'cma-es', got '${opts.algo}'`);
+  const algo = opts.algo ?? 'cma-es';
+  if (algo !== 'cma-es' && algo !== 'sep-cma-es') throw new RangeError(`optimize: algo must be 'cma-es' or 'sep-cma-es', got '${algo}'`);
   const sign = opts.minimize ? 1 : -1;
-  const es = new CmaEs(x0, opts.sigma0, { popSize: opts.popSize, seed: opts.seed });
+  const es = new CmaEs(x0, opts.sigma0, { popSize: opts.popSize, seed: opts.seed, covariance: algo === 'sep-cma-es' ? 'diagonal' : 'full' });
   const d = es.d;
   const maxEvals = opts.maxEvals ?? 1000 * (d + 2) * (d + 2);
   if (!(maxEvals >= 1)) throw new RangeError(`optimize: maxEvals must be ≥ 1, got ${maxEvals}`);
@@ -85,7 +92,7 @@ export async function optimize(f: (x: Float64Array) => number | Promise<number>,
     if (opts.target !== undefined && best.key <= sign * opts.target) stop = 'target';
     else if (evals >= maxEvals) stop = 'maxEvals';
     else if (opts.maxSeconds !== undefined && rec.seconds >= opts.maxSeconds) stop = 'maxSeconds';
-    else if (es.sigma * Math.sqrt(Math.max(...Array.from({ length: d }, (_, i) => es.C[i * d + i]))) < 1e-12 * opts.sigma0) stop = 'tolX';
+    else if (es.sigma * Math.sqrt(maxVariance(es)) < 1e-12 * opts.sigma0) stop = 'tolX';
     else if (es.conditionNumber > 1e14) stop = 'conditionCov';
     if (stop) return { x: best.x, f: best.f, evals, generations: es.generation, stopReason: stop, history };
   }
