@@ -10,6 +10,9 @@ import { CmaEs } from './cma-es.js';
 export interface GenerationRecord {
   generation: number;
   evals: number;
+  /** Which run (0, then one more per IPOP restart) and its population. */
+  restart: number;
+  popSize: number;
   /** In the caller's direction (minimised or maximised values as `f` returned them). */
   best: number;
   mean: number;
@@ -33,10 +36,17 @@ export interface OptimizeOptions {
   maxSeconds?: number;
   /** Stop once a candidate is at least this good. */
   target?: number;
+  /**
+   * IPOP restarts (Auger & Hansen 2005): when a run converges locally (tolX, tolFun, conditionCov) and budget is
+   * left, start again from x0 with σ0 and twice the population, up to this many times (default 0). Each restart
+   * draws from its own streams; the best candidate over all runs is returned.
+   */
+  restarts?: number;
   onGeneration?: (r: GenerationRecord) => void;
 }
 
-export type StopReason = 'target' | 'maxEvals' | 'maxSeconds' | 'tolX' | 'conditionCov';
+/** Why `optimize` ended: a budget or target, or (with no restarts left) a local convergence criterion. */
+export type StopReason = 'target' | 'maxEvals' | 'maxSeconds' | 'tolX' | 'tolFun' | 'conditionCov';
 
 export interface OptimizeResult {
   /** The best candidate seen and its value. */
@@ -44,6 +54,8 @@ export interface OptimizeResult {
   f: number;
   evals: number;
   generations: number;
+  /** Restarts made (IPOP). */
+  restarts: number;
   stopReason: StopReason;
   history: GenerationRecord[];
 }
@@ -59,41 +71,63 @@ export async function optimize(f: (x: Float64Array) => number | Promise<number>,
   const algo = opts.algo ?? 'cma-es';
   if (algo !== 'cma-es' && algo !== 'sep-cma-es') throw new RangeError(`optimize: algo must be 'cma-es' or 'sep-cma-es', got '${algo}'`);
   const sign = opts.minimize ? 1 : -1;
-  const es = new CmaEs(x0, opts.sigma0, { popSize: opts.popSize, seed: opts.seed, covariance: algo === 'sep-cma-es' ? 'diagonal' : 'full' });
+  const maxRestarts = opts.restarts ?? 0;
+  if (!Number.isInteger(maxRestarts) || maxRestarts < 0) throw new RangeError(`optimize: restarts must be an integer ≥ 0, got ${maxRestarts}`);
+  const covariance = algo === 'sep-cma-es' ? 'diagonal' : 'full';
+  const start = (restart: number, popSize?: number) =>
+    new CmaEs(x0, opts.sigma0, { popSize, seed: ((opts.seed ?? 0) + Math.imul(restart, 0x9e3779b9)) >>> 0, covariance });
+  let es = start(0, opts.popSize);
   const d = es.d;
   const maxEvals = opts.maxEvals ?? 1000 * (d + 2) * (d + 2);
   if (!(maxEvals >= 1)) throw new RangeError(`optimize: maxEvals must be ≥ 1, got ${maxEvals}`);
   const t0 = performance.now();
-  let evals = 0;
+  let evals = 0, generations = 0, restart = 0;
   let best = { x: Float64Array.from(x0), f: NaN, key: Infinity };
   const history: GenerationRecord[] = [];
+  // tolFun: the run's generation-best values over the last 10 + ⌈30d/λ⌉ generations lie within 1e-12.
+  let recent: number[] = [];
   for (;;) {
     const xs = es.ask();
     const raw = await Promise.all(xs.map((x) => f(x)));
     evals += xs.length;
-    let nonFinite = 0, sum = 0, sum2 = 0, finite = 0;
+    generations++;
+    let nonFinite = 0, sum = 0, sum2 = 0, finite = 0, genBest = Infinity;
     // Minimised internally: non-finite values rank last.
     const keys = raw.map((v, k) => {
       if (typeof v !== 'number' || !Number.isFinite(v)) { nonFinite++; return Infinity; }
       sum += v; sum2 += v * v; finite++;
       const key = sign * v;
+      genBest = Math.min(genBest, key);
       if (key < best.key) best = { x: Float64Array.from(xs[k]), f: v, key };
       return key;
     });
     es.tell(keys);
     const mean = finite ? sum / finite : NaN;
     const rec: GenerationRecord = {
-      generation: es.generation - 1, evals, best: best.f, mean, std: finite > 1 ? Math.sqrt(Math.max(0, sum2 / finite - mean * mean)) : 0,
+      generation: generations - 1, evals, restart, popSize: es.lambda, best: best.f, mean,
+      std: finite > 1 ? Math.sqrt(Math.max(0, sum2 / finite - mean * mean)) : 0,
       sigma: es.sigma, nonFinite, seconds: (performance.now() - t0) / 1000,
     };
     history.push(rec);
     opts.onGeneration?.(rec);
+    recent.push(genBest);
+    const window = 10 + Math.ceil((30 * d) / es.lambda);
+    if (recent.length > window) recent = recent.slice(-window);
     let stop: StopReason | undefined;
     if (opts.target !== undefined && best.key <= sign * opts.target) stop = 'target';
     else if (evals >= maxEvals) stop = 'maxEvals';
     else if (opts.maxSeconds !== undefined && rec.seconds >= opts.maxSeconds) stop = 'maxSeconds';
     else if (es.sigma * Math.sqrt(maxVariance(es)) < 1e-12 * opts.sigma0) stop = 'tolX';
+    else if (recent.length === window && Math.max(...recent) - Math.min(...recent) < 1e-12) stop = 'tolFun';
     else if (es.conditionNumber > 1e14) stop = 'conditionCov';
-    if (stop) return { x: best.x, f: best.f, evals, generations: es.generation, stopReason: stop, history };
+    if (!stop) continue;
+    const local = stop === 'tolX' || stop === 'tolFun' || stop === 'conditionCov';
+    if (local && restart < maxRestarts) {
+      restart++;
+      es = start(restart, 2 * es.lambda);
+      recent = [];
+      continue;
+    }
+    return { x: best.x, f: best.f, evals, generations, restarts: restart, stopReason: stop, history };
   }
 }
