@@ -125,12 +125,13 @@ export class CmaEs {
     return xs;
   }
 
-  /** Takes the fitness of the candidates ask() gave (lower is better; finite), and moves the distribution. */
+  /** Takes the fitness of the candidates ask() gave (lower is better; NaN and ±Inf rank last), and moves the distribution. */
   tell(fitness: ArrayLike<number>): void {
     const { d, mu, weights: w, lambda } = this;
     if (this.ys.length !== lambda) throw new Error('CMA-ES: tell() needs the candidates of an ask() first');
     if (fitness.length !== lambda) throw new RangeError(`CMA-ES: expected ${lambda} fitness values, got ${fitness.length}`);
-    const order = Array.from({ length: lambda }, (_, k) => k).sort((a, b) => fitness[a] - fitness[b] || a - b);
+    const key = Array.from({ length: lambda }, (_, k) => (Number.isFinite(fitness[k]) ? fitness[k] : Infinity));
+    const order = Array.from({ length: lambda }, (_, k) => k).sort((a, b) => (key[a] < key[b] ? -1 : key[a] > key[b] ? 1 : a - b));
     // y_w = Σ w_i y_{i:λ}; the mean moves by σ·y_w.
     const yw = new Float64Array(d);
     for (let i = 0; i < mu; i++) { const y = this.ys[order[i]]; for (let j = 0; j < d; j++) yw[j] += w[i] * y[j]; }
@@ -168,13 +169,15 @@ export class CmaEs {
         this.C[i] = keep * this.C[i] + c1 * this.pc[i] * this.pc[i] + cMu * rankMu;
         this.D[i] = Math.sqrt(Math.max(this.C[i], 1e-300));
       }
-    } else for (let i = 0; i < d; i++) {
-      for (let j = 0; j <= i; j++) {
-        let rankMu = 0;
-        for (let r = 0; r < mu; r++) { const y = this.ys[order[r]]; rankMu += w[r] * y[i] * y[j]; }
-        const v = keep * this.C[i * d + j] + c1 * this.pc[i] * this.pc[j] + cMu * rankMu;
-        this.C[i * d + j] = v;
-        this.C[j * d + i] = v;
+    } else {
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j <= i; j++) {
+          let rankMu = 0;
+          for (let r = 0; r < mu; r++) { const y = this.ys[order[r]]; rankMu += w[r] * y[i] * y[j]; }
+          const v = keep * this.C[i * d + j] + c1 * this.pc[i] * this.pc[j] + cMu * rankMu;
+          this.C[i * d + j] = v;
+          this.C[j * d + i] = v;
+        }
       }
     }
     this.sigma *= exp((cSigma / this.dSigma) * (psNorm / this.chiN - 1));
