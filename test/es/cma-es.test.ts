@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { symmetricEigen } from '../../src/es/flat/linalg.js';
 import { CmaEs } from '../../src/es/flat/cma-es.js';
 import { optimize } from '../../src/es/flat/optimize.js';
+import { Snes } from '../../src/es/flat/snes.js';
 
 test('symmetricEigen: A·v = λ·v for every pair and orthonormal vectors (random 12×12 and 60×60, a repeated eigenvalue, a diagonal)', () => {
   let s = 7;
@@ -165,4 +166,32 @@ test('IPOP restarts: Rastrigin in d = 10 (a local optimum per integer point) is 
   console.log(`# IPOP-CMA-ES Rastrigin d=10: ${solved}/5 solved (${lines.join('; ')}); without restarts ${solvedPlain}/5`);
   assert.ok(solved >= 4, `IPOP solved ${solved} of 5`);
   assert.ok(solvedPlain < solved, 'restarts made the difference');
+});
+
+test('SNES: utilities and one generation against a plain re-computation of Schaul et al. 2011 (Algorithm 2); sphere and the separable ellipsoid in d = 10 to 1e-8', async () => {
+  const es = new Snes([0.5, -1, 2], 0.4, { seed: 9, popSize: 6 });
+  const raw = [1, 2, 3, 4, 5, 6].map((k) => Math.max(0, Math.log(4) - Math.log(k)));
+  const total = raw.reduce((a, b) => a + b, 0);
+  raw.forEach((v, k) => assert.ok(Math.abs(es.utilities[k] - (v / total - 1 / 6)) < 1e-15));
+  assert.ok(Math.abs(es.utilities.reduce((a, b) => a + b, 0)) < 1e-15);
+  const m0 = Float64Array.from(es.mean), s0 = Float64Array.from(es.sigmas);
+  const xs = es.ask();
+  const fit = xs.map((x) => sphere(x));
+  es.tell(fit);
+  const order = fit.map((v, k) => [v, k]).sort((a, b) => a[0] - b[0]).map((p) => p[1]);
+  const draws = xs.map((x) => x.map((v, i) => (v - m0[i]) / s0[i]));
+  const etaS = (3 + Math.log(3)) / (5 * Math.sqrt(3));
+  for (let i = 0; i < 3; i++) {
+    let gm = 0, gs = 0;
+    order.forEach((k, r) => { gm += es.utilities[r] * draws[k][i]; gs += es.utilities[r] * (draws[k][i] ** 2 - 1); });
+    assert.ok(Math.abs(es.mean[i] - (m0[i] + s0[i] * gm)) < 1e-12, `mean[${i}]`);
+    assert.ok(Math.abs(es.sigmas[i] - s0[i] * Math.exp((etaS / 2) * gs)) < 1e-12, `σ[${i}]`);
+  }
+  const lines: string[] = [];
+  for (const [name, f] of [['sphere', sphere], ['ellipsoid', ellipsoid]] as const) {
+    const r = await optimize(f, new Float64Array(10).fill(1), { minimize: true, algo: 'snes', sigma0: 0.5, seed: 3, target: 1e-8, maxEvals: 100_000 });
+    lines.push(`${name} ${r.evals}`);
+    assert.equal(r.stopReason, 'target', `SNES ${name}: f ${r.f} after ${r.evals}`);
+  }
+  console.log(`# SNES d=10 evaluations to 1e-8: ${lines.join(', ')}`);
 });

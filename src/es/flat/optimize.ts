@@ -1,10 +1,16 @@
 /**
  * `optimize(f, x0, options)`: black-box optimisation of a function of a flat vector in one call (issue 31, first
- * part: CMA-ES and Sep-CMA-ES). The direction is never guessed: exactly one of `minimize: true` or `maximize: true`. `f` may return
+ * part: CMA-ES, Sep-CMA-ES and SNES). The direction is never guessed: exactly one of `minimize: true` or `maximize: true`. `f` may return
  * a number or a Promise (a generation's candidates are then evaluated concurrently). A non-finite value (NaN, ±Inf)
  * ranks last and is counted; it never enters the distribution's state.
  */
 import { CmaEs } from './cma-es.js';
+import { Snes } from './snes.js';
+import type { FlatStrategy } from './types.js';
+
+/** The strategies `optimize` runs. */
+export const OPTIMIZE_ALGOS = ['cma-es', 'sep-cma-es', 'snes'] as const;
+export type OptimizeAlgo = typeof OPTIMIZE_ALGOS[number];
 
 /** What `onGeneration` gets, once per generation (the same fields a metrics.jsonl row would hold). */
 export interface GenerationRecord {
@@ -17,15 +23,19 @@ export interface GenerationRecord {
   best: number;
   mean: number;
   std: number;
+  /** The strategy's step size (CMA-ES: σ; SNES: the mean per-coordinate σ). */
   sigma: number;
   nonFinite: number;
   seconds: number;
 }
 
 export interface OptimizeOptions {
-  /** The strategy: 'cma-es' (the default; full covariance, d up to a few hundred) or 'sep-cma-es' (diagonal, any d). */
-  algo?: 'cma-es' | 'sep-cma-es';
-  /** Initial step size: about a quarter of the range where the optimum may be. */
+  /**
+   * The strategy: 'cma-es' (the default; full covariance, d up to a few hundred), 'sep-cma-es' (diagonal, any d) or
+   * 'snes' (separable NES, any d).
+   */
+  algo?: OptimizeAlgo;
+  /** Initial step size (every coordinate): about a quarter of the range where the optimum may be. */
   sigma0: number;
   minimize?: boolean;
   maximize?: boolean;
@@ -60,22 +70,18 @@ export interface OptimizeResult {
   history: GenerationRecord[];
 }
 
-function maxVariance(es: CmaEs): number {
-  let v = 0;
-  for (let i = 0; i < es.d; i++) v = Math.max(v, es.variance(i));
-  return v;
-}
-
 export async function optimize(f: (x: Float64Array) => number | Promise<number>, x0: ArrayLike<number>, opts: OptimizeOptions): Promise<OptimizeResult> {
   if (Boolean(opts.minimize) === Boolean(opts.maximize)) throw new RangeError('optimize: say which way: exactly one of { minimize: true } or { maximize: true }');
   const algo = opts.algo ?? 'cma-es';
-  if (algo !== 'cma-es' && algo !== 'sep-cma-es') throw new RangeError(`optimize: algo must be 'cma-es' or 'sep-cma-es', got '${algo}'`);
+  if (!(OPTIMIZE_ALGOS as readonly string[]).includes(algo)) throw new RangeError(`optimize: algo must be one of ${OPTIMIZE_ALGOS.join(', ')}, got '${algo}'`);
   const sign = opts.minimize ? 1 : -1;
   const maxRestarts = opts.restarts ?? 0;
   if (!Number.isInteger(maxRestarts) || maxRestarts < 0) throw new RangeError(`optimize: restarts must be an integer ≥ 0, got ${maxRestarts}`);
-  const covariance = algo === 'sep-cma-es' ? 'diagonal' : 'full';
-  const start = (restart: number, popSize?: number) =>
-    new CmaEs(x0, opts.sigma0, { popSize, seed: ((opts.seed ?? 0) + Math.imul(restart, 0x9e3779b9)) >>> 0, covariance });
+  const start = (restart: number, popSize?: number): FlatStrategy => {
+    const seed = ((opts.seed ?? 0) + Math.imul(restart, 0x9e3779b9)) >>> 0;
+    if (algo === 'snes') return new Snes(x0, opts.sigma0, { popSize, seed });
+    return new CmaEs(x0, opts.sigma0, { popSize, seed, covariance: algo === 'sep-cma-es' ? 'diagonal' : 'full' });
+  };
   let es = start(0, opts.popSize);
   const d = es.d;
   const maxEvals = opts.maxEvals ?? 1000 * (d + 2) * (d + 2);
@@ -106,7 +112,7 @@ export async function optimize(f: (x: Float64Array) => number | Promise<number>,
     const rec: GenerationRecord = {
       generation: generations - 1, evals, restart, popSize: es.lambda, best: best.f, mean,
       std: finite > 1 ? Math.sqrt(Math.max(0, sum2 / finite - mean * mean)) : 0,
-      sigma: es.sigma, nonFinite, seconds: (performance.now() - t0) / 1000,
+      sigma: es.stepSize, nonFinite, seconds: (performance.now() - t0) / 1000,
     };
     history.push(rec);
     opts.onGeneration?.(rec);
@@ -117,7 +123,7 @@ export async function optimize(f: (x: Float64Array) => number | Promise<number>,
     if (opts.target !== undefined && best.key <= sign * opts.target) stop = 'target';
     else if (evals >= maxEvals) stop = 'maxEvals';
     else if (opts.maxSeconds !== undefined && rec.seconds >= opts.maxSeconds) stop = 'maxSeconds';
-    else if (es.sigma * Math.sqrt(maxVariance(es)) < 1e-12 * opts.sigma0) stop = 'tolX';
+    else if (es.maxStd() < 1e-12 * opts.sigma0) stop = 'tolX';
     else if (recent.length === window && Math.max(...recent) - Math.min(...recent) < 1e-12) stop = 'tolFun';
     else if (es.conditionNumber > 1e14) stop = 'conditionCov';
     if (!stop) continue;
