@@ -142,4 +142,6 @@ export async function exposeNavigatorGpu(): Promise<string> {
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   return adapterName;
 }
-export type { DeviceActivation, DeviceOptimizerStep, NormalStreams } from './webgpu/compute.js';
+export type { DeviceOptimizerStep, NormalStreams } from './webgpu/compute.js';
+// The device epilogue's activations: a tiny module, so checking a config against it loads no WebGPU code.
+export { DEVICE_ACTIVATIONS, type DeviceActivation } from './webgpu/device.js';

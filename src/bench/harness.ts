@@ -57,6 +57,10 @@ function limits(o: MeasureOptions) {
     minSeconds: o.minSeconds ?? 0.5,
     maxRuns: o.maxRuns ?? 10_000,
     maxSeconds: o.maxSeconds ?? Infinity,
+    /** The one stopping rule of every timer here: after `runs` samples (or rounds) and `spent` seconds. */
+    enough(runs: number, spent: number): boolean {
+      return spent >= this.maxSeconds || (runs >= this.minRuns && spent >= this.minSeconds);
+    },
   };
 }
 
@@ -74,9 +78,7 @@ export function measure(fn: () => void, opts: MeasureOptions = {}): Timing {
     fn();
     const t1 = now();
     samples.push(t1 - t0);
-    const spent = t1 - start;
-    if (spent >= l.maxSeconds) break;
-    if (samples.length >= l.minRuns && spent >= l.minSeconds) break;
+    if (l.enough(samples.length, t1 - start)) break;
   }
   return summarise(samples);
 }
@@ -99,9 +101,7 @@ export function measureRoundRobin(fns: (() => void)[], opts: MeasureOptions = {}
       t1 = now();
       samples[j].push(t1 - t0);
     }
-    const spent = t1 - start;
-    if (spent >= l.maxSeconds) break;
-    if (round + 1 >= l.minRuns && spent >= l.minSeconds) break;
+    if (l.enough(round + 1, t1 - start)) break;
   }
   return samples.map(summarise);
 }
@@ -123,9 +123,7 @@ export async function measureRoundRobinAsync(fns: (() => Promise<unknown>)[], op
       t1 = now();
       samples[j].push(t1 - t0);
     }
-    const spent = t1 - start;
-    if (spent >= l.maxSeconds) break;
-    if (round + 1 >= l.minRuns && spent >= l.minSeconds) break;
+    if (l.enough(round + 1, t1 - start)) break;
   }
   return samples.map(summarise);
 }

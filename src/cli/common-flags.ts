@@ -9,7 +9,7 @@ export const outFlag = flag({ schema: z.string().min(1).optional(), help: 'run d
 export const forceFlag = flag({ schema: z.boolean(), boolean: true, default: false, help: 'if --out is an existing non-empty folder, move it aside to <out>.old-<timestamp> and start afresh' });
 export const workersFlag = flag({ schema: num.int(1, 256), default: 1, help: 'worker threads; results are identical for any count' });
 export const backendFlag = flag({
-  schema: oneOf(BACKEND_CHOICES as unknown as ['auto', 'js', 'wasm', 'native']),
+  schema: oneOf(BACKEND_CHOICES as unknown as ['auto', 'js', 'wasm', 'native', 'webgpu']),
   default: 'auto',
   help: `compute backend: ${BACKEND_CHOICES.join('|')} (auto picks the fastest available)`,
 });

@@ -12,7 +12,7 @@
  * optimiser formulas), so a run agrees with the CPU within float32 tolerance (test/es/device-eggroll.test.ts);
  * its fitness shaping and per-pair weights are computed on the host exactly as the CPU strategy does.
  */
-import type { DeviceActivation, DeviceOptimizerStep, GpuKernels } from '../backend/index.js';
+import { DEVICE_ACTIVATIONS, type DeviceActivation, type DeviceOptimizerStep, type GpuKernels } from '../backend/index.js';
 import { pow } from '../math/index.js';
 import type { MlpConfig } from '../nn/mlp.js';
 import { mlpSpecs } from '../nn/mlp.js';
@@ -53,6 +53,9 @@ export class DeviceEggroll {
   private readonly unusedV: GPUBuffer;
   private noiseEpochMade = -1;
   readonly pairs: number;
+  /** The widest layer and the largest rank: the scratch buffers' row sizes. */
+  private readonly widest: number;
+  private readonly maxRank: number;
   state: StrategyState;
 
   private constructor(readonly gpu: GpuKernels, readonly mlp: MlpConfig, readonly params: ParamSet, readonly config: StrategyConfig) {
@@ -64,8 +67,8 @@ export class DeviceEggroll {
       throw new RangeError(`the parameters are not those of an MLP [${mlp.sizes.join(', ')}] (expected ${specs.map((s) => `${s.name} ${s.shape.join('×')}`).join(', ')})`);
     }
     const actOf = (a: string): DeviceActivation => {
-      if (a !== 'identity' && a !== 'tanh' && a !== 'relu') throw new RangeError(`activation '${a}' has no device kernel; allowed: identity, tanh, relu`);
-      return a;
+      if (!(DEVICE_ACTIVATIONS as readonly string[]).includes(a)) throw new RangeError(`activation '${a}' has no device kernel; allowed: ${DEVICE_ACTIVATIONS.join(', ')}`);
+      return a as DeviceActivation;
     };
     this.pairs = config.popSize / 2;
     const L = mlp.sizes.length - 1;
@@ -73,6 +76,8 @@ export class DeviceEggroll {
       const [m, n] = params.specs[2 * l].shape;
       return { w: 2 * l, b: 2 * l + 1, m, n, r: Math.min(config.rank, m, n), act: actOf(l + 1 === L ? mlp.outputActivation ?? 'identity' : mlp.activation), denseBias: params.specs[2 * l + 1].mode === 'full' };
     });
+    this.widest = Math.max(...mlp.sizes);
+    this.maxRank = Math.max(...this.layers.map((l) => l.r));
     const sgd = config.optimizer.kind === 'sgd';
     const usesM = !sgd || ((config.optimizer as { momentum?: number }).momentum ?? 0) > 0;
     this.unusedM = gpu.storage(4);
@@ -151,49 +156,59 @@ export class DeviceEggroll {
     return { pair, sign };
   }
 
-  /** The two activation buffers, grown to `bytes` (kept between calls: an RL run calls forward every step). */
-  private activations(bytes: number): [GPUBuffer, GPUBuffer] {
-    if (!this.acts || this.acts[0].size < bytes) {
-      for (const b of this.acts ?? []) b.destroy();
-      this.acts = [this.gpu.storage(bytes), this.gpu.storage(bytes)];
-    }
-    return this.acts;
-  }
-  private acts?: [GPUBuffer, GPUBuffer];
-
   /**
-   * Records the MLP on `rows` rows of the device buffer `x`; returns the buffer its output will be in and the
-   * call's temporary buffers (destroyed by the caller once the work is done).
+   * A device buffer kept between calls under `name`, grown to at least `bytes` (an RL run calls forward every step:
+   * its inputs, row layout, coefficients and activations reuse these instead of new buffers each time). Safe to
+   * rewrite per call: every call waits for its work to finish.
    */
-  private recordForward(enc: GPUCommandEncoder, x: GPUBuffer, rows: number, members?: Int32Array): { out: GPUBuffer; temp: GPUBuffer[] } {
+  private scratch(name: string, bytes: number): GPUBuffer {
+    let b = this.scratchBuffers.get(name);
+    if (!b || b.size < bytes) {
+      b?.destroy();
+      b = this.gpu.storage(Math.max(bytes, 2 * (b?.size ?? 0)));
+      this.scratchBuffers.set(name, b);
+    }
+    return b;
+  }
+  private readonly scratchBuffers = new Map<string, GPUBuffer>();
+
+  /** `data` written into scratch buffer `name`. */
+  private scratchWith(name: string, data: Float32Array | Int32Array): GPUBuffer {
+    const b = this.scratch(name, data.byteLength);
+    this.gpu.write(b, data);
+    return b;
+  }
+
+  /** Records the MLP on `rows` rows of the device buffer `x`; returns the buffer its output will be in. */
+  private recordForward(enc: GPUCommandEncoder, x: GPUBuffer, rows: number, members?: Int32Array): GPUBuffer {
     const g = this.gpu;
     const { pair, sign } = this.rowLayout(rows, members);
     const sigma = this.sigmaAt();
-    const [a0, a1] = this.activations(rows * Math.max(...this.mlp.sizes) * 4);
+    const width = rows * this.widest * 4;
+    const a0 = this.scratch('act0', width), a1 = this.scratch('act1', width);
     const sf = Math.fround(sigma);
-    const pairBuf = g.upload(pair);
-    const biasCoefBuf = g.upload(sign.map((v) => v * sf));
-    const t = g.storage(rows * Math.max(...this.layers.map((l) => l.r)) * 4);
-    const temp = [pairBuf, biasCoefBuf, t];
+    const pairBuf = this.scratchWith('pair', pair);
+    const biasCoefBuf = this.scratchWith('biasCoef', sign.map((v) => v * sf));
+    const t = this.scratch('t', rows * this.maxRank * 4);
     // Rows that all see the unperturbed parameters (batched inference) need no noise and no low-rank term.
     const perturbed = sign.some((v) => v !== 0);
     if (perturbed) this.encodeNoise(enc);
     let input = x;
     let out = a0;
-    for (const l of this.layers) {
+    this.layers.forEach((l, li) => {
       g.encodeSgemm(enc, false, true, rows, l.m, l.n, 1, input, this.theta[l.w], 0, out);
       if (perturbed) {
-        // Per row sign·σ/√r: the low-rank term's coefficient, as PerturbedNoiser.lowRankCoef computes it.
+        // Per row sign·σ/√r: the low-rank term's coefficient, as PerturbedNoiser.lowRankCoef computes it. One buffer
+        // per layer: all of them are written before the command buffer runs.
         const c = sigma / Math.sqrt(l.r);
-        const coefBuf = g.upload(sign.map((v) => v * c));
-        temp.push(coefBuf);
+        const coefBuf = this.scratchWith(`coef${li}`, sign.map((v) => v * c));
         g.encodeLowRankAdd(enc, rows, l.n, l.m, l.r, input, this.bt[l.w], this.at[l.w], pairBuf, coefBuf, t, out);
       }
       g.encodeBiasAct(enc, rows, l.m, out, this.theta[l.b], pairBuf, biasCoefBuf, perturbed && l.denseBias ? this.dense[l.b] : null, l.act);
       input = out;
       out = out === a0 ? a1 : a0;
-    }
-    return { out: input, temp };
+    });
+    return input;
   }
 
   /**
@@ -206,26 +221,23 @@ export class DeviceEggroll {
     const inputs = this.mlp.sizes[0];
     if (x.length < rows * inputs) throw new RangeError(`forward: x holds ${x.length} values, ${rows} rows need ${rows * inputs}`);
     const g = this.gpu;
-    const xBuf = g.upload(x.subarray(0, rows * inputs));
+    const xBuf = this.scratchWith('x', x.subarray(0, rows * inputs));
     const enc = g.device.createCommandEncoder();
-    const { out, temp } = this.recordForward(enc, xBuf, rows, members);
+    const out = this.recordForward(enc, xBuf, rows, members);
     const outputs = this.mlp.sizes[this.mlp.sizes.length - 1];
-    const y = new Float32Array(await g.readBack(enc, out, rows * outputs * 4));
-    for (const b of [xBuf, ...temp]) b.destroy();
-    return y;
+    return new Float32Array(await g.readBack(enc, out, rows * outputs * 4));
   }
 
   /**
    * The forward on inputs already on the device (one row per member unless `members` says otherwise), its output
-   * left there: the buffer is returned, valid until the next forward. For a fitness computed on the device and for
+   * left there: the buffer is returned, valid until the next forward (a scratch buffer of the run). For a fitness computed on the device and for
    * timing a generation without the host's transfers (scripts/gpu-bench.mjs).
    */
   async forwardResident(x: GPUBuffer, members?: Int32Array): Promise<GPUBuffer> {
     const rows = members?.length ?? this.config.popSize;
     const enc = this.gpu.device.createCommandEncoder();
-    const { out, temp } = this.recordForward(enc, x, rows, members);
+    const out = this.recordForward(enc, x, rows, members);
     await this.gpu.run(enc);
-    for (const b of temp) b.destroy();
     return out;
   }
 
@@ -282,7 +294,7 @@ export class DeviceEggroll {
   }
 
   dispose(): void {
-    const all = new Set([...(this.acts ?? []), ...this.theta, ...this.grad, ...this.moment1, ...this.moment2, ...this.at, ...this.bt, ...this.dense, this.scaledA, this.pairWeightBuf, this.unusedM, this.unusedV]);
+    const all = new Set([...this.scratchBuffers.values(), ...this.theta, ...this.grad, ...this.moment1, ...this.moment2, ...this.at, ...this.bt, ...this.dense, this.scaledA, this.pairWeightBuf, this.unusedM, this.unusedV]);
     for (const b of all) b?.destroy();
   }
 }

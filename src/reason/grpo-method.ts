@@ -50,7 +50,7 @@ export function sampleGroups(lm: RecurrentLm, pop: Population, task: ReasonTask,
 
 export async function grpoMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float32Array[], task: ReasonTask, backend: Backend): Promise<Method> {
   // The gradient step on tfjs: its own WebGPU backend (on the same adapter) with --backend webgpu, else wasm.
-  await initTf((c.backend as string) === 'webgpu' ? 'webgpu' : 'wasm');
+  await initTf(c.backend === 'webgpu' ? 'webgpu' : 'wasm');
   const specs = lmSpecs(cfg);
   const params = new ParamSet(specs, backend);
   params.values.forEach((v, i) => v.set(base[i]));

@@ -7,7 +7,7 @@ import type { Shaping } from '../es/shaping.js';
 import { decaying } from '../es/schedule.js';
 import type { OptimizerConfig } from '../es/optim.js';
 import type { Activation } from '../nn/activations.js';
-import type { BackendChoice } from '../backend/index.js';
+import { DEVICE_ACTIVATIONS, type BackendChoice } from '../backend/index.js';
 import type { ActionMode } from './policy.js';
 import type { RlTaskOptions } from './task.js';
 import { InputError } from '../io/input-error.js';
@@ -82,7 +82,9 @@ export function resolveRlConfig(env: string, overrides: Partial<RlRunConfig> = {
   const widest = Math.max(...[def.observationSpace.dim, ...c.hidden].map((a, i, arr) => (i + 1 < arr.length ? Math.min(a, arr[i + 1]) : 0)));
   if (c.algo === 'eggroll' && c.rank > widest) throw new InputError(`--rank must be in [1, ${widest}] for this policy (min(m, n) of its largest matrix), got ${c.rank}`);
   // --backend webgpu with EGGROLL is the device-resident run (es/device-eggroll.ts): its epilogue has these activations.
-  if ((c.backend as string) === 'webgpu' && c.algo === 'eggroll' && c.activation === 'pqn') throw new InputError(`--activation pqn has no GPU kernel: --backend webgpu takes --activation tanh, relu or identity (or use another backend)`);
+  if (c.backend === 'webgpu' && c.algo === 'eggroll' && !(DEVICE_ACTIVATIONS as readonly string[]).includes(c.activation)) {
+    throw new InputError(`--activation ${c.activation} has no GPU kernel: --backend webgpu takes --activation ${DEVICE_ACTIVATIONS.join(', ')} (or use another backend)`);
+  }
   return c;
 }
 

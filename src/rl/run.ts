@@ -127,7 +127,7 @@ export async function runRl(config: RlRunConfig, dir: string, resume: boolean, h
   // --backend webgpu with EGGROLL on this machine: the device-resident run (parameters, noise and optimiser state on
   // the GPU, observations up and actions down per step); the task's host side then needs only plain arrays. OpenES
   // and cluster runs use the synchronous webgpu backend instead.
-  const onDevice = (config.backend as string) === 'webgpu' && config.algo === 'eggroll' && !hooks.redis;
+  const onDevice = config.backend === 'webgpu' && config.algo === 'eggroll' && !hooks.redis;
   const gpu = onDevice ? await openWebGpu() : undefined;
   if (gpu && config.workers > 1) log(`--workers ${config.workers} is not used with --backend webgpu: the population runs on the GPU (${gpu.gpu.adapterName})`);
   const backend = gpu ? jsBackend : await loadBackend(config.backend, log);

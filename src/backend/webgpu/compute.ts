@@ -6,6 +6,7 @@
  * against the CPU backends. Pipelines are compiled once per device.
  */
 import { gpuDevice, type GpuHandle } from './gpu.js';
+import { DEVICE_ACTIVATIONS, type DeviceActivation } from './device.js';
 import { BIAS_ACT_WGSL, DENSE_DIRECTION_WGSL, GEMM_TILE, igemmWgsl, LOWRANK_ADD_WGSL, LOWRANK_T_WGSL, NORMALS_WGSL, OPTIM_WGSL, PHILOX_WGSL, SCALE_ROWS_WGSL, SGEMM_WGSL } from './wgsl.js';
 
 /** GPUBufferUsage's flags (the `webgpu` package puts them on globalThis only once a device is open). */
@@ -28,9 +29,7 @@ export interface NormalStreams {
   c3: number;
 }
 
-/** The epilogue's activations on the device (es/… Activation names; pqn has no device kernel yet). */
-export const DEVICE_ACT = { identity: 0, tanh: 1, relu: 2 } as const;
-export type DeviceActivation = keyof typeof DEVICE_ACT;
+export type { DeviceActivation } from './device.js';
 
 /** An optimiser step's settings (es/optim.ts's, with the bias corrections computed on the host). */
 export interface DeviceOptimizerStep {
@@ -190,7 +189,7 @@ export class GpuKernels {
 
   /** Records Y ← act(Y + b + coef[i]·E[pair[i]]) on rows×m (`e` null: no bias noise; then pair/coef are not read). */
   encodeBiasAct(enc: GPUCommandEncoder, rows: number, m: number, y: GPUBuffer, b: GPUBuffer, pair: GPUBuffer, coef: GPUBuffer, e: GPUBuffer | null, act: DeviceActivation): void {
-    const dims = new Uint32Array([rows, m, DEVICE_ACT[act], e ? 1 : 0]);
+    const dims = new Uint32Array([rows, m, DEVICE_ACTIVATIONS.indexOf(act), e ? 1 : 0]);
     this.dispatch(enc, 'bias-act', BIAS_ACT_WGSL, [this.uniform(dims.buffer), y, b, pair, coef, e ?? b], Math.ceil((rows * m) / 64));
   }
 

@@ -1,6 +1,19 @@
 /// <reference types="@webgpu/types" />
 /** What gpu.ts (Node) and gpu.browser.ts (a page) share: the device handle and how a device is asked of an adapter. */
 
+/** The epilogue's activations on the device (es/device-eggroll.ts; pqn has no device kernel yet), by kernel code. */
+export const DEVICE_ACTIVATIONS = ['identity', 'tanh', 'relu'] as const;
+export type DeviceActivation = typeof DEVICE_ACTIVATIONS[number];
+
+/** `open` run once and its device kept; a failed open is forgotten so a later call tries again (gpu.ts, gpu.browser.ts). */
+export function onceDevice(open: () => Promise<GpuHandle>): () => Promise<GpuHandle> {
+  let handle: Promise<GpuHandle> | undefined;
+  return () => (handle ??= open().catch((e) => {
+    handle = undefined;
+    throw e;
+  }));
+}
+
 export interface GpuHandle {
   readonly device: GPUDevice;
   /** The adapter's description, e.g. "SwiftShader driver 5.0.0" or a card's name. */

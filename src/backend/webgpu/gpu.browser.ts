@@ -3,16 +3,9 @@
 export const SWIFTSHADER_ICD = '';
 
 export type { GpuHandle } from './device.js';
-import { deviceOf, type GpuHandle } from './device.js';
+import { deviceOf, onceDevice, type GpuHandle } from './device.js';
 
-let handle: Promise<GpuHandle> | undefined;
-
-export function gpuDevice(): Promise<GpuHandle> {
-  return (handle ??= open().catch((e) => {
-    handle = undefined;
-    throw e;
-  }));
-}
+export const gpuDevice = onceDevice(() => open());
 
 /** navigator.gpu and the adapter's name (gpu.ts's counterpart). */
 export async function navigatorGpu(): Promise<{ gpu: GPU; adapterName: string }> {

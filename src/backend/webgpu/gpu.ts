@@ -8,24 +8,18 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { deviceOf, type GpuHandle } from './device.js';
+import { deviceOf, onceDevice, type GpuHandle } from './device.js';
 
 /** Where Debian's chromium package installs SwiftShader's Vulkan ICD manifest. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 export type { GpuHandle } from './device.js';
 
-let handle: Promise<GpuHandle> | undefined;
 /** Dawn's instances: a GPU object that is garbage-collected takes its devices down with it (a crash), so keep them. */
 const instances: GPU[] = [];
 
 /** This process's device (made once); throws one line saying why when there is none. */
-export function gpuDevice(): Promise<GpuHandle> {
-  return (handle ??= open().catch((e) => {
-    handle = undefined;
-    throw e;
-  }));
-}
+export const gpuDevice = onceDevice(() => open());
 
 /**
  * The `GPU` object (navigator.gpu's type) behind this process's device — Dawn's instance, on which a library that

@@ -163,7 +163,7 @@ export const benchEsCommand: Command = {
   async run(argv) {
     const { flags: f } = parseFlags(argv, flags);
     // webgpu: the device-resident path on this thread's device (not the synchronous facade's device thread).
-    const gpu = (f.backend as string) === 'webgpu' ? await openWebGpu() : undefined;
+    const gpu = f.backend === 'webgpu' ? await openWebGpu() : undefined;
     const backend = gpu ? jsBackend : await loadBackend(f.backend, log);
     const machine = await machineInfo();
     const results: Record<string, unknown>[] = [];

@@ -110,7 +110,8 @@ export class CmaEs implements FlatStrategy {
     const xs: Float64Array[] = [];
     this.ys = [];
     const z = new Float64Array(d);
-    // Float32 normals through the normals kernel (wasm/native, the reference's bits; ~10× the float64 path).
+    // Float32 normals through the normals kernel (wasm/native, the reference's bits): at d = 10⁵, λ = 38 a generation
+    // took 67 ms this way against 158 ms through the float64 reference path (a scratch timing loop, 2026-12-07).
     const z32 = new Float32Array(d);
     for (let k = 0; k < this.lambda; k++) {
       fillNormals(namedStream(this.seed, 'cmae', this.generation, k), 0, z32, 0, d);

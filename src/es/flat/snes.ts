@@ -57,7 +57,8 @@ export class Snes implements FlatStrategy {
     const { d } = this;
     this.draws = [];
     const xs: Float64Array[] = [];
-    // Float32 normals through the normals kernel (wasm/native, the reference's bits; ~10× the float64 path).
+    // Float32 normals through the normals kernel (wasm/native, the reference's bits): at d = 10⁵, λ = 38 a generation
+    // took 43 ms this way against 142 ms through the float64 reference path (a scratch timing loop, 2026-12-07).
     const z32 = new Float32Array(d);
     for (let k = 0; k < this.lambda; k++) {
       fillNormals(namedStream(this.seed, 'snes', this.generation, k), 0, z32, 0, d);
