@@ -5,7 +5,7 @@
 // the `webgpu` package), so it runs from a copy of the tree without node_modules. Writes one JSON file.
 // Prepare here:   bash scripts/gpu-prepare.sh          (fills the ignored folder .gpu/: the pruned webgpu package, the Vulkan loader)
 // Run there:      see docs/BENCHMARKS.md, "WebGPU" (one command; carry .gpu, dist, build, native/build)
-// Usage: node scripts/gpu-bench.mjs [--sizes 1024,2048,4096] [--int8 1024,4096] [--cpu 1024] [--seconds 2] [--out DIR]
+// Usage: node scripts/gpu-bench.mjs [--sizes 1024,2048,4096] [--int8 1024,4096] [--cpu 1024] [--es D:POP,…] [--egg L:D:POP:T,…] [--seconds 2] [--out DIR]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ const { values } = parseArgs({ options: {
   sizes: { type: 'string', default: '1024,2048,4096' }, int8: { type: 'string', default: '1024,4096' }, cpu: { type: 'string', default: '1024' },
   seconds: { type: 'string', default: '2' }, out: { type: 'string', default: process.env.OUT ?? 'gpu-out' },
   es: { type: 'string', default: '4096:16384' },
+  egg: { type: 'string', default: '1:16:8192:100,1:256:16384:100' },
 } });
 const list = (s) => (s ? s.split(',').map(Number) : []);
 const seconds = Number(values.seconds);
@@ -96,6 +97,28 @@ for (const spec of (values.es ? values.es.split(',') : [])) {
   rows.push({ kernel: 'eggroll generation (device-resident)', d, pop, rank: 1, backend: 'webgpu', inference_s: inf.medianS, generation_s: gen.medianS, generation_over_inference: inf.medianS / gen.medianS });
   console.error(JSON.stringify(rows.at(-1)));
 }
+// EGG, device-resident (egg/device.ts): a whole integer generation — windows up, noise, T steps of every member, the
+// integer update — in tokens·members/s, for layers:width:pop:T (the first is the CPU figure's shape in BENCHMARKS.md).
+const { DeviceEgg } = await import('../dist/egg/device.js');
+const { EggArch } = await import('../dist/egg/model.js');
+const { noiseKey } = await import('../dist/egg/noise.js');
+for (const spec of (values.egg ? values.egg.split(',') : [])) {
+  const [layers, width, pop, tokens] = spec.split(':').map(Number);
+  const arch = new EggArch({ layers, width });
+  const params = new Int8Array(arch.size);
+  fill(params, 7, true);
+  const windows = new Uint8Array((pop / 2) * (tokens + 1)).map((_, i) => 32 + ((i * 7919) % 90));
+  const dev = new DeviceEgg(gpu, arch, { pop, groupSize: 2, tokens, sigmaShift: 4, noiseKey: noiseKey(1, 2) });
+  dev.upload(params, new Int8Array(layers * pop * width));
+  const fitness = new Int32Array(pop);
+  const F = new Int8Array(pop / 2).map((_, k) => [1, -1, 0, 1][k % 4]);
+  let epoch = 0;
+  const [gen] = await measureRoundRobinAsync([async () => { await dev.evaluate(epoch++, windows, fitness); await dev.update(F, 20); }], { warmup: 1, minRuns: 3, minSeconds: seconds });
+  dev.destroy();
+  rows.push({ kernel: 'egg generation (device-resident)', layers, width, pop, tokens, backend: 'webgpu', generation_s: gen.medianS, tokens_members_per_s: (pop * tokens) / gen.medianS });
+  console.error(JSON.stringify(rows.at(-1)));
+}
+
 const result = { bench: 'gpu', adapter: gpu.gpu.adapterName, software_adapter: gpu.gpu.software, packed_dot: gpu.packedDot, features: [...gpu.gpu.features], cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, date: new Date().toISOString(), rows };
 mkdirSync(values.out, { recursive: true });
 writeFileSync(join(values.out, 'gpu-bench.json'), JSON.stringify(result, null, 2) + '\n');

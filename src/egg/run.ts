@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { nondeterminism, type Backend, type BackendChoice } from '../backend/index.js';
+import { nondeterminism, openWebGpu, type Backend, type BackendChoice, type GpuKernels } from '../backend/index.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { readJsonFile } from '../io/errors.js';
 import { InputError } from '../io/input-error.js';
@@ -78,6 +78,11 @@ export interface EggRunOptions {
   resumeFrom?: { file: string; model: DecodedModel };
   /** Evaluate through the workers on this Redis (eggroll worker) instead of local threads. */
   redis?: string;
+  /**
+   * With backendChoice 'webgpu' (and no `redis`) the population runs device-resident (egg/device.ts) on this GPU
+   * (default: this process's, openWebGpu); `backend` then serves only the host's scoring of held-out bytes.
+   */
+  device?: GpuKernels;
 }
 
 export interface EggRunSummary extends Baselines {
@@ -114,6 +119,12 @@ export async function runEgg(cfg: EggRunConfig, runDir: string, opts: EggRunOpti
   writeJsonAtomic(join(runDir, 'baselines.json'), { ...base, heldout_bytes: heldout.length, train_bytes: corpus.train.length, documents: corpus.documents, heldout_docs: corpus.heldoutDocs });
 
   const trainer = new EggTrainer(cfg, backend, opts.backendChoice, corpus.train, opts.workers);
+  // --backend webgpu on this machine: device-resident (weights, states and noise on the GPU; windows up, fitness
+  // down). Cluster runs evaluate on their workers and keep the synchronous backend.
+  const gpu = opts.backendChoice === 'webgpu' && !opts.redis ? opts.device ?? await openWebGpu() : undefined;
+  if (gpu && opts.workers > 1) log(`--workers ${opts.workers} is not used with --backend webgpu: the population runs on the GPU (${gpu.gpu.adapterName})`);
+  if (gpu) trainer.useDevice(gpu);
+  const backendName = gpu ? `webgpu (${gpu.gpu.adapterName}; device-resident)` : backend.name;
   // The cluster modules (BullMQ, ioredis: ≈ 0.5 s to load) only when asked for.
   const cluster = opts.redis ? await (await import('../parallel/cluster/coordinator.js')).ClusterCoordinator.connect({ url: opts.redis, kind: EGG_KIND, backend: backendFingerprint(backend), config: cfg, log, shouldStop: hooks.shouldStop }) : undefined;
   if (cluster) {
@@ -128,7 +139,7 @@ export async function runEgg(cfg: EggRunConfig, runDir: string, opts: EggRunOpti
     log(`resuming ${runDir} at step ${trainer.step}`);
   }
   const info = hooks.info ?? log;
-  info(`EGG ${cfg.layers}L×${cfg.width}D (${trainer.arch.size} int8 params), pop ${cfg.pop}, group ${cfg.groupSize}, T ${cfg.tokens}, backend ${backend.name}, workers ${opts.workers}`);
+  info(`EGG ${cfg.layers}L×${cfg.width}D (${trainer.arch.size} int8 params), pop ${cfg.pop}, group ${cfg.groupSize}, T ${cfg.tokens}, backend ${backendName}, workers ${gpu ? 1 : opts.workers}`);
   info(`data ${corpus.source}: ${corpus.documents} docs, train ${corpus.train.length} B, held-out ${corpus.heldout.length} B (scored: ${heldout.length} B)`);
   info(`baselines held-out bits/byte: unigram ${base.unigram_bpb.toFixed(3)}  bigram ${base.bigram_bpb.toFixed(3)}  gzip -9 ${base.gzip_bpb.toFixed(3)}`);
   const clock = new RunClock();
@@ -145,10 +156,11 @@ export async function runEgg(cfg: EggRunConfig, runDir: string, opts: EggRunOpti
       r = await trainer.trainStep();
       members += cfg.pop * cfg.tokens;
     },
-    record(ending) {
+    async record(ending) {
       const { cluster: c, ...made } = r!;
       const rec: Record<string, unknown> = { ...made, tokens_members_per_s: (cfg.pop * cfg.tokens) / r!.seconds, ...(c ? clusterColumns(c) : {}) };
       if (r!.step % cfg.evalEvery === 0 || ending) {
+        await trainer.syncHost();
         heldoutBpb = trainer.score(heldout);
         trainBpb = trainer.score(trainSample);
         rec.heldout_bpb = heldoutBpb;
@@ -158,7 +170,10 @@ export async function runEgg(cfg: EggRunConfig, runDir: string, opts: EggRunOpti
       return [rec];
     },
     report: () => hooks.onStep?.({ step: r!.step, total: cfg.steps, startStep, pop_bpb: r!.pop_bpb, train_bpb: trainBpb, heldout_bpb: heldoutBpb, tokens_members_per_s: members / clock.session(), ...clusterProgress(r!.cluster) }),
-    checkpoint: () => trainer.saveCheckpoint(runDir, { heldout_bpb: heldoutBpb }),
+    checkpoint: async () => {
+      await trainer.syncHost();
+      return trainer.saveCheckpoint(runDir, { heldout_bpb: heldoutBpb });
+    },
   };
   try {
     await runLoop(step, runDir, { metrics, clock, shouldStop: hooks.shouldStop, maxSeconds: hooks.maxSeconds, log, resumeHint: `eggroll lm train --resume ${runDir}` });
@@ -174,7 +189,7 @@ export async function runEgg(cfg: EggRunConfig, runDir: string, opts: EggRunOpti
   await writeLossPlot(runDir, base);
   return {
     run_dir: runDir, steps: trainer.step, pop: cfg.pop, layers: cfg.layers, width: cfg.width, params: trainer.arch.size,
-    group_size: cfg.groupSize, tokens: cfg.tokens, backend: backend.name, workers: opts.workers,
+    group_size: cfg.groupSize, tokens: cfg.tokens, backend: gpu ? 'webgpu' : backend.name, workers: gpu ? 1 : opts.workers,
     pop_bpb: last.pop_bpb, train_bpb: trainBpb, heldout_bpb: heldoutBpb,
     ...base, seconds, tokens_members_per_s: members / seconds,
   };

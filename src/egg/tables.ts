@@ -107,7 +107,8 @@ export const CDF_U32 = new Float64Array(NORM_LEVELS); // exact integers ≤ 2^32
   for (let k = 127; k < NORM_LEVELS - 1; k++) CDF_U32[k] = 4294967296 - CDF_U32[NORM_LEVELS - 2 - k];
   CDF_U32[NORM_LEVELS - 1] = 4294967296;
 }
-const START = new Uint8Array(4096);
+/** START[u ≫ 20]: the first CDF index a word with those top 12 bits can map to (normalI8's scan start). */
+export const START = new Uint8Array(4096);
 {
   let k = 0;
   for (let top = 0; top < 4096; top++) {

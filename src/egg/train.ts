@@ -12,7 +12,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Backend, BackendChoice } from '../backend/index.js';
+import type { Backend, BackendChoice, GpuKernels } from '../backend/index.js';
+import { DeviceEgg } from './device.js';
 import { mix32 } from '../rng/philox.js';
 import { encodeSafetensors, decodeSafetensors, tensor, SafetensorsError, type SafeTensor } from '../io/safetensors.js';
 import { CHECKPOINT_LIMIT, firstIntact, hasCheckpoint, loadCheckpoint, readCheckpointFiles, readLatest, saveCheckpoint } from '../io/checkpoint.js';
@@ -157,6 +158,14 @@ export class EggTrainer {
       // Workers keep their noise: regenerate every pair's here (a pure function, as the update needs it).
       generatePairs(this.arch.noise, this.input.noiseKey, t, 0, cfg.pop / 2, this.noiseAll);
       cluster = await pending;
+    } else if (this.device) {
+      // Device-resident: the weights and states stay on the GPU; the windows go up, the fitness comes back.
+      if (!this.deviceHolds) { this.device.upload(this.params, this.states); this.deviceHolds = true; }
+      this.hostHolds = false;
+      await this.device.evaluate(t, this.windows, this.fitness);
+      const v = this.votes(t);
+      const r = this.finishStep(t, v, await this.device.update(v.F, v.thr));
+      return { ...r, seconds: (performance.now() - t0) / 1000 };
     } else {
       const pool = await this.ensurePool();
       await pool.evaluate(t);
@@ -175,14 +184,24 @@ export class EggTrainer {
 
   /** Pair signs from this step's fitness, then the integer update; advances the step. */
   private applyFitness(t: number): Omit<EggStepResult, 'seconds'> {
+    const v = this.votes(t);
+    return this.finishStep(t, v, this.updater.apply(this.params, this.noiseAll, v.F, v.thr));
+  }
+
+  /** This step's pair signs F, the z-test threshold, the fitness total and the share of tied pairs. */
+  private votes(t: number): { F: Int8Array; thr: number; total: number; ties: number } {
     const { cfg } = this;
     let total = 0;
     for (let i = 0; i < cfg.pop; i++) total += this.fitness[i];
     const F = pairSigns(this.fitness, cfg.pop);
     let ties = 0;
     for (const f of F) if (f === 0) ties++;
-    const thr = thresholdAt(cfg.alpha, t);
-    const stats: UpdateStats = this.updater.apply(this.params, this.noiseAll, F, thr);
+    return { F, thr: thresholdAt(cfg.alpha, t), total, ties };
+  }
+
+  private finishStep(t: number, v: { F: Int8Array; thr: number; total: number; ties: number }, stats: UpdateStats): Omit<EggStepResult, 'seconds'> {
+    const { cfg } = this;
+    const { F, thr, total, ties } = v;
     this.step = t + 1;
     return {
       step: this.step,
@@ -195,12 +214,38 @@ export class EggTrainer {
     };
   }
 
+  // ---------------------------------------------------------------- device-resident runs (egg/device.ts)
+
+  private device: DeviceEgg | undefined;
+  /** Whether the device's weights and states are the current ones (false until uploaded, and after a load). */
+  private deviceHolds = false;
+  /** Whether `params` and `states` here are the current ones (false after a device step, until syncHost). */
+  private hostHolds = true;
+
+  /** Run every following step on this GPU (weights, states and noise stay there); not with a cluster. */
+  useDevice(gpu: GpuKernels): void {
+    if (this.cluster) throw new Error('a cluster run evaluates on its workers: it cannot also be device-resident');
+    this.device = new DeviceEgg(gpu, this.arch, { pop: this.cfg.pop, groupSize: this.cfg.groupSize, tokens: this.cfg.tokens, sigmaShift: this.cfg.sigmaShift, noiseKey: this.input.noiseKey });
+    this.deviceHolds = false;
+  }
+
+  /** Brings the device's weights and states into `params` and `states` (before a checkpoint or an evaluation). */
+  async syncHost(): Promise<void> {
+    if (this.device && !this.hostHolds) await this.device.download(this.params, this.states);
+    this.hostHolds = true;
+  }
+
+  private needHost(what: string): void {
+    if (!this.hostHolds) throw new Error(`EggTrainer.${what}: the current weights are on the device; await syncHost() first`);
+  }
+
   // ---------------------------------------------------------------- cluster runs (parallel/cluster)
 
   private cluster: ClusterCoordinator | undefined;
 
   /** Evaluate through the cluster from now on; the coordinator can ask this trainer for snapshots. */
   useCluster(c: ClusterCoordinator): void {
+    if (this.device) throw new Error('a device-resident run cannot also evaluate through a cluster');
     this.cluster = c;
     c.setSnapshotSource(() => ({ generation: this.step, bytes: this.snapshot() }));
   }
@@ -260,10 +305,12 @@ export class EggTrainer {
 
   /** sha256 of what the next steps' evaluations depend on besides the jobs' own states: the weights and the step. */
   stateHash(): string {
+    this.needHost('stateHash');
     return hashArrays([this.params, Int32Array.of(this.step)]);
   }
 
   snapshot(): Uint8Array {
+    this.needHost('snapshot');
     return encodeSafetensors({ params: tensor(this.params.slice()) }, { step: String(this.step) });
   }
 
@@ -278,6 +325,7 @@ export class EggTrainer {
 
   /** Bits per byte of the unperturbed model on a stream (each of `rows` pieces from a zero state). */
   score(stream: Uint8Array, rows = 64): number {
+    this.needHost('score');
     const s = scoreStream(this.arch, this.cache, this.params, stream, rows);
     return s.bits16 / (16 * Math.max(1, s.count));
   }
@@ -285,6 +333,8 @@ export class EggTrainer {
   async close(): Promise<void> {
     await this.pool?.close();
     this.pool = undefined;
+    this.device?.destroy();
+    this.device = undefined;
   }
 
   // ------------------------------------------------------------------------------ checkpoints
@@ -296,6 +346,7 @@ export class EggTrainer {
    * Returns the .safetensors path.
    */
   saveCheckpoint(runDir: string, extra: Record<string, unknown> = {}): string {
+    this.needHost('saveCheckpoint');
     return writeEggCheckpoint(runDir, this.arch, this.params, this.states, this.cfg, this.step, extra);
   }
 
@@ -310,6 +361,8 @@ export class EggTrainer {
     this.params.set(m.params);
     this.states.set(m.states!);
     this.step = m.step;
+    this.deviceHolds = false;
+    this.hostHolds = true;
   }
 }
 

@@ -24,8 +24,11 @@ export interface LoopExperiment {
   done(): number;
   /** One unit: the update. May throw an error named 'GenerationAborted' (a cluster wait given up). */
   advance(): Promise<void>;
-  /** The unit just made as metrics.jsonl rows. `ending`: no unit follows in this session (total or time reached). */
-  record(ending: boolean): Record<string, unknown>[];
+  /**
+   * The unit just made as metrics.jsonl rows. `ending`: no unit follows in this session (total or time reached). May
+   * return a promise (a device-resident run reads its weights back before it evaluates them).
+   */
+  record(ending: boolean): Record<string, unknown>[] | Promise<Record<string, unknown>[]>;
   /** After the rows are written (progress bars). */
   report?(): void;
   /**
@@ -77,7 +80,7 @@ export async function runLoop(exp: LoopExperiment, dir: string, o: LoopOptions):
     const last = at >= exp.total;
     const outOfTime = limitMs > 0 && o.clock.session() * 1000 >= limitMs && !last;
     const early = last ? undefined : exp.finishedEarly?.();
-    for (const row of exp.record(last || outOfTime)) o.metrics.append(row);
+    for (const row of await exp.record(last || outOfTime)) o.metrics.append(row);
     exp.report?.();
     const stop = await stopRequested(o.shouldStop);
     if (at % exp.checkpointEvery === 0 || last || stop || outOfTime || early) await exp.checkpoint(o.clock.seconds());

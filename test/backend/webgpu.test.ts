@@ -145,22 +145,42 @@ describe('bench gemm / bench int8 with --backends webgpu', { skip }, () => {
 });
 
 describe('--backend webgpu (the synchronous facade: device thread, GEMMs on the device)', { skip: skip }, () => {
-  test('EGG trains to the same bits on webgpu (4 threads) as on wasm and js (integer arithmetic is exact everywhere)', async () => {
+  test('lm train --backend webgpu is device-resident and gives the bits of wasm and js, straight and resumed', async () => {
     const { runCli } = await import('../helpers/cli.js');
     const { tempDir } = await import('../helpers/temp.js');
     const { writeFileSync, readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const dir = tempDir('eggroll-webgpu-');
     writeFileSync(join(dir, 'tiny.txt'), Array.from({ length: 40 }, (_, i) => `Verse ${i}. And the light shineth in darkness; and the darkness comprehended it not.`).join('\n\n'));
+    const args = (out: string, be: string, workers: number, steps: number) => ['lm', 'train', '--data', join(dir, 'tiny.txt'), '--width', '16', '--pop', '8', '--tokens', '8', '--steps', String(steps), '--eval-every', '1', '--backend', be, '--workers', String(workers), '--quiet', '--json', '--out', out];
     const bytes: Record<string, Buffer> = {};
-    // webgpu on 4 worker threads: a device per thread, which must not mix up their calls (platform.ts deviceLock).
-    for (const [be, workers] of [['webgpu', 4], ['wasm', 2], ['js', 1]] as const) {
+    for (const [be, workers] of [['webgpu', 1], ['wasm', 2], ['js', 1]] as const) {
       const out = join(dir, be);
-      const r = await runCli(['lm', 'train', '--data', join(dir, 'tiny.txt'), '--width', '16', '--pop', '8', '--tokens', '8', '--steps', '2', '--eval-every', '1', '--backend', be, '--workers', String(workers), '--quiet', '--out', out]);
+      const r = await runCli(args(out, be, workers, 2));
       assert.equal(r.code, 0, r.stderr);
+      if (be === 'webgpu') assert.equal(JSON.parse(r.stdout.trim().split('\n').pop()!).backend, 'webgpu');
       bytes[be] = readFileSync(join(out, 'checkpoints', 'gen-0000002.safetensors'));
     }
     assert.ok(bytes.webgpu.equals(bytes.wasm) && bytes.webgpu.equals(bytes.js), 'checkpoint bytes differ between backends');
+    const half = join(dir, 'resumed');
+    assert.equal((await runCli(args(half, 'webgpu', 1, 1))).code, 0);
+    const r = await runCli(['lm', 'train', '--resume', half, '--steps', '2', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(readFileSync(join(half, 'checkpoints', 'gen-0000002.safetensors')).equals(bytes.webgpu), 'a resumed device run differs from a straight one');
+  });
+
+  test('the synchronous facade on 4 worker threads (a device each) trains EGG to the bits of wasm (platform.ts deviceLock)', async () => {
+    const { loadBackend } = await import('../../src/backend/index.js');
+    const { EggTrainer } = await import('../../src/egg/train.js');
+    const text = new TextEncoder().encode('In the beginning was the Word, and the Word was with God. '.repeat(30));
+    const cfg = { layers: 1, width: 16, pop: 16, groupSize: 4, tokens: 6, sigmaShift: 4, alpha: 4, seed: 5 };
+    const run = async (be: 'webgpu' | 'wasm', workers: number) => {
+      const tr = new EggTrainer(cfg, await loadBackend(be), be, text, workers);
+      try { for (let s = 0; s < 2; s++) await tr.trainStep(); } finally { await tr.close(); }
+      return tr;
+    };
+    const a = await run('webgpu', 4), b = await run('wasm', 1);
+    assert.ok(Buffer.from(a.params.buffer).equals(Buffer.from(b.params.buffer)) && Buffer.from(a.states.buffer).equals(Buffer.from(b.states.buffer)), 'the facade on 4 threads differs from wasm');
   });
 
   test('an EGGROLL RL run on webgpu is device-resident; the same seed gives the same bits again, and so does a resumed run; its returns are the CPU\'s', async () => {

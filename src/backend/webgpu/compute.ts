@@ -155,6 +155,14 @@ export class GpuKernels {
     pass.end();
   }
 
+  /**
+   * Records a kernel that lives above this layer (a model's own WGSL, e.g. egg/device-wgsl.ts): `uniform` becomes
+   * binding 0 and `buffers` bindings 1, 2, …; its pipeline is compiled once per `name`; (x, y) workgroups.
+   */
+  encode(enc: GPUCommandEncoder, name: string, code: string, uniform: ArrayBuffer, buffers: GPUBuffer[], x: number, y = 1): void {
+    this.dispatch(enc, name, code, [this.uniform(uniform), ...buffers], x, y);
+  }
+
   /** Records C ← alpha·op(A)·op(B) + beta·C on device buffers. */
   encodeSgemm(enc: GPUCommandEncoder, transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: GPUBuffer, b: GPUBuffer, beta: number, c: GPUBuffer): void {
     const dims = new ArrayBuffer(32);

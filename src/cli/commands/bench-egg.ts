@@ -9,8 +9,9 @@ import { parseFlags, num } from '../flags.js';
 import { backendFlag, jsonFlag, seedFlag } from '../common-flags.js';
 import { UsageError } from '../errors.js';
 import { log, printResult } from '../output.js';
-import { loadBackend, type BackendChoice } from '../../backend/index.js';
-import { measure, machineInfo, record, table } from '../../bench/harness.js';
+import { loadBackend, openWebGpu, type BackendChoice } from '../../backend/index.js';
+import { DeviceEgg } from '../../egg/device.js';
+import { measure, measureRoundRobinAsync, machineInfo, record, table } from '../../bench/harness.js';
 import { EggArch, EggForward, isPowerOf4 } from '../../egg/model.js';
 import { ForwardCache, evaluateMembers, CHUNK_ROWS, type PopulationInput } from '../../egg/evaluate.js';
 import { tsEggKernels } from '../../egg/kernels.js';
@@ -39,6 +40,7 @@ export const benchEggCommand: Command = {
     const { flags: f } = parseFlags(argv, flags);
     if (!isPowerOf4(f.width)) throw new UsageError(`--width: must be a power of 4 (4, 16, 64, 256 or 1024), got ${f.width}`);
     if (f.pop % 2 !== 0) throw new UsageError(`--pop: must be even (antithetic pairs), got ${f.pop}`);
+    if (f.backend === 'webgpu') return benchEggDevice(f);
     const backend = await loadBackend(f.backend as BackendChoice, log);
     const cfg: EggConfig = { layers: f.layers, width: f.width, pop: f.pop, groupSize: 2, tokens: f.tokens, sigmaShift: 4, alpha: 4, seed: f.seed };
     const arch = new EggArch(cfg);
@@ -124,3 +126,42 @@ export const benchEggCommand: Command = {
   },
 };
 
+
+/**
+ * `--backend webgpu`: the device-resident generation (egg/device.ts) — windows up, noise, T steps of every member and
+ * the integer update on the GPU, fitness and two counts back — timed whole, and its evaluation alone.
+ */
+async function benchEggDevice(f: { layers: number; width: number; pop: number; tokens: number; 'min-seconds': number; seed: number; json: boolean }): Promise<void> {
+  const gpu = await openWebGpu();
+  const cfg: EggConfig = { layers: f.layers, width: f.width, pop: f.pop, groupSize: 2, tokens: f.tokens, sigmaShift: 4, alpha: 4, seed: f.seed };
+  const arch = new EggArch(cfg);
+  const params = new Int8Array(arch.size);
+  initParams(arch, f.seed, params);
+  const corpus = loadCorpus(defaultCorpusPath());
+  const windows = new Uint8Array((f.pop / 2) * (f.tokens + 1));
+  fillWindows(cfg, corpus.train, 0, windows);
+  const dev = new DeviceEgg(gpu, arch, { pop: f.pop, groupSize: 2, tokens: f.tokens, sigmaShift: 4, noiseKey: noiseKey(f.seed, 2) });
+  dev.upload(params, new Int8Array(f.layers * f.pop * f.width));
+  const fitness = new Int32Array(f.pop);
+  const F = new Int8Array(f.pop / 2).map((_, k) => [1, -1, 0, 1][k % 4]);
+  let epoch = 0;
+  const [tEval, tGen] = await measureRoundRobinAsync([
+    () => dev.evaluate(epoch++, windows, fitness),
+    async () => { await dev.evaluate(epoch++, windows, fitness); await dev.update(F, 20); },
+  ], { minSeconds: f['min-seconds'], minRuns: 3, warmup: 1 });
+  dev.destroy();
+  const work = f.pop * f.tokens;
+  const summary = {
+    bench: 'egg', backend: 'webgpu', device_resident: true, adapter: gpu.gpu.adapterName, software_adapter: gpu.gpu.software, packed_dot: gpu.packedDot,
+    layers: f.layers, width: f.width, params: arch.size, pop: f.pop, tokens: f.tokens,
+    tokens_members_per_s: work / tEval.medianS, generation_s: tGen.medianS, generation_tokens_members_per_s: work / tGen.medianS,
+    update_share_of_generation: Math.max(0, tGen.medianS - tEval.medianS) / tGen.medianS,
+    records: [record('egg', 'device-evaluation', tEval), record('egg', 'device-generation', tGen)],
+    machine: await machineInfo(),
+  };
+  printResult(summary, f.json, [
+    `EGG ${f.layers}L×${f.width}D (${arch.size} int8 params), pop ${f.pop}, T ${f.tokens}, device-resident on ${gpu.gpu.adapterName}${gpu.gpu.software ? ' (a software adapter: correctness, not speed)' : ''}`,
+    table(['part', 'median s'], [['evaluation (noise + T steps)', tEval.medianS.toFixed(4)], ['whole generation (+ update)', tGen.medianS.toFixed(4)]]),
+    `tokens·members/s ${(work / tEval.medianS).toFixed(0)} (evaluation), ${(work / tGen.medianS).toFixed(0)} (whole generation)`,
+  ].join('\n'));
+}

@@ -96,7 +96,8 @@ async function trainRun(argv: string[]): Promise<void> {
   }
   if (resumeFrom && cfg.steps === resumeFrom.model.step) log(`--resume: '${f.resume}' is at step ${cfg.steps} of ${cfg.steps} already: nothing to train (give --steps above ${cfg.steps} to continue)`);
   if (!f.resume) runDir = prepareRunDir({ out: f.out, force: f.force, prefix: 'lm', kind: 'lm', command: 'lm train', log });
-  const backend = await loadBackend(f.backend as BackendChoice, log);
+  // --backend webgpu without --redis runs device-resident (egg/run.ts): wasm scores the held-out bytes on the host.
+  const backend = await loadBackend(f.backend === 'webgpu' && !f.redis ? 'wasm' : f.backend as BackendChoice, log);
   if (!f.quiet) log(`run dir ${runDir}`);
   let progress: Progress | undefined;
   const startedAt = performance.now(); // the bar is made at the first finished step; its rate counts from here
