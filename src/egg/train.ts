@@ -135,6 +135,11 @@ export class EggTrainer {
     };
   }
 
+  /** The Philox key of this run's per-step noise (what a device run of the same model draws with). */
+  get noiseKey(): [number, number] {
+    return this.input.noiseKey;
+  }
+
   private async ensurePool(): Promise<EggPool> {
     this.pool ??= await EggPool.create({
       shape: { layers: this.cfg.layers, width: this.cfg.width }, backend: this.backendChoice, params: this.params, states: this.states,
@@ -225,7 +230,7 @@ export class EggTrainer {
   /** Run every following step on this GPU (weights, states and noise stay there); not with a cluster. */
   useDevice(gpu: GpuKernels): void {
     if (this.cluster) throw new Error('a cluster run evaluates on its workers: it cannot also be device-resident');
-    this.device = new DeviceEgg(gpu, this.arch, { pop: this.cfg.pop, groupSize: this.cfg.groupSize, tokens: this.cfg.tokens, sigmaShift: this.cfg.sigmaShift, noiseKey: this.input.noiseKey });
+    this.device = new DeviceEgg(gpu, this.arch, { pop: this.cfg.pop, groupSize: this.cfg.groupSize, tokens: this.cfg.tokens, sigmaShift: this.cfg.sigmaShift, noiseKey: this.noiseKey });
     this.deviceHolds = false;
   }
 

@@ -2,13 +2,16 @@
  * The WebGPU kernels in a page (issue 30): the browser bundle's `openWebGpu()` (gpu.browser.ts: navigator.gpu) in
  * Debian's Chromium with --enable-unsafe-webgpu on a 127.0.0.1 page — SwiftShader's adapter here — runs the f32 GEMM
  * (within the conformance bound of the js reference computed in Node), the exact int8 GEMM and Philox (both equal to
- * Node's bit for bit).
+ * Node's bit for bit), the whole backend conformance suite (test/helpers/conformance-cases.ts, the cases Node runs on
+ * every backend), and a device-resident EGG run equal to the CPU's bit for bit.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jsBackend } from '../../src/backend/index.js';
 import { philox4x32 } from '../../src/rng/philox.js';
 import { noChromium, withBundlePage } from '../helpers/bundle-page.js';
+import { conformanceCases } from '../helpers/conformance-cases.js';
+import { EggTrainer, type EggConfig } from '../../src/egg/train.js';
 
 test('WebGPU kernels in Chromium: f32 GEMM within the bound, int8 GEMM and Philox equal to Node', { skip: noChromium, timeout: 180_000 }, async (t) => {
   await withBundlePage(['--enable-unsafe-webgpu'], async (page) => {
@@ -44,4 +47,40 @@ test('WebGPU kernels in Chromium: f32 GEMM within the bound, int8 GEMM and Philo
     for (let j = 0; j < 9; j++) philox4x32(5 + j, stream.c1, stream.c2, stream.c3, stream.key0, stream.key1, words, 4 * j);
     assert.deepEqual(got.words, Array.from(words));
   });
+});
+
+const SUITE = [{ in: 'test/browser/pages/webgpu-suite.ts', out: 'webgpu-suite' }];
+
+test('the whole backend conformance suite passes on WebGPU in Chromium (the cases Node runs on every backend)', { skip: noChromium, timeout: 300_000 }, async (t) => {
+  const got = await withBundlePage(['--enable-unsafe-webgpu'], (page) => page.evaluate(async () => {
+    const url: string = '/webgpu-suite.js';
+    return (await import(url)).runConformance();
+  }), SUITE);
+  t.diagnostic(`adapter: ${got.adapter}`);
+  assert.deepEqual(got.results.map((r: { name: string }) => r.name), conformanceCases(jsBackend, jsBackend).map((c) => c.name), 'the page ran every case');
+  for (const r of got.results) assert.equal(r.error, undefined, `${r.name}: ${r.error}`);
+});
+
+test('EGG device-resident in Chromium gives the CPU\'s bits: fitness, counts, weights and states', { skip: noChromium, timeout: 300_000 }, async () => {
+  const cfg: EggConfig = { layers: 2, width: 16, pop: 8, groupSize: 4, tokens: 5, sigmaShift: 2, alpha: 1, seed: 11 };
+  const text = new TextEncoder().encode(Array.from({ length: 20 }, (_, i) => `\0Verse ${i}. The light shineth in darkness.`).join('\n'));
+  const cpu = new EggTrainer(cfg, jsBackend, 'js', text, 1);
+  const params = Array.from(cpu.params.subarray(0, cpu.arch.size));
+  const steps = 3, windows: number[][] = [], fitness: number[][] = [], stats: number[][] = [];
+  for (let s = 0; s < steps; s++) {
+    const r = await cpu.trainStep();
+    windows.push(Array.from(cpu.windows.subarray(0, (cfg.pop / cfg.groupSize) * (cfg.tokens + 1))));
+    fitness.push(Array.from(cpu.fitness.subarray(0, cfg.pop)));
+    stats.push([r.moved, r.clipped]);
+  }
+  const run = { ...cfg, noiseKey: cpu.noiseKey, params, windows };
+  const got = await withBundlePage(['--enable-unsafe-webgpu'], (page) => page.evaluate(async (run) => {
+    const url: string = '/webgpu-suite.js';
+    return (await import(url)).runEggDevice(run);
+  }, run), SUITE);
+  assert.deepEqual(got.fitness, fitness);
+  assert.deepEqual(got.stats, stats);
+  assert.deepEqual(got.params, Array.from(cpu.params.subarray(0, cpu.arch.size)));
+  assert.deepEqual(got.states, Array.from(cpu.states));
+  await cpu.close();
 });

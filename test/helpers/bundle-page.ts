@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 // @ts-expect-error: a plain .mjs build script without type declarations
-import { buildBrowser } from '../../scripts/build-browser.mjs';
+import { buildBrowser, ENTRY_POINTS } from '../../scripts/build-browser.mjs';
 import { startStaticServer } from '../../src/cli/static-server.js';
 import { tempDir } from './temp.js';
 
@@ -14,10 +14,13 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** The skip reason where Debian's chromium is missing (.ci/run installs it). */
 export const noChromium = existsSync(CHROMIUM) ? false : `${CHROMIUM} missing (apt-get install chromium; .ci/run does)`;
 
-/** Runs `fn` on a page that can `import('/eggroll.js')`; closes the browser and the server afterwards. */
-export async function withBundlePage<T>(args: string[], fn: (page: Page) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` on a page that can `import('/eggroll.js')` (and `/NAME.js` for each extra entry point, bundled the same
+ * way: a test's own page code); closes the browser and the server afterwards.
+ */
+export async function withBundlePage<T>(args: string[], fn: (page: Page) => Promise<T>, extraEntries: { in: string; out: string }[] = []): Promise<T> {
   const dir = tempDir('eggroll-page-');
-  await buildBrowser({ outdir: dir, minify: true });
+  await buildBrowser({ entryPoints: [...ENTRY_POINTS, ...extraEntries], outdir: dir, minify: true });
   writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>eggroll</title>');
   const server = await startStaticServer(dir, 0);
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', ...args] });
