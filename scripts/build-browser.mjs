@@ -10,8 +10,8 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-/** The library's bundle. */
-export const ENTRY_POINTS = [{ in: 'src/browser.ts', out: 'eggroll' }];
+/** The library's bundle, and the device worker its webgpu backend starts (sync.browser.ts loads it from beside the bundle). */
+export const ENTRY_POINTS = [{ in: 'src/browser.ts', out: 'eggroll' }, { in: 'src/backend/webgpu/device-worker.ts', out: 'eggroll-webgpu-device' }];
 /** The playground's page script and its Web Workers (RL, Boolean lab). */
 export const PLAYGROUND_ENTRY_POINTS = [{ in: 'src/playground/app.ts', out: 'app' }, { in: 'src/playground/worker.ts', out: 'worker' }, { in: 'src/playground/boolean-worker.ts', out: 'boolean-worker' }];
 

@@ -84,3 +84,24 @@ test('EGG device-resident in Chromium gives the CPU\'s bits: fitness, counts, we
   assert.deepEqual(got.states, Array.from(cpu.states));
   await cpu.close();
 });
+
+test('loadBackend(\'webgpu\') in a Web Worker is the synchronous Backend (its device in a nested worker) and passes the conformance suite; on the page it says why not', { skip: noChromium, timeout: 300_000 }, async (t) => {
+  const got = await withBundlePage(['--enable-unsafe-webgpu'], (page) => page.evaluate(async () => {
+    const url: string = '/eggroll.js';
+    const lib = await import(url);
+    const onPage = await lib.loadBackend('webgpu').then(() => 'loaded', (e: Error) => e.message);
+    const inWorker = await new Promise((resolve) => {
+      const w = new Worker('/webgpu-worker-suite.js', { type: 'module' });
+      w.onmessage = (e) => resolve(e.data);
+      w.onerror = (e) => resolve({ error: e.message });
+    });
+    return { onPage, inWorker };
+  }), [...SUITE, { in: 'test/browser/pages/webgpu-worker-suite.ts', out: 'webgpu-worker-suite' }]);
+  assert.match(got.onPage, /main thread.*Web Worker/);
+  const w = got.inWorker as { error?: string; backend: string; adapter: string; results: { name: string; error?: string }[] };
+  assert.equal(w.error, undefined, w.error);
+  t.diagnostic(`adapter: ${w.adapter}`);
+  assert.equal(w.backend, 'webgpu');
+  assert.deepEqual(w.results.map((r) => r.name), conformanceCases(jsBackend, jsBackend).map((c) => c.name));
+  for (const r of w.results) assert.equal(r.error, undefined, `${r.name}: ${r.error}`);
+});
