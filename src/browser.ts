@@ -20,8 +20,11 @@ export type { Batch } from './nn/batch.js';
 
 export { EvolutionStrategy, validateStrategy, strategyNames, type Algo, type StrategyConfig, type StrategyState, type TellResult } from './es/strategy.js';
 export { CmaEs, type CmaEsOptions } from './es/flat/cma-es.js';
-export { optimize, OPTIMIZE_ALGOS, type OptimizeAlgo, type OptimizeOptions, type OptimizeResult, type GenerationRecord, type StopReason } from './es/flat/optimize.js';
+export { optimize, OPTIMIZE_ALGOS, type OptimizeAlgo, type OptimizeOptions, type OptimizeResult, type GenerationRecord, type StopReason, type StrategySettings } from './es/flat/optimize.js';
 export { Snes, type SnesOptions } from './es/flat/snes.js';
+export { Pgpe, type PgpeOptions } from './es/flat/pgpe.js';
+export { Ars, type ArsOptions } from './es/flat/ars.js';
+export type { Bounds } from './es/flat/bounds.js';
 export type { FlatStrategy } from './es/flat/types.js';
 export { DeviceEggroll, deviceGeneration, type DeviceTellResult } from './es/device-eggroll.js';
 export { registerStrategy, strategyPlugin, lowRankDirection, denseDirection, estimateDirection, type StrategyPlugin, type StrategyContext, type TensorNoise } from './es/strategies/index.js';

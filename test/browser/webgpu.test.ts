@@ -91,7 +91,9 @@ test('loadBackend(\'webgpu\') in a Web Worker is the synchronous Backend (its de
     const lib = await import(url);
     const onPage = await lib.loadBackend('webgpu').then(() => 'loaded', (e: Error) => e.message);
     const inWorker = await new Promise((resolve) => {
-      const w = new Worker('/webgpu-worker-suite.js', { type: 'module' });
+      type PageWorker = { onmessage: ((e: { data: unknown }) => void) | null; onerror: ((e: { message: string }) => void) | null };
+      const W = (globalThis as unknown as { Worker: new (url: string, o: { type: 'module' }) => PageWorker }).Worker;
+      const w = new W('/webgpu-worker-suite.js', { type: 'module' });
       w.onmessage = (e) => resolve(e.data);
       w.onerror = (e) => resolve({ error: e.message });
     });
