@@ -33,6 +33,8 @@ export { Snes, type SnesOptions } from './es/flat/snes.js';
 export { Pgpe, type PgpeOptions } from './es/flat/pgpe.js';
 export { Ars, type ArsOptions } from './es/flat/ars.js';
 export type { Bounds } from './es/flat/bounds.js';
+export { bbobProblem, BBOB_FUNCTIONS, BBOB_NAMES, type BbobId, type BbobProblem } from './es/flat/bbob.js';
+export { bbobCell, bbobStart, type BbobCell, type BbobResult, type BbobRun } from './es/flat/bbob-run.js';
 export type { FlatStrategy } from './es/flat/types.js';
 export { DeviceEggroll, deviceGeneration, type DeviceTellResult } from './es/device-eggroll.js';
 export { registerStrategy, strategyPlugin, lowRankDirection, denseDirection, estimateDirection, type StrategyPlugin, type StrategyContext, type TensorNoise } from './es/strategies/index.js';
@@ -49,6 +51,7 @@ export { Trainer, type TrainerSetup, type GenerationResult } from './parallel/tr
 export { encodeSafetensors, decodeSafetensors, tensor, type SafeTensor, type SafeDType, type DecodedSafetensors } from './io/safetensors.js';
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type Checkpoint, type CheckpointMeta } from './io/checkpoint.js';
 export { MetricsLog, readJsonl } from './io/metrics.js';
+export { recordLogger, type RecordFormat } from './io/record-log.js';
 export { writeFileAtomic, writeJsonAtomic } from './io/atomic.js';
 export { linePlotSvg, scatterPlotSvg, heatmapSvg, barChartSvg, svgToPng, writePlot, type Series, type LinePlotOptions } from './io/plot.js';
 

@@ -15,6 +15,8 @@ import { workerCommand } from './worker.js';
 import { benchClusterCommand } from './bench-cluster.js';
 import { serveCommand } from './serve.js';
 import { REASON_COMMANDS } from './reason.js';
+import { optimizeCommand } from './optimize.js';
+import { benchBbobCommand } from './bench-bbob.js';
 
 export const COMMANDS: Command[] = [
   demoCommand,
@@ -38,4 +40,6 @@ export const COMMANDS: Command[] = [
   benchMathCommand,
   benchPlaygroundCommand,
   ...REASON_COMMANDS,
+  optimizeCommand,
+  benchBbobCommand,
 ];
