@@ -21,3 +21,11 @@ test('a wrong schedule object is named by its field (issue 28 item 8)', async ()
   assert.throws(() => new EvolutionStrategy(params, backend, { ...cfg, sigma: { kind: 'exp', start: 0.1, decay: 0.99 } as never }), /sigma\.value must be a finite number > 0, got undefined/);
   assert.throws(() => new EvolutionStrategy(params, backend, { ...cfg, sigma: { kind: 'cosine', value: 0.1 } as never }), /sigma\.kind must be 'constant', 'exp' or 'linear', got 'cosine'/);
 });
+
+test('the optimize example: the three-line call reaches its target; bounds and integers find 3 layers at lr 0.003', async () => {
+  const { main: opt } = await import('../examples/optimize.js');
+  const r = await opt(() => {});
+  assert.ok(r.first <= 1e-10, `first ${r.first}`);
+  assert.equal(r.x[0], 3);
+  assert.ok(Math.abs(10 ** r.x[1] - 0.003) < 1e-4, `lr ${10 ** r.x[1]}`);
+});

@@ -157,3 +157,18 @@ test('BIPOP restarts: Rastrigin in d = 10 solved in most seeds; small-population
   assert.ok(solved >= 3, `BIPOP solved ${solved} of 5`);
   assert.ok(small >= 1, 'no small-population restart was made');
 });
+
+test('CMA-ES with margin: an integer coordinate keeps P(leaving its integer) ≥ α (A grows as σ shrinks); normalQuantile inverts Φ', async () => {
+  const { CmaEs, normalQuantile } = await import('../../src/es/flat/cma-es.js');
+  for (const [p, z] of [[0.5, 0], [0.975, 1.959963985], [0.01, -2.326347874], [1 - 1e-6, 4.753424309]] as const) assert.ok(Math.abs(normalQuantile(p) - z) < 1e-8, `Φ⁻¹(${p})`);
+  const es = new CmaEs([2.2, 0], 1, { integer: [0], seed: 3, margin: 0.05 });
+  const f = (x: Float64Array) => (Math.round(x[0]) - 2) ** 2 + x[1] * x[1];
+  for (let g = 0; g < 80; g++) es.tell(es.ask().map(f));
+  assert.ok(es.sigma < 1e-3, `σ ${es.sigma} should have shrunk on the continuous coordinate`);
+  assert.ok(es.A[0] > 10, `A₀ = ${es.A[0]}`);
+  // The marginal std of coordinate 0 puts the nearest rounding boundary at Φ⁻¹(1 − α) std or closer.
+  const m = es.mean[0], k = Math.round(m), dist = Math.abs(m - (m >= k ? k + 0.5 : k - 0.5));
+  const sd = es.sigma * es.A[0] * Math.sqrt(es.variance(0));
+  assert.ok(dist / sd <= normalQuantile(0.95) + 1e-9, `boundary ${dist / sd} std away`);
+  assert.equal(es.A[1], 1);
+});

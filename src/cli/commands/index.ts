@@ -17,6 +17,7 @@ import { serveCommand } from './serve.js';
 import { REASON_COMMANDS } from './reason.js';
 import { optimizeCommand } from './optimize.js';
 import { benchBbobCommand } from './bench-bbob.js';
+import { benchStrategiesCommand } from './bench-strategies.js';
 
 export const COMMANDS: Command[] = [
   demoCommand,
@@ -42,4 +43,5 @@ export const COMMANDS: Command[] = [
   ...REASON_COMMANDS,
   optimizeCommand,
   benchBbobCommand,
+  benchStrategiesCommand,
 ];

@@ -25,6 +25,15 @@ export interface CmaEsOptions {
    * (d + 2)/3 — for thousands to millions of coordinates, on problems not too far from separable).
    */
   covariance?: 'full' | 'diagonal';
+  /**
+   * Coordinates that `f` sees rounded to integers (optimize's `integer`): CMA-ES with margin (Hamano et al., "CMA-ES
+   * with margin: lower-bounding marginal probability for mixed-integer black-box optimization", GECCO 2022) keeps
+   * each one's chance of leaving its current integer at least `margin`, so the search does not freeze on a plateau
+   * of the rounding.
+   */
+  integer?: readonly number[];
+  /** The margin α (default 1/(d·λ), as the paper's implementation). */
+  margin?: number;
 }
 
 export class CmaEs implements FlatStrategy {
@@ -52,6 +61,11 @@ export class CmaEs implements FlatStrategy {
   private D: Float64Array;
   readonly pSigma: Float64Array;
   readonly pc: Float64Array;
+  /** Per-coordinate scale of the samples (x = mean + σ·A⊙y): 1, or above 1 on an integer coordinate held at its margin. */
+  readonly A: Float64Array;
+  readonly integer: readonly number[];
+  /** Φ⁻¹(1 − α): how many marginal standard deviations the nearest rounding boundary may be away. */
+  private readonly marginZ: number;
   generation = 0;
   private eigenAt = 0;
   /** This generation's candidates' y = B·D·z (x = mean + σ·y), kept from ask() for tell(). */
@@ -102,6 +116,13 @@ export class CmaEs implements FlatStrategy {
     this.D = new Float64Array(d).fill(1);
     this.pSigma = new Float64Array(d);
     this.pc = new Float64Array(d);
+    this.A = new Float64Array(d).fill(1);
+    this.integer = opts.integer ?? [];
+    for (const i of this.integer) if (!Number.isInteger(i) || i < 0 || i >= d) throw new RangeError(`CMA-ES: integer coordinates must be indices in [0, ${d}), got ${i}`);
+    const margin = opts.margin ?? 1 / (d * lambda);
+    if (!(margin > 0 && margin < 0.5)) throw new RangeError(`CMA-ES: margin must be in (0, 0.5), got ${margin}`);
+    this.marginZ = normalQuantile(1 - margin);
+    this.applyMargin();
   }
 
   /** λ candidates x_k = mean + σ·B·D·z_k, z_k ~ N(0, I) from stream (seed, 'cmae', generation, k). */
@@ -121,7 +142,7 @@ export class CmaEs implements FlatStrategy {
         let acc = z[i];
         if (!this.diagonal) { acc = 0; for (let j = 0; j < d; j++) acc += B[i * d + j] * z[j]; }
         y[i] = acc;
-        x[i] = this.mean[i] + this.sigma * acc;
+        x[i] = this.mean[i] + this.sigma * this.A[i] * acc;
       }
       this.ys.push(y);
       xs.push(x);
@@ -139,7 +160,7 @@ export class CmaEs implements FlatStrategy {
     // y_w = Σ w_i y_{i:λ}; the mean moves by σ·y_w.
     const yw = new Float64Array(d);
     for (let i = 0; i < mu; i++) { const y = this.ys[order[i]]; for (let j = 0; j < d; j++) yw[j] += w[i] * y[j]; }
-    for (let j = 0; j < d; j++) this.mean[j] += this.sigma * yw[j];
+    for (let j = 0; j < d; j++) this.mean[j] += this.sigma * this.A[j] * yw[j];
     // p_σ ← (1 − c_σ)p_σ + √(c_σ(2 − c_σ)μ_eff)·C^{−1/2}·y_w, with C^{−1/2} = B·D⁻¹·Bᵀ.
     const { B, D, cSigma, cc, c1, cMu } = this;
     const ks = Math.sqrt(cSigma * (2 - cSigma) * this.muEff);
@@ -188,6 +209,21 @@ export class CmaEs implements FlatStrategy {
     this.generation++;
     this.ys = [];
     if (!this.diagonal && this.generation - this.eigenAt >= lambda / ((c1 + cMu) * d * 10)) this.refreshEigen();
+    this.applyMargin();
+  }
+
+  /**
+   * The margin: for an integer coordinate i, the rounding boundary nearest the mean (k ± ½ around k = round(m_i)) must
+   * lie within Φ⁻¹(1 − α) marginal standard deviations σ·A_i·√C_ii, so a sample crosses it with probability ≥ α;
+   * A_i = max(1, |m_i − boundary| / (Φ⁻¹(1 − α)·σ·√C_ii)).
+   */
+  private applyMargin(): void {
+    for (const i of this.integer) {
+      const m = this.mean[i], k = Math.round(m);
+      const dist = Math.abs(m - (m >= k ? k + 0.5 : k - 0.5));
+      const sd = this.sigma * Math.sqrt(this.variance(i));
+      this.A[i] = Math.max(1, dist / (this.marginZ * sd));
+    }
   }
 
   /** B and D from C (eigenvalues below 1e-300 clamped, so D stays positive). */
@@ -204,7 +240,7 @@ export class CmaEs implements FlatStrategy {
 
   maxStd(): number {
     let v = 0;
-    for (let i = 0; i < this.d; i++) v = Math.max(v, this.variance(i));
+    for (let i = 0; i < this.d; i++) v = Math.max(v, this.A[i] * this.A[i] * this.variance(i));
     return this.sigma * Math.sqrt(v);
   }
 
@@ -219,4 +255,21 @@ export class CmaEs implements FlatStrategy {
     for (const v of this.D) { lo = Math.min(lo, v * v); hi = Math.max(hi, v * v); }
     return hi / lo;
   }
+}
+
+/**
+ * Φ⁻¹(p) for 0 < p < 1 (Acklam's rational approximation, relative error < 1.2e-9, with the project's log): the
+ * margin's quantile, a setting rather than a result, so its few ulps do not matter.
+ */
+export function normalQuantile(p: number): number {
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const e = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
+  const tail = (q: number) => (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((e[0] * q + e[1]) * q + e[2]) * q + e[3]) * q + 1);
+  if (p < 0.02425) return tail(Math.sqrt(-2 * log(p)));
+  if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * log(1 - p)));
+  const q = p - 0.5, r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }

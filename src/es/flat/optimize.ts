@@ -74,7 +74,11 @@ export interface OptimizeOptions {
    * quadratic near a bound, periodic reflection beyond: bounds.ts). `x` is returned in the box.
    */
   bounds?: Bounds;
-  /** Coordinates rounded to the nearest integer before `f` sees them (after the bounds); `x` is returned rounded. */
+  /**
+   * Coordinates rounded to the nearest integer before `f` sees them (after the bounds); `x` is returned rounded.
+   * CMA-ES and Sep-CMA-ES keep a margin (Hamano et al. 2022: each such coordinate leaves its integer with probability
+   * ≥ 1/(d·λ)), so they do not freeze on the rounding's plateaus; SNES, PGPE and ARS only round.
+   */
   integer?: readonly number[];
   /** `f` takes a whole generation (an array of candidates) and returns its values in order (default false). */
   batch?: boolean;
@@ -102,12 +106,12 @@ type One = (x: Float64Array) => number | Promise<number>;
 type Many = (xs: Float64Array[]) => ArrayLike<number> | Promise<ArrayLike<number>>;
 
 /** The strategy for run `restart` (its own streams), population `popSize` and step size `sigma`. */
-function makeStrategy(algo: OptimizeAlgo, x0: ArrayLike<number>, sigma: number, seed: number, popSize: number | undefined, s: StrategySettings = {}): FlatStrategy {
+function makeStrategy(algo: OptimizeAlgo, x0: ArrayLike<number>, sigma: number, seed: number, popSize: number | undefined, s: StrategySettings = {}, integer: readonly number[] = []): FlatStrategy {
   switch (algo) {
     case 'snes': return new Snes(x0, sigma, { popSize, seed });
     case 'pgpe': return new Pgpe(x0, sigma, { ...s, popSize: popSize === undefined ? undefined : popSize + (popSize % 2), seed });
     case 'ars': return new Ars(x0, sigma, { ...s, popSize: popSize === undefined ? undefined : popSize + (popSize % 2), seed });
-    default: return new CmaEs(x0, sigma, { popSize, seed, covariance: algo === 'sep-cma-es' ? 'diagonal' : 'full' });
+    default: return new CmaEs(x0, sigma, { popSize, seed, covariance: algo === 'sep-cma-es' ? 'diagonal' : 'full', integer });
   }
 }
 
@@ -134,7 +138,7 @@ export async function optimize(f: One | Many, x0: ArrayLike<number>, opts: Optim
     return y;
   } : (x: Float64Array) => x;
   const runSeed = (restart: number) => ((opts.seed ?? 0) + Math.imul(restart, 0x9e3779b9)) >>> 0;
-  let es = makeStrategy(algo, x0, opts.sigma0, runSeed(0), opts.popSize, opts.strategy);
+  let es = makeStrategy(algo, x0, opts.sigma0, runSeed(0), opts.popSize, opts.strategy, integer);
   const lambda0 = es.lambda;
   const maxEvals = opts.maxEvals ?? 1000 * (d + 2) * (d + 2);
   if (!(maxEvals >= 1)) throw new RangeError(`optimize: maxEvals must be ≥ 1, got ${maxEvals}`);
@@ -182,7 +186,8 @@ export async function optimize(f: One | Many, x0: ArrayLike<number>, opts: Optim
     else if (evals >= maxEvals) stop = 'maxEvals';
     else if (opts.maxSeconds !== undefined && rec.seconds >= opts.maxSeconds) stop = 'maxSeconds';
     else if (es.maxStd() < 1e-12 * opts.sigma0) stop = 'tolX';
-    else if (recent.length === window && Math.max(...recent) - Math.min(...recent) < 1e-12) stop = 'tolFun';
+    // (Not with integer coordinates: the rounding's plateaus hold the best value still while the margin explores.)
+    else if (!integer.length && recent.length === window && Math.max(...recent) - Math.min(...recent) < 1e-12) stop = 'tolFun';
     else if (es.conditionNumber > 1e14) stop = 'conditionCov';
     if (!stop) continue;
     const local = stop === 'tolX' || stop === 'tolFun' || stop === 'conditionCov';
@@ -194,19 +199,19 @@ export async function optimize(f: One | Many, x0: ArrayLike<number>, opts: Optim
     recent = [];
     if (regime === 'ipop') {
       largeRestarts++;
-      es = makeStrategy(algo, x0, opts.sigma0, runSeed(restart), 2 * es.lambda, opts.strategy);
+      es = makeStrategy(algo, x0, opts.sigma0, runSeed(restart), 2 * es.lambda, opts.strategy, integer);
       continue;
     }
     runIsSmall = nextSmall;
     if (!runIsSmall) {
       largeRestarts++;
       largeLambda *= 2;
-      es = makeStrategy(algo, x0, opts.sigma0, runSeed(restart), largeLambda, opts.strategy);
+      es = makeStrategy(algo, x0, opts.sigma0, runSeed(restart), largeLambda, opts.strategy, integer);
     } else {
       const u = new PhiloxStream(namedStream(opts.seed ?? 0, 'bipo', restart));
       const U = u.random(), U2 = u.random();
       const lambda = Math.max(2, Math.floor(lambda0 * pow((0.5 * largeLambda) / lambda0, U * U)));
-      es = makeStrategy(algo, x0, opts.sigma0 * pow(10, -2 * U2), runSeed(restart), lambda, opts.strategy);
+      es = makeStrategy(algo, x0, opts.sigma0 * pow(10, -2 * U2), runSeed(restart), lambda, opts.strategy, integer);
     }
   }
 }

@@ -1,0 +1,73 @@
+/**
+ * `eggroll bench strategies`: each flat strategy's own time per generation (ask + tell; the fitness is a fixed
+ * vector, so nothing else is timed) at several dimensions, and what `optimize` adds per evaluation on top of a
+ * synchronous function call (its loop run with f(x) = x[0], minus ask + tell and the calls), timed round-robin.
+ */
+import { z } from 'zod';
+import type { Command } from '../command.js';
+import { num, parseFlags, type FlagTable } from '../flags.js';
+import { jsonFlag } from '../common-flags.js';
+import { UsageError } from '../errors.js';
+import { printResult } from '../output.js';
+import { machineInfo, measureRoundRobin, table } from '../../bench/harness.js';
+import { Ars } from '../../es/flat/ars.js';
+import { CmaEs } from '../../es/flat/cma-es.js';
+import { optimize, OPTIMIZE_ALGOS, type OptimizeAlgo } from '../../es/flat/optimize.js';
+import { Pgpe } from '../../es/flat/pgpe.js';
+import { Snes } from '../../es/flat/snes.js';
+import type { FlatStrategy } from '../../es/flat/types.js';
+
+const flags = {
+  dims: { schema: z.string().regex(/^\d+(,\d+)*$/, { message: 'must be comma-separated integers, e.g. 10,100' }), default: '10,100,100000', help: 'dimensions (full CMA-ES only up to 1000)' },
+  algos: { schema: z.string().min(1), default: OPTIMIZE_ALGOS.join(','), help: `strategies: ${OPTIMIZE_ALGOS.join(',')}` },
+  'min-seconds': { schema: num.positive(), default: 0.5, help: 'time each case at least this long' },
+  json: jsonFlag,
+} satisfies FlagTable;
+
+function make(algo: OptimizeAlgo, d: number): FlatStrategy {
+  const x0 = new Float64Array(d).fill(0.5);
+  switch (algo) {
+    case 'snes': return new Snes(x0, 0.3, { seed: 1 });
+    case 'pgpe': return new Pgpe(x0, 0.3, { seed: 1 });
+    case 'ars': return new Ars(x0, 0.3, { seed: 1 });
+    default: return new CmaEs(x0, 0.3, { seed: 1, covariance: algo === 'sep-cma-es' ? 'diagonal' : 'full' });
+  }
+}
+
+export const benchStrategiesCommand: Command = {
+  name: 'bench strategies',
+  summary: 'each flat strategy\'s time per generation (ask + tell) by dimension, and optimize\'s overhead per evaluation',
+  example: 'eggroll bench strategies --dims 10,100,100000 --json',
+  flags,
+  async run(argv) {
+    const { flags: f } = parseFlags(argv, flags);
+    const dims = f.dims.split(',').map(Number);
+    const algos = f.algos.split(',').map((a) => {
+      if (!(OPTIMIZE_ALGOS as readonly string[]).includes(a)) throw new UsageError(`--algos: '${a}' is not one of ${OPTIMIZE_ALGOS.join(', ')}`);
+      return a as OptimizeAlgo;
+    });
+    const rows: Record<string, unknown>[] = [];
+    for (const d of dims) {
+      for (const algo of algos) {
+        if (algo === 'cma-es' && d > 1000) continue; // O(d²) memory, O(d³) eigendecompositions
+        const es = make(algo, d);
+        const fit = Float64Array.from({ length: es.lambda }, (_, k) => ((k * 7919) % 101) / 101);
+        const opts = { warmup: 1, minRuns: 5, minSeconds: f['min-seconds'], maxSeconds: 30 };
+        const [gen] = measureRoundRobin([() => { es.ask(); es.tell(fit); }], opts);
+        const row: Record<string, unknown> = { algo, d, lambda: es.lambda, ms_per_generation: gen.medianS * 1e3 };
+        if (d <= 1000) {
+          // optimize's loop over `gens` generations with the cheapest f, against the same strategy's ask + tell.
+          const gens = Math.max(5, Math.min(2000, Math.round(0.05 / Math.max(gen.medianS, 1e-7))));
+          const t0 = performance.now();
+          await optimize((x) => x[0], new Float64Array(d).fill(0.5), { algo, minimize: true, sigma0: 0.3, seed: 1, maxEvals: gens * es.lambda });
+          const perGen = (performance.now() - t0) / 1e3 / gens;
+          row.optimize_overhead_ns_per_eval = Math.max(0, ((perGen - gen.medianS) / es.lambda) * 1e9);
+        }
+        rows.push(row);
+      }
+    }
+    const human = table(['algo', 'd', 'λ', 'ms / generation', 'optimize overhead ns / eval'],
+      rows.map((r) => [r.algo as string, r.d as number, r.lambda as number, (r.ms_per_generation as number).toPrecision(3), r.optimize_overhead_ns_per_eval === undefined ? '—' : (r.optimize_overhead_ns_per_eval as number).toFixed(0)]));
+    printResult({ bench: 'strategies', records: rows, machine: await machineInfo() }, f.json, human);
+  },
+};
