@@ -32,7 +32,10 @@ export class Ars implements FlatStrategy {
   readonly top: number;
   mean: Float64Array;
   generation = 0;
+  /** This generation's δ_k (kept from ask() for tell()) and candidates, reused. */
   private deltas: Float32Array[] = [];
+  private xs: Float64Array[] = [];
+  private asked = false;
 
   constructor(x0: ArrayLike<number>, sigma0: number, opts: ArsOptions = {}) {
     const d = x0.length;
@@ -51,30 +54,32 @@ export class Ars implements FlatStrategy {
     this.mean = Float64Array.from(x0);
   }
 
+  /** 2N candidates, θ + νδ_k and θ − νδ_k in turn: the strategy's own arrays, reused by the next ask() (copy one to keep it). */
   ask(): Float64Array[] {
-    const { d, nu } = this;
-    this.deltas = [];
-    const xs: Float64Array[] = [];
-    for (let k = 0; k < this.lambda / 2; k++) {
-      const z = new Float32Array(d);
-      fillNormals(namedStream(this.seed, 'ars ', this.generation, k), 0, z, 0, d);
-      const plus = new Float64Array(d), minus = new Float64Array(d);
-      for (let i = 0; i < d; i++) { plus[i] = this.mean[i] + nu * z[i]; minus[i] = this.mean[i] - nu * z[i]; }
-      this.deltas.push(z);
-      xs.push(plus, minus);
+    const { d, nu, lambda } = this;
+    const n = lambda / 2;
+    if (this.xs.length !== lambda) {
+      this.xs = Array.from({ length: lambda }, () => new Float64Array(d));
+      this.deltas = Array.from({ length: n }, () => new Float32Array(d));
     }
-    return xs;
+    for (let k = 0; k < n; k++) {
+      const z = this.deltas[k], plus = this.xs[2 * k], minus = this.xs[2 * k + 1];
+      fillNormals(namedStream(this.seed, 'ars ', this.generation, k), 0, z, 0, d);
+      for (let i = 0; i < d; i++) { plus[i] = this.mean[i] + nu * z[i]; minus[i] = this.mean[i] - nu * z[i]; }
+    }
+    this.asked = true;
+    return this.xs;
   }
 
   /** Lower is better; a non-finite value counts as the worst reward seen this generation. */
   tell(fitness: ArrayLike<number>): void {
     const { d, lambda } = this;
     const n = lambda / 2;
-    if (this.deltas.length !== n) throw new Error('ARS: tell() needs the candidates of an ask() first');
+    if (!this.asked) throw new Error('ARS: tell() needs the candidates of an ask() first');
     if (fitness.length !== lambda) throw new RangeError(`ARS: expected ${lambda} fitness values, got ${fitness.length}`);
     let worst = Infinity;
     for (let k = 0; k < lambda; k++) if (Number.isFinite(fitness[k])) worst = Math.min(worst, -fitness[k]);
-    if (worst === Infinity) { this.generation++; this.deltas = []; return; } // nothing finite: no step
+    if (worst === Infinity) { this.generation++; this.asked = false; return; } // nothing finite: no step
     const r = Array.from({ length: lambda }, (_, k) => (Number.isFinite(fitness[k]) ? -fitness[k] : worst));
     const order = Array.from({ length: n }, (_, k) => k)
       .sort((a, b) => { const ma = Math.max(r[2 * a], r[2 * a + 1]), mb = Math.max(r[2 * b], r[2 * b + 1]); return ma > mb ? -1 : ma < mb ? 1 : a - b; })
@@ -93,7 +98,7 @@ export class Ars implements FlatStrategy {
       for (let i = 0; i < d; i++) this.mean[i] += c * step[i];
     }
     this.generation++;
-    this.deltas = [];
+    this.asked = false;
   }
 
   get stepSize(): number {

@@ -51,7 +51,11 @@ export class Pgpe implements FlatStrategy {
   /** Adam's second moment. */
   readonly second: Float64Array;
   generation = 0;
+  /** This generation's ε_k (kept from ask() for tell()), candidates and a normals buffer, reused. */
   private eps: Float64Array[] = [];
+  private xs: Float64Array[] = [];
+  private z = new Float32Array(0);
+  private asked = false;
 
   constructor(x0: ArrayLike<number>, sigma0: number, opts: PgpeOptions = {}) {
     const d = x0.length;
@@ -80,30 +84,33 @@ export class Pgpe implements FlatStrategy {
     this.second = new Float64Array(this.optimizer === 'adam' ? d : 0);
   }
 
+  /** λ candidates, μ + ε_k and μ − ε_k in turn: the strategy's own arrays, reused by the next ask() (copy one to keep it). */
   ask(): Float64Array[] {
-    const { d } = this;
-    const z = new Float32Array(d);
-    this.eps = [];
-    const xs: Float64Array[] = [];
-    for (let k = 0; k < this.lambda / 2; k++) {
+    const { d, lambda } = this;
+    const n = lambda / 2;
+    if (this.xs.length !== lambda) {
+      this.xs = Array.from({ length: lambda }, () => new Float64Array(d));
+      this.eps = Array.from({ length: n }, () => new Float64Array(d));
+      this.z = new Float32Array(d);
+    }
+    const z = this.z;
+    for (let k = 0; k < n; k++) {
       fillNormals(namedStream(this.seed, 'pgpe', this.generation, k), 0, z, 0, d);
-      const e = new Float64Array(d);
-      const plus = new Float64Array(d), minus = new Float64Array(d);
+      const e = this.eps[k], plus = this.xs[2 * k], minus = this.xs[2 * k + 1];
       for (let i = 0; i < d; i++) {
         e[i] = this.sigmas[i] * z[i];
         plus[i] = this.mean[i] + e[i];
         minus[i] = this.mean[i] - e[i];
       }
-      this.eps.push(e);
-      xs.push(plus, minus);
     }
-    return xs;
+    this.asked = true;
+    return this.xs;
   }
 
   /** Lower is better; NaN and ±Inf rank last. */
   tell(fitness: ArrayLike<number>): void {
     const { d, lambda } = this;
-    if (this.eps.length !== lambda / 2) throw new Error('PGPE: tell() needs the candidates of an ask() first');
+    if (!this.asked) throw new Error('PGPE: tell() needs the candidates of an ask() first');
     if (fitness.length !== lambda) throw new RangeError(`PGPE: expected ${lambda} fitness values, got ${fitness.length}`);
     const u = centeredRanks(fitness);
     const n = lambda / 2;
@@ -125,7 +132,7 @@ export class Pgpe implements FlatStrategy {
       this.sigmas[i] = s + Math.min(lim, Math.max(-lim, this.stdevLr * gSigma[i]));
     }
     this.generation++;
-    this.eps = [];
+    this.asked = false;
   }
 
   /** The centre's step along g (ascent on the ranks). */

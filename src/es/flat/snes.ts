@@ -31,8 +31,10 @@ export class Snes implements FlatStrategy {
   /** One standard deviation per coordinate. */
   readonly sigmas: Float64Array;
   generation = 0;
-  /** This generation's standard normal draws s_k (x_k = mean + σ⊙s_k), kept from ask() for tell(). */
-  private draws: Float64Array[] = [];
+  /** This generation's standard normal draws s_k (λ×d; x_k = mean + σ⊙s_k), kept from ask() for tell(). */
+  private z = new Float32Array(0);
+  private xs: Float64Array[] = [];
+  private asked = false;
 
   constructor(x0: ArrayLike<number>, sigma0: number, opts: SnesOptions = {}) {
     const d = x0.length;
@@ -53,43 +55,49 @@ export class Snes implements FlatStrategy {
     this.sigmas = new Float64Array(d).fill(sigma0);
   }
 
+  /**
+   * λ candidates x_k = mean + σ⊙s_k. The arrays are the strategy's own, reused by the next ask() (copy one to keep it):
+   * at d = 10⁵ a generation would otherwise allocate 2λ vectors of 800 KB.
+   */
   ask(): Float64Array[] {
-    const { d } = this;
-    this.draws = [];
-    const xs: Float64Array[] = [];
-    // Float32 normals through the normals kernel (wasm/native, the reference's bits): at d = 10⁵, λ = 38 a generation
-    // took 43 ms this way against 142 ms through the float64 reference path (a scratch timing loop, 2026-12-07).
-    const z32 = new Float32Array(d);
-    for (let k = 0; k < this.lambda; k++) {
-      fillNormals(namedStream(this.seed, 'snes', this.generation, k), 0, z32, 0, d);
-      const s = Float64Array.from(z32);
-      const x = new Float64Array(d);
-      for (let i = 0; i < d; i++) x[i] = this.mean[i] + this.sigmas[i] * s[i];
-      this.draws.push(s);
-      xs.push(x);
+    const { d, lambda } = this;
+    // Float32 normals through the normals kernel (wasm/native, the reference's bits).
+    if (this.z.length !== lambda * d) {
+      this.z = new Float32Array(lambda * d);
+      this.xs = Array.from({ length: lambda }, () => new Float64Array(d));
     }
-    return xs;
+    for (let k = 0; k < lambda; k++) {
+      fillNormals(namedStream(this.seed, 'snes', this.generation, k), 0, this.z, k * d, d);
+      const x = this.xs[k], o = k * d;
+      for (let i = 0; i < d; i++) x[i] = this.mean[i] + this.sigmas[i] * this.z[o + i];
+    }
+    this.asked = true;
+    return this.xs;
   }
 
   /** Lower is better; NaN and ±Inf rank last. */
   tell(fitness: ArrayLike<number>): void {
-    const { d, lambda, utilities: u } = this;
-    if (this.draws.length !== lambda) throw new Error('SNES: tell() needs the candidates of an ask() first');
+    const { d, lambda, utilities: u, z } = this;
+    if (!this.asked) throw new Error('SNES: tell() needs the candidates of an ask() first');
     if (fitness.length !== lambda) throw new RangeError(`SNES: expected ${lambda} fitness values, got ${fitness.length}`);
     const key = Array.from({ length: lambda }, (_, k) => (Number.isFinite(fitness[k]) ? fitness[k] : Infinity));
     const order = Array.from({ length: lambda }, (_, k) => k).sort((a, b) => (key[a] < key[b] ? -1 : key[a] > key[b] ? 1 : a - b));
-    for (let i = 0; i < d; i++) {
-      let gMu = 0, gSigma = 0;
-      for (let r = 0; r < lambda; r++) {
-        const s = this.draws[order[r]][i];
-        gMu += u[r] * s;
-        gSigma += u[r] * (s * s - 1);
+    // Each coordinate's sums run over the ranks in order (rank-major loops for the cache; the same bits).
+    const gMu = new Float64Array(d), gSigma = new Float64Array(d);
+    for (let r = 0; r < lambda; r++) {
+      const o = order[r] * d, ur = u[r];
+      for (let i = 0; i < d; i++) {
+        const s = z[o + i];
+        gMu[i] += ur * s;
+        gSigma[i] += ur * (s * s - 1);
       }
-      this.mean[i] += this.etaMu * this.sigmas[i] * gMu;
-      this.sigmas[i] *= exp((this.etaSigma / 2) * gSigma);
+    }
+    for (let i = 0; i < d; i++) {
+      this.mean[i] += this.etaMu * this.sigmas[i] * gMu[i];
+      this.sigmas[i] *= exp((this.etaSigma / 2) * gSigma[i]);
     }
     this.generation++;
-    this.draws = [];
+    this.asked = false;
   }
 
   get stepSize(): number {

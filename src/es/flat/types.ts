@@ -5,6 +5,7 @@ export interface FlatStrategy {
   readonly lambda: number;
   readonly generation: number;
   readonly mean: Float64Array;
+  /** This generation's candidates: the strategy's own arrays, overwritten by the next ask() (copy one to keep it). */
   ask(): Float64Array[];
   tell(fitness: ArrayLike<number>): void;
   /** The step size a generation's record shows (CMA-ES: σ; SNES: the mean of the per-coordinate σ). */
