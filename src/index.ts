@@ -36,6 +36,8 @@ export type { Bounds } from './es/flat/bounds.js';
 export { bbobProblem, BBOB_FUNCTIONS, BBOB_NAMES, type BbobId, type BbobProblem } from './es/flat/bbob.js';
 export { bbobCell, bbobStart, type BbobCell, type BbobResult, type BbobRun } from './es/flat/bbob-run.js';
 export type { FlatStrategy } from './es/flat/types.js';
+export { FlatEvolution, FLAT_ALGOS, isFlatAlgo, type FlatAlgo } from './es/flat-evolution.js';
+export { createStrategy, algoNames, type SearchStrategy } from './es/create-strategy.js';
 export { DeviceEggroll, deviceGeneration, type DeviceTellResult } from './es/device-eggroll.js';
 export { registerStrategy, strategyPlugin, lowRankDirection, denseDirection, estimateDirection, type StrategyPlugin, type StrategyContext, type TensorNoise } from './es/strategies/index.js';
 export { Population, inference, UNPERTURBED } from './es/population.js';

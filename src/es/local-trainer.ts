@@ -7,21 +7,24 @@
  */
 import type { Backend } from '../backend/types.js';
 import { ParamSet } from '../nn/params.js';
-import { EvolutionStrategy, type StrategyConfig, type TellResult } from './strategy.js';
+import type { StrategyConfig, TellResult } from './strategy.js';
+import { createStrategy, type SearchStrategy } from './create-strategy.js';
+import type { FlatEvolutionOptions } from './flat-evolution.js';
 import type { Task } from './task.js';
 
 export class LocalTrainer {
   readonly params: ParamSet;
-  readonly es: EvolutionStrategy;
+  readonly es: SearchStrategy;
   /** The last generation's fitness, member order (valid after step()). */
   readonly fitness: Float64Array;
   /** The last generation's aux rows (member order). */
   readonly aux: Float64Array;
 
-  constructor(readonly task: Task, backend: Backend, readonly strategy: StrategyConfig) {
+  /** `flat`: where a flat strategy keeps its candidates' offsets (a worker pool's shared buffer). */
+  constructor(readonly task: Task, backend: Backend, readonly strategy: StrategyConfig, flat: FlatEvolutionOptions = {}) {
     this.params = new ParamSet(task.specs, backend);
     task.init(this.params, strategy.seed);
-    this.es = new EvolutionStrategy(this.params, backend, strategy);
+    this.es = createStrategy(this.params, backend, strategy, flat);
     this.fitness = new Float64Array(strategy.popSize);
     this.aux = new Float64Array(strategy.popSize * task.auxSize);
   }

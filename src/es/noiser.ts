@@ -126,6 +126,11 @@ export interface PerturbedNoiserOptions extends MemberLayout {
    * regenerated in every call (slower, bounded memory).
    */
   denseCacheBytes: number;
+  /**
+   * Per tensor, dense noise given instead of drawn (pairCount × size values): a flat strategy's candidate offsets
+   * from the parameters (es/flat-evolution.ts), with σ = 1 and no antithetic pairs.
+   */
+  explicit?: readonly (Float32Array | undefined)[];
 }
 
 /**
@@ -199,6 +204,10 @@ export class PerturbedNoiser implements Noiser {
         const bt = this.alloc(pairCount * r * n);
         lowRankFactors(seed, pid, epoch, pairStart, pairCount, m, n, r, at, bt);
         this.at[pid] = at; this.bt[pid] = bt;
+      } else if (this.isDense(pid) && opts.explicit) {
+        const e = opts.explicit[pid];
+        if (!e || e.length !== pairCount * sizeOf(s.shape)) throw new RangeError(`explicit noise for '${s.name}' must hold ${pairCount}×${sizeOf(s.shape)} values`);
+        this.dense[pid] = e;
       } else if (this.isDense(pid)) {
         const size = sizeOf(s.shape);
         denseBytes += pairCount * size * 4;

@@ -1,17 +1,17 @@
 /**
  * Worker side of EvalPool: builds the task, the parameters and a replica of the strategy (same seed and
- * schedules, so `ask(start, end)` regenerates exactly the main thread's noise for that slice), then
- * evaluates member ranges on request.
+ * schedules, so `ask(start, end)` regenerates exactly the main thread's noise for that slice; a flat strategy's
+ * replica reads the candidates the main thread shares), then evaluates member ranges on request.
  */
 import { workerData } from 'node:worker_threads';
 import { loadBackend } from '../backend/index.js';
 import { ParamSet } from '../nn/params.js';
-import { EvolutionStrategy } from '../es/strategy.js';
+import { createStrategy } from '../es/create-strategy.js';
 import type { TaskModule } from '../es/task.js';
 import type { PoolInit } from './pool.js';
 import { reportStartFailure, serve } from './workers.js';
 
-const { init, shared } = workerData as { init: PoolInit; shared: { params: SharedArrayBuffer[]; state: SharedArrayBuffer; fitness: SharedArrayBuffer; aux: SharedArrayBuffer } };
+const { init, shared } = workerData as { init: PoolInit; shared: { params: SharedArrayBuffer[]; state: SharedArrayBuffer; fitness: SharedArrayBuffer; aux: SharedArrayBuffer; deltas: SharedArrayBuffer } };
 
 async function start() {
   const backend = await loadBackend(init.backend);
@@ -27,7 +27,8 @@ async function start() {
   // init binds a task to the parameter set it evaluates (a model that reads frozen tensors directly);
   // the values it writes are replaced by the main thread's before every job.
   task.init(params, init.strategy.seed);
-  const es = new EvolutionStrategy(params, backend, init.strategy);
+  // A flat strategy's replica reads the candidates the main thread made (its own state would need every tell).
+  const es = createStrategy(params, backend, init.strategy, { deltas: new Float32Array(shared.deltas), follower: true });
   const fitness = new Float64Array(shared.fitness);
   const aux = new Float64Array(shared.aux);
   const state = new Float64Array(shared.state);

@@ -22,6 +22,8 @@ export interface PoolInit {
   paramSizes: number[];
   stateSize: number;
   auxSize: number;
+  /** A flat strategy's vector length (its candidates' offsets are shared: popSize × this float32), else 0. */
+  flatDimension?: number;
 }
 
 interface Shared {
@@ -29,6 +31,7 @@ interface Shared {
   state: SharedArrayBuffer;
   fitness: SharedArrayBuffer;
   aux: SharedArrayBuffer;
+  deltas: SharedArrayBuffer;
 }
 
 export { splitMembers } from './workers.js';
@@ -43,16 +46,22 @@ export class EvalPool {
       state: new SharedArrayBuffer(Math.max(8, init.stateSize * 8)),
       fitness: new SharedArrayBuffer(pop * 8),
       aux: new SharedArrayBuffer(Math.max(8, pop * init.auxSize * 8)),
+      deltas: new SharedArrayBuffer(Math.max(4, pop * (init.flatDimension ?? 0) * 4)),
     };
     const workers = await WorkerGroup.start(import.meta.url, 'eval-worker', count, { init, shared });
     return new EvalPool(workers, shared, init);
+  }
+
+  /** A flat strategy's candidate offsets, shared with the workers (the main thread's FlatEvolution writes them). */
+  get flatDeltas(): Float32Array | undefined {
+    return this.init.flatDimension ? new Float32Array(this.shared.deltas) : undefined;
   }
 
   /** Evaluates the whole population at `generation` with the given parameters and task state. */
   async evaluate(params: ParamSet, state: Float64Array, generation: number, fitness: Float64Array, aux: Float64Array): Promise<void> {
     params.values.forEach((v, i) => new Float32Array(this.shared.params[i]).set(v));
     new Float64Array(this.shared.state).set(state);
-    const pairSize = (this.init.strategy.antithetic ?? true) ? 2 : 1;
+    const pairSize = !this.init.flatDimension && (this.init.strategy.antithetic ?? true) ? 2 : 1;
     const ranges = splitMembers(this.init.strategy.popSize, this.workers.size, pairSize);
     await Promise.all(ranges.map(([start, end], k) => this.workers.request(k, { generation, start, end })));
     fitness.set(new Float64Array(this.shared.fitness));

@@ -6,7 +6,9 @@
  */
 import type { Backend, BackendChoice, GpuKernels } from '../backend/index.js';
 import { ParamSet, sizeOf, type ParamSpec } from '../nn/params.js';
-import { EvolutionStrategy, type StrategyConfig, type TellResult } from '../es/strategy.js';
+import type { StrategyConfig, TellResult } from '../es/strategy.js';
+import type { SearchStrategy } from '../es/create-strategy.js';
+import { FlatEvolution, flatDimension, isFlatAlgo } from '../es/flat-evolution.js';
 import type { DeviceForward, DeviceTask, Task, TaskRef } from '../es/task.js';
 import { DeviceEggroll, deviceGeneration } from '../es/device-eggroll.js';
 import { strategyModuleFor } from '../es/strategies/index.js';
@@ -50,7 +52,7 @@ export interface GenerationResult extends TellResult {
 
 export class Trainer {
   readonly params: ParamSet;
-  readonly es: EvolutionStrategy;
+  readonly es: SearchStrategy;
   private readonly fitness: Float64Array;
   private readonly aux: Float64Array;
 
@@ -62,7 +64,7 @@ export class Trainer {
   private constructor(readonly setup: TrainerSetup, private readonly pool?: EvalPool) {
     const { task, backend, strategy } = setup;
     // The same state, built the same way, as the one-thread LocalTrainer (the browser's): one place.
-    const local = new LocalTrainer(task, backend, strategy);
+    const local = new LocalTrainer(task, backend, strategy, { deltas: pool?.flatDeltas });
     this.params = local.params;
     this.es = local.es;
     this.fitness = local.fitness;
@@ -92,6 +94,8 @@ export class Trainer {
         paramSizes: setup.task.specs.map((s) => sizeOf(s.shape)),
         stateSize: setup.task.stateSize,
         auxSize: setup.task.auxSize,
+        // A flat strategy's candidates are made here and shared with the workers (es/flat-evolution.ts).
+        flatDimension: isFlatAlgo(setup.strategy.algo) ? flatDimension(new ParamSet(setup.task.specs, setup.backend)) : 0,
       });
     }
     const trainer = new Trainer(setup, pool);
@@ -146,7 +150,9 @@ export class Trainer {
       stats = await pending;
     } else if (this.pool) {
       // evaluate() posts the work synchronously; while the workers run, this thread builds the whole
-      // population's noise, which the update needs anyway.
+      // population's noise, which the update needs anyway. A flat strategy's candidates come first: the workers
+      // read them.
+      if (this.es instanceof FlatEvolution) this.es.ask();
       const pending = this.pool.evaluate(this.params, task.state(), generation, this.fitness, this.aux);
       this.es.ask();
       await pending;
@@ -209,7 +215,8 @@ export class Trainer {
   /** sha256 of everything the next generations depend on: parameters, optimiser moments and step, task state, generation. */
   stateHash(): string {
     const opt = this.es.state.optimizer;
-    return hashArrays([...this.params.values, ...opt.m, ...opt.v, this.setup.task.state(), Float64Array.of(this.es.generation, opt.step)]);
+    const flat = this.es instanceof FlatEvolution ? Object.values(this.es.exportState()) : [];
+    return hashArrays([...this.params.values, ...opt.m, ...opt.v, ...flat, this.setup.task.state(), Float64Array.of(this.es.generation, opt.step)]);
   }
 
   /** The whole trainer state as safetensors bytes (what a checkpoint holds), for a worker that must catch up. */
@@ -251,6 +258,7 @@ export class Trainer {
     });
     const st = this.setup.task.state();
     if (st.length) tensors['task/state'] = { dtype: 'F64', shape: [st.length], data: st };
+    if (this.es instanceof FlatEvolution) for (const [name, data] of Object.entries(this.es.exportState())) tensors[`flat/${name}`] = { dtype: 'F64', shape: [data.length], data };
     return tensors;
   }
 
@@ -262,6 +270,7 @@ export class Trainer {
       if (opt.m[i].length) want.set(`opt/m/${s.name}`, { dtype: 'F32', count: opt.m[i].length });
       if (opt.v[i].length) want.set(`opt/v/${s.name}`, { dtype: 'F32', count: opt.v[i].length });
     });
+    if (this.es instanceof FlatEvolution) for (const [name, data] of Object.entries(this.es.exportState())) want.set(`flat/${name}`, { dtype: 'F64', count: data.length });
     return want;
   }
 
@@ -293,6 +302,11 @@ export class Trainer {
     if (st.length) st.set(ck.tensors['task/state'].data as Float64Array);
     opt.step = Number(ck.state.optimizerStep);
     this.es.state.generation = ck.generation;
+    if (this.es instanceof FlatEvolution) {
+      const flat: Record<string, Float64Array> = {};
+      for (const name of Object.keys(this.es.exportState())) flat[name] = ck.tensors[`flat/${name}`].data as Float64Array;
+      this.es.importState(flat, ck.generation);
+    }
     this.device?.load(this.es.state);
     this.hostStale = false;
   }

@@ -2,7 +2,8 @@
  * An RL run's settings (config.json) and how they become the strategy's and the task's options. Pure (no
  * files), so the browser playground builds exactly what `eggroll train` builds from the same settings.
  */
-import { strategyNames, type Algo, type StrategyConfig } from '../es/strategy.js';
+import type { Algo, StrategyConfig } from '../es/strategy.js';
+import { algoNames } from '../es/create-strategy.js';
 import type { Shaping } from '../es/shaping.js';
 import { decaying } from '../es/schedule.js';
 import type { OptimizerConfig } from '../es/optim.js';
@@ -76,7 +77,7 @@ export function resolveRlConfig(env: string, overrides: Partial<RlRunConfig> = {
   const cfg: Record<string, unknown> = { ...BASE_PRESET, ...PRESETS[def.id], env: def.id };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined && k !== 'env') cfg[k] = v;
   const c = cfg as unknown as RlRunConfig;
-  if (!strategyNames().includes(c.algo)) throw new InputError(`--algo: must be one of ${strategyNames().join(', ')} (or a strategy an --import module registers), got '${c.algo}'`);
+  if (!algoNames().includes(c.algo)) throw new InputError(`--algo: must be one of ${algoNames().join(', ')} (or a strategy an --import module registers), got '${c.algo}'`);
   if (c.pop % 2 !== 0) throw new InputError(`--pop must be even (members come in antithetic ± pairs), got ${c.pop}`);
   if (c.shaping === 'group' && (!c.groupSize || c.pop % c.groupSize !== 0)) throw new InputError(`--shaping group needs --group-size dividing --pop ${c.pop}`);
   const widest = Math.max(...[def.observationSpace.dim, ...c.hidden].map((a, i, arr) => (i + 1 < arr.length ? Math.min(a, arr[i + 1]) : 0)));

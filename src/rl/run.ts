@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { strategyNames } from '../es/strategy.js';
+import { algoNames } from '../es/create-strategy.js';
 import { OPTIMIZERS } from '../es/optim.js';
 import { SHAPING_KINDS } from '../es/shaping.js';
 import { ACTIVATIONS } from '../nn/activations.js';
@@ -39,7 +39,7 @@ const pos = () => z.number().refine((v) => Number.isFinite(v) && v > 0, { messag
  * (policy sizes, env_id, version) are kept.
  */
 export const rlRunConfigSchema = z.object({
-  env: z.string().min(1), algo: z.string().refine((a) => strategyNames().includes(a), { message: `must be a registered strategy (${strategyNames().join(', ')})` }), pop: int(2), rank: int(1), sigma: pos(), sigmaDecay: z.number(), lr: pos(), lrDecay: z.number(),
+  env: z.string().min(1), algo: z.string().refine((a) => algoNames().includes(a), { message: `must be a registered or flat strategy (${algoNames().join(', ')})` }), pop: int(2), rank: int(1), sigma: pos(), sigmaDecay: z.number(), lr: pos(), lrDecay: z.number(),
   optimizer: z.enum(OPTIMIZERS), momentum: z.number(), weightDecay: z.number(), shaping: z.enum(SHAPING_KINDS), groupSize: int(0).optional(),
   gens: int(1), episodes: int(1), evalEpisodes: int(1), hidden: z.array(int(1)).min(1), activation: z.enum(ACTIVATIONS), bias: z.enum(['full', 'frozen']),
   obsNorm: z.boolean(), action: z.enum(ACTION_MODES), noiseReuse: int(0), seed: int(0), workers: int(1).optional(),

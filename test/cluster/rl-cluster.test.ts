@@ -195,6 +195,20 @@ describe('RL on a Redis cluster', { skip, concurrency: false }, () => {
     await Promise.all(procs.splice(0).map((p) => p.stop()));
   });
 
+  test('a flat strategy on the cluster (Sep-CMA-ES, PGPE): two workers reach the local run\'s parameters and strategy state (issue 31)', async () => {
+    await startWorkers(2);
+    for (const algo of ['sep-cma-es', 'pgpe']) {
+      const args = ['train', 'cartpole', '--algo', algo, '--pop', '32', '--gens', '4', '--seed', '3', '--eval-episodes', '2', '--quiet', '--json'];
+      const here = join(tmp(), `${algo}-local`), there = join(tmp(), `${algo}-cluster`);
+      assert.equal((await runCli([...args, '--out', here])).code, 0);
+      const r = await runCli([...args, '--out', there, '--redis', redis.url]);
+      assert.equal(r.code, 0, r.stderr);
+      assertSameState(here, there);
+      assert.ok([...finalState(there).keys()].some((k) => k.startsWith('flat/')), 'the strategy state is in the checkpoint');
+    }
+    await Promise.all(procs.splice(0).map((p) => p.stop()));
+  });
+
   test('Ctrl-C with no worker attached ends the run at once: exit 130, a checkpoint, the resume line (issue 28 item 6)', async () => {
     const dir = join(tmp(), 'sigint-no-worker');
     const coordinator = spawnCli([...CARTPOLE, '--out', dir, '--redis', redis.url], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -16,7 +16,7 @@ import type { PolicyConfig } from '../../rl/config.js';
 import { checkPolicyTensors, PolicyFileError } from '../../rl/policy-file.js';
 import { BadFileError } from '../../io/errors.js';
 import { describeSpace, envIds, resolveEnv, ENVIRONMENTS } from '../../rl/envs/index.js';
-import { strategyNames } from '../../es/strategy.js';
+import { algoNames } from '../../es/create-strategy.js';
 import { OPTIMIZERS } from '../../es/optim.js';
 import { SHAPING_KINDS } from '../../es/shaping.js';
 import { ACTIVATIONS } from '../../nn/activations.js';
@@ -38,7 +38,7 @@ const hiddenSchema = z.preprocess((v) => (typeof v === 'string' ? v.split(',').m
 
 /** Flags whose defaults come from the environment's preset; `undefined` means "use the preset". */
 const trainFlags = {
-  algo: flag({ schema: z.string().min(1).optional(), help: `strategy: ${strategyNames().join('|')}, or one an --import module registers (default: eggroll)` }),
+  algo: flag({ schema: z.string().min(1).optional(), help: `strategy: ${algoNames().join('|')}, or one an --import module registers (default: eggroll; cma-es … ars search the flattened policy vector: --sigma is σ0, --lr PGPE's and ARS's step)` }),
   pop: flag({ schema: num.int(2, 1 << 20).optional(), help: 'population size, even (default: per environment)' }),
   rank: flag({ schema: num.int(1, 4096).optional(), help: 'rank r of EGGROLL perturbations (default: 1)' }),
   sigma: flag({ schema: num.positive().optional(), help: 'noise scale σ (default: per environment)' }),

@@ -11,7 +11,7 @@
  */
 import { namedStream } from '../../rng/stream.js';
 import { fillNormals } from '../../rng/normal.js';
-import type { FlatStrategy } from './types.js';
+import { restore, scalar, type FlatStrategy } from './types.js';
 
 export interface ArsOptions {
   /** 2N candidates, N directions (default 2·min(64, max(8, ⌈d/2⌉))). */
@@ -98,6 +98,16 @@ export class Ars implements FlatStrategy {
       for (let i = 0; i < d; i++) this.mean[i] += c * step[i];
     }
     this.generation++;
+    this.asked = false;
+  }
+
+  exportState(): Record<string, Float64Array> {
+    return { generation: Float64Array.of(this.generation), mean: this.mean };
+  }
+
+  importState(st: Record<string, Float64Array>): void {
+    restore(st, 'mean', this.mean);
+    this.generation = scalar(st, 'generation');
     this.asked = false;
   }
 

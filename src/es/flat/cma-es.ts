@@ -13,7 +13,7 @@ import { exp, log, pow } from '../../math/index.js';
 import { namedStream } from '../../rng/stream.js';
 import { fillNormals } from '../../rng/normal.js';
 import { symmetricEigen } from './linalg.js';
-import type { FlatStrategy } from './types.js';
+import { restore, scalar, type FlatStrategy } from './types.js';
 
 export interface CmaEsOptions {
   /** λ, candidates per generation (default 4 + ⌊3 ln d⌋). */
@@ -251,6 +251,21 @@ export class CmaEs implements FlatStrategy {
     let v = 0;
     for (let i = 0; i < this.d; i++) v = Math.max(v, this.A[i] * this.A[i] * this.variance(i));
     return this.sigma * Math.sqrt(v);
+  }
+
+  exportState(): Record<string, Float64Array> {
+    return {
+      generation: Float64Array.of(this.generation), eigenAt: Float64Array.of(this.eigenAt), sigma: Float64Array.of(this.sigma),
+      mean: this.mean, C: this.C, D: this.D, pSigma: this.pSigma, pc: this.pc, A: this.A, ...(this.diagonal ? {} : { B: this.B }),
+    };
+  }
+
+  importState(st: Record<string, Float64Array>): void {
+    for (const [name, into] of [['mean', this.mean], ['C', this.C], ['D', this.D], ['pSigma', this.pSigma], ['pc', this.pc], ['A', this.A], ...(this.diagonal ? [] : [['B', this.B]])] as [string, Float64Array][]) restore(st, name, into);
+    this.generation = scalar(st, 'generation');
+    this.eigenAt = scalar(st, 'eigenAt');
+    this.sigma = scalar(st, 'sigma');
+    this.asked = false;
   }
 
   /** C's i-th diagonal entry (the variance of coordinate i, before σ²). */

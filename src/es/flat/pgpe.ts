@@ -14,7 +14,7 @@
 import { log, pow } from '../../math/index.js';
 import { namedStream } from '../../rng/stream.js';
 import { fillNormals } from '../../rng/normal.js';
-import type { FlatStrategy } from './types.js';
+import { restore, scalar, type FlatStrategy } from './types.js';
 
 export interface PgpeOptions {
   /** λ, an even number of candidates (λ/2 directions; default 4 + ⌊3 ln d⌋ rounded up to even, at least 8). */
@@ -166,6 +166,19 @@ export class Pgpe implements FlatStrategy {
       this.velocity[i] *= scale;
       this.mean[i] += this.velocity[i];
     }
+  }
+
+  exportState(): Record<string, Float64Array> {
+    return { generation: Float64Array.of(this.generation), mean: this.mean, sigmas: this.sigmas, velocity: this.velocity, ...(this.second.length ? { second: this.second } : {}) };
+  }
+
+  importState(st: Record<string, Float64Array>): void {
+    restore(st, 'mean', this.mean);
+    restore(st, 'sigmas', this.sigmas);
+    restore(st, 'velocity', this.velocity);
+    if (this.second.length) restore(st, 'second', this.second);
+    this.generation = scalar(st, 'generation');
+    this.asked = false;
   }
 
   get stepSize(): number {

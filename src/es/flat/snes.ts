@@ -11,7 +11,7 @@
 import { exp, log } from '../../math/index.js';
 import { namedStream } from '../../rng/stream.js';
 import { fillNormals } from '../../rng/normal.js';
-import type { FlatStrategy } from './types.js';
+import { restore, scalar, type FlatStrategy } from './types.js';
 
 export interface SnesOptions {
   /** λ (default 4 + ⌊3 ln d⌋). */
@@ -97,6 +97,17 @@ export class Snes implements FlatStrategy {
       this.sigmas[i] *= exp((this.etaSigma / 2) * gSigma[i]);
     }
     this.generation++;
+    this.asked = false;
+  }
+
+  exportState(): Record<string, Float64Array> {
+    return { generation: Float64Array.of(this.generation), mean: this.mean, sigmas: this.sigmas };
+  }
+
+  importState(st: Record<string, Float64Array>): void {
+    restore(st, 'mean', this.mean);
+    restore(st, 'sigmas', this.sigmas);
+    this.generation = scalar(st, 'generation');
     this.asked = false;
   }
 

@@ -14,4 +14,22 @@ export interface FlatStrategy {
   maxStd(): number;
   /** Largest over smallest variance along the distribution's axes. */
   readonly conditionNumber: number;
+  /** Everything a checkpoint needs to continue bit for bit, as named arrays (generation included). */
+  exportState(): Record<string, Float64Array>;
+  /** Restores exportState()'s arrays; RangeError naming the array when one is missing or of another length. */
+  importState(state: Record<string, Float64Array>): void;
+}
+
+/** Copies `state[name]` into `into` (same length) or throws naming it: importState's check. */
+export function restore(state: Record<string, Float64Array>, name: string, into: Float64Array): void {
+  const v = state[name];
+  if (!v || v.length !== into.length) throw new RangeError(`strategy state: '${name}' must hold ${into.length} values, got ${v ? v.length : 'none'}`);
+  into.set(v);
+}
+
+/** The one-number entries of a state (generation, σ, …). */
+export function scalar(state: Record<string, Float64Array>, name: string): number {
+  const v = state[name];
+  if (!v || v.length !== 1 || !Number.isFinite(v[0])) throw new RangeError(`strategy state: '${name}' must be one finite number`);
+  return v[0];
 }
