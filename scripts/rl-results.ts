@@ -24,7 +24,7 @@ const args = new Map<string, string>();
 for (let i = 2; i + 1 < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
 const seeds = Number(args.get('seeds') ?? 5);
 const envs = (args.get('envs') ?? 'cartpole,acrobot,mountaincar,mountaincar-continuous,pendulum').split(',');
-const algos = (args.get('algos') ?? 'eggroll,openes').split(',') as ('eggroll' | 'openes')[];
+const algos = (args.get('algos') ?? 'eggroll,openes').split(','); // any --algo: eggroll, openes, sep-cma-es, snes, pgpe, ars, …
 const backend = (args.get('backend') ?? 'wasm') as 'wasm';
 // --only-existing: aggregate the runs that have finished, train nothing (to write the table mid-sweep).
 const onlyExisting = args.get('only-existing') === 'true';
