@@ -38,6 +38,7 @@ export { bbobCell, bbobStart, type BbobCell, type BbobResult, type BbobRun } fro
 export type { FlatStrategy } from './es/flat/types.js';
 export { FlatEvolution, FLAT_ALGOS, isFlatAlgo, type FlatAlgo } from './es/flat-evolution.js';
 export { createStrategy, algoNames, type SearchStrategy } from './es/create-strategy.js';
+export { workerObjective, type WorkerObjective } from './parallel/worker-objective.js';
 export { DeviceEggroll, deviceGeneration, type DeviceTellResult } from './es/device-eggroll.js';
 export { registerStrategy, strategyPlugin, lowRankDirection, denseDirection, estimateDirection, type StrategyPlugin, type StrategyContext, type TensorNoise } from './es/strategies/index.js';
 export { Population, inference, UNPERTURBED } from './es/population.js';

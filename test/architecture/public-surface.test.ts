@@ -10,7 +10,7 @@ import * as web from '../../src/browser.js';
 
 /** Names of src/index.ts the browser does not have, and why (files, threads, the cluster). */
 const NODE_ONLY: Record<string, string> = {
-  Trainer: 'worker threads (the browser has LocalTrainer)',
+  Trainer: 'worker threads (the browser has LocalTrainer)', workerObjective: 'worker threads',
   saveCheckpoint: 'files', loadCheckpoint: 'files', hasCheckpoint: 'files', MetricsLog: 'files', readJsonl: 'files', recordLogger: 'files',
   writeFileAtomic: 'files', writeJsonAtomic: 'files', writePlot: 'files', svgToPng: 'a native PNG renderer (resvg)',
   linePlotSvg: 'the plots module writes files', scatterPlotSvg: 'the plots module writes files', heatmapSvg: 'the plots module writes files', barChartSvg: 'the plots module writes files',

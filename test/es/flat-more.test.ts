@@ -172,3 +172,27 @@ test('CMA-ES with margin: an integer coordinate keeps P(leaving its integer) ≥
   assert.ok(dist / sd <= normalQuantile(0.95) + 1e-9, `boundary ${dist / sd} std away`);
   assert.equal(es.A[1], 1);
 });
+
+test('workerObjective: candidates evaluated on worker threads in order; optimize with batch gives the single-thread bits for 1 and 3 workers', async () => {
+  const { workerObjective } = await import('../../src/parallel/worker-objective.js');
+  const url = new URL('../fixtures/objective.ts', import.meta.url);
+  const one = await workerObjective(url, { workers: 1 }), three = await workerObjective(url, { workers: 3 });
+  try {
+    const a = await optimize(one, [0, 0, 0, 0], { minimize: true, sigma0: 0.5, seed: 2, batch: true, maxEvals: 600 });
+    const b = await optimize(three, [0, 0, 0, 0], { minimize: true, sigma0: 0.5, seed: 2, batch: true, maxEvals: 600 });
+    const c = await optimize((x) => x.reduce((s, v) => s + (v - 1) ** 2, 0), [0, 0, 0, 0], { minimize: true, sigma0: 0.5, seed: 2, maxEvals: 600 });
+    assert.deepEqual(b.x, a.x);
+    assert.deepEqual(a.x, c.x);
+    assert.ok(a.f < 1e-6);
+  } finally {
+    await one.close();
+    await three.close();
+  }
+  const rosen = await workerObjective(url, { workers: 2, exportName: 'slowRosenbrock' });
+  try {
+    assert.deepEqual(await rosen([Float64Array.of(1, 1), Float64Array.of(0, 0)]), [0, 1]);
+  } finally {
+    await rosen.close();
+  }
+  await assert.rejects(workerObjective(url, { workers: 1, exportName: 'nope' }), /has no function export 'nope'/);
+});
