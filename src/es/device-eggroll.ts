@@ -12,7 +12,7 @@
  * optimiser formulas), so a run agrees with the CPU within float32 tolerance (test/es/device-eggroll.test.ts);
  * its fitness shaping and per-pair weights are computed on the host exactly as the CPU strategy does.
  */
-import { DEVICE_ACTIVATIONS, type DeviceActivation, type DeviceOptimizerStep, type GpuKernels } from '../backend/index.js';
+import { DEVICE_ACTIVATIONS, rowInfo, type DeviceActivation, type DeviceOptimizerStep, type GpuKernels } from '../backend/index.js';
 import { pow } from '../math/index.js';
 import type { MlpConfig } from '../nn/mlp.js';
 import { mlpSpecs } from '../nn/mlp.js';
@@ -173,7 +173,7 @@ export class DeviceEggroll {
   private readonly scratchBuffers = new Map<string, GPUBuffer>();
 
   /** `data` written into scratch buffer `name`. */
-  private scratchWith(name: string, data: Float32Array | Int32Array): GPUBuffer {
+  private scratchWith(name: string, data: Float32Array | Int32Array | Uint32Array): GPUBuffer {
     const b = this.scratch(name, data.byteLength);
     this.gpu.write(b, data);
     return b;
@@ -188,23 +188,23 @@ export class DeviceEggroll {
     const a0 = this.scratch('act0', width), a1 = this.scratch('act1', width);
     const sf = Math.fround(sigma);
     const pairBuf = this.scratchWith('pair', pair);
-    const biasCoefBuf = this.scratchWith('biasCoef', sign.map((v) => v * sf));
     const t = this.scratch('t', rows * this.maxRank * 4);
     // Rows that all see the unperturbed parameters (batched inference) need no noise and no low-rank term.
     const perturbed = sign.some((v) => v !== 0);
     if (perturbed) this.encodeNoise(enc);
     let input = x;
     let out = a0;
+    const biasCoef = sign.map((v) => v * sf);
     this.layers.forEach((l, li) => {
-      g.encodeSgemm(enc, false, true, rows, l.m, l.n, 1, input, this.theta[l.w], 0, out);
-      if (perturbed) {
-        // Per row sign·σ/√r: the low-rank term's coefficient, as PerturbedNoiser.lowRankCoef computes it. One buffer
-        // per layer: all of them are written before the command buffer runs.
-        const c = sigma / Math.sqrt(l.r);
-        const coefBuf = this.scratchWith(`coef${li}`, sign.map((v) => v * c));
-        g.encodeLowRankAdd(enc, rows, l.n, l.m, l.r, input, this.bt[l.w], this.at[l.w], pairBuf, coefBuf, t, out);
-      }
-      g.encodeBiasAct(enc, rows, l.m, out, this.theta[l.b], pairBuf, biasCoefBuf, perturbed && l.denseBias ? this.dense[l.b] : null, l.act);
+      // Per row sign·σ/√r: the low-rank term's coefficient, as PerturbedNoiser.lowRankCoef computes it. One buffer
+      // per layer: all of them are written before the command buffer runs.
+      const c = sigma / Math.sqrt(l.r);
+      const lowRankCoef = perturbed ? sign.map((v) => v * c) : new Float32Array(rows);
+      if (perturbed) g.encodeLowRankT(enc, rows, l.n, l.m, l.r, input, this.bt[l.w], pairBuf, this.scratchWith(`coef${li}`, lowRankCoef), t);
+      // The shared GEMM, the low-rank term and the bias/activation epilogue in one kernel: the layer's output is
+      // written once (the three separate kernels wrote it three times).
+      g.encodeLayer(enc, rows, l.m, l.n, l.r, input, this.theta[l.w], perturbed ? { t, at: this.at[l.w] } : null, this.scratchWith(`row${li}`, rowInfo(pair, biasCoef, lowRankCoef)),
+        this.theta[l.b], perturbed && l.denseBias ? this.dense[l.b] : null, l.act, out);
       input = out;
       out = out === a0 ? a1 : a0;
     });

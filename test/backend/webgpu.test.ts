@@ -98,6 +98,36 @@ describe('WebGPU kernels', { skip }, () => {
     }
   });
 
+  test('the fused layer kernel (GEMM + low-rank term + bias noise + activation in one) gives the three separate kernels\' bits', async () => {
+    const g = gpu!;
+    const { rowInfo } = await import('../../src/backend/webgpu/device.js');
+    const r = rng(11);
+    for (const [rows, n, m, rank, act] of [[7, 19, 13, 2, 'tanh'], [33, 40, 17, 1, 'relu'], [5, 3, 70, 4, 'identity']] as const) {
+      const pairs = 4;
+      const x = randF32(rows * n, r), w = randF32(m * n, r), bt = randF32(pairs * rank * n, r), at = randF32(pairs * rank * m, r);
+      const b = randF32(m, r), e = randF32(pairs * m, r);
+      const pair = Int32Array.from({ length: rows }, (_, i) => i % pairs);
+      const lr = Float32Array.from({ length: rows }, (_, i) => (i % 3 === 2 ? 0 : (i % 2 ? -0.3 : 0.3)));
+      const bc = Float32Array.from({ length: rows }, (_, i) => (i % 3 === 2 ? 0 : (i % 2 ? -0.05 : 0.05)));
+      const buf = (a: ArrayBufferView) => g.upload(a);
+      const [X, W, BT, AT, P, LR, BC, B, E] = [x, w, bt, at, pair, lr, bc, b, e].map(buf);
+      const T = g.storage(rows * rank * 4), Y1 = g.storage(rows * m * 4), Y2 = g.storage(rows * m * 4), ROW = buf(rowInfo(pair, bc, lr));
+      let enc = g.device.createCommandEncoder();
+      g.encodeSgemm(enc, false, true, rows, m, n, 1, X, W, 0, Y1);
+      g.encodeLowRankAdd(enc, rows, n, m, rank, X, BT, AT, P, LR, T, Y1);
+      g.encodeBiasAct(enc, rows, m, Y1, B, P, BC, E, act);
+      const unfused = new Float32Array(await g.readBack(enc, Y1, rows * m * 4));
+      enc = g.device.createCommandEncoder();
+      g.encodeLowRankT(enc, rows, n, m, rank, X, BT, P, LR, T);
+      g.encodeLayer(enc, rows, m, n, rank, X, W, { t: T, at: AT }, ROW, B, E, act, Y2);
+      const fused = new Float32Array(await g.readBack(enc, Y2, rows * m * 4));
+      for (let i = 0; i < fused.length; i++) assert.ok(Math.abs(fused[i] - unfused[i]) <= 2 ** -22 * Math.max(1, Math.abs(unfused[i])), `${rows}×${n}→${m} r=${rank} ${act}: element ${i}: ${fused[i]} vs ${unfused[i]}`);
+      const same = fused.every((v, i) => Object.is(v, unfused[i]));
+      if (!same) console.log(`# fused ${rows}×${n}→${m} ${act}: within 2 ulps of the separate kernels, not bit-equal (the shader compiler's contractions)`);
+      for (const bb of [X, W, BT, AT, P, LR, BC, B, E, T, Y1, Y2, ROW]) bb.destroy();
+    }
+  });
+
   test('Philox4x32-10 on the device gives rng/philox.ts\'s words (counter wrap and all-ones words included)', async () => {
     for (const [s, b0, blocks] of [
       [{ key0: 0, key1: 0, c1: 0, c2: 0, c3: 0 }, 0, 3],

@@ -7,7 +7,7 @@
  */
 import { gpuDevice, type GpuHandle } from './gpu.js';
 import { DEVICE_ACTIVATIONS, type DeviceActivation } from './device.js';
-import { BIAS_ACT_WGSL, DENSE_DIRECTION_WGSL, GEMM_TILE, igemmWgsl, LOWRANK_ADD_WGSL, LOWRANK_T_WGSL, NORMALS_WGSL, OPTIM_WGSL, PHILOX_WGSL, SCALE_ROWS_WGSL, SGEMM_WGSL } from './wgsl.js';
+import { BIAS_ACT_WGSL, DENSE_DIRECTION_WGSL, FUSED_LAYER_WGSL, GEMM_TILE, igemmWgsl, LOWRANK_ADD_WGSL, LOWRANK_T_WGSL, NORMALS_WGSL, OPTIM_WGSL, PHILOX_WGSL, SCALE_ROWS_WGSL, SGEMM_WGSL } from './wgsl.js';
 
 /** GPUBufferUsage's flags (the `webgpu` package puts them on globalThis only once a device is open). */
 const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
@@ -186,6 +186,23 @@ export class GpuKernels {
     this.dispatch(enc, 'lowrank-add', LOWRANK_ADD_WGSL, [dims(), at, pair, coef, t, y], Math.ceil((rows * m) / 64));
   }
 
+  /** Records the low-rank term's phase 1 alone: t[i·r + ρ] = coef[i]·(X[i,:]·Bt[pair[i]·r + ρ, :]) (rows×r). */
+  encodeLowRankT(enc: GPUCommandEncoder, rows: number, n: number, m: number, r: number, x: GPUBuffer, bt: GPUBuffer, pair: GPUBuffer, coef: GPUBuffer, t: GPUBuffer): void {
+    this.dispatch(enc, 'lowrank-t', LOWRANK_T_WGSL, [this.uniform(new Uint32Array([rows, n, m, r]).buffer), x, bt, pair, coef, t], Math.ceil((rows * r) / 64));
+  }
+
+  /**
+   * Records a whole perturbed layer in one kernel (FUSED_LAYER_WGSL): Y(rows×m) ← act(X·Wᵀ + low-rank term + b + c·E).
+   * `lowRank` (t from encodeLowRankT, the factors At) and `noise` (the bias noise E) may be null; `row` holds per row
+   * (pair, bits of c_i, bits of the low-rank coefficient, 0) as u32 (rowInfo makes it).
+   */
+  encodeLayer(enc: GPUCommandEncoder, rows: number, m: number, n: number, r: number, x: GPUBuffer, w: GPUBuffer, lowRank: { t: GPUBuffer; at: GPUBuffer } | null,
+    row: GPUBuffer, b: GPUBuffer, noise: GPUBuffer | null, act: DeviceActivation, y: GPUBuffer): void {
+    const dims = new Uint32Array([rows, m, n, r, DEVICE_ACTIVATIONS.indexOf(act), lowRank ? 1 : 0, noise ? 1 : 0, 0]);
+    this.dispatch(enc, 'fused-layer', FUSED_LAYER_WGSL, [this.uniform(dims.buffer), x, w, lowRank?.t ?? b, lowRank?.at ?? b, row, b, noise ?? b, y],
+      Math.ceil(m / GEMM_TILE), Math.ceil(rows / GEMM_TILE));
+  }
+
   /**
    * Records normals of pairs [pairStart, pairStart + pairs) into `out`: `len` values per pair (elements 0 .. len of the
    * stream with c1 = the pair), pair after pair — lowRankFactors' and denseNoise's layout.
@@ -342,3 +359,4 @@ export class GpuKernels {
     buf.destroy();
   }
 }
+

@@ -35,3 +35,15 @@ export async function deviceOf(adapter: GPUAdapter, software: boolean): Promise<
   });
   return { device, adapterName: name, software: software || /swiftshader|llvmpipe|lavapipe/i.test(name), features: new Set([...device.features]) };
 }
+
+/** FUSED_LAYER_WGSL's per-row words: (pair, bits of the bias noise coefficient, bits of the low-rank coefficient, 0). */
+export function rowInfo(pair: Int32Array, biasCoef: Float32Array, lowRankCoef: Float32Array): Uint32Array {
+  const out = new Uint32Array(4 * pair.length);
+  const f = new Float32Array(1), u = new Uint32Array(f.buffer);
+  for (let i = 0; i < pair.length; i++) {
+    out[4 * i] = pair[i];
+    f[0] = biasCoef[i]; out[4 * i + 1] = u[0];
+    f[0] = lowRankCoef[i]; out[4 * i + 2] = u[0];
+  }
+  return out;
+}

@@ -372,3 +372,70 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   theta[i] = theta[i] + o.lr * ((m[i] * o.c1) / (sqrt(v[i] * o.c2) + o.eps) - o.wd * theta[i]);
 }
 `;
+
+/**
+ * A whole perturbed layer in one kernel: Y ← act(X·Wᵀ + Σ_ρ t[i·r + ρ]·At[pair·r + ρ, :] + b + c_i·E[pair, :]) — the
+ * tiled GEMM (SGEMM_WGSL's, transB) with the low-rank term (t from LOWRANK_T_WGSL) and the bias/activation epilogue
+ * (BIAS_ACT_WGSL's formulas) applied to each output before it is written, in the unfused kernels' order, so Y is
+ * written once instead of three times. row[i] = (pair, bits of the bias noise coefficient c_i, bits of the low-rank
+ * coefficient: 0 skips the term as LOWRANK_ADD_WGSL does, 0). Eight storage buffers: WebGPU's default limit.
+ */
+export const FUSED_LAYER_WGSL = /* wgsl */ `
+struct Dims { rows: u32, m: u32, n: u32, r: u32, act: u32, hasLowRank: u32, hasNoise: u32, pad: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> w: array<f32>;
+@group(0) @binding(3) var<storage, read> t: array<f32>;
+@group(0) @binding(4) var<storage, read> at: array<f32>;
+@group(0) @binding(5) var<storage, read> row: array<vec4u>;
+@group(0) @binding(6) var<storage, read> b: array<f32>;
+@group(0) @binding(7) var<storage, read> e: array<f32>;
+@group(0) @binding(8) var<storage, read_write> y: array<f32>;
+const T = ${GEMM_TILE}u;
+var<workgroup> ta: array<array<f32, ${GEMM_TILE}>, ${GEMM_TILE}>;
+var<workgroup> tb: array<array<f32, ${GEMM_TILE}>, ${GEMM_TILE}>;
+
+@compute @workgroup_size(${GEMM_TILE}, ${GEMM_TILE})
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u) {
+  let i = wg.y * T + l.y;
+  let j = wg.x * T + l.x;
+  var acc = 0.0;
+  let tiles = (d.n + T - 1u) / T;
+  for (var q = 0u; q < tiles; q++) {
+    let p = q * T + l.x;
+    ta[l.y][l.x] = select(0.0, x[i * d.n + p], i < d.rows && p < d.n);
+    let pb = q * T + l.y;
+    tb[l.y][l.x] = select(0.0, w[j * d.n + pb], j < d.m && pb < d.n);
+    workgroupBarrier();
+    for (var k = 0u; k < T; k++) { acc = acc + ta[l.y][k] * tb[k][l.x]; }
+    workgroupBarrier();
+  }
+  if (i >= d.rows || j >= d.m) { return; }
+  let info = row[i];
+  var v = 1.0 * acc;
+  if (d.hasLowRank == 1u && bitcast<f32>(info.z) != 0.0) {
+    let base = info.x * d.r;
+    for (var rho = 0u; rho < d.r; rho++) { v = v + t[i * d.r + rho] * at[(base + rho) * d.m + j]; }
+  }
+  var bias = b[j];
+  let c = bitcast<f32>(info.y);
+  if (d.hasNoise == 1u && c != 0.0) { bias = bias + c * e[info.x * d.m + j]; }
+  let z = v + bias;
+  let q = i * d.m + j;
+  if (d.act == 1u) {
+    let a = abs(z);
+    var th = 1.0;
+    if (a < 9.1) {
+      let x2 = 2.0 * a;
+      var em = exp(x2) - 1.0;
+      if (x2 < 0.25) { em = x2 * (1.0 + x2 * (0.5 + x2 * (0.16666667 + x2 * (0.041666668 + x2 * (0.008333334 + x2 * (0.0013888889 + x2 * 0.0001984127)))))); }
+      th = em / (em + 2.0);
+    }
+    y[q] = select(th, -th, z < 0.0);
+  } else if (d.act == 2u) {
+    y[q] = select(z, 0.0, z < 0.0);
+  } else {
+    y[q] = z;
+  }
+}
+`;
