@@ -10,6 +10,8 @@
  * (`lin` below; the host's `grid`), so a population's rows × words never hits the per-dimension limit.
  */
 
+import { PHILOX_FN } from '../backend/webgpu/wgsl.js';
+
 /** Shared helpers: packed bytes, saturation, the linear invocation index. */
 const COMMON = /* wgsl */ `
 fn sx(w: u32, q: u32) -> i32 { return extractBits(bitcast<i32>(w), q * 8u, 8u); }
@@ -24,28 +26,8 @@ fn lin(wid: vec3u, lid: vec3u) -> u32 { return (wid.y * 65535u + wid.x) * 64u + 
 fn rowSign(i: u32) -> i32 { return 1 - 2 * i32(i & 1u); }
 `;
 
-/** Philox4x32-10 (rng/philox.ts), the 64-bit product from 16-bit halves. */
-const PHILOX = /* wgsl */ `
-fn mulhilo(a: u32, b: u32) -> vec2u {
-  let a0 = a & 0xffffu; let a1 = a >> 16u;
-  let b0 = b & 0xffffu; let b1 = b >> 16u;
-  let p00 = a0 * b0; let p01 = a0 * b1; let p10 = a1 * b0; let p11 = a1 * b1;
-  let mid = (p00 >> 16u) + (p01 & 0xffffu) + (p10 & 0xffffu);
-  let hi = p11 + (p01 >> 16u) + (p10 >> 16u) + (mid >> 16u);
-  return vec2u(hi, a * b);
-}
-fn philox4x32(counter: vec4u, key0: u32, key1: u32) -> vec4u {
-  var c = counter;
-  var k0 = key0; var k1 = key1;
-  for (var r = 0u; r < 10u; r++) {
-    let p0 = mulhilo(0xD2511F53u, c.x);
-    let p1 = mulhilo(0xCD9E8D57u, c.z);
-    c = vec4u(p1.x ^ c.y ^ k0, p1.y, p0.x ^ c.w ^ k1, p0.y);
-    k0 = k0 + 0x9E3779B9u; k1 = k1 + 0xBB67AE85u;
-  }
-  return c;
-}
-`;
+/** Philox4x32-10 (rng/philox.ts) and its 64-bit product from 16-bit halves: the backend's WGSL (mulhilo is also divTrunc's). */
+const PHILOX = PHILOX_FN;
 
 /**
  * noise.ts generatePairs on the device: word w of pair p's noise vector is Philox block b = w − off[j] of stream

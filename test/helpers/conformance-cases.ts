@@ -247,3 +247,17 @@ export function conformanceCases(be: KernelsUnderTest, ref: Backend, small = fal
     },
   ];
 }
+
+/** Runs every case, collecting each one's name and (when it failed) message: what a page posts back to Node. */
+export async function runCases(cases: ConformanceCase[]): Promise<{ name: string; error?: string }[]> {
+  const results: { name: string; error?: string }[] = [];
+  for (const c of cases) {
+    try {
+      await c.run();
+      results.push({ name: c.name });
+    } catch (e) {
+      results.push({ name: c.name, error: (e as Error).message });
+    }
+  }
+  return results;
+}

@@ -92,7 +92,7 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
  * Philox4x32-10 in WGSL, shared by the kernels that draw (rng/philox.ts's rounds and constants; the 32×32 → 64-bit
  * product is built from 16-bit halves, WGSL having no 64-bit integers).
  */
-const PHILOX_FN = /* wgsl */ `
+export const PHILOX_FN = /* wgsl */ `
 fn mulhilo(a: u32, b: u32) -> vec2u {
   let a0 = a & 0xffffu; let a1 = a >> 16u;
   let b0 = b & 0xffffu; let b1 = b >> 16u;
@@ -270,6 +270,29 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
 `;
 
 /**
+ * The epilogue's activations, shared by BIAS_ACT_WGSL and FUSED_LAYER_WGSL: 0 identity, 1 tanh (the CPU's formula
+ * t/(t + 2), t = expm1(2|x|): a series below 0.25, the device's exp above), 2 relu.
+ */
+const ACTIVATE_FN = /* wgsl */ `
+fn activate(z: f32, act: u32) -> f32 {
+  if (act == 1u) {
+    let a = abs(z);
+    var t = 1.0;
+    if (a < 9.1) {
+      // expm1(2a): its series below 0.25 (exp(x) − 1 would cancel there), exp above.
+      let x2 = 2.0 * a;
+      var x = exp(x2) - 1.0;
+      if (x2 < 0.25) { x = x2 * (1.0 + x2 * (0.5 + x2 * (0.16666667 + x2 * (0.041666668 + x2 * (0.008333334 + x2 * (0.0013888889 + x2 * 0.0001984127)))))); }
+      t = x / (x + 2.0);
+    }
+    return select(t, -t, z < 0.0);
+  }
+  if (act == 2u) { return select(z, 0.0, z < 0.0); }
+  return z;
+}
+`;
+
+/**
  * The layer epilogue on the device: Y[i, j] ← act(Y[i, j] + (b[j] + coef[i]·E[pair[i], j])) with coef[i] = sign·σ
  * (0 for an unperturbed row) and E the pairs' dense bias noise (hasNoise 0: no noise term); act 0 identity, 1 tanh
  * (the CPU's formula t/(t + 2), t = expm1(2|x|): a series below 0.25, the device's exp above), 2 relu.
@@ -282,7 +305,7 @@ struct Dims { rows: u32, m: u32, act: u32, hasNoise: u32 }
 @group(0) @binding(3) var<storage, read> pair: array<i32>;
 @group(0) @binding(4) var<storage, read> coef: array<f32>;
 @group(0) @binding(5) var<storage, read> e: array<f32>;
-
+${ACTIVATE_FN}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) g: vec3u) {
   let q = g.x;
@@ -291,23 +314,7 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
   let j = q % d.m;
   var bias = b[j];
   if (d.hasNoise == 1u && coef[i] != 0.0) { bias = bias + coef[i] * e[u32(pair[i]) * d.m + j]; }
-  let z = y[q] + bias;
-  if (d.act == 1u) {
-    let a = abs(z);
-    var t = 1.0;
-    if (a < 9.1) {
-      // expm1(2a): its series below 0.25 (exp(x) − 1 would cancel there), exp above.
-      let x2 = 2.0 * a;
-      var x = exp(x2) - 1.0;
-      if (x2 < 0.25) { x = x2 * (1.0 + x2 * (0.5 + x2 * (0.16666667 + x2 * (0.041666668 + x2 * (0.008333334 + x2 * (0.0013888889 + x2 * 0.0001984127)))))); }
-      t = x / (x + 2.0);
-    }
-    y[q] = select(t, -t, z < 0.0);
-  } else if (d.act == 2u) {
-    y[q] = select(z, 0.0, z < 0.0);
-  } else {
-    y[q] = z;
-  }
+  y[q] = activate(y[q] + bias, d.act);
 }
 `;
 
@@ -394,7 +401,7 @@ struct Dims { rows: u32, m: u32, n: u32, r: u32, act: u32, hasLowRank: u32, hasN
 const T = ${GEMM_TILE}u;
 var<workgroup> ta: array<array<f32, ${GEMM_TILE}>, ${GEMM_TILE}>;
 var<workgroup> tb: array<array<f32, ${GEMM_TILE}>, ${GEMM_TILE}>;
-
+${ACTIVATE_FN}
 @compute @workgroup_size(${GEMM_TILE}, ${GEMM_TILE})
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u) {
   let i = wg.y * T + l.y;
@@ -420,22 +427,6 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u
   var bias = b[j];
   let c = bitcast<f32>(info.y);
   if (d.hasNoise == 1u && c != 0.0) { bias = bias + c * e[info.x * d.m + j]; }
-  let z = v + bias;
-  let q = i * d.m + j;
-  if (d.act == 1u) {
-    let a = abs(z);
-    var th = 1.0;
-    if (a < 9.1) {
-      let x2 = 2.0 * a;
-      var em = exp(x2) - 1.0;
-      if (x2 < 0.25) { em = x2 * (1.0 + x2 * (0.5 + x2 * (0.16666667 + x2 * (0.041666668 + x2 * (0.008333334 + x2 * (0.0013888889 + x2 * 0.0001984127)))))); }
-      th = em / (em + 2.0);
-    }
-    y[q] = select(th, -th, z < 0.0);
-  } else if (d.act == 2u) {
-    y[q] = select(z, 0.0, z < 0.0);
-  } else {
-    y[q] = z;
-  }
+  y[i * d.m + j] = activate(v + bias, d.act);
 }
 `;

@@ -42,13 +42,7 @@ export const benchEggCommand: Command = {
     if (f.pop % 2 !== 0) throw new UsageError(`--pop: must be even (antithetic pairs), got ${f.pop}`);
     if (f.backend === 'webgpu') return benchEggDevice(f);
     const backend = await loadBackend(f.backend as BackendChoice, log);
-    const cfg: EggConfig = { layers: f.layers, width: f.width, pop: f.pop, groupSize: 2, tokens: f.tokens, sigmaShift: 4, alpha: 4, seed: f.seed };
-    const arch = new EggArch(cfg);
-    const params = new Int8Array(arch.size);
-    initParams(arch, f.seed, params);
-    const corpus = loadCorpus(defaultCorpusPath());
-    const windows = new Uint8Array((f.pop / 2) * (f.tokens + 1));
-    fillWindows(cfg, corpus.train, 0, windows);
+    const { arch, params, windows } = benchModel(f);
     const cache = new ForwardCache(arch, backend);
     const inp: PopulationInput = {
       arch, params, states: new Int8Array(f.layers * f.pop * f.width), windows, pop: f.pop, groupSize: 2, tokens: f.tokens,
@@ -126,6 +120,16 @@ export const benchEggCommand: Command = {
   },
 };
 
+/** The benchmark's model (fresh weights from the seed) and one generation's byte windows (groups of 2). */
+function benchModel(f: { layers: number; width: number; pop: number; tokens: number; seed: number }): { arch: EggArch; params: Int8Array; windows: Uint8Array } {
+  const cfg: EggConfig = { layers: f.layers, width: f.width, pop: f.pop, groupSize: 2, tokens: f.tokens, sigmaShift: 4, alpha: 4, seed: f.seed };
+  const arch = new EggArch(cfg);
+  const params = new Int8Array(arch.size);
+  initParams(arch, f.seed, params);
+  const windows = new Uint8Array((f.pop / 2) * (f.tokens + 1));
+  fillWindows(cfg, loadCorpus(defaultCorpusPath()).train, 0, windows);
+  return { arch, params, windows };
+}
 
 /**
  * `--backend webgpu`: the device-resident generation (egg/device.ts) — windows up, noise, T steps of every member and
@@ -133,13 +137,7 @@ export const benchEggCommand: Command = {
  */
 async function benchEggDevice(f: { layers: number; width: number; pop: number; tokens: number; 'min-seconds': number; seed: number; json: boolean }): Promise<void> {
   const gpu = await openWebGpu();
-  const cfg: EggConfig = { layers: f.layers, width: f.width, pop: f.pop, groupSize: 2, tokens: f.tokens, sigmaShift: 4, alpha: 4, seed: f.seed };
-  const arch = new EggArch(cfg);
-  const params = new Int8Array(arch.size);
-  initParams(arch, f.seed, params);
-  const corpus = loadCorpus(defaultCorpusPath());
-  const windows = new Uint8Array((f.pop / 2) * (f.tokens + 1));
-  fillWindows(cfg, corpus.train, 0, windows);
+  const { arch, params, windows } = benchModel(f);
   const dev = new DeviceEgg(gpu, arch, { pop: f.pop, groupSize: 2, tokens: f.tokens, sigmaShift: 4, noiseKey: noiseKey(f.seed, 2) });
   dev.upload(params, new Int8Array(f.layers * f.pop * f.width));
   const fitness = new Int32Array(f.pop);

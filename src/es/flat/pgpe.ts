@@ -14,7 +14,7 @@
 import { log, pow } from '../../math/index.js';
 import { namedStream } from '../../rng/stream.js';
 import { fillNormals } from '../../rng/normal.js';
-import { restore, scalar, type FlatStrategy } from './types.js';
+import { maxOf, meanOf, restore, scalar, varianceRatio, type FlatStrategy } from './types.js';
 
 export interface PgpeOptions {
   /** λ, an even number of candidates (λ/2 directions; default 4 + ⌊3 ln d⌋ rounded up to even, at least 8). */
@@ -182,21 +182,15 @@ export class Pgpe implements FlatStrategy {
   }
 
   get stepSize(): number {
-    let s = 0;
-    for (const v of this.sigmas) s += v;
-    return s / this.d;
+    return meanOf(this.sigmas);
   }
 
   maxStd(): number {
-    let m = 0;
-    for (const v of this.sigmas) m = Math.max(m, v);
-    return m;
+    return maxOf(this.sigmas);
   }
 
   get conditionNumber(): number {
-    let lo = Infinity, hi = 0;
-    for (const v of this.sigmas) { lo = Math.min(lo, v * v); hi = Math.max(hi, v * v); }
-    return hi / lo;
+    return varianceRatio(this.sigmas);
   }
 }
 

@@ -33,3 +33,24 @@ export function scalar(state: Record<string, Float64Array>, name: string): numbe
   if (!v || v.length !== 1 || !Number.isFinite(v[0])) throw new RangeError(`strategy state: '${name}' must be one finite number`);
   return v[0];
 }
+
+/** The mean of the per-coordinate σ (the diagonal strategies' step size: SNES, PGPE). */
+export function meanOf(sigmas: Float64Array): number {
+  let s = 0;
+  for (const v of sigmas) s += v;
+  return s / sigmas.length;
+}
+
+/** The largest per-coordinate σ. */
+export function maxOf(sigmas: Float64Array): number {
+  let m = 0;
+  for (const v of sigmas) m = Math.max(m, v);
+  return m;
+}
+
+/** max σ² / min σ²: a diagonal distribution's condition number. */
+export function varianceRatio(sigmas: Float64Array): number {
+  let lo = Infinity, hi = 0;
+  for (const v of sigmas) { lo = Math.min(lo, v * v); hi = Math.max(hi, v * v); }
+  return hi / lo;
+}

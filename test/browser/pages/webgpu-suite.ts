@@ -8,7 +8,7 @@ import { GpuKernels } from '../../../src/backend/webgpu/compute.js';
 import { DeviceEgg } from '../../../src/egg/device.js';
 import { EggArch } from '../../../src/egg/model.js';
 import { pairSigns, thresholdAt } from '../../../src/egg/qeggroll.js';
-import { conformanceCases, sgemvBySgemm, type KernelsUnderTest } from '../../helpers/conformance-cases.js';
+import { conformanceCases, runCases, sgemvBySgemm, type KernelsUnderTest } from '../../helpers/conformance-cases.js';
 
 /** Every conformance case on WebGPU: its name and, where it failed, the message. */
 export async function runConformance(): Promise<{ adapter: string; results: { name: string; error?: string }[] }> {
@@ -17,15 +17,7 @@ export async function runConformance(): Promise<{ adapter: string; results: { na
   const kernels: KernelsUnderTest = {
     sgemm, sgemv: sgemvBySgemm(sgemm), lowRankAdd: (...a) => gpu.lowRankAdd(...a), igemm: (...a) => gpu.igemm(...a),
   };
-  const results: { name: string; error?: string }[] = [];
-  for (const c of conformanceCases(kernels, jsBackend, true)) {
-    try {
-      await c.run();
-      results.push({ name: c.name });
-    } catch (e) {
-      results.push({ name: c.name, error: (e as Error).message });
-    }
-  }
+  const results = await runCases(conformanceCases(kernels, jsBackend, true));
   return { adapter: gpu.gpu.adapterName, results };
 }
 

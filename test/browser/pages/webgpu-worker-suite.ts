@@ -4,21 +4,13 @@
  * result to the page.
  */
 import { jsBackend, loadBackend } from '../../../src/backend/index.js';
-import { conformanceCases } from '../../helpers/conformance-cases.js';
+import { conformanceCases, runCases } from '../../helpers/conformance-cases.js';
 
 const scope = globalThis as unknown as { postMessage: (m: unknown) => void };
 
 try {
   const be = await loadBackend('webgpu');
-  const results: { name: string; error?: string }[] = [];
-  for (const c of conformanceCases(be, jsBackend, true)) {
-    try {
-      await c.run();
-      results.push({ name: c.name });
-    } catch (e) {
-      results.push({ name: c.name, error: (e as Error).message });
-    }
-  }
+  const results = await runCases(conformanceCases(be, jsBackend, true));
   scope.postMessage({ backend: be.name, adapter: (be as unknown as { adapter: string }).adapter, results });
 } catch (e) {
   scope.postMessage({ error: (e as Error).message });
