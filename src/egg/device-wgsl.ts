@@ -10,7 +10,7 @@
  * (`lin` below; the host's `grid`), so a population's rows × words never hits the per-dimension limit.
  */
 
-import { PHILOX_FN } from '../backend/webgpu/wgsl.js';
+import { LINEAR_INDEX_FN, PHILOX_FN } from '../backend/webgpu/wgsl.js';
 
 /** Shared helpers: packed bytes, saturation, the linear invocation index. */
 const COMMON = /* wgsl */ `
@@ -22,8 +22,7 @@ fn pk(v: vec4i) -> u32 {
   let c = bitcast<vec4u>(sat(v)) & vec4u(0xffu);
   return c.x | (c.y << 8u) | (c.z << 16u) | (c.w << 24u);
 }
-fn lin(wid: vec3u, lid: vec3u) -> u32 { return (wid.y * 65535u + wid.x) * 64u + lid.x; }
-fn rowSign(i: u32) -> i32 { return 1 - 2 * i32(i & 1u); }
+${LINEAR_INDEX_FN}fn rowSign(i: u32) -> i32 { return 1 - 2 * i32(i & 1u); }
 `;
 
 /** Philox4x32-10 (rng/philox.ts) and its 64-bit product from 16-bit halves: the backend's WGSL (mulhilo is also divTrunc's). */

@@ -10,7 +10,7 @@
  * Integer arithmetic is exact, so a generation here gives the same fitness, states and weights as EggTrainer on
  * any CPU backend, bit for bit (test/egg/device.test.ts); the kernels are egg/device-wgsl.ts.
  */
-import type { GpuKernels } from '../backend/index.js';
+import { workgroupGrid as grid, type GpuKernels } from '../backend/index.js';
 import { EGG_ADD3_WGSL, EGG_ADD_INTO_WGSL, EGG_EMBED_WGSL, EGG_GRU_RESET_WGSL, EGG_GRU_UPDATE_WGSL, EGG_LAYERNORM_WGSL, EGG_LOGPROB_WGSL, EGG_NOISE_WGSL,
   EGG_ROWDOT_WGSL, EGG_UPDATE_WGSL, EGG_VECTORS_WGSL, eggMatmulWgsl } from './device-wgsl.js';
 import type { EggArch } from './model.js';
@@ -25,12 +25,6 @@ export interface DeviceEggShape {
   tokens: number;
   sigmaShift: number;
   noiseKey: [number, number];
-}
-
-/** Workgroups of 64 for n invocations on a (x, y) grid within the 65,535 per-dimension limit (WGSL `lin`). */
-function grid(n: number): [number, number] {
-  const groups = Math.max(1, Math.ceil(n / 64));
-  return groups <= 65535 ? [groups, 1] : [65535, Math.ceil(groups / 65535)];
 }
 
 const u32s = (...v: number[]): ArrayBuffer => {

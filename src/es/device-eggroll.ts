@@ -26,14 +26,31 @@ import type { DeviceTask, Task } from './task.js';
 /** What tell() reports (TellResult without the gradient norm, which would need the update read back). */
 export type DeviceTellResult = Omit<TellResult, 'gradNorm'>;
 
-interface Layer {
+/** A layer of a device-resident model: its weight (a 'lowrank' matrix, m×n), its bias and activation. */
+export interface DeviceLayer {
   w: number;
   b: number;
+  act: DeviceActivation;
+}
+
+interface Layer extends DeviceLayer {
   m: number;
   n: number;
   r: number;
-  act: DeviceActivation;
   denseBias: boolean;
+}
+
+/**
+ * One forward's rows on the device (DeviceEggroll.beginRows): their members' pairs and signs, uploaded, with this
+ * generation's noise recorded when any row is perturbed. A model's program records its layers with it.
+ */
+export interface DeviceRows {
+  rows: number;
+  pair: Int32Array;
+  sign: Float32Array;
+  perturbed: boolean;
+  pairBuf: GPUBuffer;
+  biasCoef: Float32Array;
 }
 
 export class DeviceEggroll {
@@ -53,31 +70,30 @@ export class DeviceEggroll {
   private readonly unusedV: GPUBuffer;
   private noiseEpochMade = -1;
   readonly pairs: number;
-  /** The widest layer and the largest rank: the scratch buffers' row sizes. */
+  /** The widest layer: the activation buffers' row size. */
   private readonly widest: number;
-  private readonly maxRank: number;
   state: StrategyState;
 
-  private constructor(readonly gpu: GpuKernels, readonly mlp: MlpConfig, readonly params: ParamSet, readonly config: StrategyConfig) {
+  private constructor(readonly gpu: GpuKernels, layers: readonly DeviceLayer[], readonly params: ParamSet, readonly config: StrategyConfig, readonly mlp?: MlpConfig) {
     validateStrategy(params, config);
     if (config.algo !== 'eggroll') throw new RangeError(`the device-resident run is EGGROLL's: algo must be 'eggroll', got '${config.algo}'`);
     if (config.antithetic === false) throw new RangeError('the device-resident run uses antithetic pairs (antithetic must not be false)');
-    const specs = mlpSpecs(mlp);
-    if (specs.length !== params.specs.length || specs.some((s, i) => s.name !== params.specs[i].name || s.shape.join('×') !== params.specs[i].shape.join('×'))) {
-      throw new RangeError(`the parameters are not those of an MLP [${mlp.sizes.join(', ')}] (expected ${specs.map((s) => `${s.name} ${s.shape.join('×')}`).join(', ')})`);
-    }
-    const actOf = (a: string): DeviceActivation => {
-      if (!(DEVICE_ACTIVATIONS as readonly string[]).includes(a)) throw new RangeError(`activation '${a}' has no device kernel; allowed: ${DEVICE_ACTIVATIONS.join(', ')}`);
-      return a as DeviceActivation;
-    };
     this.pairs = config.popSize / 2;
-    const L = mlp.sizes.length - 1;
-    this.layers = Array.from({ length: L }, (_, l) => {
-      const [m, n] = params.specs[2 * l].shape;
-      return { w: 2 * l, b: 2 * l + 1, m, n, r: Math.min(config.rank, m, n), act: actOf(l + 1 === L ? mlp.outputActivation ?? 'identity' : mlp.activation), denseBias: params.specs[2 * l + 1].mode === 'full' };
+    // Every evolved tensor must be a layer's weight (low-rank) or bias: what the device's noise and update cover.
+    const covered = new Set<number>();
+    this.layers = layers.map((l) => {
+      const ws = params.specs[l.w], bs = params.specs[l.b];
+      if (!ws || ws.shape.length !== 2 || ws.mode !== 'lowrank') throw new RangeError(`device layer: '${ws?.name ?? l.w}' must be a 'lowrank' matrix`);
+      const [m, n] = ws.shape;
+      if (!bs || bs.shape.length !== 1 || bs.shape[0] !== m) throw new RangeError(`device layer: '${bs?.name ?? l.b}' must be a bias of length ${m}`);
+      if (!(DEVICE_ACTIVATIONS as readonly string[]).includes(l.act)) throw new RangeError(`activation '${l.act}' has no device kernel; allowed: ${DEVICE_ACTIVATIONS.join(', ')}`);
+      covered.add(l.w).add(l.b);
+      return { ...l, m, n, r: Math.min(config.rank, m, n), denseBias: bs.mode === 'full' };
     });
-    this.widest = Math.max(...mlp.sizes);
-    this.maxRank = Math.max(...this.layers.map((l) => l.r));
+    params.specs.forEach((s, pid) => {
+      if (s.mode !== 'frozen' && !covered.has(pid)) throw new RangeError(`the device-resident run evolves layers' weights and biases only: '${s.name}' (${s.mode}) is neither`);
+    });
+    this.widest = Math.max(1, ...this.layers.flatMap((l) => [l.m, l.n]));
     const sgd = config.optimizer.kind === 'sgd';
     const usesM = !sgd || ((config.optimizer as { momentum?: number }).momentum ?? 0) > 0;
     this.unusedM = gpu.storage(4);
@@ -100,11 +116,32 @@ export class DeviceEggroll {
     this.state = { generation: 0, optimizer: { step: 0, m: [], v: [] } };
   }
 
-  /** Uploads the parameters (and, when given, a CPU strategy's state: generation and optimiser moments). */
+  /** An MLP's run: uploads the parameters (and, when given, a CPU strategy's state: generation and optimiser moments). */
   static async create(gpu: GpuKernels, mlp: MlpConfig, params: ParamSet, config: StrategyConfig, state?: StrategyState): Promise<DeviceEggroll> {
-    const d = new DeviceEggroll(gpu, mlp, params, config);
+    const specs = mlpSpecs(mlp);
+    if (specs.length !== params.specs.length || specs.some((s, i) => s.name !== params.specs[i].name || s.shape.join('×') !== params.specs[i].shape.join('×'))) {
+      throw new RangeError(`the parameters are not those of an MLP [${mlp.sizes.join(', ')}] (expected ${specs.map((s) => `${s.name} ${s.shape.join('×')}`).join(', ')})`);
+    }
+    const L = mlp.sizes.length - 1;
+    const layers = Array.from({ length: L }, (_, l) => ({ w: 2 * l, b: 2 * l + 1, act: (l + 1 === L ? mlp.outputActivation ?? 'identity' : mlp.activation) as DeviceActivation }));
+    const d = new DeviceEggroll(gpu, layers, params, config, mlp);
     if (state) d.load(state);
     return d;
+  }
+
+  /**
+   * Any model whose evolved tensors are layers' low-rank weights and their biases (the reasoning LM): the noise and
+   * the update on the device; its program records the forward with beginRows and recordLayer.
+   */
+  static async forLayers(gpu: GpuKernels, layers: readonly DeviceLayer[], params: ParamSet, config: StrategyConfig, state?: StrategyState): Promise<DeviceEggroll> {
+    const d = new DeviceEggroll(gpu, layers, params, config);
+    if (state) d.load(state);
+    return d;
+  }
+
+  /** A parameter's device buffer (a program reads its frozen tensors, e.g. an embedding or norm gains). */
+  tensor(pid: number): GPUBuffer {
+    return this.theta[pid];
   }
 
   get generation(): number {
@@ -179,32 +216,46 @@ export class DeviceEggroll {
     return b;
   }
 
-  /** Records the MLP on `rows` rows of the device buffer `x`; returns the buffer its output will be in. */
-  private recordForward(enc: GPUCommandEncoder, x: GPUBuffer, rows: number, members?: Int32Array): GPUBuffer {
-    const g = this.gpu;
+  /**
+   * Rows of one forward: row i perturbed as member `members[i]` of this generation (−1: the unperturbed parameters;
+   * default one row per member). Uploads their pairs and records the generation's noise when a row is perturbed.
+   */
+  beginRows(enc: GPUCommandEncoder, rows: number, members?: Int32Array): DeviceRows {
     const { pair, sign } = this.rowLayout(rows, members);
-    const sigma = this.sigmaAt();
-    const width = rows * this.widest * 4;
-    const a0 = this.scratch('act0', width), a1 = this.scratch('act1', width);
-    const sf = Math.fround(sigma);
     const pairBuf = this.scratchWith('pair', pair);
-    const t = this.scratch('t', rows * this.maxRank * 4);
     // Rows that all see the unperturbed parameters (batched inference) need no noise and no low-rank term.
     const perturbed = sign.some((v) => v !== 0);
     if (perturbed) this.encodeNoise(enc);
+    const sf = Math.fround(this.sigmaAt());
+    return { rows, pair, sign, perturbed, pairBuf, biasCoef: sign.map((v) => v * sf) };
+  }
+
+  /**
+   * Records layer `li` on the rows: out ← act(input·Wᵀ + the rows' low-rank term + b + bias noise), one fused kernel
+   * after the rank-r row factors. Buffers are per layer, so every layer of a command buffer has its own.
+   */
+  recordLayer(enc: GPUCommandEncoder, at: DeviceRows, li: number, input: GPUBuffer, out: GPUBuffer): void {
+    const g = this.gpu, l = this.layers[li], { rows, sign, perturbed } = at;
+    // Per row sign·σ/√r: the low-rank term's coefficient, as PerturbedNoiser.lowRankCoef computes it.
+    const c = this.sigmaAt() / Math.sqrt(l.r);
+    const lowRankCoef = perturbed ? sign.map((v) => v * c) : new Float32Array(rows);
+    const t = this.scratch(`t${li}`, rows * l.r * 4);
+    if (perturbed) g.encodeLowRankT(enc, rows, l.n, l.m, l.r, input, this.bt[l.w], at.pairBuf, this.scratchWith(`coef${li}`, lowRankCoef), t);
+    // The shared GEMM, the low-rank term and the bias/activation epilogue in one kernel: the layer's output is
+    // written once (the three separate kernels wrote it three times).
+    g.encodeLayer(enc, rows, l.m, l.n, l.r, input, this.theta[l.w], perturbed ? { t, at: this.at[l.w] } : null, this.scratchWith(`row${li}`, rowInfo(at.pair, at.biasCoef, lowRankCoef)),
+      this.theta[l.b], perturbed && l.denseBias ? this.dense[l.b] : null, l.act, out);
+  }
+
+  /** Records the MLP on `rows` rows of the device buffer `x`; returns the buffer its output will be in. */
+  private recordForward(enc: GPUCommandEncoder, x: GPUBuffer, rows: number, members?: Int32Array): GPUBuffer {
+    const at = this.beginRows(enc, rows, members);
+    const width = rows * this.widest * 4;
+    const a0 = this.scratch('act0', width), a1 = this.scratch('act1', width);
     let input = x;
     let out = a0;
-    const biasCoef = sign.map((v) => v * sf);
-    this.layers.forEach((l, li) => {
-      // Per row sign·σ/√r: the low-rank term's coefficient, as PerturbedNoiser.lowRankCoef computes it. One buffer
-      // per layer: all of them are written before the command buffer runs.
-      const c = sigma / Math.sqrt(l.r);
-      const lowRankCoef = perturbed ? sign.map((v) => v * c) : new Float32Array(rows);
-      if (perturbed) g.encodeLowRankT(enc, rows, l.n, l.m, l.r, input, this.bt[l.w], pairBuf, this.scratchWith(`coef${li}`, lowRankCoef), t);
-      // The shared GEMM, the low-rank term and the bias/activation epilogue in one kernel: the layer's output is
-      // written once (the three separate kernels wrote it three times).
-      g.encodeLayer(enc, rows, l.m, l.n, l.r, input, this.theta[l.w], perturbed ? { t, at: this.at[l.w] } : null, this.scratchWith(`row${li}`, rowInfo(pair, biasCoef, lowRankCoef)),
-        this.theta[l.b], perturbed && l.denseBias ? this.dense[l.b] : null, l.act, out);
+    this.layers.forEach((_, li) => {
+      this.recordLayer(enc, at, li, input, out);
       input = out;
       out = out === a0 ? a1 : a0;
     });
@@ -218,6 +269,7 @@ export class DeviceEggroll {
    */
   async forward(x: Float32Array, members?: Int32Array): Promise<Float32Array> {
     const rows = members?.length ?? this.config.popSize;
+    if (!this.mlp) throw new Error('forward: this device run is not an MLP\'s (its program records its own forward with beginRows/recordLayer)');
     const inputs = this.mlp.sizes[0];
     if (x.length < rows * inputs) throw new RangeError(`forward: x holds ${x.length} values, ${rows} rows need ${rows * inputs}`);
     const g = this.gpu;
@@ -305,7 +357,9 @@ export class DeviceEggroll {
  * (a caller's clock). Used by parallel/trainer.ts and the playground's worker.
  */
 export async function deviceGeneration(dev: DeviceEggroll, task: Task & DeviceTask, fitness: Float64Array, aux: Float64Array, evaluated?: () => void): Promise<DeviceTellResult> {
-  await task.evaluateOn((x, members) => dev.forward(x, members), dev.generation, fitness, aux);
+  if (task.evaluateOnDevice) await task.evaluateOnDevice(dev, dev.generation, fitness, aux);
+  else if (task.evaluateOn) await task.evaluateOn((x, members) => dev.forward(x, members), dev.generation, fitness, aux);
+  else throw new Error('deviceGeneration: the task has neither evaluateOnDevice nor evaluateOn');
   evaluated?.();
   task.afterGeneration?.(aux, dev.config.popSize);
   return dev.tell(fitness);

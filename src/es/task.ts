@@ -11,6 +11,7 @@ import type { Backend } from '../backend/types.js';
 import type { Population } from './population.js';
 import type { ParamSet, ParamSpec } from '../nn/params.js';
 import type { MlpConfig } from '../nn/mlp.js';
+import type { DeviceEggroll, DeviceLayer } from './device-eggroll.js';
 
 export interface Task {
   readonly specs: ParamSpec[];
@@ -38,11 +39,19 @@ export interface Task {
  */
 export type DeviceForward = (x: Float32Array, members: Int32Array) => Promise<Float32Array>;
 
-/** What a task offers for a device-resident run: its model as an MLP and an evaluation through a device forward. */
+/**
+ * What a task offers for a device-resident run (es/device-eggroll.ts): its model as an MLP with an evaluation
+ * through the device forward (RL), or its model's layers with an evaluation that records its own forward on the run
+ * (the reasoning LM: reason/device-lm.ts).
+ */
 export interface DeviceTask {
-  readonly mlp: MlpConfig;
-  /** evaluate() of the whole population at `generation`, the model run through `forward`. */
-  evaluateOn(forward: DeviceForward, generation: number, fitness: Float64Array, aux: Float64Array): Promise<void>;
+  readonly mlp?: MlpConfig;
+  /** evaluate() of the whole population at `generation`, the MLP run through `forward`. */
+  evaluateOn?(forward: DeviceForward, generation: number, fitness: Float64Array, aux: Float64Array): Promise<void>;
+  /** The model's layers (low-rank weights and their biases), in the order evaluateOnDevice records them. */
+  deviceLayers?(params: ParamSet): DeviceLayer[];
+  /** evaluate() of the whole population at `generation` on the device run `dev`. */
+  evaluateOnDevice?(dev: DeviceEggroll, generation: number, fitness: Float64Array, aux: Float64Array): Promise<void>;
 }
 
 export interface TaskModule {

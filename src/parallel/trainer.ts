@@ -74,10 +74,12 @@ export class Trainer {
   static async create(setup: TrainerSetup): Promise<Trainer> {
     if (setup.device) {
       if (setup.cluster) throw new Error('a device-resident run does not take a cluster');
-      const task = setup.task as Partial<DeviceTask>;
-      if (!task.evaluateOn || !task.mlp) throw new Error('this task cannot run on a device (it needs an MLP model and evaluateOn)');
+      const task = setup.task as DeviceTask;
+      const onMlp = Boolean(task.evaluateOn && task.mlp), onLayers = Boolean(task.evaluateOnDevice && task.deviceLayers);
+      if (!onMlp && !onLayers) throw new Error('this task cannot run on a device (it needs an MLP model and evaluateOn, or its layers and evaluateOnDevice)');
       const trainer = new Trainer(setup);
-      trainer.device = await DeviceEggroll.create(setup.device, task.mlp, trainer.params, setup.strategy);
+      trainer.device = onMlp ? await DeviceEggroll.create(setup.device, task.mlp!, trainer.params, setup.strategy)
+        : await DeviceEggroll.forLayers(setup.device, task.deviceLayers!(trainer.params), trainer.params, setup.strategy);
       return trainer;
     }
     const workers = setup.cluster ? 1 : setup.workers ?? 1;

@@ -12,7 +12,9 @@ import type { Task } from '../es/task.js';
 import type { Population } from '../es/population.js';
 import type { ParamSet } from '../nn/params.js';
 import { lmSpecs, RecurrentLm, type LmConfig } from './model.js';
-import { sampleBatch } from './sample.js';
+import { sampleBatch, sampleBatchAsync } from './sample.js';
+import { DeviceLm, lmDeviceLayers } from './device-lm.js';
+import type { DeviceEggroll, DeviceLayer } from '../es/device-eggroll.js';
 import { decode, encode } from './vocab.js';
 import { makeTask, rewardOf, type ReasonTask, type TaskName } from './tasks/index.js';
 import { loadLm } from './weights.js';
@@ -60,6 +62,9 @@ export class ReasonEsTask implements Task {
   readonly auxSize = ES_AUX;
   readonly stateSize = 0;
   private lm?: RecurrentLm;
+  private params?: ParamSet;
+  /** The device-resident forward (a run on --backend webgpu), made on the first device generation. */
+  private deviceLm?: DeviceLm;
   private readonly empty = new Float64Array(0);
 
   constructor(private readonly options: EsTaskOptions, private readonly backend: Backend) {
@@ -70,7 +75,32 @@ export class ReasonEsTask implements Task {
   /** Writes the base model's values and binds the model to `params` (the set its frozen embedding is read from). */
   init(params: ParamSet): void {
     params.values.forEach((v, i) => v.set(this.options.base[i]));
+    this.params = params;
     this.lm = new RecurrentLm(this.options.cfg, params, this.backend, this.options.popSize);
+  }
+
+  /** The LM's layers for a device-resident run (DeviceTask). */
+  deviceLayers(params: ParamSet): DeviceLayer[] {
+    return lmDeviceLayers(this.options.cfg, params);
+  }
+
+  /**
+   * evaluate() of the whole population on the device (DeviceTask): the same problems, prompts and sampling streams;
+   * per token the rows' tokens go up and their logits come back.
+   */
+  async evaluateOnDevice(dev: DeviceEggroll, generation: number, fitness: Float64Array, aux: Float64Array): Promise<void> {
+    const { task, group, popSize } = this.options;
+    if (!this.params) throw new Error('ReasonEsTask.evaluateOnDevice before init()');
+    this.deviceLm ??= new DeviceLm(dev, this.options.cfg, this.params, popSize);
+    const lm = this.deviceLm;
+    const problems = stepProblems(task, this.options.seed, generation, popSize / group);
+    const members = Int32Array.from({ length: popSize }, (_, m) => m);
+    const prompts = Array.from(members, (m) => encode(problems[Math.floor(m / group)].prompt));
+    lm.reset();
+    const { completions } = await sampleBatchAsync((tokens) => lm.step(tokens, members), this.options.cfg.vocab, prompts, {
+      maxNew: task.maxNewTokens, temperature: this.options.temperature, seed: this.options.seed, rowKey: (r) => [generation, r],
+    });
+    this.score(problems, Array.from(members), completions, fitness, aux);
   }
 
   evaluate(pop: Population, fitness: Float64Array, aux: Float64Array): void {
@@ -82,6 +112,12 @@ export class ReasonEsTask implements Task {
     const { completions } = sampleBatch(this.lm, pop.all(1), prompts, {
       maxNew: task.maxNewTokens, temperature: this.options.temperature, seed: this.options.seed, rowKey: (r) => [pop.generation, members[r]],
     });
+    this.score(problems, members, completions, fitness, aux);
+  }
+
+  /** Each member's reward, completion length and correctness from its completion. */
+  private score(problems: ReturnType<typeof stepProblems>, members: number[], completions: Int32Array[], fitness: Float64Array, aux: Float64Array): void {
+    const { task, group } = this.options;
     members.forEach((m, r) => {
       const v = task.verify(problems[Math.floor(m / group)], decode(completions[r]));
       fitness[m] = rewardOf(v, this.options.formatReward);

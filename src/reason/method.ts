@@ -10,4 +10,6 @@ export interface Method {
   /** Restores the newest intact checkpoint; returns (step, its extra state). */
   resume(dir: string, log: (l: string) => void): { step: number; state: Record<string, unknown> };
   close(): Promise<void>;
+  /** A device-resident method: brings the parameters back to `params` (before an evaluation or a checkpoint). */
+  sync?(): Promise<void>;
 }

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadBackend, type Backend } from '../backend/index.js';
+import { loadBackend, openWebGpu, type Backend, type GpuKernels } from '../backend/index.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { BadFileError, readJsonFile } from '../io/errors.js';
 import { MetricsLog, readJsonl } from '../io/metrics.js';
@@ -58,9 +58,12 @@ export async function runReason(config: ReasonRunConfig, dir: string, resume: bo
   const log = hooks.log ?? (() => {});
   const base = loadLm(config.base);
   const task = makeTask(config.task);
-  const backend = await loadBackend(config.backend, log);
+  // EGGROLL on --backend webgpu is device-resident (its sampling on the GPU: reason/device-lm.ts); the host then
+  // scores the held-out set on wasm. GRPO keeps the webgpu facade for sampling and tfjs-webgpu for its gradient.
+  const onDevice = config.algo === 'eggroll' && config.backend === 'webgpu';
+  const backend = await loadBackend(onDevice ? 'wasm' : config.backend, log);
   // tfjs is loaded only for GRPO: an EGGROLL run never holds it (nor its memory).
-  const method = config.algo === 'eggroll' ? await eggrollMethod(config, base.cfg, base.values, task, backend)
+  const method = config.algo === 'eggroll' ? await eggrollMethod(config, base.cfg, base.values, task, backend, onDevice ? await openWebGpu() : undefined)
     : await (await import('./grpo-method.js')).grpoMethod(config, base.cfg, base.values, task, backend);
   const ckDir = join(dir, 'checkpoints');
   const metrics = new MetricsLog(join(dir, 'metrics.jsonl'));
@@ -100,10 +103,11 @@ export async function runReason(config: ReasonRunConfig, dir: string, resume: bo
         step++;
         tokens += made.tokens;
       },
-      record() {
+      async record() {
         const rows: Record<string, unknown>[] = [{ kind: 'step', step, seconds: clock.seconds(), tokens, reward: made!.reward / n, correct_rate: made!.correct / n, rss_mb: peakRssMb(), ...made!.extra }];
         heldout = undefined;
         if (step % config.evalEvery === 0 || step === config.steps) {
+          await method.sync?.();
           // Training seconds: evaluation time is left out (the clock pauses while the held-out set is scored).
           lastAcc = clock.untimed(evaluate);
           lastEvalStep = step;
@@ -113,13 +117,17 @@ export async function runReason(config: ReasonRunConfig, dir: string, resume: bo
         return rows;
       },
       report: () => hooks.onStep?.({ step, total: config.steps, reward: made!.reward / n, heldout }),
-      checkpoint: (seconds) => method.save(ckDir, step, { seconds, tokens, baseAccuracy: baseAcc }),
+      checkpoint: async (seconds) => {
+        await method.sync?.();
+        method.save(ckDir, step, { seconds, tokens, baseAccuracy: baseAcc });
+      },
     };
     await runLoop(update, dir, { metrics, clock, shouldStop: hooks.shouldStop, maxSeconds: hooks.maxSeconds, log, resumeHint: `eggroll reason train --resume ${dir}` });
     const seconds = () => clock.seconds();
     // A run cut short by --max-seconds ends between evaluations: score the parameters it ends with.
     let final = lastAcc;
     if (!final || lastEvalStep !== step) {
+      await method.sync?.();
       final = evaluate();
       metrics.append({ kind: 'eval', step, seconds: seconds(), tokens, heldout_acc: final.accuracy, heldout_lo: final.ci95[0], heldout_hi: final.ci95[1], format_rate: final.format_rate, rss_mb: peakRssMb() });
     }
@@ -146,12 +154,12 @@ function strategyOf(c: ReasonRunConfig): StrategyConfig {
   };
 }
 
-async function eggrollMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float32Array[], task: ReasonTask, backend: Backend): Promise<Method> {
+async function eggrollMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float32Array[], task: ReasonTask, backend: Backend, device?: GpuKernels): Promise<Method> {
   // What a worker thread needs to build the same task: plain JSON, the base model by its path.
   const ref: EsTaskRefOptions = { basePath: c.base, task: c.task, popSize: c.prompts * c.group, group: c.group, temperature: c.temperature, formatReward: c.formatReward, seed: c.seed };
   const esTask = new ReasonEsTask({ ...ref, cfg, base, task }, backend);
   const trainer = await Trainer.create({
-    task: esTask, strategy: strategyOf(c), backend, backendChoice: c.backend, workers: c.workers, taskRef: { module: ES_TASK_MODULE, options: ref },
+    task: esTask, strategy: strategyOf(c), backend, backendChoice: device ? 'wasm' : c.backend, workers: c.workers, taskRef: { module: ES_TASK_MODULE, options: ref }, device,
   });
   return {
     params: trainer.params,
@@ -166,6 +174,7 @@ async function eggrollMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float32Arr
       return { step: trainer.generation, state };
     },
     close: () => trainer.close(),
+    sync: () => trainer.sync(),
   };
 }
 

@@ -46,11 +46,37 @@ export function drawToken(logits: Float32Array, offset: number, V: number, tempe
 }
 
 export function sampleBatch(lm: RecurrentLm, batch: Batch, prompts: readonly Int32Array[], o: SampleOptions): SampleResult {
-  const rows = batch.count;
-  if (prompts.length !== rows) throw new RangeError(`sampleBatch: ${prompts.length} prompts for ${rows} rows`);
-  if (!(o.temperature >= 0) || !Number.isFinite(o.temperature)) throw new RangeError(`temperature must be a finite number ≥ 0, got ${o.temperature}`);
+  if (prompts.length !== batch.count) throw new RangeError(`sampleBatch: ${prompts.length} prompts for ${batch.count} rows`);
   const V = lm.cfg.vocab;
-  const logits = new Float32Array(rows * V);
+  const logits = new Float32Array(batch.count * V);
+  lm.reset();
+  const steps = samplingSteps(prompts, V, o);
+  for (let r = steps.next(); ; r = steps.next(logits)) {
+    if (r.done) return r.value;
+    lm.step(batch, r.value, logits);
+  }
+}
+
+/**
+ * sampleBatch on a model whose step is asynchronous (the device-resident LM: reason/device-lm.ts): `step(tokens)`
+ * resolves with the rows' next-token logits (rows × V); the model starts from a reset state.
+ */
+export async function sampleBatchAsync(step: (tokens: Int32Array) => Promise<Float32Array>, V: number, prompts: readonly Int32Array[], o: SampleOptions): Promise<SampleResult> {
+  const steps = samplingSteps(prompts, V, o);
+  let logits: Float32Array | undefined;
+  for (let r = steps.next(); ; r = steps.next(logits!)) {
+    if (r.done) return r.value;
+    logits = await step(r.value);
+  }
+}
+
+/**
+ * The sampling itself, for any model: yields each step's input tokens (one per row), is given back the logits, and
+ * returns the completions — one algorithm whether the model answers at once (sampleBatch) or later (sampleBatchAsync).
+ */
+function* samplingSteps(prompts: readonly Int32Array[], V: number, o: SampleOptions): Generator<Int32Array, SampleResult, Float32Array> {
+  const rows = prompts.length;
+  if (!(o.temperature >= 0) || !Number.isFinite(o.temperature)) throw new RangeError(`temperature must be a finite number ≥ 0, got ${o.temperature}`);
   const tokens = new Int32Array(rows);
   const out = prompts.map(() => new Int32Array(o.maxNew));
   const lengths = new Int32Array(rows);
@@ -66,13 +92,12 @@ export function sampleBatch(lm: RecurrentLm, batch: Batch, prompts: readonly Int
     maxPrompt = Math.max(maxPrompt, p.length);
   }
   let active = rows;
-  lm.reset();
   for (let t = 0; active > 0 && t < maxPrompt + o.maxNew - 1; t++) {
     for (let r = 0; r < rows; r++) {
       const p = prompts[r];
       tokens[r] = t < p.length ? p[t] : out[r][t - p.length];
     }
-    lm.step(batch, tokens, logits);
+    const logits = yield tokens;
     for (let r = 0; r < rows; r++) {
       const k = t - prompts[r].length + 1; // index of the completion token this step predicts
       if (k < 0 || done[r]) continue;

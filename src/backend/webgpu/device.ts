@@ -47,3 +47,9 @@ export function rowInfo(pair: Int32Array, biasCoef: Float32Array, lowRankCoef: F
   }
   return out;
 }
+
+/** Workgroups of 64 for n invocations of a one-dimensional kernel, on an (x, y) grid within the 65,535 per-dimension limit (LINEAR_INDEX_FN). */
+export function workgroupGrid(n: number): [number, number] {
+  const groups = Math.max(1, Math.ceil(n / 64));
+  return groups <= 65535 ? [groups, 1] : [65535, Math.ceil(groups / 65535)];
+}

@@ -4,6 +4,14 @@
  * backend/types.ts holds, and the same adapter and driver give the same bits on every run.
  */
 
+/**
+ * The linear index of a one-dimensional kernel with 64 invocations a workgroup laid on an (x, y) grid of workgroups
+ * (workgroupGrid in device.ts): a population's rows × columns may pass the 65,535 workgroups one dimension allows.
+ */
+export const LINEAR_INDEX_FN = /* wgsl */ `
+fn lin(wid: vec3u, lid: vec3u) -> u32 { return (wid.y * 65535u + wid.x) * 64u + lid.x; }
+`;
+
 /** Workgroup tile of the f32 GEMM: TILE×TILE outputs, k walked TILE at a time through workgroup memory. */
 export const GEMM_TILE = 16;
 
