@@ -15,7 +15,7 @@
  * read it (`follower`); cluster replicas apply the same tell and so hold the same state.
  */
 import type { Backend } from '../backend/types.js';
-import type { ParamSet } from '../nn/params.js';
+import type { ParamSet, ParamSpec } from '../nn/params.js';
 import { sizeOf } from '../nn/params.js';
 import { PerturbedNoiser } from './noiser.js';
 import { Population } from './population.js';
@@ -33,8 +33,8 @@ export type FlatAlgo = typeof FLAT_ALGOS[number];
 export const isFlatAlgo = (algo: string): algo is FlatAlgo => (FLAT_ALGOS as readonly string[]).includes(algo);
 
 /** The evolved tensors' total size: the flat vector's length. */
-export function flatDimension(params: ParamSet): number {
-  return params.specs.reduce((s, spec) => s + (spec.mode === 'frozen' ? 0 : sizeOf(spec.shape)), 0);
+export function flatDimension(specs: readonly ParamSpec[]): number {
+  return specs.reduce((s, spec) => s + (spec.mode === 'frozen' ? 0 : sizeOf(spec.shape)), 0);
 }
 
 export interface FlatEvolutionOptions {

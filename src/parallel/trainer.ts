@@ -97,7 +97,7 @@ export class Trainer {
         stateSize: setup.task.stateSize,
         auxSize: setup.task.auxSize,
         // A flat strategy's candidates are made here and shared with the workers (es/flat-evolution.ts).
-        flatDimension: isFlatAlgo(setup.strategy.algo) ? flatDimension(new ParamSet(setup.task.specs, setup.backend)) : 0,
+        flatDimension: isFlatAlgo(setup.strategy.algo) ? flatDimension(setup.task.specs) : 0,
       });
     }
     const trainer = new Trainer(setup, pool);
