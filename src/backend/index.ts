@@ -145,3 +145,4 @@ export async function exposeNavigatorGpu(): Promise<string> {
 export type { DeviceOptimizerStep, NormalStreams } from './webgpu/compute.js';
 // The device epilogue's activations: a tiny module, so checking a config against it loads no WebGPU code.
 export { DEVICE_ACTIVATIONS, rowInfo, workgroupGrid, type DeviceActivation } from './webgpu/device.js';
+export { LINEAR_INDEX_FN, PHILOX_FN } from './webgpu/wgsl-common.js';

@@ -10,7 +10,7 @@
  * (`lin` below; the host's `grid`), so a population's rows × words never hits the per-dimension limit.
  */
 
-import { LINEAR_INDEX_FN, PHILOX_FN } from '../backend/webgpu/wgsl.js';
+import { LINEAR_INDEX_FN, PHILOX_FN } from '../backend/index.js';
 
 /** Shared helpers: packed bytes, saturation, the linear invocation index. */
 const COMMON = /* wgsl */ `

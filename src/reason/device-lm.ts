@@ -9,8 +9,7 @@
  * CPU model's within float32 rounding (the CPU's norms accumulate in double), so a sampled token can differ where
  * two are nearly tied.
  */
-import { workgroupGrid, type GpuKernels } from '../backend/index.js';
-import { LINEAR_INDEX_FN } from '../backend/webgpu/wgsl.js';
+import { LINEAR_INDEX_FN, workgroupGrid, type GpuKernels } from '../backend/index.js';
 import type { DeviceEggroll, DeviceLayer } from '../es/device-eggroll.js';
 import type { ParamSet } from '../nn/params.js';
 import { RMS_EPS, type LmConfig } from './model.js';
