@@ -37,11 +37,13 @@ lines.push(`Seven functions of the COCO noiseless suite (es/flat/bbob.ts: f1 sph
   `[−4, 4]^d, seed s), σ0 = 2, BIPOP restarts (up to 9 large-population ones), a budget of ${perDim.toLocaleString('en')}·d evaluations per run.`,
   `**ERT** = evaluations spent over all runs (a successful run's up to its success) ÷ successful runs, to f − f_opt ≤ ${target}`,
   `(COCO's final target); (k/n) the runs that reached it; ∞ none did (then the best f − f_opt any run reached).`, '');
-lines.push('Commands (two processes on the 2-core machine; the results are independent of how the cells are split):', '');
-lines.push('    npx eggroll bench bbob --dims 2,5,10,20 --seeds 15 --json --out bbob-small.json', '    npx eggroll bench bbob --dims 40 --seeds 15 --json --out bbob-d40.json',
-  `    npx tsx scripts/bbob-results.ts docs/results/bbob.md bbob-small.json bbob-d40.json`, '');
+lines.push('Commands (run side by side on the 2-core machine; a cell\'s result does not depend on how the cells are split), then the page from their JSON (kept in docs/results/bbob-data/):', '');
+lines.push('    npx eggroll bench bbob --dims 2,5,10,20 --seeds 15 --json --out docs/results/bbob-data/bbob-small.json',
+  '    npx eggroll bench bbob --dims 40 --algos cma-es,sep-cma-es --seeds 15 --json --out docs/results/bbob-data/bbob-d40-cma.json',
+  '    npx eggroll bench bbob --dims 40 --algos snes,pgpe,ars --seeds 15 --json --out docs/results/bbob-data/bbob-d40-rest.json',
+  `    npx tsx scripts/bbob-results.ts ${out} ${files.join(' ')}`, '');
 const secs = results.reduce((s, r) => s + r.seconds, 0);
-lines.push(`The cells took ${(secs / 60).toFixed(0)} min of CPU time in all; machine: ${String(results[0].machine.cpu ?? '')}, Node ${String(results[0].machine.node ?? '')}.`, '');
+lines.push(`The runs took ${(secs / 60).toFixed(0)} min of wall-clock added over the processes (side by side, with other work on the cores); machine: ${String(results[0].machine.cpu ?? '')}, Node ${String(results[0].machine.node ?? '')}.`, '');
 for (const d of dims) {
   lines.push(`## d = ${d} (budget ${(perDim * d).toLocaleString('en')} evaluations per run)`, '');
   lines.push(`| function | ${algos.join(' | ')} |`, `|---|${algos.map(() => '---').join('|')}|`);
