@@ -121,8 +121,9 @@ export async function openBlasSgemm(threads: number): Promise<SgemmFn | string> 
 }
 
 /**
- * The WebGPU kernels on this machine's adapter (issue 30, in progress: not yet a Backend): the `webgpu` package is
- * loaded only here, so a user who never asks pays nothing. Throws one line saying why when there is no adapter.
+ * The WebGPU kernels on this machine's adapter, for the device-resident runs (es/device-eggroll.ts, egg/device.ts;
+ * `loadBackend('webgpu')` is the synchronous Backend over them): the `webgpu` package is loaded only here, so a user
+ * who never asks pays nothing. Throws one line saying why when there is no adapter.
  */
 export async function openWebGpu(): Promise<GpuKernels> {
   return (await import('./webgpu/compute.js')).GpuKernels.open();
