@@ -21,15 +21,12 @@ import { PerturbedNoiser } from './noiser.js';
 import { Population } from './population.js';
 import { scheduleValue, validateSchedule } from './schedule.js';
 import type { StrategyConfig, StrategyState, TellResult } from './strategy.js';
-import { Ars } from './flat/ars.js';
-import { CmaEs } from './flat/cma-es.js';
-import { Pgpe } from './flat/pgpe.js';
-import { Snes } from './flat/snes.js';
 import type { FlatStrategy } from './flat/types.js';
+import { createFlatStrategy, FLAT_STRATEGIES, type FlatStrategyName } from './flat/create.js';
 
 /** The flat strategies a Trainer runs (the names optimize takes). */
-export const FLAT_ALGOS = ['cma-es', 'sep-cma-es', 'snes', 'pgpe', 'ars'] as const;
-export type FlatAlgo = typeof FLAT_ALGOS[number];
+export const FLAT_ALGOS = FLAT_STRATEGIES;
+export type FlatAlgo = FlatStrategyName;
 export const isFlatAlgo = (algo: string): algo is FlatAlgo => (FLAT_ALGOS as readonly string[]).includes(algo);
 
 /** The evolved tensors' total size: the flat vector's length. */
@@ -185,14 +182,8 @@ export class FlatEvolution {
 
 /** The flat strategy of `config` started at θ. */
 function makeFlatStrategy(config: StrategyConfig, theta: Float64Array): FlatStrategy {
-  const sigma0 = scheduleValue(config.sigma, 0);
   const lr = scheduleValue(config.lr, 0);
-  const base = { popSize: config.popSize, seed: config.seed };
-  switch (config.algo as FlatAlgo) {
-    case 'snes': return new Snes(theta, sigma0, base);
-    case 'pgpe': return new Pgpe(theta, sigma0, { ...base, centerLearningRate: lr, maxSpeed: 2 * lr });
-    case 'ars': return new Ars(theta, sigma0, { ...base, learningRate: lr });
-    case 'sep-cma-es': return new CmaEs(theta, sigma0, { ...base, covariance: 'diagonal' });
-    default: return new CmaEs(theta, sigma0, { ...base, covariance: 'full' });
-  }
+  return createFlatStrategy(config.algo as FlatAlgo, theta, scheduleValue(config.sigma, 0), {
+    popSize: config.popSize, seed: config.seed, settings: { centerLearningRate: lr, maxSpeed: 2 * lr, learningRate: lr },
+  });
 }

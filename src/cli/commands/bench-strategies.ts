@@ -10,12 +10,9 @@ import { jsonFlag } from '../common-flags.js';
 import { UsageError } from '../errors.js';
 import { printResult } from '../output.js';
 import { machineInfo, measureRoundRobin, measureRoundRobinAsync, table } from '../../bench/harness.js';
-import { Ars } from '../../es/flat/ars.js';
-import { CmaEs } from '../../es/flat/cma-es.js';
 import { optimize, OPTIMIZE_ALGOS, type OptimizeAlgo } from '../../es/flat/optimize.js';
-import { Pgpe } from '../../es/flat/pgpe.js';
-import { Snes } from '../../es/flat/snes.js';
 import type { FlatStrategy } from '../../es/flat/types.js';
+import { createFlatStrategy } from '../../es/flat/create.js';
 
 const flags = {
   dims: { schema: z.string().regex(/^\d+(,\d+)*$/, { message: 'must be comma-separated integers, e.g. 10,100' }), default: '10,100,100000', help: 'dimensions (full CMA-ES only up to 1000)' },
@@ -25,13 +22,7 @@ const flags = {
 } satisfies FlagTable;
 
 function make(algo: OptimizeAlgo, d: number): FlatStrategy {
-  const x0 = new Float64Array(d).fill(0.5);
-  switch (algo) {
-    case 'snes': return new Snes(x0, 0.3, { seed: 1 });
-    case 'pgpe': return new Pgpe(x0, 0.3, { seed: 1 });
-    case 'ars': return new Ars(x0, 0.3, { seed: 1 });
-    default: return new CmaEs(x0, 0.3, { seed: 1, covariance: algo === 'sep-cma-es' ? 'diagonal' : 'full' });
-  }
+  return createFlatStrategy(algo, new Float64Array(d).fill(0.5), 0.3, { seed: 1 });
 }
 
 export const benchStrategiesCommand: Command = {

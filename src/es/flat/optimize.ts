@@ -7,16 +7,13 @@
  */
 import { pow } from '../../math/index.js';
 import { namedStream, PhiloxStream } from '../../rng/stream.js';
-import { Ars, type ArsOptions } from './ars.js';
 import { boxTransform, type Bounds } from './bounds.js';
-import { CmaEs } from './cma-es.js';
-import { Pgpe, type PgpeOptions } from './pgpe.js';
-import { Snes } from './snes.js';
+import { createFlatStrategy, FLAT_STRATEGIES, type FlatStrategyName, type StrategySettings } from './create.js';
 import type { FlatStrategy } from './types.js';
 
 /** The strategies `optimize` runs. */
-export const OPTIMIZE_ALGOS = ['cma-es', 'sep-cma-es', 'snes', 'pgpe', 'ars'] as const;
-export type OptimizeAlgo = typeof OPTIMIZE_ALGOS[number];
+export const OPTIMIZE_ALGOS = FLAT_STRATEGIES;
+export type OptimizeAlgo = FlatStrategyName;
 
 /** What `onGeneration` gets, once per generation (the same fields a metrics.jsonl row would hold). */
 export interface GenerationRecord {
@@ -36,8 +33,7 @@ export interface GenerationRecord {
   seconds: number;
 }
 
-/** Settings of PGPE and ARS that `optimize` passes on (the population and seed are optimize's own). */
-export type StrategySettings = Omit<PgpeOptions, 'popSize' | 'seed'> & Omit<ArsOptions, 'popSize' | 'seed'>;
+export type { StrategySettings };
 
 export interface OptimizeOptions {
   /**
@@ -105,16 +101,6 @@ export interface OptimizeResult {
 type One = (x: Float64Array) => number | Promise<number>;
 type Many = (xs: Float64Array[]) => ArrayLike<number> | Promise<ArrayLike<number>>;
 
-/** The strategy for run `restart` (its own streams), population `popSize` and step size `sigma`. */
-function makeStrategy(algo: OptimizeAlgo, x0: ArrayLike<number>, sigma: number, seed: number, popSize: number | undefined, s: StrategySettings = {}, integer: readonly number[] = []): FlatStrategy {
-  switch (algo) {
-    case 'snes': return new Snes(x0, sigma, { popSize, seed });
-    case 'pgpe': return new Pgpe(x0, sigma, { ...s, popSize: popSize === undefined ? undefined : popSize + (popSize % 2), seed });
-    case 'ars': return new Ars(x0, sigma, { ...s, popSize: popSize === undefined ? undefined : popSize + (popSize % 2), seed });
-    default: return new CmaEs(x0, sigma, { popSize, seed, covariance: algo === 'sep-cma-es' ? 'diagonal' : 'full', integer });
-  }
-}
-
 export function optimize(f: Many, x0: ArrayLike<number>, opts: OptimizeOptions & { batch: true }): Promise<OptimizeResult>;
 export function optimize(f: One, x0: ArrayLike<number>, opts: OptimizeOptions & { batch?: false }): Promise<OptimizeResult>;
 export async function optimize(f: One | Many, x0: ArrayLike<number>, opts: OptimizeOptions): Promise<OptimizeResult> {
@@ -138,7 +124,7 @@ export async function optimize(f: One | Many, x0: ArrayLike<number>, opts: Optim
     return y;
   } : (x: Float64Array) => x;
   const runSeed = (restart: number) => ((opts.seed ?? 0) + Math.imul(restart, 0x9e3779b9)) >>> 0;
-  let es = makeStrategy(algo, x0, opts.sigma0, runSeed(0), opts.popSize, opts.strategy, integer);
+  let es = createFlatStrategy(algo, x0, opts.sigma0, { seed: runSeed(0), popSize: opts.popSize, settings: opts.strategy, integer });
   const lambda0 = es.lambda;
   const maxEvals = opts.maxEvals ?? 1000 * (d + 2) * (d + 2);
   if (!(maxEvals >= 1)) throw new RangeError(`optimize: maxEvals must be ≥ 1, got ${maxEvals}`);
@@ -199,19 +185,19 @@ export async function optimize(f: One | Many, x0: ArrayLike<number>, opts: Optim
     recent = [];
     if (regime === 'ipop') {
       largeRestarts++;
-      es = makeStrategy(algo, x0, opts.sigma0, runSeed(restart), 2 * es.lambda, opts.strategy, integer);
+      es = createFlatStrategy(algo, x0, opts.sigma0, { seed: runSeed(restart), popSize: 2 * es.lambda, settings: opts.strategy, integer });
       continue;
     }
     runIsSmall = nextSmall;
     if (!runIsSmall) {
       largeRestarts++;
       largeLambda *= 2;
-      es = makeStrategy(algo, x0, opts.sigma0, runSeed(restart), largeLambda, opts.strategy, integer);
+      es = createFlatStrategy(algo, x0, opts.sigma0, { seed: runSeed(restart), popSize: largeLambda, settings: opts.strategy, integer });
     } else {
       const u = new PhiloxStream(namedStream(opts.seed ?? 0, 'bipo', restart));
       const U = u.random(), U2 = u.random();
       const lambda = Math.max(2, Math.floor(lambda0 * pow((0.5 * largeLambda) / lambda0, U * U)));
-      es = makeStrategy(algo, x0, opts.sigma0 * pow(10, -2 * U2), runSeed(restart), lambda, opts.strategy, integer);
+      es = createFlatStrategy(algo, x0, opts.sigma0 * pow(10, -2 * U2), { seed: runSeed(restart), popSize: lambda, settings: opts.strategy, integer });
     }
   }
 }
