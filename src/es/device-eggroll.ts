@@ -51,6 +51,8 @@ export interface DeviceRows {
   perturbed: boolean;
   pairBuf: GPUBuffer;
   biasCoef: Float32Array;
+  /** Per rank r: the rows' low-rank coefficients and FUSED_LAYER_WGSL's row words, uploaded once for all layers of that rank. */
+  byRank: Map<number, { coef: GPUBuffer; row: GPUBuffer }>;
 }
 
 export class DeviceEggroll {
@@ -227,7 +229,7 @@ export class DeviceEggroll {
     const perturbed = sign.some((v) => v !== 0);
     if (perturbed) this.encodeNoise(enc);
     const sf = Math.fround(this.sigmaAt());
-    return { rows, pair, sign, perturbed, pairBuf, biasCoef: sign.map((v) => v * sf) };
+    return { rows, pair, sign, perturbed, pairBuf, biasCoef: sign.map((v) => v * sf), byRank: new Map() };
   }
 
   /**
@@ -236,14 +238,19 @@ export class DeviceEggroll {
    */
   recordLayer(enc: GPUCommandEncoder, at: DeviceRows, li: number, input: GPUBuffer, out: GPUBuffer): void {
     const g = this.gpu, l = this.layers[li], { rows, sign, perturbed } = at;
-    // Per row sign·σ/√r: the low-rank term's coefficient, as PerturbedNoiser.lowRankCoef computes it.
-    const c = this.sigmaAt() / Math.sqrt(l.r);
-    const lowRankCoef = perturbed ? sign.map((v) => v * c) : new Float32Array(rows);
+    let k = at.byRank.get(l.r);
+    if (!k) {
+      // Per row sign·σ/√r: the low-rank term's coefficient, as PerturbedNoiser.lowRankCoef computes it.
+      const c = this.sigmaAt() / Math.sqrt(l.r);
+      const lowRankCoef = perturbed ? sign.map((v) => v * c) : new Float32Array(rows);
+      k = { coef: this.scratchWith(`coef-r${l.r}`, lowRankCoef), row: this.scratchWith(`row-r${l.r}`, rowInfo(at.pair, at.biasCoef, lowRankCoef)) };
+      at.byRank.set(l.r, k);
+    }
     const t = this.scratch(`t${li}`, rows * l.r * 4);
-    if (perturbed) g.encodeLowRankT(enc, rows, l.n, l.m, l.r, input, this.bt[l.w], at.pairBuf, this.scratchWith(`coef${li}`, lowRankCoef), t);
+    if (perturbed) g.encodeLowRankT(enc, rows, l.n, l.m, l.r, input, this.bt[l.w], at.pairBuf, k.coef, t);
     // The shared GEMM, the low-rank term and the bias/activation epilogue in one kernel: the layer's output is
     // written once (the three separate kernels wrote it three times).
-    g.encodeLayer(enc, rows, l.m, l.n, l.r, input, this.theta[l.w], perturbed ? { t, at: this.at[l.w] } : null, this.scratchWith(`row${li}`, rowInfo(at.pair, at.biasCoef, lowRankCoef)),
+    g.encodeLayer(enc, rows, l.m, l.n, l.r, input, this.theta[l.w], perturbed ? { t, at: this.at[l.w] } : null, k.row,
       this.theta[l.b], perturbed && l.denseBias ? this.dense[l.b] : null, l.act, out);
   }
 
