@@ -40,6 +40,11 @@ export class ParamSet {
     return i;
   }
 
+  /** Whether a parameter of this name exists (optional parts of a model, such as adapters). */
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
   get(name: string): Float32Array {
     return this.values[this.index(name)];
   }

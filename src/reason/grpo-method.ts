@@ -5,7 +5,8 @@ import { ParamSet } from '../nn/params.js';
 import { inference, type Population } from '../es/population.js';
 import { applyUpdate, finishStep, initOptimizerState, type OptimizerConfig, type OptimizerState } from '../es/optim.js';
 import { checkTensors, modelTensorsExpected } from '../parallel/trainer.js';
-import { lmSpecs, RecurrentLm, type LmConfig } from './model.js';
+import { RecurrentLm, type LmConfig } from './model.js';
+import { initAdapters, parseTune, tunedSpecs } from './tune.js';
 import { sampleBatch } from './sample.js';
 import { decode, encode } from './vocab.js';
 import { rewardOf, type ReasonTask } from './tasks/index.js';
@@ -51,11 +52,15 @@ export function sampleGroups(lm: RecurrentLm, pop: Population, task: ReasonTask,
 export async function grpoMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float32Array[], task: ReasonTask, backend: Backend): Promise<Method> {
   // The gradient step on tfjs: its own WebGPU backend (on the same adapter) with --backend webgpu, else wasm.
   await initTf(c.backend === 'webgpu' ? 'webgpu' : 'wasm');
-  const specs = lmSpecs(cfg);
+  // Only the tune choice's part is differentiated and updated (the same part EGGROLL perturbs).
+  const specs = tunedSpecs(cfg, parseTune(c.tune, cfg.layers));
   const params = new ParamSet(specs, backend);
-  params.values.forEach((v, i) => v.set(base[i]));
-  const model = new TfLm(cfg, params.values);
-  const ref = c.kl > 0 ? new TfLm(cfg, base) : undefined;
+  base.forEach((v, i) => params.values[i].set(v));
+  initAdapters(params, c.seed);
+  const model = new TfLm(cfg, params.values, specs);
+  const trainable = model.trainable;
+  // The reference is the starting model (with zero-product adapters it equals the base).
+  const ref = c.kl > 0 ? new TfLm(cfg, params.values, specs) : undefined;
   const opt: OptimizerState = initOptimizerState(GRPO_OPTIMIZER, params.values.map((v) => v.length));
   const rows = c.prompts * c.group;
   const lm = new RecurrentLm(cfg, params, backend, rows);
@@ -76,9 +81,10 @@ export async function grpoMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float3
         const old = await tokenLogprobs(model, batch);
         const refLp = ref ? await tokenLogprobs(ref, batch) : undefined;
         for (let e = 0; e < c.epochs; e++) {
-          const g = await gradients(model, () => grpoLoss(model, batch, old, refLp, c.clip, c.kl));
+          const g = await gradients(model, () => grpoLoss(model, batch, old, refLp, c.clip, c.kl), trainable);
           loss = g.loss;
           g.grads.forEach((gi, i) => {
+            if (specs[i].mode === 'frozen') return;
             for (let j = 0; j < gi.length; j++) gi[j] = -gi[j]; // the optimiser ascends
             applyUpdate(GRPO_OPTIMIZER, opt, i, params.values[i], gi, c.grpoLr);
           });

@@ -12,6 +12,9 @@
  * Every matrix goes through `Batch.layer` (the shared GEMM plus each row's EGGROLL low-rank term), so
  * the engine's strategies perturb it without the model knowing. Matrices are 'lowrank'; the embedding,
  * norm gains and biases are 'frozen' under evolution (HyperscaleES's freeze_nonlora, the LLM default).
+ * A parameter set that also holds LoRA adapters of a matrix (tune.ts: `<w>.lora.v`, R × in, and `<w>.lora.u`,
+ * out × R) adds (x·Vᵀ)·Uᵀ to that layer before its activation: two more layers through `Batch.matmul`, so the
+ * adapters are perturbed like any matrix.
  */
 import type { Backend } from '../backend/types.js';
 import type { Batch } from '../nn/batch.js';
@@ -89,6 +92,11 @@ export class RecurrentLm {
   private readonly u: Float32Array;
   private readonly y: Float32Array;
   private readonly gain: Float32Array;
+  /** Per matrix pid, its adapters' pids (a lora run), else absent. */
+  private readonly adapters = new Map<number, { up: number; down: number; rank: number }>();
+  /** rows×R (the input through V) and rows×max(out) (its image through U) of an adapted layer. */
+  private readonly loraT: Float32Array;
+  private readonly loraY: Float32Array;
 
   constructor(readonly cfg: LmConfig, readonly params: ParamSet, backend: Backend, readonly maxRows: number) {
     const { dim: D, hidden: F, layers: L } = cfg;
@@ -104,6 +112,28 @@ export class RecurrentLm {
     this.u = backend.allocF32(maxRows * F);
     this.y = backend.allocF32(maxRows * D);
     this.gain = new Float32Array(D);
+    let rank = 0;
+    params.specs.forEach((spec, pid) => {
+      if (spec.shape.length !== 2 || !params.has(`${spec.name}.lora.u`)) return;
+      const up = params.index(`${spec.name}.lora.u`), down = params.index(`${spec.name}.lora.v`);
+      rank = Math.max(rank, params.specs[down].shape[0]);
+      this.adapters.set(pid, { up, down, rank: params.specs[down].shape[0] });
+    });
+    this.loraT = backend.allocF32(rank > 0 ? maxRows * rank : 0);
+    this.loraY = backend.allocF32(rank > 0 ? maxRows * Math.max(2 * D, F, cfg.vocab) : 0);
+  }
+
+  /** y = act(x·Wᵀ + b [+ (x·Vᵀ)·Uᵀ where the set holds adapters of W]) for the batch's rows. */
+  private layer(batch: Batch, pidW: number, pidB: number, x: Float32Array, y: Float32Array, act: 'identity' | 'relu'): void {
+    const a = this.adapters.get(pidW);
+    if (!a) { batch.layer(pidW, pidB, x, y, act); return; }
+    const rows = batch.count, out = this.params.specs[pidW].shape[0];
+    batch.layer(pidW, pidB, x, y, 'identity');
+    const t = this.loraT.subarray(0, rows * a.rank), z = this.loraY.subarray(0, rows * out);
+    batch.matmul(a.down, x, t);
+    batch.matmul(a.up, t, z);
+    if (act === 'relu') for (let i = 0; i < rows * out; i++) { const v = y[i] + z[i]; y[i] = v > 0 ? v : 0; }
+    else for (let i = 0; i < rows * out; i++) y[i] += z[i];
   }
 
   /** Zeroes every row's recurrent state (a new sequence starts). */
@@ -132,7 +162,7 @@ export class RecurrentLm {
     }
     for (let l = 0; l < this.cfg.layers; l++) {
       this.norm(batch, this.pid.norm1[l], x, n);
-      batch.layer(this.pid.gruW[l], this.pid.gruB[l], n.subarray(0, rows * D), zh.subarray(0, rows * 2 * D), 'identity');
+      this.layer(batch, this.pid.gruW[l], this.pid.gruB[l], n.subarray(0, rows * D), zh.subarray(0, rows * 2 * D), 'identity');
       const h = this.h[l];
       for (let r = 0; r < rows; r++) {
         const o = r * D, q = r * 2 * D;
@@ -144,11 +174,11 @@ export class RecurrentLm {
         }
       }
       this.norm(batch, this.pid.norm2[l], x, n);
-      batch.layer(this.pid.w1[l], this.pid.b1[l], n.subarray(0, rows * D), u.subarray(0, rows * F), 'relu');
-      batch.layer(this.pid.w2[l], this.pid.b2[l], u.subarray(0, rows * F), y.subarray(0, rows * D), 'identity');
+      this.layer(batch, this.pid.w1[l], this.pid.b1[l], n.subarray(0, rows * D), u.subarray(0, rows * F), 'relu');
+      this.layer(batch, this.pid.w2[l], this.pid.b2[l], u.subarray(0, rows * F), y.subarray(0, rows * D), 'identity');
       for (let i = 0; i < rows * D; i++) x[i] += y[i];
     }
     this.norm(batch, this.pid.norm, x, n);
-    batch.layer(this.pid.headW, this.pid.headB, n.subarray(0, rows * D), logits.subarray(0, rows * this.cfg.vocab), 'identity');
+    this.layer(batch, this.pid.headW, this.pid.headB, n.subarray(0, rows * D), logits.subarray(0, rows * this.cfg.vocab), 'identity');
   }
 }

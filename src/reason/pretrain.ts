@@ -50,11 +50,12 @@ export function nllLoss(model: TfLm, lines: readonly string[]): tf.Scalar {
 }
 
 /**
- * Gradient of `lossFn` for every variable of the model, as Float32Arrays in lmSpecs order, and the loss (read back
- * asynchronously: tfjs's webgpu backend has no synchronous read in Node).
+ * Gradient of `lossFn` for every variable of the model, as Float32Arrays in the model's spec order, and the loss (read
+ * back asynchronously: tfjs's webgpu backend has no synchronous read in Node). Only the variables in `only` are
+ * differentiated (a tune choice's trainable set); the others get zeros.
  */
-export async function gradients(model: TfLm, lossFn: () => tf.Scalar): Promise<{ loss: number; grads: Float32Array[] }> {
-  const { value, grads } = tf.variableGrads(lossFn, model.vars);
+export async function gradients(model: TfLm, lossFn: () => tf.Scalar, only: tf.Variable[] = model.vars): Promise<{ loss: number; grads: Float32Array[] }> {
+  const { value, grads } = tf.variableGrads(lossFn, only);
   const out = await Promise.all(model.vars.map(async (v) => {
     const g = grads[v.name];
     return g ? Float32Array.from(await g.data() as Float32Array) : new Float32Array(v.size);

@@ -21,7 +21,8 @@ import { makeTask, type ReasonTask } from './tasks/index.js';
 import { accuracyOf, type Accuracy } from './evaluate.js';
 import { loadLm } from './weights.js';
 import { ES_TASK_MODULE, ReasonEsTask, type EsTaskRefOptions } from './es-task.js';
-import { EVAL_PROBLEM_SEED, reasonConfigSchema, type ReasonRunConfig } from './config.js';
+import { EVAL_PROBLEM_SEED, completionsOf, isEs, populationOf, reasonConfigSchema, type ReasonRunConfig } from './config.js';
+import { parseTune, tunedCount, tunedSpecs } from './tune.js';
 import { decaying } from '../es/schedule.js';
 import { RunClock, runLoop, type LoopExperiment } from '../experiment/index.js';
 import type { Method } from './method.js';
@@ -63,7 +64,7 @@ export async function runReason(config: ReasonRunConfig, dir: string, resume: bo
   const onDevice = config.algo === 'eggroll' && config.backend === 'webgpu';
   const backend = await loadBackend(onDevice ? 'wasm' : config.backend, log);
   // tfjs is loaded only for GRPO: an EGGROLL run never holds it (nor its memory).
-  const method = config.algo === 'eggroll' ? await eggrollMethod(config, base.cfg, base.values, task, backend, onDevice ? await openWebGpu() : undefined)
+  const method = isEs(config.algo) ? await esMethod(config, base.cfg, base.values, task, backend, onDevice ? await openWebGpu() : undefined)
     : await (await import('./grpo-method.js')).grpoMethod(config, base.cfg, base.values, task, backend);
   const ckDir = join(dir, 'checkpoints');
   const metrics = new MetricsLog(join(dir, 'metrics.jsonl'));
@@ -80,7 +81,8 @@ export async function runReason(config: ReasonRunConfig, dir: string, resume: bo
       metrics.truncate((row) => Number(row.step) <= step);
       log(`resumed ${dir} at step ${step}`);
     } else {
-      writeJsonAtomic(join(dir, 'config.json'), reasonConfigSchema.parse({ ...config, model: base.cfg, base_provenance: base.provenance, version: 1 }));
+      const tuned = tunedCount(tunedSpecs(base.cfg, parseTune(config.tune, base.cfg.layers)));
+      writeJsonAtomic(join(dir, 'config.json'), reasonConfigSchema.parse({ ...config, model: base.cfg, tuned_values: tuned, base_provenance: base.provenance, version: 1 }));
       metrics.truncate(() => false);
       const a = evaluate();
       baseAcc = a.accuracy;
@@ -92,7 +94,7 @@ export async function runReason(config: ReasonRunConfig, dir: string, resume: bo
     let lastEvalStep = -1;
     let made: Awaited<ReturnType<Method['step']>> | undefined;
     let heldout: number | undefined;
-    const n = config.prompts * config.group;
+    const n = completionsOf(config);
     const update: LoopExperiment = {
       unit: 'step',
       total: config.steps,
@@ -143,20 +145,23 @@ export async function runReason(config: ReasonRunConfig, dir: string, resume: bo
   }
 }
 
-// ------------------------------------------------------------------------------------------ EGGROLL
+// ------------------------------------------------------------------------------------------ EGGROLL and OpenES
 
 function strategyOf(c: ReasonRunConfig): StrategyConfig {
   const optimizer: OptimizerConfig = c.esOptimizer === 'sgd' ? { kind: 'sgd' } : c.esOptimizer === 'adam' ? { kind: 'adam' } : { kind: 'adamw' };
   return {
-    algo: 'eggroll', popSize: c.prompts * c.group, rank: c.rank, sigma: decaying(c.sigma, c.sigmaDecay),
-    lr: decaying(c.esLr, c.esLrDecay), optimizer,
-    shaping: { kind: 'group', groupSize: c.group }, seed: c.seed, noiseReuse: 1,
+    algo: c.algo === 'openes' ? 'openes' : 'eggroll', popSize: populationOf(c), rank: c.rank, sigma: decaying(c.sigma, c.sigmaDecay),
+    lr: decaying(c.esLr, c.esLrDecay), optimizer, antithetic: c.antithetic,
+    shaping: c.esShaping === 'zscore' ? { kind: 'zscore' } : { kind: 'group', groupSize: c.group }, seed: c.seed, noiseReuse: 1,
   };
 }
 
-async function eggrollMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float32Array[], task: ReasonTask, backend: Backend, device?: GpuKernels): Promise<Method> {
+async function esMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float32Array[], task: ReasonTask, backend: Backend, device?: GpuKernels): Promise<Method> {
   // What a worker thread needs to build the same task: plain JSON, the base model by its path.
-  const ref: EsTaskRefOptions = { basePath: c.base, task: c.task, popSize: c.prompts * c.group, group: c.group, temperature: c.temperature, formatReward: c.formatReward, seed: c.seed };
+  const ref: EsTaskRefOptions = {
+    basePath: c.base, task: c.task, popSize: populationOf(c), group: c.group, temperature: c.temperature, formatReward: c.formatReward, seed: c.seed,
+    tune: c.tune, memberPrompts: c.memberPrompts, samples: c.samples, sharedSampling: c.sharedSampling,
+  };
   const esTask = new ReasonEsTask({ ...ref, cfg, base, task }, backend);
   const trainer = await Trainer.create({
     task: esTask, strategy: strategyOf(c), backend, backendChoice: device ? 'wasm' : c.backend, workers: c.workers, taskRef: { module: ES_TASK_MODULE, options: ref }, device,
@@ -165,8 +170,8 @@ async function eggrollMethod(c: ReasonRunConfig, cfg: LmConfig, base: Float32Arr
     params: trainer.params,
     async step() {
       const r = await trainer.step();
-      const n = c.prompts * c.group;
-      return { reward: r.meanFitness * n, correct: esTask.last.correct, tokens: esTask.last.tokens, extra: { grad_norm: r.gradNorm, sigma: r.sigma, lr: r.lr } };
+      // The members' mean fitness is the mean reward over every completion (each member has as many).
+      return { reward: r.meanFitness * completionsOf(c), correct: esTask.last.correct, tokens: esTask.last.tokens, extra: { grad_norm: r.gradNorm, sigma: r.sigma, lr: r.lr } };
     },
     save: (dir, _step, state) => { trainer.save(dir, state); },
     resume(dir, log) {

@@ -61,9 +61,12 @@ export class TfLm {
   readonly vars: tf.Variable[];
   private readonly byName: Map<string, tf.Variable>;
 
-  /** Variables initialised from `values` (in lmSpecs order). */
-  constructor(readonly cfg: LmConfig, values: readonly Float32Array[]) {
-    this.specs = lmSpecs(cfg);
+  /**
+   * Variables initialised from `values` (in the order of `specs`: lmSpecs, or a tune choice's set with its adapters,
+   * tune.ts). A matrix with adapters in the set gets (x·Vᵀ)·Uᵀ added, as the engine's model does.
+   */
+  constructor(readonly cfg: LmConfig, values: readonly Float32Array[], specs: readonly ParamSpec[] = lmSpecs(cfg)) {
+    this.specs = [...specs];
     if (values.length !== this.specs.length) throw new RangeError(`TfLm: ${values.length} tensors for ${this.specs.length} parameters`);
     const id = modelCount++;
     this.vars = this.specs.map((s, i) => {
@@ -102,9 +105,17 @@ export class TfLm {
     return tf.mul(tf.mul(x, inv), this.v(gain)) as tf.Tensor2D;
   }
 
-  /** x·Wᵀ + b for W stored out×in (as in the engine). */
+  /** The variables a tune choice trains (mode other than 'frozen'), in spec order. */
+  get trainable(): tf.Variable[] {
+    return this.vars.filter((_, i) => this.specs[i].mode !== 'frozen');
+  }
+
+  /** x·Wᵀ + b for W stored out×in (as in the engine), plus (x·Vᵀ)·Uᵀ where W has adapters. */
   private linear(x: tf.Tensor2D, w: string, b: string): tf.Tensor2D {
-    return tf.add(mm(x, tf.transpose(this.v(w)) as tf.Tensor2D), this.v(b)) as tf.Tensor2D;
+    const y = tf.add(mm(x, tf.transpose(this.v(w)) as tf.Tensor2D), this.v(b)) as tf.Tensor2D;
+    const up = this.byName.get(`${w}.lora.u`), down = this.byName.get(`${w}.lora.v`);
+    if (!up || !down) return y;
+    return tf.add(y, mm(mm(x, tf.transpose(down) as tf.Tensor2D), tf.transpose(up) as tf.Tensor2D)) as tf.Tensor2D;
   }
 
   /**

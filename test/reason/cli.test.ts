@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, existsSync } from 'node:fs';
+import { rmSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { jsBackend } from '../../src/backend/index.js';
@@ -40,9 +40,25 @@ test('reason train → eval: a run directory, a JSON summary, held-out accuracy 
   assert.equal(JSON.parse(more.stdout.trim().split('\n').pop()!).steps, 4);
 });
 
+test('reason train --tune lora:2 --recipe qiu → eval: the adapters are saved with the run and scored from its checkpoint', async () => {
+  const out = join(root, 'run-lora');
+  const r = await runCli(['reason', 'train', '--algo', 'openes', '--tune', 'lora:2', '--recipe', 'qiu', '--task', 'countdown', '--steps', '2', '--member-prompts', '2', '--group', '4', '--out', out, '--json', ...small]);
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  const c = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  assert.deepEqual([c.tune, c.recipe, c.group, c.memberPrompts, c.antithetic, c.esShaping, c.sigma], ['lora:2', 'qiu', 4, 2, false, 'zscore', 0.001]);
+  assert.equal(c.tuned_values, 2 * (2 * 16 + 16 + 24 + 16 + 16 + 24 + VOCAB_SIZE + 16));
+  const e = await runCli(['reason', 'eval', out, '--json', '--backend', 'js']);
+  assert.equal(e.code, 0, e.stderr);
+  assert.equal(JSON.parse(e.stdout.trim().split('\n').pop()!).accuracy, s.heldout_accuracy);
+});
+
 test('bad input: one line naming the problem, exit 2', async () => {
   const cases: [string[], RegExp][] = [
-    [['reason', 'train', '--algo', 'ppo', ...small], /--algo.*eggroll, grpo/],
+    [['reason', 'train', '--algo', 'ppo', ...small], /--algo.*eggroll, openes, grpo/],
+    [['reason', 'train', '--tune', 'lora', ...small], /--tune must be one of all \| head \| blocks:K \| lora:R/],
+    [['reason', 'train', '--algo', 'grpo', '--recipe', 'qiu', ...small], /--recipe applies to --algo eggroll or openes only/],
+    [['reason', 'train', '--samples', '2', ...small], /--samples 2 needs --temperature > 0/],
     [['reason', 'train', '--task', 'gsm8k', ...small], /--task/],
     [['reason', 'train', ...small, '--group', '5'], /--group must be even/],
     [['reason', 'train', '--temperature', '-1', ...small], /--temperature/],

@@ -17,7 +17,7 @@ import { encode, VOCAB_SIZE } from '../../src/reason/vocab.js';
 import { saveLm } from '../../src/reason/weights.js';
 import { runReason } from '../../src/reason/run.js';
 import { readJsonl } from '../../src/io/metrics.js';
-import type { ReasonRunConfig } from '../../src/reason/config.js';
+import { OPTIONAL_DEFAULTS, type ReasonRunConfig } from '../../src/reason/config.js';
 import { tempDir } from '../helpers/temp.js';
 
 let why = '';
@@ -58,7 +58,7 @@ test('tfjs runs GRPO on its webgpu backend: the loss equals the reference, a ste
   const config: ReasonRunConfig = {
     algo: 'grpo', task: 'addition', base: basePath, steps: 2, prompts: 2, group: 4, temperature: 1, formatReward: 0.1,
     sigma: 0.05, sigmaDecay: 1, rank: 1, esLr: 0.01, esLrDecay: 1, esOptimizer: 'adam', grpoLr: 0.01, clip: 0.2, kl: 0.01, epochs: 2,
-    evalEvery: 2, evalCount: 4, checkpointEvery: 2, seed: 3, backend: 'webgpu', workers: 1,
+    evalEvery: 2, evalCount: 4, checkpointEvery: 2, seed: 3, backend: 'webgpu', workers: 1, ...OPTIONAL_DEFAULTS,
   };
   const rows = (d: string) => readJsonl(join(d, 'metrics.jsonl')).map(({ seconds: _s, rss_mb: _r, ...rest }) => rest);
   await runReason(config, join(root, 'a'), false);

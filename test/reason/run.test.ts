@@ -9,7 +9,7 @@ import { saveLm, loadLm } from '../../src/reason/weights.js';
 import { runReason } from '../../src/reason/run.js';
 import { readJsonl } from '../../src/io/metrics.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
-import type { ReasonRunConfig } from '../../src/reason/config.js';
+import { OPTIONAL_DEFAULTS, type ReasonRunConfig } from '../../src/reason/config.js';
 import { VOCAB_SIZE } from '../../src/reason/vocab.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -26,7 +26,7 @@ const basePath = join(root, 'base.safetensors');
 const config = (algo: 'eggroll' | 'grpo', steps: number): ReasonRunConfig => ({
   algo, task: 'addition', base: basePath, steps, prompts: 2, group: 4, temperature: 1, formatReward: 0.1,
   sigma: 0.05, sigmaDecay: 1, rank: 1, esLr: 0.01, esLrDecay: 1, esOptimizer: 'adam', grpoLr: 0.01, clip: 0.2, kl: 0.01, epochs: 2,
-  evalEvery: 2, evalCount: 8, checkpointEvery: 2, seed: 3, backend: 'js', workers: 1,
+  evalEvery: 2, evalCount: 8, checkpointEvery: 2, seed: 3, backend: 'js', workers: 1, ...OPTIONAL_DEFAULTS,
 });
 
 /** The run's deterministic outputs: everything in metrics but the clock and memory, and the final parameters. */
