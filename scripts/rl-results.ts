@@ -112,14 +112,16 @@ function gensCell(runs: RlRunSummary[]): string {
 }
 
 const machine = await machineInfo();
+const NAMES: Record<string, string> = { eggroll: 'EGGROLL', openes: 'OpenES', 'sep-cma-es': 'Sep-CMA-ES', 'cma-es': 'CMA-ES', snes: 'SNES', pgpe: 'PGPE', ars: 'ARS' };
+const flat = algos.filter((a) => a !== 'eggroll' && a !== 'openes');
 const md = [
-  '# Tabula-rasa RL: EGGROLL vs OpenES',
+  `# Tabula-rasa RL: ${algos.map((a) => NAMES[a] ?? a).join(algos.length === 2 ? ' vs ' : ', ')}`,
   '',
   `Command: \`npx tsx scripts/rl-results.ts --seeds ${seeds} --envs ${envs.join(',')} --algos ${algos.join(',')}${maxSeconds ? ` --max-seconds ${maxSeconds}` : ''}${stopAtReturn !== undefined ? ` --stop-at-return ${stopAtReturn}` : ''}${pop ? ` --pop ${pop}` : ''}${out !== 'docs/results/rl.md' ? ` --out ${out}` : ''}${root !== 'runs/rl-results' ? ` --root ${root}` : ''}\``,
   ...(maxSeconds || stopAtReturn !== undefined ? ['', `Each run stops ${[maxSeconds ? `after ${maxSeconds} s` : '', stopAtReturn !== undefined ? `after the first generation whose population mean return reaches ${stopAtReturn}` : ''].filter(Boolean).join(' or ')}${maxSeconds && stopAtReturn !== undefined ? ', whichever comes first' : ''} (at a generation boundary; the generations column gives min–max over seeds); "seconds per run" is then the time to stop.`] : []),
   '',
   `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (shared with other jobs while it ran, so wall-clock is indicative; compare the two algorithms within a row pair).`,
-  'Each run uses the environment preset (src/rl/presets.ts) with the same population, σ, learning rate and generations for both algorithms; OpenES perturbs every matrix with dense Gaussian noise, EGGROLL with rank-1 A·Bᵀ/√r. "eval" is the mean return of the final parameters, unperturbed, over 100 episodes from starts never used in training; the table gives its mean ± std over seeds.',
+  `Each run uses the environment preset (src/rl/presets.ts) with the same population, σ, learning rate and generations for every algorithm; ${flat.length ? `the flat strategies (${flat.map((a) => NAMES[a] ?? a).join(', ')}) search the flattened policy with the preset's σ as their σ0 (ARS: its fixed ν), its learning rate as PGPE's centre rate (ClipUp's speed limit twice it) and ARS's step, untuned (es/flat-evolution.ts)` : 'OpenES perturbs every matrix with dense Gaussian noise, EGGROLL with rank-1 A·Bᵀ/√r'}. "eval" is the mean return of the final parameters, unperturbed, over 100 episodes from starts never used in training; the table gives its mean ± std over seeds.`,
   '',
   '| environment | algorithm | population | generations | eval return (mean ± std over seeds) | seeds solved | solved at | seconds per run | ms per generation | backend |',
   '|---|---|---|---|---|---|---|---|---|---|',

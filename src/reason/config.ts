@@ -117,7 +117,7 @@ const ONLY: Record<ReasonAlgo, readonly (keyof ReasonRunConfig)[]> = {
  */
 export const QIU_ALPHA = 5e-4;
 const RECIPE_SETTINGS: Record<Exclude<(typeof RECIPES)[number], 'none'>, Partial<ReasonRunConfig>> = {
-  qiu: { prompts: 32, memberPrompts: 32, group: 30, temperature: 0, sigma: 0.001, esOptimizer: 'sgd', antithetic: false, esShaping: 'zscore', samples: 1 },
+  qiu: { prompts: 32, group: 30, temperature: 0, sigma: 0.001, esOptimizer: 'sgd', antithetic: false, esShaping: 'zscore', samples: 1 },
 };
 
 /** The settings a caller may leave out (runs written before they existed used these). */
@@ -154,8 +154,12 @@ export function resolveReasonConfig(s: Given, given: ReadonlySet<string>, model:
     ...OPTIONAL_DEFAULTS, ...Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)), recipe,
     prompts: s.prompts ?? d.prompts, group: s.group ?? d.group, temperature: s.temperature ?? d.temperature, ...fromRecipe,
   } as ReasonRunConfig;
-  // Qiu's α becomes our learning rate for the population the recipe ends with (see QIU_ALPHA).
-  if (recipe === 'qiu' && !given.has('esLr')) c.esLr = QIU_ALPHA / (c.sigma * Math.sqrt(populationOf(c)));
+  if (recipe === 'qiu') {
+    // Every member answers every prompt of the generation (one group), and Qiu's α becomes our learning rate for the
+    // population the recipe ends with (see QIU_ALPHA).
+    if (!given.has('memberPrompts')) c.memberPrompts = c.prompts;
+    if (!given.has('esLr')) c.esLr = QIU_ALPHA / (c.sigma * Math.sqrt(populationOf(c)));
+  }
   const tune = parseTune(c.tune, model.layers);
   c.tune = tuneName(tune);
   if (isEs(c.algo)) {

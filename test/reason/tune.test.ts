@@ -170,6 +170,9 @@ test('settings: population, recipe and the checks between them', () => {
   assert.deepEqual([qiu.sigma, qiu.esOptimizer, qiu.antithetic, qiu.esShaping, qiu.memberPrompts, qiu.prompts, qiu.temperature], [0.001, 'sgd', false, 'zscore', 32, 32, 0]);
   // Their α = 5e-4 on (1/N)·Σ zε is our lr on σ/√N·Σ zε.
   assert.ok(Math.abs(qiu.esLr * qiu.sigma / Math.sqrt(30) - 5e-4 / 30) < 1e-15);
+  // More prompts: still one group answering all of them.
+  const wide = resolveReasonConfig({ ...s, recipe: 'qiu', prompts: 64 }, new Set(['recipe', 'prompts']), model);
+  assert.deepEqual([populationOf(wide), wide.memberPrompts], [30, 64]);
   // A flag given beside the recipe wins.
   assert.equal(resolveReasonConfig({ ...s, recipe: 'qiu', sigma: 0.01 }, new Set(['recipe', 'sigma']), model).sigma, 0.01);
   assert.throws(() => resolveReasonConfig({ ...s, prompts: 30, memberPrompts: 4 }, new Set(['prompts', 'memberPrompts']), model), /multiple of --member-prompts/);
