@@ -36,6 +36,9 @@ export const LM_DEFAULTS: LmConfig = { dim: 128, hidden: 256, layers: 2, vocab: 
 
 export const RMS_EPS = 1e-5;
 
+/** The names of matrix `w`'s LoRA adapters (tune.ts): U (out × R, starts at zero) and V (R × in, random). */
+export const loraNames = (w: string) => ({ up: `${w}.lora.u`, down: `${w}.lora.v` });
+
 export function lmSpecs(c: LmConfig): ParamSpec[] {
   const { dim: D, hidden: F, vocab: V } = c;
   const specs: ParamSpec[] = [{ name: 'emb', shape: [V, D], mode: 'frozen' }];
@@ -114,8 +117,9 @@ export class RecurrentLm {
     this.gain = new Float32Array(D);
     let rank = 0;
     params.specs.forEach((spec, pid) => {
-      if (spec.shape.length !== 2 || !params.has(`${spec.name}.lora.u`)) return;
-      const up = params.index(`${spec.name}.lora.u`), down = params.index(`${spec.name}.lora.v`);
+      const names = loraNames(spec.name);
+      if (spec.shape.length !== 2 || !params.has(names.up)) return;
+      const up = params.index(names.up), down = params.index(names.down);
       rank = Math.max(rank, params.specs[down].shape[0]);
       this.adapters.set(pid, { up, down, rank: params.specs[down].shape[0] });
     });

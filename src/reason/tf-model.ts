@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { lmSpecs, RMS_EPS, type LmConfig } from './model.js';
+import { lmSpecs, loraNames, RMS_EPS, type LmConfig } from './model.js';
 import type { ParamSpec } from '../nn/params.js';
 import { exposeNavigatorGpu } from '../backend/index.js';
 
@@ -113,7 +113,8 @@ export class TfLm {
   /** x·Wᵀ + b for W stored out×in (as in the engine), plus (x·Vᵀ)·Uᵀ where W has adapters. */
   private linear(x: tf.Tensor2D, w: string, b: string): tf.Tensor2D {
     const y = tf.add(mm(x, tf.transpose(this.v(w)) as tf.Tensor2D), this.v(b)) as tf.Tensor2D;
-    const up = this.byName.get(`${w}.lora.u`), down = this.byName.get(`${w}.lora.v`);
+    const names = loraNames(w);
+    const up = this.byName.get(names.up), down = this.byName.get(names.down);
     if (!up || !down) return y;
     return tf.add(y, mm(mm(x, tf.transpose(down) as tf.Tensor2D), tf.transpose(up) as tf.Tensor2D)) as tf.Tensor2D;
   }

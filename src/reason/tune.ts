@@ -15,7 +15,7 @@
 import type { ParamSet, ParamSpec } from '../nn/params.js';
 import { initNormal } from '../nn/init.js';
 import { InputError } from '../io/input-error.js';
-import { lmSpecs, type LmConfig } from './model.js';
+import { lmSpecs, loraNames, type LmConfig } from './model.js';
 
 export type Tune = { kind: 'all' } | { kind: 'head' } | { kind: 'blocks'; blocks: number } | { kind: 'lora'; rank: number };
 
@@ -40,9 +40,6 @@ export function parseTune(s: string, layers: number): Tune {
   }
   return { kind: m[1] as 'all' | 'head' };
 }
-
-/** The adapter names of matrix `w`: U (out × R, starts at zero) and V (R × in, random). */
-export const loraNames = (w: string) => ({ up: `${w}.lora.u`, down: `${w}.lora.v` });
 
 /** The base model's matrices (the ones a tune choice can pick), in lmSpecs order. */
 const matrices = (cfg: LmConfig) => lmSpecs(cfg).filter((s) => s.shape.length === 2 && s.name !== 'emb');
@@ -76,10 +73,13 @@ export const tunedCount = (specs: readonly ParamSpec[]) => specs.filter((s) => s
  * a pure function of the seed (LoRA's initialisation; a zero V as well would leave ES and backprop no first-order signal).
  */
 export function initAdapters(params: ParamSet, seed: number): void {
-  params.specs.forEach((s, pid) => {
-    if (s.name.endsWith('.lora.u')) params.values[pid].fill(0);
-    else if (s.name.endsWith('.lora.v')) initNormal(seed, pid, params.values[pid], 1 / Math.sqrt(s.shape[1]));
-  });
+  for (const s of params.specs) {
+    const n = loraNames(s.name);
+    if (!params.has(n.up)) continue;
+    params.get(n.up).fill(0);
+    const down = params.index(n.down);
+    initNormal(seed, down, params.values[down], 1 / Math.sqrt(params.specs[down].shape[1]));
+  }
 }
 
 /** The tuned set's smallest matrix side (EGGROLL's rank must not exceed it). */
