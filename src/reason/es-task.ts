@@ -169,7 +169,7 @@ export class ReasonEsTask implements Task {
         tokens += completions[i].length;
         if (v.correct) correct++;
       }
-      fitness[m] = k === 1 ? reward : reward / k;
+      fitness[m] = reward / k; // k = 1 divides exactly: the bits of runs made before members had several rows
       aux[m * ES_AUX] = tokens;
       aux[m * ES_AUX + 1] = correct;
     }

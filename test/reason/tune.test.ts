@@ -18,6 +18,7 @@ import { readJsonl } from '../../src/io/metrics.js';
 import { InputError } from '../../src/io/input-error.js';
 import { VOCAB_SIZE } from '../../src/reason/vocab.js';
 import { tempDir } from '../helpers/temp.js';
+import { evaluateWholeAndSliced } from '../helpers/reason-es.js';
 
 const cfg: LmConfig = { dim: 16, hidden: 24, layers: 2, vocab: VOCAB_SIZE };
 const V = VOCAB_SIZE;
@@ -118,19 +119,8 @@ test('the tfjs twin with adapters gives the engine\'s log-probabilities, and GRP
 });
 
 test('ES with several prompts and samples per member: fitness is the mean reward of its rows, independent of the slice', () => {
-  const base = new ParamSet(lmSpecs(cfg), jsBackend);
-  initLm(base, 7);
   const pop = 8;
-  const task = new ReasonEsTask({ cfg, base: base.values, task: new Countdown(), popSize: pop, group: 4, memberPrompts: 3, samples: 2, temperature: 1, formatReward: 0.1, seed: 2, tune: 'lora:1' }, jsBackend);
-  const params = new ParamSet(task.specs, jsBackend);
-  task.init(params);
-  const es = new EvolutionStrategy(params, jsBackend, { algo: 'eggroll', popSize: pop, rank: 1, sigma: 0.5, lr: 0.01, optimizer: { kind: 'adam' }, shaping: { kind: 'group', groupSize: 4 }, seed: 2 });
-  const whole = new Float64Array(pop), wholeAux = new Float64Array(pop * ES_AUX);
-  task.evaluate(es.ask(), whole, wholeAux);
-  const parts = new Float64Array(pop), partsAux = new Float64Array(pop * ES_AUX);
-  for (const [a, b] of [[0, 3], [3, 8]]) task.evaluate(es.ask(a, b), parts, partsAux);
-  assert.deepEqual(parts, whole);
-  assert.deepEqual(partsAux, wholeAux);
+  const { fitness: whole, aux: wholeAux } = evaluateWholeAndSliced(cfg, { popSize: pop, group: 4, memberPrompts: 3, samples: 2, temperature: 1, formatReward: 0.1, seed: 2, tune: 'lora:1' }, [[0, 3], [3, 8]]);
   for (let m = 0; m < pop; m++) {
     // A mean of 6 rewards, each 0, 0.1 or 1: a multiple of 0.1/6 in [0, 1].
     assert.ok(whole[m] >= 0 && whole[m] <= 1);
