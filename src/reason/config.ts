@@ -71,11 +71,15 @@ const int = (min: number) => z.number().int().min(min);
 const pos = () => z.number().refine((v) => Number.isFinite(v) && v > 0, { message: 'must be a finite number > 0' });
 const nonneg = () => z.number().refine((v) => Number.isFinite(v) && v >= 0, { message: 'must be a finite number ≥ 0' });
 
+/** The settings a caller may leave out (runs written before they existed used these). */
+export const OPTIONAL_DEFAULTS = { tune: 'all', memberPrompts: 1, samples: 1, sharedSampling: false, antithetic: true, esShaping: 'group', recipe: 'none' } as const;
+
 export const reasonConfigSchema = z.object({
   algo: z.enum(REASON_ALGOS), task: z.enum(TASK_NAMES), base: z.string().min(1), steps: int(1), prompts: int(1), group: int(2),
   // Runs written before these settings existed used what the defaults still are.
-  tune: z.string().min(1).default('all'), memberPrompts: int(1).default(1), samples: int(1).default(1), sharedSampling: z.boolean().default(false), antithetic: z.boolean().default(true),
-  esShaping: z.enum(ES_SHAPINGS).default('group'), recipe: z.enum(RECIPES).default('none'),
+  tune: z.string().min(1).default(OPTIONAL_DEFAULTS.tune), memberPrompts: int(1).default(OPTIONAL_DEFAULTS.memberPrompts), samples: int(1).default(OPTIONAL_DEFAULTS.samples),
+  sharedSampling: z.boolean().default(OPTIONAL_DEFAULTS.sharedSampling), antithetic: z.boolean().default(OPTIONAL_DEFAULTS.antithetic),
+  esShaping: z.enum(ES_SHAPINGS).default(OPTIONAL_DEFAULTS.esShaping), recipe: z.enum(RECIPES).default(OPTIONAL_DEFAULTS.recipe),
   temperature: nonneg(), formatReward: nonneg(), sigma: pos(), sigmaDecay: z.number().refine((v) => v > 0 && v <= 1, { message: 'must be in (0, 1]' }).default(1), rank: int(1), esLr: pos(), esLrDecay: z.number().refine((v) => v > 0 && v <= 1, { message: 'must be in (0, 1]' }).default(1), esOptimizer: z.enum(OPTIMIZERS),
   grpoLr: pos(), clip: pos(), kl: nonneg(), epochs: int(1), evalEvery: int(1), evalCount: int(1), checkpointEvery: int(1), seed: int(0),
   backend: z.enum(BACKEND_CHOICES as unknown as ['auto', 'js', 'wasm', 'native']),
@@ -119,9 +123,6 @@ export const QIU_ALPHA = 5e-4;
 const RECIPE_SETTINGS: Record<Exclude<(typeof RECIPES)[number], 'none'>, Partial<ReasonRunConfig>> = {
   qiu: { prompts: 32, group: 30, temperature: 0, sigma: 0.001, esOptimizer: 'sgd', antithetic: false, esShaping: 'zscore', samples: 1 },
 };
-
-/** The settings a caller may leave out (runs written before they existed used these). */
-export const OPTIONAL_DEFAULTS = { tune: 'all', memberPrompts: 1, samples: 1, sharedSampling: false, antithetic: true, esShaping: 'group', recipe: 'none' } as const;
 
 /** ES members per generation: prompts / memberPrompts groups of `group` members. */
 export const populationOf = (c: Pick<ReasonRunConfig, 'prompts' | 'memberPrompts' | 'group'>) => (c.prompts / c.memberPrompts) * c.group;

@@ -25,7 +25,7 @@ import { loadCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
 import { probeWritable } from '../../io/atomic.js';
 import { FsError } from '../../io/errors.js';
 import { checkTensors, modelTensorsExpected } from '../../parallel/trainer.js';
-import { REASON_ALGOS, EVAL_PROBLEM_SEED, ES_SHAPINGS, RECIPES, resolveReasonConfig, type ReasonRunConfig } from '../../reason/config.js';
+import { REASON_ALGOS, EVAL_PROBLEM_SEED, ES_SHAPINGS, OPTIONAL_DEFAULTS, RECIPES, resolveReasonConfig, type ReasonRunConfig } from '../../reason/config.js';
 import { parseTune, TUNE_HELP, tunedSpecs } from '../../reason/tune.js';
 import { readReasonConfig, runReason, peakRssMb } from '../../reason/run.js';
 import { TASK_NAMES, makeTask, type TaskName } from '../../reason/tasks/index.js';
@@ -43,19 +43,19 @@ export function defaultBasePath(): string {
 
 const trainFlags = {
   algo: flag({ schema: oneOf(REASON_ALGOS), default: 'eggroll', help: `method: ${REASON_ALGOS.join('|')} (openes: the same ES with dense Gaussian noise)` }),
-  tune: flag({ schema: z.string().min(1), default: 'all', help: `what both methods tune: ${TUNE_HELP} (every matrix; the output matrix; the top K blocks' matrices and the head; rank-R adapters on every matrix, the base frozen)` }),
-  recipe: flag({ schema: oneOf(RECIPES), default: 'none', help: "ES settings from a paper: qiu (Qiu et al. 2025: population 30, σ 0.001, α 5e-4 SGD, z-scored mean reward over 32 shared prompts, no ± pairs); flags given win" }),
+  tune: flag({ schema: z.string().min(1), default: OPTIONAL_DEFAULTS.tune, help: `what both methods tune: ${TUNE_HELP} (every matrix; the output matrix; the top K blocks' matrices and the head; rank-R adapters on every matrix, the base frozen)` }),
+  recipe: flag({ schema: oneOf(RECIPES), default: OPTIONAL_DEFAULTS.recipe, help: "ES settings from a paper: qiu (Qiu et al. 2025: population 30, σ 0.001, α 5e-4 SGD, z-scored mean reward over 32 shared prompts, no ± pairs); flags given win" }),
   task: flag({ schema: oneOf(TASK_NAMES), default: 'countdown', help: `task: ${TASK_NAMES.join('|')}` }),
   base: flag({ schema: z.string().min(1).optional(), help: 'base model file (default: the bundled data/reason/base.safetensors)' }),
   steps: flag({ schema: num.int(1, 1_000_000), default: 200, help: 'updates: GRPO steps or EGGROLL generations' }),
   prompts: flag({ schema: num.int(1, 4096).optional(), help: 'training prompts per update (default: eggroll 32, grpo 8)' }),
   group: flag({ schema: num.int(2, 4096).optional(), help: 'completions per prompt: GRPO G, or EGGROLL members per prompt, even; population = prompts × group (default: eggroll 32, grpo 16)' }),
   temperature: flag({ schema: num.nonneg().optional(), help: "sampling temperature of training completions (default: the paper's, eggroll 0, grpo 1; held-out evaluation is greedy)" }),
-  'member-prompts': flag({ schema: num.int(1, 4096), default: 1, help: 'ES: prompts each member answers (its group shares them); fitness = mean reward; population = prompts / member-prompts × group' }),
-  samples: flag({ schema: num.int(1, 64), default: 1, help: 'ES: completions sampled per member and prompt (needs --temperature > 0); fitness = their mean reward' }),
-  'shared-sampling': flag({ schema: z.boolean(), boolean: true, default: false, help: "ES: a group's members draw the same sampling random numbers (common random numbers; needs --temperature > 0), so their rewards differ by their perturbations, not their dice" }),
-  antithetic: flag({ schema: z.boolean(), boolean: true, default: true, help: 'ES: ± pairs share a noise draw (--no-antithetic: every member its own, as Qiu et al.)' }),
-  'es-shaping': flag({ schema: oneOf(ES_SHAPINGS), default: 'group', help: "ES fitness shaping: group (minus each prompt group's mean, over the global std) | zscore (the whole population's)" }),
+  'member-prompts': flag({ schema: num.int(1, 4096), default: OPTIONAL_DEFAULTS.memberPrompts, help: 'ES: prompts each member answers (its group shares them); fitness = mean reward; population = prompts / member-prompts × group' }),
+  samples: flag({ schema: num.int(1, 64), default: OPTIONAL_DEFAULTS.samples, help: 'ES: completions sampled per member and prompt (needs --temperature > 0); fitness = their mean reward' }),
+  'shared-sampling': flag({ schema: z.boolean(), boolean: true, default: OPTIONAL_DEFAULTS.sharedSampling, help: "ES: a group's members draw the same sampling random numbers (common random numbers; needs --temperature > 0), so their rewards differ by their perturbations, not their dice" }),
+  antithetic: flag({ schema: z.boolean(), boolean: true, default: OPTIONAL_DEFAULTS.antithetic, help: 'ES: ± pairs share a noise draw (--no-antithetic: every member its own, as Qiu et al.)' }),
+  'es-shaping': flag({ schema: oneOf(ES_SHAPINGS), default: OPTIONAL_DEFAULTS.esShaping, help: "ES fitness shaping: group (minus each prompt group's mean, over the global std) | zscore (the whole population's)" }),
   'format-reward': flag({ schema: num.range(0, 1), default: 0.1, help: 'reward of a well-formed wrong answer (a right one gets 1)' }),
   sigma: flag({ schema: num.positive(), default: 0.02, help: 'EGGROLL noise scale σ' }),
   'sigma-decay': flag({ schema: num.range(0.9, 1), default: 1, help: 'EGGROLL σ multiplied by this every generation (1: constant; 0.9995 reaches 0.37× after 2,000 generations)' }),
