@@ -4,3 +4,4 @@ export { REASON_ALGOS, EVAL_PROBLEM_SEED, ALGO_DEFAULTS, OPTIONAL_DEFAULTS, reso
 export { runReason, readReasonConfig, type ReasonSummary, type ReasonHooks } from './run.js';
 export { loadLm, saveLm, encodeLm, type LmFile } from './weights.js';
 export { pretrain, type PretrainConfig } from './pretrain.js';
+export { loadTextCorpus, type TextCorpus } from './corpus.js';

@@ -3,7 +3,8 @@
  * tasks' pretraining text (always well-formed answers, right only `solvedFraction` of the time), with
  * the engine's Adam (es/optim.ts) on the tfjs gradients, so every step is a deterministic function of
  * the seed. The result writes well-formed answers and solves some problems: the starting point that
- * RL (GRPO or EGGROLL) then improves.
+ * RL (GRPO or EGGROLL) then improves. With a general text corpus (corpus.ts) a `textFraction` of every batch is
+ * lines of that text, drawn at random, under the task lines: a base that has more than the task to draw on.
  */
 import { ParamSet } from '../nn/params.js';
 import { jsBackend } from '../backend/index.js';
@@ -13,6 +14,7 @@ import { initTf, padBatch, tf, TfLm } from './tf-model.js';
 import { encode, EOS } from './vocab.js';
 import { makeTask, type TaskName } from './tasks/index.js';
 import { cos } from '../math/index.js';
+import { namedStream, PhiloxStream } from '../rng/stream.js';
 
 export interface PretrainConfig {
   model: LmConfig;
@@ -23,17 +25,33 @@ export interface PretrainConfig {
   /** Fraction of pretraining answers that are right. */
   solvedFraction: number;
   seed: number;
+  /** Fraction of each batch's lines that are general text (0: task text only; needs the text lines, model.vocab TEXT_VOCAB_SIZE). */
+  textFraction?: number;
 }
 
 export interface PretrainStep { step: number; loss: number; seconds: number }
 
-/** The lines of step `step` (line i of the corpus is task i mod #tasks, line i of that task's text). */
-export function pretrainBatch(c: PretrainConfig, step: number): string[] {
+/** How many of a batch's lines are general text. */
+export function textLinesPerBatch(c: PretrainConfig): number {
+  return Math.round((c.textFraction ?? 0) * c.batch);
+}
+
+/**
+ * The lines of step `step`: first textLinesPerBatch(c) lines of `text` drawn uniformly (stream (seed, 'ptxt', step)),
+ * then the task lines (task line i of the run is task i mod #tasks, line i of that task's text).
+ */
+export function pretrainBatch(c: PretrainConfig, step: number, text: readonly string[] = []): string[] {
   const tasks = c.tasks.map(makeTask);
-  return Array.from({ length: c.batch }, (_, b) => {
-    const i = step * c.batch + b;
-    return tasks[i % tasks.length].pretrainLine(c.seed, Math.floor(i / tasks.length), c.solvedFraction);
-  });
+  const nText = textLinesPerBatch(c);
+  if (nText > 0 && text.length === 0) throw new RangeError('pretrainBatch: textFraction > 0 needs the text lines');
+  const nTask = c.batch - nText;
+  const rng = new PhiloxStream(namedStream(c.seed, 'ptxt', step));
+  const lines = Array.from({ length: nText }, () => text[rng.below(text.length)]);
+  for (let b = 0; b < nTask; b++) {
+    const i = step * nTask + b;
+    lines.push(tasks[i % tasks.length].pretrainLine(c.seed, Math.floor(i / tasks.length), c.solvedFraction));
+  }
+  return lines;
 }
 
 /**
@@ -41,7 +59,7 @@ export function pretrainBatch(c: PretrainConfig, step: number): string[] {
  * Row b predicts positions 1..len−1 of its line.
  */
 export function nllLoss(model: TfLm, lines: readonly string[]): tf.Scalar {
-  const seqs = lines.map(encode);
+  const seqs = lines.map((l) => encode(l, model.cfg.vocab));
   const { tokens, B, T } = padBatch(seqs, EOS);
   const mask = new Float32Array(B * (T - 1));
   let count = 0;
@@ -69,7 +87,7 @@ export async function gradients(model: TfLm, lossFn: () => tf.Scalar, only: tf.V
 export const PRETRAIN_OPTIMIZER: OptimizerConfig = { kind: 'adam' };
 
 /** Runs the whole pretraining; returns the final parameter values (lmSpecs order). */
-export async function pretrain(c: PretrainConfig, onStep?: (s: PretrainStep) => void): Promise<Float32Array[]> {
+export async function pretrain(c: PretrainConfig, onStep?: (s: PretrainStep) => void, text: readonly string[] = []): Promise<Float32Array[]> {
   await initTf();
   const params = new ParamSet(lmSpecs(c.model), jsBackend);
   initLm(params, c.seed);
@@ -78,7 +96,7 @@ export async function pretrain(c: PretrainConfig, onStep?: (s: PretrainStep) => 
   const t0 = performance.now();
   try {
     for (let step = 0; step < c.steps; step++) {
-      const lines = pretrainBatch(c, step);
+      const lines = pretrainBatch(c, step, text);
       const { loss, grads } = await gradients(model, () => nllLoss(model, lines));
       // Cosine decay to 10%: the usual schedule for a short run.
       const lr = c.lr * (0.1 + 0.9 * 0.5 * (1 + cos((Math.PI * step) / c.steps)));

@@ -22,7 +22,7 @@ const NODE_ONLY: Record<string, string> = {
   'egg.eggConfigSchema': 'zod', 'egg.runEgg': 'run directories', 'egg.resolveEggRunConfig': 'part of whole runs', 'egg.readEggRunConfig': 'files', 'egg.scoredSlice': 'part of whole runs',
   'boolean.samplePrior': 'worker threads', 'boolean.PRIOR_MAX_N': 'part of the prior sampler',
   'reason.REASON_ALGOS': 'run settings (zod)', 'reason.ALGO_DEFAULTS': 'run settings (zod)', 'reason.OPTIONAL_DEFAULTS': 'run settings (zod)', 'reason.resolveReasonConfig': 'run settings (zod)', 'reason.EVAL_PROBLEM_SEED': 'run settings (zod)', 'reason.runReason': 'run directories, tfjs', 'reason.readReasonConfig': 'files',
-  'reason.loadLm': 'files', 'reason.saveLm': 'files', 'reason.encodeLm': 'part of the model files', 'reason.pretrain': 'tfjs',
+  'reason.loadLm': 'files', 'reason.saveLm': 'files', 'reason.encodeLm': 'part of the model files', 'reason.pretrain': 'tfjs', 'reason.loadTextCorpus': 'files',
 };
 
 /** Every exported value, flat names as they are and namespace members as 'ns.name'. */

@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, existsSync, readFileSync } from 'node:fs';
+import { rmSync, existsSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { jsBackend } from '../../src/backend/index.js';
 import { ParamSet } from '../../src/nn/params.js';
 import { initLm, lmSpecs } from '../../src/reason/model.js';
 import { saveLm } from '../../src/reason/weights.js';
-import { VOCAB_SIZE } from '../../src/reason/vocab.js';
+import { TEXT_VOCAB_SIZE, VOCAB_SIZE } from '../../src/reason/vocab.js';
+import { loadLm } from '../../src/reason/weights.js';
 import { tempDir } from '../helpers/temp.js';
 
 const root = tempDir('reason-cli-');
@@ -67,6 +68,8 @@ test('bad input: one line naming the problem, exit 2', async () => {
     [['reason', 'eval', join(root, 'missing')], /not a run directory/],
     [['reason', 'pretrain', '--out', base], /exists/],
     [['reason', 'pretrain', '--tasks', 'countdown,chess'], /--tasks/],
+    [['reason', 'pretrain', '--out', join(root, 'x.safetensors'), '--text-fraction', '0.3'], /--text-fraction: needs --corpus/],
+    [['reason', 'pretrain', '--out', join(root, 'x.safetensors'), '--corpus', join(root, 'no-such-text')], /--corpus: '.*no-such-text' does not exist/],
   ];
   for (const [argv, why] of cases) {
     const r = await runCli(argv);
@@ -74,6 +77,23 @@ test('bad input: one line naming the problem, exit 2', async () => {
     assert.match(r.stderr, why, argv.join(' '));
     assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
   }
+});
+
+test('reason pretrain --corpus: a base with the text vocabulary, its corpus in the provenance, that reason train fine-tunes', async () => {
+  const texts = join(root, 'texts');
+  mkdirSync(texts);
+  writeFileSync(join(texts, 'a.txt'), 'Blessed are the meek: for they shall inherit the earth.\nBlessed are they which do hunger.\n');
+  const out = join(root, 'text-base.safetensors');
+  const r = await runCli(['reason', 'pretrain', '--out', out, '--corpus', texts, '--text-fraction', '0.5', '--steps', '2', '--batch', '4', '--dim', '8', '--hidden', '8', '--layers', '1', '--json', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const m = loadLm(out);
+  assert.equal(m.cfg.vocab, TEXT_VOCAB_SIZE);
+  const prov = m.provenance as { corpus: { files: number; lines: number }; pretrain: { textFraction: number } };
+  assert.deepEqual([prov.corpus.files, prov.corpus.lines, prov.pretrain.textFraction], [1, 2, 0.5]);
+  const run = join(root, 'run-text-base');
+  const t = await runCli(['reason', 'train', '--base', out, '--algo', 'eggroll', '--tune', 'lora:1', '--steps', '2', '--group', '4', '--prompts', '2', '--eval-count', '8', '--backend', 'js', '--out', run, '--json', '--quiet']);
+  assert.equal(t.code, 0, t.stderr);
+  assert.equal(JSON.parse(t.stdout.trim().split('\n').pop()!).steps, 2);
 });
 
 test('every reason command has --help with an example', async () => {

@@ -32,7 +32,8 @@ import { TASK_NAMES, makeTask, type TaskName } from '../../reason/tasks/index.js
 import { lmSpecs, LM_DEFAULTS } from '../../reason/model.js';
 import { accuracyOf } from '../../reason/evaluate.js';
 import { loadLm, saveLm } from '../../reason/weights.js';
-import { VOCAB_SIZE } from '../../reason/vocab.js';
+import { TEXT_VOCAB_SIZE, VOCAB_SIZE } from '../../reason/vocab.js';
+import { loadTextCorpus } from '../../reason/corpus.js';
 
 /** The base model shipped with the package (made by `eggroll reason pretrain`; its provenance is in its header). */
 export function defaultBasePath(): string {
@@ -205,6 +206,8 @@ const pretrainFlags = {
   dim: flag({ schema: num.int(4, 1024), default: LM_DEFAULTS.dim, help: 'model width D' }),
   hidden: flag({ schema: num.int(4, 4096), default: LM_DEFAULTS.hidden, help: 'MLP width F' }),
   layers: flag({ schema: num.int(1, 16), default: LM_DEFAULTS.layers, help: 'minGRU blocks' }),
+  corpus: flag({ schema: z.string().min(1).optional(), help: 'general text under the task text (a UTF-8 file or a folder of .txt files, e.g. data/kjv-nt): the model gets the 96-character text vocabulary' }),
+  'text-fraction': flag({ schema: num.range(0, 1).optional(), help: 'fraction of each batch that is --corpus text (default 0.5 with --corpus)' }),
   seed: seedFlag,
   force: forceFlag,
   json: jsonFlag,
@@ -227,14 +230,18 @@ export const reasonPretrainCommand: Command = {
       if (e instanceof FsError) throw new UsageError(`--out: ${e.message}; choose another file`);
       throw e;
     }
-    const model = { dim: f.dim, hidden: f.hidden, layers: f.layers, vocab: VOCAB_SIZE };
-    const cfg = { model, tasks: f.tasks as TaskName[], steps: f.steps, batch: f.batch, lr: f.lr, solvedFraction: f.solved, seed: f.seed };
+    if (f['text-fraction'] !== undefined && f.corpus === undefined) throw new UsageError('--text-fraction: needs --corpus (the text it is the fraction of)');
+    // Read before training: a corpus that cannot be read is found out now.
+    const corpus = f.corpus === undefined ? undefined : loadTextCorpus(f.corpus);
+    const textFraction = corpus ? (f['text-fraction'] ?? 0.5) : 0;
+    const model = { dim: f.dim, hidden: f.hidden, layers: f.layers, vocab: corpus ? TEXT_VOCAB_SIZE : VOCAB_SIZE };
+    const cfg = { model, tasks: f.tasks as TaskName[], steps: f.steps, batch: f.batch, lr: f.lr, solvedFraction: f.solved, seed: f.seed, ...(corpus ? { textFraction } : {}) };
     const progress = new Progress({ total: f.steps, label: 'reason pretrain', quiet: f.quiet , unit: 'steps' });
     let lastLoss = NaN;
     const t0 = performance.now();
     // tfjs is loaded only by the commands that need it (pretrain, and train --algo grpo).
     const { pretrain } = await import('../../reason/pretrain.js');
-    const values = await pretrain(cfg, (s) => { lastLoss = s.loss; progress.update(s.step + 1, { loss: s.loss }); });
+    const values = await pretrain(cfg, (s) => { lastLoss = s.loss; progress.update(s.step + 1, { loss: s.loss }); }, corpus?.lines);
     const seconds = (performance.now() - t0) / 1000;
     const backend = await loadBackend('auto', log);
     const params = new ParamSet(lmSpecs(model), backend);
@@ -243,6 +250,7 @@ export const reasonPretrainCommand: Command = {
     for (const t of TASK_NAMES) accuracy[t] = accuracyOf(makeTask(t), model, params, backend, { count: 512, problemSeed: EVAL_PROBLEM_SEED }).accuracy;
     const provenance = {
       made_by: `eggroll reason pretrain ${argv.join(' ')}`.trim(), pretrain: cfg, final_loss: lastLoss, seconds, tfjs: '4.22.0 (wasm backend)',
+      ...(corpus ? { corpus: { source: f.corpus, sha256: corpus.sha256, files: corpus.files, lines: corpus.lines.length, dropped_characters: corpus.dropped } } : {}),
       heldout_accuracy_greedy_512: accuracy, params: params.count, peak_rss_mb: peakRssMb(), date: new Date().toISOString(),
     };
     try {
