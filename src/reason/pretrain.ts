@@ -11,7 +11,7 @@ import { jsBackend } from '../backend/index.js';
 import { applyUpdate, finishStep, initOptimizerState, type OptimizerConfig } from '../es/optim.js';
 import { initLm, lmSpecs, type LmConfig } from './model.js';
 import { initTf, padBatch, tf, TfLm } from './tf-model.js';
-import { encode, EOS } from './vocab.js';
+import { encodeIn, EOS } from './vocab.js';
 import { makeTask, type TaskName } from './tasks/index.js';
 import { cos } from '../math/index.js';
 import { namedStream, PhiloxStream } from '../rng/stream.js';
@@ -59,7 +59,7 @@ export function pretrainBatch(c: PretrainConfig, step: number, text: readonly st
  * Row b predicts positions 1..len−1 of its line.
  */
 export function nllLoss(model: TfLm, lines: readonly string[]): tf.Scalar {
-  const seqs = lines.map((l) => encode(l, model.cfg.vocab));
+  const seqs = lines.map((l) => encodeIn(l, model.cfg.vocab));
   const { tokens, B, T } = padBatch(seqs, EOS);
   const mask = new Float32Array(B * (T - 1));
   let count = 0;

@@ -15,11 +15,17 @@ export const TEXT_VOCAB_SIZE = TEXT_VOCAB.length;
 
 const INDEX = new Map([...TEXT_VOCAB].map((c, i) => [c, i]));
 
+/** Token ids of task text (the task vocabulary); a character outside it is an error naming it. */
+export function encode(text: string): Int32Array {
+  return encodeIn(text, VOCAB_SIZE);
+}
+
 /**
- * Token ids of a string for a model of `size` tokens (the task vocabulary by default, TEXT_VOCAB_SIZE for a
- * text-pretrained model); a character outside it is an error naming it.
+ * Token ids of a string for a model of `size` tokens (VOCAB_SIZE, or TEXT_VOCAB_SIZE for a text-pretrained model);
+ * a character outside it is an error naming it. (A second function rather than an optional argument of encode, so
+ * `lines.map(encode)` cannot pass the index as the size.)
  */
-export function encode(text: string, size: number = VOCAB_SIZE): Int32Array {
+export function encodeIn(text: string, size: number): Int32Array {
   const out = new Int32Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const id = INDEX.get(text[i]);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { cutLine, loadTextCorpus, spellLine } from '../../src/reason/corpus.js';
 import { pretrainBatch, textLinesPerBatch, type PretrainConfig } from '../../src/reason/pretrain.js';
 import { makeTask } from '../../src/reason/tasks/index.js';
-import { decode, encode, TEXT_VOCAB, TEXT_VOCAB_SIZE, VOCAB, VOCAB_SIZE } from '../../src/reason/vocab.js';
+import { decode, encode, encodeIn, TEXT_VOCAB, TEXT_VOCAB_SIZE, VOCAB, VOCAB_SIZE } from '../../src/reason/vocab.js';
 import { InputError } from '../../src/io/errors.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -19,10 +19,11 @@ test('the text vocabulary: the task characters keep their ids, then the rest of 
   assert.equal(new Set(TEXT_VOCAB).size, 96);
   for (let c = 0x20; c < 0x7f; c++) assert.ok(TEXT_VOCAB.includes(String.fromCharCode(c)), `0x${c.toString(16)}`);
   const s = 'And Jesus said, "Come!" 3*5+7=22\n';
-  assert.equal(decode(encode(s, TEXT_VOCAB_SIZE)), s);
-  assert.deepEqual([...encode('3+4', TEXT_VOCAB_SIZE)], [...encode('3+4')]); // task text: the same ids in both
+  assert.equal(decode(encodeIn(s, TEXT_VOCAB_SIZE)), s);
+  assert.deepEqual([...encodeIn('3+4', TEXT_VOCAB_SIZE)], [...encode('3+4')]); // task text: the same ids in both
+  assert.deepEqual(['1+2', '3'].map(encode).map((t) => [...t]), [[3, 12, 4], [5]]); // map's index is not a size
   assert.throws(() => encode('x'), /not in the vocabulary "\\n 0123456789\+-\*\/\(\)>="$/); // a task model refuses letters
-  assert.throws(() => encode('é', TEXT_VOCAB_SIZE), /"é" is not in the vocabulary/);
+  assert.throws(() => encodeIn('é', TEXT_VOCAB_SIZE), /"é" is not in the vocabulary/);
 });
 
 test('spellLine: typographic characters become ASCII, others are dropped and counted, white space collapses', () => {
@@ -49,7 +50,7 @@ test('loadTextCorpus: a folder of .txt files in name order, lines ending in a ne
   assert.equal(c.files, 2);
   assert.equal(c.sha256, createHash('sha256').update(a).update(b).digest('hex'));
   assert.deepEqual(c.lines, ['In the beginning was the Word,\n', 'and the Word was with God.\n', 'And the light shineth in\n', 'darkness.\n', 'Blessed are the meek: for they\n', 'shall inherit the earth.\n']);
-  for (const l of c.lines) encode(l, TEXT_VOCAB_SIZE); // every line is spelled in the text vocabulary
+  for (const l of c.lines) encodeIn(l, TEXT_VOCAB_SIZE); // every line is spelled in the text vocabulary
   assert.equal(loadTextCorpus(join(dir, 'b.txt'), 96).lines.length, 1);
   assert.throws(() => loadTextCorpus(join(root, 'none')), (e: Error) => e instanceof InputError && /--corpus: '.*none' does not exist/.test(e.message));
   const empty = join(root, 'empty');
