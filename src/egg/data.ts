@@ -8,13 +8,12 @@
  * than a line). Held-out: every 10th document (index ≡ 9 mod 10), or the last one when there are fewer
  * than 10. Deterministic: file names are sorted by code point.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join, resolve, dirname } from 'node:path';
+import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BadFileError, InputError, readFileBounded } from '../io/errors.js';
+import { InputError } from '../io/errors.js';
+import { readTextFile as readText, textFilesAt } from '../io/text-files.js';
 
-/** The most text one file may hold (a bound that also stops endless inputs such as /dev/zero or a FIFO). */
-export const MAX_TEXT_BYTES = 1 << 30;
+export { MAX_TEXT_BYTES } from '../io/text-files.js';
 
 export interface Corpus {
   source: string;
@@ -33,25 +32,10 @@ export function defaultCorpusPath(): string {
 }
 
 const MIN_DOC_BYTES = 2048;
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads one file and rejects anything that is not non-empty UTF-8 text. */
+/** Reads one file and rejects anything that is not non-empty UTF-8 text (errors name --data). */
 export function readTextFile(path: string): Uint8Array {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileBounded(path, MAX_TEXT_BYTES);
-  } catch (e) {
-    if (e instanceof BadFileError) throw new InputError(`--data: '${path}' ${e.problem}; expected a UTF-8 text file (at most 1 GiB) or a folder of .txt files`);
-    throw new InputError(`--data: cannot read '${path}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message.replace(/^cannot read [^:]*: /, '')}); expected a UTF-8 text file or a folder of .txt files`);
-  }
-  if (bytes.length === 0) throw new InputError(`--data: '${path}' is empty; expected non-empty UTF-8 text`);
-  if (bytes.includes(0)) throw new InputError(`--data: '${path}' looks binary (contains NUL bytes); expected UTF-8 text`);
-  try {
-    decoder.decode(bytes);
-  } catch {
-    throw new InputError(`--data: '${path}' is not valid UTF-8; expected UTF-8 text`);
-  }
-  return bytes;
+  return readText(path, '--data');
 }
 
 /** Splits one file's bytes at blank lines, merging paragraphs up to MIN_DOC_BYTES. */
@@ -77,21 +61,9 @@ function concatDocs(docs: Uint8Array[]): Uint8Array {
 }
 
 export function loadCorpus(path: string): Corpus {
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    throw new InputError(`--data: '${path}' does not exist; expected a UTF-8 text file or a folder of .txt files`);
-  }
-  let docs: Uint8Array[];
-  if (st.isDirectory()) {
-    const names = readdirSync(path).filter((n) => n.endsWith('.txt')).sort();
-    if (names.length === 0) throw new InputError(`--data: folder '${path}' has no .txt files; expected a folder of UTF-8 .txt files`);
-    docs = names.map((n) => readTextFile(join(path, n)));
-    if (docs.length === 1) docs = splitParagraphs(docs[0]);
-  } else {
-    docs = splitParagraphs(readTextFile(path));
-  }
+  const { files, folder } = textFilesAt(path, '--data');
+  let docs = files.map((f) => readTextFile(f));
+  if (!folder || docs.length === 1) docs = splitParagraphs(docs[0]);
   if (docs.length < 2) throw new InputError(`--data: '${path}' holds one document; need at least 2 (blank-line-separated paragraphs totalling > ${MIN_DOC_BYTES} bytes, or several .txt files) to split train from held-out`);
   const held = (i: number): boolean => (docs.length < 10 ? i === docs.length - 1 : i % 10 === 9);
   const train = docs.filter((_, i) => !held(i));

@@ -9,19 +9,17 @@
  * when a word is longer). Every line ends with the newline that ends a completion, as the task lines do.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { BadFileError, InputError, readFileBounded } from '../io/errors.js';
+import { resolve } from 'node:path';
+import { InputError } from '../io/errors.js';
+import { readTextFile, textFilesAt } from '../io/text-files.js';
 import { TEXT_VOCAB } from './vocab.js';
 
 /**
  * The default longest text line: near the task lines' length (Countdown's are 15–30 characters), because a batch is
- * padded to its longest line and a longer cut would make every mixed batch cost several task batches.
+ * padded to its longest line: with half of each batch text, a step costs 2.6× a task-only step at 48 characters and
+ * 5.8× at 96 (scripts/reason-pretrain-cost.ts, 2026-12-08).
  */
 export const TEXT_LINE_CHARS = 48;
-
-/** The most text one file may hold (a bound that also stops endless inputs such as /dev/zero or a FIFO). */
-const MAX_TEXT_BYTES = 1 << 30;
 
 export interface TextCorpus {
   /** The path read, absolute. */
@@ -72,34 +70,14 @@ export function cutLine(text: string, maxChars: number): string[] {
 /** Reads `path` (a UTF-8 text file or a folder of .txt files) into pretraining lines of at most `maxChars` + '\n'. */
 export function loadTextCorpus(path: string, maxChars = TEXT_LINE_CHARS): TextCorpus {
   if (!Number.isInteger(maxChars) || maxChars < 8) throw new RangeError(`loadTextCorpus: maxChars must be an integer ≥ 8, got ${maxChars}`);
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    throw new InputError(`--corpus: '${path}' does not exist; expected a UTF-8 text file or a folder of .txt files`);
-  }
-  const files = st.isDirectory() ? readdirSync(path).filter((n) => n.endsWith('.txt')).sort().map((n) => join(path, n)) : [path];
-  if (files.length === 0) throw new InputError(`--corpus: folder '${path}' has no .txt files; expected a folder of UTF-8 .txt files`);
+  const { files } = textFilesAt(path, '--corpus');
   const hash = createHash('sha256');
-  const decoder = new TextDecoder('utf-8', { fatal: true });
   const lines: string[] = [];
   let dropped = 0;
   for (const file of files) {
-    let bytes: Buffer;
-    try {
-      bytes = readFileBounded(file, MAX_TEXT_BYTES);
-    } catch (e) {
-      if (e instanceof BadFileError) throw new InputError(`--corpus: '${file}' ${e.problem}; expected a UTF-8 text file (at most 1 GiB)`);
-      throw e;
-    }
-    let text: string;
-    try {
-      text = decoder.decode(bytes);
-    } catch {
-      throw new InputError(`--corpus: '${file}' is not valid UTF-8; expected UTF-8 text`);
-    }
+    const bytes = readTextFile(file, '--corpus');
     hash.update(bytes);
-    for (const raw of text.split(/\r?\n/)) {
+    for (const raw of new TextDecoder().decode(bytes).split(/\r?\n/)) {
       const spelled = spellLine(raw);
       dropped += spelled.dropped;
       for (const piece of cutLine(spelled.text, maxChars)) lines.push(piece + '\n');
