@@ -15,6 +15,9 @@ import { fillNormals } from '../../rng/normal.js';
 import { symmetricEigen } from './linalg.js';
 import { restore, scalar, type FlatStrategy } from './types.js';
 
+/** Coordinates per tile of Sep-CMA-ES's sums in tell(): two float64 accumulators of 8 KB each stay in L1. */
+const TILE = 1024;
+
 export interface CmaEsOptions {
   /** λ, candidates per generation (default 4 + ⌊3 ln d⌋). */
   popSize?: number;
@@ -68,10 +71,12 @@ export class CmaEs implements FlatStrategy {
   private readonly marginZ: number;
   generation = 0;
   private eigenAt = 0;
-  /** This generation's candidates' y = B·D·z (x = mean + σ·A⊙y), kept from ask() for tell(). */
-  private ys: Float64Array[] = [];
+  /** The candidates ask() returns, reused from generation to generation. */
   private xBuf: Float64Array[] = [];
+  /** Full C: this generation's y_k = B·D·z_k (x = mean + σ·A⊙y), kept from ask() for tell(). */
   private yBuf: Float64Array[] = [];
+  /** Diagonal C: this generation's float32 z_k, λ×d (y_k = D⊙z_k, rebuilt by tell()). */
+  private zAll = new Float32Array(0);
   private asked = false;
 
   constructor(x0: ArrayLike<number>, sigma0: number, opts: CmaEsOptions = {}) {
@@ -130,28 +135,38 @@ export class CmaEs implements FlatStrategy {
 
   /** λ candidates x_k = mean + σ·B·D·z_k, z_k ~ N(0, I) from stream (seed, 'cmae', generation, k). */
   ask(): Float64Array[] {
-    const { d, B, D } = this;
-    // The candidates and their y are the strategy's own arrays, reused by the next ask() (at d = 10⁵ a generation
-    // would otherwise allocate 2λ vectors of 800 KB); optimize copies the one it keeps.
-    if (this.xBuf.length !== this.lambda) {
-      this.xBuf = Array.from({ length: this.lambda }, () => new Float64Array(d));
-      this.yBuf = Array.from({ length: this.lambda }, () => new Float64Array(d));
+    const { d, lambda, B, D, mean, sigma, A } = this;
+    // The candidates (and, for the full C, their y) are the strategy's own arrays, reused by the next ask() (at d = 10⁵
+    // a generation would otherwise allocate 2λ vectors of 800 KB); optimize copies the one it keeps.
+    if (this.xBuf.length !== lambda) {
+      this.xBuf = Array.from({ length: lambda }, () => new Float64Array(d));
+      // Diagonal: tell() recomputes y = D⊙z (the same bits; D changes only in tell) from the float32 z, a quarter of
+      // the memory traffic of keeping λ float64 y vectors.
+      if (this.diagonal) this.zAll = new Float32Array(lambda * d);
+      else this.yBuf = Array.from({ length: lambda }, () => new Float64Array(d));
     }
     const xs = this.xBuf;
-    this.ys = this.yBuf;
-    const z = new Float64Array(d);
     // Float32 normals through the normals kernel (wasm/native, the reference's bits): at d = 10⁵, λ = 38 a generation
     // took 67 ms this way against 158 ms through the float64 reference path (a scratch timing loop, 2026-12-07).
-    const z32 = new Float32Array(d);
-    for (let k = 0; k < this.lambda; k++) {
-      fillNormals(namedStream(this.seed, 'cmae', this.generation, k), 0, z32, 0, d);
-      for (let i = 0; i < d; i++) z[i] = D[i] * z32[i];
-      const y = this.yBuf[k], x = this.xBuf[k];
-      for (let i = 0; i < d; i++) {
-        let acc = z[i];
-        if (!this.diagonal) { acc = 0; for (let j = 0; j < d; j++) acc += B[i * d + j] * z[j]; }
-        y[i] = acc;
-        x[i] = this.mean[i] + this.sigma * this.A[i] * acc;
+    if (this.diagonal) {
+      const zAll = this.zAll;
+      for (let k = 0; k < lambda; k++) {
+        fillNormals(namedStream(this.seed, 'cmae', this.generation, k), 0, zAll, k * d, d);
+        const x = xs[k], o = k * d;
+        for (let i = 0; i < d; i++) x[i] = mean[i] + sigma * A[i] * (D[i] * zAll[o + i]);
+      }
+    } else {
+      const z = new Float64Array(d), z32 = new Float32Array(d);
+      for (let k = 0; k < lambda; k++) {
+        fillNormals(namedStream(this.seed, 'cmae', this.generation, k), 0, z32, 0, d);
+        for (let i = 0; i < d; i++) z[i] = D[i] * z32[i];
+        const y = this.yBuf[k], x = xs[k];
+        for (let i = 0; i < d; i++) {
+          let acc = 0;
+          for (let j = 0; j < d; j++) acc += B[i * d + j] * z[j];
+          y[i] = acc;
+          x[i] = mean[i] + sigma * A[i] * acc;
+        }
       }
     }
     this.asked = true;
@@ -165,9 +180,10 @@ export class CmaEs implements FlatStrategy {
     if (fitness.length !== lambda) throw new RangeError(`CMA-ES: expected ${lambda} fitness values, got ${fitness.length}`);
     const key = Array.from({ length: lambda }, (_, k) => (Number.isFinite(fitness[k]) ? fitness[k] : Infinity));
     const order = Array.from({ length: lambda }, (_, k) => k).sort((a, b) => (key[a] < key[b] ? -1 : key[a] > key[b] ? 1 : a - b));
-    // y_w = Σ w_i y_{i:λ}; the mean moves by σ·y_w.
+    // y_w = Σ w_i y_{i:λ}; the mean moves by σ·y_w. (Diagonal: y_w and the rank-μ sums Σ w_i y_i² in one pass.)
     const yw = new Float64Array(d);
-    for (let i = 0; i < mu; i++) { const y = this.ys[order[i]]; for (let j = 0; j < d; j++) yw[j] += w[i] * y[j]; }
+    const rankMu = this.diagonal ? this.diagonalSums(order, yw) : null;
+    if (!rankMu) for (let i = 0; i < mu; i++) { const y = this.yBuf[order[i]]; for (let j = 0; j < d; j++) yw[j] += w[i] * y[j]; }
     for (let j = 0; j < d; j++) this.mean[j] += this.sigma * this.A[j] * yw[j];
     // p_σ ← (1 − c_σ)p_σ + √(c_σ(2 − c_σ)μ_eff)·C^{−1/2}·y_w, with C^{−1/2} = B·D⁻¹·Bᵀ.
     const { B, D, cSigma, cc, c1, cMu } = this;
@@ -195,10 +211,7 @@ export class CmaEs implements FlatStrategy {
     for (let i = 0; i < d; i++) this.pc[i] = (1 - cc) * this.pc[i] + kc * yw[i];
     // C ← (1 − c₁ − c_μ + (1 − h_σ)c₁c_c(2 − c_c))·C + c₁·p_c p_cᵀ + c_μ·Σ w_i y_i y_iᵀ.
     const keep = 1 - c1 - cMu + (1 - hSigma) * c1 * cc * (2 - cc);
-    if (this.diagonal) {
-      // Rank-major for the cache; each coordinate still sums over the ranks in order (the same bits).
-      const rankMu = new Float64Array(d);
-      for (let r = 0; r < mu; r++) { const y = this.ys[order[r]], wr = w[r]; for (let i = 0; i < d; i++) rankMu[i] += wr * y[i] * y[i]; }
+    if (rankMu) {
       for (let i = 0; i < d; i++) {
         this.C[i] = keep * this.C[i] + c1 * this.pc[i] * this.pc[i] + cMu * rankMu[i];
         this.D[i] = Math.sqrt(Math.max(this.C[i], 1e-300));
@@ -207,7 +220,7 @@ export class CmaEs implements FlatStrategy {
       for (let i = 0; i < d; i++) {
         for (let j = 0; j <= i; j++) {
           let rankMu = 0;
-          for (let r = 0; r < mu; r++) { const y = this.ys[order[r]]; rankMu += w[r] * y[i] * y[j]; }
+          for (let r = 0; r < mu; r++) { const y = this.yBuf[order[r]]; rankMu += w[r] * y[i] * y[j]; }
           const v = keep * this.C[i * d + j] + c1 * this.pc[i] * this.pc[j] + cMu * rankMu;
           this.C[i * d + j] = v;
           this.C[j * d + i] = v;
@@ -219,6 +232,28 @@ export class CmaEs implements FlatStrategy {
     this.asked = false;
     if (!this.diagonal && this.generation - this.eigenAt >= lambda / ((c1 + cMu) * d * 10)) this.refreshEigen();
     this.applyMargin();
+  }
+
+  /**
+   * Sep-CMA-ES's two weighted sums over the best μ, y_w[i] += w_r·y_r[i] and rankMu[i] += w_r·y_r[i]², with y = D⊙z
+   * rebuilt from ask()'s float32 z. Tile by tile of coordinates, rank-major inside a tile: each coordinate still sums
+   * over the ranks in order (the bits of the plain loops), while a tile's accumulators stay in L1.
+   */
+  private diagonalSums(order: readonly number[], yw: Float64Array): Float64Array {
+    const { d, mu, weights: w, D, zAll } = this;
+    const rankMu = new Float64Array(d);
+    for (let i0 = 0; i0 < d; i0 += TILE) {
+      const i1 = Math.min(d, i0 + TILE);
+      for (let r = 0; r < mu; r++) {
+        const o = order[r] * d, wr = w[r];
+        for (let i = i0; i < i1; i++) {
+          const y = D[i] * zAll[o + i];
+          yw[i] += wr * y;
+          rankMu[i] += wr * y * y;
+        }
+      }
+    }
+    return rankMu;
   }
 
   /**

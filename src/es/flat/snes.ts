@@ -13,6 +13,9 @@ import { namedStream } from '../../rng/stream.js';
 import { fillNormals } from '../../rng/normal.js';
 import { maxOf, meanOf, restore, scalar, varianceRatio, type FlatStrategy } from './types.js';
 
+/** Coordinates per tile of tell()'s sums: 2 × 16 KB of float64 accumulators, which fit L1 beside the rows' slices. */
+const TILE = 1024;
+
 export interface SnesOptions {
   /** λ (default 4 + ⌊3 ln d⌋). */
   popSize?: number;
@@ -66,13 +69,15 @@ export class Snes implements FlatStrategy {
       this.z = new Float32Array(lambda * d);
       this.xs = Array.from({ length: lambda }, () => new Float64Array(d));
     }
+    // Locals, not fields, in the per-coordinate loops: V8 then keeps the arrays in registers (2× at d = 10⁵).
+    const { z, xs, mean, sigmas } = this;
     for (let k = 0; k < lambda; k++) {
-      fillNormals(namedStream(this.seed, 'snes', this.generation, k), 0, this.z, k * d, d);
-      const x = this.xs[k], o = k * d;
-      for (let i = 0; i < d; i++) x[i] = this.mean[i] + this.sigmas[i] * this.z[o + i];
+      fillNormals(namedStream(this.seed, 'snes', this.generation, k), 0, z, k * d, d);
+      const x = xs[k], o = k * d;
+      for (let i = 0; i < d; i++) x[i] = mean[i] + sigmas[i] * z[o + i];
     }
     this.asked = true;
-    return this.xs;
+    return xs;
   }
 
   /** Lower is better; NaN and ±Inf rank last. */
@@ -82,19 +87,26 @@ export class Snes implements FlatStrategy {
     if (fitness.length !== lambda) throw new RangeError(`SNES: expected ${lambda} fitness values, got ${fitness.length}`);
     const key = Array.from({ length: lambda }, (_, k) => (Number.isFinite(fitness[k]) ? fitness[k] : Infinity));
     const order = Array.from({ length: lambda }, (_, k) => k).sort((a, b) => (key[a] < key[b] ? -1 : key[a] > key[b] ? 1 : a - b));
-    // Each coordinate's sums run over the ranks in order (rank-major loops for the cache; the same bits).
-    const gMu = new Float64Array(d), gSigma = new Float64Array(d);
-    for (let r = 0; r < lambda; r++) {
-      const o = order[r] * d, ur = u[r];
-      for (let i = 0; i < d; i++) {
-        const s = z[o + i];
-        gMu[i] += ur * s;
-        gSigma[i] += ur * (s * s - 1);
+    // Each coordinate's sums run over the ranks in order, so the bits do not depend on the loop shape; the loops go
+    // tile by tile of coordinates (rank-major inside a tile) so that a tile's sums stay in L1 while the λ rows pass.
+    const { mean, sigmas, etaMu } = this;
+    const halfEtaSigma = this.etaSigma / 2;
+    const gMu = new Float64Array(Math.min(TILE, d)), gSigma = new Float64Array(Math.min(TILE, d));
+    for (let i0 = 0; i0 < d; i0 += TILE) {
+      const n = Math.min(TILE, d - i0);
+      if (i0 > 0) { gMu.fill(0); gSigma.fill(0); }
+      for (let r = 0; r < lambda; r++) {
+        const o = order[r] * d + i0, ur = u[r];
+        for (let i = 0; i < n; i++) {
+          const s = z[o + i];
+          gMu[i] += ur * s;
+          gSigma[i] += ur * (s * s - 1);
+        }
       }
-    }
-    for (let i = 0; i < d; i++) {
-      this.mean[i] += this.etaMu * this.sigmas[i] * gMu[i];
-      this.sigmas[i] *= exp((this.etaSigma / 2) * gSigma[i]);
+      for (let i = 0; i < n; i++) {
+        mean[i0 + i] += etaMu * sigmas[i0 + i] * gMu[i];
+        sigmas[i0 + i] *= exp(halfEtaSigma * gSigma[i]);
+      }
     }
     this.generation++;
     this.asked = false;
