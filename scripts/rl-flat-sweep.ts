@@ -9,9 +9,9 @@
  *      --lrs 0.03,0.1,0.3 [--seeds 1] [--first-seed 0] [--root runs/rl-flat-sweep] [--out docs/results/rl-flat-sweep.md]
  *      [--only-existing true]   (aggregate finished runs only)
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runRl, meanStd, type RlRunSummary } from '../src/rl/run.js';
+import { finishedOrRun, meanStd, type RlRunSummary } from '../src/rl/run.js';
 import { resolveRlConfig } from '../src/rl/config.js';
 import { resolveEnv } from '../src/rl/envs/index.js';
 import { readJsonl } from '../src/io/metrics.js';
@@ -45,15 +45,8 @@ for (const algo of algos) {
       const runs: RlRunSummary[] = [];
       for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
         const cfg = resolveRlConfig(env, { algo, seed, sigma, lr, backend: 'wasm' });
-        const dir = join(root, `${env}-${algo}-sigma${sigma}-lr${lr}-s${seed}`);
-        const done = join(dir, 'summary.json');
-        let s: RlRunSummary;
-        if (existsSync(done)) s = JSON.parse(readFileSync(done, 'utf8'));
-        else if (onlyExisting) continue;
-        else {
-          mkdirSync(dir, { recursive: true });
-          s = await runRl(cfg, dir, existsSync(join(dir, 'checkpoints', 'latest.json')));
-        }
+        const s = await finishedOrRun(cfg, join(root, `${env}-${algo}-sigma${sigma}-lr${lr}-s${seed}`), onlyExisting);
+        if (!s) continue;
         console.error(`${env} ${algo} σ0 ${sigma} lr ${lr} seed ${seed}: eval ${s.eval_mean_return.toFixed(1)}, ${s.seconds.toFixed(0)} s`);
         runs.push(s);
       }

@@ -10,9 +10,9 @@
  *      [--out docs/results/rl.md] [--root runs/rl-results] [--pop N]   (--pop overrides the presets' population)
  * Two processes with one --algos each train side by side (one core each); then --only-existing true writes the page.
  */
-import { existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runRl, meanStd, type RlRunSummary } from '../src/rl/run.js';
+import { finishedOrRun, meanStd, type RlRunSummary } from '../src/rl/run.js';
 import { resolveRlConfig } from '../src/rl/config.js';
 import { resolveEnv } from '../src/rl/envs/index.js';
 import { readJsonl } from '../src/io/metrics.js';
@@ -44,15 +44,8 @@ for (const env of envs) {
     const runs: RlRunSummary[] = [];
     for (let seed = 0; seed < seeds; seed++) {
       const cfg = resolveRlConfig(env, { algo, seed, backend, ...(pop ? { pop } : {}) });
-      const dir = join(root, `${cfg.env}-${algo}-s${seed}`);
-      const done = join(dir, 'summary.json');
-      let s: RlRunSummary;
-      if (existsSync(done)) s = JSON.parse(readFileSync(done, 'utf8'));
-      else if (onlyExisting) continue;
-      else {
-        mkdirSync(dir, { recursive: true });
-        s = await runRl(cfg, dir, existsSync(join(dir, 'checkpoints', 'latest.json')), { maxSeconds, stopAtReturn });
-      }
+      const s = await finishedOrRun(cfg, join(root, `${cfg.env}-${algo}-s${seed}`), onlyExisting, { maxSeconds, stopAtReturn });
+      if (!s) continue;
       console.error(`${cfg.env} ${algo} seed ${seed}: eval ${s.eval_mean_return.toFixed(1)}, ${s.seconds.toFixed(1)} s, ${s.gens} generations${s.stopped_by ? ` (stopped by ${s.stopped_by})` : ''}`);
       runs.push(s);
     }

@@ -2,7 +2,7 @@
  * One RL training run from resolved settings to a finished run directory. Kept apart from the CLI so
  * scripts (the results sweep) and tests can run it in-process.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { algoNames } from '../es/create-strategy.js';
@@ -118,6 +118,18 @@ export interface RunHooks {
   clusterRecordsKept?: number;
   /** Cluster runs: jobs per generation (default: about 4 per live worker). */
   clusterJobs?: number;
+}
+
+/**
+ * A results sweep's run: the summary of a finished run in `dir`, else (unless `onlyExisting`) the run trained there,
+ * resuming from its last checkpoint, so a sweep script can be stopped and restarted. undefined: not run yet.
+ */
+export async function finishedOrRun(config: RlRunConfig, dir: string, onlyExisting: boolean, hooks: RunHooks = {}): Promise<RlRunSummary | undefined> {
+  const done = join(dir, 'summary.json');
+  if (existsSync(done)) return JSON.parse(readFileSync(done, 'utf8')) as RlRunSummary;
+  if (onlyExisting) return undefined;
+  mkdirSync(dir, { recursive: true });
+  return runRl(config, dir, existsSync(join(dir, 'checkpoints', 'latest.json')), hooks);
 }
 
 /** Trains (or resumes) into `dir`; returns the summary also written to dir/summary.json. */
