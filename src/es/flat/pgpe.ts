@@ -14,7 +14,7 @@
 import { log, pow } from '../../math/index.js';
 import { namedStream } from '../../rng/stream.js';
 import { fillNormals } from '../../rng/normal.js';
-import { maxOf, meanOf, restore, scalar, varianceRatio, type FlatStrategy } from './types.js';
+import { PerCoordinateSigmas, restore, scalar, type FlatStrategy } from './types.js';
 
 /** Coordinates per tile of tell()'s sums (two float64 accumulators of 8 KB each stay in L1). */
 const TILE = 1024;
@@ -37,7 +37,7 @@ export interface PgpeOptions {
   stdevMaxChange?: number;
 }
 
-export class Pgpe implements FlatStrategy {
+export class Pgpe extends PerCoordinateSigmas implements FlatStrategy {
   readonly d: number;
   readonly lambda: number;
   readonly seed: number;
@@ -61,6 +61,7 @@ export class Pgpe implements FlatStrategy {
   private asked = false;
 
   constructor(x0: ArrayLike<number>, sigma0: number, opts: PgpeOptions = {}) {
+    super();
     const d = x0.length;
     if (d < 1) throw new RangeError('PGPE: x0 must have at least one coordinate');
     if (!(sigma0 > 0) || !Number.isFinite(sigma0)) throw new RangeError(`PGPE: sigma0 must be a finite number > 0, got ${sigma0}`);
@@ -190,18 +191,6 @@ export class Pgpe implements FlatStrategy {
     if (this.second.length) restore(st, 'second', this.second);
     this.generation = scalar(st, 'generation');
     this.asked = false;
-  }
-
-  get stepSize(): number {
-    return meanOf(this.sigmas);
-  }
-
-  maxStd(): number {
-    return maxOf(this.sigmas);
-  }
-
-  get conditionNumber(): number {
-    return varianceRatio(this.sigmas);
   }
 }
 

@@ -11,7 +11,7 @@
 import { exp, log } from '../../math/index.js';
 import { namedStream } from '../../rng/stream.js';
 import { fillNormals } from '../../rng/normal.js';
-import { maxOf, meanOf, restore, scalar, varianceRatio, type FlatStrategy } from './types.js';
+import { PerCoordinateSigmas, restore, scalar, type FlatStrategy } from './types.js';
 
 /** Coordinates per tile of tell()'s sums: 2 × 16 KB of float64 accumulators, which fit L1 beside the rows' slices. */
 const TILE = 1024;
@@ -22,7 +22,7 @@ export interface SnesOptions {
   seed?: number;
 }
 
-export class Snes implements FlatStrategy {
+export class Snes extends PerCoordinateSigmas implements FlatStrategy {
   readonly d: number;
   readonly lambda: number;
   readonly seed: number;
@@ -40,6 +40,7 @@ export class Snes implements FlatStrategy {
   private asked = false;
 
   constructor(x0: ArrayLike<number>, sigma0: number, opts: SnesOptions = {}) {
+    super();
     const d = x0.length;
     if (d < 1) throw new RangeError('SNES: x0 must have at least one coordinate');
     if (!(sigma0 > 0) || !Number.isFinite(sigma0)) throw new RangeError(`SNES: sigma0 must be a finite number > 0, got ${sigma0}`);
@@ -121,17 +122,5 @@ export class Snes implements FlatStrategy {
     restore(st, 'sigmas', this.sigmas);
     this.generation = scalar(st, 'generation');
     this.asked = false;
-  }
-
-  get stepSize(): number {
-    return meanOf(this.sigmas);
-  }
-
-  maxStd(): number {
-    return maxOf(this.sigmas);
-  }
-
-  get conditionNumber(): number {
-    return varianceRatio(this.sigmas);
   }
 }

@@ -34,23 +34,28 @@ export function scalar(state: Record<string, Float64Array>, name: string): numbe
   return v[0];
 }
 
-/** The mean of the per-coordinate σ (the diagonal strategies' step size: SNES, PGPE). */
-export function meanOf(sigmas: Float64Array): number {
-  let s = 0;
-  for (const v of sigmas) s += v;
-  return s / sigmas.length;
-}
+/**
+ * What a strategy with one σ per coordinate (SNES, PGPE) reports of its distribution: the mean σ as its step size,
+ * the largest σ, and max σ² / min σ² as its condition number.
+ */
+export abstract class PerCoordinateSigmas {
+  abstract readonly sigmas: Float64Array;
 
-/** The largest per-coordinate σ. */
-export function maxOf(sigmas: Float64Array): number {
-  let m = 0;
-  for (const v of sigmas) m = Math.max(m, v);
-  return m;
-}
+  get stepSize(): number {
+    let s = 0;
+    for (const v of this.sigmas) s += v;
+    return s / this.sigmas.length;
+  }
 
-/** max σ² / min σ²: a diagonal distribution's condition number. */
-export function varianceRatio(sigmas: Float64Array): number {
-  let lo = Infinity, hi = 0;
-  for (const v of sigmas) { lo = Math.min(lo, v * v); hi = Math.max(hi, v * v); }
-  return hi / lo;
+  maxStd(): number {
+    let m = 0;
+    for (const v of this.sigmas) m = Math.max(m, v);
+    return m;
+  }
+
+  get conditionNumber(): number {
+    let lo = Infinity, hi = 0;
+    for (const v of this.sigmas) { lo = Math.min(lo, v * v); hi = Math.max(hi, v * v); }
+    return hi / lo;
+  }
 }
