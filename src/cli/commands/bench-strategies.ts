@@ -1,7 +1,8 @@
 /**
  * `eggroll bench strategies`: each flat strategy's own time per generation (ask + tell; the fitness is a fixed
- * vector, so nothing else is timed) at several dimensions, beside the time its Gaussian draws alone take (the floor), and what `optimize` adds per evaluation on top of a
- * synchronous function call (its loop run with f(x) = x[0], minus ask + tell and the calls), timed round-robin.
+ * vector, so nothing else is timed) at several dimensions, beside the time its Gaussian draws alone take (the floor),
+ * and what `optimize` adds per evaluation on top of a synchronous function call (its loop run with f(x) = x[0], minus
+ * ask + tell and the calls), timed round-robin.
  */
 import { z } from 'zod';
 import type { Command } from '../command.js';

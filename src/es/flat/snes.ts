@@ -13,7 +13,7 @@ import { namedStream } from '../../rng/stream.js';
 import { fillNormals } from '../../rng/normal.js';
 import { PerCoordinateSigmas, restore, scalar, type FlatStrategy } from './types.js';
 
-/** Coordinates per tile of tell()'s sums: 2 × 16 KB of float64 accumulators, which fit L1 beside the rows' slices. */
+/** Coordinates per tile of tell()'s sums: 2 × 8 KB of float64 accumulators, which fit L1 beside the rows' slices. */
 const TILE = 1024;
 
 export interface SnesOptions {
@@ -70,7 +70,7 @@ export class Snes extends PerCoordinateSigmas implements FlatStrategy {
       this.z = new Float32Array(lambda * d);
       this.xs = Array.from({ length: lambda }, () => new Float64Array(d));
     }
-    // Locals, not fields, in the per-coordinate loops: V8 then keeps the arrays in registers (2× at d = 10⁵).
+    // Locals, not fields, in the per-coordinate loops: V8 then keeps the arrays in registers (ask 24 → 17 ms at d = 10⁵).
     const { z, xs, mean, sigmas } = this;
     for (let k = 0; k < lambda; k++) {
       fillNormals(namedStream(this.seed, 'snes', this.generation, k), 0, z, k * d, d);
