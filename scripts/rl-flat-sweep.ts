@@ -79,7 +79,7 @@ const machine = await machineInfo();
 const md = [
   `# Flat strategies on ${env}: a settings sweep`,
   '',
-  `Command: \`npx tsx scripts/rl-flat-sweep.ts --env ${args.get('env') ?? 'pendulum'} --algos ${algos.join(',')} --sigmas ${sigmas.join(',')} --lrs ${lrs.join(',')} --seeds ${seeds}${firstSeed ? ` --first-seed ${firstSeed}` : ''}${root !== 'runs/rl-flat-sweep' ? ` --root ${root}` : ''}${out !== 'docs/results/rl-flat-sweep.md' ? ` --out ${out}` : ''}\``,
+  `Command: \`npx tsx scripts/rl-flat-sweep.ts --env ${args.get('env') ?? 'pendulum'} --algos ${algos.join(',')} --sigmas ${sigmas.join(',')} --lrs ${lrs.join(',')} --seeds ${seeds}${firstSeed ? ` --first-seed ${firstSeed}` : ''}${root !== 'runs/rl-flat-sweep' ? ` --root ${root}` : ''}${out !== 'docs/results/rl-flat-sweep.md' ? ` --out ${out}` : ''}${onlyExisting ? ' --only-existing true' : ''}\`${onlyExisting ? ' (the finished runs among those seeds: a setting run on fewer seeds shows fewer)' : ''}`,
   '',
   `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, shared with other jobs (ms per generation is indicative).`,
   `The preset (src/rl/presets.ts): population ${preset.pop}, ${preset.gens} generations, σ ${preset.sigma}, lr ${preset.lr}. σ0 is`,
