@@ -35,7 +35,7 @@ const MIN_DOC_BYTES = 2048;
 
 /** Reads one file and rejects anything that is not non-empty UTF-8 text (errors name --data). */
 export function readTextFile(path: string): Uint8Array {
-  return readText(path, '--data');
+  return readText(path, '--data').bytes;
 }
 
 /** Splits one file's bytes at blank lines, merging paragraphs up to MIN_DOC_BYTES. */

@@ -26,8 +26,11 @@ export function textFilesAt(path: string, flag: string): { files: string[]; fold
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** One file's bytes, rejecting anything that is not non-empty UTF-8 text. */
-export function readTextFile(path: string, flag: string): Uint8Array {
+/**
+ * One file's bytes and its text, rejecting anything that is not non-empty UTF-8 text. The text is the validating
+ * decode's own result, so a caller that needs it does not decode the file a second time.
+ */
+export function readTextFile(path: string, flag: string): { bytes: Uint8Array; text: string } {
   let bytes: Uint8Array;
   try {
     bytes = readFileBounded(path, MAX_TEXT_BYTES);
@@ -37,10 +40,11 @@ export function readTextFile(path: string, flag: string): Uint8Array {
   }
   if (bytes.length === 0) throw new InputError(`${flag}: '${path}' is empty; expected non-empty UTF-8 text`);
   if (bytes.includes(0)) throw new InputError(`${flag}: '${path}' looks binary (contains NUL bytes); expected UTF-8 text`);
+  let text: string;
   try {
-    decoder.decode(bytes);
+    text = decoder.decode(bytes);
   } catch {
     throw new InputError(`${flag}: '${path}' is not valid UTF-8; expected UTF-8 text`);
   }
-  return bytes;
+  return { bytes, text };
 }

@@ -75,9 +75,9 @@ export function loadTextCorpus(path: string, maxChars = TEXT_LINE_CHARS): TextCo
   const lines: string[] = [];
   let dropped = 0;
   for (const file of files) {
-    const bytes = readTextFile(file, '--corpus');
+    const { bytes, text } = readTextFile(file, '--corpus');
     hash.update(bytes);
-    for (const raw of new TextDecoder().decode(bytes).split(/\r?\n/)) {
+    for (const raw of text.split(/\r?\n/)) {
       const spelled = spellLine(raw);
       dropped += spelled.dropped;
       for (const piece of cutLine(spelled.text, maxChars)) lines.push(piece + '\n');

@@ -70,7 +70,8 @@ export class Snes extends PerCoordinateSigmas implements FlatStrategy {
       this.z = new Float32Array(lambda * d);
       this.xs = Array.from({ length: lambda }, () => new Float64Array(d));
     }
-    // Locals, not fields, in the per-coordinate loops: V8 then keeps the arrays in registers (ask 24 → 17 ms at d = 10⁵).
+    // Locals, not fields, in the per-coordinate loops: V8 then keeps the arrays in registers (docs/BENCHMARKS.md,
+    // "Flat strategies": this session's A/B at d = 10⁵).
     const { z, xs, mean, sigmas } = this;
     for (let k = 0; k < lambda; k++) {
       fillNormals(namedStream(this.seed, 'snes', this.generation, k), 0, z, k * d, d);
